@@ -1,0 +1,120 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// Salur: non-cash social-aid and BPJS premium payments through a regional bank's SNAP-BI API.
+/// Arrows point down only: executables → Engine/Reports → Store/Bank → Core.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Salur",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "salurctl", targets: ["salurctl"]),
+        .executable(name: "salurd", targets: ["salurd"]),
+        .executable(name: "salur-banksim", targets: ["salur-banksim"]),
+        .executable(name: "salur-bench", targets: ["salur-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .target(name: "SalurCore"),
+        .target(
+            name: "SalurConfig",
+            dependencies: ["SalurCore", .product(name: "TOMLKit", package: "TOMLKit")]
+        ),
+        .target(
+            name: "SalurStore",
+            dependencies: [
+                "SalurCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "SalurBank",
+            dependencies: [
+                "SalurCore", "CCurl",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "SalurEngine",
+            dependencies: [
+                "SalurCore", "SalurStore", "SalurBank", "SalurConfig",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "SalurReports",
+            dependencies: ["SalurCore", "SalurStore"]
+        ),
+        .target(
+            name: "BankSimulator",
+            dependencies: [
+                "SalurCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "SalurCLI",
+            dependencies: [
+                "SalurCore", "SalurStore", "SalurConfig", "SalurEngine", "SalurReports", "SalurBank",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "salurctl", dependencies: ["SalurCLI"]),
+        .executableTarget(
+            name: "salurd",
+            dependencies: [
+                "SalurCore", "SalurStore", "SalurConfig", "SalurEngine", "SalurBank",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "salur-banksim",
+            dependencies: ["BankSimulator", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(
+            name: "salur-bench",
+            dependencies: [
+                "SalurCore", "SalurStore", "SalurCLI", "SalurBank", "SalurEngine", "BankSimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "SalurCoreTests", dependencies: ["SalurCore"]),
+        .testTarget(name: "SalurConfigTests", dependencies: ["SalurConfig"]),
+        .testTarget(name: "SalurStoreTests", dependencies: ["SalurStore", "SalurCore"]),
+        .testTarget(name: "SalurBankTests", dependencies: ["SalurBank", "CCurl", "BankSimulator"]),
+        .testTarget(name: "SalurEngineTests", dependencies: ["SalurEngine", "SalurStore", "SalurBank", "BankSimulator", "SalurCLI"]),
+        .testTarget(name: "SalurReportsTests", dependencies: ["SalurReports", "SalurStore"]),
+        .testTarget(name: "SalurCLITests", dependencies: ["SalurCLI", "SalurStore"]),
+    ]
+)
+
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + swiftSettings
+}

@@ -1,0 +1,110 @@
+import ArgumentParser
+import Foundation
+import SalurCore
+import SalurStore
+
+struct AccountsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "accounts",
+        abstract: "Bank-account openings (buka rekening kolektif): requests, results, status.",
+        subcommands: [ExportRequests.self, ImportResults.self, Status.self])
+
+    struct ExportRequests: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "export-requests",
+            abstract: "Write the bank's collective-opening request file for every not_requested recipient, and mark them requested.")
+        @OptionGroup var global: GlobalOptions
+        @Option(name: .shortAndLong, help: "The CSV file to write (nik,name,district,phone).") var output: String
+
+        func run() async throws {
+            let ledger = try global.ledger()
+            let count = try ledger.exportOpeningRequests(actor: OperatorIdentity.current()) { requests in
+                var writer = CSVWriter()
+                writer.write(["nik", "name", "district", "phone"])
+                for r in requests { writer.write([r.nik, r.name, r.district, r.phone]) }
+                try Output.writeAtomically(writer.output, to: output)
+                return AuditChain.sha256Hex(writer.output)
+            }
+            print(count == 0 ? "\(output): no recipient waiting for a request; wrote the header only."
+                             : "\(output): \(Output.grouped(count)) recipients requested.")
+        }
+    }
+
+    struct ImportResults: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "import-results",
+            abstract: "Apply the bank's opening results (nik,status,account_no,reason); all or nothing.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The bank's results CSV.") var file: String
+
+        func run() async throws {
+            let bytes = try Output.readFile(file)
+            let rows = try OpeningResultFile.parse(bytes: bytes, file: file)
+            let summary = try global.ledger().applyOpeningResults(
+                rows, source: SourceFile(path: file, sha256: AuditChain.sha256Hex(bytes)), actor: OperatorIdentity.current())
+            print("\(file): \(Output.grouped(summary.opened)) opened, \(Output.grouped(summary.rejected)) rejected, "
+                  + "\(Output.grouped(summary.unchanged)) already applied.")
+        }
+    }
+
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "How many accounts are opened, and why the others are blocked.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Break the counts down by district or program.") var by: String?
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            var grouping: OpeningGrouping?
+            if let by {
+                guard let parsed = OpeningGrouping(rawValue: by) else { throw ValidationError("--by must be district or program") }
+                grouping = parsed
+            }
+            let ledger = try global.ledger()
+            let overall = try ledger.openingStatus(by: nil)[0]
+            let groups = try grouping.map { try ledger.openingStatus(by: $0) } ?? []
+            if json {
+                var object = StatusJSON(overall)
+                if let grouping { object.groups = groups.map(StatusJSON.init); object.by = grouping.rawValue }
+                return try Output.json(object)
+            }
+            print("Accounts opened  \(Output.progress(overall.opened, of: overall.total))")
+            print(Output.table(["", "RECIPIENTS"], [
+                ["total", Output.grouped(overall.total)],
+                ["not requested", Output.grouped(overall.notRequested)],
+                ["requested", Output.grouped(overall.requested)],
+                ["opened", Output.grouped(overall.opened)],
+                ["rejected", Output.grouped(overall.rejected)],
+            ], right: [1]))
+            if !overall.reasons.isEmpty {
+                print("\nRejected, by reason:")
+                let reasons = overall.reasons.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+                print(Output.table(["REASON", "COUNT"], reasons.map { [$0.key, Output.grouped($0.value)] }, right: [1]))
+            }
+            if let grouping {
+                print("\nBy \(grouping.rawValue):")
+                print(Output.table([grouping.rawValue.uppercased(), "TOTAL", "NOT REQ.", "REQUESTED", "OPENED", "REJECTED", "SHARE OPENED"],
+                                   groups.map { g in
+                                       [g.group ?? "", Output.grouped(g.total), Output.grouped(g.notRequested), Output.grouped(g.requested),
+                                        Output.grouped(g.opened), Output.grouped(g.rejected), Output.progress(g.opened, of: g.total, width: 10)]
+                                   }, right: [1, 2, 3, 4, 5]))
+            }
+        }
+    }
+}
+
+/// `accounts status --json`; the keys are a contract.
+struct StatusJSON: Encodable {
+    var group: String?
+    var total, not_requested, requested, opened, rejected: Int
+    var opened_share_permille: Int
+    var reasons: [String: Int]
+    var by: String?
+    var groups: [StatusJSON]?
+
+    init(_ s: OpeningStatus) {
+        group = s.group
+        total = s.total; not_requested = s.notRequested; requested = s.requested; opened = s.opened; rejected = s.rejected
+        opened_share_permille = s.total == 0 ? 0 : (s.opened * 1000 + s.total / 2) / s.total
+        reasons = s.reasons
+    }
+}

@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import SalurCore
+import SalurStore
+
+struct RecipientsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "recipients",
+        abstract: "Aid recipients (penerima bansos): import and find them.",
+        subcommands: [Import.self, List.self])
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import recipients from CSV (nik,name,program,district,phone[,account_no]); all or nothing.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The CSV file.") var file: String
+        @Flag(help: "Print the summary as JSON.") var json = false
+
+        func run() async throws {
+            let bytes = try Output.readFile(file)
+            let rows = try RecipientFile.parse(bytes: bytes, file: file)
+            let ledger = try global.ledger()
+            let summary = try ledger.importRecipients(
+                rows, source: SourceFile(path: file, sha256: AuditChain.sha256Hex(bytes)), actor: OperatorIdentity.current())
+            if json { return try Output.json(summary) }
+            if summary.added + summary.updated == 0 {
+                print("\(file): \(Output.grouped(rows.count)) rows, all already known and unchanged; nothing to change.")
+            } else {
+                print("\(file): \(Output.grouped(rows.count)) rows: \(Output.grouped(summary.added)) added, "
+                      + "\(Output.grouped(summary.updated)) updated (\(summary.reopened) rejected openings back to not_requested), "
+                      + "\(Output.grouped(summary.unchanged)) unchanged.")
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List recipients, e.g. the blocked ones: --state rejected.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Only this opening state: not_requested, requested, opened, rejected.") var state: String?
+        @Option(help: "Only this district (kecamatan).") var district: String?
+        @Option(help: "Only this programme.") var program: String?
+        @Option(help: "At most this many rows.") var limit: Int?
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            var filter = RecipientFilter(district: district, program: program, limit: limit)
+            if let state {
+                guard let parsed = AccountOpeningState(rawValue: state) else {
+                    throw ValidationError("--state must be one of \(AccountOpeningState.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                filter.state = parsed
+            }
+            let found = try global.ledger().recipients(matching: filter)
+            if json { return try Output.json(found.map(RecipientJSON.init)) }
+            let rows = found.map { stored -> [String] in
+                let r = stored.recipient
+                let detail: String = switch r.opening {
+                case .opened(let account): Validate.maskedAccount(account)
+                case .rejected(let reason): reason
+                default: ""
+                }
+                return [r.nik.digits, r.name, r.program, r.district, r.opening.state.rawValue, detail]
+            }
+            print(Output.table(["NIK", "NAME", "PROGRAM", "DISTRICT", "STATE", "ACCOUNT / REASON"], rows))
+            print("\(Output.grouped(found.count)) recipient\(found.count == 1 ? "" : "s")")
+        }
+    }
+}
+
+/// A recipient in `--json` output.
+struct RecipientJSON: Encodable {
+    let nik, name, program, district, phone, state: String
+    let account_no: String?
+    let reason: String?
+    let updated_at: String
+
+    init(_ stored: StoredRecipient) {
+        let r = stored.recipient
+        nik = r.nik.digits; name = r.name; program = r.program; district = r.district; phone = r.phone
+        state = r.opening.state.rawValue
+        switch r.opening {
+        case .opened(let account): account_no = account; reason = nil
+        case .rejected(let why): account_no = nil; reason = why
+        default: account_no = nil; reason = nil
+        }
+        updated_at = stored.updatedAt
+    }
+}

@@ -1,0 +1,93 @@
+package import ArgumentParser
+import Foundation
+package import SalurConfig
+import SalurCore
+package import SalurStore
+
+/// `salurctl`: the operator's view of Salur's queue and records. A client of the database, like
+/// the daemon, so it works whether or not `salurd` is running.
+package struct Salurctl: AsyncParsableCommand {
+    package static let configuration = CommandConfiguration(
+        commandName: "salurctl",
+        abstract: "Steer Salur: recipients, account openings, transfers, batches, audit.",
+        discussion: "Every command reads the config from --config FILE, else $SALUR_CONFIG, else /etc/salur/salur.toml.\nExit codes: 0 ok, 1 failure, 2 usage, 65 bad input data, 75 temporary (try again).",
+        subcommands: [RecipientsCommand.self, AccountsCommand.self, AuditCommand.self, ConfigCommand.self, DemoCommand.self]
+    )
+
+    package init() {}
+
+    /// Parses the arguments, runs the command, and exits with the operator contract's code.
+    package static func main(arguments: [String]) async -> Int32 {
+        do {
+            var command = try parseAsRoot(arguments)
+            if var async = command as? any AsyncParsableCommand {
+                try await async.run()
+            } else {
+                try command.run()
+            }
+            return SalurExit.ok.rawValue
+        } catch {
+            return report(error)
+        }
+    }
+
+    /// Prints `error` where it belongs and returns its exit code.
+    package static func report(_ error: any Error) -> Int32 {
+        let stderr = FileHandle.standardError
+        func say(_ text: String) { stderr.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8)) }
+        switch error {
+        case let failure as ImportFailure:
+            say(failure.description)
+            return SalurExit.dataError.rawValue
+        case let errors as ConfigErrors:
+            say(errors.description)
+            return SalurExit.failure.rawValue
+        case let error as ConfigError:
+            say(error.description)
+            return SalurExit.failure.rawValue
+        case let error as StoreError:
+            say("salurctl: \(error)")
+            if case .busy = error { return SalurExit.temporary.rawValue }
+            return SalurExit.failure.rawValue
+        case let error as CLIError:
+            say("salurctl: \(error.message)")
+            return error.exit.rawValue
+        case let error as AuditError:
+            say("salurctl: \(error)")
+            return SalurExit.failure.rawValue
+        default:
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+                return SalurExit.ok.rawValue
+            }
+            if code == .validationFailure || code.rawValue == 64 {
+                say(fullMessage(for: error))
+                return SalurExit.usage.rawValue
+            }
+            let message = fullMessage(for: error)
+            say(message.isEmpty ? "salurctl: \(error)" : "salurctl: \(message)")
+            return SalurExit.failure.rawValue
+        }
+    }
+}
+
+/// The options every command shares.
+package struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: "The config file (default: $SALUR_CONFIG, else /etc/salur/salur.toml).")
+    package var config: String?
+
+    package init() {}
+
+    /// The validated configuration.
+    package func load() throws -> SalurConfiguration {
+        try SalurConfiguration.load(path: SalurConfiguration.resolvePath(flag: config))
+    }
+
+    /// The ledger the config names, opened and migrated.
+    package func ledger() throws -> SQLiteLedger {
+        let configuration = try load()
+        return try SQLiteLedger(path: configuration.database.path,
+                                busyTimeout: Double(configuration.database.busyTimeoutMs) / 1000)
+    }
+}

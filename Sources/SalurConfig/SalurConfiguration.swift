@@ -1,0 +1,199 @@
+import Foundation
+public import SalurCore
+
+/// Everything `salur.toml` says. Decoded strictly: an unknown key, a wrong type or a value out of
+/// range is an error naming the key, its line and what is allowed.
+public struct SalurConfiguration: Sendable, Equatable {
+    /// The file it was read from.
+    public var file: String
+    public var database: Database
+    /// Absent when the file has no `[bank]` table (enough for recipient work in `salurctl`).
+    public var bank: Bank?
+    public var batching: Batching
+    public var retry: Retry
+    public var engine: Engine
+    public var log: Log
+
+    /// `[database]`
+    public struct Database: Sendable, Equatable {
+        /// The SQLite file; its folder should be the database's own (systemd `StateDirectory=`).
+        public var path: String
+        public var busyTimeoutMs: Int
+    }
+
+    /// `[bank]`: the bank's SNAP-BI API and Salur's credentials there.
+    public struct Bank: Sendable, Equatable {
+        public var baseURL: String
+        public var pathPrefix: String
+        public var paths: Paths
+        public var partnerID: String
+        public var clientKey: String
+        public var clientSecretFile: String
+        public var privateKeyFile: String
+        public var channelID: String
+        /// The treasury's source account (rekening kas daerah) every transfer is debited from.
+        public var sourceAccount: String
+        public var caFile: String?
+        public var clientCertFile: String?
+        public var clientKeyFile: String?
+        public var maxInFlight: Int
+        public var connectTimeoutMs: Int
+        public var requestTimeoutMs: Int
+        /// Seconds before `expiresIn` at which a cached token is refreshed.
+        public var tokenRefreshMarginSeconds: Int
+    }
+
+    /// `[bank.paths]`: full paths per service, for banks that depart from SNAP's standard ones.
+    public struct Paths: Sendable, Equatable {
+        public var token: String
+        public var transferIntrabank: String
+        public var transferInterbank: String
+        public var transferStatus: String
+        public var accountInquiryInternal: String
+        public var balanceInquiry: String
+    }
+
+    /// `[batching]`
+    public struct Batching: Sendable, Equatable {
+        public var maxItems: Int
+        public var maxAmount: Rupiah
+        public var approvalRequired: Bool
+        public var distinctApprover: Bool
+    }
+
+    /// `[retry]`
+    public struct Retry: Sendable, Equatable {
+        public var baseDelayMs: Int
+        public var maxDelayMs: Int
+        public var maxAttempts: Int
+        /// How long to wait before asking the bank again about a transfer in doubt.
+        public var inquiryDelayMs: Int
+        /// Consecutive "bank unavailable" outcomes that open the circuit breaker.
+        public var breakerThreshold: Int
+        public var breakerCooldownMs: Int
+    }
+
+    /// `[engine]`
+    public struct Engine: Sendable, Equatable {
+        public var pollIntervalMs: Int
+        /// Attempts committed together (one fsync) before their requests leave.
+        public var chunkSize: Int
+        public var shutdownTimeoutMs: Int
+        public var watchdogIntervalMs: Int
+    }
+
+    /// `[log]`
+    public struct Log: Sendable, Equatable {
+        public var level: String
+    }
+}
+
+extension SalurConfiguration {
+    /// Where the config file is: `--config`, else `$SALUR_CONFIG`, else `/etc/salur/salur.toml`.
+    public static func resolvePath(flag: String?, environment: [String: String]? = nil) -> String {
+        flag ?? (environment ?? ProcessInfo.processInfo.environment)["SALUR_CONFIG"] ?? "/etc/salur/salur.toml"
+    }
+
+    /// Reads and validates the file at `path`.
+    public static func load(path: String) throws(ConfigErrors) -> SalurConfiguration {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigErrors([ConfigError(file: path, line: 0, key: "file",
+                                            reason: "cannot read the configuration file (pass --config FILE or set SALUR_CONFIG)")])
+        }
+        guard let text = String(validating: Array(data), as: UTF8.self) else {
+            throw ConfigErrors([ConfigError(file: path, line: 0, key: "file", reason: "not valid UTF-8")])
+        }
+        return try parse(text: text, file: path)
+    }
+
+    /// Parses configuration text; relative paths in it are resolved against the file's folder.
+    public static func parse(text: String, file: String) throws(ConfigErrors) -> SalurConfiguration {
+        let root = try ConfigReader.parse(text: text, file: file)
+        let base = (file as NSString).deletingLastPathComponent
+        func resolve(_ path: String) -> String {
+            path.hasPrefix("/") || base.isEmpty ? path : (base as NSString).appendingPathComponent(path)
+        }
+
+        let db = root.table("database")
+        if !db.isPresent { root.fail("database", "required table [database] is missing") }
+        let database = Database(
+            path: resolve(db.string("path", required: db.isPresent) ?? ""),
+            busyTimeoutMs: db.int("busy_timeout_ms", default: 5_000, range: 0...600_000))
+
+        let b = root.table("bank")
+        var bank: Bank?
+        if b.isPresent {
+            let p = b.table("paths")
+            let paths = Paths(
+                token: p.string("token") ?? "/v1.0/access-token/b2b",
+                transferIntrabank: p.string("transfer_intrabank") ?? "/v1.0/transfer-intrabank",
+                transferInterbank: p.string("transfer_interbank") ?? "/v1.0/transfer-interbank",
+                transferStatus: p.string("transfer_status") ?? "/v1.0/transfer/status",
+                accountInquiryInternal: p.string("account_inquiry_internal") ?? "/v1.0/account-inquiry-internal",
+                balanceInquiry: p.string("balance_inquiry") ?? "/v1.0/balance-inquiry")
+            let baseURL = b.string("base_url", required: true) ?? ""
+            if !baseURL.isEmpty, !(baseURL.hasPrefix("https://") || baseURL.hasPrefix("http://")) {
+                b.fail("base_url", "must start with https:// (or http:// for a loopback simulator)")
+            }
+            if baseURL.hasPrefix("http://"), !SalurConfiguration.isLoopbackURL(baseURL) {
+                b.fail("base_url", "plain http is allowed only for loopback hosts; use https:// for a bank")
+            }
+            let source = b.string("source_account", required: true) ?? ""
+            if !source.isEmpty, let problem = Validate.accountNo(source) { b.fail("source_account", problem) }
+            bank = Bank(
+                baseURL: baseURL,
+                pathPrefix: b.string("path_prefix") ?? "",
+                paths: paths,
+                partnerID: b.string("partner_id", required: true) ?? "",
+                clientKey: b.string("client_key", required: true) ?? "",
+                clientSecretFile: resolve(b.string("client_secret_file", required: true) ?? ""),
+                privateKeyFile: resolve(b.string("private_key_file", required: true) ?? ""),
+                channelID: b.string("channel_id") ?? "95221",
+                sourceAccount: source,
+                caFile: b.string("ca_file").map(resolve),
+                clientCertFile: b.string("client_cert_file").map(resolve),
+                clientKeyFile: b.string("client_key_file").map(resolve),
+                maxInFlight: b.int("max_in_flight", default: 8, range: 1...256),
+                connectTimeoutMs: b.int("connect_timeout_ms", default: 5_000, range: 100...120_000),
+                requestTimeoutMs: b.int("request_timeout_ms", default: 30_000, range: 100...600_000),
+                tokenRefreshMarginSeconds: b.int("token_refresh_margin_seconds", default: 60, range: 0...3_600))
+        }
+
+        let bt = root.table("batching")
+        let batching = Batching(
+            maxItems: bt.int("max_items", default: 500, range: 1...100_000),
+            maxAmount: Rupiah(bt.int64("max_amount", default: 5_000_000_000, range: 1...1_000_000_000_000_000)),
+            approvalRequired: bt.bool("approval_required", default: true),
+            distinctApprover: bt.bool("distinct_approver", default: true))
+
+        let r = root.table("retry")
+        let retry = Retry(
+            baseDelayMs: r.int("base_delay_ms", default: 500, range: 1...3_600_000),
+            maxDelayMs: r.int("max_delay_ms", default: 60_000, range: 1...86_400_000),
+            maxAttempts: r.int("max_attempts", default: 8, range: 1...100),
+            inquiryDelayMs: r.int("inquiry_delay_ms", default: 2_000, range: 0...3_600_000),
+            breakerThreshold: r.int("breaker_threshold", default: 20, range: 1...10_000),
+            breakerCooldownMs: r.int("breaker_cooldown_ms", default: 30_000, range: 10...3_600_000))
+        if retry.maxDelayMs < retry.baseDelayMs { r.fail("max_delay_ms", "must not be below base_delay_ms (\(retry.baseDelayMs))") }
+
+        let e = root.table("engine")
+        let engine = Engine(
+            pollIntervalMs: e.int("poll_interval_ms", default: 1_000, range: 10...600_000),
+            chunkSize: e.int("chunk_size", default: 256, range: 1...10_000),
+            shutdownTimeoutMs: e.int("shutdown_timeout_ms", default: 60_000, range: 100...3_600_000),
+            watchdogIntervalMs: e.int("watchdog_interval_ms", default: 0, range: 0...3_600_000))
+
+        let l = root.table("log")
+        let log = Log(level: l.oneOf("level", default: "info", allowed: ["trace", "debug", "info", "notice", "warning", "error", "critical"]))
+
+        let errors = root.finish()
+        if !errors.isEmpty { throw ConfigErrors(errors) }
+        return SalurConfiguration(file: file, database: database, bank: bank, batching: batching, retry: retry, engine: engine, log: log)
+    }
+
+    /// Whether a URL's host is a loopback address (127.0.0.0/8, ::1, localhost).
+    public static func isLoopbackURL(_ url: String) -> Bool {
+        guard let host = URLComponents(string: url)?.host?.lowercased() else { return false }
+        return host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
+    }
+}

@@ -1,0 +1,128 @@
+/// A strict RFC 4180 reader over bytes in memory.
+///
+/// Records may span lines (quoted fields with line breaks); each record knows the line it starts
+/// on, so errors can name `FILE:LINE`. CRLF and LF line ends are both accepted; a UTF-8 byte-order
+/// mark at the start is skipped. Fields stay bytes until asked for, so a caller that validates a
+/// million rows pays for UTF-8 decoding once per field it reads.
+public struct CSVReader: Sendable {
+    private let bytes: [UInt8]
+    private var position: Int
+    private var line = 1
+    /// The name errors are reported under.
+    public let file: String
+    private let separator: UInt8
+
+    /// A reader over `bytes`, naming `file` in errors; `separator` is `,` unless a dialect says otherwise.
+    public init(bytes: [UInt8], file: String, separator: UInt8 = UInt8(ascii: ",")) {
+        self.bytes = bytes
+        self.file = file
+        self.separator = separator
+        position = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+    }
+
+    /// The next record, or nil at the end of the input. A blank line is skipped.
+    public mutating func next() throws(CSVError) -> CSVRecord? {
+        while position < bytes.count {
+            // Skip blank lines between records.
+            if bytes[position] == 0x0A { position += 1; line += 1; continue }
+            if bytes[position] == 0x0D, position + 1 < bytes.count, bytes[position + 1] == 0x0A {
+                position += 2; line += 1; continue
+            }
+            return try readRecord()
+        }
+        return nil
+    }
+
+    private mutating func readRecord() throws(CSVError) -> CSVRecord {
+        let startLine = line
+        var fields: [CSVField] = []
+        fields.reserveCapacity(8)
+        while true {
+            var field = CSVField(bytes: [], quoted: false)
+            if position < bytes.count, bytes[position] == UInt8(ascii: "\"") {
+                field.quoted = true
+                position += 1
+                var closed = false
+                while position < bytes.count {
+                    let byte = bytes[position]
+                    if byte == UInt8(ascii: "\"") {
+                        if position + 1 < bytes.count, bytes[position + 1] == UInt8(ascii: "\"") {
+                            field.bytes.append(byte); position += 2; continue
+                        }
+                        position += 1; closed = true; break
+                    }
+                    if byte == 0x0A { line += 1 }
+                    field.bytes.append(byte)
+                    position += 1
+                }
+                if !closed { throw .unterminatedQuote(file: file, line: startLine) }
+                if position < bytes.count, !isEnd(bytes[position]) {
+                    throw .textAfterQuote(file: file, line: line, field: fields.count + 1)
+                }
+            } else {
+                let start = position
+                while position < bytes.count, !isEnd(bytes[position]) {
+                    if bytes[position] == UInt8(ascii: "\"") {
+                        throw .quoteInUnquotedField(file: file, line: line, field: fields.count + 1)
+                    }
+                    position += 1
+                }
+                var end = position
+                if end > start, position < bytes.count, bytes[position] == 0x0A, bytes[end - 1] == 0x0D { end -= 1 }
+                field.bytes = Array(bytes[start..<end])
+            }
+            fields.append(field)
+            if position >= bytes.count { break }
+            let byte = bytes[position]
+            position += 1
+            if byte == separator { continue }
+            if byte == 0x0D, position < bytes.count, bytes[position] == 0x0A { position += 1 }
+            line += 1
+            break
+        }
+        return CSVRecord(line: startLine, fields: fields)
+    }
+
+    @inline(__always)
+    private func isEnd(_ byte: UInt8) -> Bool {
+        byte == separator || byte == 0x0A || (byte == 0x0D && position + 1 < bytes.count && bytes[position + 1] == 0x0A)
+            || (byte == 0x0D && position + 1 == bytes.count)
+    }
+}
+
+/// One field as it stood in the file, unquoted.
+public struct CSVField: Sendable, Equatable {
+    /// The field's bytes, quotes removed and doubled quotes collapsed.
+    public var bytes: [UInt8]
+    /// Whether the field was quoted in the file.
+    public var quoted: Bool
+
+    /// The text, or nil when the bytes are not valid UTF-8.
+    public var string: String? { String(validating: bytes, as: UTF8.self) }
+}
+
+/// One record and the line it starts on.
+public struct CSVRecord: Sendable {
+    /// 1-based line number of the record's first byte.
+    public let line: Int
+    /// The record's fields, in file order.
+    public let fields: [CSVField]
+}
+
+/// Why a CSV file could not be read at all.
+public enum CSVError: Error, Equatable, CustomStringConvertible {
+    case unterminatedQuote(file: String, line: Int)
+    case textAfterQuote(file: String, line: Int, field: Int)
+    case quoteInUnquotedField(file: String, line: Int, field: Int)
+
+    public var description: String {
+        switch self {
+        case .unterminatedQuote(let file, let line):
+            "\(file):\(line): a quoted field is never closed (missing \")"
+        case .textAfterQuote(let file, let line, let field):
+            "\(file):\(line): field \(field): text after a closing quote"
+        case .quoteInUnquotedField(let file, let line, let field):
+            "\(file):\(line): field \(field): a quote inside an unquoted field (quote the whole field and double the quote)"
+        }
+    }
+}

@@ -1,0 +1,111 @@
+/// A CSV file with a header whose columns are named, checked against what an import expects.
+///
+/// Columns may come in any order. Unknown, duplicate and missing columns, rows with the wrong
+/// number of fields and fields that are not UTF-8 are all reported as `ImportIssue`s, so that an
+/// import can print every bad row at once and change nothing.
+public struct CSVTable: Sendable {
+    /// The file name used in issues.
+    public let file: String
+    /// Column name → index in each record.
+    public let columns: [String: Int]
+    private let records: [CSVRecord]
+
+    /// Reads and checks the header; throws `ImportFailure` if the file cannot be read as a table.
+    public init(bytes: [UInt8], file: String, required: [String], optional: [String] = [],
+                separator: UInt8 = UInt8(ascii: ",")) throws(ImportFailure) {
+        self.file = file
+        var reader = CSVReader(bytes: bytes, file: file, separator: separator)
+        var records: [CSVRecord] = []
+        do {
+            guard let header = try reader.next() else {
+                throw ImportFailure([ImportIssue(file: file, line: 1, field: "header",
+                                                 reason: "the file is empty; expected a header with \(required.joined(separator: ","))")])
+            }
+            var issues: [ImportIssue] = []
+            var columns: [String: Int] = [:]
+            let known = Set(required + optional)
+            for (index, field) in header.fields.enumerated() {
+                guard let raw = field.string else {
+                    issues.append(ImportIssue(file: file, line: header.line, field: "header", reason: "column \(index + 1) is not valid UTF-8"))
+                    continue
+                }
+                let name = raw.trimmingSpaces.lowercased()
+                if !known.contains(name) {
+                    issues.append(ImportIssue(file: file, line: header.line, field: name.isEmpty ? "column \(index + 1)" : name,
+                                              reason: "unknown column (expected \(required.joined(separator: ","))"
+                                                + (optional.isEmpty ? "" : ", optionally \(optional.joined(separator: ","))") + ")"))
+                } else if columns[name] != nil {
+                    issues.append(ImportIssue(file: file, line: header.line, field: name, reason: "column appears twice"))
+                } else {
+                    columns[name] = index
+                }
+            }
+            for name in required where columns[name] == nil {
+                issues.append(ImportIssue(file: file, line: header.line, field: name, reason: "required column is missing"))
+            }
+            if !issues.isEmpty { throw ImportFailure(issues) }
+            self.columns = columns
+            records.reserveCapacity(bytes.count / 64)
+            while let record = try reader.next() { records.append(record) }
+        } catch let error as CSVError {
+            let (line, reason): (Int, String) = switch error {
+            case .unterminatedQuote(_, let line): (line, "a quoted field is never closed (missing \")")
+            case .textAfterQuote(_, let line, _): (line, "text after a closing quote")
+            case .quoteInUnquotedField(_, let line, _): (line, "a quote inside an unquoted field")
+            }
+            throw ImportFailure([ImportIssue(file: file, line: line, field: "row", reason: reason)])
+        } catch let error as ImportFailure {
+            throw error
+        } catch {
+            throw ImportFailure([ImportIssue(file: file, line: 0, field: "file", reason: "\(error)")])
+        }
+        self.records = records
+    }
+
+    /// How many data rows the file has.
+    public var rowCount: Int { records.count }
+
+    /// Calls `body` for every data row that has the header's field count and valid UTF-8; rows
+    /// that do not are reported into `issues` and skipped.
+    public func forEachRow(issues: inout [ImportIssue], _ body: (CSVRow, inout [ImportIssue]) -> Void) {
+        let width = columns.count
+        for record in records {
+            guard record.fields.count == width else {
+                issues.append(ImportIssue(file: file, line: record.line, field: "row",
+                                          reason: "wrong field count: expected \(width), found \(record.fields.count)"))
+                continue
+            }
+            var values = [String?](repeating: nil, count: width)
+            var valid = true
+            for (name, index) in columns {
+                guard let text = record.fields[index].string else {
+                    issues.append(ImportIssue(file: file, line: record.line, field: name, reason: "not valid UTF-8"))
+                    valid = false
+                    continue
+                }
+                values[index] = text
+            }
+            guard valid else { continue }
+            body(CSVRow(file: file, line: record.line, columns: columns, values: values), &issues)
+        }
+    }
+}
+
+/// One data row of a `CSVTable`, by column name.
+public struct CSVRow: Sendable {
+    public let file: String
+    public let line: Int
+    let columns: [String: Int]
+    let values: [String?]
+
+    /// The field, trimmed of surrounding spaces; nil when the column is absent from the file.
+    public subscript(_ column: String) -> String? {
+        guard let index = columns[column] else { return nil }
+        return values[index]?.trimmingSpaces
+    }
+
+    /// An issue about `field` on this row.
+    public func issue(_ field: String, _ reason: String) -> ImportIssue {
+        ImportIssue(file: file, line: line, field: field, reason: reason)
+    }
+}

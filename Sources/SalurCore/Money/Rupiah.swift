@@ -1,0 +1,145 @@
+/// An amount of Indonesian rupiah, in whole rupiah.
+///
+/// Salur never holds money in floating point: every amount is an `Int64` of whole rupiah, and
+/// arithmetic that would overflow throws instead of wrapping.
+public struct Rupiah: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+    /// Whole rupiah.
+    public let value: Int64
+
+    /// An amount of `value` whole rupiah.
+    public init(_ value: Int64) { self.value = value }
+
+    /// Nothing.
+    public static let zero = Rupiah(0)
+
+    public static func < (lhs: Rupiah, rhs: Rupiah) -> Bool { lhs.value < rhs.value }
+
+    /// The sum, or `MoneyError.overflow` when it does not fit in 64 bits.
+    public func adding(_ other: Rupiah) throws(MoneyError) -> Rupiah {
+        let (sum, overflow) = value.addingReportingOverflow(other.value)
+        if overflow { throw .overflow(operation: "\(value) + \(other.value)") }
+        return Rupiah(sum)
+    }
+
+    /// The difference, or `MoneyError.overflow`.
+    public func subtracting(_ other: Rupiah) throws(MoneyError) -> Rupiah {
+        let (diff, overflow) = value.subtractingReportingOverflow(other.value)
+        if overflow { throw .overflow(operation: "\(value) - \(other.value)") }
+        return Rupiah(diff)
+    }
+
+    /// The amount times a whole number, or `MoneyError.overflow`.
+    public func multiplied(by factor: Int64) throws(MoneyError) -> Rupiah {
+        let (product, overflow) = value.multipliedReportingOverflow(by: factor)
+        if overflow { throw .overflow(operation: "\(value) × \(factor)") }
+        return Rupiah(product)
+    }
+
+    /// `self × rate`, rounded half-up to the whole rupiah (half away from zero for negative amounts).
+    ///
+    /// This is the one rounding rule Salur applies to percentages: `amount × bp / 10 000`, computed
+    /// exactly in 128 bits, then rounded once. Rp 1,250 × 0.02 % = 0.25 → 0; Rp 2,500 × 0.02 % = 0.5 → 1.
+    public func applying(_ rate: BasisPoints) throws(MoneyError) -> Rupiah {
+        // |value × bp| < 2^126 fits a signed 128-bit integer: the product is exact, no rounding yet.
+        let wide = Int128(value) * Int128(rate.value)
+        let (quotient, remainder) = wide.quotientAndRemainder(dividingBy: 10_000)
+        var rounded = quotient
+        if remainder.magnitude * 2 >= 10_000 { rounded += wide < 0 ? -1 : 1 }
+        guard let result = Int64(exactly: rounded) else {
+            throw .overflow(operation: "\(value) × \(rate)")
+        }
+        return Rupiah(result)
+    }
+
+    /// Sum of many amounts, or `MoneyError.overflow`.
+    public static func sum<S: Sequence>(_ amounts: S) throws(MoneyError) -> Rupiah where S.Element == Rupiah {
+        var total = Rupiah.zero
+        for amount in amounts { total = try total.adding(amount) }
+        return total
+    }
+
+    /// `Rp 1.250.000` — the Indonesian grouping, for people.
+    public var description: String { "Rp " + Rupiah.grouped(value, separator: ".") }
+
+    /// `1,250,000` — grouped with commas, for tables that mix with English text.
+    public var grouped: String { Rupiah.grouped(value, separator: ",") }
+
+    /// SNAP-BI's wire form: two decimals, no grouping, `"300000.00"`.
+    public var snapValue: String { "\(value).00" }
+
+    /// Parses SNAP-BI's `"300000.00"` (whole rupiah only; a non-zero fraction is refused, since
+    /// the rupiah has no minor unit in use).
+    public init?(snapValue text: String) {
+        var digits = Substring(text)
+        if let dot = text.firstIndex(of: ".") {
+            let fraction = text[text.index(after: dot)...]
+            guard !fraction.isEmpty, fraction.allSatisfy({ $0 == "0" }) else { return nil }
+            digits = text[..<dot]
+        }
+        guard let whole = Int64(digits) else { return nil }
+        self.init(whole)
+    }
+
+    /// Parses an operator's amount: digits, optionally grouped with `,` or `.` every three digits,
+    /// or SNAP's `.00` form. `Rp` and spaces are allowed around it. Fractions of a rupiah are refused.
+    public init?(parsing raw: String) {
+        var text = raw.trimmingSpaces
+        if text.hasPrefix("Rp") { text = String(text.dropFirst(2)).trimmingSpaces }
+        if text.hasPrefix("-") { return nil }
+        if let value = Rupiah(snapValue: text), text.contains(".00") || !text.contains(".") {
+            if text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }) { self = value; return }
+        }
+        // Grouped: 1,250,000 or 1.250.000
+        for separator in [",", "."] where text.contains(separator) {
+            let groups = text.split(separator: Character(separator), omittingEmptySubsequences: false)
+            guard let first = groups.first, (1...3).contains(first.count),
+                  groups.dropFirst().allSatisfy({ $0.count == 3 }),
+                  groups.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+                  let value = Int64(groups.joined()) else { continue }
+            self.init(value)
+            return
+        }
+        guard !text.isEmpty, text.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int64(text) else { return nil }
+        self.init(value)
+    }
+
+    static func grouped(_ value: Int64, separator: String) -> String {
+        let digits = String(value.magnitude)
+        var out = ""
+        for (index, character) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0 { out += separator }
+            out.append(character)
+        }
+        return value < 0 ? "-" + out : out
+    }
+
+    public init(from decoder: any Decoder) throws {
+        self.value = try decoder.singleValueContainer().decode(Int64.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(value)
+    }
+}
+
+/// What can go wrong with money arithmetic.
+public enum MoneyError: Error, Equatable, CustomStringConvertible {
+    /// The result does not fit in 64-bit whole rupiah.
+    case overflow(operation: String)
+
+    public var description: String {
+        switch self {
+        case .overflow(let operation): "amount overflow in \(operation): refusing to wrap"
+        }
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        var s = Substring(self)
+        while let first = s.first, first == " " || first == "\t" { s = s.dropFirst() }
+        while let last = s.last, last == " " || last == "\t" { s = s.dropLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,233 @@
+import GRDB
+package import SalurCore
+
+extension SQLiteLedger {
+    package func importRecipients(_ rows: [RecipientFile.Row], source: SourceFile, actor: String) throws -> RecipientImportSummary {
+        try write("importing recipients") { db in
+            var summary = RecipientImportSummary()
+            var issues: [ImportIssue] = []
+            let now = SQLiteLedger.timestamp()
+            let isEmpty = try Int.fetchOne(db, sql: "SELECT count(*) FROM recipient") == 0
+            let insert = try db.makeStatement(sql: """
+                INSERT INTO recipient (nik, name, program, district, phone, opening_state, account_no,
+                                       rejection_reason, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)
+                """)
+            if isEmpty {
+                // A first import cannot conflict with stored data: the file's own checks already ran.
+                for row in rows {
+                    try insert.execute(arguments: [row.nik.digits, row.name, row.program, row.district, row.phone,
+                                                   row.accountNo == nil ? "not_requested" : "opened", row.accountNo, now, now])
+                }
+                summary.added = rows.count
+            } else {
+                let find = try db.makeStatement(sql: """
+                    SELECT id, name, program, district, phone, opening_state, account_no, rejection_reason
+                    FROM recipient WHERE nik = ?
+                    """)
+                let accountHolder = try db.makeStatement(sql: "SELECT nik FROM recipient WHERE account_no = ?")
+                let update = try db.makeStatement(sql: """
+                    UPDATE recipient SET name = ?, program = ?, district = ?, phone = ?, opening_state = ?,
+                        account_no = ?, rejection_reason = ?, updated_at = ? WHERE id = ?
+                    """)
+                for row in rows {
+                    if let account = row.accountNo,
+                       let holder = try String.fetchOne(accountHolder, arguments: [account]), holder != row.nik.digits {
+                        issues.append(ImportIssue(file: source.path, line: row.line, field: "account_no",
+                                                  reason: "account number already belongs to NIK \(holder)"))
+                        continue
+                    }
+                    guard let stored = try Row.fetchOne(find, arguments: [row.nik.digits]) else {
+                        try insert.execute(arguments: [row.nik.digits, row.name, row.program, row.district, row.phone,
+                                                       row.accountNo == nil ? "not_requested" : "opened", row.accountNo, now, now])
+                        summary.added += 1
+                        continue
+                    }
+                    let current = try SQLiteLedger.opening(stored)
+                    var next = current
+                    var changes: [String: String] = [:]
+                    for (field, old, new) in [("name", stored["name"] as String, row.name),
+                                              ("program", stored["program"], row.program),
+                                              ("district", stored["district"], row.district),
+                                              ("phone", stored["phone"], row.phone)] where old != new {
+                        changes[field] = "\(old) -> \(new)"
+                    }
+                    if !changes.isEmpty { next = next.dataCorrected() }
+                    if let account = row.accountNo {
+                        switch current {
+                        case .opened(let held) where held != account:
+                            issues.append(ImportIssue(file: source.path, line: row.line, field: "account_no",
+                                                      reason: "recipient already has account \(Validate.maskedAccount(held)); a different one is not accepted here"))
+                            continue
+                        case .opened: break
+                        default:
+                            next = .opened(accountNo: account)
+                            changes["account_no"] = "set"
+                        }
+                    }
+                    guard !changes.isEmpty else { summary.unchanged += 1; continue }
+                    if case .rejected = current, next == .notRequested { summary.reopened += 1 }
+                    let (state, account, reason) = SQLiteLedger.columns(next)
+                    try update.execute(arguments: [row.name, row.program, row.district, row.phone, state, account, reason,
+                                                   now, stored["id"] as Int64])
+                    if next != current { changes["opening_state"] = "\(current.state.rawValue) -> \(state)" }
+                    try SQLiteLedger.audit(db, actor: actor, action: "recipient.update", subject: row.nik.digits, details: changes)
+                    summary.updated += 1
+                }
+            }
+            if !issues.isEmpty { throw ImportFailure(issues) }
+            if summary.added + summary.updated > 0 {
+                try SQLiteLedger.audit(db, actor: actor, action: "recipients.import", subject: source.path, details: [
+                    "sha256": source.sha256, "rows": String(rows.count), "added": String(summary.added),
+                    "updated": String(summary.updated), "unchanged": String(summary.unchanged),
+                    "reopened": String(summary.reopened),
+                ])
+            }
+            return summary
+        }
+    }
+
+    package func exportOpeningRequests(actor: String, deliver: ([OpeningRequest]) throws -> String) throws -> Int {
+        try write("exporting opening requests") { db in
+            let requests = try Row.fetchAll(db, sql: """
+                SELECT nik, name, district, phone FROM recipient WHERE opening_state = 'not_requested' ORDER BY nik
+                """).map { OpeningRequest(nik: $0["nik"], name: $0["name"], district: $0["district"], phone: $0["phone"]) }
+            let sha256 = try deliver(requests)
+            guard !requests.isEmpty else { return 0 }
+            try db.execute(sql: """
+                UPDATE recipient SET opening_state = 'requested', updated_at = ? WHERE opening_state = 'not_requested'
+                """, arguments: [SQLiteLedger.timestamp()])
+            try SQLiteLedger.audit(db, actor: actor, action: "accounts.export_requests", subject: "\(requests.count) recipients",
+                                   details: ["sha256": sha256, "count": String(requests.count)])
+            return requests.count
+        }
+    }
+
+    package func applyOpeningResults(_ rows: [OpeningResultFile.Row], source: SourceFile, actor: String) throws -> OpeningResultSummary {
+        try write("applying opening results") { db in
+            var summary = OpeningResultSummary()
+            var issues: [ImportIssue] = []
+            let now = SQLiteLedger.timestamp()
+            let find = try db.makeStatement(sql: """
+                SELECT id, opening_state, account_no, rejection_reason FROM recipient WHERE nik = ?
+                """)
+            let accountHolder = try db.makeStatement(sql: "SELECT nik FROM recipient WHERE account_no = ?")
+            let update = try db.makeStatement(sql: """
+                UPDATE recipient SET opening_state = ?, account_no = ?, rejection_reason = ?, updated_at = ? WHERE id = ?
+                """)
+            for row in rows {
+                guard let stored = try Row.fetchOne(find, arguments: [row.nik.digits]) else {
+                    issues.append(ImportIssue(file: source.path, line: row.line, field: "nik",
+                                              reason: "unknown NIK: no recipient with this NIK was imported"))
+                    continue
+                }
+                let current = try SQLiteLedger.opening(stored)
+                let next: AccountOpening
+                do throws(TransitionError) {
+                    next = try current.bankAnswered(row.result)
+                } catch {
+                    issues.append(ImportIssue(file: source.path, line: row.line, field: "status",
+                                              reason: "recipient is \(current.state.rawValue); \(error.description)"))
+                    continue
+                }
+                if case .opened(let account) = next,
+                   let holder = try String.fetchOne(accountHolder, arguments: [account]), holder != row.nik.digits {
+                    issues.append(ImportIssue(file: source.path, line: row.line, field: "account_no",
+                                              reason: "account number already belongs to NIK \(holder)"))
+                    continue
+                }
+                guard next != current else { summary.unchanged += 1; continue }
+                let (state, account, reason) = SQLiteLedger.columns(next)
+                try update.execute(arguments: [state, account, reason, now, stored["id"] as Int64])
+                if case .opened = next { summary.opened += 1 } else { summary.rejected += 1 }
+            }
+            if !issues.isEmpty { throw ImportFailure(issues) }
+            if summary.opened + summary.rejected > 0 {
+                try SQLiteLedger.audit(db, actor: actor, action: "accounts.import_results", subject: source.path, details: [
+                    "sha256": source.sha256, "rows": String(rows.count), "opened": String(summary.opened),
+                    "rejected": String(summary.rejected), "unchanged": String(summary.unchanged),
+                ])
+            }
+            return summary
+        }
+    }
+
+    package func openingStatus(by grouping: OpeningGrouping?) throws -> [OpeningStatus] {
+        try read { db in
+            let groupColumn = grouping.map { $0 == .district ? "district" : "program" }
+            let sql = groupColumn.map {
+                "SELECT \($0) AS grp, opening_state, rejection_reason, count(*) AS n FROM recipient GROUP BY 1, 2, 3 ORDER BY 1"
+            } ?? "SELECT NULL AS grp, opening_state, rejection_reason, count(*) AS n FROM recipient GROUP BY 2, 3"
+            var groups: [OpeningStatus] = []
+            var index: [String: Int] = [:]
+            if grouping == nil { groups.append(OpeningStatus(group: nil)) }
+            for row in try Row.fetchAll(db, sql: sql) {
+                let group: String? = row["grp"]
+                let position: Int
+                if grouping == nil {
+                    position = 0
+                } else if let existing = index[group ?? ""] {
+                    position = existing
+                } else {
+                    position = groups.count
+                    index[group ?? ""] = position
+                    groups.append(OpeningStatus(group: group))
+                }
+                let n: Int = row["n"]
+                groups[position].total += n
+                switch row["opening_state"] as String {
+                case "not_requested": groups[position].notRequested += n
+                case "requested": groups[position].requested += n
+                case "opened": groups[position].opened += n
+                default:
+                    groups[position].rejected += n
+                    groups[position].reasons[row["rejection_reason"] ?? "", default: 0] += n
+                }
+            }
+            return groups
+        }
+    }
+
+    package func recipients(matching filter: RecipientFilter) throws -> [StoredRecipient] {
+        try read { db in
+            var clauses: [String] = []
+            var arguments: StatementArguments = []
+            if let state = filter.state { clauses.append("opening_state = ?"); arguments += [state.rawValue] }
+            if let district = filter.district { clauses.append("district = ?"); arguments += [district] }
+            if let program = filter.program { clauses.append("program = ?"); arguments += [program] }
+            var sql = "SELECT * FROM recipient"
+            if !clauses.isEmpty { sql += " WHERE " + clauses.joined(separator: " AND ") }
+            sql += " ORDER BY nik"
+            if let limit = filter.limit { sql += " LIMIT ?"; arguments += [limit] }
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                let nik = try NIK(validating: row["nik"])
+                return StoredRecipient(
+                    id: row["id"],
+                    recipient: Recipient(nik: nik, name: row["name"], program: row["program"], district: row["district"],
+                                         phone: row["phone"], opening: try SQLiteLedger.opening(row)),
+                    updatedAt: row["updated_at"])
+            }
+        }
+    }
+
+    /// The opening state held in a recipient row.
+    static func opening(_ row: Row) throws -> AccountOpening {
+        switch row["opening_state"] as String {
+        case "not_requested": return .notRequested
+        case "requested": return .requested
+        case "opened": return .opened(accountNo: row["account_no"])
+        case "rejected": return .rejected(reason: row["rejection_reason"])
+        case let other: throw StoreError.refused("corrupt recipient row: unknown opening state \(other)")
+        }
+    }
+
+    /// The columns that hold an opening state.
+    static func columns(_ opening: AccountOpening) -> (state: String, account: String?, reason: String?) {
+        switch opening {
+        case .notRequested: ("not_requested", nil, nil)
+        case .requested: ("requested", nil, nil)
+        case .opened(let account): ("opened", account, nil)
+        case .rejected(let reason): ("rejected", nil, reason)
+        }
+    }
+}
