@@ -11,15 +11,17 @@ public struct BasisPoints: Sendable, Hashable, Comparable, Codable, CustomString
 
     /// `0.24 %`
     public var description: String {
-        let whole = value / 100, fraction = abs(value % 100)
-        return fraction == 0 ? "\(whole) %" : "\(whole).\(fraction < 10 ? "0" : "")\(fraction) %"
+        let whole = value.magnitude / 100, fraction = value.magnitude % 100
+        let sign = value < 0 ? "-" : ""
+        return fraction == 0 ? "\(sign)\(whole) %" : "\(sign)\(whole).\(fraction < 10 ? "0" : "")\(fraction) %"
     }
 
     /// Parses a percentage written as text, exactly: `"0.24"` → 24 bp, `"3.7"` → 370 bp, `"2"` → 200 bp.
     /// More than two decimals is refused rather than rounded.
     public init?(percent text: String) {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard (1...2).contains(parts.count), let whole = Int64(parts[0]), whole >= 0 else { return nil }
+        guard (1...2).contains(parts.count), (1...6).contains(parts[0].count),
+              parts[0].allSatisfy({ $0.isASCII && $0.isNumber }), let whole = Int64(parts[0]) else { return nil }
         var hundredths: Int64 = 0
         if parts.count == 2 {
             let fraction = parts[1]

@@ -67,35 +67,31 @@ public struct Rupiah: Sendable, Hashable, Comparable, Codable, CustomStringConve
     /// SNAP-BI's wire form: two decimals, no grouping, `"300000.00"`.
     public var snapValue: String { "\(value).00" }
 
-    /// Parses SNAP-BI's `"300000.00"` (whole rupiah only; a non-zero fraction is refused, since
-    /// the rupiah has no minor unit in use).
+    /// Parses SNAP-BI's `"300000.00"`: digits, then optionally `.` and exactly two zeros (the
+    /// rupiah has no minor unit in use, so a non-zero fraction is refused).
     public init?(snapValue text: String) {
         var digits = Substring(text)
         if let dot = text.firstIndex(of: ".") {
-            let fraction = text[text.index(after: dot)...]
-            guard !fraction.isEmpty, fraction.allSatisfy({ $0 == "0" }) else { return nil }
+            guard text[text.index(after: dot)...] == "00" else { return nil }
             digits = text[..<dot]
         }
-        guard let whole = Int64(digits) else { return nil }
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let whole = Int64(digits) else { return nil }
         self.init(whole)
     }
 
-    /// Parses an operator's amount: digits, optionally grouped with `,` or `.` every three digits,
-    /// or SNAP's `.00` form. `Rp` and spaces are allowed around it. Fractions of a rupiah are refused.
+    /// Parses an operator's amount: plain digits (`1250000`), SNAP's `1250000.00`, or digits
+    /// grouped by three with `,` or `.` (`1,250,000`, `1.250.000`); `Rp` and spaces around it are
+    /// allowed. Negative amounts and fractions of a rupiah are refused.
     public init?(parsing raw: String) {
         var text = raw.trimmingSpaces
         if text.hasPrefix("Rp") { text = String(text.dropFirst(2)).trimmingSpaces }
-        if text.hasPrefix("-") { return nil }
-        if let value = Rupiah(snapValue: text), text.contains(".00") || !text.contains(".") {
-            if text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }) { self = value; return }
-        }
-        // Grouped: 1,250,000 or 1.250.000
+        if text.hasSuffix(".00"), let value = Rupiah(snapValue: text) { self = value; return }
         for separator in [",", "."] where text.contains(separator) {
             let groups = text.split(separator: Character(separator), omittingEmptySubsequences: false)
-            guard let first = groups.first, (1...3).contains(first.count),
+            guard groups.count > 1, let first = groups.first, (1...3).contains(first.count),
                   groups.dropFirst().allSatisfy({ $0.count == 3 }),
                   groups.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
-                  let value = Int64(groups.joined()) else { continue }
+                  let value = Int64(groups.joined()) else { return nil }
             self.init(value)
             return
         }

@@ -1,0 +1,50 @@
+/// One-off payments an operator imports: `nik,amount,program,period,remark`.
+public enum TransferFile {
+    public static let required = ["nik", "amount", "program", "period", "remark"]
+
+    /// One valid row.
+    public struct Row: Sendable, Hashable {
+        public let line: Int
+        public let nik: NIK
+        public let amount: Rupiah
+        public let program: String
+        public let period: Period
+        public let remark: String
+    }
+
+    /// Parses and validates the whole file; throws every bad row at once.
+    public static func parse(bytes: [UInt8], file: String) throws(ImportFailure) -> [Row] {
+        let table = try CSVTable(bytes: bytes, file: file, required: required)
+        var issues: [ImportIssue] = []
+        var rows: [Row] = []
+        var seen: [String: Int] = [:]
+        table.forEachRow(issues: &issues) { row, issues in
+            let before = issues.count
+            var nik: NIK?
+            do throws(NIKError) { nik = try NIK(validating: row["nik"] ?? "") } catch { issues.append(row.issue("nik", error.description)) }
+            let amountText = row["amount"] ?? ""
+            let amount = Rupiah(parsing: amountText)
+            if amount == nil { issues.append(row.issue("amount", "not a whole-rupiah amount: \"\(amountText)\"")) }
+            if let amount, amount.value <= 0 { issues.append(row.issue("amount", "must be more than zero")) }
+            let program = row["program"] ?? ""
+            if let reason = Validate.code(program) { issues.append(row.issue("program", reason)) }
+            let periodText = row["period"] ?? ""
+            let period = Period(periodText)
+            if period == nil { issues.append(row.issue("period", "must be YYYY-MM, found \"\(periodText)\"")) }
+            let remark = row["remark"] ?? ""
+            if remark.count > 64 { issues.append(row.issue("remark", "longer than 64 characters")) }
+            if let nik, let period {
+                let key = "\(nik.digits)|\(program)|\(period)"
+                if let first = seen[key] {
+                    issues.append(row.issue("nik", "duplicate payment for this NIK, programme and period (first on line \(first))"))
+                } else {
+                    seen[key] = row.line
+                }
+            }
+            guard issues.count == before, let nik, let amount, let period else { return }
+            rows.append(Row(line: row.line, nik: nik, amount: amount, program: program, period: period, remark: remark))
+        }
+        if !issues.isEmpty { throw ImportFailure(issues) }
+        return rows
+    }
+}

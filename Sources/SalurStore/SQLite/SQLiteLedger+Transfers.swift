@@ -1,0 +1,191 @@
+package import Foundation
+import GRDB
+package import SalurCore
+
+/// Transfers and batches: what operators queue and approve.
+extension SQLiteLedger {
+    /// Width of the numeric part of a partnerReferenceNo: `SLR` + 12 digits = 15 characters.
+    static let referenceDigits = 12
+
+    /// Queues one transfer for every recipient of `program` with an opened account, idempotently
+    /// per (recipient, programme, period), and forms batches — in one transaction.
+    package func enqueueProgram(program: String, period: Period, amount: Rupiah, remark: String,
+                                actor: String, rules: BatchingRules) throws -> EnqueueSummary {
+        try write("queueing transfers") { db in
+            var transfers: [NewTransfer] = []
+            var summary = EnqueueSummary()
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT id, nik, name, opening_state, account_no, rejection_reason FROM recipient WHERE program = ? ORDER BY nik
+                """, arguments: [program])
+            if rows.isEmpty { throw StoreError.notFound("no recipient in programme \(program)") }
+            for row in rows {
+                let nik: String = row["nik"]
+                guard row["opening_state"] == "opened", let account: String = row["account_no"] else {
+                    summary.skipped.append(SkippedRecipient(nik: nik, name: row["name"], state: row["opening_state"],
+                                                            reason: row["rejection_reason"]))
+                    continue
+                }
+                transfers.append(NewTransfer(kind: .intrabank, dedupeKey: "aid:\(nik):\(program):\(period)", recipientID: row["id"],
+                                             nik: nik, beneficiaryName: row["name"], beneficiaryAccount: account,
+                                             beneficiaryBankCode: nil, program: program, period: period.description,
+                                             amount: amount, remark: remark))
+            }
+            try SQLiteLedger.insert(db, transfers, actor: actor, rules: rules, into: &summary)
+            if summary.queued > 0 {
+                try SQLiteLedger.audit(db, actor: actor, action: "transfers.enqueue", subject: "\(program) \(period)", details: [
+                    "amount_each": String(amount.value), "queued": String(summary.queued), "total": String(summary.queuedAmount.value),
+                    "already_queued": String(summary.alreadyQueued), "skipped": String(summary.skipped.count),
+                    "batches": summary.batches.joined(separator: " "),
+                ])
+            }
+            return summary
+        }
+    }
+
+    /// Queues one-off payments from a file, all or nothing.
+    package func enqueueFile(_ rows: [TransferFile.Row], source: SourceFile, actor: String, rules: BatchingRules) throws -> EnqueueSummary {
+        try write("queueing transfers") { db in
+            var issues: [ImportIssue] = []
+            var transfers: [NewTransfer] = []
+            let find = try db.makeStatement(sql: "SELECT id, name, opening_state, account_no FROM recipient WHERE nik = ?")
+            for row in rows {
+                guard let recipient = try Row.fetchOne(find, arguments: [row.nik.digits]) else {
+                    issues.append(ImportIssue(file: source.path, line: row.line, field: "nik", reason: "unknown NIK: not an imported recipient"))
+                    continue
+                }
+                guard recipient["opening_state"] == "opened", let account: String = recipient["account_no"] else {
+                    issues.append(ImportIssue(file: source.path, line: row.line, field: "nik",
+                                              reason: "recipient has no opened account (state \(recipient["opening_state"] as String))"))
+                    continue
+                }
+                if row.amount > rules.maxAmount {
+                    issues.append(ImportIssue(file: source.path, line: row.line, field: "amount",
+                                              reason: "exceeds batching.max_amount (\(rules.maxAmount))"))
+                    continue
+                }
+                transfers.append(NewTransfer(kind: .intrabank, dedupeKey: "aid:\(row.nik.digits):\(row.program):\(row.period)",
+                                             recipientID: recipient["id"], nik: row.nik.digits, beneficiaryName: recipient["name"],
+                                             beneficiaryAccount: account, beneficiaryBankCode: nil, program: row.program,
+                                             period: row.period.description, amount: row.amount, remark: row.remark))
+            }
+            if !issues.isEmpty { throw ImportFailure(issues) }
+            var summary = EnqueueSummary()
+            try SQLiteLedger.insert(db, transfers, actor: actor, rules: rules, into: &summary)
+            if summary.queued > 0 {
+                try SQLiteLedger.audit(db, actor: actor, action: "transfers.enqueue_file", subject: source.path, details: [
+                    "sha256": source.sha256, "queued": String(summary.queued), "total": String(summary.queuedAmount.value),
+                    "already_queued": String(summary.alreadyQueued), "batches": summary.batches.joined(separator: " "),
+                ])
+            }
+            return summary
+        }
+    }
+
+    /// Queues arbitrary transfers (e.g. a BPJS remittance) idempotently by their dedupe key.
+    package func enqueue(_ transfers: [NewTransfer], actor: String, rules: BatchingRules, auditAction: String,
+                         auditSubject: String) throws -> EnqueueSummary {
+        try write("queueing transfers") { db in
+            var summary = EnqueueSummary()
+            try SQLiteLedger.insert(db, transfers, actor: actor, rules: rules, into: &summary)
+            if summary.queued > 0 {
+                try SQLiteLedger.audit(db, actor: actor, action: auditAction, subject: auditSubject, details: [
+                    "queued": String(summary.queued), "total": String(summary.queuedAmount.value),
+                    "batches": summary.batches.joined(separator: " "),
+                ])
+            }
+            return summary
+        }
+    }
+
+
+    static func insert(_ db: Database, _ transfers: [NewTransfer], actor: String, rules: BatchingRules,
+                       into summary: inout EnqueueSummary) throws {
+        let now = timestamp()
+        var nextID = (try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM transfer") ?? 0) + 1
+        let insert = try db.makeStatement(sql: """
+            INSERT INTO transfer (id, partner_reference_no, dedupe_key, kind, recipient_id, nik, beneficiary_name,
+                beneficiary_account, beneficiary_bank_code, program, period, amount, remark, state, enqueued_by,
+                created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)
+            ON CONFLICT (dedupe_key) DO NOTHING
+            """)
+        var total = summary.queuedAmount
+        for t in transfers {
+            if t.amount > rules.maxAmount {
+                throw StoreError.refused("a transfer of \(t.amount) exceeds batching.max_amount (\(rules.maxAmount)); raise it or split the payment")
+            }
+            try insert.execute(arguments: [nextID, partnerReference(nextID), t.dedupeKey, t.kind.rawValue, t.recipientID, t.nik,
+                                           t.beneficiaryName, t.beneficiaryAccount, t.beneficiaryBankCode, t.program, t.period,
+                                           t.amount.value, t.remark, actor, now, now])
+            if db.changesCount == 1 {
+                nextID += 1
+                summary.queued += 1
+                total = try total.adding(t.amount)
+            } else {
+                summary.alreadyQueued += 1
+            }
+        }
+        summary.queuedAmount = total
+        summary.batches += try formBatches(db, rules: rules, actor: actor)
+    }
+
+    /// `SLR000000000042`: stable, at most 20 characters, unique forever within this database.
+    static func partnerReference(_ id: Int64) -> String {
+        let digits = String(id)
+        return "SLR" + String(repeating: "0", count: max(0, referenceDigits - digits.count)) + digits
+    }
+
+    /// Groups pending transfers into batches of one programme, period and kind, within the limits.
+    static func formBatches(_ db: Database, rules: BatchingRules, actor: String) throws -> [String] {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT id, program, period, kind, amount, enqueued_by FROM transfer WHERE state = 'pending'
+            ORDER BY program, period, kind, id
+            """)
+        guard !rows.isEmpty else { return [] }
+        let now = timestamp()
+        let month = String(now.prefix(7))
+        var sequence = (try Int.fetchOne(db, sql: "SELECT count(*) FROM batch WHERE id LIKE ?", arguments: ["B-\(month)-%"]) ?? 0)
+        let state = rules.approvalRequired ? "awaiting_approval" : "approved"
+        let assign = try db.makeStatement(sql: "UPDATE transfer SET batch_id = ?, state = ?, updated_at = ? WHERE id = ?")
+        var created: [String] = []
+
+        var members: [Int64] = []
+        var amount = Rupiah.zero
+        var makers: Set<String> = []
+        var key: (String, String, String)?
+        func close() throws {
+            guard let key, !members.isEmpty else { return }
+            sequence += 1
+            let id = "B-\(month)-\(String(repeating: "0", count: max(0, 4 - String(sequence).count)))\(sequence)"
+            try db.execute(sql: """
+                INSERT INTO batch (id, program, period, kind, state, item_count, amount, makers, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [id, key.0, key.1, key.2, state, members.count, amount.value, makers.sorted().joined(separator: ","), now, now])
+            for member in members { try assign.execute(arguments: [id, state, now, member]) }
+            try audit(db, actor: actor, action: "batch.create", subject: id, details: [
+                "program": key.0, "period": key.1, "items": String(members.count), "amount": String(amount.value), "state": state,
+            ])
+            created.append(id)
+            members = []
+            amount = .zero
+            makers = []
+        }
+        for row in rows {
+            let rowKey = (row["program"] as String, row["period"] as String, row["kind"] as String)
+            let value = Rupiah(row["amount"] as Int64)
+            let fits = members.count < rules.maxItems && (try? amount.adding(value)).map { $0 <= rules.maxAmount } == true
+            if key.map({ $0 != rowKey }) ?? true || !fits { try close() }
+            key = rowKey
+            members.append(row["id"])
+            amount = try amount.adding(value)
+            makers.insert(row["enqueued_by"])
+        }
+        try close()
+        return created
+    }
+
+    /// Forms batches from any transfers still pending (the engine calls this each pass).
+    package func formPendingBatches(rules: BatchingRules, actor: String) async throws -> [String] {
+        try await pool.write { db in try SQLiteLedger.formBatches(db, rules: rules, actor: actor) }
+    }
+}

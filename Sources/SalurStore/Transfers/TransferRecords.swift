@@ -1,0 +1,196 @@
+package import Foundation
+package import SalurCore
+
+/// How batches are formed: the `[batching]` settings the store needs.
+package struct BatchingRules: Sendable {
+    package var maxItems: Int
+    package var maxAmount: Rupiah
+    package var approvalRequired: Bool
+    package init(maxItems: Int, maxAmount: Rupiah, approvalRequired: Bool) {
+        self.maxItems = maxItems
+        self.maxAmount = maxAmount
+        self.approvalRequired = approvalRequired
+    }
+}
+
+/// What `transfers enqueue` did.
+package struct EnqueueSummary: Sendable, Codable, Equatable {
+    package var queued = 0
+    package var queuedAmount = Rupiah.zero
+    package var alreadyQueued = 0
+    /// Recipients of the programme without an opened account: never queued.
+    package var skipped: [SkippedRecipient] = []
+    package var batches: [String] = []
+    package init() {}
+}
+
+/// A recipient that could not be paid, and why.
+package struct SkippedRecipient: Sendable, Codable, Equatable {
+    package let nik: String
+    package let name: String
+    package let state: String
+    package let reason: String?
+}
+
+/// A new transfer to a bank account, as the store is asked to queue it.
+package struct NewTransfer: Sendable {
+    package var kind: TransferKind
+    package var dedupeKey: String
+    package var recipientID: Int64?
+    package var nik: String?
+    package var beneficiaryName: String
+    package var beneficiaryAccount: String
+    package var beneficiaryBankCode: String?
+    package var program: String
+    package var period: String
+    package var amount: Rupiah
+    package var remark: String
+    package init(kind: TransferKind, dedupeKey: String, recipientID: Int64?, nik: String?, beneficiaryName: String,
+                 beneficiaryAccount: String, beneficiaryBankCode: String?, program: String, period: String,
+                 amount: Rupiah, remark: String) {
+        self.kind = kind
+        self.dedupeKey = dedupeKey
+        self.recipientID = recipientID
+        self.nik = nik
+        self.beneficiaryName = beneficiaryName
+        self.beneficiaryAccount = beneficiaryAccount
+        self.beneficiaryBankCode = beneficiaryBankCode
+        self.program = program
+        self.period = period
+        self.amount = amount
+        self.remark = remark
+    }
+}
+
+/// SNAP service a transfer goes through: 17 within the bank, 18 to another bank (e.g. BPJS).
+package enum TransferKind: String, Sendable, Codable {
+    case intrabank, interbank
+}
+
+/// A batch as listed.
+package struct BatchSummary: Sendable, Codable, Equatable {
+    package let id: String
+    package let program: String
+    package let period: String
+    package let state: String
+    package let itemCount: Int
+    package let amount: Rupiah
+    package let makers: String
+    package let approvedBy: String?
+    package let approvedAt: String?
+    package let holdReason: String?
+    package let createdAt: String
+    /// Count and amount per transfer state inside the batch.
+    package var transfers: [String: StateTotal]
+}
+
+/// A count and an amount.
+package struct StateTotal: Sendable, Codable, Equatable {
+    package var count: Int
+    package var amount: Int64
+    package init(count: Int = 0, amount: Int64 = 0) {
+        self.count = count
+        self.amount = amount
+    }
+}
+
+/// `queue status`.
+package struct QueueStatus: Sendable, Codable, Equatable {
+    package var transfers: [String: StateTotal]
+    package var batches: [String: StateTotal]
+    /// Seconds since the oldest pending (not yet posted) transfer was queued.
+    package var oldestPendingAgeSeconds: Int?
+    package var oldestInDoubtAgeSeconds: Int?
+}
+
+/// One transfer as the reconciliation export shows it.
+package struct TransferRecord: Sendable, Codable, Equatable {
+    package let transferID: Int64
+    package let partnerReferenceNo: String
+    package let externalID: String?
+    package let bankReferenceNo: String?
+    package let batchID: String?
+    package let kind: String
+    package let program: String
+    package let period: String
+    package let nik: String?
+    package let name: String
+    package let accountNo: String
+    package let bankCode: String?
+    package let amount: Rupiah
+    package let state: String
+    package let attempts: Int
+    package let createdAt: String
+    package let settledAt: String?
+    package let failureCode: String?
+    package let failureMessage: String?
+}
+
+/// An attempt committed as `sending`: everything needed to send it.
+package struct ClaimedAttempt: Sendable, Equatable {
+    package let transferID: Int64
+    package let attemptNo: Int
+    package let externalID: String
+    package let partnerReferenceNo: String
+    package let kind: TransferKind
+    package let beneficiaryAccount: String
+    package let beneficiaryName: String
+    package let beneficiaryBankCode: String?
+    package let amount: Rupiah
+    package let remark: String
+    package let batchID: String
+}
+
+/// What the engine decided after an attempt's answer (or an inquiry's).
+package struct Resolution: Sendable {
+    package let transferID: Int64
+    /// The attempt's external id: a resolution applies only if the transfer still carries it.
+    package let externalID: String
+    package let next: TransferState
+    package let code: String?
+    package let message: String?
+    package let bankReference: String?
+    /// When the engine should look at it again (retry or inquiry).
+    package let nextActionAt: Date?
+    /// Hold the transfer's batch with this reason (e.g. insufficient funds).
+    package let holdBatch: String?
+    package init(transferID: Int64, externalID: String, next: TransferState, code: String? = nil, message: String? = nil,
+                 bankReference: String? = nil, nextActionAt: Date? = nil, holdBatch: String? = nil) {
+        self.transferID = transferID
+        self.externalID = externalID
+        self.next = next
+        self.code = code
+        self.message = message
+        self.bankReference = bankReference
+        self.nextActionAt = nextActionAt
+        self.holdBatch = holdBatch
+    }
+}
+
+/// A transfer in doubt whose status the bank must be asked.
+package struct InquiryTarget: Sendable, Equatable {
+    package let transferID: Int64
+    package let externalID: String
+    package let partnerReferenceNo: String
+    package let kind: TransferKind
+    package let amount: Rupiah
+    package let roundAttempts: Int
+    package let inquiriesSoFar: Int
+}
+
+/// A batch approved and waiting for its balance check.
+package struct BatchToStart: Sendable, Equatable {
+    package let id: String
+    /// What is still to be paid in it.
+    package let remaining: Rupiah
+}
+
+/// The engine that holds the database, as recorded in it.
+package struct EngineLease: Sendable, Codable, Equatable {
+    package let pid: Int
+    package let host: String
+    package let version: String
+    package let startedAt: String
+    package let heartbeatAt: String
+    package let status: String
+}
