@@ -67,7 +67,15 @@ extension SQLiteLedger {
     /// Commits up to `limit` new attempts as `sending` — one transaction, one fsync — and returns
     /// them. Transfers out of attempts are marked failed instead.
     package func claimAttempts(limit: Int, now: Date, maxAttempts: Int) async throws -> [ClaimedAttempt] {
+        try await advance(recording: [], claiming: limit, now: now, maxAttempts: maxAttempts)
+    }
+
+    /// Records `resolutions`, then claims up to `limit` new attempts — one transaction, one fsync,
+    /// so a busy engine pays one commit per chunk.
+    package func advance(recording resolutions: [Resolution], claiming limit: Int, now: Date, maxAttempts: Int) async throws -> [ClaimedAttempt] {
         try await pool.write { db in
+            try SQLiteLedger.record(db, resolutions, now: now)
+            guard limit > 0 else { return [] }
             let stamp = SQLiteLedger.timestamp(now)
             let rows = try Row.fetchAll(db, sql: """
                 SELECT t.* FROM transfer t JOIN batch b ON b.id = t.batch_id
@@ -104,7 +112,7 @@ extension SQLiteLedger {
                 try markSending.execute(arguments: [externalID, stamp, id])
                 nextAttemptID += 1
                 claimed.append(ClaimedAttempt(
-                    transferID: id, attemptNo: attemptNo, externalID: externalID, partnerReferenceNo: row["partner_reference_no"],
+                    transferID: id, attemptNo: attemptNo, roundAttempt: (row["round_attempts"] as Int) + 1, externalID: externalID, partnerReferenceNo: row["partner_reference_no"],
                     kind: TransferKind(rawValue: row["kind"]) ?? .intrabank, beneficiaryAccount: row["beneficiary_account"],
                     beneficiaryName: row["beneficiary_name"], beneficiaryBankCode: row["beneficiary_bank_code"],
                     amount: Rupiah(row["amount"] as Int64), remark: row["remark"], batchID: row["batch_id"]))
@@ -119,7 +127,12 @@ extension SQLiteLedger {
     /// `sending` or `in_doubt`, so a late or repeated answer can never move a transfer backwards.
     package func record(_ resolutions: [Resolution], now: Date) async throws {
         guard !resolutions.isEmpty else { return }
-        try await pool.write { db in
+        try await pool.write { db in try SQLiteLedger.record(db, resolutions, now: now) }
+    }
+
+    static func record(_ db: Database, _ resolutions: [Resolution], now: Date) throws {
+        guard !resolutions.isEmpty else { return }
+        do {
             let stamp = SQLiteLedger.timestamp(now)
             let update = try db.makeStatement(sql: """
                 UPDATE transfer SET state = ?, last_code = coalesce(?, last_code), last_message = coalesce(?, last_message),

@@ -130,6 +130,8 @@ package struct TransferRecord: Sendable, Codable, Equatable {
 package struct ClaimedAttempt: Sendable, Equatable {
     package let transferID: Int64
     package let attemptNo: Int
+    /// Attempts since the transfer was queued or last re-queued by an operator.
+    package let roundAttempt: Int
     package let externalID: String
     package let partnerReferenceNo: String
     package let kind: TransferKind

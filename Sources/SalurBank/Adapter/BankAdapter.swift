@@ -1,0 +1,97 @@
+package import SalurCore
+
+/// The bank as the engine sees it: four questions with answers already classified for the
+/// exactly-once protocol (DESIGN §4). The engine never sees HTTP, curl or SNAP codes directly.
+package protocol BankAdapter: Sendable {
+    /// Sends one transfer attempt.
+    func transfer(_ instruction: TransferInstruction) async -> TransferOutcome
+    /// Asks what became of an earlier attempt (SNAP service 36).
+    func inquire(_ query: StatusQuery) async -> InquiryOutcome
+    /// The source account's available balance (SNAP service 11).
+    func availableBalance() async -> BalanceOutcome
+    /// Whether an account exists and is active, and its holder's name (SNAP service 15).
+    func inquireAccount(_ accountNo: String) async -> AccountOutcome
+}
+
+/// One attempt of one transfer, as sent.
+package struct TransferInstruction: Sendable, Equatable {
+    package enum Service: Sendable, Equatable {
+        /// SNAP 17: to an account at the same bank.
+        case intrabank
+        /// SNAP 18: to another bank (e.g. BPJS's account), with its bank code.
+        case interbank(bankCode: String)
+    }
+    package var service: Service
+    package var partnerReferenceNo: String
+    package var externalID: String
+    package var beneficiaryAccount: String
+    package var beneficiaryName: String
+    package var amount: Rupiah
+    package var remark: String
+
+    package init(service: Service, partnerReferenceNo: String, externalID: String, beneficiaryAccount: String,
+                 beneficiaryName: String, amount: Rupiah, remark: String) {
+        self.service = service
+        self.partnerReferenceNo = partnerReferenceNo
+        self.externalID = externalID
+        self.beneficiaryAccount = beneficiaryAccount
+        self.beneficiaryName = beneficiaryName
+        self.amount = amount
+        self.remark = remark
+    }
+}
+
+/// What an attempt's answer proves.
+package enum TransferOutcome: Sendable, Equatable {
+    /// The bank booked it.
+    case settled(bankReference: String?, code: String)
+    /// The bank may or may not have booked it: ask (service 36) before anything else.
+    case inDoubt(code: String?, reason: String)
+    /// The bank provably did nothing: a new attempt is safe after `retryAfter` (if given).
+    /// `bankUnavailable` feeds the circuit breaker.
+    case notProcessed(code: String?, reason: String, retryAfterSeconds: Int?, bankUnavailable: Bool)
+    /// The bank refused it for good (invalid or inactive account, over the limit, bad field).
+    case rejected(code: String, reason: String)
+    /// The source account cannot cover it: hold the batch for an operator.
+    case insufficientFunds(code: String, reason: String)
+}
+
+/// A status inquiry about one attempt.
+package struct StatusQuery: Sendable, Equatable {
+    package var partnerReferenceNo: String
+    package var externalID: String
+    package var interbank: Bool
+    package init(partnerReferenceNo: String, externalID: String, interbank: Bool) {
+        self.partnerReferenceNo = partnerReferenceNo
+        self.externalID = externalID
+        self.interbank = interbank
+    }
+}
+
+/// What a status inquiry says.
+package enum InquiryOutcome: Sendable, Equatable {
+    /// `00`: booked.
+    case settled(bankReference: String?)
+    /// `04` refunded, `05` cancelled, `06` failed: no money moved.
+    case failed(status: String, reason: String)
+    /// `07`: the bank has no such transaction; a new attempt is safe.
+    case notFound
+    /// `01`/`02`/`03`: still being processed; ask again later.
+    case pending(status: String)
+    /// No usable answer; ask again later.
+    case unknown(reason: String, bankUnavailable: Bool)
+}
+
+/// The balance inquiry's answer.
+package enum BalanceOutcome: Sendable, Equatable {
+    case available(Rupiah)
+    case unavailable(reason: String)
+}
+
+/// The account inquiry's answer.
+package enum AccountOutcome: Sendable, Equatable {
+    case active(name: String)
+    case inactive(name: String?)
+    case unknown
+    case unavailable(reason: String)
+}

@@ -1,0 +1,20 @@
+/// One HTTP request. Body bytes are sent exactly as given.
+package struct HTTPRequest: Sendable {
+    /// The method, e.g. `"POST"` or `"GET"`.
+    package var method: String
+    /// An absolute URL, e.g. `"http://127.0.0.1:8080/v1.0/transfer-intrabank"`.
+    package var url: String
+    /// Header fields in the order they are sent. `Content-Length`, `Transfer-Encoding` and `Expect`
+    /// belong to the transport and are refused.
+    package var headers: [(name: String, value: String)]
+    /// The body, sent byte for byte (what was signed is what leaves).
+    package var body: [UInt8]
+
+    /// Makes a request; nothing is validated until it is sent.
+    package init(method: String, url: String, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+    }
+}

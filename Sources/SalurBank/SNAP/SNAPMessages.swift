@@ -1,0 +1,92 @@
+/// Request and response bodies of the SNAP-BI services Salur uses. Amounts are SNAP strings
+/// (`"300000.00"`) converted to and from `Rupiah` at the edge; nothing here is floating point.
+struct SNAPAmount: Codable, Equatable {
+    var value: String
+    var currency: String
+}
+
+struct TokenRequest: Encodable { let grantType = "client_credentials" }
+
+struct TokenResponse: Decodable {
+    var responseCode: String?
+    var responseMessage: String?
+    var accessToken: String?
+    var tokenType: String?
+    /// Seconds, sent as a string by the standard (some banks send a number).
+    var expiresIn: FlexibleInt?
+}
+
+/// A number some banks send as `"900"` and others as `900`.
+struct FlexibleInt: Decodable {
+    let value: Int
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let number = try? container.decode(Int.self) { value = number; return }
+        let text = try container.decode(String.self)
+        guard let number = Int(text) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "not an integer: \(text)")
+        }
+        value = number
+    }
+}
+
+struct TransferRequest: Encodable {
+    var partnerReferenceNo: String
+    var amount: SNAPAmount
+    var beneficiaryAccountNo: String
+    var beneficiaryAccountName: String?
+    var beneficiaryBankCode: String?
+    var sourceAccountNo: String
+    var transactionDate: String
+    var remark: String?
+}
+
+struct TransferResponse: Decodable {
+    var responseCode: String?
+    var responseMessage: String?
+    var referenceNo: String?
+    var partnerReferenceNo: String?
+}
+
+struct StatusRequest: Encodable {
+    var originalPartnerReferenceNo: String
+    var originalExternalId: String
+    var serviceCode: String
+}
+
+struct StatusResponse: Decodable {
+    var responseCode: String?
+    var responseMessage: String?
+    var originalPartnerReferenceNo: String?
+    var originalReferenceNo: String?
+    var latestTransactionStatus: String?
+    var transactionStatusDesc: String?
+}
+
+struct BalanceRequest: Encodable {
+    var partnerReferenceNo: String
+    var accountNo: String
+}
+
+struct BalanceResponse: Decodable {
+    struct AccountInfo: Decodable {
+        var balanceType: String?
+        var amount: SNAPAmount?
+        var availableBalance: SNAPAmount?
+    }
+    var responseCode: String?
+    var responseMessage: String?
+    var accountInfos: [AccountInfo]?
+}
+
+struct AccountInquiryRequest: Encodable {
+    var partnerReferenceNo: String
+    var beneficiaryAccountNo: String
+}
+
+struct AccountInquiryResponse: Decodable {
+    var responseCode: String?
+    var responseMessage: String?
+    var beneficiaryAccountName: String?
+    var beneficiaryAccountStatus: String?
+}

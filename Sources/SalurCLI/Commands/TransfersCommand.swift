@@ -1,0 +1,206 @@
+import ArgumentParser
+import Foundation
+import SalurConfig
+import SalurCore
+import SalurStore
+
+extension SalurConfiguration {
+    /// The batching rules the store applies when transfers are queued.
+    var batchingRules: BatchingRules {
+        BatchingRules(maxItems: batching.maxItems, maxAmount: batching.maxAmount, approvalRequired: batching.approvalRequired)
+    }
+}
+
+struct TransfersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "transfers", abstract: "Non-cash transfers: queue them, retry failed ones.",
+        subcommands: [Enqueue.self, Retry.self])
+
+    struct Enqueue: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Queue one transfer per recipient of a programme with an opened account (idempotent per recipient, programme and period), or one-off payments from a CSV file (nik,amount,program,period,remark).")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "The programme, e.g. BANSOS-NT.") var program: String?
+        @Option(help: "The period, YYYY-MM.") var period: String?
+        @Option(help: "Whole rupiah per recipient, e.g. 300000.") var amount: String?
+        @Option(help: "Remark sent with each transfer.") var remark: String?
+        @Option(help: "A CSV of one-off payments instead.") var file: String?
+        @Flag(help: "Print JSON.") var json = false
+
+        func validate() throws {
+            if file == nil, program == nil || period == nil || amount == nil {
+                throw ValidationError("give --program, --period and --amount, or --file")
+            }
+            if file != nil, program != nil || amount != nil { throw ValidationError("--file cannot be combined with --program/--amount") }
+        }
+
+        func run() async throws {
+            let configuration = try global.load()
+            let ledger = try SQLiteLedger(path: configuration.database.path, busyTimeout: Double(configuration.database.busyTimeoutMs) / 1000)
+            let actor = OperatorIdentity.current()
+            let summary: EnqueueSummary
+            if let file {
+                let bytes = try Output.readFile(file)
+                let rows = try TransferFile.parse(bytes: bytes, file: file)
+                summary = try ledger.enqueueFile(rows, source: SourceFile(path: file, sha256: AuditChain.sha256Hex(bytes)),
+                                                 actor: actor, rules: configuration.batchingRules)
+            } else {
+                guard let period = Period(period ?? "") else { throw CLIError("--period must be YYYY-MM", exit: .usage) }
+                guard let value = Rupiah(parsing: amount ?? ""), value.value > 0 else {
+                    throw CLIError("--amount must be a whole number of rupiah above zero, e.g. 300000", exit: .usage)
+                }
+                if let problem = Validate.code(program ?? "") { throw CLIError("--program: \(problem)", exit: .usage) }
+                summary = try ledger.enqueueProgram(program: program ?? "", period: period, amount: value,
+                                                    remark: remark ?? "\(program ?? "") \(period)", actor: actor,
+                                                    rules: configuration.batchingRules)
+            }
+            if json { return try Output.json(summary) }
+            if summary.queued == 0 {
+                print("nothing queued: \(Output.grouped(summary.alreadyQueued)) already queued for this period.")
+            } else {
+                print("queued \(Output.grouped(summary.queued)) transfers, \(summary.queuedAmount), in \(summary.batches.count) batch\(summary.batches.count == 1 ? "" : "es")"
+                      + (summary.batches.isEmpty ? "" : ": \(summary.batches.joined(separator: ", "))")
+                      + (summary.alreadyQueued > 0 ? "; \(Output.grouped(summary.alreadyQueued)) were already queued" : ""))
+            }
+            if !summary.skipped.isEmpty {
+                print("skipped \(Output.grouped(summary.skipped.count)) recipients without an opened account (never queued):")
+                let shown = summary.skipped.prefix(20)
+                print(Output.table(["NIK", "NAME", "STATE", "REASON"], shown.map { [$0.nik, $0.name, $0.state, $0.reason ?? ""] }))
+                if summary.skipped.count > shown.count {
+                    print("… and \(summary.skipped.count - shown.count) more: salurctl recipients list --state rejected")
+                }
+            }
+        }
+    }
+
+    struct Retry: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Queue failed transfers again as new attempts of the same transfer (same partnerReferenceNo).")
+        @OptionGroup var global: GlobalOptions
+        @Flag(help: "Retry failed transfers (required, to say what is meant).") var failed = false
+        @Option(help: "Only this batch.") var batch: String?
+
+        func validate() throws { if !failed { throw ValidationError("say --failed") } }
+
+        func run() async throws {
+            let count = try global.ledger().retryFailed(batchID: batch, actor: OperatorIdentity.current())
+            print(count == 0 ? "no failed transfer to retry." : "\(Output.grouped(count)) failed transfers queued again.")
+        }
+    }
+}
+
+struct BatchesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "batches", abstract: "Batches: approve (checker), hold, release, cancel, list, show.",
+        subcommands: [List.self, Show.self, Approve.self, Hold.self, Release.self, Cancel.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List batches, newest first.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Only this state.") var state: String?
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            var filter: BatchState?
+            if let state {
+                guard let parsed = BatchState(rawValue: state) else {
+                    throw ValidationError("--state must be one of \(BatchState.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                filter = parsed
+            }
+            let batches = try global.ledger().batches(state: filter)
+            if json { return try Output.json(batches.map(BatchJSON.init)) }
+            print(Output.table(["BATCH", "PROGRAM", "PERIOD", "STATE", "ITEMS", "AMOUNT", "SETTLED", "APPROVED BY", "NOTE"], batches.map { b in
+                [b.id, b.program, b.period, b.state, Output.grouped(b.itemCount), Rupiah(b.amount.value).grouped,
+                 Output.grouped(b.transfers["settled"]?.count ?? 0), b.approvedBy ?? "", b.holdReason ?? ""]
+            }, right: [4, 5, 6]))
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "One batch with its transfers per state.")
+        @OptionGroup var global: GlobalOptions
+        @Argument var id: String
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            guard let batch = try global.ledger().batches(id: id).first else { throw CLIError("no batch \(id)", exit: .failure) }
+            if json { return try Output.json(BatchJSON(batch)) }
+            print("batch \(batch.id): \(batch.program) \(batch.period), \(batch.state)")
+            print("  \(Output.grouped(batch.itemCount)) transfers, \(batch.amount); queued by \(batch.makers); created \(batch.createdAt)")
+            if let by = batch.approvedBy { print("  approved by \(by) at \(batch.approvedAt ?? "")") }
+            if let reason = batch.holdReason { print("  held: \(reason)") }
+            print(Output.table(["STATE", "COUNT", "AMOUNT"], batch.transfers.sorted { $0.key < $1.key }.map {
+                [$0.key, Output.grouped($0.value.count), Rupiah($0.value.amount).grouped]
+            }, right: [1, 2]))
+        }
+    }
+
+    struct Approve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Approve batches (checker). The approver is the OS user running this.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Batch ids.") var ids: [String] = []
+        @Flag(help: "Approve every batch awaiting approval.") var all = false
+
+        func validate() throws {
+            if ids.isEmpty != all { throw ValidationError("give batch ids or --all") }
+        }
+
+        func run() async throws {
+            let configuration = try global.load()
+            let ledger = try SQLiteLedger(path: configuration.database.path, busyTimeout: Double(configuration.database.busyTimeoutMs) / 1000)
+            let approved = try ledger.approve(ids: ids, all: all, actor: OperatorIdentity.current(),
+                                              distinctApprover: configuration.batching.distinctApprover)
+            print(approved.isEmpty ? "no batch awaiting approval." : "approved \(approved.joined(separator: ", "))")
+        }
+    }
+
+    struct Hold: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Hold a batch: nothing more of it is sent until released.")
+        @OptionGroup var global: GlobalOptions
+        @Argument var id: String
+        @Option(help: "Why (kept in the audit log).") var reason = "held by operator"
+
+        func run() async throws {
+            try global.ledger().hold(id: id, reason: reason, actor: OperatorIdentity.current())
+            print("held \(id)")
+        }
+    }
+
+    struct Release: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Release a held batch.")
+        @OptionGroup var global: GlobalOptions
+        @Argument var id: String
+
+        func run() async throws {
+            try global.ledger().release(id: id, actor: OperatorIdentity.current())
+            print("released \(id)")
+        }
+    }
+
+    struct Cancel: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Cancel what of a batch has not been sent.")
+        @OptionGroup var global: GlobalOptions
+        @Argument var id: String
+
+        func run() async throws {
+            let count = try global.ledger().cancel(id: id, actor: OperatorIdentity.current())
+            print("cancelled \(id): \(Output.grouped(count)) transfers")
+        }
+    }
+}
+
+/// A batch in `--json` output.
+struct BatchJSON: Encodable {
+    let id, program, period, state, makers, created_at: String
+    let items: Int
+    let amount: Int64
+    let approved_by, approved_at, hold_reason: String?
+    let transfers: [String: StateTotal]
+
+    init(_ b: BatchSummary) {
+        id = b.id; program = b.program; period = b.period; state = b.state; makers = b.makers; created_at = b.createdAt
+        items = b.itemCount; amount = b.amount.value; approved_by = b.approvedBy; approved_at = b.approvedAt
+        hold_reason = b.holdReason; transfers = b.transfers
+    }
+}

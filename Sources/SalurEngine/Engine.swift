@@ -1,0 +1,285 @@
+package import Foundation
+package import Logging
+package import SalurBank
+import SalurCore
+package import SalurStore
+import Synchronization
+
+/// Salur's posting engine: forms batches, checks the balance before a batch is posted, sends
+/// attempts, asks about transfers in doubt, and records every outcome — following DESIGN §4 so
+/// that each transfer is paid once or not at all, whatever crashes or the bank does.
+package final class Engine: Sendable {
+    private let ledger: any EngineLedger
+    private let bank: any BankAdapter
+    private let logger: Logger
+    private let state: Mutex<MutableState>
+
+    private struct MutableState {
+        var settings: EngineSettings
+        var breaker: CircuitBreaker
+        var random = SystemRandomNumberGenerator()
+        var stopping = false
+        var lastBatchEvent = ""
+    }
+
+    /// What one pass of the engine did (for logs, STATUS= and tests).
+    package struct PassReport: Sendable {
+        package var sent = 0
+        package var settled = 0
+        package var inDoubt = 0
+        package var failed = 0
+        package var inquired = 0
+        package var batchesStarted: [String] = []
+        package var batchesHeld: [String] = []
+        package var didWork: Bool { sent + inquired > 0 || !batchesStarted.isEmpty || !batchesHeld.isEmpty }
+    }
+
+    package init(ledger: any EngineLedger, bank: any BankAdapter, settings: EngineSettings, logger: Logger) {
+        self.ledger = ledger
+        self.bank = bank
+        self.logger = logger
+        state = Mutex(MutableState(settings: settings,
+                                   breaker: CircuitBreaker(threshold: settings.breakerThreshold, cooldownMs: settings.breakerCooldownMs)))
+    }
+
+    /// Replaces the settings (config reload); work in flight keeps the settings it started with.
+    package func update(_ settings: EngineSettings) {
+        state.withLock {
+            $0.settings = settings
+            $0.breaker.threshold = settings.breakerThreshold
+            $0.breaker.cooldownMs = settings.breakerCooldownMs
+        }
+    }
+
+    package var settings: EngineSettings { state.withLock { $0.settings } }
+
+    /// Stop starting new attempts; what is in flight finishes and is recorded.
+    package func beginStopping() { state.withLock { $0.stopping = true } }
+    package var isStopping: Bool { state.withLock { $0.stopping } }
+
+    /// Marks what an earlier process left `sending` as in doubt. Call once before `run`.
+    package func recover() async throws {
+        let count = try await ledger.recoverInterrupted()
+        if count > 0 { logger.notice("transfers interrupted while sending are now in doubt", metadata: ["count": "\(count)"]) }
+    }
+
+    /// Runs passes until stopped (or, with `exitWhenIdle`, until nothing is left that can move
+    /// without an operator). `afterPass` is called after every pass (heartbeat, watchdog, STATUS=).
+    package func run(exitWhenIdle: Bool, afterPass: @Sendable (PassReport) async -> Void = { _ in }) async throws {
+        while !isStopping {
+            let report = try await pass()
+            await afterPass(report)
+            if exitWhenIdle, try await ledger.isIdle() { return }
+            if isStopping { break }
+            if !report.didWork { try await idleWait() }
+        }
+    }
+
+    /// One pass: batches, balance checks, a posting session and an inquiry session.
+    package func pass() async throws -> PassReport {
+        var report = PassReport()
+        let settings = self.settings
+        let formed = try await ledger.formPendingBatches(rules: settings.batching, actor: "salurd")
+        for id in formed { logger.info("batch formed", metadata: ["batch": "\(id)"]) }
+        try await startBatches(&report)
+        try await postingSession(&report, settings: settings)
+        try await inquirySession(&report, settings: settings)
+        return report
+    }
+
+    /// Sleeps until the next retry or inquiry falls due, or the poll interval passes.
+    private func idleWait() async throws {
+        let settings = self.settings
+        var wait = Double(settings.pollIntervalMs) / 1000
+        if let due = try await ledger.nextDue() { wait = min(wait, max(0.005, due.timeIntervalSinceNow)) }
+        if let reopens = state.withLock({ $0.breaker.reopensAt }) { wait = min(wait, max(0.005, reopens.timeIntervalSinceNow)) }
+        try? await Task.sleep(for: .milliseconds(Int(wait * 1000)))
+        if Task.isCancelled { beginStopping() }
+    }
+
+    // MARK: Balance check
+
+    private func startBatches(_ report: inout PassReport) async throws {
+        let waiting = try await ledger.batchesToStart()
+        guard !waiting.isEmpty, !isStopping else { return }
+        for batch in waiting {
+            switch await bank.availableBalance() {
+            case .unavailable(let reason):
+                logger.warning("balance inquiry failed; batch waits", metadata: ["batch": "\(batch.id)", "reason": "\(reason)"])
+                return
+            case .available(let balance):
+                let outstanding = try await ledger.outstandingPosting()
+                let needed = try outstanding.adding(batch.remaining)
+                if balance >= needed {
+                    try await ledger.startBatch(id: batch.id, balance: balance)
+                    report.batchesStarted.append(batch.id)
+                    logger.info("batch posting", metadata: ["batch": "\(batch.id)", "amount": "\(batch.remaining.value)", "balance": "\(balance.value)"])
+                    state.withLock { $0.lastBatchEvent = "batch \(batch.id) posting" }
+                } else {
+                    let reason = "source balance \(balance) does not cover this batch (\(batch.remaining))"
+                        + (outstanding > .zero ? " plus \(outstanding) still posting" : "")
+                    try await ledger.holdByEngine(id: batch.id, reason: reason)
+                    report.batchesHeld.append(batch.id)
+                    logger.warning("batch held", metadata: ["batch": "\(batch.id)", "reason": "\(reason)"])
+                    state.withLock { $0.lastBatchEvent = "batch \(batch.id) held" }
+                }
+            }
+        }
+    }
+
+    // MARK: Posting
+
+    private func postingSession(_ report: inout PassReport, settings: EngineSettings) async throws {
+        let chunk = settings.chunkSize
+        let window = max(chunk, settings.maxInFlight * 2)
+        var sent = 0, settled = 0, inDoubt = 0, failed = 0
+        try await withThrowingTaskGroup(of: Resolution.self) { group in
+            var inFlight = 0
+            var buffer: [Resolution] = []
+            var exhausted = false
+            while true {
+                let now = Date()
+                let mayClaim = !exhausted && !isStopping && state.withLock { $0.breaker.allows(now) } && inFlight < window
+                if mayClaim || (!buffer.isEmpty && (buffer.count >= chunk || inFlight == 0)) {
+                    let limit = mayClaim ? min(chunk, window - inFlight) : 0
+                    let claimed = try await ledger.advance(recording: buffer, claiming: limit, now: now,
+                                                           maxAttempts: settings.retry.maxAttempts)
+                    buffer.removeAll(keepingCapacity: true)
+                    if mayClaim && claimed.count < limit { exhausted = true }
+                    for attempt in claimed {
+                        group.addTask { await self.send(attempt, settings: settings) }
+                    }
+                    inFlight += claimed.count
+                    sent += claimed.count
+                    if mayClaim && !claimed.isEmpty { continue }
+                }
+                if inFlight == 0 { break }
+                guard let resolution = try await group.next() else { break }
+                inFlight -= 1
+                switch resolution.next {
+                case .settled: settled += 1
+                case .inDoubt: inDoubt += 1
+                case .failed: failed += 1
+                default: break
+                }
+                buffer.append(resolution)
+            }
+            if !buffer.isEmpty { try await ledger.record(buffer, now: Date()) }
+        }
+        report.sent += sent
+        report.settled += settled
+        report.inDoubt += inDoubt
+        report.failed += failed
+    }
+
+    /// Sends one attempt and decides what its answer means for the transfer.
+    private func send(_ attempt: ClaimedAttempt, settings: EngineSettings) async -> Resolution {
+        let instruction = TransferInstruction(
+            service: attempt.kind == .interbank ? .interbank(bankCode: attempt.beneficiaryBankCode ?? "") : .intrabank,
+            partnerReferenceNo: attempt.partnerReferenceNo, externalID: attempt.externalID,
+            beneficiaryAccount: attempt.beneficiaryAccount, beneficiaryName: attempt.beneficiaryName,
+            amount: attempt.amount, remark: attempt.remark)
+        let outcome = await bank.transfer(instruction)
+        let now = Date()
+        let masked = Validate.maskedAccount(attempt.beneficiaryAccount)
+        switch outcome {
+        case .settled(let reference, let code):
+            state.withLock { $0.breaker.record(bankUnavailable: false, now: now) }
+            return Resolution(transferID: attempt.transferID, externalID: attempt.externalID, next: .settled, code: code,
+                              bankReference: reference)
+        case .inDoubt(let code, let reason):
+            state.withLock { $0.breaker.record(bankUnavailable: (code.flatMap(SNAPResponseCode.init)?.httpStatus ?? 500) >= 500, now: now) }
+            logger.warning("transfer in doubt", metadata: ["ref": "\(attempt.partnerReferenceNo)", "account": "\(masked)",
+                                                           "attempt": "\(attempt.attemptNo)", "code": "\(code ?? "-")", "reason": "\(reason)"])
+            return Resolution(transferID: attempt.transferID, externalID: attempt.externalID, next: .inDoubt, code: code, message: reason,
+                              nextActionAt: now.addingTimeInterval(Double(settings.retry.inquiryDelayMs) / 1000))
+        case .notProcessed(let code, let reason, let retryAfter, let unavailable):
+            let next = state.withLock { s -> Date in
+                s.breaker.record(bankUnavailable: unavailable, now: now)
+                return settings.retry.date(after: attempt.roundAttempt, retryAfterSeconds: retryAfter, from: now, using: &s.random)
+            }
+            if attempt.roundAttempt >= settings.retry.maxAttempts {
+                logger.error("transfer failed", metadata: ["ref": "\(attempt.partnerReferenceNo)", "account": "\(masked)",
+                                                           "code": "\(code ?? "-")", "reason": "gave up after \(attempt.roundAttempt) attempts: \(reason)"])
+                return Resolution(transferID: attempt.transferID, externalID: attempt.externalID, next: .failed, code: code,
+                                  message: "gave up after \(attempt.roundAttempt) attempts: \(reason)")
+            }
+            return Resolution(transferID: attempt.transferID, externalID: attempt.externalID, next: .retryWait, code: code,
+                              message: reason, nextActionAt: next)
+        case .rejected(let code, let reason):
+            state.withLock { $0.breaker.record(bankUnavailable: false, now: now) }
+            logger.error("transfer failed", metadata: ["ref": "\(attempt.partnerReferenceNo)", "account": "\(masked)",
+                                                       "code": "\(code)", "reason": "\(reason)"])
+            return Resolution(transferID: attempt.transferID, externalID: attempt.externalID, next: .failed, code: code, message: reason)
+        case .insufficientFunds(let code, let reason):
+            state.withLock { $0.breaker.record(bankUnavailable: false, now: now) }
+            logger.warning("batch held", metadata: ["batch": "\(attempt.batchID)", "code": "\(code)", "reason": "\(reason)"])
+            return Resolution(transferID: attempt.transferID, externalID: attempt.externalID, next: .held, code: code, message: reason,
+                              holdBatch: reason)
+        }
+    }
+
+    // MARK: Inquiries
+
+    private func inquirySession(_ report: inout PassReport, settings: EngineSettings) async throws {
+        guard !isStopping else { return }
+        let due = try await ledger.dueInquiries(limit: settings.chunkSize, now: Date())
+        guard !due.isEmpty else { return }
+        let resolutions = await withTaskGroup(of: Resolution.self) { group in
+            for target in due { group.addTask { await self.inquire(target, settings: settings) } }
+            var all: [Resolution] = []
+            for await resolution in group { all.append(resolution) }
+            return all
+        }
+        try await ledger.record(resolutions, now: Date())
+        report.inquired += due.count
+        for r in resolutions {
+            switch r.next {
+            case .settled: report.settled += 1
+            case .failed: report.failed += 1
+            default: break
+            }
+        }
+    }
+
+    private func inquire(_ target: InquiryTarget, settings: EngineSettings) async -> Resolution {
+        let outcome = await bank.inquire(StatusQuery(partnerReferenceNo: target.partnerReferenceNo, externalID: target.externalID,
+                                                     interbank: target.kind == .interbank))
+        let now = Date()
+        let later = state.withLock { s in
+            settings.retry.date(after: target.inquiriesSoFar + 1, retryAfterSeconds: nil, from: now, using: &s.random)
+        }
+        switch outcome {
+        case .settled(let reference):
+            logger.info("transfer in doubt settled by inquiry", metadata: ["ref": "\(target.partnerReferenceNo)"])
+            return Resolution(transferID: target.transferID, externalID: target.externalID, next: .settled, code: "00",
+                              message: "settled (status inquiry)", bankReference: reference)
+        case .failed(let status, let reason):
+            logger.error("transfer failed", metadata: ["ref": "\(target.partnerReferenceNo)", "status": "\(status)", "reason": "\(reason)"])
+            return Resolution(transferID: target.transferID, externalID: target.externalID, next: .failed, code: "status \(status)",
+                              message: reason)
+        case .notFound:
+            // The bank never booked it: a new attempt of the same transfer is safe.
+            return Resolution(transferID: target.transferID, externalID: target.externalID, next: .retryWait, code: "status 07",
+                              message: "not found at the bank; sending again", nextActionAt: now)
+        case .pending(let status):
+            return Resolution(transferID: target.transferID, externalID: target.externalID, next: .inDoubt, code: "status \(status)",
+                              message: "still being processed at the bank", nextActionAt: later)
+        case .unknown(let reason, let unavailable):
+            state.withLock { $0.breaker.record(bankUnavailable: unavailable, now: now) }
+            return Resolution(transferID: target.transferID, externalID: target.externalID, next: .inDoubt, message: "inquiry: \(reason)",
+                              nextActionAt: later)
+        }
+    }
+
+    /// One line for `STATUS=` and logs: `42 pending, 3 in doubt, last batch B-2026-11-0007 posting`.
+    package func statusLine() -> String {
+        let last = state.withLock { $0.lastBatchEvent }
+        guard let status = try? ledger.queueStatus(now: Date()) else { return last }
+        let waiting = ["pending", "awaiting_approval", "approved", "retry_wait", "sending"].reduce(0) { $0 + (status.transfers[$1]?.count ?? 0) }
+        var parts = ["\(waiting) pending", "\(status.transfers["in_doubt"]?.count ?? 0) in doubt",
+                     "\(status.transfers["settled"]?.count ?? 0) settled", "\(status.transfers["failed"]?.count ?? 0) failed"]
+        if !last.isEmpty { parts.append("last \(last)") }
+        return parts.joined(separator: ", ")
+    }
+}

@@ -1,0 +1,21 @@
+package import Foundation
+package import SalurCore
+
+/// What the posting engine needs of the store. Every call is one transaction.
+package protocol EngineLedger: Sendable {
+    func recoverInterrupted() async throws -> Int
+    func formPendingBatches(rules: BatchingRules, actor: String) async throws -> [String]
+    func batchesToStart() async throws -> [BatchToStart]
+    func outstandingPosting() async throws -> Rupiah
+    func startBatch(id: String, balance: Rupiah) async throws
+    func holdByEngine(id: String, reason: String) async throws
+    func advance(recording resolutions: [Resolution], claiming limit: Int, now: Date, maxAttempts: Int) async throws -> [ClaimedAttempt]
+    func record(_ resolutions: [Resolution], now: Date) async throws
+    func dueInquiries(limit: Int, now: Date) async throws -> [InquiryTarget]
+    func nextDue() async throws -> Date?
+    func isIdle() async throws -> Bool
+    func queueStatus(now: Date) throws -> QueueStatus
+    func heartbeat(status: String) async throws
+}
+
+extension SQLiteLedger: EngineLedger {}
