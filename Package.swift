@@ -96,7 +96,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "salur-banksim",
-            dependencies: ["BankSimulator", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["BankSimulator", "SalurCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "salur-bench",
@@ -112,6 +112,14 @@ let package = Package(
         .testTarget(name: "SalurEngineTests", dependencies: ["SalurEngine", "SalurStore", "SalurBank", "BankSimulator", "SalurCLI"]),
         .testTarget(name: "SalurReportsTests", dependencies: ["SalurReports", "SalurStore"]),
         .testTarget(name: "SalurCLITests", dependencies: ["SalurCLI", "SalurStore"]),
+        .testTarget(
+            name: "BankSimulatorTests",
+            dependencies: [
+                "BankSimulator", "SalurCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
     ]
 )
 

@@ -1,10 +1,11 @@
 import ArgumentParser
 import Foundation
+import SalurBank
 import SalurCore
 
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "demo", abstract: "Demo data for trying Salur out.", subcommands: [Seed.self])
+        commandName: "demo", abstract: "Demo data for trying Salur out.", subcommands: [Seed.self, Keys.self])
 
     struct Seed: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -39,6 +40,26 @@ struct DemoCommand: AsyncParsableCommand {
             try Output.writeAtomically(data.bankAccountsCSV(names: names), to: accountsFile)
             print("wrote \(recipientsFile) (\(Output.grouped(recipients)) recipients), \(resultsFile) (\(Output.grouped(opened)) opened, "
                   + "\(Output.grouped(recipients - opened)) rejected), \(accountsFile)")
+        }
+    }
+
+    struct Keys: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a SNAP key pair and client secret for the demo (private_key.pem, public_key.pem, client_secret; mode 0600).")
+        @Option(help: "The folder to write into.") var dir = "secrets"
+
+        func run() async throws {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            let (privatePEM, publicPEM) = try SNAPKeys.generate()
+            var secret = SystemRandomNumberGenerator()
+            let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+            let clientSecret = String((0..<40).map { _ in alphabet[Int(secret.next() % UInt64(alphabet.count))] })
+            for (name, text) in [("private_key.pem", privatePEM), ("public_key.pem", publicPEM), ("client_secret", clientSecret + "\n")] {
+                let path = dir + "/" + name
+                try Output.writeAtomically(Array(text.utf8), to: path)
+                chmod(path, 0o600)
+            }
+            print("wrote \(dir)/private_key.pem, public_key.pem, client_secret")
         }
     }
 }

@@ -1,0 +1,71 @@
+import NIOHTTP1
+import SalurCore
+
+extension Bank {
+    /// Every ledger entry, in booking order, pending ones settled if their time has come.
+    func ledgerEntries() -> [LedgerEntry] { ledgerSnapshot().entries }
+
+    /// The entries and the available balance, read together.
+    func ledgerSnapshot() -> (entries: [LedgerEntry], balance: Rupiah) {
+        let now = clock.now
+        return state.withLock { state in
+            state.settleDue(at: now)
+            return (state.records.map(\.entry), state.availableBalance)
+        }
+    }
+
+    /// The source account's available balance: opening balance less settled and pending debits.
+    func availableBalance() -> Rupiah {
+        let now = clock.now
+        return state.withLock { state in
+            state.settleDue(at: now)
+            return state.availableBalance
+        }
+    }
+
+    /// The counters.
+    func currentStats() -> BankStats { state.withLock { $0.stats } }
+
+    /// Clears the ledger, the stats and the used external IDs; replays faults from the seed.
+    func reset() { state.withLock { $0.reset() } }
+
+    /// Expires every issued token, so the next request gets 401xx01.
+    func expireTokens() { state.withLock { $0.tokens = [:] } }
+
+    /// Replaces the fault rates from the next request on.
+    func setFaults(_ faults: FaultRates) throws(BankSimulatorError) {
+        try faults.validate()
+        state.withLock { $0.faults = faults }
+    }
+
+    /// `GET /admin/ledger`, `GET /admin/stats`, `POST /admin/reset`, `POST /admin/expire-tokens`.
+    /// No authentication: the simulator listens on loopback only.
+    func handleAdmin(_ request: SimulatorRequest) -> SimulatorAnswer {
+        let routes: [String: (HTTPMethod, () -> JSONValue)] = [
+            "/admin/ledger": (.GET, { [self] in
+                let snapshot = ledgerSnapshot()
+                return .object([
+                    JSONMember("entries", .array(snapshot.entries.map(\.json))),
+                    JSONMember("balance", .number(String(snapshot.balance.value))),
+                ])
+            }),
+            "/admin/stats": (.GET, { [self] in currentStats().json }),
+            "/admin/reset": (.POST, { [self] in
+                reset()
+                return ["reset": true]
+            }),
+            "/admin/expire-tokens": (.POST, { [self] in
+                expireTokens()
+                return ["expired": true]
+            }),
+        ]
+        guard let (method, action) = routes[request.path] else {
+            return .respond(.json(status: 404, ["error": .string("no admin endpoint at \(request.path)")]))
+        }
+        guard request.method == method else {
+            return .respond(.json(status: 405, ["error": .string("\(request.path) takes \(method.rawValue)")],
+                                  headers: [("Allow", method.rawValue)]))
+        }
+        return .respond(.json(status: 200, action()))
+    }
+}

@@ -1,0 +1,104 @@
+public import SalurCore
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Synchronization
+
+/// A SNAP-BI bank on a local port, for the demo and the integration tests.
+///
+/// ```swift
+/// let sim = try await BankSimulator.start(config)   // sim.port is the bound port
+/// … post to http://127.0.0.1:\(sim.port) …
+/// let entries = await sim.ledger()
+/// try await sim.shutdown()
+/// ```
+public final class BankSimulator: Sendable {
+    /// The address it listens on.
+    public let host: String
+    /// The bound port (the one the system picked when the config asked for 0).
+    public let port: Int
+    /// The configuration it runs with.
+    public let config: BankSimulatorConfig
+
+    private let bank: Bank
+    private let group: MultiThreadedEventLoopGroup
+    private let channel: any Channel
+    private let isShutDown = Mutex(false)
+
+    private init(config: BankSimulatorConfig, port: Int, bank: Bank, group: MultiThreadedEventLoopGroup, channel: any Channel) {
+        self.host = config.host
+        self.port = port
+        self.config = config
+        self.bank = bank
+        self.group = group
+        self.channel = channel
+    }
+
+    /// Validates `config`, binds and starts serving. Throws `BankSimulatorError`.
+    public static func start(_ config: BankSimulatorConfig) async throws -> BankSimulator {
+        let bank = try Bank(config: config)
+        let latency = TimeAmount.milliseconds(Int64(config.latencyMilliseconds))
+        let bodyLimit = config.bodyLimitBytes
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: config.eventLoopThreads)
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.maxMessagesPerRead, value: 16)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    try channel.pipeline.syncOperations.addHandler(
+                        SimulatorHTTPHandler(bank: bank, latency: latency, bodyLimit: bodyLimit))
+                }
+            }
+        let channel: any Channel
+        do {
+            channel = try await bootstrap.bind(host: config.host, port: config.port).get()
+        } catch {
+            try? await group.shutdownGracefully()
+            throw BankSimulatorError.cannotListen(host: config.host, port: config.port, reason: "\(error)")
+        }
+        guard let port = channel.localAddress?.port else {
+            try? await channel.close()
+            try? await group.shutdownGracefully()
+            throw BankSimulatorError.cannotListen(host: config.host, port: config.port, reason: "no local address")
+        }
+        return BankSimulator(config: config, port: port, bank: bank, group: group, channel: channel)
+    }
+
+    /// `http://host:port`, for building request URLs.
+    public var baseURL: String {
+        host.contains(":") ? "http://[\(host)]:\(port)" : "http://\(host):\(port)"
+    }
+
+    /// Every transfer received, in order; pending ones whose time has come are settled.
+    public func ledger() async -> [LedgerEntry] { bank.ledgerEntries() }
+
+    /// The source account's balance after every settled and pending debit.
+    public func balance() async -> Rupiah { bank.availableBalance() }
+
+    /// Requests, injected faults and answers counted since start or the last reset.
+    public func stats() async -> BankStats { bank.currentStats() }
+
+    /// Clears the ledger, the stats and the used external IDs, restoring the opening balance;
+    /// fault choices restart from the seed. Issued tokens stay valid.
+    public func reset() async { bank.reset() }
+
+    /// Expires every issued access token, as the bank's clock running out would.
+    public func expireTokens() async { bank.expireTokens() }
+
+    /// Replaces the fault rates for the requests that follow.
+    public func setFaults(_ faults: FaultRates) async throws { try bank.setFaults(faults) }
+
+    /// Stops listening, closes every connection and stops the event loops. Safe to call twice.
+    public func shutdown() async throws {
+        let first = isShutDown.withLock { done in
+            defer { done = true }
+            return !done
+        }
+        guard first else { return }
+        try? await channel.close()
+        try await group.shutdownGracefully()
+    }
+}
