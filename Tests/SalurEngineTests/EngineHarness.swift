@@ -1,0 +1,76 @@
+import BankSimulator
+import Foundation
+import Logging
+import SalurBank
+import SalurCLI
+import SalurCore
+import SalurEngine
+import SalurStore
+
+/// A treasury with `count` opened recipients and one approved payment each, an in-process bank
+/// simulator on an ephemeral loopback port, and the real libcurl + SNAP client between them.
+struct EngineHarness {
+    let directory: String
+    let ledger: SQLiteLedger
+    let simulator: BankSimulator
+    let client: CurlClient
+    let bank: SNAPClient
+    let credentials: SNAPCredentials
+    let count: Int
+
+    static func make(count: Int, faults: FaultRates, dedupe: Bool = false, balance: Rupiah = Rupiah(1_000_000_000_000),
+                     approve: Bool = true) async throws -> EngineHarness {
+        let directory = NSTemporaryDirectory() + "salur-engine-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let ledger = try SQLiteLedger(path: directory + "/salur.sqlite")
+        var data = DemoData(recipients: count, opened: count, seed: 7)
+        let rows = try RecipientFile.parse(bytes: data.recipientsCSV(), file: "recipients.csv")
+        _ = try ledger.importRecipients(rows, source: SourceFile(path: "recipients.csv", sha256: "-"), actor: "maker")
+        _ = try ledger.exportOpeningRequests(actor: "maker") { _ in "-" }
+        let results = try OpeningResultFile.parse(bytes: data.resultsCSV(), file: "results.csv")
+        _ = try ledger.applyOpeningResults(results, source: SourceFile(path: "results.csv", sha256: "-"), actor: "maker")
+        _ = try ledger.enqueueProgram(program: "BANSOS-NT", period: Period("2026-11")!, amount: Rupiah(300_000), remark: "test",
+                                      actor: "maker", rules: BatchingRules(maxItems: 500, maxAmount: Rupiah(1_000_000_000), approvalRequired: true))
+        if approve { _ = try ledger.approve(ids: [], all: true, actor: "checker", distinctApprover: true) }
+
+        let keys = try SNAPKeys.generate()
+        let secret = "test-secret-\(UUID().uuidString)"
+        var config = BankSimulatorConfig(clientKey: "salur-test", clientPublicKeyPEM: keys.publicPEM, clientSecret: secret)
+        config.sourceAccountNo = "0011999999"
+        config.sourceBalance = balance
+        config.faults = faults
+        config.seed = 42
+        config.retryAfterSeconds = 0
+        config.settleAfterMilliseconds = 30
+        config.dedupePartnerReference = dedupe
+        let simulator = try await BankSimulator.start(config)
+        var options = CurlClient.Options()
+        options.maxInFlight = 16
+        options.requestTimeoutMs = 2_000
+        let client = try CurlClient(options: options)
+        let credentials = try SNAPCredentials(partnerID: "KUPANG", clientKey: "salur-test", channelID: "95221",
+                                              clientSecret: Array(secret.utf8), privateKeyPEM: keys.privatePEM)
+        let bank = SNAPClient(endpoint: SNAPClient.Endpoint(baseURL: "http://127.0.0.1:\(simulator.port)", sourceAccount: "0011999999"),
+                              credentials: credentials, transport: client)
+        return EngineHarness(directory: directory, ledger: ledger, simulator: simulator, client: client, bank: bank,
+                             credentials: credentials, count: count)
+    }
+
+    static var settings: EngineSettings {
+        EngineSettings(batching: BatchingRules(maxItems: 500, maxAmount: Rupiah(1_000_000_000), approvalRequired: true),
+                       retry: RetryPolicy(baseDelayMs: 5, maxDelayMs: 100, maxAttempts: 60, inquiryDelayMs: 10),
+                       breakerThreshold: 10_000, breakerCooldownMs: 20, chunkSize: 128, maxInFlight: 16, pollIntervalMs: 20)
+    }
+
+    func engine() -> Engine {
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        return Engine(ledger: ledger, bank: bank, settings: Self.settings, logger: logger)
+    }
+
+    func close() async throws {
+        client.shutdown()
+        try await simulator.shutdown()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+}
