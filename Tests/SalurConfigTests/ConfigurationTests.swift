@@ -159,6 +159,18 @@ struct ConfigurationTests {
             == [ConfigError(file: Self.file, line: 1, key: "database.path", reason: "required key is missing")])
     }
 
+    @Test("an empty database path is refused", arguments: ["/etc/salur/salur.toml", "salur.toml"])
+    func emptyDatabasePath(file: String) {
+        withKnownIssue("bug: path = \"\" passes validation (config check says ok) and only fails when SQLite opens it") {
+            do {
+                let configuration = try SalurConfiguration.parse(text: "[database]\npath = \"\"\n", file: file)
+                Issue.record("accepted; database.path = \"\(configuration.database.path)\"")
+            } catch let error as ConfigErrors {
+                #expect(error.errors.map(\.key) == ["database.path"])
+            }
+        }
+    }
+
     @Test func severalErrorsAtOnce() {
         let found = errors("""
             [database]

@@ -26,7 +26,7 @@ struct NIKTests {
         "5371037112990001", // 31 Dec, woman (71)
         "5371030101009999", // 1 Jan, serial 9999
         "1101010101010001", // Aceh, the first province code
-        "9701010101010001", // Papua Barat Daya, the last
+        "9701010101010001", // the highest code in the list
     ])
     func validEdges(text: String) throws {
         #expect(try NIK(validating: text).digits == text)

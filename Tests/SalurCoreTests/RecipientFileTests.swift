@@ -163,6 +163,16 @@ struct RecipientFileTests {
         ])
     }
 
+    @Test func everyNonUTF8FieldOfARowIsReported() {
+        let bytes = Array((Self.header + "5371031502850001,").utf8) + [0xFF] + Array("ohanes Ndun,BANSOS-NT,".utf8)
+            + [0xC0] + Array("ebobo,081237000001\n".utf8)
+        // As a set: the order of these two follows a Dictionary's, which varies between runs (reported).
+        #expect(Set(issues(bytes)) == [
+            "recipients.csv:2: name: not valid UTF-8",
+            "recipients.csv:2: district: not valid UTF-8",
+        ])
+    }
+
     @Test func unknownColumn() {
         #expect(issues("nik,name,program,district,phone,colour\n5371031502850001,Yohanes Ndun,BANSOS-NT,Oebobo,081237000001,red\n") == [
             "recipients.csv:1: colour: unknown column (expected nik,name,program,district,phone, optionally account_no)",
