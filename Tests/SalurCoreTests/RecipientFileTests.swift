@@ -1,0 +1,191 @@
+import Testing
+import SalurCore
+
+/// `recipients import` input: the bad-row kinds of issue 2, reported as `FILE:LINE: field: reason`,
+/// all at once, with nothing returned.
+@Suite("RecipientFile")
+struct RecipientFileTests {
+    static let header = "nik,name,program,district,phone\n"
+
+    func parse(_ text: String, file: String = "recipients.csv") throws(ImportFailure) -> [RecipientFile.Row] {
+        try RecipientFile.parse(bytes: Array(text.utf8), file: file)
+    }
+
+    func issues(_ bytes: [UInt8], file: String = "recipients.csv") -> [String] {
+        do {
+            let rows = try RecipientFile.parse(bytes: bytes, file: file)
+            Issue.record("expected ImportFailure, got \(rows.count) rows")
+            return []
+        } catch {
+            return error.issues.map(\.description)
+        }
+    }
+
+    func issues(_ text: String, file: String = "recipients.csv") -> [String] {
+        issues(Array(text.utf8), file: file)
+    }
+
+    @Test func validFile() throws {
+        let rows = try parse(Self.header + """
+            5371031502850001,Yohanes Ndun,BANSOS-NT,Oebobo,081237000001
+            5371015502850002,"Bunga, Maria",BANSOS-NT,Alak,+6281237000002
+            5371020101700003,Petrus Lay,PKH,Maulafa,
+
+            """)
+        #expect(rows.count == 3)
+        #expect(rows.map(\.line) == [2, 3, 4])
+        #expect(rows[0].nik.digits == "5371031502850001")
+        #expect(rows[0].name == "Yohanes Ndun")
+        #expect(rows[0].program == "BANSOS-NT")
+        #expect(rows[0].district == "Oebobo")
+        #expect(rows[0].phone == "081237000001")
+        #expect(rows[0].accountNo == nil)
+        #expect(rows[1].name == "Bunga, Maria")
+        #expect(rows[1].nik.isFemale)
+        #expect(rows[2].phone == "")
+    }
+
+    @Test func surroundingSpacesAreTrimmed() throws {
+        let rows = try parse(Self.header + " 5371031502850001 , Yohanes Ndun ,BANSOS-NT, Oebobo ,081237000001\n")
+        #expect(rows[0].nik.digits == "5371031502850001")
+        #expect(rows[0].name == "Yohanes Ndun")
+        #expect(rows[0].district == "Oebobo")
+    }
+
+    @Test func columnsInAnotherOrder() throws {
+        let rows = try parse("""
+            district,phone,NAME,nik,program
+            Oebobo,081237000001,Yohanes Ndun,5371031502850001,BANSOS-NT
+
+            """)
+        #expect(rows.count == 1)
+        #expect(rows[0].nik.digits == "5371031502850001")
+        #expect(rows[0].name == "Yohanes Ndun")
+        #expect(rows[0].district == "Oebobo")
+        #expect(rows[0].program == "BANSOS-NT")
+        #expect(rows[0].phone == "081237000001")
+    }
+
+    @Test func optionalAccountNumber() throws {
+        let rows = try parse("""
+            nik,name,program,district,phone,account_no
+            5371031502850001,Yohanes Ndun,BANSOS-NT,Oebobo,081237000001,001100000001
+            5371015502850002,Maria Bunga,BANSOS-NT,Alak,081237000002,
+
+            """)
+        #expect(rows.map(\.accountNo) == ["001100000001", nil])
+    }
+
+    @Test func badAccountNumbers() {
+        #expect(issues("""
+            nik,name,program,district,phone,account_no
+            5371031502850001,Yohanes Ndun,BANSOS-NT,Oebobo,081237000001,0011-0001
+            5371015502850002,Maria Bunga,BANSOS-NT,Alak,081237000002,12345
+            5371020101700003,Petrus Lay,BANSOS-NT,Maulafa,081237000003,001100000009
+            5371020101700004,Ursula Tefa,BANSOS-NT,Maulafa,081237000004,001100000009
+
+            """) == [
+            "recipients.csv:2: account_no: must contain digits only",
+            "recipients.csv:3: account_no: must have 6 to 20 digits, found 5",
+            "recipients.csv:5: account_no: account number already given on line 4",
+        ])
+    }
+
+    /// One file with every bad-row kind the issue names: each row reported, in file order, exactly.
+    @Test func everyBadRowIsReported() {
+        var bytes = Array((Self.header + """
+            5371031502850001,Yohanes Ndun,BANSOS-NT,Oebobo,081237000001
+            537103150285000X,Maria Bunga,BANSOS-NT,Alak,081237000002
+            5371020101700003,   ,BANSOS-NT,Maulafa,081237000003
+            5371031502850001,Yohanes Ndun Dua,BANSOS-NT,Oebobo,081237000004
+            5371020101700005,Petrus Lay,BANSOS-NT,Maulafa
+            5371020101700006,Ursula Tefa,BANSOS-NT,Maulafa,081237000006,extra
+            5371020101700007,Agustinus Kolo,BANSOS-NT,Maulafa,081237000007
+
+            """).utf8)
+        // Line 8's name becomes "Agustinus \xFF\xFEolo": invalid UTF-8.
+        let k = bytes.firstIndex(of: UInt8(ascii: "K"))!
+        bytes.replaceSubrange(k...k, with: [0xFF, 0xFE])
+        let found = issues(bytes)
+        #expect(found == [
+            "recipients.csv:3: nik: must contain digits only",
+            "recipients.csv:4: name: must not be empty",
+            "recipients.csv:5: nik: duplicate NIK in this file (first on line 2)",
+            "recipients.csv:6: row: wrong field count: expected 5, found 4",
+            "recipients.csv:7: row: wrong field count: expected 5, found 6",
+            "recipients.csv:8: name: not valid UTF-8",
+        ])
+    }
+
+    @Test func failureSaysNothingChanged() {
+        do {
+            _ = try parse(Self.header + "5371031502850000,Yohanes Ndun,BANSOS-NT,Oebobo,081237000001\n", file: "in.csv")
+            Issue.record("expected ImportFailure")
+        } catch {
+            #expect(error.description == """
+                in.csv:2: nik: digits 13-16 (serial) must not be 0000
+                1 problem found; nothing was changed.
+                """)
+        }
+    }
+
+    @Test("each bad NIK is reported with the rule it breaks", arguments: [
+        ("537103150285001", "must be 16 digits, found 15 characters"),
+        ("9971031502850001", "digits 1-2 (99) are not an Indonesian province code"),
+        ("5371031513850001", "digits 9-10 (birth month 13) must be 01-12"),
+        ("5371033002850001", "digits 7-8 (birth day 30) must be 01-31, or 41-71 for women, and fit the month"),
+        ("", "must be 16 digits, found 0 characters"),
+    ])
+    func badNIK(nik: String, reason: String) {
+        #expect(issues(Self.header + "\(nik),Yohanes Ndun,BANSOS-NT,Oebobo,081237000001\n")
+            == ["recipients.csv:2: nik: \(reason)"])
+    }
+
+    @Test func severalProblemsOnOneRow() {
+        #expect(issues(Self.header + "1234,,bansos nt,,12\n") == [
+            "recipients.csv:2: nik: must be 16 digits, found 4 characters",
+            "recipients.csv:2: name: must not be empty",
+            "recipients.csv:2: program: use A-Z, 0-9, '-', '_' or '.' only (found \"bansos nt\")",
+            "recipients.csv:2: district: must not be empty",
+            "recipients.csv:2: phone: must have 9 to 15 digits, found 2",
+        ])
+    }
+
+    @Test func lineNumbersCountMultiLineFields() {
+        #expect(issues(Self.header + """
+            5371031502850001,"Yohanes
+            Ndun",BANSOS-NT,Oebobo,081237000001
+            5371031502850002,,BANSOS-NT,Oebobo,081237000002
+
+            """) == [
+            "recipients.csv:2: name: contains a control character",
+            "recipients.csv:4: name: must not be empty",
+        ])
+    }
+
+    @Test func everyNonUTF8FieldOfARowIsReported() {
+        let bytes = Array((Self.header + "5371031502850001,").utf8) + [0xFF] + Array("ohanes Ndun,BANSOS-NT,".utf8)
+            + [0xC0] + Array("ebobo,081237000001\n".utf8)
+        // As a set: the order of these two follows a Dictionary's, which varies between runs (reported).
+        #expect(Set(issues(bytes)) == [
+            "recipients.csv:2: name: not valid UTF-8",
+            "recipients.csv:2: district: not valid UTF-8",
+        ])
+    }
+
+    @Test func unknownColumn() {
+        #expect(issues("nik,name,program,district,phone,colour\n5371031502850001,Yohanes Ndun,BANSOS-NT,Oebobo,081237000001,red\n") == [
+            "recipients.csv:1: colour: unknown column (expected nik,name,program,district,phone, optionally account_no)",
+        ])
+    }
+
+    @Test func missingColumn() {
+        #expect(issues("nik,name,district,phone\n5371031502850001,Yohanes Ndun,Oebobo,081237000001\n") == [
+            "recipients.csv:1: program: required column is missing",
+        ])
+    }
+
+    @Test func headerOnlyIsEmptyNotAnError() throws {
+        #expect(try parse(Self.header).isEmpty)
+    }
+}
