@@ -116,8 +116,10 @@ extension SalurConfiguration {
 
         let db = root.table("database")
         if !db.isPresent { root.fail("database", "required table [database] is missing") }
+        let rawPath = db.string("path", required: db.isPresent)
+        if rawPath == "" { db.fail("path", "must name the SQLite file, e.g. /var/lib/salur/salur.sqlite") }
         let database = Database(
-            path: resolve(db.string("path", required: db.isPresent) ?? ""),
+            path: resolve(rawPath ?? ""),
             busyTimeoutMs: db.int("busy_timeout_ms", default: 5_000, range: 0...600_000))
 
         let b = root.table("bank")
@@ -194,6 +196,10 @@ extension SalurConfiguration {
     /// Whether a URL's host is a loopback address (127.0.0.0/8, ::1, localhost).
     public static func isLoopbackURL(_ url: String) -> Bool {
         guard let host = URLComponents(string: url)?.host?.lowercased() else { return false }
-        return host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
+        if host == "localhost" || host == "::1" || host == "[::1]" { return true }
+        // 127.0.0.0/8 as a literal address only: a DNS name like 127.0.0.1.example is not loopback.
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127"
+            && octets.allSatisfy { !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isNumber) && Int($0)! <= 255 }
     }
 }

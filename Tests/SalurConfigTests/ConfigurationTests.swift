@@ -161,13 +161,11 @@ struct ConfigurationTests {
 
     @Test("an empty database path is refused", arguments: ["/etc/salur/salur.toml", "salur.toml"])
     func emptyDatabasePath(file: String) {
-        withKnownIssue("bug: path = \"\" passes validation (config check says ok) and only fails when SQLite opens it") {
-            do {
-                let configuration = try SalurConfiguration.parse(text: "[database]\npath = \"\"\n", file: file)
-                Issue.record("accepted; database.path = \"\(configuration.database.path)\"")
-            } catch let error as ConfigErrors {
-                #expect(error.errors.map(\.key) == ["database.path"])
-            }
+        do {
+            let configuration = try SalurConfiguration.parse(text: "[database]\npath = \"\"\n", file: file)
+            Issue.record("accepted; database.path = \"\(configuration.database.path)\"")
+        } catch let error as ConfigErrors {
+            #expect(error.errors.map(\.key) == ["database.path"])
         }
     }
 
@@ -222,9 +220,7 @@ struct ConfigurationTests {
         "http://127.0.0.1.nip.io:8080", "http://127.attacker.example",
     ])
     func lookalikeLoopbackRefused(url: String) {
-        withKnownIssue("bug: isLoopbackURL accepts any host beginning with \"127.\", so plain http to a DNS name is allowed") {
-            #expect(!SalurConfiguration.isLoopbackURL(url))
-        }
+        #expect(!SalurConfiguration.isLoopbackURL(url))
     }
 
     @Test func sourceAccountIsValidated() {

@@ -54,9 +54,7 @@ struct MoneyTests {
 
     @Test("a negative rate below 1 % keeps its sign in its description")
     func negativeBasisPointsDescription() {
-        withKnownIssue("bug: BasisPoints.description drops the sign when -100 < value < 0 (whole part is 0)") {
-            #expect(BasisPoints(-24).description == "-0.24 %")
-        }
+        #expect(BasisPoints(-24).description == "-0.24 %")
         #expect(BasisPoints(-150).description == "-1.50 %")
     }
 
@@ -153,8 +151,6 @@ struct MoneyTests {
         ("300.000", 300_000), ("1.000", 1_000), ("Rp 300.000", 300_000),
     ] as [(String, Int64)])
     func parsingSingleDotGroup(text: String, expected: Int64) {
-        withKnownIssue("bug: Rupiah(parsing:) takes \"300.000\" as SNAP's decimal form and returns Rp 300") {
-            #expect(Rupiah(parsing: text) == Rupiah(expected))
-        }
+        #expect(Rupiah(parsing: text) == Rupiah(expected))
     }
 }

@@ -75,8 +75,11 @@ public struct Rupiah: Sendable, Hashable, Comparable, Codable, CustomStringConve
             guard text[text.index(after: dot)...] == "00" else { return nil }
             digits = text[..<dot]
         }
+        // A balance may be negative (an overdrawn account); a transfer amount never is, and callers check that.
+        let negative = digits.hasPrefix("-")
+        if negative { digits = digits.dropFirst() }
         guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let whole = Int64(digits) else { return nil }
-        self.init(whole)
+        self.init(negative ? -whole : whole)
     }
 
     /// Parses an operator's amount: plain digits (`1250000`), SNAP's `1250000.00`, or digits
