@@ -110,7 +110,6 @@ let package = Package(
         .testTarget(name: "SalurStoreTests", dependencies: ["SalurStore", "SalurCore"]),
         .testTarget(name: "SalurBankTests", dependencies: ["SalurBank", "CCurl", "BankSimulator"]),
         .testTarget(name: "SalurEngineTests", dependencies: ["SalurEngine", "SalurStore", "SalurBank", "BankSimulator", "SalurCLI"]),
-        .testTarget(name: "SalurReportsTests", dependencies: ["SalurReports", "SalurStore"]),
         .testTarget(name: "SalurCLITests", dependencies: ["SalurCLI", "SalurStore"]),
         .testTarget(
             name: "BankSimulatorTests",
