@@ -33,6 +33,7 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
         .target(name: "SalurCore"),
+        .target(name: "SalurStatements", dependencies: ["SalurCore"]),
         .target(
             name: "SalurConfig",
             dependencies: ["SalurCore", .product(name: "TOMLKit", package: "TOMLKit")]
@@ -63,7 +64,7 @@ let package = Package(
         ),
         .target(
             name: "SalurReports",
-            dependencies: ["SalurCore", "SalurStore"]
+            dependencies: ["SalurCore", "SalurStore", "SalurStatements"]
         ),
         .target(
             name: "BankSimulator",
@@ -106,6 +107,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SalurCoreTests", dependencies: ["SalurCore"]),
+        .testTarget(name: "SalurStatementsTests", dependencies: ["SalurStatements", "SalurCore"]),
         .testTarget(name: "SalurConfigTests", dependencies: ["SalurConfig"]),
         .testTarget(name: "SalurStoreTests", dependencies: ["SalurStore", "SalurCore"]),
         .testTarget(name: "SalurBankTests", dependencies: ["SalurBank", "CCurl", "BankSimulator"]),

@@ -1,0 +1,339 @@
+internal import SalurCore
+
+/// Reads SWIFT MT940 customer statements as Indonesian banks send them.
+///
+/// Lenient where banks differ and nothing is at stake: decimal comma or none (`1500000,00`,
+/// `1500000`), `:61:` with or without the booking date and the funds-code letter, `NONREF`, an
+/// optional `//bankref`, one- or many-line `:86:`, CRLF or LF, trailing spaces, SWIFT block
+/// wrappers, several statements in one file, unknown tags (skipped). Strict where money is at
+/// stake: every balance and entry must parse, marks are D/C/RD/RC, amounts are whole rupiah in
+/// IDR, entries sit between an opening and a closing balance.
+public enum MT940Parser {
+    /// Parses every statement in the file; throws the first problem with its line.
+    public static func parse(bytes: [UInt8], file: String) throws(StatementParseError) -> [Statement] {
+        var reader = Reader(file: file)
+        let lines = TextLines.split(bytes)
+        for line in lines { try reader.read(line) }
+        return try reader.finish(lastLine: max(1, lines.last?.number ?? 1))
+    }
+
+    /// Parses text already in memory.
+    public static func parse(_ text: String, file: String) throws(StatementParseError) -> [Statement] {
+        try parse(bytes: Array(text.utf8), file: file)
+    }
+}
+
+/// One field: its tag, first line and continuation lines.
+private struct Field {
+    let tag: String
+    let line: Int
+    /// The content after the tag on the first line, trailing spaces dropped.
+    let content: Substring
+    var continuation: [TextLines.Line] = []
+
+    var display: String { ":\(tag):" }
+}
+
+/// A balance field: `C260131IDR1500000,00`.
+private struct Balance {
+    let date: CalendarDate
+    let currency: String
+    /// Signed: a debit balance is negative.
+    let amount: Rupiah
+}
+
+/// Groups lines into fields, then assembles statements field by field.
+private struct Reader {
+    let file: String
+    private var field: Field?
+    private var builder: Builder?
+    private var statements: [Statement] = []
+
+    init(file: String) { self.file = file }
+
+    /// The statement being read.
+    private struct Builder {
+        let startLine: Int
+        let statementId: String
+        var accountNo: String?
+        var sequence: String?
+        var opening: Balance?
+        var closing: Balance?
+        var closingLine = 0
+        var available: Rupiah?
+        var entries: [StatementEntry] = []
+        /// Whether a following `:86:` belongs to the last entry.
+        var entryOpen = false
+        /// Whether the last entry's description came from `:86:` (not the supplementary line).
+        var entryHasInformation = false
+    }
+
+    mutating func read(_ raw: TextLines.Line) throws(StatementParseError) {
+        var text = MT940Syntax.trimmingTrailing(MT940Syntax.spacingControls(raw.text))
+        if MT940Syntax.startsWithBlock(text) {
+            text = MT940Syntax.strippingBlocks(text)
+        }
+        if text.unicodeScalars.allSatisfy(MT940Syntax.isTrailingSpace) { return }
+        if MT940Syntax.isTerminator(text) {
+            try flushField()
+            try endMessage(line: raw.number)
+            return
+        }
+        if let (tag, content) = MT940Syntax.tag(of: text) {
+            try flushField()
+            field = Field(tag: tag, line: raw.number, content: content)
+            return
+        }
+        // Text outside any field (a header before the first `:20:`, a footer after `-`) is not ours.
+        field?.continuation.append(TextLines.Line(number: raw.number, text: String(text)))
+    }
+
+    mutating func finish(lastLine: Int) throws(StatementParseError) -> [Statement] {
+        try flushField()
+        if let builder {
+            guard builder.closing != nil else {
+                throw error(lastLine, "file", "the file ends inside the statement that starts on line \(builder.startLine): no closing balance (:62F: or :62M:); the file may be cut short")
+            }
+            try finishStatement()
+        }
+        guard !statements.isEmpty else {
+            throw error(1, "file", "no MT940 statement found: expected a :20: tag at the start of a line")
+        }
+        return statements
+    }
+
+    private func error(_ line: Int, _ field: String, _ reason: String) -> StatementParseError {
+        StatementParseError(file: file, line: line, field: field, reason: reason)
+    }
+
+    private mutating func endMessage(line: Int) throws(StatementParseError) {
+        guard let builder else { return }
+        guard builder.closing != nil else {
+            throw error(line, "-", "the statement that starts on line \(builder.startLine) ends without a closing balance (:62F: or :62M:)")
+        }
+        try finishStatement()
+    }
+
+    private mutating func flushField() throws(StatementParseError) {
+        guard let field else { return }
+        self.field = nil
+        try apply(field)
+    }
+
+    private mutating func apply(_ field: Field) throws(StatementParseError) {
+        if field.tag == "20" {
+            if let builder {
+                guard builder.closing != nil else {
+                    throw error(field.line, ":20:", "a new statement starts, but the one that starts on line \(builder.startLine) has no closing balance (:62F: or :62M:)")
+                }
+                try finishStatement()
+            }
+            builder = Builder(startLine: field.line, statementId: MT940Syntax.trimmed(field.content))
+            return
+        }
+        guard var current = builder else {
+            throw error(field.line, field.display, "field outside a statement: a statement starts with :20:")
+        }
+        builder = nil // keeps `current.entries` uniquely referenced, so appending does not copy it
+        defer { builder = current }
+        let isEntryField = field.tag == "61" || field.tag == "86"
+        if !isEntryField { current.entryOpen = false }
+        switch field.tag {
+        case "25":
+            try requireOneLine(field)
+            let account = MT940Syntax.trimmed(field.content)
+            guard !account.isEmpty else { throw error(field.line, ":25:", "the account number is empty") }
+            guard current.accountNo == nil else { throw error(field.line, ":25:", "a second account number in one statement") }
+            current.accountNo = account
+        case "28C", "28":
+            let sequence = MT940Syntax.trimmed(field.content)
+            current.sequence = sequence.isEmpty ? nil : sequence
+        case "60F", "60M":
+            try requireOneLine(field)
+            guard current.opening == nil else {
+                throw error(field.line, field.display, "a second opening balance in the statement that starts on line \(current.startLine); a new statement must start with :20:")
+            }
+            current.opening = try balance(field)
+        case "61":
+            guard current.opening != nil else {
+                throw error(field.line, ":61:", "an entry before any opening balance (:60F: or :60M:)")
+            }
+            guard current.closing == nil else {
+                throw error(field.line, ":61:", "an entry after the closing balance (line \(current.closingLine)); a new statement must start with :20:")
+            }
+            current.entries.append(try entry(field))
+            current.entryOpen = true
+            current.entryHasInformation = false
+        case "86":
+            guard current.entryOpen, !current.entries.isEmpty else { return } // statement-level information
+            let text = information(field)
+            let index = current.entries.count - 1
+            if current.entryHasInformation {
+                if !text.isEmpty {
+                    if !current.entries[index].description.isEmpty { current.entries[index].description += " " }
+                    current.entries[index].description += text
+                }
+            } else {
+                current.entries[index].description = text
+                current.entryHasInformation = true
+            }
+        case "62F", "62M":
+            try requireOneLine(field)
+            guard let opening = current.opening else {
+                throw error(field.line, field.display, "a closing balance before any opening balance (:60F: or :60M:)")
+            }
+            guard current.closing == nil else {
+                throw error(field.line, field.display, "a second closing balance (the first is on line \(current.closingLine))")
+            }
+            let closing = try balance(field)
+            guard closing.currency == opening.currency else {
+                throw error(field.line, field.display, "currency \(closing.currency) differs from the opening balance's \(opening.currency)")
+            }
+            current.closing = closing
+            current.closingLine = field.line
+        case "64":
+            try requireOneLine(field)
+            current.available = try balance(field).amount
+        case "65":
+            try requireOneLine(field)
+        default:
+            return // :21:, :13D:, :34F:, :NS: and other fields Salur does not use
+        }
+    }
+
+    private mutating func finishStatement() throws(StatementParseError) {
+        guard let current = builder, let opening = current.opening, let closing = current.closing else { return }
+        builder = nil
+        guard let accountNo = current.accountNo else {
+            throw error(current.startLine, ":25:", "the statement that starts here has no account number (:25:)")
+        }
+        statements.append(Statement(
+            accountNo: accountNo, statementId: current.statementId, sequence: current.sequence,
+            currency: opening.currency, openingBalance: opening.amount, closingBalance: closing.amount,
+            closingAvailableBalance: current.available, openingDate: opening.date, closingDate: closing.date,
+            entries: current.entries, format: .mt940, sourceFile: file, sourceLine: current.startLine))
+    }
+
+    private func requireOneLine(_ field: Field) throws(StatementParseError) {
+        if let extra = field.continuation.first {
+            throw error(extra.number, field.display, "unexpected text after \(field.display), which is one line: \"\(extra.text.prefix(40))\"")
+        }
+    }
+
+    /// `C260131IDR1500000,00`: mark, date, currency, amount.
+    private func balance(_ field: Field) throws(StatementParseError) -> Balance {
+        let scalars = Array(field.content.unicodeScalars)
+        let fail = { (reason: String) in error(field.line, field.display, reason) }
+        guard let mark = scalars.first, mark == "C" || mark == "D" else {
+            throw fail("a balance starts with C (credit) or D (debit), found \"\(String(field.content.prefix(10)))\"")
+        }
+        guard let date = MT940Syntax.date(yymmdd: scalars.dropFirst().prefix(6)) else {
+            throw fail("balance date \"\(text(scalars.dropFirst().prefix(6)))\" is not a date: expected YYMMDD after the \(mark)")
+        }
+        let currency = text(scalars.dropFirst(7).prefix(3))
+        guard currency.count == 3, currency.unicodeScalars.allSatisfy(MT940Syntax.isUpperLetter) else {
+            throw fail("currency \"\(currency)\" is not a three-letter code (expected IDR after the date)")
+        }
+        guard currency == "IDR" else {
+            throw fail("currency \(currency) is not supported: Salur reads rupiah (IDR) statements only")
+        }
+        let amountText = text(scalars.dropFirst(10))
+        guard !amountText.isEmpty else { throw fail("the balance has no amount after \(currency)") }
+        switch AmountText.wholeRupiah(Substring(amountText), decimalSeparator: ",") {
+        case .success(let amount):
+            return Balance(date: date, currency: currency, amount: mark == "D" ? Rupiah(0 - amount.value) : amount)
+        case .failure(let problem):
+            throw fail(problem.reason)
+        }
+    }
+
+    /// `:61:` value date, [booking date], mark, [funds code], amount, type, reference, [//bank ref].
+    private func entry(_ field: Field) throws(StatementParseError) -> StatementEntry {
+        let scalars = Array(field.content.unicodeScalars)
+        let fail = { (reason: String) in error(field.line, ":61:", reason) }
+        guard let valueDate = MT940Syntax.date(yymmdd: scalars.prefix(6)) else {
+            throw fail("value date \"\(text(scalars.prefix(6)))\" is not a date: expected YYMMDD at the start of :61:")
+        }
+        var index = 6
+        var bookingDate: CalendarDate?
+        let maybeBooking = scalars.dropFirst(6).prefix(4)
+        if maybeBooking.count == 4, maybeBooking.allSatisfy({ ("0"..."9").contains($0) }) {
+            guard let date = MT940Syntax.bookingDate(mmdd: maybeBooking, near: valueDate) else {
+                throw fail("booking date \"\(text(maybeBooking))\" is not a date: expected MMDD after the value date")
+            }
+            bookingDate = date
+            index = 10
+        }
+        let direction: StatementEntry.Direction
+        var isReversal = false
+        let markStart = index
+        if index < scalars.count, scalars[index] == "R" { isReversal = true; index += 1 }
+        switch index < scalars.count ? scalars[index] : " " {
+        case "D": direction = isReversal ? .credit : .debit
+        case "C": direction = isReversal ? .debit : .credit
+        default:
+            throw fail("debit/credit mark must be D, C, RD or RC; found \"\(text(scalars[markStart...].prefix(2)))\"")
+        }
+        index += 1
+        // Funds code: the third letter of the currency (`R` for IDR), optional.
+        if index + 1 < scalars.count, MT940Syntax.isUpperLetter(scalars[index]),
+           ("0"..."9").contains(scalars[index + 1]) {
+            index += 1
+        }
+        let amountStart = index
+        while index < scalars.count, ("0"..."9").contains(scalars[index]) || scalars[index] == "," { index += 1 }
+        let amountText = text(scalars[amountStart..<index])
+        guard !amountText.isEmpty else {
+            throw fail("no amount after the debit/credit mark; found \"\(text(scalars[amountStart...].prefix(12)))\"")
+        }
+        let amount: Rupiah
+        switch AmountText.wholeRupiah(Substring(amountText), decimalSeparator: ",") {
+        case .success(let value): amount = value
+        case .failure(let problem): throw fail(problem.reason)
+        }
+        let type = scalars[index...].prefix(4)
+        guard type.count == 4, MT940Syntax.isUpperLetter(type[type.startIndex]),
+              type.dropFirst().allSatisfy({ MT940Syntax.isUpperLetter($0) || ("0"..."9").contains($0) }) else {
+            throw fail("transaction type (a letter and three characters, such as NTRF or NMSC) must follow the amount; found \"\(text(type))\"")
+        }
+        index += 4
+        // The customer reference runs to the first `//` (found by scalars, so a combining mark
+        // after a slash cannot hide it), the bank reference after it.
+        let rest = scalars[index...]
+        var customerReference = text(rest)
+        var bankReference = ""
+        if let slash = rest.indices.first(where: { rest[$0] == "/" && $0 + 1 < rest.endIndex && rest[$0 + 1] == "/" }) {
+            customerReference = text(rest[..<slash])
+            bankReference = MT940Syntax.trimmed(text(rest[(slash + 2)...]))
+        }
+        customerReference = MT940Syntax.trimmed(customerReference)
+        if customerReference == "NONREF" { customerReference = "" }
+        let supplementary = field.continuation.first.map { MT940Syntax.trimmed($0.text) } ?? ""
+        return StatementEntry(valueDate: valueDate, bookingDate: bookingDate, direction: direction, amount: amount,
+                              isReversal: isReversal, status: .booked, bankReference: bankReference,
+                              customerReference: customerReference, description: supplementary, line: field.line)
+    }
+
+    /// The `:86:` lines joined: a line filled to 65 characters runs on, a shorter one ended at a space.
+    private func information(_ field: Field) -> String {
+        var lines: [String] = []
+        var full: [Bool] = []
+        let first = MT940Syntax.trimmingLeading(field.content)
+        if !first.isEmpty {
+            let raw = field.content.unicodeScalars.count
+            lines.append(String(first))
+            full.append(raw + 4 == MT940Syntax.lineWidth || raw == MT940Syntax.lineWidth)
+        }
+        for line in field.continuation {
+            lines.append(line.text)
+            full.append(line.text.unicodeScalars.count == MT940Syntax.lineWidth)
+        }
+        return TextWrap.join(lines, full: full)
+    }
+
+    private func text(_ scalars: some Sequence<Unicode.Scalar>) -> String {
+        var view = String.UnicodeScalarView()
+        view.append(contentsOf: scalars)
+        return String(view)
+    }
+}
