@@ -24,9 +24,12 @@ public enum TransferState: String, Sendable, CaseIterable, Codable {
     case held
     /// Stopped for good before any booking.
     case cancelled
+    /// Booked, then credited back by the bank (a reversal or return on the statement); the
+    /// recipient needs an operator's attention.
+    case returned
 
     /// No further work will happen without an operator.
-    public var isTerminal: Bool { self == .settled || self == .failed || self == .cancelled }
+    public var isTerminal: Bool { self == .settled || self == .failed || self == .cancelled || self == .returned }
 
     /// States whose money may still leave the source account.
     public var mayStillPay: Bool { !isTerminal }
@@ -42,6 +45,7 @@ public enum TransferState: String, Sendable, CaseIterable, Codable {
         case (.retryWait, .sending), (.retryWait, .held), (.retryWait, .cancelled), (.retryWait, .failed): true
         case (.held, .approved), (.held, .awaitingApproval), (.held, .cancelled): true
         case (.failed, .approved): true   // operator retry: a new attempt of the same transfer
+        case (.settled, .returned): true  // reconciliation found the money credited back
         default: false
         }
     }

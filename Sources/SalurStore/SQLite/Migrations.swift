@@ -70,7 +70,7 @@ enum Migrations {
                     amount INTEGER NOT NULL CHECK (amount > 0),
                     remark TEXT NOT NULL DEFAULT '',
                     state TEXT NOT NULL CHECK (state IN ('pending', 'awaiting_approval', 'approved', 'sending', 'in_doubt',
-                                                         'retry_wait', 'settled', 'failed', 'held', 'cancelled')),
+                                                         'retry_wait', 'settled', 'failed', 'held', 'cancelled', 'returned')),
                     batch_id TEXT REFERENCES batch (id),
                     attempts INTEGER NOT NULL DEFAULT 0,
                     round_attempts INTEGER NOT NULL DEFAULT 0,

@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+
+/// `salur-bench`: Salur's speed and memory figures, printed beside a baseline measured in the
+/// same run. Figures, never pass/fail: the goals are printed next to them.
+@main
+struct SalurBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "salur-bench",
+        abstract: "Benchmarks: run with `swift run -c release salur-bench <name>`.",
+        subcommands: [ImportBench.self])
+}
+
+/// Timing and memory helpers shared by the benchmarks.
+enum Bench {
+    /// Seconds `body` takes.
+    static func time<T>(_ body: () throws -> T) rethrows -> (T, Double) {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let result = try body()
+        return (result, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+
+    static func time<T>(_ body: () async throws -> T) async rethrows -> (T, Double) {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let result = try await body()
+        return (result, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+
+    /// This process's peak resident set size, in MiB.
+    static func peakRSSMiB() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_maxrss) / 1024
+    }
+
+    /// A fresh folder for one run (under `base`, default the system's temporary folder).
+    static func folder(_ base: String?, _ name: String) throws -> String {
+        let path = (base ?? NSTemporaryDirectory()) + "/salur-bench-\(name)-\(getpid())"
+        try? FileManager.default.removeItem(atPath: path)
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    /// Runs a command, returning its exit status.
+    @discardableResult
+    static func run(_ executable: String, _ arguments: [String]) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    static func f(_ value: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", value) }
+}
