@@ -20,7 +20,7 @@ package struct Salurctl: AsyncParsableCommand {
     /// Parses the arguments, runs the command, and exits with the operator contract's code.
     package static func main(arguments: [String]) async -> Int32 {
         do {
-            var command = try parseAsRoot(arguments)
+            var command = try parseAsRoot(hoistingConfig(arguments))
             if var async = command as? any AsyncParsableCommand {
                 try await async.run()
             } else {
@@ -30,6 +30,19 @@ package struct Salurctl: AsyncParsableCommand {
         } catch {
             return report(error)
         }
+    }
+
+    /// Accepts `--config FILE` before the subcommand too (`salurctl --config F accounts status`)
+    /// by moving it after the subcommand's name, where every command declares it.
+    static func hoistingConfig(_ arguments: [String]) -> [String] {
+        guard let first = arguments.first, first == "--config" || first.hasPrefix("--config=") else { return arguments }
+        let taken = first == "--config" ? Array(arguments.prefix(2)) : [first]
+        guard taken.count == (first == "--config" ? 2 : 1) else { return arguments }
+        var rest = Array(arguments.dropFirst(taken.count))
+        // Insert after the leading subcommand names (words that are not options).
+        let names = rest.prefix { !$0.hasPrefix("-") }.count
+        rest.insert(contentsOf: taken, at: min(names, rest.count))
+        return rest
     }
 
     /// Prints `error` where it belongs and returns its exit code.

@@ -65,10 +65,14 @@ public struct CSVTable: Sendable {
     /// How many data rows the file has.
     public var rowCount: Int { records.count }
 
+    /// Columns in file order, so issues come out in the same order on every run.
+    private var orderedColumns: [(key: String, value: Int)] { columns.sorted { $0.value < $1.value } }
+
     /// Calls `body` for every data row that has the header's field count and valid UTF-8; rows
     /// that do not are reported into `issues` and skipped.
     public func forEachRow(issues: inout [ImportIssue], _ body: (CSVRow, inout [ImportIssue]) -> Void) {
         let width = columns.count
+        let orderedColumns = self.orderedColumns
         for record in records {
             guard record.fields.count == width else {
                 issues.append(ImportIssue(file: file, line: record.line, field: "row",
@@ -77,7 +81,7 @@ public struct CSVTable: Sendable {
             }
             var values = [String?](repeating: nil, count: width)
             var valid = true
-            for (name, index) in columns {
+            for (name, index) in orderedColumns {
                 guard let text = record.fields[index].string else {
                     issues.append(ImportIssue(file: file, line: record.line, field: name, reason: "not valid UTF-8"))
                     valid = false
