@@ -259,3 +259,10 @@ extension SQLiteLedger {
         }
     }
 }
+
+extension SQLiteLedger {
+    /// How many attempts have ever been started (a measure of the engine's progress).
+    package func attemptCount() throws -> Int {
+        try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM transfer_attempt") ?? 0 }
+    }
+}
