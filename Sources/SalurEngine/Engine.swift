@@ -131,7 +131,9 @@ package final class Engine: Sendable {
 
     private func postingSession(_ report: inout PassReport, settings: EngineSettings) async throws {
         let chunk = settings.chunkSize
-        let window = max(chunk, settings.maxInFlight * 2)
+        // Claim a whole chunk (one commit) whenever at most twice the bank's concurrency is still
+        // outstanding, so the bank always has work while the next chunk is committed.
+        let window = chunk + settings.maxInFlight * 2
         var sent = 0, settled = 0, inDoubt = 0, failed = 0
         try await withThrowingTaskGroup(of: Resolution.self) { group in
             var inFlight = 0
@@ -139,9 +141,9 @@ package final class Engine: Sendable {
             var exhausted = false
             while true {
                 let now = Date()
-                let mayClaim = !exhausted && !isStopping && state.withLock { $0.breaker.allows(now) } && inFlight < window
+                let mayClaim = !exhausted && !isStopping && state.withLock { $0.breaker.allows(now) } && window - inFlight >= chunk
                 if mayClaim || (!buffer.isEmpty && (buffer.count >= chunk || inFlight == 0)) {
-                    let limit = mayClaim ? min(chunk, window - inFlight) : 0
+                    let limit = mayClaim ? chunk : 0
                     let claimed = try await ledger.advance(recording: buffer, claiming: limit, now: now,
                                                            maxAttempts: settings.retry.maxAttempts)
                     buffer.removeAll(keepingCapacity: true)

@@ -1,0 +1,136 @@
+import ArgumentParser
+import BankSimulator
+import Foundation
+import Logging
+import SalurBank
+import SalurCLI
+import SalurCore
+import SalurEngine
+import SalurStore
+import Synchronization
+
+/// Issue figures: N transfers posted by the engine to a simulator answering in 20 ms, beside the
+/// raw limit — the same CurlClient and SNAP client posting the same requests at the same
+/// concurrency, with no database and no bookkeeping — as a ratio; and commits per attempt.
+struct PostBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "post", abstract: "Engine posting throughput vs the raw CurlClient limit.")
+
+    @Option(help: "How many transfers.") var transfers = 100_000
+    @Option(help: "Simulator latency per answer, ms.") var latencyMs = 20
+    @Option(help: "Requests in flight (bank.max_in_flight).") var maxInFlight = 64
+    @Option(help: "Attempts per commit (engine.chunk_size).") var chunkSize = 256
+    @Option(help: "Folder for the database (default: the temporary folder).") var dir: String?
+
+    func run() async throws {
+        let folder = try Bench.folder(dir, "post")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let keys = try SNAPKeys.generate()
+        var simConfig = BankSimulatorConfig(clientKey: "bench", clientPublicKeyPEM: keys.publicPEM, clientSecret: "bench-secret")
+        simConfig.sourceAccountNo = "0011999999"
+        simConfig.latencyMilliseconds = latencyMs
+        simConfig.sourceBalance = Rupiah(Int64(transfers) * 2 * 300_000 + 1)
+        let simulator = try await BankSimulator.start(simConfig)
+        var options = CurlClient.Options()
+        options.maxInFlight = maxInFlight
+        let client = try CurlClient(options: options)
+        let bank = SNAPClient(
+            endpoint: SNAPClient.Endpoint(baseURL: "http://127.0.0.1:\(simulator.port)", sourceAccount: "0011999999"),
+            credentials: try SNAPCredentials(partnerID: "BENCH", clientKey: "bench", channelID: "95221",
+                                             clientSecret: Array("bench-secret".utf8), privateKeyPEM: keys.privatePEM),
+            transport: client)
+        try await bank.warmUp()
+
+        // Raw limit: the same requests, same client, same concurrency; no database.
+        let window = max(chunkSize, maxInFlight * 2)
+        let (rawSettled, raw) = await Bench.time {
+            await withTaskGroup(of: Bool.self) { group in
+                var next = 0, settled = 0
+                func add() {
+                    let n = next
+                    next += 1
+                    group.addTask {
+                        let outcome = await bank.transfer(TransferInstruction(
+                            service: .intrabank, partnerReferenceNo: "RAW\(n)", externalID: "7\(n)",
+                            beneficiaryAccount: DemoData.accountNo(n), beneficiaryName: "RAW", amount: Rupiah(300_000), remark: "raw"))
+                        if case .settled = outcome { return true }
+                        return false
+                    }
+                }
+                while next < min(window, transfers) { add() }
+                while let ok = await group.next() {
+                    if ok { settled += 1 }
+                    if next < transfers { add() }
+                }
+                return settled
+            }
+        }
+        let rawRate = Double(rawSettled) / raw
+        print("raw CurlClient + SNAP: \(rawSettled) transfers in \(Bench.f(raw)) s = \(Bench.f(rawRate, 0)) transfers/s "
+              + "(\(maxInFlight) in flight, \(latencyMs) ms latency)")
+        await simulator.reset()
+
+        // The engine: the same number of transfers queued and approved in the ledger.
+        let ledger = try SQLiteLedger(path: folder + "/salur/salur.sqlite")
+        var data = DemoData(recipients: transfers, opened: transfers, seed: 3)
+        let (_, setup) = try Bench.time {
+            _ = try ledger.importRecipients(try RecipientFile.parse(bytes: data.recipientsCSV(), file: "r.csv"),
+                                            source: SourceFile(path: "r.csv", sha256: "-"), actor: "bench")
+            _ = try ledger.exportOpeningRequests(actor: "bench") { _ in "-" }
+            _ = try ledger.applyOpeningResults(try OpeningResultFile.parse(bytes: data.resultsCSV(), file: "o.csv"),
+                                               source: SourceFile(path: "o.csv", sha256: "-"), actor: "bench")
+            _ = try ledger.enqueueProgram(program: "BANSOS-NT", period: Period("2026-11")!, amount: Rupiah(300_000), remark: "bench",
+                                          actor: "maker", rules: BatchingRules(maxItems: 1_000, maxAmount: Rupiah(1_000_000_000), approvalRequired: true))
+            _ = try ledger.approve(ids: [], all: true, actor: "checker", distinctApprover: true)
+        }
+        print("set-up (import, open, enqueue, approve \(transfers)): \(Bench.f(setup)) s")
+        let counting = CountingLedger(ledger)
+        var logger = Logger(label: "bench")
+        logger.logLevel = .error
+        let engine = Engine(ledger: counting, bank: bank, settings: EngineSettings(
+            batching: BatchingRules(maxItems: 1_000, maxAmount: Rupiah(1_000_000_000), approvalRequired: true),
+            retry: RetryPolicy(baseDelayMs: 50, maxDelayMs: 2_000, maxAttempts: 8, inquiryDelayMs: 100),
+            breakerThreshold: 1_000, breakerCooldownMs: 100, chunkSize: chunkSize, maxInFlight: maxInFlight, pollIntervalMs: 50),
+            logger: logger)
+        let (_, posting) = try await Bench.time { try await engine.run(exitWhenIdle: true) }
+        let settled = try ledger.queueStatus().transfers["settled"]?.count ?? 0
+        let rate = Double(settled) / posting
+        let attempts = try ledger.attemptCount()
+        let commits = counting.writes.withLock { $0 }
+        print("engine: \(settled) settled in \(Bench.f(posting)) s = \(Bench.f(rate, 0)) transfers/s; "
+              + "\(attempts) attempts in \(commits) write transactions (\(Bench.f(Double(attempts) / Double(max(commits, 1)), 1)) attempts per commit)")
+        print("ratio engine / raw: \(Bench.f(rate / rawRate)) (goal ≥ 0.90)")
+        let booked = await simulator.ledger().count
+        print("bank ledger after the engine run: \(booked) bookings")
+        print("peak RSS of this process: \(Bench.f(Bench.peakRSSMiB(), 0)) MiB")
+        client.shutdown()
+        try await simulator.shutdown()
+    }
+}
+
+/// Forwards to the real ledger and counts write transactions on the posting path.
+final class CountingLedger: EngineLedger {
+    let base: SQLiteLedger
+    let writes = Mutex(0)
+    init(_ base: SQLiteLedger) { self.base = base }
+
+    func recoverInterrupted() async throws -> Int { try await base.recoverInterrupted() }
+    func formPendingBatches(rules: BatchingRules, actor: String) async throws -> [String] { try await base.formPendingBatches(rules: rules, actor: actor) }
+    func batchesToStart() async throws -> [BatchToStart] { try await base.batchesToStart() }
+    func outstandingPosting() async throws -> Rupiah { try await base.outstandingPosting() }
+    func startBatch(id: String, balance: Rupiah) async throws { writes.withLock { $0 += 1 }; try await base.startBatch(id: id, balance: balance) }
+    func holdByEngine(id: String, reason: String) async throws { try await base.holdByEngine(id: id, reason: reason) }
+    func advance(recording resolutions: [Resolution], claiming limit: Int, now: Date, maxAttempts: Int) async throws -> [ClaimedAttempt] {
+        writes.withLock { $0 += 1 }
+        return try await base.advance(recording: resolutions, claiming: limit, now: now, maxAttempts: maxAttempts)
+    }
+    func record(_ resolutions: [Resolution], now: Date) async throws {
+        if !resolutions.isEmpty { writes.withLock { $0 += 1 } }
+        try await base.record(resolutions, now: now)
+    }
+    func dueInquiries(limit: Int, now: Date) async throws -> [InquiryTarget] { try await base.dueInquiries(limit: limit, now: now) }
+    func nextDue() async throws -> Date? { try await base.nextDue() }
+    func isIdle() async throws -> Bool { try await base.isIdle() }
+    func queueStatus(now: Date) throws -> QueueStatus { try base.queueStatus(now: now) }
+    func heartbeat(status: String) async throws { try await base.heartbeat(status: status) }
+}
