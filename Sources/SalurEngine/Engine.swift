@@ -9,9 +9,9 @@ import Synchronization
 /// attempts, asks about transfers in doubt, and records every outcome — following DESIGN §4 so
 /// that each transfer is paid once or not at all, whatever crashes or the bank does.
 package final class Engine: Sendable {
-    private let ledger: any EngineLedger
-    private let bank: any BankAdapter
-    private let logger: Logger
+    let ledger: any EngineLedger
+    let bank: any BankAdapter
+    let logger: Logger
     private let state: Mutex<MutableState>
 
     private struct MutableState {
@@ -29,9 +29,10 @@ package final class Engine: Sendable {
         package var inDoubt = 0
         package var failed = 0
         package var inquired = 0
+        package var accountsChecked = 0
         package var batchesStarted: [String] = []
         package var batchesHeld: [String] = []
-        package var didWork: Bool { sent + inquired > 0 || !batchesStarted.isEmpty || !batchesHeld.isEmpty }
+        package var didWork: Bool { sent + inquired + accountsChecked > 0 || !batchesStarted.isEmpty || !batchesHeld.isEmpty }
     }
 
     package init(ledger: any EngineLedger, bank: any BankAdapter, settings: EngineSettings, logger: Logger) {
@@ -81,6 +82,7 @@ package final class Engine: Sendable {
         let settings = self.settings
         let formed = try await ledger.formPendingBatches(rules: settings.batching, actor: "salurd")
         for id in formed { logger.info("batch formed", metadata: ["batch": "\(id)"]) }
+        if !isStopping { try await checkAccounts(&report, settings: settings) }
         try await startBatches(&report)
         try await postingSession(&report, settings: settings)
         try await inquirySession(&report, settings: settings)

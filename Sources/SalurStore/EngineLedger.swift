@@ -16,6 +16,8 @@ package protocol EngineLedger: Sendable {
     func isIdle() async throws -> Bool
     func queueStatus(now: Date) throws -> QueueStatus
     func heartbeat(status: String) async throws
+    func accountsToCheck(limit: Int) async throws -> [AccountToCheck]
+    func recordAccountChecks(_ checks: [(AccountToCheck, AccountCheck, bankName: String?)], now: Date) async throws
 }
 
 extension SQLiteLedger: EngineLedger {}

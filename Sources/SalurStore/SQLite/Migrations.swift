@@ -112,6 +112,7 @@ enum Migrations {
                 );
                 """)
         }
+        registerAccountCheck(&migrator)
         return migrator
     }
 }

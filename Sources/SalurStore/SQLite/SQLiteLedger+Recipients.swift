@@ -28,7 +28,8 @@ extension SQLiteLedger {
                 let accountHolder = try db.makeStatement(sql: "SELECT nik FROM recipient WHERE account_no = ?")
                 let update = try db.makeStatement(sql: """
                     UPDATE recipient SET name = ?, program = ?, district = ?, phone = ?, opening_state = ?,
-                        account_no = ?, rejection_reason = ?, updated_at = ? WHERE id = ?
+                        account_no = ?, rejection_reason = ?, updated_at = ?,
+                        account_check = NULL, account_checked_at = NULL, bank_account_name = NULL WHERE id = ?
                     """)
                 for row in rows {
                     if let account = row.accountNo,

@@ -15,7 +15,8 @@ extension SQLiteLedger {
             var transfers: [NewTransfer] = []
             var summary = EnqueueSummary()
             let rows = try Row.fetchAll(db, sql: """
-                SELECT id, nik, name, opening_state, account_no, rejection_reason FROM recipient WHERE program = ? ORDER BY nik
+                SELECT id, nik, name, opening_state, account_no, rejection_reason, account_check FROM recipient
+                WHERE program = ? ORDER BY nik
                 """, arguments: [program])
             if rows.isEmpty { throw StoreError.notFound("no recipient in programme \(program)") }
             for row in rows {
@@ -23,6 +24,11 @@ extension SQLiteLedger {
                 guard row["opening_state"] == "opened", let account: String = row["account_no"] else {
                     summary.skipped.append(SkippedRecipient(nik: nik, name: row["name"], state: row["opening_state"],
                                                             reason: row["rejection_reason"]))
+                    continue
+                }
+                if let check = (row["account_check"] as String?).flatMap(AccountCheck.init), !check.payable {
+                    summary.skipped.append(SkippedRecipient(nik: nik, name: row["name"], state: "opened",
+                                                            reason: "the bank reports account \(Validate.maskedAccount(account)) \(check.rawValue)"))
                     continue
                 }
                 transfers.append(NewTransfer(kind: .intrabank, dedupeKey: "aid:\(nik):\(program):\(period)", recipientID: row["id"],
@@ -47,7 +53,7 @@ extension SQLiteLedger {
         try write("queueing transfers") { db in
             var issues: [ImportIssue] = []
             var transfers: [NewTransfer] = []
-            let find = try db.makeStatement(sql: "SELECT id, name, opening_state, account_no FROM recipient WHERE nik = ?")
+            let find = try db.makeStatement(sql: "SELECT id, name, opening_state, account_no, account_check FROM recipient WHERE nik = ?")
             for row in rows {
                 guard let recipient = try Row.fetchOne(find, arguments: [row.nik.digits]) else {
                     issues.append(ImportIssue(file: source.path, line: row.line, field: "nik", reason: "unknown NIK: not an imported recipient"))
@@ -56,6 +62,11 @@ extension SQLiteLedger {
                 guard recipient["opening_state"] == "opened", let account: String = recipient["account_no"] else {
                     issues.append(ImportIssue(file: source.path, line: row.line, field: "nik",
                                               reason: "recipient has no opened account (state \(recipient["opening_state"] as String))"))
+                    continue
+                }
+                if let check = (recipient["account_check"] as String?).flatMap(AccountCheck.init), !check.payable {
+                    issues.append(ImportIssue(file: source.path, line: row.line, field: "nik",
+                                              reason: "the bank reports the recipient's account \(check.rawValue)"))
                     continue
                 }
                 if row.amount > rules.maxAmount {

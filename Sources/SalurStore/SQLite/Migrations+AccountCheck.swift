@@ -1,0 +1,16 @@
+import GRDB
+
+extension Migrations {
+    /// What the bank said when the engine checked an opened account (SNAP service 15).
+    static func registerAccountCheck(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v5 account verification") { db in
+            try db.execute(sql: """
+                ALTER TABLE recipient ADD COLUMN account_check TEXT
+                    CHECK (account_check IN ('active', 'name_mismatch', 'inactive', 'unknown'));
+                ALTER TABLE recipient ADD COLUMN account_checked_at TEXT;
+                ALTER TABLE recipient ADD COLUMN bank_account_name TEXT;
+                CREATE INDEX recipient_unchecked ON recipient (opening_state, account_checked_at);
+                """)
+        }
+    }
+}
