@@ -16,6 +16,7 @@ package protocol EngineLedger: Sendable {
     func isIdle() async throws -> Bool
     func queueStatus(now: Date) throws -> QueueStatus
     func heartbeat(status: String) async throws
+    func batchProgress(watching ids: Set<String>) async throws -> [BatchProgress]
 }
 
 extension SQLiteLedger: EngineLedger {}
