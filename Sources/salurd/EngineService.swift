@@ -60,23 +60,19 @@ struct EngineService: Service {
         let engine = self.engine
         let watchdog = watchdogInterval != nil
         let marks = LoopMarks()
-        // Between passes the beat refreshes STATUS= at most once a second (it reads the database).
+        // STATUS= is sent when it changes; inside a pass the beat looks at most once a second (it reads the database).
         let heartbeat = EngineHeartbeat(interval: watchdogInterval ?? .seconds(1)) {
             guard notifier.isActive else { return }
-            var message = watchdog ? "WATCHDOG=1" : ""
-            let refresh = marks.lastStatus.withLock { last in
-                guard ContinuousClock.now - last >= .seconds(1) else { return false }
-                last = .now
-                return true
-            }
-            if refresh { message += (message.isEmpty ? "" : "\n") + "STATUS=\(engine.statusLine())" }
-            if !message.isEmpty { notifier.send(message) }
+            var lines = watchdog ? ["WATCHDOG=1"] : []
+            if marks.statusDue(), let status = marks.changed(engine.statusLine()) { lines.append("STATUS=\(status)") }
+            if !lines.isEmpty { notifier.send(lines.joined(separator: "\n")) }
         }
         try await engine.run(exitWhenIdle: exitWhenIdle, heartbeat: heartbeat) { report in
             let status = engine.statusLine()
             if notifier.isActive {
-                notifier.send("STATUS=\(status)" + (watchdog ? "\nWATCHDOG=1" : ""))
-                marks.lastStatus.withLock { $0 = .now }
+                var lines = watchdog ? ["WATCHDOG=1"] : []
+                if let changed = marks.changed(status) { lines.append("STATUS=\(changed)") }
+                if !lines.isEmpty { notifier.send(lines.joined(separator: "\n")) }
             }
             try? await ledger.heartbeat(status: status)
             if report.didWork {
@@ -97,10 +93,29 @@ struct EngineService: Service {
     }
 }
 
-/// What the loop's closures share: when STATUS= was last sent, and how many passes ran.
+/// What the loop's closures share: the STATUS= last sent and when it was last looked at, and how many passes ran.
 private final class LoopMarks: Sendable {
-    let lastStatus = Mutex(ContinuousClock.now)
+    private let status = Mutex<(line: String, lookedAt: ContinuousClock.Instant)>(("", .now))
     let passes = Mutex(0)
+
+    /// Whether a second has passed since the status was last looked at (and marks it looked at).
+    func statusDue() -> Bool {
+        status.withLock { s in
+            guard ContinuousClock.now - s.lookedAt >= .seconds(1) else { return false }
+            s.lookedAt = .now
+            return true
+        }
+    }
+
+    /// `line` if it differs from the one last sent (and records it as sent), else nil.
+    func changed(_ line: String) -> String? {
+        status.withLock { s in
+            s.lookedAt = .now
+            guard line != s.line else { return nil }
+            s.line = line
+            return line
+        }
+    }
 }
 
 /// SIGHUP → `ConfigReloader.reload()`, one at a time, until the group shuts down. The signal
