@@ -203,14 +203,19 @@ package final class Engine: Sendable {
         let chunk = settings.chunkSize
         let window = max(chunk, settings.maxInFlight * 2)
         var sent = 0, settled = 0, inDoubt = 0, failed = 0
-        try await withThrowingTaskGroup(of: Resolution.self) { group in
+        // A nil child result is the stop signal: on a stop request the sends still queued for a
+        // connection are called off (the transport fails them as not sent: safe, they wait to be
+        // retried), while those already on the wire finish and are recorded.
+        try await withThrowingTaskGroup(of: Resolution?.self) { group in
             var inFlight = 0
             var buffer: [Resolution] = []
             var exhausted = false
+            group.addTask { await self.untilStopping(); return nil }
             while true {
                 let now = Date()
-                let mayClaim = !exhausted && !isStopping && state.withLock { $0.breaker.allows(now) } && inFlight < window
-                if mayClaim || (!buffer.isEmpty && (buffer.count >= chunk || inFlight == 0)) {
+                let stopping = isStopping
+                let mayClaim = !exhausted && !stopping && state.withLock { $0.breaker.allows(now) } && inFlight < window
+                if mayClaim || (!buffer.isEmpty && (buffer.count >= chunk || inFlight == 0 || stopping)) {
                     let limit = mayClaim ? min(chunk, window - inFlight) : 0
                     let claimed = try await ledger.advance(recording: buffer, claiming: limit, now: now,
                                                            maxAttempts: settings.retry.maxAttempts)
@@ -224,7 +229,11 @@ package final class Engine: Sendable {
                     if mayClaim && !claimed.isEmpty { continue }
                 }
                 if inFlight == 0 { break }
-                guard let resolution = try await group.next() else { break }
+                guard let next = try await group.next() else { break }
+                guard let resolution = next else {
+                    group.cancelAll()
+                    continue
+                }
                 beatIfDue()
                 inFlight -= 1
                 switch resolution.next {
@@ -235,12 +244,20 @@ package final class Engine: Sendable {
                 }
                 buffer.append(resolution)
             }
+            group.cancelAll()
             if !buffer.isEmpty { try await ledger.record(buffer, now: Date()) }
         }
         report.sent += sent
         report.settled += settled
         report.inDoubt += inDoubt
         report.failed += failed
+    }
+
+    /// Returns once a stop is requested, or when cancelled.
+    private func untilStopping() async {
+        while !isStopping {
+            do { try await Task.sleep(for: .milliseconds(50)) } catch { return }
+        }
     }
 
     /// Sends one attempt and decides what its answer means for the transfer.

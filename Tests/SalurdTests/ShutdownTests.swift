@@ -65,6 +65,7 @@ struct ShutdownTests {
         #expect(first.log.contains("shutdown bound reached"))
         let left = try treasury.transferStates()["sending"] ?? 0
         #expect(left > 0, "transfers whose answer never came stay sending")
+        #expect(left <= settings.maxInFlight, "only requests on the wire stay sending; those queued for a connection were called off: \(left)")
 
         let second = try DaemonProcess(["--config", treasury.config, "--exit-when-idle"], stderr: treasury.directory + "/salurd-2.log")
         defer { second.stop() }
