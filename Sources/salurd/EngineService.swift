@@ -60,8 +60,9 @@ struct EngineService: Service {
         let engine = self.engine
         let watchdog = watchdogInterval != nil
         let marks = LoopMarks()
-        // STATUS= is sent when it changes; inside a pass the beat looks at most once a second (it reads the database).
-        let heartbeat = EngineHeartbeat(interval: watchdogInterval ?? .seconds(1)) {
+        // STATUS= is sent when it changes; inside a pass the beat looks at most once a second (it reads
+        // the database), so the beat comes at least that often, and at the watchdog's pace if faster.
+        let heartbeat = EngineHeartbeat(interval: min(watchdogInterval ?? .seconds(1), .seconds(1))) {
             guard notifier.isActive else { return }
             var lines = watchdog ? ["WATCHDOG=1"] : []
             if marks.statusDue(), let status = marks.changed(engine.statusLine()) { lines.append("STATUS=\(status)") }

@@ -33,6 +33,8 @@ struct Treasury {
         var shutdownTimeoutMs = 10_000
         var watchdogIntervalMs = 0
         var databasePath: String?
+        /// Instead of the simulator's address.
+        var baseURL: String?
         var extra = ""
     }
 
@@ -90,7 +92,7 @@ struct Treasury {
             path = "\(s.databasePath ?? "state/salur.sqlite")"
 
             [bank]
-            base_url = "http://127.0.0.1:\(simulator.port)"
+            base_url = "\(s.baseURL ?? "http://127.0.0.1:\(simulator.port)")"
             partner_id = "KUPANG-BPKAD"
             client_key = "salurd-test"
             client_secret_file = "secrets/client_secret"
