@@ -4,7 +4,7 @@
 SWIFT ?= swift
 DEMO  ?= .demo
 
-.PHONY: demo test deps build clean
+.PHONY: demo test deps build clean install
 
 # Installs the system libraries Salur builds against, only when they are missing.
 deps:
@@ -13,6 +13,10 @@ deps:
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libcurl4-openssl-dev; \
 	fi
 	@if ! command -v sqlite3 >/dev/null; then $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq sqlite3; fi
+	@if ! command -v systemd-analyze >/dev/null; then \
+	  echo "installing systemd (systemd-analyze, for the unit file tests)"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq systemd; \
+	fi
 
 build: deps
 	$(SWIFT) build
@@ -24,6 +28,12 @@ test: deps
 demo: deps
 	$(SWIFT) build
 	scripts/demo.sh $(DEMO)
+
+# Release build, then binaries, unit, sysusers/tmpfiles and the config example (never over an existing one).
+install: deps
+	$(SWIFT) build -c release --product salurd
+	$(SWIFT) build -c release --product salurctl
+	$(SUDO) env BIN_DIR=$$($(SWIFT) build -c release --show-bin-path) scripts/install.sh
 
 clean:
 	rm -rf .build $(DEMO)

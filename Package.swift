@@ -113,6 +113,7 @@ let package = Package(
         .testTarget(name: "SalurBankTests", dependencies: ["SalurBank", "CCurl", "BankSimulator"]),
         .testTarget(name: "SalurEngineTests", dependencies: ["SalurEngine", "SalurStore", "SalurBank", "BankSimulator", "SalurCLI"]),
         .testTarget(name: "SalurCLITests", dependencies: ["SalurCLI", "SalurStore"]),
+        .testTarget(name: "SalurdTests", dependencies: ["salurd", "SalurCLI", "SalurStore", "SalurCore", "SalurBank", "BankSimulator", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "BankSimulatorTests",
             dependencies: [

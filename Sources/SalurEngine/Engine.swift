@@ -20,6 +20,10 @@ package final class Engine: Sendable {
         var random = SystemRandomNumberGenerator()
         var stopping = false
         var lastBatchEvent = ""
+        var heartbeat: EngineHeartbeat?
+        var lastBeat = ContinuousClock.now
+        /// Batches seen posting, whose end (done, held) is still to be logged.
+        var watchedBatches: Set<String> = []
     }
 
     /// What one pass of the engine did (for logs, STATUS= and tests).
@@ -32,6 +36,8 @@ package final class Engine: Sendable {
         package var accountsChecked = 0
         package var batchesStarted: [String] = []
         package var batchesHeld: [String] = []
+        /// Batches seen posting that ended this pass (every transfer settled, failed or cancelled).
+        package var batchesDone: [String] = []
         package var didWork: Bool { sent + inquired + accountsChecked > 0 || !batchesStarted.isEmpty || !batchesHeld.isEmpty }
     }
 
@@ -65,8 +71,19 @@ package final class Engine: Sendable {
     }
 
     /// Runs passes until stopped (or, with `exitWhenIdle`, until nothing is left that can move
-    /// without an operator). `afterPass` is called after every pass (heartbeat, watchdog, STATUS=).
-    package func run(exitWhenIdle: Bool, afterPass: @Sendable (PassReport) async -> Void = { _ in }) async throws {
+    /// without an operator). `afterPass` is called after every pass (heartbeat, watchdog, STATUS=);
+    /// `heartbeat`, if given, beats from inside the loop as well, so a long pass or a long idle wait
+    /// still shows the loop is alive.
+    package func run(exitWhenIdle: Bool, heartbeat: EngineHeartbeat? = nil,
+                     afterPass: @Sendable (PassReport) async -> Void = { _ in }) async throws {
+        state.withLock {
+            $0.heartbeat = heartbeat
+            $0.lastBeat = .now
+        }
+        defer { state.withLock { $0.heartbeat = nil } }
+        // Batches already posting (left by an earlier process) are followed from the start.
+        var before = PassReport()
+        try await followBatches(&before)
         while !isStopping {
             let report = try await pass()
             await afterPass(report)
@@ -86,17 +103,69 @@ package final class Engine: Sendable {
         try await startBatches(&report)
         try await postingSession(&report, settings: settings)
         try await inquirySession(&report, settings: settings)
+        try await followBatches(&report)
         return report
     }
 
-    /// Sleeps until the next retry or inquiry falls due, or the poll interval passes.
+    /// Sleeps until the next retry or inquiry falls due, or the poll interval passes — in slices, so
+    /// the heartbeat keeps beating and a stop request ends the wait within a slice.
     private func idleWait() async throws {
         let settings = self.settings
         var wait = Double(settings.pollIntervalMs) / 1000
         if let due = try await ledger.nextDue() { wait = min(wait, max(0.005, due.timeIntervalSinceNow)) }
         if let reopens = state.withLock({ $0.breaker.reopensAt }) { wait = min(wait, max(0.005, reopens.timeIntervalSinceNow)) }
-        try? await Task.sleep(for: .milliseconds(Int(wait * 1000)))
-        if Task.isCancelled { beginStopping() }
+        let clock = ContinuousClock()
+        let deadline = clock.now + .milliseconds(Int(wait * 1000))
+        let beatEvery = state.withLock { $0.heartbeat?.interval }
+        var slice = Self.idleSlice
+        if let beatEvery { slice = min(slice, beatEvery) }
+        while !isStopping, clock.now < deadline {
+            try? await Task.sleep(until: min(deadline, clock.now + slice), clock: clock)
+            if Task.isCancelled { beginStopping() }
+            beatIfDue()
+        }
+    }
+
+    /// The longest an idle wait sleeps without looking at the stop flag.
+    static let idleSlice: Duration = .milliseconds(100)
+
+    /// Gives the heartbeat's beat if its interval has passed since the last one.
+    private func beatIfDue() {
+        let beat = state.withLock { s -> (@Sendable () -> Void)? in
+            guard let heartbeat = s.heartbeat else { return nil }
+            let now = ContinuousClock.now
+            guard now - s.lastBeat >= heartbeat.interval else { return nil }
+            s.lastBeat = now
+            return heartbeat.beat
+        }
+        beat?()
+    }
+
+    // MARK: Batch ends
+
+    /// Logs each batch seen posting that has since finished or been held (once each).
+    private func followBatches(_ report: inout PassReport) async throws {
+        let watched = state.withLock { $0.watchedBatches }.union(report.batchesStarted)
+        let progress = try await ledger.batchProgress(watching: watched)
+        var stillPosting: Set<String> = []
+        for batch in progress {
+            if batch.state == "posting" { stillPosting.insert(batch.id); continue }
+            guard watched.contains(batch.id) else { continue }
+            let counts = batch.transfers.keys.sorted().map { "\($0)=\(batch.transfers[$0]!)" }.joined(separator: " ")
+            switch batch.state {
+            case "done":
+                report.batchesDone.append(batch.id)
+                logger.info("batch done", metadata: ["batch": "\(batch.id)", "settled": "\(batch.transfers["settled"] ?? 0)",
+                                                     "failed": "\(batch.transfers["failed"] ?? 0)", "transfers": "\(counts)"])
+                state.withLock { $0.lastBatchEvent = "batch \(batch.id) done" }
+            case "held":
+                logger.warning("batch held", metadata: ["batch": "\(batch.id)", "reason": "\(batch.holdReason ?? "-")", "transfers": "\(counts)"])
+                state.withLock { $0.lastBatchEvent = "batch \(batch.id) held" }
+            default:
+                logger.notice("batch left posting", metadata: ["batch": "\(batch.id)", "state": "\(batch.state)", "transfers": "\(counts)"])
+            }
+        }
+        state.withLock { $0.watchedBatches = stillPosting }
     }
 
     // MARK: Balance check
@@ -105,6 +174,7 @@ package final class Engine: Sendable {
         let waiting = try await ledger.batchesToStart()
         guard !waiting.isEmpty, !isStopping else { return }
         for batch in waiting {
+            beatIfDue()
             switch await bank.availableBalance() {
             case .unavailable(let reason):
                 logger.warning("balance inquiry failed; batch waits", metadata: ["batch": "\(batch.id)", "reason": "\(reason)"])
@@ -137,14 +207,19 @@ package final class Engine: Sendable {
         // outstanding, so the bank always has work while the next chunk is committed.
         let window = chunk + settings.maxInFlight * 2
         var sent = 0, settled = 0, inDoubt = 0, failed = 0
-        try await withThrowingTaskGroup(of: Resolution.self) { group in
+        // A nil child result is the stop signal: on a stop request the sends still queued for a
+        // connection are called off (the transport fails them as not sent: safe, they wait to be
+        // retried), while those already on the wire finish and are recorded.
+        try await withThrowingTaskGroup(of: Resolution?.self) { group in
             var inFlight = 0
             var buffer: [Resolution] = []
             var exhausted = false
+            group.addTask { await self.untilStopping(); return nil }
             while true {
                 let now = Date()
-                let mayClaim = !exhausted && !isStopping && state.withLock { $0.breaker.allows(now) } && window - inFlight >= chunk
-                if mayClaim || (!buffer.isEmpty && (buffer.count >= chunk || inFlight == 0)) {
+                let stopping = isStopping
+                let mayClaim = !exhausted && !stopping && state.withLock { $0.breaker.allows(now) } && window - inFlight >= chunk
+                if mayClaim || (!buffer.isEmpty && (buffer.count >= chunk || inFlight == 0 || stopping)) {
                     let limit = mayClaim ? chunk : 0
                     let claimed = try await ledger.advance(recording: buffer, claiming: limit, now: now,
                                                            maxAttempts: settings.retry.maxAttempts)
@@ -158,7 +233,12 @@ package final class Engine: Sendable {
                     if mayClaim && !claimed.isEmpty { continue }
                 }
                 if inFlight == 0 { break }
-                guard let resolution = try await group.next() else { break }
+                guard let next = try await group.next() else { break }
+                guard let resolution = next else {
+                    group.cancelAll()
+                    continue
+                }
+                beatIfDue()
                 inFlight -= 1
                 switch resolution.next {
                 case .settled: settled += 1
@@ -168,12 +248,20 @@ package final class Engine: Sendable {
                 }
                 buffer.append(resolution)
             }
+            group.cancelAll()
             if !buffer.isEmpty { try await ledger.record(buffer, now: Date()) }
         }
         report.sent += sent
         report.settled += settled
         report.inDoubt += inDoubt
         report.failed += failed
+    }
+
+    /// Returns once a stop is requested, or when cancelled.
+    private func untilStopping() async {
+        while !isStopping {
+            do { try await Task.sleep(for: .milliseconds(50)) } catch { return }
+        }
     }
 
     /// Sends one attempt and decides what its answer means for the transfer.
@@ -217,7 +305,9 @@ package final class Engine: Sendable {
             return Resolution(transferID: attempt.transferID, externalID: attempt.externalID, next: .failed, code: code, message: reason)
         case .insufficientFunds(let code, let reason):
             state.withLock { $0.breaker.record(bankUnavailable: false, now: now) }
-            logger.warning("batch held", metadata: ["batch": "\(attempt.batchID)", "code": "\(code)", "reason": "\(reason)"])
+            // The batch's own "batch held" line follows once, from followBatches.
+            logger.warning("transfer refused for insufficient funds; holding its batch",
+                           metadata: ["batch": "\(attempt.batchID)", "ref": "\(attempt.partnerReferenceNo)", "code": "\(code)", "reason": "\(reason)"])
             return Resolution(transferID: attempt.transferID, externalID: attempt.externalID, next: .held, code: code, message: reason,
                               holdBatch: reason)
         }
@@ -232,7 +322,10 @@ package final class Engine: Sendable {
         let resolutions = await withTaskGroup(of: Resolution.self) { group in
             for target in due { group.addTask { await self.inquire(target, settings: settings) } }
             var all: [Resolution] = []
-            for await resolution in group { all.append(resolution) }
+            for await resolution in group {
+                all.append(resolution)
+                beatIfDue()
+            }
             return all
         }
         try await ledger.record(resolutions, now: Date())

@@ -18,6 +18,7 @@ package protocol EngineLedger: Sendable {
     func heartbeat(status: String) async throws
     func accountsToCheck(limit: Int) async throws -> [AccountToCheck]
     func recordAccountChecks(_ checks: [(AccountToCheck, AccountCheck, bankName: String?)], now: Date) async throws
+    func batchProgress(watching ids: Set<String>) async throws -> [BatchProgress]
 }
 
 extension SQLiteLedger: EngineLedger {}

@@ -133,6 +133,7 @@ final class CountingLedger: EngineLedger {
     func isIdle() async throws -> Bool { try await base.isIdle() }
     func queueStatus(now: Date) throws -> QueueStatus { try base.queueStatus(now: now) }
     func heartbeat(status: String) async throws { try await base.heartbeat(status: status) }
+    func batchProgress(watching ids: Set<String>) async throws -> [BatchProgress] { try await base.batchProgress(watching: ids) }
     func accountsToCheck(limit: Int) async throws -> [AccountToCheck] { try await base.accountsToCheck(limit: limit) }
     func recordAccountChecks(_ checks: [(AccountToCheck, AccountCheck, bankName: String?)], now: Date) async throws {
         try await base.recordAccountChecks(checks, now: now)

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Only one engine per database: an exclusive `flock` on `<database>.lock`, held for the
-/// process's life (the kernel releases it when the process dies, even by SIGKILL).
+/// process's life (the kernel releases it when the process dies, even by SIGKILL). The file holds
+/// the holder's PID, which `salurctl daemon status` and a refused second engine report.
 struct EngineLock {
     let path: String
     private let fd: Int32
@@ -12,11 +13,30 @@ struct EngineLock {
         var description: String { "another salurd already runs against this database (lock \(path) held by PID \(holder)); refusing to start a second engine" }
     }
 
+    struct Unusable: Error, CustomStringConvertible {
+        let path: String
+        let reason: String
+        var description: String { "cannot open the engine lock \(path): \(reason); check that the database folder exists and belongs to salurd's user" }
+    }
+
     init(databasePath: String) throws {
         path = databasePath + ".lock"
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
+            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                     attributes: [.posixPermissions: 0o700])
+        }
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw Held(path: path, holder: "unknown (\(String(cString: strerror(errno))))") }
-        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+        guard fd >= 0 else { throw Unusable(path: path, reason: String(cString: strerror(errno))) }
+        // `salurctl daemon status` probes with a shared lock it drops at once: a few quick retries
+        // keep that probe from ever refusing a starting engine.
+        var tries = 0
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            tries += 1
+            if errno == EWOULDBLOCK, tries < 5 {
+                usleep(20_000)
+                continue
+            }
             var buffer = [UInt8](repeating: 0, count: 32)
             let n = pread(fd, &buffer, 32, 0)
             close(fd)

@@ -1,0 +1,174 @@
+import ArgumentParser
+import Foundation
+import SalurCore
+import SalurStore
+
+struct DaemonCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "daemon", abstract: "The engine (salurd): whether it runs, and what it last said.", subcommands: [Status.self])
+
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Whether an engine holds the database, its PID, version, uptime, last heartbeat, and the queue.",
+            discussion: "Works while salurd is down (it says so). Exit 0 either way; --json has \"running\".")
+        @OptionGroup var global: GlobalOptions
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            let configuration = try global.load()
+            let database = configuration.database.path
+            let lockPath = database + ".lock"
+            let probe = EngineProbe.look(at: lockPath)
+            let now = Date()
+            var lease: EngineLease?
+            var queue: QueueStatus?
+            let exists = FileManager.default.fileExists(atPath: database)
+            if exists {
+                let ledger = try global.ledger()
+                lease = try ledger.engineLease()
+                queue = try ledger.queueStatus(now: now)
+            }
+            func age(_ text: String?) -> Int? {
+                text.flatMap(Timestamp.parse).map { max(0, Int(now.timeIntervalSince($0))) }
+            }
+            let running: Bool
+            var pid: Int?
+            switch probe {
+            case .running(let holder):
+                running = true
+                pid = holder ?? lease?.pid
+            case .notRunning:
+                running = false
+            case .unknown(let reason):
+                throw CLIError("cannot tell whether salurd runs: \(reason) (run as salurd's user, e.g. sudo -u salur salurctl daemon status)")
+            }
+            // The lease describes the running engine only when it is the lock holder's.
+            let current = running && lease.map { pid == nil || $0.pid == pid } == true
+            let report = Report(
+                database: database, lock: lockPath, running: running, pid: pid,
+                version: current ? lease?.version : nil, host: current ? lease?.host : nil,
+                startedAt: current ? lease?.startedAt : nil, uptimeSeconds: current ? age(lease?.startedAt) : nil,
+                lastEngine: lease, heartbeatAgeSeconds: age(lease?.heartbeatAt), queue: queue)
+            if json { return try Output.json(report) }
+            print(report.text)
+        }
+    }
+
+    /// `daemon status --json`.
+    struct Report: Encodable {
+        let database: String
+        let lock: String
+        let running: Bool
+        let pid: Int?
+        let version: String?
+        let host: String?
+        let startedAt: String?
+        let uptimeSeconds: Int?
+        /// What the last engine to run wrote: its PID, version, start, last heartbeat and status line.
+        let lastEngine: EngineLease?
+        let heartbeatAgeSeconds: Int?
+        let queue: QueueStatus?
+
+        enum CodingKeys: String, CodingKey {
+            case database, lock, running, pid, version, host, queue
+            case startedAt = "started_at", uptimeSeconds = "uptime_seconds", lastEngine = "last_engine"
+            case heartbeatAgeSeconds = "heartbeat_age_seconds"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            struct Engine: Encodable {
+                let pid: Int, host: String, version: String, started_at: String, heartbeat_at: String, status: String
+            }
+            struct Queue: Encodable {
+                let transfers: [String: StateTotal], batches: [String: StateTotal]
+                let oldest_pending_age_seconds: Int?, oldest_in_doubt_age_seconds: Int?
+            }
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(database, forKey: .database)
+            try c.encode(lock, forKey: .lock)
+            try c.encode(running, forKey: .running)
+            try c.encode(pid, forKey: .pid)
+            try c.encode(version, forKey: .version)
+            try c.encode(host, forKey: .host)
+            try c.encode(startedAt, forKey: .startedAt)
+            try c.encode(uptimeSeconds, forKey: .uptimeSeconds)
+            try c.encode(lastEngine.map { Engine(pid: $0.pid, host: $0.host, version: $0.version, started_at: $0.startedAt,
+                                                 heartbeat_at: $0.heartbeatAt, status: $0.status) }, forKey: .lastEngine)
+            try c.encode(heartbeatAgeSeconds, forKey: .heartbeatAgeSeconds)
+            try c.encode(queue.map { Queue(transfers: $0.transfers, batches: $0.batches, oldest_pending_age_seconds: $0.oldestPendingAgeSeconds,
+                                           oldest_in_doubt_age_seconds: $0.oldestInDoubtAgeSeconds) }, forKey: .queue)
+        }
+
+        var text: String {
+            var lines: [String] = []
+            if running {
+                var line = "salurd: running, PID \(pid.map(String.init) ?? "unknown")"
+                if let version { line += ", version \(version)" }
+                if let host { line += ", on \(host)" }
+                if let uptimeSeconds { line += ", up \(DaemonCommand.duration(uptimeSeconds))" }
+                lines.append(line)
+            } else {
+                lines.append("salurd: not running (no engine holds \(lock))")
+            }
+            if let lastEngine {
+                let ago = heartbeatAgeSeconds.map { " (\(DaemonCommand.duration($0)) ago)" } ?? ""
+                let who = running ? "" : " of PID \(lastEngine.pid), version \(lastEngine.version)"
+                lines.append("last heartbeat\(who): \(lastEngine.heartbeatAt)\(ago)")
+                if !lastEngine.status.isEmpty { lines.append("last status: \(lastEngine.status)") }
+            } else {
+                lines.append("no engine has run against this database yet")
+            }
+            lines.append("database: \(database)")
+            guard let queue else {
+                lines.append("the database does not exist yet")
+                return lines.joined(separator: "\n")
+            }
+            lines.append("")
+            lines.append(Output.table(["TRANSFERS", "COUNT", "AMOUNT (Rp)"], TransferState.allCases.compactMap { s in
+                let t = queue.transfers[s.rawValue] ?? StateTotal()
+                return t.count == 0 ? nil : [s.rawValue, Output.grouped(t.count), Rupiah(t.amount).grouped]
+            }, right: [1, 2]))
+            lines.append("")
+            lines.append(Output.table(["BATCHES", "COUNT", "AMOUNT (Rp)"], BatchState.allCases.compactMap { s in
+                let t = queue.batches[s.rawValue] ?? StateTotal()
+                return t.count == 0 ? nil : [s.rawValue, Output.grouped(t.count), Rupiah(t.amount).grouped]
+            }, right: [1, 2]))
+            return lines.joined(separator: "\n")
+        }
+    }
+
+    /// `3725` → `1 h 2 min`.
+    static func duration(_ seconds: Int) -> String {
+        if seconds < 60 { return "\(seconds) s" }
+        if seconds < 3600 { return "\(seconds / 60) min \(seconds % 60) s" }
+        if seconds < 86_400 { return "\(seconds / 3600) h \(seconds % 3600 / 60) min" }
+        return "\(seconds / 86_400) d \(seconds % 86_400 / 3600) h"
+    }
+}
+
+/// Whether an engine holds `<database>.lock`, asked the way the engine takes it: a non-blocking
+/// `flock`. If the probe gets the lock, no engine runs, and it lets go at once. The file is only
+/// opened, never created, so an operator's probe cannot leave a lock file salurd's user cannot open.
+enum EngineProbe: Equatable {
+    /// Held; the PID the holder wrote, if readable.
+    case running(pid: Int?)
+    case notRunning
+    case unknown(String)
+
+    static func look(at lockPath: String) -> EngineProbe {
+        let fd = open(lockPath, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            return errno == ENOENT ? .notRunning : .unknown("cannot open \(lockPath): \(String(cString: strerror(errno)))")
+        }
+        defer { close(fd) }
+        if flock(fd, LOCK_SH | LOCK_NB) == 0 {
+            flock(fd, LOCK_UN)
+            return .notRunning
+        }
+        guard errno == EWOULDBLOCK else { return .unknown("cannot probe \(lockPath): \(String(cString: strerror(errno)))") }
+        var buffer = [UInt8](repeating: 0, count: 32)
+        let n = pread(fd, &buffer, 32, 0)
+        let text = n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : ""
+        return .running(pid: Int(text))
+    }
+}

@@ -1,0 +1,61 @@
+extension SalurConfiguration {
+    /// The dotted keys whose values differ between `self` and `newer`, in file order — what a reload
+    /// reports having changed. A `[bank]` table added or removed is reported as `bank`.
+    public func changedKeys(to newer: SalurConfiguration) -> [String] {
+        var changed: [String] = []
+        func check<T: Equatable>(_ key: String, _ old: T, _ new: T) {
+            if old != new { changed.append(key) }
+        }
+        check("database.path", database.path, newer.database.path)
+        check("database.busy_timeout_ms", database.busyTimeoutMs, newer.database.busyTimeoutMs)
+
+        switch (bank, newer.bank) {
+        case let (old?, new?):
+            check("bank.base_url", old.baseURL, new.baseURL)
+            check("bank.path_prefix", old.pathPrefix, new.pathPrefix)
+            check("bank.partner_id", old.partnerID, new.partnerID)
+            check("bank.client_key", old.clientKey, new.clientKey)
+            check("bank.client_secret_file", old.clientSecretFile, new.clientSecretFile)
+            check("bank.private_key_file", old.privateKeyFile, new.privateKeyFile)
+            check("bank.channel_id", old.channelID, new.channelID)
+            check("bank.source_account", old.sourceAccount, new.sourceAccount)
+            check("bank.ca_file", old.caFile, new.caFile)
+            check("bank.client_cert_file", old.clientCertFile, new.clientCertFile)
+            check("bank.client_key_file", old.clientKeyFile, new.clientKeyFile)
+            check("bank.max_in_flight", old.maxInFlight, new.maxInFlight)
+            check("bank.connect_timeout_ms", old.connectTimeoutMs, new.connectTimeoutMs)
+            check("bank.request_timeout_ms", old.requestTimeoutMs, new.requestTimeoutMs)
+            check("bank.token_refresh_margin_seconds", old.tokenRefreshMarginSeconds, new.tokenRefreshMarginSeconds)
+            check("bank.paths.token", old.paths.token, new.paths.token)
+            check("bank.paths.transfer_intrabank", old.paths.transferIntrabank, new.paths.transferIntrabank)
+            check("bank.paths.transfer_interbank", old.paths.transferInterbank, new.paths.transferInterbank)
+            check("bank.paths.transfer_status", old.paths.transferStatus, new.paths.transferStatus)
+            check("bank.paths.account_inquiry_internal", old.paths.accountInquiryInternal, new.paths.accountInquiryInternal)
+            check("bank.paths.balance_inquiry", old.paths.balanceInquiry, new.paths.balanceInquiry)
+        case (nil, nil):
+            break
+        default:
+            changed.append("bank")
+        }
+
+        check("batching.max_items", batching.maxItems, newer.batching.maxItems)
+        check("batching.max_amount", batching.maxAmount, newer.batching.maxAmount)
+        check("batching.approval_required", batching.approvalRequired, newer.batching.approvalRequired)
+        check("batching.distinct_approver", batching.distinctApprover, newer.batching.distinctApprover)
+
+        check("retry.base_delay_ms", retry.baseDelayMs, newer.retry.baseDelayMs)
+        check("retry.max_delay_ms", retry.maxDelayMs, newer.retry.maxDelayMs)
+        check("retry.max_attempts", retry.maxAttempts, newer.retry.maxAttempts)
+        check("retry.inquiry_delay_ms", retry.inquiryDelayMs, newer.retry.inquiryDelayMs)
+        check("retry.breaker_threshold", retry.breakerThreshold, newer.retry.breakerThreshold)
+        check("retry.breaker_cooldown_ms", retry.breakerCooldownMs, newer.retry.breakerCooldownMs)
+
+        check("engine.poll_interval_ms", engine.pollIntervalMs, newer.engine.pollIntervalMs)
+        check("engine.chunk_size", engine.chunkSize, newer.engine.chunkSize)
+        check("engine.shutdown_timeout_ms", engine.shutdownTimeoutMs, newer.engine.shutdownTimeoutMs)
+        check("engine.watchdog_interval_ms", engine.watchdogIntervalMs, newer.engine.watchdogIntervalMs)
+
+        check("log.level", log.level, newer.log.level)
+        return changed
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import Logging
+import SalurBank
+import SalurConfig
+
+/// The bank as `[bank]` describes it: a libcurl client and the SNAP client over it, with the
+/// secrets read from their files. A reload that changes `[bank]` (or finds rotated secrets) builds a
+/// new one; the old one serves its requests in flight and is then shut down.
+final class BankConnection: Sendable {
+    let settings: SalurConfiguration.Bank
+    let transport: CurlClient
+    let client: SNAPClient
+    /// What the secret files held, to tell whether a reload found them changed.
+    let secretDigest: [UInt8]
+
+    init(_ bank: SalurConfiguration.Bank, logger: Logger) throws {
+        let secret = try SecretFile.readText(bank.clientSecretFile, what: "bank.client_secret_file")
+        let privateKey = try SecretFile.read(bank.privateKeyFile, what: "bank.private_key_file")
+        let credentials = try SNAPCredentials(
+            partnerID: bank.partnerID, clientKey: bank.clientKey, channelID: bank.channelID,
+            clientSecret: Array(secret.utf8), privateKeyPEM: String(decoding: privateKey, as: UTF8.self))
+        var options = CurlClient.Options()
+        options.maxInFlight = bank.maxInFlight
+        options.connectTimeoutMs = bank.connectTimeoutMs
+        options.requestTimeoutMs = bank.requestTimeoutMs
+        options.caFile = bank.caFile
+        options.clientCertFile = bank.clientCertFile
+        options.clientKeyFile = bank.clientKeyFile
+        var endpoint = SNAPClient.Endpoint(baseURL: bank.baseURL, pathPrefix: bank.pathPrefix, sourceAccount: bank.sourceAccount)
+        endpoint.tokenPath = bank.paths.token
+        endpoint.transferIntrabankPath = bank.paths.transferIntrabank
+        endpoint.transferInterbankPath = bank.paths.transferInterbank
+        endpoint.transferStatusPath = bank.paths.transferStatus
+        endpoint.accountInquiryPath = bank.paths.accountInquiryInternal
+        endpoint.balanceInquiryPath = bank.paths.balanceInquiry
+        endpoint.tokenRefreshMarginSeconds = bank.tokenRefreshMarginSeconds
+        transport = try CurlClient(options: options)
+        client = SNAPClient(endpoint: endpoint, credentials: credentials, transport: transport, logger: logger)
+        settings = bank
+        secretDigest = Array(secret.utf8) + [0] + privateKey
+    }
+
+    /// Whether `other` would talk to the bank exactly as this one does.
+    func isEquivalent(to other: BankConnection) -> Bool {
+        settings == other.settings && secretDigest == other.secretDigest
+    }
+}

@@ -1,0 +1,115 @@
+import Logging
+import SalurConfig
+import SalurEngine
+import Synchronization
+
+/// SIGHUP: reads the config file again and applies what can change while the engine runs.
+///
+/// Applied at once: `[batching]`, `[retry]`, `[engine]` poll interval and chunk size (from the next
+/// pass), `[engine] shutdown_timeout_ms`, `[log] level`, and all of `[bank]` — a new libcurl client
+/// is built for it (new limits, timeouts, TLS files, endpoint, re-read secrets) while requests in
+/// flight finish on the old one. Refused, keeping the old config whole: a file with any error, a
+/// changed `database.path`, and a `[bank]` whose secrets cannot be read. Needs a restart:
+/// `database.busy_timeout_ms` (the database stays open) and `engine.watchdog_interval_ms` (the
+/// watchdog is armed once).
+final class ConfigReloader: Sendable {
+    let path: String
+    private let current: Mutex<SalurConfiguration>
+    private let engine: Engine
+    private let bank: SwitchableBank
+    private let levels: LogLevelSwitch
+    private let notifier: SystemdNotifier
+    private let logger: Logger
+    private let bankLogger: Logger
+
+    /// Keys read only at start.
+    static let restartOnly: Set<String> = ["database.busy_timeout_ms", "engine.watchdog_interval_ms"]
+
+    init(path: String, configuration: SalurConfiguration, engine: Engine, bank: SwitchableBank, levels: LogLevelSwitch,
+         notifier: SystemdNotifier, logger: Logger, bankLogger: Logger) {
+        self.path = path
+        current = Mutex(configuration)
+        self.engine = engine
+        self.bank = bank
+        self.levels = levels
+        self.notifier = notifier
+        self.logger = logger
+        self.bankLogger = bankLogger
+    }
+
+    /// The configuration in force.
+    var configuration: SalurConfiguration { current.withLock { $0 } }
+
+    /// Reloads, telling systemd `RELOADING=1` before and `READY=1` after, whatever the outcome.
+    /// Returns whether the new file was applied.
+    @discardableResult
+    func reload() -> Bool {
+        notifier.send("RELOADING=1\nMONOTONIC_USEC=\(SystemdNotifier.monotonicMicroseconds())")
+        logger.notice("reloading the config", metadata: ["file": "\(path)"])
+        let applied = apply()
+        notifier.send("READY=1\nSTATUS=\(engine.statusLine())")
+        return applied
+    }
+
+    private func apply() -> Bool {
+        let old = configuration
+        let new: SalurConfiguration
+        do {
+            new = try SalurConfiguration.load(path: path)
+        } catch {
+            for problem in error.errors {
+                logger.error("config error", metadata: ["file": "\(problem.file)", "line": "\(problem.line)", "key": "\(problem.key)",
+                                                        "reason": "\(problem.reason)"])
+            }
+            logger.error("config reload refused; the previous config stays in force",
+                         metadata: ["file": "\(path)", "errors": "\(error.errors.count)"])
+            return false
+        }
+        if new.database.path != old.database.path {
+            logger.error("config reload refused: database.path changed; salurd serves one database for its whole life, restart it to switch (the previous config stays in force)",
+                         metadata: ["file": "\(path)", "running": "\(old.database.path)", "new": "\(new.database.path)"])
+            return false
+        }
+        guard let newBank = new.bank else {
+            logger.error("config reload refused: the new file has no [bank] table (the previous config stays in force)",
+                         metadata: ["file": "\(path)"])
+            return false
+        }
+        var changed = old.changedKeys(to: new)
+        let connection: BankConnection
+        do {
+            connection = try BankConnection(newBank, logger: bankLogger)
+        } catch {
+            logger.error("config reload refused: cannot set up the bank connection (the previous config stays in force)",
+                         metadata: ["file": "\(path)", "error": "\(error)"])
+            return false
+        }
+        let rotated = !bank.current.isEquivalent(to: connection) && !changed.contains(where: { $0.hasPrefix("bank") })
+        if rotated { changed.append("bank secrets") }
+        if bank.current.isEquivalent(to: connection) {
+            connection.transport.shutdown()
+        } else {
+            bank.replace(with: connection)
+        }
+        engine.update(EngineSettings(new))
+        if let level = Logger.Level(rawValue: new.log.level) { levels.current = level }
+        current.withLock { $0 = new }
+
+        let later = changed.filter(Self.restartOnly.contains)
+        if changed.isEmpty {
+            logger.notice("config reloaded; nothing changed", metadata: ["file": "\(path)"])
+        } else {
+            logger.notice("config reloaded", metadata: ["file": "\(path)", "changed": "\(changed.joined(separator: ","))"])
+        }
+        if !later.isEmpty {
+            logger.warning("these keys take effect at the next restart", metadata: ["keys": "\(later.joined(separator: ","))"])
+        }
+        let settings = engine.settings
+        logger.debug("settings in force", metadata: [
+            "log.level": "\(new.log.level)", "retry.max_attempts": "\(settings.retry.maxAttempts)",
+            "retry.base_delay_ms": "\(settings.retry.baseDelayMs)", "engine.poll_interval_ms": "\(settings.pollIntervalMs)",
+            "engine.chunk_size": "\(settings.chunkSize)", "bank.max_in_flight": "\(newBank.maxInFlight)",
+            "batching.max_items": "\(settings.batching.maxItems)"])
+        return true
+    }
+}
