@@ -113,6 +113,7 @@ let package = Package(
         .testTarget(name: "SalurBankTests", dependencies: ["SalurBank", "CCurl", "BankSimulator"]),
         .testTarget(name: "SalurEngineTests", dependencies: ["SalurEngine", "SalurStore", "SalurBank", "BankSimulator", "SalurCLI"]),
         .testTarget(name: "SalurCLITests", dependencies: ["SalurCLI", "SalurStore"]),
+        .testTarget(name: "SalurPayrollTests", dependencies: ["SalurCore", "SalurConfig", "SalurStore", "SalurEngine", "SalurBank", "BankSimulator", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "BankSimulatorTests",
             dependencies: [

@@ -63,7 +63,7 @@ final class BPJSRatesRowReader {
     func percent(_ key: String, required: Bool) -> BasisPoints? {
         guard let value = value(key, required: required) else { return nil }
         guard let text = value.string else {
-            fail(key, "must be a string with at most two decimals, e.g. \"0.24\" (a TOML \(value.type) could lose digits), found \(value.type)")
+            fail(key, "must be a quoted string with at most two decimals, e.g. \"0.24\" (a TOML number could lose digits), found \(value.type)")
             return nil
         }
         guard let rate = BasisPoints(percent: text) else {

@@ -43,9 +43,9 @@ public enum BPUFile {
                 }
             }
             let name = row["name"] ?? ""
-            if let reason = Validate.personName(name) { issues.append(row.issue("name", reason)) }
+            if let reason = PayrollFile.textProblem(name, maxLength: 100) { issues.append(row.issue("name", reason)) }
             let occupation = row["occupation"] ?? ""
-            if let reason = Validate.text(occupation, maxLength: 64) { issues.append(row.issue("occupation", reason)) }
+            if let reason = PayrollFile.textProblem(occupation, maxLength: 64) { issues.append(row.issue("occupation", reason)) }
             let income = PayrollFile.amount(row["declared_income"] ?? "", field: "declared_income", what: "declared income",
                                             row: row, issues: &issues)
             guard issues.count == before, let nik, let income else { return }
