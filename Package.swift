@@ -114,6 +114,7 @@ let package = Package(
         .testTarget(name: "SalurEngineTests", dependencies: ["SalurEngine", "SalurStore", "SalurBank", "BankSimulator", "SalurCLI"]),
         .testTarget(name: "SalurCLITests", dependencies: ["SalurCLI", "SalurStore"]),
         .testTarget(name: "SalurdTests", dependencies: ["salurd", "SalurCLI", "SalurStore", "SalurCore", "SalurBank", "BankSimulator", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "SalurPayrollTests", dependencies: ["SalurCore", "SalurConfig", "SalurStore", "SalurEngine", "SalurBank", "BankSimulator", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "BankSimulatorTests",
             dependencies: [

@@ -13,6 +13,7 @@ public struct SalurConfiguration: Sendable, Equatable {
     public var retry: Retry
     public var engine: Engine
     public var log: Log
+    public var premiums: Premiums
 
     /// `[database]`
     public struct Database: Sendable, Equatable {
@@ -85,6 +86,12 @@ public struct SalurConfiguration: Sendable, Equatable {
     /// `[log]`
     public struct Log: Sendable, Equatable {
         public var level: String
+    }
+
+    /// `[premiums]`: BPJS Ketenagakerjaan premiums.
+    public struct Premiums: Sendable, Equatable {
+        /// The rates file (`config/bpjs-rates.toml` in the source tree), read by `BPJSRatesFile`.
+        public var ratesFile: String
     }
 }
 
@@ -188,9 +195,15 @@ extension SalurConfiguration {
         let l = root.table("log")
         let log = Log(level: l.oneOf("level", default: "info", allowed: ["trace", "debug", "info", "notice", "warning", "error", "critical"]))
 
+        let pr = root.table("premiums")
+        let ratesFile = pr.string("rates_file") ?? "/etc/salur/bpjs-rates.toml"
+        if ratesFile.isEmpty { pr.fail("rates_file", "must name the BPJS rates file, e.g. /etc/salur/bpjs-rates.toml") }
+        let premiums = Premiums(ratesFile: resolve(ratesFile))
+
         let errors = root.finish()
         if !errors.isEmpty { throw ConfigErrors(errors) }
-        return SalurConfiguration(file: file, database: database, bank: bank, batching: batching, retry: retry, engine: engine, log: log)
+        return SalurConfiguration(file: file, database: database, bank: bank, batching: batching, retry: retry, engine: engine, log: log,
+                                  premiums: premiums)
     }
 
     /// Whether a URL's host is a loopback address (127.0.0.0/8, ::1, localhost).

@@ -112,6 +112,7 @@ enum Migrations {
                 );
                 """)
         }
+        registerPayroll(&migrator)
         registerAccountCheck(&migrator)
         return migrator
     }

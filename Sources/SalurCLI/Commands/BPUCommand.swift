@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import SalurConfig
+import SalurCore
+import SalurStore
+
+struct BPUCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bpu",
+        abstract: "Non-wage workers' (BPU: farmers, fishermen, ojek drivers) premiums paid from a budget envelope.",
+        subcommands: [Import.self, Remit.self])
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import a period's BPU workers (nik,name,occupation,declared_income), paid in full from the budget; all or nothing.",
+            discussion: "A run that would overdraw the envelope is refused, saying by how much (exit 65).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The CSV file.") var file: String
+        @Option(help: "The period, YYYY-MM, within the budget's fiscal year.") var period: String
+        @Option(help: "The budget envelope that pays.") var budget: String
+        @Flag(help: "Replace the period's run imported from another file (only until its remittance is posted).") var replace = false
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            let period = try PremiumCLI.period(period)
+            let configuration = try global.load()
+            let ledger = try PremiumCLI.ledger(configuration)
+            let envelope = try ledger.budget(id: budget).budget
+            let result = try PremiumCLI.refusals {
+                guard envelope.covers(period) else {
+                    throw PremiumRunRefusal.periodOutsideBudgetYear(budget: envelope.id, year: envelope.year, period: period)
+                }
+                let rates = try BPJSRatesFile.load(path: configuration.premiums.ratesFile)
+                let bytes = try Output.readFile(file)
+                let rows = try BPUFile.parse(bytes: bytes, file: file)
+                let run = try PremiumComputation.bpu(rows, period: period, rates: rates, file: file)
+                return try ledger.importBPU(budgetID: envelope.id, period: period, lines: run.lines, totals: run.totals,
+                                            source: SourceFile(path: file, sha256: AuditChain.sha256Hex(bytes)),
+                                            replace: replace, actor: OperatorIdentity.current())
+            }
+            PremiumCLI.printImport(result, json: json, what: "workers")
+            if json { return try Output.json(ImportJSON(result)) }
+            let use = try ledger.budget(id: envelope.id).use
+            print("budget \(envelope.id): \(use.amount), spent \(use.spent), committed \(use.committed), remaining \(use.remaining)"
+                  + (use.monthsOfCover.map { ", \($0) more month\($0 == 1 ? "" : "s") at this run's rate" } ?? "") + ".")
+        }
+    }
+
+    struct Remit: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Queue a BPU run's total to BPJS Ketenagakerjaan: one interbank transfer, in a batch a checker approves.",
+            discussion: "The envelope counts the run as spent once this transfer settles. A second remit for the same period queues nothing.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "The period, YYYY-MM.") var period: String
+        @Option(help: "The budget envelope.") var budget: String
+        @Option(help: "BPJS's account, if the budget was recorded without one (or to use another).") var bpjsAccount: String?
+        @Option(help: "That account's bank code.") var bpjsBankCode: String?
+        @Option(help: "Measure lateness from this day, YYYY-MM-DD (default: today's local date).") var today: String?
+        @Flag(help: "Print JSON.") var json = false
+
+        func validate() throws {
+            if (bpjsAccount == nil) != (bpjsBankCode == nil) { throw ValidationError("give both --bpjs-account and --bpjs-bank-code, or neither") }
+            if let bpjsAccount, let problem = Validate.accountNo(bpjsAccount) { throw ValidationError("--bpjs-account: \(problem)") }
+        }
+
+        func run() async throws {
+            let period = try PremiumCLI.period(period)
+            let day = try PremiumCLI.today(today)
+            let configuration = try global.load()
+            let ledger = try PremiumCLI.ledger(configuration)
+            let result = try PremiumCLI.refusals {
+                try ledger.remitBPU(budgetID: budget, period: period, account: bpjsAccount, bankCode: bpjsBankCode,
+                                    actor: OperatorIdentity.current(), rules: configuration.batchingRules)
+            }
+            try PremiumCLI.printRemit(result, today: day, json: json)
+        }
+    }
+}

@@ -1,0 +1,57 @@
+/// The non-wage workers (BPU, bukan penerima upah) whose premiums a regency pays for one period
+/// from a budget envelope: `nik,name,occupation,declared_income`.
+public enum BPUFile {
+    public static let required = ["nik", "name", "occupation", "declared_income"]
+
+    /// One valid row.
+    public struct Row: Sendable, Hashable {
+        public let line: Int
+        public let nik: NIK
+        public let name: String
+        /// Petani, nelayan, ojek, …
+        public let occupation: String
+        /// The monthly income the worker declared; premiums are computed on it.
+        public let declaredIncome: Rupiah
+
+        /// A row as validated.
+        public init(line: Int, nik: NIK, name: String, occupation: String, declaredIncome: Rupiah) {
+            self.line = line
+            self.nik = nik
+            self.name = name
+            self.occupation = occupation
+            self.declaredIncome = declaredIncome
+        }
+    }
+
+    /// Parses and validates the whole file; throws every bad row at once. The declared-income range
+    /// depends on the period, so `PremiumComputation.bpu` checks it.
+    public static func parse(bytes: [UInt8], file: String) throws(ImportFailure) -> [Row] {
+        let table = try CSVTable(bytes: bytes, file: file, required: required)
+        var issues: [ImportIssue] = []
+        var rows: [Row] = []
+        rows.reserveCapacity(table.rowCount)
+        var seenNIK: [NIK: Int] = [:]
+        table.forEachRow(issues: &issues) { row, issues in
+            let before = issues.count
+            var nik: NIK?
+            do throws(NIKError) { nik = try NIK(validating: row["nik"] ?? "") } catch { issues.append(row.issue("nik", error.description)) }
+            if let nik {
+                if let first = seenNIK[nik] {
+                    issues.append(row.issue("nik", "duplicate NIK in this file (first on line \(first))"))
+                } else {
+                    seenNIK[nik] = row.line
+                }
+            }
+            let name = row["name"] ?? ""
+            if let reason = PayrollFile.textProblem(name, maxLength: 100) { issues.append(row.issue("name", reason)) }
+            let occupation = row["occupation"] ?? ""
+            if let reason = PayrollFile.textProblem(occupation, maxLength: 64) { issues.append(row.issue("occupation", reason)) }
+            let income = PayrollFile.amount(row["declared_income"] ?? "", field: "declared_income", what: "declared income",
+                                            row: row, issues: &issues)
+            guard issues.count == before, let nik, let income else { return }
+            rows.append(Row(line: row.line, nik: nik, name: name, occupation: occupation, declaredIncome: income))
+        }
+        if !issues.isEmpty { throw ImportFailure(issues) }
+        return rows
+    }
+}

@@ -1,0 +1,112 @@
+/// One employee's premiums in a payroll run.
+public struct PayrollLine: Sendable, Hashable {
+    /// The payroll row.
+    public let row: PayrollFile.Row
+    /// The risk class applied: the row's own, else the agreement's.
+    public let riskClass: RiskClass
+    /// Each line rounded on its own.
+    public let premiums: PremiumLines
+}
+
+/// One non-wage worker's premiums in a BPU run.
+public struct BPULine: Sendable, Hashable {
+    /// The BPU row.
+    public let row: BPUFile.Row
+    /// Each line rounded on its own.
+    public let premiums: BPULines
+}
+
+/// Why a whole run was refused (as opposed to bad rows, which come as `ImportFailure`).
+public enum PremiumRunRefusal: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The period does not belong to the agreement (see `Agreement.covers`).
+    case periodOutsideAgreement(agreement: Agreement, period: Period)
+    /// A BPU period outside the budget's fiscal year.
+    case periodOutsideBudgetYear(budget: String, year: Int, period: Period)
+    /// The rate table has no rule for the period, or a total does not fit in 64 bits.
+    case premium(PremiumError)
+
+    public var description: String {
+        switch self {
+        case .periodOutsideAgreement(let agreement, let period):
+            let span: String = switch (agreement.firstPeriod, agreement.lastPeriod) {
+            case (let first?, let last?): "it covers \(first) to \(last)"
+            default: "it covers no period"
+            }
+            return "period \(period) is outside agreement \(agreement.id) (valid \(agreement.validFrom) to \(agreement.validTo)): "
+                + "a period belongs to the agreement in force on its first day (\(period.firstDay)), and \(span); "
+                + "record the agreement that covers \(period) (salurctl agreements add) and import under it"
+        case .periodOutsideBudgetYear(let budget, let year, let period):
+            return "period \(period) is outside budget \(budget)'s fiscal year \(year): a budget envelope pays premiums for "
+                + "its own year's periods only"
+        case .premium(let error):
+            return error.description
+        }
+    }
+}
+
+/// Computes runs from validated rows. Pure: the same rows, terms, period and rates always give the
+/// same lines, each rounded on its own, and totals that are sums of those lines.
+public enum PremiumComputation {
+    /// A payroll run: every employee's lines under `agreement` for `period`.
+    ///
+    /// Throws `PremiumRunRefusal` when the period is outside the agreement or the rate table has no
+    /// rule for it (every row would fail alike), and `ImportFailure` listing rows whose premiums
+    /// cannot be computed (an amount too large for 64 bits).
+    public static func payroll(_ rows: [PayrollFile.Row], agreement: Agreement, period: Period, rates: PremiumRates,
+                               file: String) throws -> (lines: [PayrollLine], totals: PremiumTotals) {
+        guard agreement.covers(period) else { throw PremiumRunRefusal.periodOutsideAgreement(agreement: agreement, period: period) }
+        var lines: [PayrollLine] = []
+        lines.reserveCapacity(rows.count)
+        var issues: [ImportIssue] = []
+        var totals = PremiumTotals()
+        for row in rows {
+            let riskClass = row.riskClass ?? agreement.riskClass
+            do {
+                let premiums = try rates.lines(wage: row.grossWage, riskClass: riskClass, programmes: agreement.programmes, period: period)
+                try totals.add(wage: row.grossWage, premiums)
+                lines.append(PayrollLine(row: row, riskClass: riskClass, premiums: premiums))
+            } catch let error as PremiumError {
+                switch error {
+                case .overflow, .wageNotPositive:
+                    issues.append(ImportIssue(file: file, line: row.line, field: "gross_wage", reason: error.description))
+                default:
+                    throw PremiumRunRefusal.premium(error)
+                }
+            } catch let error as MoneyError {
+                throw PremiumRunRefusal.premium(.overflow(error))
+            }
+        }
+        if !issues.isEmpty { throw ImportFailure(issues) }
+        return (lines, totals)
+    }
+
+    /// A BPU run: every worker's lines for `period`, all paid from the envelope.
+    ///
+    /// Throws `PremiumRunRefusal` when the rate table has no BPU rule for the period, and
+    /// `ImportFailure` for rows whose declared income is outside the range in force.
+    public static func bpu(_ rows: [BPUFile.Row], period: Period, rates: PremiumRates,
+                           file: String) throws -> (lines: [BPULine], totals: BPUTotals) {
+        var lines: [BPULine] = []
+        lines.reserveCapacity(rows.count)
+        var issues: [ImportIssue] = []
+        var totals = BPUTotals()
+        for row in rows {
+            do {
+                let premiums = try rates.bpuLines(declaredIncome: row.declaredIncome, period: period)
+                try totals.add(declaredIncome: row.declaredIncome, premiums)
+                lines.append(BPULine(row: row, premiums: premiums))
+            } catch let error as PremiumError {
+                switch error {
+                case .overflow, .declaredIncomeOutOfRange:
+                    issues.append(ImportIssue(file: file, line: row.line, field: "declared_income", reason: error.description))
+                default:
+                    throw PremiumRunRefusal.premium(error)
+                }
+            } catch let error as MoneyError {
+                throw PremiumRunRefusal.premium(.overflow(error))
+            }
+        }
+        if !issues.isEmpty { throw ImportFailure(issues) }
+        return (lines, totals)
+    }
+}

@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+import SalurCLI
+import SalurConfig
+import SalurCore
+import SalurStore
+
+/// Issue figures: computing and storing BPJS premiums for a large payroll — parse and validate the
+/// CSV, compute every line (each rounded on its own), store run and lines in one transaction — and
+/// the report over the stored lines.
+struct PremiumBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "premium", abstract: "Compute and store BPJS premiums for 1,000,000 payroll lines (goal < 10 s).")
+
+    @Option(help: "How many payroll lines.") var lines = 1_000_000
+    @Option(help: "Folder for the files (default: the temporary folder); use the disk the database will live on.") var dir: String?
+    @Option(help: "The BPJS rates file (default: config/bpjs-rates.toml of this source tree).") var rates: String?
+
+    static let workUnits = ["DLHK", "Satpol PP", "Damkar", "SDA", "Dinkes", "Disdik", "Dishub", "BPKAD"]
+
+    func run() async throws {
+        guard lines > 0 else { throw ValidationError("--lines must be above zero") }
+        let folder = try Bench.folder(dir, "premium")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let ratesPath = rates ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("config/bpjs-rates.toml").path
+        let table = try BPJSRatesFile.load(path: ratesPath)
+
+        let (csv, generate) = Bench.time { Self.payrollCSV(lines: lines) }
+        print("generated a payroll of \(lines) lines (\(csv.count / 1_048_576) MiB) in \(Bench.f(generate)) s")
+
+        let ledger = try SQLiteLedger(path: folder + "/salur/salur.sqlite")
+        let agreement = try Agreement(id: "BENCH-PKS", employer: "Pemerintah Kota Kendari", programmes: [.jkk, .jkm, .jht, .jp],
+                                      riskClass: .low, validFrom: CalendarDate("2024-01-01")!, validTo: CalendarDate("2025-12-31")!,
+                                      bpjsAccount: "1234567890", bpjsBankCode: "009", workUnits: Self.workUnits)
+        _ = try ledger.addAgreement(agreement, actor: "bench")
+        let period = Period("2024-05")!
+        let file = folder + "/payroll.csv"
+
+        let (rows, parse) = try Bench.time { try PayrollFile.parse(bytes: csv, file: file, agreement: agreement) }
+        let (run, compute) = try Bench.time { try PremiumComputation.payroll(rows, agreement: agreement, period: period, rates: table, file: file) }
+        let (_, store) = try Bench.time {
+            try ledger.importPayroll(agreementID: agreement.id, period: period, lines: run.lines, totals: run.totals,
+                                     source: SourceFile(path: file, sha256: AuditChain.sha256Hex(csv)), replace: false, actor: "bench")
+        }
+        let computeAndStore = compute + store
+        let total = parse + computeAndStore
+        print("parse+validate:  \(Bench.f(parse)) s")
+        print("compute:         \(Bench.f(compute)) s (\(Bench.f(Double(lines) / compute, 0)) lines/s)")
+        print("store:           \(Bench.f(store)) s (one transaction, synchronous = FULL)")
+        print("compute+store:   \(Bench.f(computeAndStore)) s, \(Bench.f(Double(lines) / computeAndStore, 0)) lines/s (goal < 10 s)")
+        print("import in all:   \(Bench.f(total)) s, \(Bench.f(Double(lines) / total, 0)) lines/s")
+
+        let (report, reportTime) = try Bench.time { try ledger.payrollReport(agreementID: agreement.id, period: period) }
+        print("payroll report:  \(Bench.f(reportTime * 1000, 0)) ms; grand total \(report.totals.grandTotal) over \(report.totals.lines) lines "
+              + "(in memory \(run.totals.grandTotal): \(report.totals == run.totals ? "equal" : "DIFFERENT"))")
+        print("peak RSS \(Bench.f(Bench.peakRSSMiB(), 0)) MiB")
+    }
+
+    /// `employee_id,nik,name,work_unit,gross_wage`: wages from Rp 2,500,000 to about Rp 14,000,000, so some
+    /// lines exceed the JP ceiling; one row in ten carries its own risk class.
+    static func payrollCSV(lines: Int) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(lines * 64)
+        out.append(contentsOf: "employee_id,nik,name,work_unit,gross_wage,risk_class\n".utf8)
+        var random = UInt64(0x5A1A_2024)
+        for index in 0..<lines {
+            random = random &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let wage = 2_500_000 + Int((random >> 33) % 11_500_000)
+            let riskClass = index % 10 == 0 ? String(1 + index % 5) : ""
+            let line = "PTT-\(index + 1),\(DemoData.nik(index, female: index % 2 == 1)),Pegawai \(index + 1),"
+                + "\(workUnits[index % workUnits.count]),\(wage),\(riskClass)\n"
+            out.append(contentsOf: line.utf8)
+        }
+        return out
+    }
+}
