@@ -22,7 +22,10 @@ extension Engine {
                 }
             }
             var all: [(AccountToCheck, AccountCheck, bankName: String?)] = []
-            for await result in group { if let result { all.append((result.0, result.1, bankName: result.2)) } }
+            for await result in group {
+                beatIfDue()
+                if let result { all.append((result.0, result.1, bankName: result.2)) }
+            }
             return all
         }
         try await ledger.recordAccountChecks(results, now: Date())

@@ -130,7 +130,7 @@ package final class Engine: Sendable {
     static let idleSlice: Duration = .milliseconds(100)
 
     /// Gives the heartbeat's beat if its interval has passed since the last one.
-    private func beatIfDue() {
+    func beatIfDue() {
         let beat = state.withLock { s -> (@Sendable () -> Void)? in
             guard let heartbeat = s.heartbeat else { return nil }
             let now = ContinuousClock.now
