@@ -170,31 +170,38 @@ package final class Engine: Sendable {
 
     // MARK: Balance check
 
+    /// One balance inquiry per pass covers every batch waiting to start: each is started while
+    /// the balance, less what batches already posting may still take, covers it; one it does
+    /// not cover is held with the figures, for an operator.
     private func startBatches(_ report: inout PassReport) async throws {
         let waiting = try await ledger.batchesToStart()
         guard !waiting.isEmpty, !isStopping else { return }
+        beatIfDue()
+        let balance: Rupiah
+        switch await bank.availableBalance() {
+        case .unavailable(let reason):
+            logger.warning("balance inquiry failed; batches wait", metadata: ["batches": "\(waiting.count)", "reason": "\(reason)"])
+            return
+        case .available(let amount):
+            balance = amount
+        }
+        var committed = try await ledger.outstandingPosting()
         for batch in waiting {
             beatIfDue()
-            switch await bank.availableBalance() {
-            case .unavailable(let reason):
-                logger.warning("balance inquiry failed; batch waits", metadata: ["batch": "\(batch.id)", "reason": "\(reason)"])
-                return
-            case .available(let balance):
-                let outstanding = try await ledger.outstandingPosting()
-                let needed = try outstanding.adding(batch.remaining)
-                if balance >= needed {
-                    try await ledger.startBatch(id: batch.id, balance: balance)
-                    report.batchesStarted.append(batch.id)
-                    logger.info("batch posting", metadata: ["batch": "\(batch.id)", "amount": "\(batch.remaining.value)", "balance": "\(balance.value)"])
-                    state.withLock { $0.lastBatchEvent = "batch \(batch.id) posting" }
-                } else {
-                    let reason = "source balance \(balance) does not cover this batch (\(batch.remaining))"
-                        + (outstanding > .zero ? " plus \(outstanding) still posting" : "")
-                    try await ledger.holdByEngine(id: batch.id, reason: reason)
-                    report.batchesHeld.append(batch.id)
-                    logger.warning("batch held", metadata: ["batch": "\(batch.id)", "reason": "\(reason)"])
-                    state.withLock { $0.lastBatchEvent = "batch \(batch.id) held" }
-                }
+            let needed = try committed.adding(batch.remaining)
+            if balance >= needed {
+                try await ledger.startBatch(id: batch.id, balance: balance)
+                committed = needed
+                report.batchesStarted.append(batch.id)
+                logger.info("batch posting", metadata: ["batch": "\(batch.id)", "amount": "\(batch.remaining.value)", "balance": "\(balance.value)"])
+                state.withLock { $0.lastBatchEvent = "batch \(batch.id) posting" }
+            } else {
+                let reason = "source balance \(balance) does not cover this batch (\(batch.remaining))"
+                    + (committed > .zero ? " plus \(committed) still posting" : "")
+                try await ledger.holdByEngine(id: batch.id, reason: reason)
+                report.batchesHeld.append(batch.id)
+                logger.warning("batch held", metadata: ["batch": "\(batch.id)", "reason": "\(reason)"])
+                state.withLock { $0.lastBatchEvent = "batch \(batch.id) held" }
             }
         }
     }
