@@ -112,6 +112,7 @@ enum Migrations {
                 );
                 """)
         }
+        registerReconciliation(&migrator)
         return migrator
     }
 }
