@@ -13,6 +13,8 @@ public struct SalurConfiguration: Sendable, Equatable {
     public var retry: Retry
     public var engine: Engine
     public var log: Log
+    /// `[reconciliation]`
+    public var reconciliation = Reconciliation()
 
     /// `[database]`
     public struct Database: Sendable, Equatable {
@@ -188,9 +190,11 @@ extension SalurConfiguration {
         let l = root.table("log")
         let log = Log(level: l.oneOf("level", default: "info", allowed: ["trace", "debug", "info", "notice", "warning", "error", "critical"]))
 
+        let reconciliation = readReconciliation(root)
         let errors = root.finish()
         if !errors.isEmpty { throw ConfigErrors(errors) }
-        return SalurConfiguration(file: file, database: database, bank: bank, batching: batching, retry: retry, engine: engine, log: log)
+        return SalurConfiguration(file: file, database: database, bank: bank, batching: batching, retry: retry, engine: engine, log: log,
+                                  reconciliation: reconciliation)
     }
 
     /// Whether a URL's host is a loopback address (127.0.0.0/8, ::1, localhost).
