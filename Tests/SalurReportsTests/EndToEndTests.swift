@@ -22,7 +22,8 @@ struct EndToEndTests {
     func reconcile(_ ledger: SQLiteLedger, _ text: [UInt8], file: String) throws -> ReconciliationRun {
         let statement = try StatementFile(bytes: text, file: file, format: nil, csvMapping: nil, sourceAccount: BankHarness.sourceAccount)
         // Missing after 0 days: every settled transfer must already be on the statement.
-        return try ledger.reconcile(statements: statement.records(sourceFile: file), file: SourceFile(path: file, sha256: statement.sha256),
+        let source = SourceFile(path: file, sha256: statement.sha256)
+        return try ledger.reconcile(statements: statement.records(sourceFile: file), file: source,
                                     actor: "operator", today: BankTime.today(utcOffsetHours: 7), missingAfterDays: 0, utcOffsetHours: 7,
                                     match: Reconciler.match)
     }

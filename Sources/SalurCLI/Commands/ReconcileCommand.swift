@@ -59,8 +59,9 @@ struct ReconcileCommand: AsyncParsableCommand {
                     let mapping = chosen == .csv ? try csvMapping(configuration) : nil
                     let statements = try StatementFile(bytes: bytes, file: file, format: chosen, csvMapping: mapping,
                                                        sourceAccount: configuration.bank?.sourceAccount)
+                    let source = SourceFile(path: file, sha256: statements.sha256)
                     let run = try ledger.reconcile(
-                        statements: statements.records(sourceFile: file), file: SourceFile(path: file, sha256: statements.sha256),
+                        statements: statements.records(sourceFile: file), file: source,
                         actor: actor, today: today, missingAfterDays: settings.missingAfterDays,
                         utcOffsetHours: settings.utcOffsetHours, match: Reconciler.match)
                     runs.append((file, run))

@@ -6,7 +6,7 @@ package import SalurStore
 /// every statement's balances checked, its account checked, ready to store.
 package struct StatementFile: Sendable {
     /// The statements in the file, balances checked.
-    package let statements: [Statement]
+    package private(set) var statements: [Statement]
     /// SHA-256 of the file.
     package let sha256: String
     /// The format read.
@@ -74,24 +74,33 @@ package struct StatementFile: Sendable {
         return number(parts[0]) + "/" + (parts.count == 2 ? number(parts[1]) : "1")
     }
 
-    /// The statements as the store keeps them, each with its content hash.
-    package func records(sourceFile: String) -> [StatementRecord] {
-        statements.map { statement in
-            var record = StatementRecord(
-                accountNo: statement.accountNo, statementId: statement.statementId, sequence: StatementFile.sequenceKey(statement.sequence),
-                contentHash: "",
-                format: statement.format.rawValue, currency: statement.currency, openingBalance: statement.openingBalance,
-                closingBalance: statement.closingBalance, openingDate: statement.openingDate, closingDate: statement.closingDate,
-                sourceFile: sourceFile, sourceLine: statement.sourceLine, fileSHA256: sha256,
-                lines: statement.entries.map { entry in
-                    StatementLine(valueDate: entry.valueDate, bookingDate: entry.bookingDate, isDebit: entry.direction == .debit,
-                                  amount: entry.amount, isReversal: entry.isReversal, isBooked: entry.status == .booked,
-                                  bankReference: entry.bankReference, customerReference: entry.customerReference,
-                                  counterpartyAccount: entry.counterpartyAccount, counterpartyName: entry.counterpartyName,
-                                  description: entry.description, line: entry.line)
-                })
-            record.contentHash = StatementFingerprint.contentHash(of: record)
-            return record
+    /// The statements as the store keeps them, each with its content hash. Consumes the parsed
+    /// statements one by one, so a large file is not held twice.
+    package consuming func records(sourceFile: String) -> [StatementRecord] {
+        var pending = statements
+        statements = []
+        pending.reverse()
+        var records: [StatementRecord] = []
+        while let statement = pending.popLast() {
+            records.append(record(statement, sourceFile: sourceFile))
         }
+        return records
+    }
+
+    private func record(_ statement: consuming Statement, sourceFile: String) -> StatementRecord {
+        var record = StatementRecord(
+            accountNo: statement.accountNo, statementId: statement.statementId, sequence: StatementFile.sequenceKey(statement.sequence),
+            contentHash: "", format: statement.format.rawValue, currency: statement.currency, openingBalance: statement.openingBalance,
+            closingBalance: statement.closingBalance, openingDate: statement.openingDate, closingDate: statement.closingDate,
+            sourceFile: sourceFile, sourceLine: statement.sourceLine, fileSHA256: sha256,
+            lines: statement.entries.map { entry in
+                StatementLine(valueDate: entry.valueDate, bookingDate: entry.bookingDate, isDebit: entry.direction == .debit,
+                              amount: entry.amount, isReversal: entry.isReversal, isBooked: entry.status == .booked,
+                              bankReference: entry.bankReference, customerReference: entry.customerReference,
+                              counterpartyAccount: entry.counterpartyAccount, counterpartyName: entry.counterpartyName,
+                              description: entry.description, line: entry.line)
+            })
+        record.contentHash = StatementFingerprint.contentHash(of: record)
+        return record
     }
 }

@@ -94,11 +94,8 @@ extension SQLiteLedger {
                                             missingAfterDays: missingAfterDays)
             let outcome = try match(input)
             precondition(outcome.matches.count == input.entries.count, "one match (or none) per entry")
-            var matchByID: [Int64: EntryMatch] = [:]
-            matchByID.reserveCapacity(input.entries.count - storedCount)
-            for index in storedCount..<input.entries.count {
-                if let found = outcome.matches[index] { matchByID[input.entries[index].id] = found }
-            }
+            // New booked entries follow the stored ones in `input.entries`, in file order.
+            var nextNewMatch = storedCount
 
             // 3. Store the new statements with their entries' matches.
             let insertEntry = try db.makeStatement(sql: """
@@ -127,7 +124,11 @@ extension SQLiteLedger {
                                      debits.count, debits.total.value, credits.count, credits.total.value, record.sourceFile,
                                      record.sourceLine, record.fileSHA256, actor, now])
                 for (position, (line, id)) in zip(record.lines, ids).enumerated() {
-                    let found = matchByID[id]
+                    var found: EntryMatch?
+                    if line.isBooked {
+                        found = outcome.matches[nextNewMatch]
+                        nextNewMatch += 1
+                    }
                     insertEntry.setUncheckedArguments([
                         id, rowID, position + 1, line.valueDate.description, line.bookingDate?.description,
                         line.isDebit ? "debit" : "credit", line.amount.value, line.isReversal, line.isBooked ? "booked" : "pending",

@@ -60,7 +60,8 @@ struct ReconcileFixture {
                    today: String = "2026-11-24", missingAfterDays: Int = 3, actor: String = "operator") throws -> ReconciliationRun {
         let bytes = Array(text.utf8)
         let statement = try StatementFile(bytes: bytes, file: file, format: format, csvMapping: csvMapping, sourceAccount: Self.source)
-        return try ledger.reconcile(statements: statement.records(sourceFile: file), file: SourceFile(path: file, sha256: statement.sha256),
+        let source = SourceFile(path: file, sha256: statement.sha256)
+        return try ledger.reconcile(statements: statement.records(sourceFile: file), file: source,
                                     actor: actor, today: CalendarDate(today)!, missingAfterDays: missingAfterDays, utcOffsetHours: 7,
                                     match: Reconciler.match)
     }
