@@ -91,7 +91,7 @@ struct ReconcileBench: AsyncParsableCommand {
         let statement = Statement(accountNo: "0011999999", statementId: "STM20261123", sequence: "00001/001",
                                   openingBalance: opening, closingBalance: Rupiah(opening.value - debits),
                                   openingDate: day, closingDate: day, entries: entries, format: .mt940)
-        FileManager.default.createFile(atPath: path, contents: Data(MT940Writer.write([statement]).utf8))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(MT940Writer.write([statement]).utf8))
     }
 
     /// The work of `salurctl reconcile FILE`, timed in its two halves.

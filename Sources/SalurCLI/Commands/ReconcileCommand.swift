@@ -70,14 +70,15 @@ struct ReconcileCommand: AsyncParsableCommand {
             if json {
                 return try Output.json(runs.map { RunJSON(file: $0.file, run: $0.run) })
             }
+            func count(_ n: Int, _ noun: String) -> String { "\(Output.grouped(n)) \(noun)\(n == 1 ? "" : "s")" }
             for (file, run) in runs {
                 if run.statementsStored + run.statementsUnchanged > 0 {
-                    print("\(file): \(run.statementsStored) statement\(run.statementsStored == 1 ? "" : "s") stored, "
-                          + "\(Output.grouped(run.entriesStored)) entries; \(run.statementsUnchanged) already stored (unchanged)")
+                    print("\(file): \(count(run.statementsStored, "statement")) stored, \(count(run.entriesStored, "entry").replacingOccurrences(of: "entrys", with: "entries"))"
+                          + (run.statementsUnchanged > 0 ? "; \(run.statementsUnchanged) already stored (unchanged)" : ""))
                 }
-                print("matched \(Output.grouped(run.matchedByReference)) debits by reference, \(Output.grouped(run.matchedWeakly)) weakly; "
+                print("matched \(count(run.matchedByReference, "debit")) by reference, \(Output.grouped(run.matchedWeakly)) weakly; "
                       + "exceptions: \(run.exceptionsOpened) new, \(run.exceptionsCleared) cleared"
-                      + (run.transfersReturned > 0 ? "; \(run.transfersReturned) transfers returned" : ""))
+                      + (run.transfersReturned > 0 ? "; \(count(run.transfersReturned, "transfer")) returned" : ""))
             }
             if let last = runs.last?.run {
                 let open = last.openExceptions.values.reduce(0, +)

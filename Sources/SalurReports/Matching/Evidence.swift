@@ -12,7 +12,7 @@ struct Evidence {
     func entry(_ entry: ReconciliationEntry) -> String {
         var text = "\(entry.isReversal ? "reversal " : "")\(entry.isDebit ? "debit" : "credit") of \(entry.amount) valued \(entry.valueDate)"
         if let statement = statements[entry.statement] {
-            text += ", statement \(statement.statementId)\(statement.sequence.isEmpty ? "" : "/\(statement.sequence)")"
+            text += ", statement \(statement.statementId)\(statement.sequence.isEmpty ? "" : " no. \(statement.sequence)")"
                 + " (\(statement.sourceFile):\(entry.line))"
         }
         if !entry.bankReference.isEmpty { text += ", bank ref \(entry.bankReference)" }
