@@ -133,5 +133,11 @@ struct StatementMatchingTests {
             (error as? StatementRefusal)?.reason.contains("already imported from bank.sta") == true
         }
         #expect(try fixture.count("SELECT count(*) FROM statement") == 1)
+
+        // Two versions in one file are refused as well; the same one twice is stored once.
+        let first = StatementFixtures.statement(id: "D2", entries: [("D", 300_000, "SLR000000000002", "")])
+        let second = StatementFixtures.statement(id: "D2", entries: [("D", 300_001, "SLR000000000002", "")])
+        #expect(throws: StatementRefusal.self) { try fixture.reconcile(first + second, file: "both.sta") }
+        #expect(try fixture.reconcile(first + first, file: "twice.sta").statementsStored == 1)
     }
 }

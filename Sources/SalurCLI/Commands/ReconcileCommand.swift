@@ -38,6 +38,9 @@ struct ReconcileCommand: AsyncParsableCommand {
         func validate() throws {
             if let format, StatementFormat(rawValue: format) == nil { throw ValidationError("--format must be mt940, camt053 or csv") }
             if let asOf, CalendarDate(asOf) == nil { throw ValidationError("--as-of must be YYYY-MM-DD, found \(asOf)") }
+            if (openingBalance != nil || closingBalance != nil) && format != "csv" {
+                throw ValidationError("--opening-balance and --closing-balance are for CSV statements (--format csv); MT940 and camt.053 carry their own")
+            }
         }
 
         func run() async throws {

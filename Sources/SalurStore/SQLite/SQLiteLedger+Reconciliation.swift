@@ -42,6 +42,15 @@ extension SQLiteLedger {
                         one statement are never both counted.
                         """)
                 }
+                if let twin = fresh.first(where: { $0.record.accountNo == record.accountNo && $0.record.statementId == record.statementId
+                    && $0.record.sequence == record.sequence && $0.record.openingDate == record.openingDate
+                    && $0.record.closingDate == record.closingDate }) {
+                    throw StatementRefusal(file: record.sourceFile, line: record.sourceLine, reason: """
+                        statement \(record.statementId) of account \(record.accountNo) for \(record.openingDate)…\(record.closingDate) \
+                        appears twice in the file (also at line \(twin.record.sourceLine)) with different entries or balances; \
+                        nothing was stored
+                        """)
+                }
                 seenInFile.insert(identity)
                 fresh.append((record, nextStatement))
                 nextStatement += 1
