@@ -69,7 +69,7 @@ let package = Package(
         .target(
             name: "BankSimulator",
             dependencies: [
-                "SalurCore",
+                "SalurCore", "SalurStatements",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -80,7 +80,7 @@ let package = Package(
         .target(
             name: "SalurCLI",
             dependencies: [
-                "SalurCore", "SalurStore", "SalurConfig", "SalurEngine", "SalurReports", "SalurBank",
+                "SalurCore", "SalurStore", "SalurConfig", "SalurEngine", "SalurReports", "SalurStatements", "SalurBank",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -102,7 +102,7 @@ let package = Package(
         .executableTarget(
             name: "salur-bench",
             dependencies: [
-                "SalurCore", "SalurStore", "SalurCLI", "SalurBank", "SalurEngine", "BankSimulator",
+                "SalurCore", "SalurStore", "SalurCLI", "SalurBank", "SalurEngine", "BankSimulator", "SalurReports", "SalurStatements",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -115,6 +115,14 @@ let package = Package(
         .testTarget(name: "SalurCLITests", dependencies: ["SalurCLI", "SalurStore"]),
         .testTarget(name: "SalurdTests", dependencies: ["salurd", "SalurCLI", "SalurStore", "SalurCore", "SalurBank", "BankSimulator", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "SalurPayrollTests", dependencies: ["SalurCore", "SalurConfig", "SalurStore", "SalurEngine", "SalurBank", "BankSimulator", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(
+            name: "SalurReportsTests",
+            dependencies: [
+                "SalurReports", "SalurStatements", "SalurStore", "SalurCore", "SalurConfig", "SalurEngine", "SalurBank", "BankSimulator",
+                "SalurCLI",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         .testTarget(
             name: "BankSimulatorTests",
             dependencies: [

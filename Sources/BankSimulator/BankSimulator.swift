@@ -1,4 +1,5 @@
 public import SalurCore
+public import SalurStatements
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -74,6 +75,10 @@ public final class BankSimulator: Sendable {
 
     /// Every transfer received, in order; pending ones whose time has come are settled.
     public func ledger() async -> [LedgerEntry] { bank.ledgerEntries() }
+
+    /// The source account's statement from the ledger: one day's (WIB) or, with nil, everything.
+    /// `GET /admin/statement?format=mt940|camt053&date=YYYY-MM-DD` serves the same as a file.
+    public func statement(on day: CalendarDate? = nil) async -> Statement { bank.statement(on: day) }
 
     /// The source account's balance after every settled and pending debit.
     public func balance() async -> Rupiah { bank.availableBalance() }

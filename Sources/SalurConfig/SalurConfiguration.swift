@@ -14,6 +14,8 @@ public struct SalurConfiguration: Sendable, Equatable {
     public var engine: Engine
     public var log: Log
     public var premiums: Premiums
+    /// `[reconciliation]`
+    public var reconciliation = Reconciliation()
 
     /// `[database]`
     public struct Database: Sendable, Equatable {
@@ -199,11 +201,12 @@ extension SalurConfiguration {
         let ratesFile = pr.string("rates_file") ?? "/etc/salur/bpjs-rates.toml"
         if ratesFile.isEmpty { pr.fail("rates_file", "must name the BPJS rates file, e.g. /etc/salur/bpjs-rates.toml") }
         let premiums = Premiums(ratesFile: resolve(ratesFile))
+        let reconciliation = readReconciliation(root)
 
         let errors = root.finish()
         if !errors.isEmpty { throw ConfigErrors(errors) }
         return SalurConfiguration(file: file, database: database, bank: bank, batching: batching, retry: retry, engine: engine, log: log,
-                                  premiums: premiums)
+                                  premiums: premiums, reconciliation: reconciliation)
     }
 
     /// Whether a URL's host is a loopback address (127.0.0.0/8, ::1, localhost).

@@ -14,7 +14,8 @@ struct SalurBankSim: AsyncParsableCommand {
         discussion: """
             Prints "listening on HOST:PORT" as its first line, then serves until SIGINT or SIGTERM.
             Admin endpoints (no auth): GET /admin/ledger, GET /admin/stats, POST /admin/reset, \
-            POST /admin/expire-tokens.
+            POST /admin/expire-tokens, and GET /admin/statement?format=mt940|camt053[&date=YYYY-MM-DD]: the source \
+            account's statement from the ledger (one day in WIB, or everything), for salurctl reconcile.
             """)
 
     @Option(help: "Address to listen on (loopback only unless --allow-non-loopback).")

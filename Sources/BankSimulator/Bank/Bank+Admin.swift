@@ -38,9 +38,10 @@ extension Bank {
         state.withLock { $0.faults = faults }
     }
 
-    /// `GET /admin/ledger`, `GET /admin/stats`, `POST /admin/reset`, `POST /admin/expire-tokens`.
-    /// No authentication: the simulator listens on loopback only.
+    /// `GET /admin/ledger`, `GET /admin/stats`, `GET /admin/statement`, `POST /admin/reset`,
+    /// `POST /admin/expire-tokens`. No authentication: the simulator listens on loopback only.
     func handleAdmin(_ request: SimulatorRequest) -> SimulatorAnswer {
+        if request.path == "/admin/statement" { return handleStatement(request) }
         let routes: [String: (HTTPMethod, () -> JSONValue)] = [
             "/admin/ledger": (.GET, { [self] in
                 let snapshot = ledgerSnapshot()

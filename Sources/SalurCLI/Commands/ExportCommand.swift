@@ -1,26 +1,55 @@
 import ArgumentParser
 import Foundation
 import SalurCore
+import SalurReports
 import SalurStore
 
 struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "export", abstract: "Exports for reconciliation and audit.", subcommands: [Reconciliation.self])
+        commandName: "export", abstract: "Exports for reconciliation and audit; each file's SHA-256 is printed and audited.",
+        subcommands: [Reconciliation.self, StatementCheck.self, Batch.self])
 
-    struct Reconciliation: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "One row per transfer, CSV (RFC 4180) or JSON, with control totals on stderr.")
-        @OptionGroup var global: GlobalOptions
-        @Option(help: "From this date (YYYY-MM-DD), by settlement or queueing date.") var from: String?
-        @Option(help: "To this date (YYYY-MM-DD), inclusive.") var to: String?
+    /// `--format`, `--excel`, `-o`: how every export is written.
+    struct FileOptions: ParsableArguments {
         @Option(help: "csv or json.") var format = "csv"
         @Option(name: .shortAndLong, help: "Write to this file instead of standard output.") var output: String?
         @Flag(help: "The CSV dialect Indonesian Excel opens directly: ';' separator and a UTF-8 BOM.") var excel = false
 
-        static let columns = ["transfer_id", "partner_reference_no", "external_id", "bank_reference_no", "batch_id", "program", "period",
-                              "nik", "name", "account_no", "amount", "state", "attempts", "settled_at", "failure_code"]
-
         func validate() throws {
             guard ["csv", "json"].contains(format) else { throw ValidationError("--format must be csv or json") }
+            if excel && format == "json" { throw ValidationError("--excel is a CSV dialect; leave out --format json") }
+        }
+
+        func bytes(_ table: ExportTable) -> [UInt8] { format == "json" ? table.json() : table.csv(excel: excel) }
+    }
+
+    /// Writes `bytes` (atomically to a file, or to standard output), prints its SHA-256 on standard
+    /// error, and records who exported what with that hash in the audit log.
+    static func deliver(_ bytes: [UInt8], to output: String?, kind: String, rows: Int, details: [String: String],
+                        ledger: SQLiteLedger) throws {
+        if let output {
+            try Output.writeAtomically(bytes, to: output)
+        } else {
+            FileHandle.standardOutput.write(Data(bytes))
+        }
+        let sha256 = AuditChain.sha256Hex(bytes)
+        let destination = output.map { ($0 as NSString).standardizingPath } ?? "(stdout)"
+        try ledger.recordExport(kind: kind, destination: destination, sha256: sha256, rows: rows, details: details,
+                                actor: OperatorIdentity.current())
+        FileHandle.standardError.write(Data("sha256 \(sha256)  \(destination) (recorded in the audit log as export.\(kind))\n".utf8))
+    }
+
+    struct Reconciliation: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "One row per transfer with the statement entry that pays it and its match kind; control totals on stderr or in --summary.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "From this date (YYYY-MM-DD), by settlement or queueing date.") var from: String?
+        @Option(help: "To this date (YYYY-MM-DD), inclusive.") var to: String?
+        @OptionGroup var file: FileOptions
+        @Option(help: "Also write the summary (counts and control totals per state, match kind and open exception) to this file.")
+        var summary: String?
+
+        func validate() throws {
             for date in [from, to].compactMap({ $0 }) where CalendarDate(date) == nil {
                 throw ValidationError("dates must be YYYY-MM-DD, found \(date)")
             }
@@ -28,38 +57,76 @@ struct ExportCommand: AsyncParsableCommand {
 
         func run() async throws {
             let ledger = try global.ledger()
-            let records = try ledger.transferRecords(from: from, to: to)
-            let bytes: [UInt8]
-            if format == "json" {
-                let rows = records.map { r -> [String: String] in
-                    var row = Dictionary(uniqueKeysWithValues: zip(Self.columns, Self.fields(r)))
-                    row["amount"] = String(r.amount.value)
-                    return row
-                }
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                bytes = Array(try encoder.encode(rows)) + [0x0A]
-            } else {
-                var writer = CSVWriter(excel: excel)
-                writer.write(Self.columns)
-                for r in records { writer.write(Self.fields(r)) }
-                bytes = writer.output
+            let records = try ledger.reconciledTransfers(from: from, to: to)
+            let details = ["format": file.format, "excel": String(file.excel), "from": from ?? "", "to": to ?? ""]
+            try ExportCommand.deliver(file.bytes(ReconciliationExport.table(records)), to: file.output, kind: "reconciliation",
+                                      rows: records.count, details: details, ledger: ledger)
+            let totals = ReconciliationExport.summary(records)
+            if let summary {
+                var facts = details
+                facts["of"] = file.output ?? "(stdout)"
+                try ExportCommand.deliver(file.bytes(totals), to: summary, kind: "reconciliation_summary", rows: totals.rows.count,
+                                          details: facts, ledger: ledger)
             }
-            if let output {
-                try Output.writeAtomically(bytes, to: output)
-            } else {
-                FileHandle.standardOutput.write(Data(bytes))
+            let states = totals.rows.filter { $0.first == .text("state") }.map { row in
+                "\(row[1].csv) \(row[2].csv) (Rp \(Rupiah(Int64(row[3].csv) ?? 0).grouped))"
             }
-            var totals: [String: StateTotal] = [:]
-            for r in records { totals[r.state, default: StateTotal()].count += 1; totals[r.state, default: StateTotal()].amount += r.amount.value }
-            let summary = totals.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.count) (Rp \(Rupiah($0.value.amount).grouped))" }
-            let line = "\(records.count) transfers: " + summary.joined(separator: ", ") + "; sha256 \(AuditChain.sha256Hex(bytes))\n"
-            FileHandle.standardError.write(Data(line.utf8))
+            FileHandle.standardError.write(Data("\(records.count) transfers: \(states.joined(separator: ", "))\n".utf8))
+        }
+    }
+
+    struct StatementCheck: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "statement-check",
+            abstract: "Each stored statement touching the period: balances, whether it follows on from the previous one, how its debits reconcile.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "A month, YYYY-MM (statement dates).") var period: String
+        @OptionGroup var file: FileOptions
+
+        func validate() throws {
+            if Period(period) == nil { throw ValidationError("--period must be YYYY-MM, found \(period)") }
         }
 
-        static func fields(_ r: TransferRecord) -> [String] {
-            [String(r.transferID), r.partnerReferenceNo, r.externalID ?? "", r.bankReferenceNo ?? "", r.batchID ?? "", r.program, r.period,
-             r.nik ?? "", r.name, r.accountNo, String(r.amount.value), r.state, String(r.attempts), r.settledAt ?? "", r.failureCode ?? ""]
+        func run() async throws {
+            let ledger = try global.ledger()
+            let checks = try ledger.statementChecks(period: Period(period))
+            try ExportCommand.deliver(file.bytes(StatementCheckExport.table(checks)), to: file.output, kind: "statement_check",
+                                      rows: checks.count, details: ["period": period, "format": file.format], ledger: ledger)
+            let gaps = checks.filter { ($0.gapFromPrevious ?? 0) != 0 }
+            let unmatched = checks.reduce(0) { $0 + $1.unmatchedDebits }
+            var line = "\(checks.count) statements for \(period); debits \(checks.reduce(0) { $0 + $1.debitCount }) "
+                + "(Rp \(Rupiah(checks.reduce(0) { $0 &+ $1.debitTotal }).grouped)), unmatched \(unmatched)"
+            if !gaps.isEmpty {
+                line += "; \(gaps.count) statement(s) do not follow on from the previous closing balance — one may be missing: "
+                    + gaps.map { "\($0.statementId) (\($0.gapFromPrevious ?? 0))" }.joined(separator: ", ")
+            }
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+        }
+    }
+
+    struct Batch: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Proof of payment of one batch: per line the bank reference, time, amount and masked account.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The batch id.") var id: String
+        @OptionGroup var file: FileOptions
+
+        func run() async throws {
+            let configuration = try global.load()
+            let ledger = try configuration.openLedger()
+            guard let batch = try ledger.batches(id: id).first else { throw CLIError("no batch \(id); see salurctl batches list") }
+            let records = try ledger.reconciledTransfers(from: nil, to: nil, batchID: id)
+            let offset = configuration.reconciliation.utcOffsetHours
+            let lines = BatchProofExport.table(batch: batch, transfers: records, utcOffsetHours: offset)
+            let header = BatchProofExport.header(batch: batch, transfers: records)
+            let bytes = file.format == "json" ? BatchProofExport.json(header: header, lines: lines) : file.bytes(lines)
+            try ExportCommand.deliver(bytes, to: file.output, kind: "batch_proof", rows: records.count,
+                                      details: ["batch": id, "format": file.format], ledger: ledger)
+            let paid = records.filter { $0.transfer.state == "settled" || $0.transfer.state == "returned" }
+            let onStatement = paid.filter { $0.entry != nil }
+            func total(_ rows: [ReconciledTransfer]) -> String { Rupiah(rows.reduce(0) { $0 &+ $1.transfer.amount.value }).grouped }
+            FileHandle.standardError.write(Data(("batch \(id): \(records.count) items, Rp \(total(records)); settled \(paid.count) "
+                + "(Rp \(total(paid))), on a bank statement \(onStatement.count) (Rp \(total(onStatement)))\n").utf8))
         }
     }
 }

@@ -113,6 +113,7 @@ enum Migrations {
                 """)
         }
         registerPayroll(&migrator)
+        registerReconciliation(&migrator)
         registerAccountCheck(&migrator)
         return migrator
     }

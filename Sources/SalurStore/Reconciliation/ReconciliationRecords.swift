@@ -1,0 +1,60 @@
+/// A transfer with what the statements say about it: the reconciliation export's row.
+package struct ReconciledTransfer: Sendable, Equatable {
+    package let transfer: TransferRecord
+    /// The entry that pays it (reference or weak match), when one does.
+    package let entry: MatchedEntry?
+    /// How it was matched: `reference`, `weak`, or empty.
+    package let matchKind: String
+    /// Further debits of the same transfer (duplicate payments).
+    package let duplicates: Int
+    /// Kinds of its open exceptions, sorted.
+    package let openExceptions: [String]
+    /// Its recipient is flagged for the operator (the money came back).
+    package let recipientFlagged: Bool
+}
+
+/// A statement entry as the exports cite it.
+package struct MatchedEntry: Sendable, Equatable, Codable {
+    package let entryID: Int64
+    package let statementId: String
+    package let sequence: String
+    package let line: Int
+    package let sourceFile: String
+    package let valueDate: String
+    package let bankReference: String
+    package let amount: Int64
+}
+
+/// One stored statement and how it reconciles: a row of `export statement-check`.
+package struct StatementCheck: Sendable, Equatable, Codable {
+    package let rowID: Int64
+    package let accountNo: String
+    package let statementId: String
+    package let sequence: String
+    package let format: String
+    package let openingDate: String
+    package let closingDate: String
+    package let openingBalance: Int64
+    package let creditCount: Int
+    package let creditTotal: Int64
+    package let debitCount: Int
+    package let debitTotal: Int64
+    package let closingBalance: Int64
+    /// Opening + credits − debits = closing (always true when stored: unbalanced files are refused).
+    package let balanced: Bool
+    /// Opening balance minus the previous statement's closing balance on the same account; 0 when
+    /// they chain, nil for the first statement.
+    package let gapFromPrevious: Int64?
+    package let matchedDebits: Int
+    package let matchedAmount: Int64
+    package let weakDebits: Int
+    package let duplicateDebits: Int
+    package let unmatchedDebits: Int
+    package let unmatchedAmount: Int64
+    package let returns: Int
+    package let openExceptions: Int
+    package let sourceFile: String
+    package let fileSHA256: String
+    package let importedBy: String
+    package let importedAt: String
+}

@@ -1,0 +1,46 @@
+/// What one `salurctl reconcile` did.
+package struct ReconciliationRun: Sendable, Codable, Equatable {
+    /// Statements stored by this run.
+    package var statementsStored = 0
+    /// Statements already stored with the same content: nothing changed for them.
+    package var statementsUnchanged = 0
+    /// Entries stored by this run (pending ones included).
+    package var entriesStored = 0
+    /// Entries whose match changed in this run (new entries included).
+    package var matchesChanged = 0
+    /// Settled transfers tied to a statement debit, by reference and weakly, after this run.
+    package var matchedByReference = 0
+    package var matchedWeakly = 0
+    /// Exceptions found for the first time (or found again after they had cleared).
+    package var exceptionsOpened = 0
+    /// Open exceptions whose condition is gone (e.g. the missing transfer is on a later statement).
+    package var exceptionsCleared = 0
+    /// Transfers that became `returned`.
+    package var transfersReturned = 0
+    /// Open exceptions after this run, by kind.
+    package var openExceptions: [String: Int] = [:]
+
+    package init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case statementsStored = "statements_stored", statementsUnchanged = "statements_unchanged", entriesStored = "entries_stored"
+        case matchesChanged = "matches_changed", matchedByReference = "matched_reference", matchedWeakly = "matched_weak"
+        case exceptionsOpened = "exceptions_opened", exceptionsCleared = "exceptions_cleared"
+        case transfersReturned = "transfers_returned", openExceptions = "open_exceptions"
+    }
+}
+
+/// A statement was refused: `FILE:LINE: reason`. Nothing was stored.
+package struct StatementRefusal: Error, Sendable, CustomStringConvertible {
+    package let file: String
+    package let line: Int
+    package let reason: String
+
+    package init(file: String, line: Int, reason: String) {
+        self.file = file
+        self.line = line
+        self.reason = reason
+    }
+
+    package var description: String { "\(file):\(line): \(reason)" }
+}

@@ -1,0 +1,98 @@
+/// `salurctl reconcile status`: how far the statements account for the transfers, and the reverse.
+package struct ReconciliationStatus: Sendable, Codable, Equatable {
+    /// The month (in the bank's time zone) the figures are for; nil for all time.
+    package var period: String?
+    /// Settled (or returned) transfers found on a statement.
+    package var matched = 0
+    package var matchedAmount: Int64 = 0
+    /// Of those, found only by amount, account and day.
+    package var matchedWeak = 0
+    /// Settled (or returned) transfers on no statement yet.
+    package var unmatched = 0
+    package var unmatchedAmount: Int64 = 0
+    /// Open exceptions by kind (every kind present, zero when none).
+    package var exceptions: [String: Int] = [:]
+    package var exceptionAmounts: [String: Int64] = [:]
+    /// Resolved exceptions by kind.
+    package var resolved: [String: Int] = [:]
+    /// Statements stored whose dates touch the period, and their booked debits.
+    package var statements = 0
+    package var statementDebits = 0
+    package var statementDebitAmount: Int64 = 0
+    /// Recipients flagged by a return (open `returned` exceptions).
+    package var flaggedRecipients = 0
+
+    package init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case period, matched, unmatched, exceptions, resolved, statements
+        case matchedAmount = "matched_amount", matchedWeak = "matched_weak", unmatchedAmount = "unmatched_amount"
+        case exceptionAmounts = "exception_amounts", statementDebits = "statement_debits"
+        case statementDebitAmount = "statement_debit_amount", flaggedRecipients = "flagged_recipients"
+    }
+}
+
+/// One exception as listed.
+package struct ReconciliationException: Sendable, Codable, Equatable {
+    package let id: Int64
+    package let kind: String
+    package let state: String
+    package let amount: Int64
+    package let day: String
+    package let evidence: String
+    package let transferID: Int64?
+    package let partnerReferenceNo: String?
+    package let transferState: String?
+    package let nik: String?
+    package let name: String?
+    package let entryID: Int64?
+    package let statementId: String?
+    package let statementLine: Int?
+    package let detectedAt: String
+    package let resolvedBy: String?
+    package let resolvedAt: String?
+    package let resolution: String?
+    package let clearedAt: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, kind, state, amount, day, evidence, nik, name, resolution
+        case transferID = "transfer_id", partnerReferenceNo = "partner_reference_no", transferState = "transfer_state"
+        case entryID = "entry_id", statementId = "statement_id", statementLine = "statement_line", detectedAt = "detected_at"
+        case resolvedBy = "resolved_by", resolvedAt = "resolved_at", clearedAt = "cleared_at"
+    }
+}
+
+/// Which exceptions `reconcile exceptions` lists.
+package struct ExceptionFilter: Sendable {
+    /// nil: open ones only.
+    package var states: Set<String>?
+    package var kind: String?
+    /// `YYYY-MM`, on the exception's day.
+    package var period: String?
+
+    package init(states: Set<String>? = nil, kind: String? = nil, period: String? = nil) {
+        self.states = states
+        self.kind = kind
+        self.period = period
+    }
+}
+
+/// A recipient whose payment came back: the operator must check the account and pay again or not.
+package struct FlaggedRecipient: Sendable, Codable, Equatable {
+    package let exceptionID: Int64
+    package let recipientID: Int64?
+    package let nik: String?
+    package let name: String
+    package let accountNo: String
+    package let transferID: Int64
+    package let partnerReferenceNo: String
+    package let amount: Int64
+    package let returnedOn: String
+    package let evidence: String
+
+    enum CodingKeys: String, CodingKey {
+        case nik, name, amount, evidence
+        case exceptionID = "exception_id", recipientID = "recipient_id", accountNo = "account_no", transferID = "transfer_id"
+        case partnerReferenceNo = "partner_reference_no", returnedOn = "returned_on"
+    }
+}

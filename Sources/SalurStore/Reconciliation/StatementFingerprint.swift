@@ -1,0 +1,33 @@
+import Crypto
+
+/// The content hash that identifies a statement whatever file format it arrived in.
+///
+/// It covers what reconciliation depends on: account, id, sequence, currency, balances and their
+/// dates, and each booked entry's value date, direction, amount, reversal mark and references.
+/// Descriptions, names and pending entries are left out: MT940 and camt.053 render them
+/// differently (MT940 cannot carry pending entries at all), and the same statement must hash the
+/// same from either file.
+package enum StatementFingerprint {
+    /// Lowercase hex SHA-256.
+    package static func contentHash(of record: StatementRecord) -> String {
+        var hasher = SHA256()
+        func field(_ text: String) {
+            hasher.update(data: Array("\(text.utf8.count):".utf8))
+            hasher.update(data: Array(text.utf8))
+        }
+        for text in [record.accountNo, record.statementId, record.sequence, record.currency,
+                     String(record.openingBalance.value), record.openingDate.description,
+                     String(record.closingBalance.value), record.closingDate.description] {
+            field(text)
+        }
+        for line in record.lines where line.isBooked {
+            field(line.valueDate.description)
+            field(line.isDebit ? "D" : "C")
+            field(line.isReversal ? "R" : "")
+            field(String(line.amount.value))
+            field(line.bankReference)
+            field(line.customerReference)
+        }
+        return AuditChain.hex(hasher.finalize())
+    }
+}

@@ -1,0 +1,269 @@
+import Foundation
+import GRDB
+package import SalurCore
+
+/// Reconciliation: statements stored once, matched to transfers, exceptions kept with their resolution.
+extension SQLiteLedger {
+    /// Stores `statements` (each once: one already stored with the same content changes nothing),
+    /// then matches every booked entry of every stored statement against every transfer with
+    /// `match`, and records the outcome — all in one transaction with its audit rows.
+    ///
+    /// Matching is recomputed over everything each time, so the order statements arrive in, and a
+    /// transfer that settles after its debit was seen, do not matter. A statement whose account,
+    /// id, sequence and dates are those of a stored one but whose content differs is refused.
+    package func reconcile(statements: [StatementRecord], file: SourceFile?, actor: String, today: CalendarDate,
+                           missingAfterDays: Int, utcOffsetHours: Int,
+                           match: (ReconciliationInput) throws -> ReconciliationOutcome) throws -> ReconciliationRun {
+        try write("reconciling") { db in
+            var run = ReconciliationRun()
+            let now = SQLiteLedger.timestamp()
+
+            // 1. Which statements are new.
+            var fresh: [(record: StatementRecord, rowID: Int64)] = []
+            var nextStatement = (try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM statement") ?? 0) + 1
+            var seenInFile: Set<String> = []
+            for record in statements {
+                let identity = [record.accountNo, record.statementId, record.sequence, record.contentHash].joined(separator: "\u{1F}")
+                if try seenInFile.contains(identity) || SQLiteLedger.statementExists(db, record) {
+                    run.statementsUnchanged += 1
+                    seenInFile.insert(identity)
+                    continue
+                }
+                if let other = try Row.fetchOne(db, sql: """
+                    SELECT source_file, imported_at, imported_by FROM statement
+                    WHERE account_no = ? AND statement_id = ? AND sequence = ? AND opening_date = ? AND closing_date = ?
+                    """, arguments: [record.accountNo, record.statementId, record.sequence,
+                                     record.openingDate.description, record.closingDate.description]) {
+                    throw StatementRefusal(file: record.sourceFile, line: record.sourceLine, reason: """
+                        statement \(record.statementId)\(record.sequence.isEmpty ? "" : " sequence \(record.sequence)") of account \
+                        \(record.accountNo) for \(record.openingDate)…\(record.closingDate) was already imported from \
+                        \(other["source_file"] as String) by \(other["imported_by"] as String) at \(other["imported_at"] as String), \
+                        with different entries or balances; nothing was stored. Ask the bank which one is right; two versions of \
+                        one statement are never both counted.
+                        """)
+                }
+                if let twin = fresh.first(where: { $0.record.accountNo == record.accountNo && $0.record.statementId == record.statementId
+                    && $0.record.sequence == record.sequence && $0.record.openingDate == record.openingDate
+                    && $0.record.closingDate == record.closingDate }) {
+                    throw StatementRefusal(file: record.sourceFile, line: record.sourceLine, reason: """
+                        statement \(record.statementId) of account \(record.accountNo) for \(record.openingDate)…\(record.closingDate) \
+                        appears twice in the file (also at line \(twin.record.sourceLine)) with different entries or balances; \
+                        nothing was stored
+                        """)
+                }
+                seenInFile.insert(identity)
+                fresh.append((record, nextStatement))
+                nextStatement += 1
+            }
+
+            // 2. What matching needs: stored booked entries, then the new ones with ids they will get.
+            var references: [Int64: StatementReference] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, statement_id, sequence, source_file FROM statement") {
+                references[row["id"]] = StatementReference(statementId: row["statement_id"], sequence: row["sequence"], sourceFile: row["source_file"])
+            }
+            var entries: [ReconciliationEntry] = []
+            var previous: [EntryMatch?] = []
+            let cursor = try Row.fetchCursor(db, sql: """
+                SELECT id, statement_row, value_date, booking_date, direction, amount, is_reversal, bank_reference,
+                       customer_reference, counterparty_account, description, line, transfer_id, match_kind
+                FROM statement_entry WHERE status = 'booked' ORDER BY id
+                """)
+            while let row = try cursor.next() {
+                guard let valueDate = CalendarDate(row[2] as String) else { continue }
+                entries.append(ReconciliationEntry(
+                    id: row[0], statement: row[1], valueDate: valueDate, bookingDate: (row[3] as String?).flatMap(CalendarDate.init),
+                    isDebit: (row[4] as String) == "debit", isReversal: row[6] as Bool, amount: Rupiah(row[5] as Int64), bankReference: row[7],
+                    customerReference: row[8], counterpartyAccount: row[9], description: row[10], line: row[11]))
+                let transfer: Int64? = row[12]
+                let kind = (row[13] as String?).flatMap(MatchKind.init(rawValue:))
+                previous.append(transfer.flatMap { id in kind.map { EntryMatch(transferID: id, kind: $0) } })
+            }
+            let storedCount = entries.count
+            var nextEntry = (try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM statement_entry") ?? 0) + 1
+            var newIDs: [[Int64]] = []
+            for (record, rowID) in fresh {
+                references[rowID] = StatementReference(statementId: record.statementId, sequence: record.sequence, sourceFile: record.sourceFile)
+                var ids: [Int64] = []
+                ids.reserveCapacity(record.lines.count)
+                for line in record.lines {
+                    ids.append(nextEntry)
+                    if line.isBooked {
+                        entries.append(ReconciliationEntry(
+                            id: nextEntry, statement: rowID, valueDate: line.valueDate, bookingDate: line.bookingDate, isDebit: line.isDebit,
+                            isReversal: line.isReversal, amount: line.amount, bankReference: line.bankReference,
+                            customerReference: line.customerReference, counterpartyAccount: line.counterpartyAccount,
+                            description: line.description, line: line.line))
+                    }
+                    nextEntry += 1
+                }
+                newIDs.append(ids)
+            }
+            let transfers = try SQLiteLedger.reconciliationTransfers(db, utcOffsetHours: utcOffsetHours)
+            let input = ReconciliationInput(entries: entries, transfers: transfers, statements: references, today: today,
+                                            missingAfterDays: missingAfterDays)
+            let outcome = try match(input)
+            precondition(outcome.matches.count == input.entries.count, "one match (or none) per entry")
+            // New booked entries follow the stored ones in `input.entries`, in file order.
+            var nextNewMatch = storedCount
+
+            // 3. Store the new statements with their entries' matches.
+            let insertEntry = try db.makeStatement(sql: """
+                INSERT INTO statement_entry (id, statement_row, position, value_date, booking_date, direction, amount, is_reversal,
+                    status, bank_reference, customer_reference, counterparty_account, counterparty_name, description, line,
+                    transfer_id, match_kind)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            for ((record, rowID), ids) in zip(fresh, newIDs) {
+                var debits = (count: 0, total: Rupiah.zero), credits = (count: 0, total: Rupiah.zero)
+                for line in record.lines where line.isBooked {
+                    if line.isDebit {
+                        debits = (debits.count + 1, try debits.total.adding(line.amount))
+                    } else {
+                        credits = (credits.count + 1, try credits.total.adding(line.amount))
+                    }
+                }
+                try db.execute(sql: """
+                    INSERT INTO statement (id, account_no, statement_id, sequence, content_hash, format, currency, opening_balance,
+                        closing_balance, opening_date, closing_date, entry_count, debit_count, debit_total, credit_count, credit_total,
+                        source_file, source_line, file_sha256, imported_by, imported_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [rowID, record.accountNo, record.statementId, record.sequence, record.contentHash, record.format,
+                                     record.currency, record.openingBalance.value, record.closingBalance.value,
+                                     record.openingDate.description, record.closingDate.description, record.lines.count,
+                                     debits.count, debits.total.value, credits.count, credits.total.value, record.sourceFile,
+                                     record.sourceLine, record.fileSHA256, actor, now])
+                for (position, (line, id)) in zip(record.lines, ids).enumerated() {
+                    var found: EntryMatch?
+                    if line.isBooked {
+                        found = outcome.matches[nextNewMatch]
+                        nextNewMatch += 1
+                    }
+                    insertEntry.setUncheckedArguments([
+                        id, rowID, position + 1, line.valueDate.description, line.bookingDate?.description,
+                        line.isDebit ? "debit" : "credit", line.amount.value, line.isReversal, line.isBooked ? "booked" : "pending",
+                        line.bankReference, line.customerReference, line.counterpartyAccount, line.counterpartyName, line.description,
+                        line.line, found?.transferID, found?.kind.rawValue,
+                    ])
+                    try insertEntry.execute()
+                    if found != nil { run.matchesChanged += 1 }
+                }
+                run.statementsStored += 1
+                run.entriesStored += record.lines.count
+                if let file {
+                    try SQLiteLedger.audit(db, actor: actor, action: "reconcile.statement", subject: file.path, details: [
+                        "file_sha256": file.sha256, "account": record.accountNo, "statement_id": record.statementId,
+                        "sequence": record.sequence, "content_sha256": record.contentHash,
+                        "period": "\(record.openingDate)..\(record.closingDate)", "entries": String(record.lines.count),
+                        "opening": String(record.openingBalance.value), "closing": String(record.closingBalance.value),
+                    ])
+                }
+            }
+
+            // 4. Stored entries whose match changed (a transfer settled since, a statement arrived before another, …).
+            let updateEntry = try db.makeStatement(sql: "UPDATE statement_entry SET transfer_id = ?, match_kind = ? WHERE id = ?")
+            for index in 0..<storedCount where outcome.matches[index] != previous[index] {
+                let found = outcome.matches[index]
+                try updateEntry.execute(arguments: [found?.transferID, found?.kind.rawValue, input.entries[index].id])
+                run.matchesChanged += 1
+            }
+
+            // 5. Money that came back.
+            for id in Set(outcome.returnedTransfers).sorted() {
+                try db.execute(sql: "UPDATE transfer SET state = 'returned', updated_at = ? WHERE id = ? AND state = 'settled'",
+                               arguments: [now, id])
+                guard db.changesCount == 1 else { continue }
+                run.transfersReturned += 1
+                let reference = try String.fetchOne(db, sql: "SELECT partner_reference_no FROM transfer WHERE id = ?", arguments: [id]) ?? ""
+                try SQLiteLedger.audit(db, actor: actor, action: "transfer.returned", subject: reference, details: [
+                    "transfer_id": String(id), "from": "settled", "to": "returned",
+                ])
+            }
+
+            // 6. Exceptions: new ones opened, gone ones cleared, resolutions kept.
+            var existing: [String: (id: Int64, state: String, evidence: String)] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, key, state, evidence FROM reconciliation_exception") {
+                existing[row["key"]] = (row["id"], row["state"], row["evidence"])
+            }
+            var found: Set<String> = []
+            for finding in outcome.findings where found.insert(finding.key).inserted {
+                if let known = existing[finding.key] {
+                    if known.state == "cleared" {
+                        try db.execute(sql: """
+                            UPDATE reconciliation_exception SET state = 'open', cleared_at = NULL, evidence = ?, amount = ?, day = ?,
+                                transfer_id = ?, entry_id = ?, other_entry_id = ?, updated_at = ? WHERE id = ?
+                            """, arguments: [finding.evidence, finding.amount.value, finding.day.description, finding.transferID,
+                                             finding.entryID, finding.otherEntryID, now, known.id])
+                        run.exceptionsOpened += 1
+                    } else if known.evidence != finding.evidence {
+                        try db.execute(sql: """
+                            UPDATE reconciliation_exception SET evidence = ?, amount = ?, day = ?, transfer_id = ?, entry_id = ?,
+                                other_entry_id = ?, updated_at = ? WHERE id = ?
+                            """, arguments: [finding.evidence, finding.amount.value, finding.day.description, finding.transferID,
+                                             finding.entryID, finding.otherEntryID, now, known.id])
+                    }
+                    continue
+                }
+                try db.execute(sql: """
+                    INSERT INTO reconciliation_exception (key, kind, state, transfer_id, entry_id, other_entry_id, amount, day, evidence,
+                        detected_at, detected_by, updated_at)
+                    VALUES (?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [finding.key, finding.kind.rawValue, finding.transferID, finding.entryID, finding.otherEntryID,
+                                     finding.amount.value, finding.day.description, finding.evidence, now, actor, now])
+                run.exceptionsOpened += 1
+            }
+            for (key, known) in existing where known.state == "open" && !found.contains(key) {
+                try db.execute(sql: "UPDATE reconciliation_exception SET state = 'cleared', cleared_at = ?, updated_at = ? WHERE id = ?",
+                               arguments: [now, now, known.id])
+                run.exceptionsCleared += 1
+            }
+
+            // 7. The figures after this run, and one audit row when anything changed.
+            for row in try Row.fetchAll(db, sql: "SELECT kind, count(*) AS n FROM reconciliation_exception WHERE state = 'open' GROUP BY kind") {
+                run.openExceptions[row["kind"]] = row["n"]
+            }
+            for match in outcome.matches {
+                switch match?.kind {
+                case .reference?: run.matchedByReference += 1
+                case .weak?: run.matchedWeakly += 1
+                default: break
+                }
+            }
+            if run.statementsStored + run.matchesChanged + run.exceptionsOpened + run.exceptionsCleared + run.transfersReturned > 0 {
+                try SQLiteLedger.audit(db, actor: actor, action: "reconcile.run", subject: file?.path ?? "(stored statements)", details: [
+                    "statements_stored": String(run.statementsStored), "statements_unchanged": String(run.statementsUnchanged),
+                    "entries_stored": String(run.entriesStored), "matches_changed": String(run.matchesChanged),
+                    "matched_reference": String(run.matchedByReference), "matched_weak": String(run.matchedWeakly),
+                    "exceptions_opened": String(run.exceptionsOpened), "exceptions_cleared": String(run.exceptionsCleared),
+                    "transfers_returned": String(run.transfersReturned), "today": today.description,
+                    "missing_after_days": String(missingAfterDays),
+                ])
+            }
+            return run
+        }
+    }
+
+    static func statementExists(_ db: Database, _ record: StatementRecord) throws -> Bool {
+        try Bool.fetchOne(db, sql: """
+            SELECT 1 FROM statement WHERE account_no = ? AND statement_id = ? AND sequence = ? AND content_hash = ?
+            """, arguments: [record.accountNo, record.statementId, record.sequence, record.contentHash]) ?? false
+    }
+
+    /// Every transfer, with its settlement day in the bank's time zone.
+    static func reconciliationTransfers(_ db: Database, utcOffsetHours: Int) throws -> [ReconciliationTransfer] {
+        var transfers: [ReconciliationTransfer] = []
+        let cursor = try Row.fetchCursor(db, sql: """
+            SELECT id, partner_reference_no, bank_reference_no, beneficiary_account, amount, state, date(settled_at, ?)
+            FROM transfer ORDER BY id
+            """, arguments: [shift(utcOffsetHours)])
+        while let row = try cursor.next() {
+            guard let state = TransferState(rawValue: row[5]) else { continue }
+            transfers.append(ReconciliationTransfer(
+                id: row[0], partnerReferenceNo: row[1], bankReferenceNo: row[2], accountNo: row[3], amount: Rupiah(row[4] as Int64),
+                state: state, settledDay: (row[6] as String?).flatMap(CalendarDate.init)))
+        }
+        return transfers
+    }
+
+    /// The SQLite date modifier from UTC to the bank's time zone: `+7 hours`.
+    static func shift(_ hours: Int) -> String { "\(hours >= 0 ? "+" : "")\(hours) hours" }
+}

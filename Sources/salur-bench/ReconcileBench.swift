@@ -1,0 +1,118 @@
+import ArgumentParser
+import Foundation
+import SalurCore
+import SalurReports
+import SalurStatements
+import SalurStore
+
+/// Issue figures: reconciling one MT940 statement of N entries against N settled transfers — parse,
+/// balance check, store, match, record — then the same file again (nothing changes) and `reconcile status`.
+struct ReconcileBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reconcile", abstract: "Reconcile a statement of 1,000,000 entries against 1,000,000 transfers.")
+
+    @Option(help: "Transfers, and entries on the statement.") var count = 1_000_000
+    @Option(help: "Folder for the files (default: the temporary folder).") var dir: String?
+    @Option(help: "The sqlite3 shell, used to seed the transfers.") var sqlite3 = "/usr/bin/sqlite3"
+    @Option(help: .hidden) var writeStatement: String?
+
+    func run() async throws {
+        if let writeStatement { return Self.writeStatement(to: writeStatement, count: count) }
+        let folder = try Bench.folder(dir, "reconcile")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let database = folder + "/salur/salur.sqlite"
+        _ = try SQLiteLedger(path: database) // creates the schema
+
+        // Settled transfers, seeded by SQL: amounts vary so a weak match must find the right one.
+        let (_, seed) = try Bench.time {
+            let status = try Bench.run(sqlite3, [database, """
+                WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < \(count))
+                INSERT INTO transfer (id, partner_reference_no, dedupe_key, kind, beneficiary_name, beneficiary_account, program, period,
+                    amount, state, attempts, external_id, bank_reference_no, enqueued_by, created_at, updated_at, settled_at)
+                SELECT i, printf('SLR%012d', i), 'bench:' || i, 'intrabank', 'NASABAH ' || i, printf('%010d', 7000000000 + i),
+                    'BANSOS-NT', '2026-11', 300000 + (i % 7) * 50000, 'settled', 1, printf('%d', 100000000 + i),
+                    printf('20261123%010d', i), 'bench', '2026-11-23T01:00:00.000Z', '2026-11-23T02:00:00.000Z',
+                    '2026-11-23T02:00:00.000Z'
+                FROM n;
+                """])
+            guard status == 0 else { throw CLIBenchError("sqlite3 failed seeding transfers (exit \(status))") }
+        }
+        print("seeded \(count) settled transfers in \(Bench.f(seed)) s")
+
+        // The bank's statement, written by a child process so that its memory is not counted here.
+        let path = folder + "/statement.sta"
+        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let (_, generate) = try Bench.time {
+            let status = try Bench.run(exe, ["reconcile", "--count", String(count), "--write-statement", path])
+            guard status == 0 else { throw CLIBenchError("writing the statement failed (exit \(status))") }
+        }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        print("generated an MT940 statement of \(count) entries (\(size / 1_048_576) MiB) in \(Bench.f(generate)) s")
+
+        let ledger = try SQLiteLedger(path: database)
+        let today = CalendarDate("2026-11-30")!
+        let (run, timings) = try reconcile(path, ledger: ledger, today: today)
+        print("salurctl reconcile: \(Bench.f(timings.total)) s (read+parse+balance check+hash \(Bench.f(timings.parse)) s, "
+              + "store+match+record \(Bench.f(timings.store)) s) — goal < 30 s")
+        print("  matched \(run.matchedByReference) by reference, \(run.matchedWeakly) weakly; open exceptions "
+              + "\(run.openExceptions.values.reduce(0, +)); stored \(run.entriesStored) entries")
+        let (again, againTimings) = try reconcile(path, ledger: ledger, today: today)
+        print("same file again: \(Bench.f(againTimings.total)) s; statements stored \(again.statementsStored), unchanged "
+              + "\(again.statementsUnchanged), matches changed \(again.matchesChanged)")
+        let (status, statusTime) = try Bench.time { try ledger.reconciliationStatus(period: Period("2026-11"), utcOffsetHours: 7) }
+        print("reconcile status --period 2026-11: \(Bench.f(statusTime * 1000, 0)) ms; matched \(status.matched), unmatched \(status.unmatched)")
+        print("peak RSS \(Bench.f(Bench.peakRSSMiB(), 0)) MiB")
+    }
+
+    /// The bank's statement for the seeded transfers: most entries carry both references, 1 % only
+    /// in the description, 1 % none (found by amount, account and day).
+    static func writeStatement(to path: String, count: Int) {
+        let day = CalendarDate("2026-11-23")!
+        var entries: [StatementEntry] = []
+        entries.reserveCapacity(count)
+        var debits: Int64 = 0
+        for i in 1...count {
+            let amount = Rupiah(300_000 + Int64(i % 7) * 50_000)
+            debits += amount.value
+            let partner = "SLR" + String(repeating: "0", count: 12 - String(i).count) + String(i)
+            let bank = "20261123" + String(repeating: "0", count: 10 - String(i).count) + String(i)
+            let account = String(7_000_000_000 + i)
+            switch i % 100 {
+            case 0:
+                entries.append(StatementEntry(valueDate: day, direction: .debit, amount: amount, description: "TRF KE \(account) BANSOS"))
+            case 1:
+                entries.append(StatementEntry(valueDate: day, direction: .debit, amount: amount, description: "TRF \(partner) KE \(account)"))
+            default:
+                entries.append(StatementEntry(valueDate: day, direction: .debit, amount: amount, bankReference: bank,
+                                              customerReference: partner, description: "TRF \(partner) KE \(account)"))
+            }
+        }
+        let opening = Rupiah(1_000_000_000_000_000)
+        let statement = Statement(accountNo: "0011999999", statementId: "STM20261123", sequence: "00001/001",
+                                  openingBalance: opening, closingBalance: Rupiah(opening.value - debits),
+                                  openingDate: day, closingDate: day, entries: entries, format: .mt940)
+        _ = FileManager.default.createFile(atPath: path, contents: Data(MT940Writer.write([statement]).utf8))
+    }
+
+    /// The work of `salurctl reconcile FILE`, timed in its two halves.
+    private func reconcile(_ path: String, ledger: SQLiteLedger, today: CalendarDate) throws
+        -> (ReconciliationRun, (parse: Double, store: Double, total: Double)) {
+        let ((records, sha256), parse) = try Bench.time { () -> ([StatementRecord], String) in
+            let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+            let file = try StatementFile(bytes: bytes, file: path, format: nil, csvMapping: nil, sourceAccount: "0011999999")
+            let sha256 = file.sha256
+            return (file.records(sourceFile: path), sha256)
+        }
+        let (run, store) = try Bench.time {
+            try ledger.reconcile(statements: records, file: SourceFile(path: path, sha256: sha256),
+                                 actor: "bench", today: today, missingAfterDays: 3, utcOffsetHours: 7, match: Reconciler.match)
+        }
+        return (run, (parse, store, parse + store))
+    }
+}
+
+/// A benchmark could not set itself up.
+struct CLIBenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
