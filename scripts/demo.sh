@@ -59,4 +59,9 @@ read -r SN SA <<<"$SETTLED"; read -r BN BA DUP <<<"$BOOKED"
 echo "Salur settled: $SN transfers, Rp $SA"
 echo "Bank booked:   $BN credits,   Rp $BA; partner references booked twice: $DUP"
 [ "$SN" = "$BN" ] && [ "$SA" = "$BA" ] && [ "$DUP" = 0 ] && echo "OK: every transfer booked exactly once" || { echo "MISMATCH"; exit 1; }
+
+step "Reconcile the bank's own statement (MT940) against the transfers"
+curl -s "http://$ADDR/admin/statement?format=mt940" > "$DIR/statement.sta"
+"$CTL" reconcile "$DIR/statement.sta"
+"$CTL" reconcile status
 "$CTL" audit verify

@@ -71,6 +71,8 @@ public struct SalurConfiguration: Sendable, Equatable {
         public var maxAttempts: Int
         /// How long to wait before asking the bank again about a transfer in doubt.
         public var inquiryDelayMs: Int
+        /// How long after an attempt a "not found" status answer is believed (twice in a row) before sending again.
+        public var notFoundSettleMs: Int
         /// Consecutive "bank unavailable" outcomes that open the circuit breaker.
         public var breakerThreshold: Int
         public var breakerCooldownMs: Int
@@ -183,6 +185,7 @@ extension SalurConfiguration {
             maxDelayMs: r.int("max_delay_ms", default: 60_000, range: 1...86_400_000),
             maxAttempts: r.int("max_attempts", default: 8, range: 1...100),
             inquiryDelayMs: r.int("inquiry_delay_ms", default: 2_000, range: 0...3_600_000),
+            notFoundSettleMs: r.int("not_found_settle_ms", default: 60_000, range: 0...86_400_000),
             breakerThreshold: r.int("breaker_threshold", default: 20, range: 1...10_000),
             breakerCooldownMs: r.int("breaker_cooldown_ms", default: 30_000, range: 10...3_600_000))
         if retry.maxDelayMs < retry.baseDelayMs { r.fail("max_delay_ms", "must not be below base_delay_ms (\(retry.baseDelayMs))") }

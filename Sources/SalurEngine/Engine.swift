@@ -209,10 +209,11 @@ package final class Engine: Sendable {
     // MARK: Posting
 
     private func postingSession(_ report: inout PassReport, settings: EngineSettings) async throws {
-        let chunk = settings.chunkSize
-        // Claim a whole chunk (one commit) whenever at most twice the bank's concurrency is still
-        // outstanding, so the bank always has work while the next chunk is committed.
-        let window = chunk + settings.maxInFlight * 2
+        // At most twice the bank's concurrency is committed ahead: enough that the bank always has
+        // work while the next chunk commits, little enough that an operator's hold stops the batch
+        // within a couple of round trips (what is committed as `sending` goes out regardless).
+        let window = settings.maxInFlight * 2
+        let chunk = min(settings.chunkSize, max(1, window - settings.maxInFlight))
         var sent = 0, settled = 0, inDoubt = 0, failed = 0
         // A nil child result is the stop signal: on a stop request the sends still queued for a
         // connection are called off (the transport fails them as not sent: safe, they wait to be
@@ -363,9 +364,17 @@ package final class Engine: Sendable {
             return Resolution(transferID: target.transferID, externalID: target.externalID, next: .failed, code: "status \(status)",
                               message: reason)
         case .notFound:
-            // The bank never booked it: a new attempt of the same transfer is safe.
-            return Resolution(transferID: target.transferID, externalID: target.externalID, next: .retryWait, code: "status 07",
-                              message: "not found at the bank; sending again", nextActionAt: now)
+            // "Not found" is believed only once the attempt is old enough that the bank must have
+            // recorded it, and a second inquiry agrees; before that it is asked again.
+            let settledAt = (target.attemptStartedAt ?? now).addingTimeInterval(Double(settings.retry.notFoundSettleMs) / 1000)
+            if now >= settledAt, target.notFoundAnswers >= 1 {
+                return Resolution(transferID: target.transferID, externalID: target.externalID, next: .retryWait, code: "status 07",
+                                  message: "not found at the bank (twice); sending again", nextActionAt: now)
+            }
+            let again = max(now.addingTimeInterval(Double(settings.retry.inquiryDelayMs) / 1000), settledAt)
+            return Resolution(transferID: target.transferID, externalID: target.externalID, next: .inDoubt, code: "status 07",
+                              message: "not found at the bank yet; asking again before sending", nextActionAt: again,
+                              notFoundAnswer: true)
         case .pending(let status):
             return Resolution(transferID: target.transferID, externalID: target.externalID, next: .inDoubt, code: "status \(status)",
                               message: "still being processed at the bank", nextActionAt: later)

@@ -28,7 +28,7 @@ package struct EngineSettings: Sendable {
         self.init(
             batching: BatchingRules(maxItems: c.batching.maxItems, maxAmount: c.batching.maxAmount, approvalRequired: c.batching.approvalRequired),
             retry: RetryPolicy(baseDelayMs: c.retry.baseDelayMs, maxDelayMs: c.retry.maxDelayMs, maxAttempts: c.retry.maxAttempts,
-                               inquiryDelayMs: c.retry.inquiryDelayMs),
+                               inquiryDelayMs: c.retry.inquiryDelayMs, notFoundSettleMs: c.retry.notFoundSettleMs),
             breakerThreshold: c.retry.breakerThreshold, breakerCooldownMs: c.retry.breakerCooldownMs,
             chunkSize: c.engine.chunkSize, maxInFlight: c.bank?.maxInFlight ?? 8, pollIntervalMs: c.engine.pollIntervalMs)
     }

@@ -7,12 +7,16 @@ package struct RetryPolicy: Sendable, Equatable {
     package var maxDelayMs: Int
     package var maxAttempts: Int
     package var inquiryDelayMs: Int
+    /// How long after an attempt left a "not found" answer is believed (and only when a second
+    /// inquiry agrees): a bank may still be processing a request it has not yet recorded.
+    package var notFoundSettleMs: Int
 
-    package init(baseDelayMs: Int, maxDelayMs: Int, maxAttempts: Int, inquiryDelayMs: Int) {
+    package init(baseDelayMs: Int, maxDelayMs: Int, maxAttempts: Int, inquiryDelayMs: Int, notFoundSettleMs: Int = 60_000) {
         self.baseDelayMs = baseDelayMs
         self.maxDelayMs = maxDelayMs
         self.maxAttempts = maxAttempts
         self.inquiryDelayMs = inquiryDelayMs
+        self.notFoundSettleMs = notFoundSettleMs
     }
 
     /// The wait before try `n` (1-based count of tries so far), in milliseconds.
@@ -20,7 +24,9 @@ package struct RetryPolicy: Sendable, Equatable {
         let exponent = min(max(tries - 1, 0), 30)
         let ceiling = min(maxDelayMs, baseDelayMs.multipliedReportingOverflow(by: 1 << exponent).overflow ? maxDelayMs : baseDelayMs << exponent)
         let jittered = ceiling <= 0 ? 0 : Int.random(in: 0...ceiling, using: &random)
-        let floor = (retryAfterSeconds ?? 0) * 1000
+        // A bank's Retry-After is honoured up to the longest backoff: a huge value must neither
+        // overflow nor park a transfer for years.
+        let floor = min(max(retryAfterSeconds ?? 0, 0), maxDelayMs / 1000) * 1000
         return max(jittered, floor)
     }
 

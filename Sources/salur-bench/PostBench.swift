@@ -89,7 +89,7 @@ struct PostBench: AsyncParsableCommand {
         logger.logLevel = .error
         let engine = Engine(ledger: counting, bank: bank, settings: EngineSettings(
             batching: BatchingRules(maxItems: 1_000, maxAmount: Rupiah(1_000_000_000), approvalRequired: true),
-            retry: RetryPolicy(baseDelayMs: 50, maxDelayMs: 2_000, maxAttempts: 8, inquiryDelayMs: 100),
+            retry: RetryPolicy(baseDelayMs: 50, maxDelayMs: 2_000, maxAttempts: 8, inquiryDelayMs: 100, notFoundSettleMs: 1_000),
             breakerThreshold: 1_000, breakerCooldownMs: 100, chunkSize: chunkSize, maxInFlight: maxInFlight, pollIntervalMs: 50),
             logger: logger)
         let (_, posting) = try await Bench.time { try await engine.run(exitWhenIdle: true) }

@@ -58,7 +58,7 @@ struct EngineHarness {
 
     static var settings: EngineSettings {
         EngineSettings(batching: BatchingRules(maxItems: 500, maxAmount: Rupiah(1_000_000_000), approvalRequired: true),
-                       retry: RetryPolicy(baseDelayMs: 5, maxDelayMs: 100, maxAttempts: 60, inquiryDelayMs: 10),
+                       retry: RetryPolicy(baseDelayMs: 5, maxDelayMs: 100, maxAttempts: 60, inquiryDelayMs: 10, notFoundSettleMs: 50),
                        breakerThreshold: 10_000, breakerCooldownMs: 20, chunkSize: 128, maxInFlight: 16, pollIntervalMs: 20)
     }
 

@@ -53,7 +53,7 @@ struct PayrollEndToEndTests {
                               credentials: credentials, transport: client)
         var logger = Logger(label: "payroll-test")
         logger.logLevel = .critical
-        let settings = EngineSettings(batching: F.rules, retry: RetryPolicy(baseDelayMs: 5, maxDelayMs: 50, maxAttempts: 10, inquiryDelayMs: 10),
+        let settings = EngineSettings(batching: F.rules, retry: RetryPolicy(baseDelayMs: 5, maxDelayMs: 50, maxAttempts: 10, inquiryDelayMs: 10, notFoundSettleMs: 50),
                                       breakerThreshold: 1_000, breakerCooldownMs: 20, chunkSize: 16, maxInFlight: 4, pollIntervalMs: 20)
         let engine = Engine(ledger: ledger, bank: bank, settings: settings, logger: logger)
         try await engine.recover()

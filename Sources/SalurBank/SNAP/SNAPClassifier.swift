@@ -70,7 +70,7 @@ enum SNAPClassifier {
         }
     }
 
-    static func inquiry(_ exchange: SNAPClient.Exchange) -> InquiryOutcome {
+    static func inquiry(_ exchange: SNAPClient.Exchange, partnerReferenceNo: String) -> InquiryOutcome {
         guard case .success(let response) = exchange.result else {
             if case .failure(let error) = exchange.result { return .unknown(reason: error.description, bankUnavailable: true) }
             return .unknown(reason: "no answer", bankUnavailable: true)
@@ -79,7 +79,10 @@ enum SNAPClassifier {
               let raw = decoded.responseCode, let code = SNAPResponseCode(raw) else {
             return .unknown(reason: "HTTP \(response.status) without a readable SNAP answer", bankUnavailable: response.status >= 500)
         }
-        if code.httpStatus == 404, code.caseCode == "01" { return .notFound }
+        if code.httpStatus == 404, response.status == 404, code.service == "36", code.caseCode == "01" { return .notFound }
+        if let echoed = decoded.originalPartnerReferenceNo, echoed != partnerReferenceNo {
+            return .unknown(reason: "the answer is about another reference (\(echoed))", bankUnavailable: false)
+        }
         guard code.httpStatus == 200, response.status == 200 else {
             return .unknown(reason: "inquiry answered \(raw): \(decoded.responseMessage ?? "")", bankUnavailable: code.httpStatus >= 500 || code.httpStatus == 429)
         }
@@ -100,7 +103,7 @@ enum SNAPClassifier {
             return .unavailable(reason: "HTTP \(response.status)")
         }
         for info in decoded.accountInfos ?? [] {
-            if let text = (info.availableBalance ?? info.amount)?.value, let amount = Rupiah(snapValue: text) ?? Rupiah(parsing: text) {
+            if let text = (info.availableBalance ?? info.amount)?.value, let amount = Rupiah(balanceValue: text) {
                 return .available(amount)
             }
         }

@@ -82,11 +82,13 @@ package final class SNAPClient: BankAdapter {
     }
 
     package func inquire(_ query: StatusQuery) async -> InquiryOutcome {
-        let body = StatusRequest(originalPartnerReferenceNo: query.partnerReferenceNo, originalExternalId: query.externalID,
+        // By partnerReferenceNo alone: the answer must cover every attempt of the transfer (an
+        // earlier attempt may be the one booked), not just the latest external id.
+        let body = StatusRequest(originalPartnerReferenceNo: query.partnerReferenceNo, originalExternalId: nil,
                                  serviceCode: query.interbank ? "18" : "17")
         do {
             let exchange = try await post(path: endpoint.transferStatusPath, body: body, externalID: nextExternalID())
-            return SNAPClassifier.inquiry(exchange)
+            return SNAPClassifier.inquiry(exchange, partnerReferenceNo: query.partnerReferenceNo)
         } catch {
             return .unknown(reason: error.description, bankUnavailable: true)
         }

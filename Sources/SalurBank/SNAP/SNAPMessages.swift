@@ -50,7 +50,8 @@ struct TransferResponse: Decodable {
 
 struct StatusRequest: Encodable {
     var originalPartnerReferenceNo: String
-    var originalExternalId: String
+    /// Left out on purpose: Salur asks what became of the reference, whichever attempt the bank holds.
+    var originalExternalId: String?
     var serviceCode: String
 }
 

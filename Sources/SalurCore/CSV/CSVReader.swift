@@ -42,19 +42,21 @@ public struct CSVReader: Sendable {
             if position < bytes.count, bytes[position] == UInt8(ascii: "\"") {
                 field.quoted = true
                 position += 1
+                var unquoted: [UInt8] = []
                 var closed = false
                 while position < bytes.count {
                     let byte = bytes[position]
                     if byte == UInt8(ascii: "\"") {
                         if position + 1 < bytes.count, bytes[position + 1] == UInt8(ascii: "\"") {
-                            field.bytes.append(byte); position += 2; continue
+                            unquoted.append(byte); position += 2; continue
                         }
                         position += 1; closed = true; break
                     }
                     if byte == 0x0A { line += 1 }
-                    field.bytes.append(byte)
+                    unquoted.append(byte)
                     position += 1
                 }
+                field.bytes = ArraySlice(unquoted)
                 if !closed { throw .unterminatedQuote(file: file, line: startLine) }
                 if position < bytes.count, !isEnd(bytes[position]) {
                     throw .textAfterQuote(file: file, line: line, field: fields.count + 1)
@@ -69,7 +71,8 @@ public struct CSVReader: Sendable {
                 }
                 var end = position
                 if end > start, position < bytes.count, bytes[position] == 0x0A, bytes[end - 1] == 0x0D { end -= 1 }
-                field.bytes = Array(bytes[start..<end])
+                // A slice of the input: no copy per field.
+                field.bytes = bytes[start..<end]
             }
             fields.append(field)
             if position >= bytes.count { break }
@@ -92,8 +95,9 @@ public struct CSVReader: Sendable {
 
 /// One field as it stood in the file, unquoted.
 public struct CSVField: Sendable, Equatable {
-    /// The field's bytes, quotes removed and doubled quotes collapsed.
-    public var bytes: [UInt8]
+    /// The field's bytes, quotes removed and doubled quotes collapsed (a slice of the input when
+    /// nothing had to be unescaped).
+    public var bytes: ArraySlice<UInt8>
     /// Whether the field was quoted in the file.
     public var quoted: Bool
 

@@ -9,6 +9,10 @@ public enum Validate {
     /// Free text: at most `maxLength` characters, no control characters, not empty.
     public static func text(_ value: String, maxLength: Int) -> String? {
         if value.isEmpty { return "must not be empty" }
+        // Printable ASCII, the common case, needs no Unicode tables: one byte is one character.
+        if value.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+            return value.utf8.count > maxLength ? "longer than \(maxLength) characters" : nil
+        }
         if value.count > maxLength { return "longer than \(maxLength) characters" }
         if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
             return "contains a control character"

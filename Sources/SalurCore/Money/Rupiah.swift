@@ -82,6 +82,24 @@ public struct Rupiah: Sendable, Hashable, Comparable, Codable, CustomStringConve
         self.init(negative ? -whole : whole)
     }
 
+    /// Parses a balance as a bank reports it, `"12500000000.37"`: the sen (interest on a treasury
+    /// account) are dropped, rounding down, which is the safe side for "does it cover the batch".
+    public init?(balanceValue text: String) {
+        var rest = Substring(text)
+        let negative = rest.hasPrefix("-")
+        if negative { rest = rest.dropFirst() }
+        var whole = rest
+        if let dot = rest.firstIndex(of: ".") {
+            let fraction = rest[rest.index(after: dot)...]
+            guard (1...2).contains(fraction.count), fraction.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+            whole = rest[..<dot]
+        }
+        guard !whole.isEmpty, whole.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int64(whole) else { return nil }
+        let hasSen = whole.count < rest.count && !rest[rest.index(after: rest.firstIndex(of: ".")!)...].allSatisfy { $0 == "0" }
+        // Rounding down: for a negative balance with sen, one rupiah further from zero.
+        self.init(negative ? -value - (hasSen ? 1 : 0) : value)
+    }
+
     /// Parses an operator's amount: plain digits (`1250000`), SNAP's `1250000.00`, or digits
     /// grouped by three with `,` or `.` (`1,250,000`, `1.250.000`); `Rp` and spaces around it are
     /// allowed. Negative amounts and fractions of a rupiah are refused.

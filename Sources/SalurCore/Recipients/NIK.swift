@@ -36,6 +36,11 @@ public struct NIK: Sendable, Hashable, Comparable, Codable, CustomStringConverti
         digits = text
     }
 
+    /// The 16 digits as a number: NIKs sort the same way as numbers and as text, and numbers compare faster.
+    public var numericValue: UInt64 {
+        digits.utf8.reduce(0) { $0 &* 10 &+ UInt64($1 &- 0x30) }
+    }
+
     /// The region code, digits 1–6 (e.g. `537103`, Oebobo in Kota Kupang).
     public var regionCode: String { String(digits.prefix(6)) }
 

@@ -110,6 +110,7 @@ extension SQLiteLedger {
             var sql = """
                 SELECT t.id, t.batch_id FROM transfer t JOIN batch b ON b.id = t.batch_id
                 WHERE t.state = 'failed' AND b.state NOT IN ('cancelled')
+                  AND NOT EXISTS (SELECT 1 FROM statement_entry e WHERE e.transfer_id = t.id AND e.direction = 'debit')
                 """
             var arguments: StatementArguments = []
             if let batchID {

@@ -91,12 +91,25 @@ extension SQLiteLedger {
                 """)
             let markSending = try db.makeStatement(sql: """
                 UPDATE transfer SET state = 'sending', attempts = attempts + 1, round_attempts = round_attempts + 1,
-                    external_id = ?, next_action_at = NULL, updated_at = ? WHERE id = ?
+                    external_id = ?, next_action_at = NULL, not_found_answers = 0, updated_at = ? WHERE id = ?
                 """)
             var claimed: [ClaimedAttempt] = []
             var exhausted: Set<String> = []
+            // A transfer the bank's statement already shows debited is never sent again: it goes
+            // back to in doubt, for the status inquiry and the reconciliation to settle.
+            let debited = try db.makeStatement(sql: """
+                SELECT 1 FROM statement_entry WHERE transfer_id = ? AND direction = 'debit' LIMIT 1
+                """)
             for row in rows {
                 let id: Int64 = row["id"]
+                if (row["attempts"] as Int) > 0, try Bool.fetchOne(debited, arguments: [id]) != nil {
+                    try db.execute(sql: """
+                        UPDATE transfer SET state = 'in_doubt', next_action_at = ?, updated_at = ?,
+                            last_message = 'the bank statement shows a debit for it; asking the bank instead of sending again'
+                        WHERE id = ?
+                        """, arguments: [stamp, stamp, id])
+                    continue
+                }
                 if (row["round_attempts"] as Int) >= maxAttempts {
                     try db.execute(sql: """
                         UPDATE transfer SET state = 'failed', last_message = ?, next_action_at = NULL, updated_at = ? WHERE id = ?
@@ -139,6 +152,7 @@ extension SQLiteLedger {
                     bank_reference_no = coalesce(?, bank_reference_no), next_action_at = ?,
                     settled_at = CASE WHEN ? = 'settled' THEN ? ELSE settled_at END,
                     inquiries = inquiries + CASE WHEN state = 'in_doubt' THEN 1 ELSE 0 END,
+                    not_found_answers = CASE WHEN ? THEN not_found_answers + 1 ELSE 0 END,
                     updated_at = ?
                 WHERE id = ? AND external_id = ? AND state IN ('sending', 'in_doubt')
                 """)
@@ -152,7 +166,7 @@ extension SQLiteLedger {
                 var next = r.next
                 if r.holdBatch != nil { next = .held }
                 try update.execute(arguments: [next.rawValue, r.code, r.message, r.bankReference,
-                                               r.nextActionAt.map { SQLiteLedger.timestamp($0) }, next.rawValue, stamp, stamp,
+                                               r.nextActionAt.map { SQLiteLedger.timestamp($0) }, next.rawValue, stamp, r.notFoundAnswer, stamp,
                                                r.transferID, r.externalID])
                 guard db.changesCount == 1 else { continue }
                 try finishAttempt.execute(arguments: [stamp, next.rawValue, r.code, r.message, r.externalID])
@@ -172,12 +186,16 @@ extension SQLiteLedger {
     package func dueInquiries(limit: Int, now: Date) async throws -> [InquiryTarget] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT id, external_id, partner_reference_no, kind, amount, round_attempts, inquiries FROM transfer
-                WHERE state = 'in_doubt' AND (next_action_at IS NULL OR next_action_at <= ?) ORDER BY next_action_at, id LIMIT ?
+                SELECT t.id, t.external_id, t.partner_reference_no, t.kind, t.amount, t.round_attempts, t.inquiries,
+                       t.not_found_answers, a.started_at
+                FROM transfer t LEFT JOIN transfer_attempt a ON a.external_id = t.external_id
+                WHERE t.state = 'in_doubt' AND (t.next_action_at IS NULL OR t.next_action_at <= ?) ORDER BY t.next_action_at, t.id LIMIT ?
                 """, arguments: [SQLiteLedger.timestamp(now), limit]).map { row in
                 InquiryTarget(transferID: row["id"], externalID: row["external_id"], partnerReferenceNo: row["partner_reference_no"],
                               kind: TransferKind(rawValue: row["kind"]) ?? .intrabank, amount: Rupiah(row["amount"] as Int64),
-                              roundAttempts: row["round_attempts"], inquiriesSoFar: row["inquiries"])
+                              roundAttempts: row["round_attempts"], inquiriesSoFar: row["inquiries"],
+                              attemptStartedAt: (row["started_at"] as String?).flatMap(Timestamp.parse),
+                              notFoundAnswers: row["not_found_answers"])
             }
         }
     }

@@ -169,6 +169,16 @@ extension SQLiteLedger {
 
             // 5. Money that came back.
             for id in Set(outcome.returnedTransfers).sorted() {
+                // Returned only when what came back covers the payment as often as it was paid: a
+                // partial refund, or the bank reversing its own duplicate debit, is not a return.
+                let sums = try Row.fetchOne(db, sql: """
+                    SELECT coalesce(sum(CASE WHEN e.direction = 'credit' THEN e.amount END), 0) AS credited,
+                           count(CASE WHEN e.direction = 'credit' THEN 1 END) AS credits,
+                           count(CASE WHEN e.direction = 'debit' THEN 1 END) AS debits, t.amount AS amount
+                    FROM transfer t LEFT JOIN statement_entry e ON e.transfer_id = t.id WHERE t.id = ? GROUP BY t.id
+                    """, arguments: [id])
+                guard let sums, (sums["credited"] as Int64) >= (sums["amount"] as Int64),
+                      (sums["credits"] as Int) >= max(1, sums["debits"] as Int) else { continue }
                 try db.execute(sql: "UPDATE transfer SET state = 'returned', updated_at = ? WHERE id = ? AND state = 'settled'",
                                arguments: [now, id])
                 guard db.changesCount == 1 else { continue }

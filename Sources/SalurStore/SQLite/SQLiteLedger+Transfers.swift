@@ -113,7 +113,7 @@ extension SQLiteLedger {
                        into summary: inout EnqueueSummary) throws {
         let now = timestamp()
         var nextID = (try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM transfer") ?? 0) + 1
-        let insert = try db.makeStatement(sql: """
+        let insert = try BulkStatement(db, sql: """
             INSERT INTO transfer (id, partner_reference_no, dedupe_key, kind, recipient_id, nik, beneficiary_name,
                 beneficiary_account, beneficiary_bank_code, program, period, amount, remark, state, enqueued_by,
                 created_at, updated_at)
@@ -125,10 +125,12 @@ extension SQLiteLedger {
             if t.amount > rules.maxAmount {
                 throw StoreError.refused("a transfer of \(t.amount) exceeds batching.max_amount (\(rules.maxAmount)); raise it or split the payment")
             }
-            try insert.execute(arguments: [nextID, partnerReference(nextID), t.dedupeKey, t.kind.rawValue, t.recipientID, t.nik,
-                                           t.beneficiaryName, t.beneficiaryAccount, t.beneficiaryBankCode, t.program, t.period,
-                                           t.amount.value, t.remark, actor, now, now])
-            if db.changesCount == 1 {
+            insert.bind(1, nextID); insert.bind(2, partnerReference(nextID)); insert.bind(3, t.dedupeKey); insert.bind(4, t.kind.rawValue)
+            if let recipient = t.recipientID { insert.bind(5, recipient) } else { insert.bind(5, nil as String?) }
+            insert.bind(6, t.nik); insert.bind(7, t.beneficiaryName); insert.bind(8, t.beneficiaryAccount)
+            insert.bind(9, t.beneficiaryBankCode); insert.bind(10, t.program); insert.bind(11, t.period); insert.bind(12, t.amount.value)
+            insert.bind(13, t.remark); insert.bind(14, actor); insert.bind(15, now); insert.bind(16, now)
+            if try insert.step() == 1 {
                 nextID += 1
                 summary.queued += 1
                 total = try total.adding(t.amount)
@@ -157,7 +159,7 @@ extension SQLiteLedger {
         let month = String(now.prefix(7))
         var sequence = (try Int.fetchOne(db, sql: "SELECT count(*) FROM batch WHERE id LIKE ?", arguments: ["B-\(month)-%"]) ?? 0)
         let state = rules.approvalRequired ? "awaiting_approval" : "approved"
-        let assign = try db.makeStatement(sql: "UPDATE transfer SET batch_id = ?, state = ?, updated_at = ? WHERE id = ?")
+        let assign = try BulkStatement(db, sql: "UPDATE transfer SET batch_id = ?, state = ?, updated_at = ? WHERE id = ?")
         var created: [String] = []
 
         var members: [Int64] = []
@@ -172,7 +174,10 @@ extension SQLiteLedger {
                 INSERT INTO batch (id, program, period, kind, state, item_count, amount, makers, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [id, key.0, key.1, key.2, state, members.count, amount.value, makers.sorted().joined(separator: ","), now, now])
-            for member in members { try assign.execute(arguments: [id, state, now, member]) }
+            for member in members {
+                assign.bind(1, id); assign.bind(2, state); assign.bind(3, now); assign.bind(4, member)
+                try assign.step()
+            }
             try audit(db, actor: actor, action: "batch.create", subject: id, details: [
                 "program": key.0, "period": key.1, "items": String(members.count), "amount": String(amount.value), "state": state,
             ])

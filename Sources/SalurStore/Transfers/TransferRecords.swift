@@ -156,8 +156,11 @@ package struct Resolution: Sendable {
     package let nextActionAt: Date?
     /// Hold the transfer's batch with this reason (e.g. insufficient funds).
     package let holdBatch: String?
+    /// This resolution records a "not found" answer that was not yet trusted.
+    package let notFoundAnswer: Bool
     package init(transferID: Int64, externalID: String, next: TransferState, code: String? = nil, message: String? = nil,
-                 bankReference: String? = nil, nextActionAt: Date? = nil, holdBatch: String? = nil) {
+                 bankReference: String? = nil, nextActionAt: Date? = nil, holdBatch: String? = nil, notFoundAnswer: Bool = false) {
+        self.notFoundAnswer = notFoundAnswer
         self.transferID = transferID
         self.externalID = externalID
         self.next = next
@@ -178,6 +181,10 @@ package struct InquiryTarget: Sendable, Equatable {
     package let amount: Rupiah
     package let roundAttempts: Int
     package let inquiriesSoFar: Int
+    /// When the attempt in doubt was committed (its request left at most a moment later).
+    package let attemptStartedAt: Date?
+    /// How many inquiries in a row have answered "not found" for this attempt.
+    package let notFoundAnswers: Int
 }
 
 /// A batch approved and waiting for its balance check.

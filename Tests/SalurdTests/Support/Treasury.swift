@@ -112,6 +112,7 @@ struct Treasury {
             max_delay_ms = 200
             max_attempts = \(s.retryMaxAttempts)
             inquiry_delay_ms = \(s.inquiryDelayMs)
+            not_found_settle_ms = 50
             breaker_threshold = 10000
             breaker_cooldown_ms = 20
 
