@@ -209,10 +209,10 @@ package final class Engine: Sendable {
     // MARK: Posting
 
     private func postingSession(_ report: inout PassReport, settings: EngineSettings) async throws {
-        // At most twice the bank's concurrency is committed ahead: enough that the bank always has
+        // At most three times the bank's concurrency is committed ahead: enough that the bank always has
         // work while the next chunk commits, little enough that an operator's hold stops the batch
         // within a couple of round trips (what is committed as `sending` goes out regardless).
-        let window = settings.maxInFlight * 2
+        let window = settings.maxInFlight * 3
         let chunk = min(settings.chunkSize, max(1, window - settings.maxInFlight))
         var sent = 0, settled = 0, inDoubt = 0, failed = 0
         // A nil child result is the stop signal: on a stop request the sends still queued for a

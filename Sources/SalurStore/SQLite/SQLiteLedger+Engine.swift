@@ -77,12 +77,20 @@ extension SQLiteLedger {
             try SQLiteLedger.record(db, resolutions, now: now)
             guard limit > 0 else { return [] }
             let stamp = SQLiteLedger.timestamp(now)
-            let rows = try Row.fetchAll(db, sql: """
+            // Two index walks, no sort: retries that fall due first, then approved transfers in
+            // queue order. (One query over both states sorted by id would sort every waiting
+            // transfer on every claim.)
+            var rows = try Row.fetchAll(db, sql: """
                 SELECT t.* FROM transfer t JOIN batch b ON b.id = t.batch_id
-                WHERE t.state IN ('approved', 'retry_wait') AND b.state = 'posting'
-                  AND (t.next_action_at IS NULL OR t.next_action_at <= ?)
-                ORDER BY t.id LIMIT ?
+                WHERE t.state = 'retry_wait' AND t.next_action_at <= ? AND b.state = 'posting'
+                ORDER BY t.next_action_at LIMIT ?
                 """, arguments: [stamp, limit])
+            if rows.count < limit {
+                rows += try Row.fetchAll(db, sql: """
+                    SELECT t.* FROM transfer t INDEXED BY transfer_claim JOIN batch b ON b.id = t.batch_id
+                    WHERE t.state = 'approved' AND b.state = 'posting' ORDER BY t.id LIMIT ?
+                    """, arguments: [limit - rows.count])
+            }
             guard !rows.isEmpty else { return [] }
             var nextAttemptID = (try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM transfer_attempt") ?? 0) + 1
             let day = SQLiteLedger.jakartaDay(now)
