@@ -24,16 +24,9 @@ struct DaemonRSSBench: AsyncParsableCommand {
             throw ValidationError("salurd not found at \(salurd): build it in the same configuration (swift build -c release)")
         }
         let ledger = try SQLiteLedger(path: folder + "/state/salur.sqlite")
-        var data = DemoData(recipients: transfers, opened: transfers, seed: 9)
         let (_, setup) = try Bench.time {
-            _ = try ledger.importRecipients(try RecipientFile.parse(bytes: data.recipientsCSV(), file: "r.csv"),
-                                            source: SourceFile(path: "r.csv", sha256: "-"), actor: "bench")
-            _ = try ledger.exportOpeningRequests(actor: "bench") { _ in "-" }
-            _ = try ledger.applyOpeningResults(try OpeningResultFile.parse(bytes: data.resultsCSV(), file: "o.csv"),
-                                               source: SourceFile(path: "o.csv", sha256: "-"), actor: "bench")
-            _ = try ledger.enqueueProgram(program: "BANSOS-NT", period: Period("2026-11")!, amount: Rupiah(300_000), remark: "bench",
-                                          actor: "maker", rules: BatchingRules(maxItems: 1_000, maxAmount: Rupiah(1_000_000_000), approvalRequired: true))
-            _ = try ledger.approve(ids: [], all: true, actor: "checker", distinctApprover: true)
+            try DemoTreasury.seed(ledger, count: transfers, seed: 9,
+                                  rules: BatchingRules(maxItems: 1_000, maxAmount: Rupiah(1_000_000_000), approvalRequired: true))
         }
         print("set-up: \(transfers) transfers queued and approved in \(Bench.f(setup)) s")
 

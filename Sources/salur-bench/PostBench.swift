@@ -72,16 +72,9 @@ struct PostBench: AsyncParsableCommand {
 
         // The engine: the same number of transfers queued and approved in the ledger.
         let ledger = try SQLiteLedger(path: folder + "/salur/salur.sqlite")
-        var data = DemoData(recipients: transfers, opened: transfers, seed: 3)
         let (_, setup) = try Bench.time {
-            _ = try ledger.importRecipients(try RecipientFile.parse(bytes: data.recipientsCSV(), file: "r.csv"),
-                                            source: SourceFile(path: "r.csv", sha256: "-"), actor: "bench")
-            _ = try ledger.exportOpeningRequests(actor: "bench") { _ in "-" }
-            _ = try ledger.applyOpeningResults(try OpeningResultFile.parse(bytes: data.resultsCSV(), file: "o.csv"),
-                                               source: SourceFile(path: "o.csv", sha256: "-"), actor: "bench")
-            _ = try ledger.enqueueProgram(program: "BANSOS-NT", period: Period("2026-11")!, amount: Rupiah(300_000), remark: "bench",
-                                          actor: "maker", rules: BatchingRules(maxItems: 1_000, maxAmount: Rupiah(1_000_000_000), approvalRequired: true))
-            _ = try ledger.approve(ids: [], all: true, actor: "checker", distinctApprover: true)
+            try DemoTreasury.seed(ledger, count: transfers, seed: 3,
+                                  rules: BatchingRules(maxItems: 1_000, maxAmount: Rupiah(1_000_000_000), approvalRequired: true))
         }
         print("set-up (import, open, enqueue, approve \(transfers)): \(Bench.f(setup)) s")
         let counting = CountingLedger(ledger)

@@ -19,15 +19,8 @@ struct CrashTests {
         // The treasury: 2,000 opened recipients, one approved payment each.
         let count = 2_000
         let ledger = try SQLiteLedger(path: dir + "/state/salur.sqlite")
-        var data = DemoData(recipients: count, opened: count, seed: 11)
-        _ = try ledger.importRecipients(try RecipientFile.parse(bytes: data.recipientsCSV(), file: "r.csv"),
-                                        source: SourceFile(path: "r.csv", sha256: "-"), actor: "maker")
-        _ = try ledger.exportOpeningRequests(actor: "maker") { _ in "-" }
-        _ = try ledger.applyOpeningResults(try OpeningResultFile.parse(bytes: data.resultsCSV(), file: "o.csv"),
-                                           source: SourceFile(path: "o.csv", sha256: "-"), actor: "maker")
-        _ = try ledger.enqueueProgram(program: "BANSOS-NT", period: Period("2026-11")!, amount: Rupiah(300_000), remark: "crash test",
-                                      actor: "maker", rules: BatchingRules(maxItems: 250, maxAmount: Rupiah(1_000_000_000), approvalRequired: true))
-        _ = try ledger.approve(ids: [], all: true, actor: "checker", distinctApprover: true)
+        try DemoTreasury.seed(ledger, count: count, seed: 11,
+                              rules: BatchingRules(maxItems: 250, maxAmount: Rupiah(1_000_000_000), approvalRequired: true))
 
         // The bank: a separate process with faults, so the engine's crashes cannot disturb it.
         let keys = try SNAPKeys.generate()

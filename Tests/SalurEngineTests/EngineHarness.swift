@@ -23,15 +23,8 @@ struct EngineHarness {
         let directory = NSTemporaryDirectory() + "salur-engine-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let ledger = try SQLiteLedger(path: directory + "/salur.sqlite")
-        var data = DemoData(recipients: count, opened: count, seed: 7)
-        let rows = try RecipientFile.parse(bytes: data.recipientsCSV(), file: "recipients.csv")
-        _ = try ledger.importRecipients(rows, source: SourceFile(path: "recipients.csv", sha256: "-"), actor: "maker")
-        _ = try ledger.exportOpeningRequests(actor: "maker") { _ in "-" }
-        let results = try OpeningResultFile.parse(bytes: data.resultsCSV(), file: "results.csv")
-        _ = try ledger.applyOpeningResults(results, source: SourceFile(path: "results.csv", sha256: "-"), actor: "maker")
-        _ = try ledger.enqueueProgram(program: "BANSOS-NT", period: Period("2026-11")!, amount: Rupiah(300_000), remark: "test",
-                                      actor: "maker", rules: BatchingRules(maxItems: 500, maxAmount: Rupiah(1_000_000_000), approvalRequired: true))
-        if approve { _ = try ledger.approve(ids: [], all: true, actor: "checker", distinctApprover: true) }
+        try DemoTreasury.seed(ledger, count: count, seed: 7, rules: BatchingRules(maxItems: 500, maxAmount: Rupiah(1_000_000_000), approvalRequired: true),
+                              approver: approve ? "checker" : nil)
 
         let keys = try SNAPKeys.generate()
         let secret = "test-secret-\(UUID().uuidString)"

@@ -89,13 +89,14 @@ public struct Rupiah: Sendable, Hashable, Comparable, Codable, CustomStringConve
         let negative = rest.hasPrefix("-")
         if negative { rest = rest.dropFirst() }
         var whole = rest
+        var hasSen = false
         if let dot = rest.firstIndex(of: ".") {
             let fraction = rest[rest.index(after: dot)...]
             guard (1...2).contains(fraction.count), fraction.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
             whole = rest[..<dot]
+            hasSen = fraction.contains { $0 != "0" }
         }
         guard !whole.isEmpty, whole.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int64(whole) else { return nil }
-        let hasSen = whole.count < rest.count && !rest[rest.index(after: rest.firstIndex(of: ".")!)...].allSatisfy { $0 == "0" }
         // Rounding down: for a negative balance with sen, one rupiah further from zero.
         self.init(negative ? -value - (hasSen ? 1 : 0) : value)
     }
