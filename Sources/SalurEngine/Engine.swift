@@ -84,8 +84,25 @@ package final class Engine: Sendable {
         // Batches already posting (left by an earlier process) are followed from the start.
         var before = PassReport()
         try await followBatches(&before)
+        var needsRecovery = false
         while !isStopping {
-            let report = try await pass()
+            let report: PassReport
+            do {
+                if needsRecovery {
+                    try await recover()
+                    needsRecovery = false
+                }
+                report = try await pass()
+            } catch where StoreError.isBusy(error) {
+                // Another writer (a large `salurctl reconcile`, say) held the database past the busy
+                // timeout. The pass's own requests have all ended (its task groups awaited them), but
+                // answers not yet recorded leave transfers `sending`: they are marked in doubt, as
+                // after a restart, before the next pass — and the daemon carries on instead of exiting.
+                logger.warning("database busy; pass abandoned, retrying", metadata: ["error": "\(error)"])
+                needsRecovery = true
+                try await idleWait()
+                continue
+            }
             await afterPass(report)
             if exitWhenIdle, try await ledger.isIdle() { return }
             if isStopping { break }

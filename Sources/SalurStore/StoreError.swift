@@ -1,3 +1,5 @@
+import GRDB
+
 /// Why the store refused or failed an operation, in words an operator can act on.
 package enum StoreError: Error, CustomStringConvertible {
     /// Another process held the database past the busy timeout: try again.
@@ -10,6 +12,13 @@ package enum StoreError: Error, CustomStringConvertible {
     case notFound(String)
     /// The operation is not allowed in the current state.
     case refused(String)
+
+    /// Whether `error` means another connection held the database past the busy timeout.
+    package static func isBusy(_ error: any Error) -> Bool {
+        if case .busy = error as? StoreError { return true }
+        if let error = error as? DatabaseError { return error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED }
+        return false
+    }
 
     package var description: String {
         switch self {
