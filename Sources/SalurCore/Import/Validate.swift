@@ -31,11 +31,11 @@ public enum Validate {
     /// A phone number: empty, or `08…`/`+628…`/`628…` with 9–15 digits in all.
     public static func phone(_ value: String) -> String? {
         if value.isEmpty { return nil }
-        var digits = Substring(value)
-        if digits.hasPrefix("+") { digits = digits.dropFirst() }
-        guard digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return "must be digits, optionally after a leading +" }
+        var digits = Substring(value).utf8[...]
+        if digits.first == UInt8(ascii: "+") { digits = digits.dropFirst() }
+        guard digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return "must be digits, optionally after a leading +" }
         guard (9...15).contains(digits.count) else { return "must have 9 to 15 digits, found \(digits.count)" }
-        guard digits.hasPrefix("0") || digits.hasPrefix("62") else { return "must start with 0, 62 or +62" }
+        guard digits.first == UInt8(ascii: "0") || digits.starts(with: "62".utf8) else { return "must start with 0, 62 or +62" }
         return nil
     }
 

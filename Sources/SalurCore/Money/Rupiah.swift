@@ -155,6 +155,9 @@ public enum MoneyError: Error, Equatable, CustomStringConvertible {
 
 extension String {
     var trimmingSpaces: String {
+        // Most fields have nothing to trim: answer without copying or walking characters.
+        let isBlank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 }
+        guard let first = utf8.first, let last = utf8.last, isBlank(first) || isBlank(last) else { return self }
         var s = Substring(self)
         while let first = s.first, first == " " || first == "\t" { s = s.dropFirst() }
         while let last = s.last, last == " " || last == "\t" { s = s.dropLast() }

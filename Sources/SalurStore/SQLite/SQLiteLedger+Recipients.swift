@@ -17,6 +17,13 @@ extension SQLiteLedger {
             if isEmpty {
                 // A first import cannot conflict with stored data: the file's own checks already ran.
                 // In NIK order, the unique index on nik grows at its end instead of splitting pages.
+                // Into an empty table, building the secondary indexes once at the end (from sorted
+                // data) is cheaper than growing them row by row; their definitions are taken from the
+                // schema itself, so this cannot drift from the migrations. All in this transaction.
+                let indexes = rows.count > 10_000 ? try Row.fetchAll(db, sql: """
+                    SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'recipient' AND sql IS NOT NULL
+                    """).map { (name: $0["name"] as String, sql: $0["sql"] as String) } : []
+                for index in indexes { try db.execute(sql: "DROP INDEX \(index.name)") }
                 let bulk = try BulkStatement(db, sql: SQLiteLedger.insertRecipientSQL)
                 let order = rows.indices.map { (rows[$0].nik.numericValue, $0) }.sorted { $0.0 < $1.0 }
                 for (_, index) in order {
@@ -26,6 +33,7 @@ extension SQLiteLedger {
                     bulk.bind(8, now); bulk.bind(9, now)
                     try bulk.step()
                 }
+                for index in indexes { try db.execute(sql: index.sql) }
                 summary.added = rows.count
             } else {
                 let find = try db.makeStatement(sql: """
