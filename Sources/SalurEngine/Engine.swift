@@ -402,6 +402,13 @@ package final class Engine: Sendable {
         }
     }
 
+    /// Transfers whose outcome only this bank can tell (`sending` or `in_doubt`), or nil when the
+    /// database cannot be read right now.
+    package func unresolvedCount() -> Int? {
+        guard let status = try? ledger.queueStatus(now: Date()) else { return nil }
+        return (status.transfers["sending"]?.count ?? 0) + (status.transfers["in_doubt"]?.count ?? 0)
+    }
+
     /// One line for `STATUS=` and logs: `42 pending, 3 in doubt, last batch B-2026-11-0007 posting`.
     package func statusLine() -> String {
         let last = state.withLock { $0.lastBatchEvent }

@@ -76,6 +76,20 @@ final class ConfigReloader: Sendable {
             return false
         }
         var changed = old.changedKeys(to: new)
+        // Transfers in doubt can only be settled by the bank that may have booked them: pointing
+        // the engine at another endpoint or account now would ask the wrong bank, whose "not
+        // found" could lead to paying again.
+        let identity = ["bank.base_url", "bank.path_prefix", "bank.partner_id", "bank.source_account"]
+        let moved = changed.filter { identity.contains($0) || $0.hasPrefix("bank.paths") }
+        if !moved.isEmpty {
+            let unresolved = engine.unresolvedCount()
+            if unresolved != 0 {
+                logger.error("config reload refused: the bank's endpoint or account changed while transfers are in flight or in doubt; let them settle (salurctl queue status) and reload again (the previous config stays in force)",
+                             metadata: ["file": "\(path)", "changed": "\(moved.joined(separator: ","))",
+                                        "unresolved": "\(unresolved.map(String.init) ?? "unknown")"])
+                return false
+            }
+        }
         let connection: BankConnection
         do {
             connection = try BankConnection(newBank, logger: bankLogger)

@@ -94,4 +94,28 @@ struct ReloadTests {
         #expect(problems.isEmpty, "\(problems)")
         await treasury.close()
     }
+
+    @Test("a reload pointing the engine at another bank endpoint is refused while transfers are in flight or in doubt")
+    func endpointChangeRefusedWhileUnresolved() async throws {
+        var settings = Treasury.Settings()
+        settings.maxInFlight = 4
+        let treasury = try await Treasury.make(count: 1_000, latencyMs: 20, settings: settings)
+        let daemon = try DaemonProcess(["--config", treasury.config, "--exit-when-idle"], stderr: treasury.directory + "/salurd.log")
+        defer { daemon.stop() }
+        #expect(try await ShutdownTests.eventually(within: .seconds(120)) { await treasury.simulator.ledger().count >= 100 },
+                "log:\n\(daemon.log.suffix(2000))")
+        // Same file, another endpoint (a port nobody listens on).
+        let text = try String(contentsOfFile: treasury.config, encoding: .utf8)
+        let moved = text.replacingOccurrences(of: "base_url = \"http://127.0.0.1:", with: "base_url = \"http://127.0.0.1:1")
+        #expect(moved != text)
+        try moved.write(toFile: treasury.config, atomically: true, encoding: .utf8)
+        daemon.signal(SIGHUP)
+        #expect(await daemon.waitForLog("the bank's endpoint or account changed while transfers are in flight or in doubt", within: .seconds(20)),
+                "log:\n\(daemon.log.suffix(2000))")
+        // The old endpoint stays in force: the work finishes there, each transfer paid once.
+        #expect(await daemon.waitForExit(within: .seconds(180)) == 0, "log:\n\(daemon.log.suffix(2000))")
+        let problems = try await treasury.exactlyOnceProblems()
+        #expect(problems.isEmpty, "\(problems)")
+        await treasury.close()
+    }
 }
