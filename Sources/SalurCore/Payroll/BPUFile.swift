@@ -33,15 +33,7 @@ public enum BPUFile {
         var seenNIK: [NIK: Int] = [:]
         table.forEachRow(issues: &issues) { row, issues in
             let before = issues.count
-            var nik: NIK?
-            do throws(NIKError) { nik = try NIK(validating: row["nik"] ?? "") } catch { issues.append(row.issue("nik", error.description)) }
-            if let nik {
-                if let first = seenNIK[nik] {
-                    issues.append(row.issue("nik", "duplicate NIK in this file (first on line \(first))"))
-                } else {
-                    seenNIK[nik] = row.line
-                }
-            }
+            let nik = row.uniqueNIK(seen: &seenNIK, issues: &issues)
             let name = row["name"] ?? ""
             if let reason = PayrollFile.textProblem(name, maxLength: 100) { issues.append(row.issue("name", reason)) }
             let occupation = row["occupation"] ?? ""

@@ -52,15 +52,7 @@ public enum PayrollFile {
             } else {
                 seenEmployee[employeeID] = row.line
             }
-            var nik: NIK?
-            do throws(NIKError) { nik = try NIK(validating: row["nik"] ?? "") } catch { issues.append(row.issue("nik", error.description)) }
-            if let nik {
-                if let first = seenNIK[nik] {
-                    issues.append(row.issue("nik", "duplicate NIK in this file (first on line \(first)): one person, one payroll line"))
-                } else {
-                    seenNIK[nik] = row.line
-                }
-            }
+            let nik = row.uniqueNIK(seen: &seenNIK, issues: &issues, note: ": one person, one payroll line")
             let name = row["name"] ?? ""
             if let reason = textProblem(name, maxLength: 100) { issues.append(row.issue("name", reason)) }
             let workUnit = row["work_unit"] ?? ""

@@ -25,15 +25,7 @@ public enum RecipientFile {
         seenNIK.reserveCapacity(table.rowCount)
         table.forEachRow(issues: &issues) { row, issues in
             let before = issues.count
-            var nik: NIK?
-            do throws(NIKError) { nik = try NIK(validating: row["nik"] ?? "") } catch { issues.append(row.issue("nik", error.description)) }
-            if let nik {
-                if let first = seenNIK[nik] {
-                    issues.append(row.issue("nik", "duplicate NIK in this file (first on line \(first))"))
-                } else {
-                    seenNIK[nik] = row.line
-                }
-            }
+            let nik = row.uniqueNIK(seen: &seenNIK, issues: &issues)
             let name = row["name"] ?? ""
             if let reason = Validate.personName(name) { issues.append(row.issue("name", reason)) }
             let program = row["program"] ?? ""
@@ -84,15 +76,7 @@ public enum OpeningResultFile {
         var seenAccount: [String: Int] = [:]
         table.forEachRow(issues: &issues) { row, issues in
             let before = issues.count
-            var nik: NIK?
-            do throws(NIKError) { nik = try NIK(validating: row["nik"] ?? "") } catch { issues.append(row.issue("nik", error.description)) }
-            if let nik {
-                if let first = seenNIK[nik] {
-                    issues.append(row.issue("nik", "duplicate NIK in this file (first on line \(first))"))
-                } else {
-                    seenNIK[nik] = row.line
-                }
-            }
+            let nik = row.uniqueNIK(seen: &seenNIK, issues: &issues)
             let account = row["account_no"] ?? ""
             let reason = row["reason"] ?? ""
             var result: AccountOpening?

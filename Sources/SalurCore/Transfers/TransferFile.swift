@@ -20,8 +20,7 @@ public enum TransferFile {
         var seen: [String: Int] = [:]
         table.forEachRow(issues: &issues) { row, issues in
             let before = issues.count
-            var nik: NIK?
-            do throws(NIKError) { nik = try NIK(validating: row["nik"] ?? "") } catch { issues.append(row.issue("nik", error.description)) }
+            let nik = row.nik(issues: &issues)
             let amountText = row["amount"] ?? ""
             let amount = Rupiah(parsing: amountText)
             if amount == nil { issues.append(row.issue("amount", "not a whole-rupiah amount: \"\(amountText)\"")) }

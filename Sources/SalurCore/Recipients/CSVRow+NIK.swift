@@ -1,0 +1,23 @@
+extension CSVRow {
+    /// The row's `nik` column as a valid NIK, or nil with the reason added to `issues`.
+    public func nik(issues: inout [ImportIssue]) -> NIK? {
+        do throws(NIKError) {
+            return try NIK(validating: self["nik"] ?? "")
+        } catch {
+            issues.append(issue("nik", error.description))
+            return nil
+        }
+    }
+
+    /// Like `nik(issues:)`, and also refuses a NIK an earlier row of the file already gave
+    /// (`seen` maps each NIK to its first line; `note` explains why one per file).
+    public func uniqueNIK(seen: inout [NIK: Int], issues: inout [ImportIssue], note: String = "") -> NIK? {
+        guard let nik = nik(issues: &issues) else { return nil }
+        if let first = seen[nik] {
+            issues.append(issue("nik", "duplicate NIK in this file (first on line \(first))\(note)"))
+        } else {
+            seen[nik] = line
+        }
+        return nik
+    }
+}
