@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(
@@ -46,6 +48,19 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
+        ),
+        .target(
+            name: "SalurPostgres",
+            dependencies: [
+                "SalurCore", "SalurStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "SalurTestSupport",
+            dependencies: ["SalurPostgres", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "SalurBank",
@@ -81,7 +96,7 @@ let package = Package(
         .target(
             name: "SalurCLI",
             dependencies: [
-                "SalurCore", "SalurStore", "SalurConfig", "SalurEngine", "SalurReports", "SalurStatements", "SalurBank",
+                "SalurCore", "SalurStore", "SalurPostgres", "SalurConfig", "SalurEngine", "SalurReports", "SalurStatements", "SalurBank",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -89,7 +104,7 @@ let package = Package(
         .executableTarget(
             name: "salurd",
             dependencies: [
-                "SalurCore", "SalurStore", "SalurConfig", "SalurEngine", "SalurBank",
+                "SalurCore", "SalurStore", "SalurPostgres", "SalurConfig", "SalurEngine", "SalurBank",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -103,19 +118,19 @@ let package = Package(
         .executableTarget(
             name: "salur-bench",
             dependencies: [
-                "SalurCore", "SalurStore", "SalurCLI", "SalurBank", "SalurEngine", "BankSimulator", "SalurReports", "SalurStatements",
+                "SalurCore", "SalurStore", "SalurPostgres", "SalurCLI", "SalurBank", "SalurEngine", "BankSimulator", "SalurReports", "SalurStatements",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "SalurCoreTests", dependencies: ["SalurCore"]),
         .testTarget(name: "SalurStatementsTests", dependencies: ["SalurStatements", "SalurCore"]),
         .testTarget(name: "SalurConfigTests", dependencies: ["SalurConfig"]),
-        .testTarget(name: "SalurStoreTests", dependencies: ["SalurStore", "SalurCore"]),
+        .testTarget(name: "SalurStoreTests", dependencies: ["SalurStore", "SalurPostgres", "SalurTestSupport", "SalurCore"]),
         .testTarget(name: "SalurBankTests", dependencies: ["SalurBank", "CCurl", "BankSimulator"]),
-        .testTarget(name: "SalurEngineTests", dependencies: ["SalurEngine", "SalurStore", "SalurBank", "BankSimulator", "SalurCLI",
+        .testTarget(name: "SalurEngineTests", dependencies: ["SalurEngine", "SalurStore", "SalurPostgres", "SalurTestSupport", "SalurBank", "BankSimulator", "SalurCLI",
                                                        .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "SalurCLITests", dependencies: ["SalurCLI", "SalurStore"]),
-        .testTarget(name: "SalurdTests", dependencies: ["salurd", "SalurCLI", "SalurStore", "SalurCore", "SalurBank", "BankSimulator", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "SalurCLITests", dependencies: ["SalurCLI", "SalurStore", "SalurPostgres", "SalurTestSupport"]),
+        .testTarget(name: "SalurdTests", dependencies: ["salurd", "SalurCLI", "SalurStore", "SalurPostgres", "SalurTestSupport", "SalurCore", "SalurBank", "BankSimulator", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "SalurPayrollTests", dependencies: ["SalurCore", "SalurConfig", "SalurStore", "SalurEngine", "SalurBank", "BankSimulator", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "SalurReportsTests",

@@ -8,6 +8,9 @@ extension SalurConfiguration {
         }
         check("database.path", database.path, newer.database.path)
         check("database.busy_timeout_ms", database.busyTimeoutMs, newer.database.busyTimeoutMs)
+        check("database.url", database.redactedURL, newer.database.redactedURL)
+        check("database.password_file", database.passwordFile, newer.database.passwordFile)
+        check("database.max_connections", database.maxConnections, newer.database.maxConnections)
 
         switch (bank, newer.bank) {
         case let (old?, new?):

@@ -20,8 +20,27 @@ public struct SalurConfiguration: Sendable, Equatable {
     /// `[database]`
     public struct Database: Sendable, Equatable {
         /// The SQLite file; its folder should be the database's own (systemd `StateDirectory=`).
+        /// Unused (and optional) when `url` names a PostgreSQL server.
         public var path: String
         public var busyTimeoutMs: Int
+        /// `postgres://USER@HOST[:PORT]/DB[?sslmode=…]`: a shared PostgreSQL database instead of the SQLite file.
+        public var url: String? = nil
+        /// The file holding the PostgreSQL user's password (never the config file itself).
+        public var passwordFile: String? = nil
+        /// The most connections one process opens to PostgreSQL.
+        public var maxConnections: Int = 8
+
+        /// Whether this configuration selects PostgreSQL.
+        public var isPostgres: Bool { url != nil }
+        /// The store as messages name it: the SQLite file, or the server without its password.
+        public var displayName: String { redactedURL ?? path }
+        /// `url` without a password written into it.
+        public var redactedURL: String? {
+            guard let url else { return nil }
+            guard var components = URLComponents(string: url) else { return "postgres (unparseable url)" }
+            components.password = nil
+            return components.string ?? "postgres"
+        }
     }
 
     /// `[bank]`: the bank's SNAP-BI API and Salur's credentials there.
@@ -127,11 +146,18 @@ extension SalurConfiguration {
 
         let db = root.table("database")
         if !db.isPresent { root.fail("database", "required table [database] is missing") }
-        let rawPath = db.string("path", required: db.isPresent)
+        let url = db.string("url")
+        if let url, !(url.hasPrefix("postgres://") || url.hasPrefix("postgresql://")) {
+            db.fail("url", "must be a postgres:// URL, e.g. postgres://salur@db.example:5432/salur?sslmode=verify-full")
+        }
+        let rawPath = db.string("path", required: db.isPresent && url == nil)
         if rawPath == "" { db.fail("path", "must name the SQLite file, e.g. /var/lib/salur/salur.sqlite") }
-        let database = Database(
-            path: resolve(rawPath ?? ""),
+        var database = Database(
+            path: resolve(rawPath ?? "/var/lib/salur/salur.sqlite"),
             busyTimeoutMs: db.int("busy_timeout_ms", default: 5_000, range: 0...600_000))
+        database.url = url
+        database.passwordFile = db.string("password_file").map(resolve)
+        database.maxConnections = db.int("max_connections", default: 8, range: 1...200)
 
         let b = root.table("bank")
         var bank: Bank?

@@ -23,7 +23,7 @@ extension Engine {
             }
             var all: [(AccountToCheck, AccountCheck, bankName: String?)] = []
             for await result in group {
-                beatIfDue()
+                await beatIfDue()
                 if let result { all.append((result.0, result.1, bankName: result.2)) }
             }
             return all

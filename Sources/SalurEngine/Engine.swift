@@ -139,7 +139,7 @@ package final class Engine: Sendable {
         while !isStopping, clock.now < deadline {
             try? await Task.sleep(until: min(deadline, clock.now + slice), clock: clock)
             if Task.isCancelled { beginStopping() }
-            beatIfDue()
+            await beatIfDue()
         }
     }
 
@@ -147,15 +147,15 @@ package final class Engine: Sendable {
     static let idleSlice: Duration = .milliseconds(100)
 
     /// Gives the heartbeat's beat if its interval has passed since the last one.
-    func beatIfDue() {
-        let beat = state.withLock { s -> (@Sendable () -> Void)? in
+    func beatIfDue() async {
+        let beat = state.withLock { s -> (@Sendable () async -> Void)? in
             guard let heartbeat = s.heartbeat else { return nil }
             let now = ContinuousClock.now
             guard now - s.lastBeat >= heartbeat.interval else { return nil }
             s.lastBeat = now
             return heartbeat.beat
         }
-        beat?()
+        await beat?()
     }
 
     // MARK: Batch ends
@@ -193,7 +193,7 @@ package final class Engine: Sendable {
     private func startBatches(_ report: inout PassReport) async throws {
         let waiting = try await ledger.batchesToStart()
         guard !waiting.isEmpty, !isStopping else { return }
-        beatIfDue()
+        await beatIfDue()
         let balance: Rupiah
         switch await bank.availableBalance() {
         case .unavailable(let reason):
@@ -204,7 +204,7 @@ package final class Engine: Sendable {
         }
         var committed = try await ledger.outstandingPosting()
         for batch in waiting {
-            beatIfDue()
+            await beatIfDue()
             let needed = try committed.adding(batch.remaining)
             if balance >= needed {
                 try await ledger.startBatch(id: batch.id, balance: balance)
@@ -263,7 +263,7 @@ package final class Engine: Sendable {
                     group.cancelAll()
                     continue
                 }
-                beatIfDue()
+                await beatIfDue()
                 inFlight -= 1
                 switch resolution.next {
                 case .settled: settled += 1
@@ -349,7 +349,7 @@ package final class Engine: Sendable {
             var all: [Resolution] = []
             for await resolution in group {
                 all.append(resolution)
-                beatIfDue()
+                await beatIfDue()
             }
             return all
         }
@@ -404,15 +404,15 @@ package final class Engine: Sendable {
 
     /// Transfers whose outcome only this bank can tell (`sending` or `in_doubt`), or nil when the
     /// database cannot be read right now.
-    package func unresolvedCount() -> Int? {
-        guard let status = try? ledger.queueStatus(now: Date()) else { return nil }
+    package func unresolvedCount() async -> Int? {
+        guard let status = try? await ledger.queueStatus(now: Date()) else { return nil }
         return (status.transfers["sending"]?.count ?? 0) + (status.transfers["in_doubt"]?.count ?? 0)
     }
 
     /// One line for `STATUS=` and logs: `42 pending, 3 in doubt, last batch B-2026-11-0007 posting`.
-    package func statusLine() -> String {
+    package func statusLine() async -> String {
         let last = state.withLock { $0.lastBatchEvent }
-        guard let status = try? ledger.queueStatus(now: Date()) else { return last }
+        guard let status = try? await ledger.queueStatus(now: Date()) else { return last }
         let waiting = ["pending", "awaiting_approval", "approved", "retry_wait", "sending"].reduce(0) { $0 + (status.transfers[$1]?.count ?? 0) }
         var parts = ["\(waiting) pending", "\(status.transfers["in_doubt"]?.count ?? 0) in doubt",
                      "\(status.transfers["settled"]?.count ?? 0) settled", "\(status.transfers["failed"]?.count ?? 0) failed"]

@@ -5,9 +5,9 @@ package struct EngineHeartbeat: Sendable {
     /// The shortest time between two beats.
     package var interval: Duration
     /// Called on the engine's task; keep it short and non-blocking.
-    package var beat: @Sendable () -> Void
+    package var beat: @Sendable () async -> Void
 
-    package init(interval: Duration, beat: @escaping @Sendable () -> Void) {
+    package init(interval: Duration, beat: @escaping @Sendable () async -> Void) {
         self.interval = interval
         self.beat = beat
     }

@@ -11,28 +11,28 @@ package protocol Ledger: Sendable {
     /// Imports recipients all-or-nothing: new NIKs are added, known NIKs with a changed name,
     /// phone or district are updated (a rejected opening goes back to `not_requested`), identical
     /// rows change nothing. Throws `ImportFailure` for rows that conflict with stored data.
-    func importRecipients(_ rows: [RecipientFile.Row], source: SourceFile, actor: String) throws -> RecipientImportSummary
+    func importRecipients(_ rows: [RecipientFile.Row], source: SourceFile, actor: String) async throws -> RecipientImportSummary
 
     /// Selects every `not_requested` recipient, hands them to `deliver` (which writes the bank's
     /// request file and returns its SHA-256), and marks them `requested` — all in one transaction.
-    func exportOpeningRequests(actor: String, deliver: ([OpeningRequest]) throws -> String) throws -> Int
+    func exportOpeningRequests(actor: String, deliver: ([OpeningRequest]) throws -> String) async throws -> Int
 
     /// Applies the bank's opening results all-or-nothing.
-    func applyOpeningResults(_ rows: [OpeningResultFile.Row], source: SourceFile, actor: String) throws -> OpeningResultSummary
+    func applyOpeningResults(_ rows: [OpeningResultFile.Row], source: SourceFile, actor: String) async throws -> OpeningResultSummary
 
     /// Counts by opening state, overall or grouped.
-    func openingStatus(by grouping: OpeningGrouping?) throws -> [OpeningStatus]
+    func openingStatus(by grouping: OpeningGrouping?) async throws -> [OpeningStatus]
 
     /// Recipients matching the filter, ordered by NIK.
-    func recipients(matching filter: RecipientFilter) throws -> [StoredRecipient]
+    func recipients(matching filter: RecipientFilter) async throws -> [StoredRecipient]
 
     // MARK: Audit
 
     /// Recomputes the audit chain; returns the number of rows verified or throws `AuditError`.
-    func verifyAudit() throws -> AuditVerification
+    func verifyAudit() async throws -> AuditVerification
 
     /// The newest audit rows, newest last.
-    func auditTail(limit: Int) throws -> [AuditEntry]
+    func auditTail(limit: Int) async throws -> [AuditEntry]
 }
 
 /// An input file as the audit log records it.

@@ -103,9 +103,9 @@ struct PostBench: AsyncParsableCommand {
 
 /// Forwards to the real ledger and counts write transactions on the posting path.
 final class CountingLedger: EngineLedger {
-    let base: SQLiteLedger
+    let base: any EngineLedger
     let writes = Mutex(0)
-    init(_ base: SQLiteLedger) { self.base = base }
+    init(_ base: any EngineLedger) { self.base = base }
 
     func recoverInterrupted() async throws -> Int { try await base.recoverInterrupted() }
     func formPendingBatches(rules: BatchingRules, actor: String) async throws -> [String] { try await base.formPendingBatches(rules: rules, actor: actor) }
@@ -124,7 +124,9 @@ final class CountingLedger: EngineLedger {
     func dueInquiries(limit: Int, now: Date) async throws -> [InquiryTarget] { try await base.dueInquiries(limit: limit, now: now) }
     func nextDue() async throws -> Date? { try await base.nextDue() }
     func isIdle() async throws -> Bool { try await base.isIdle() }
-    func queueStatus(now: Date) throws -> QueueStatus { try base.queueStatus(now: now) }
+    func queueStatus(now: Date) async throws -> QueueStatus { try await base.queueStatus(now: now) }
+    func registerEngine(pid: Int, host: String, version: String) async throws { try await base.registerEngine(pid: pid, host: host, version: version) }
+    func engines() async throws -> [EngineLease] { try await base.engines() }
     func heartbeat(status: String) async throws { try await base.heartbeat(status: status) }
     func batchProgress(watching ids: Set<String>) async throws -> [BatchProgress] { try await base.batchProgress(watching: ids) }
     func accountsToCheck(limit: Int) async throws -> [AccountToCheck] { try await base.accountsToCheck(limit: limit) }

@@ -23,7 +23,8 @@ final class ConfigReloader: Sendable {
     private let bankLogger: Logger
 
     /// Keys read only at start.
-    static let restartOnly: Set<String> = ["database.busy_timeout_ms", "engine.watchdog_interval_ms"]
+    static let restartOnly: Set<String> = ["database.busy_timeout_ms", "database.password_file", "database.max_connections",
+                                           "engine.watchdog_interval_ms"]
 
     init(path: String, configuration: SalurConfiguration, engine: Engine, bank: SwitchableBank, levels: LogLevelSwitch,
          notifier: SystemdNotifier, logger: Logger, bankLogger: Logger) {
@@ -43,15 +44,15 @@ final class ConfigReloader: Sendable {
     /// Reloads, telling systemd `RELOADING=1` before and `READY=1` after, whatever the outcome.
     /// Returns whether the new file was applied.
     @discardableResult
-    func reload() -> Bool {
+    func reload() async -> Bool {
         notifier.send("RELOADING=1\nMONOTONIC_USEC=\(SystemdNotifier.monotonicMicroseconds())")
         logger.notice("reloading the config", metadata: ["file": "\(path)"])
-        let applied = apply()
-        notifier.send("READY=1\nSTATUS=\(engine.statusLine())")
+        let applied = await apply()
+        notifier.send("READY=1\nSTATUS=\(await engine.statusLine())")
         return applied
     }
 
-    private func apply() -> Bool {
+    private func apply() async -> Bool {
         let old = configuration
         let new: SalurConfiguration
         do {
@@ -65,7 +66,7 @@ final class ConfigReloader: Sendable {
                          metadata: ["file": "\(path)", "errors": "\(error.errors.count)"])
             return false
         }
-        if new.database.path != old.database.path {
+        if new.database.path != old.database.path || new.database.displayName != old.database.displayName {
             logger.error("config reload refused: database.path changed; salurd serves one database for its whole life, restart it to switch (the previous config stays in force)",
                          metadata: ["file": "\(path)", "running": "\(old.database.path)", "new": "\(new.database.path)"])
             return false
@@ -82,7 +83,7 @@ final class ConfigReloader: Sendable {
         let identity = ["bank.base_url", "bank.path_prefix", "bank.partner_id", "bank.source_account"]
         let moved = changed.filter { identity.contains($0) || $0.hasPrefix("bank.paths") }
         if !moved.isEmpty {
-            let unresolved = engine.unresolvedCount()
+            let unresolved = await engine.unresolvedCount()
             if unresolved != 0 {
                 logger.error("config reload refused: the bank's endpoint or account changed while transfers are in flight or in doubt; let them settle (salurctl queue status) and reload again (the previous config stays in force)",
                              metadata: ["file": "\(path)", "changed": "\(moved.joined(separator: ","))",

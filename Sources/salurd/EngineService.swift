@@ -49,7 +49,7 @@ struct EngineService: Service {
             try? await ledger.heartbeat(status: "bank unreachable at start: \(error)")
         }
         guard !engine.isStopping else { return }
-        let status = engine.statusLine()
+        let status = await engine.statusLine()
         notifier.send("READY=1\nSTATUS=\(status)")
         logger.info("salurd ready", metadata: ["status": "\(status)",
                                                "watchdog_ms": "\(watchdogInterval.map { "\(milliseconds($0))" } ?? "off")"])
@@ -65,11 +65,11 @@ struct EngineService: Service {
         let heartbeat = EngineHeartbeat(interval: min(watchdogInterval ?? .seconds(1), .seconds(1))) {
             guard notifier.isActive else { return }
             var lines = watchdog ? ["WATCHDOG=1"] : []
-            if marks.statusDue(), let status = marks.changed(engine.statusLine()) { lines.append("STATUS=\(status)") }
+            if marks.statusDue(), let status = marks.changed(await engine.statusLine()) { lines.append("STATUS=\(status)") }
             if !lines.isEmpty { notifier.send(lines.joined(separator: "\n")) }
         }
         try await engine.run(exitWhenIdle: exitWhenIdle, heartbeat: heartbeat) { report in
-            let status = engine.statusLine()
+            let status = await engine.statusLine()
             if notifier.isActive {
                 var lines = watchdog ? ["WATCHDOG=1"] : []
                 if let changed = marks.changed(status) { lines.append("STATUS=\(changed)") }
@@ -128,7 +128,7 @@ struct ReloadService: Service {
 
     func run() async throws {
         for await _ in hangups.cancelOnGracefulShutdown() {
-            reloader.reload()
+            await reloader.reload()
         }
     }
 }

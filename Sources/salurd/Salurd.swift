@@ -88,7 +88,8 @@ struct Salurd: AsyncParsableCommand {
         try await group.run()
         deadline.disarm()
         notifier.send("STOPPING=1")
-        logger.info("salurd stopped", metadata: ["status": "\(engine.statusLine())"])
+        let finalStatus = await engine.statusLine()
+        logger.info("salurd stopped", metadata: ["status": "\(finalStatus)"])
         withExtendedLifetime(lock) {}
     }
 }

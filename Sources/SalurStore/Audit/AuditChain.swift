@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 
 /// The audit hash chain: `hash = sha256(prev_hash || canonical row)`, hex encoded.
 ///
@@ -31,6 +32,14 @@ package enum AuditChain {
             out.append(digits[Int(byte & 0x0F)])
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// JSON with sorted keys and no insignificant white space: the same facts always give the same text.
+    package static func canonicalJSON(_ details: [String: String]) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(details) else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
     }
 
     /// SHA-256 of bytes, hex: how files are named in the audit log.

@@ -17,12 +17,7 @@ extension SQLiteLedger {
     }
 
     /// JSON with sorted keys and no insignificant white space: the same facts always give the same text.
-    static func canonicalJSON(_ details: [String: String]) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(details) else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
-    }
+    static func canonicalJSON(_ details: [String: String]) -> String { AuditChain.canonicalJSON(details) }
 
     package func verifyAudit() throws -> AuditVerification {
         try read { db in

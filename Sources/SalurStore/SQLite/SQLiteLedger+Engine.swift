@@ -292,3 +292,12 @@ extension SQLiteLedger {
         try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM transfer_attempt") ?? 0 }
     }
 }
+
+extension SQLiteLedger: TransferLedger {}
+
+extension SQLiteLedger {
+    /// The one engine recorded in the file (the lock file next to it keeps it to one).
+    package func engines() throws -> [EngineLease] {
+        try engineLease().map { [$0] } ?? []
+    }
+}

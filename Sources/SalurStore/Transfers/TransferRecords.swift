@@ -194,7 +194,8 @@ package struct BatchToStart: Sendable, Equatable {
     package let remaining: Rupiah
 }
 
-/// The engine that holds the database, as recorded in it.
+/// An engine as recorded in the database: the one engine of a SQLite file, or each of the
+/// engines sharing a PostgreSQL database.
 package struct EngineLease: Sendable, Codable, Equatable {
     package let pid: Int
     package let host: String
@@ -202,4 +203,26 @@ package struct EngineLease: Sendable, Codable, Equatable {
     package let startedAt: String
     package let heartbeatAt: String
     package let status: String
+    /// The engine's identity (PostgreSQL: one per process start; nil for SQLite's single engine).
+    package var id: String? = nil
+    /// Until when its claims hold without a new heartbeat (PostgreSQL).
+    package var leaseUntil: String? = nil
+    /// Whether its lease is still current.
+    package var live: Bool? = nil
+    /// Transfers it has claimed and is sending now.
+    package var holding: Int? = nil
+
+    package init(pid: Int, host: String, version: String, startedAt: String, heartbeatAt: String, status: String,
+                 id: String? = nil, leaseUntil: String? = nil, live: Bool? = nil, holding: Int? = nil) {
+        self.pid = pid
+        self.host = host
+        self.version = version
+        self.startedAt = startedAt
+        self.heartbeatAt = heartbeatAt
+        self.status = status
+        self.id = id
+        self.leaseUntil = leaseUntil
+        self.live = live
+        self.holding = holding
+    }
 }

@@ -1,0 +1,229 @@
+package import Foundation
+package import Logging
+import NIOSSL
+package import PostgresNIO
+import SalurCore
+package import SalurStore
+
+/// The `Ledger` on a shared PostgreSQL server, for treasuries that run several engines on
+/// several hosts (see the README's "PostgreSQL" section).
+///
+/// Every state change is one transaction at READ COMMITTED with explicit row locks where a
+/// check-then-write could race (`FOR UPDATE`, `SKIP LOCKED` for engines' claims), and a
+/// transaction-scoped advisory lock around the audit chain's append so that concurrent writers
+/// never fork it. A transaction that PostgreSQL aborts for a serialization failure or a deadlock is
+/// run again from the start (it has changed nothing).
+package final class PostgresLedger: Sendable {
+    package let client: PostgresClient
+    package let target: PostgresTarget
+    let logger: Logger
+    private let runner: Task<Void, Never>
+
+    /// Advisory lock keys (one 64-bit space per database).
+    enum LockKey: Int64 {
+        case audit = 0x5341_4C55_0001
+        case migrate = 0x5341_4C55_0002
+        case batches = 0x5341_4C55_0003
+    }
+
+    /// Connects, refuses a schema newer than this binary, and (unless `migrate` is false) brings the
+    /// schema up to date.
+    package init(target: PostgresTarget, migrate: Bool = true, maximumConnections: Int = 8, logger: Logger = Logger(label: "salur.postgres")) async throws {
+        self.target = target
+        self.logger = logger
+        var configuration = PostgresClient.Configuration(
+            host: target.host, port: target.port, username: target.user, password: target.password,
+            database: target.database, tls: try Self.tls(target))
+        configuration.options.maximumConnections = maximumConnections
+        configuration.options.connectTimeout = .seconds(5)
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.client = client
+        runner = Task { await client.run() }
+        do {
+            try await checkSchema(migrate: migrate)
+        } catch {
+            runner.cancel()
+            throw translate(error, doing: "opening")
+        }
+    }
+
+    /// Closes every connection. The ledger is unusable afterwards.
+    package func shutdown() {
+        runner.cancel()
+    }
+
+    deinit { runner.cancel() }
+
+    private static func tls(_ target: PostgresTarget) throws -> PostgresClient.Configuration.TLS {
+        switch target.tls {
+        case .disable:
+            return .disable
+        case .require, .verifyFull:
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.certificateVerification = target.tls == .verifyFull ? .fullVerification : .noHostnameVerification
+            if let root = target.rootCertificate {
+                tls.trustRoots = .file(root)
+            }
+            return .require(tls)
+        }
+    }
+
+    // MARK: Schema
+
+    /// Names of the schema steps this binary knows, in order.
+    package static var knownSteps: [String] { PostgresSchema.steps.map(\.name) }
+
+    /// The steps applied to the database, in order.
+    package func appliedSteps() async throws -> [String] {
+        try await withConnection("reading the schema version") { connection in
+            try await Self.appliedSteps(connection, logger: self.logger)
+        }
+    }
+
+    static func appliedSteps(_ connection: PostgresConnection, logger: Logger) async throws -> [String] {
+        let exists = try await connection.query("SELECT to_regclass('salur_migrations') IS NOT NULL", logger: logger)
+            .collect().first?.decode(Bool.self) ?? false
+        guard exists else { return [] }
+        var names: [String] = []
+        for try await name in try await connection.query("SELECT name FROM salur_migrations ORDER BY position", logger: logger)
+            .decode(String.self) {
+            names.append(name)
+        }
+        return names
+    }
+
+    /// Applies the missing steps (under an advisory lock, so two engines starting together do not
+    /// race) and returns their names.
+    @discardableResult
+    package func migrate() async throws -> [String] {
+        try await transaction("migrating the schema", audited: false) { connection in
+            _ = try await connection.query("SELECT pg_advisory_xact_lock(\(LockKey.migrate.rawValue))", logger: self.logger)
+            _ = try await connection.query("""
+                CREATE TABLE IF NOT EXISTS salur_migrations (
+                    position BIGINT PRIMARY KEY, name TEXT NOT NULL UNIQUE, applied_at TEXT NOT NULL)
+                """, logger: self.logger)
+            let applied = try await Self.appliedSteps(connection, logger: self.logger)
+            try Self.refuseNewer(applied)
+            var done: [String] = []
+            for (position, step) in PostgresSchema.steps.enumerated() where position >= applied.count {
+                _ = try await connection.query(PostgresQuery(unsafeSQL: step.sql), logger: self.logger)
+                let stamp = Timestamp.iso8601(Date())
+                _ = try await connection.query("""
+                    INSERT INTO salur_migrations (position, name, applied_at) VALUES (\(position + 1), \(step.name), \(stamp))
+                    """, logger: self.logger)
+                done.append(step.name)
+            }
+            return done
+        }
+    }
+
+    private func checkSchema(migrate: Bool) async throws {
+        let applied = try await appliedSteps()
+        try Self.refuseNewer(applied)
+        if migrate, applied.count < PostgresSchema.steps.count {
+            try await self.migrate()
+        }
+    }
+
+    static func refuseNewer(_ applied: [String]) throws {
+        let known = knownSteps
+        for (index, name) in applied.enumerated() where index >= known.count || known[index] != name {
+            throw StoreError.newerSchema("it has schema step \"\(name)\", which this binary does not know")
+        }
+    }
+
+    // MARK: Transactions
+
+    /// Runs `body` on one pooled connection outside a transaction.
+    package func withConnection<T: Sendable>(_ what: String, _ body: (PostgresConnection) async throws -> T) async throws -> T {
+        do {
+            return try await client.withConnection { connection in try await body(connection) }
+        } catch {
+            throw translate(error, doing: what)
+        }
+    }
+
+    /// Runs `body` in one transaction; runs it again (up to five times) when PostgreSQL aborts it
+    /// for a serialization failure or a deadlock, which leave nothing behind.
+    package func transaction<T: Sendable>(_ what: String, audited: Bool = true,
+                                          _ body: (PostgresConnection) async throws -> T) async throws -> T {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try await client.withConnection { connection in
+                    _ = try await connection.query("BEGIN", logger: logger)
+                    do {
+                        let result = try await body(connection)
+                        _ = try await connection.query("COMMIT", logger: logger)
+                        return result
+                    } catch {
+                        _ = try? await connection.query("ROLLBACK", logger: logger)
+                        throw error
+                    }
+                }
+            } catch let error as PSQLError where attempt < 5 && Self.isRetryable(error) {
+                logger.debug("transaction retried", metadata: ["what": "\(what)", "sqlstate": "\(error.serverInfo?[.sqlState] ?? "")"])
+                continue
+            } catch {
+                throw translate(error, doing: what)
+            }
+        }
+    }
+
+    /// Serialization failure or deadlock: PostgreSQL rolled the transaction back; running it again is safe.
+    static func isRetryable(_ error: PSQLError) -> Bool {
+        guard let state = error.serverInfo?[.sqlState] else { return false }
+        return state == "40001" || state == "40P01"
+    }
+
+    /// Store errors and operator-facing refusals pass through; PostgreSQL's own errors become
+    /// `StoreError`s naming the server (never its password) and what was being done.
+    func translate(_ error: any Error, doing what: String) -> any Error {
+        if error is StoreError || error is ImportFailure { return error }
+        if let error = error as? PSQLError {
+            if error.code == .server {
+                let state = error.serverInfo?[.sqlState] ?? "?"
+                let message = error.serverInfo?[.message] ?? "server error"
+                let detail = error.serverInfo?[.detail].map { " (\($0))" } ?? ""
+                return StoreError.unusable(path: target.description, reason: "\(what): \(message)\(detail) [SQLSTATE \(state)]")
+            }
+            return StoreError.unusable(path: target.description, reason: "\(what): \(error.code)")
+        }
+        if error is CancellationError { return error }
+        return error
+    }
+
+    // MARK: Audit
+
+    /// Appends one audit row inside the caller's transaction, chained to the previous row. The
+    /// advisory lock serialises appenders until commit, so two transactions never chain to the same row.
+    func audit(_ connection: PostgresConnection, actor: String, action: String, subject: String, details: [String: String]) async throws {
+        _ = try await connection.query("SELECT pg_advisory_xact_lock(\(LockKey.audit.rawValue))", logger: logger)
+        let previous = try await connection.query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", logger: logger)
+            .collect().first?.decode((Int64, String).self)
+        let seq = (previous?.0 ?? 0) + 1
+        let prev = previous?.1 ?? AuditChain.genesis
+        let at = Timestamp.iso8601(Date())
+        let detailText = AuditChain.canonicalJSON(details)
+        let hash = AuditChain.hash(prev: prev, seq: seq, at: at, actor: actor, action: action, subject: subject, details: detailText)
+        _ = try await connection.query("""
+            INSERT INTO audit_log (seq, at, actor, action, subject, details, prev_hash, hash)
+            VALUES (\(seq), \(at), \(actor), \(action), \(subject), \(detailText), \(prev), \(hash))
+            """, logger: logger)
+    }
+}
+
+extension PostgresLedger {
+    /// Runs a statement and returns how many rows it returned: write `UPDATE … RETURNING 1` to
+    /// learn how many rows it changed (PostgresNIO's async API does not report the command tag).
+    @discardableResult
+    func execute(_ connection: PostgresConnection, _ query: PostgresQuery) async throws -> Int {
+        try await connection.query(query, logger: logger).collect().count
+    }
+
+    /// Runs a query and returns its rows, each as random access by column name.
+    func rows(_ connection: PostgresConnection, _ query: PostgresQuery) async throws -> [PostgresRandomAccessRow] {
+        try await connection.query(query, logger: logger).collect().map { $0.makeRandomAccess() }
+    }
+}

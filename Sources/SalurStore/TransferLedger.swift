@@ -1,0 +1,30 @@
+package import Foundation
+package import SalurCore
+
+/// Transfers and batches as operators queue, approve and steer them: what `salurctl transfers`,
+/// `batches`, `queue` and `export transfers` need of a store, whichever database holds it.
+/// Every method that changes state is one transaction with its audit row.
+package protocol TransferLedger: Sendable {
+    func enqueueProgram(program: String, period: Period, amount: Rupiah, remark: String,
+                        actor: String, rules: BatchingRules) async throws -> EnqueueSummary
+    func enqueueFile(_ rows: [TransferFile.Row], source: SourceFile, actor: String, rules: BatchingRules) async throws -> EnqueueSummary
+    func enqueue(_ transfers: [NewTransfer], actor: String, rules: BatchingRules, auditAction: String,
+                 auditSubject: String) async throws -> EnqueueSummary
+    func approve(ids: [String], all: Bool, actor: String, distinctApprover: Bool) async throws -> [String]
+    func hold(id: String, reason: String, actor: String) async throws
+    func release(id: String, actor: String) async throws
+    func cancel(id: String, actor: String) async throws -> Int
+    func retryFailed(batchID: String?, actor: String) async throws -> Int
+    func batches(state: BatchState?, id: String?) async throws -> [BatchSummary]
+    func transferRecords(from: String?, to: String?) async throws -> [TransferRecord]
+    /// How many transfer attempts have ever been started.
+    func attemptCount() async throws -> Int
+}
+
+/// Everything a `salurctl` or `salurd` needs of a store: the SQLite file or a PostgreSQL server.
+package typealias SalurStoreBackend = Ledger & TransferLedger & EngineLedger
+
+/// Which database a store is, for messages and for the features only one backend has.
+package enum StoreKind: String, Sendable {
+    case sqlite, postgres
+}
