@@ -55,7 +55,7 @@ struct PostgresCommandTests {
         let status = try await pg(ws, ["accounts", "status", "--json"])
         expectExit(status, 0)
         let decoded = try JSONDecoder().decode(Status.self, from: Data(status.stdout.utf8))
-        #expect([decoded.total, decoded.opened, decoded.rejected] == [3_000, 2_570, 430])
+        #expect([decoded.total, decoded.opened, decoded.rejected] == [3_000, 2_570, 430] as [Int])
 
         let queued = try await pg(ws, ["transfers", "enqueue"], ["--program", "BANSOS-NT", "--period", "2026-11", "--amount", "300000"])
         expectExit(queued, 0)
