@@ -128,7 +128,7 @@ package final class PostgresLedger: Sendable {
             try Self.refuseNewer(applied)
             var done: [String] = []
             for (position, step) in PostgresSchema.steps.enumerated() where position >= applied.count {
-                _ = try await connection.query(PostgresQuery(unsafeSQL: step.sql), logger: self.logger)
+                for statement in step.sql.split(separator: ";") where !statement.allSatisfy(\.isWhitespace) { _ = try await connection.query(PostgresQuery(unsafeSQL: String(statement)), logger: self.logger) } // extended protocol: one statement per query
                 let stamp = Timestamp.iso8601(Date())
                 _ = try await connection.query("""
                     INSERT INTO salur_migrations (position, name, applied_at) VALUES (\(position + 1), \(step.name), \(stamp))
