@@ -1,0 +1,301 @@
+import Foundation
+import PostgresNIO
+package import SalurCore
+package import SalurStore
+
+/// Maker-checker on PostgreSQL: approve, hold, release, cancel, retry. Each is one audited
+/// transaction; every check of a batch's state is made on the row locked `FOR UPDATE`, so two
+/// operators (or an operator and an engine) acting on the same batch at once are serialised and the
+/// second sees what the first did.
+extension PostgresLedger {
+    // MARK: Helpers shared with the engine
+
+    /// Marks batches done when none of their transfers can still move (port of
+    /// `SQLiteLedger.completeBatches`).
+    ///
+    /// The batch row is locked before its transfers are counted: two engines settling the last two
+    /// transfers of a batch at once are then serialised on it, and the second counts after the first
+    /// committed, so the batch cannot be left `posting` with nothing open. Ids are locked in sorted
+    /// order so that two such passes do not deadlock on each other.
+    func completeBatches(_ connection: PostgresConnection, _ ids: some Sequence<String>) async throws {
+        for id in Set(ids).sorted() {
+            let state = try await connection.query("SELECT state FROM batch WHERE id = \(id) FOR UPDATE", logger: logger)
+                .collect().first?.decode(String.self)
+            guard state == "posting" else { continue }
+            let open = try await connection.query("""
+                SELECT count(*) FROM transfer WHERE batch_id = \(id) AND state NOT IN ('settled', 'failed', 'cancelled', 'returned')
+                """, logger: logger).collect().first?.decode(Int.self) ?? 0
+            guard open == 0 else { continue }
+            let now = Timestamp.iso8601(Date())
+            let changed = try await execute(connection, """
+                UPDATE batch SET state = 'done', updated_at = \(now) WHERE id = \(id) AND state = 'posting' RETURNING 1
+                """)
+            guard changed == 1 else { continue }
+            var details: [String: String] = [:]
+            for try await (state, count) in try await connection.query("""
+                SELECT state, count(*) FROM transfer WHERE batch_id = \(id) GROUP BY state
+                """, logger: logger).decode((String, Int).self) {
+                details[state] = String(count)
+            }
+            try await audit(connection, actor: "salurd", action: "batch.done", subject: id, details: details)
+        }
+    }
+
+    /// Holds a batch (port of `SQLiteLedger.hold(_:id:reason:actor:strict:)`): refused (when
+    /// `strict`) or skipped unless it is awaiting approval, approved or posting. The batch row is
+    /// locked while its state is checked.
+    func holdBatch(_ connection: PostgresConnection, id: String, reason: String, actor: String, strict: Bool) async throws {
+        guard let state = try await connection.query("SELECT state FROM batch WHERE id = \(id) FOR UPDATE", logger: logger)
+            .collect().first?.decode(String.self) else {
+            throw StoreError.notFound("batch \(id)")
+        }
+        guard ["awaiting_approval", "approved", "posting"].contains(state) else {
+            if strict { throw StoreError.refused("batch \(id) is \(state); only a batch awaiting approval, approved or posting can be held") }
+            return
+        }
+        let now = Timestamp.iso8601(Date())
+        try await execute(connection, "UPDATE batch SET state = 'held', hold_reason = \(reason), updated_at = \(now) WHERE id = \(id) RETURNING 1")
+        try await execute(connection, """
+            UPDATE transfer SET state = 'held', updated_at = \(now)
+            WHERE batch_id = \(id) AND state IN ('awaiting_approval', 'approved', 'retry_wait') RETURNING 1
+            """)
+        try await audit(connection, actor: actor, action: "batch.hold", subject: id, details: ["reason": reason, "was": state])
+    }
+
+    // MARK: Operators
+
+    /// Approves `ids` (or every batch awaiting approval when `ids` is empty and `all` is set).
+    /// With `distinctApprover`, a checker who enqueued any transfer of a batch may not approve it.
+    /// The batches are locked as read: of two officials approving the same batch at once, the
+    /// second waits, then finds it approved and is refused.
+    package func approve(ids: [String], all: Bool, actor: String, distinctApprover: Bool) async throws -> [String] {
+        try await transaction("approving batches") { connection in
+            typealias Target = (id: String, state: String, makers: String, items: Int, amount: Int64)
+            var targets: [Target] = []
+            if all {
+                for try await row in try await connection.query("""
+                    SELECT id, state, makers, item_count, amount FROM batch WHERE state = 'awaiting_approval'
+                    ORDER BY id COLLATE "C" FOR UPDATE
+                    """, logger: self.logger).decode((String, String, String, Int, Int64).self) {
+                    targets.append(row)
+                }
+            } else {
+                for id in ids {
+                    guard let row = try await connection.query("""
+                        SELECT id, state, makers, item_count, amount FROM batch WHERE id = \(id) FOR UPDATE
+                        """, logger: self.logger).collect().first?.decode((String, String, String, Int, Int64).self) else {
+                        throw StoreError.notFound("batch \(id)")
+                    }
+                    targets.append(row)
+                }
+            }
+            let now = Timestamp.iso8601(Date())
+            var approved: [String] = []
+            for batch in targets {
+                guard batch.state == "awaiting_approval" else {
+                    throw StoreError.refused("batch \(batch.id) is \(batch.state); only a batch awaiting approval can be approved")
+                }
+                let makers = batch.makers.split(separator: ",").map(String.init)
+                if distinctApprover, makers.contains(actor) {
+                    throw StoreError.refused("maker-checker: \(actor) queued transfers in batch \(batch.id) and may not approve it; another official must")
+                }
+                try await self.execute(connection, """
+                    UPDATE batch SET state = 'approved', approved_by = \(actor), approved_at = \(now), updated_at = \(now)
+                    WHERE id = \(batch.id) RETURNING 1
+                    """)
+                try await self.execute(connection, """
+                    UPDATE transfer SET state = 'approved', updated_at = \(now)
+                    WHERE batch_id = \(batch.id) AND state = 'awaiting_approval' RETURNING 1
+                    """)
+                try await self.audit(connection, actor: actor, action: "batch.approve", subject: batch.id, details: [
+                    "items": String(batch.items), "amount": String(batch.amount), "makers": batch.makers,
+                ])
+                approved.append(batch.id)
+            }
+            return approved
+        }
+    }
+
+    /// Holds a batch: nothing more of it is sent until released. Transfers already on the wire or
+    /// in doubt still resolve, since stopping them cannot undo what the bank may have done.
+    package func hold(id: String, reason: String, actor: String) async throws {
+        try await transaction("holding batch \(id)") { connection in
+            try await self.holdBatch(connection, id: id, reason: reason, actor: actor, strict: true)
+        }
+    }
+
+    /// Releases a held batch: back to approved (its balance is checked again) or to awaiting approval.
+    package func release(id: String, actor: String) async throws {
+        try await transaction("releasing batch \(id)") { connection in
+            guard let (state, approvedBy, holdReason) = try await connection.query("""
+                SELECT state, approved_by, hold_reason FROM batch WHERE id = \(id) FOR UPDATE
+                """, logger: self.logger).collect().first?.decode((String, String?, String?).self) else {
+                throw StoreError.notFound("batch \(id)")
+            }
+            guard state == "held" else { throw StoreError.refused("batch \(id) is \(state), not held") }
+            let next = approvedBy == nil ? "awaiting_approval" : "approved"
+            let now = Timestamp.iso8601(Date())
+            try await self.execute(connection, """
+                UPDATE batch SET state = \(next), hold_reason = NULL, updated_at = \(now) WHERE id = \(id) RETURNING 1
+                """)
+            try await self.execute(connection, """
+                UPDATE transfer SET state = \(next), next_action_at = NULL, updated_at = \(now)
+                WHERE batch_id = \(id) AND state = 'held' RETURNING 1
+                """)
+            try await self.audit(connection, actor: actor, action: "batch.release", subject: id,
+                                 details: ["to": next, "hold_reason": holdReason ?? ""])
+        }
+    }
+
+    /// Cancels what of a batch has not been sent. Refused while any transfer of it is on the wire or
+    /// in doubt. The batch and all its transfers are locked before they are counted, so an engine
+    /// claiming one of them at the same moment either commits first (and is counted) or waits.
+    package func cancel(id: String, actor: String) async throws -> Int {
+        try await transaction("cancelling batch \(id)") { connection in
+            guard let state = try await connection.query("SELECT state FROM batch WHERE id = \(id) FOR UPDATE", logger: self.logger)
+                .collect().first?.decode(String.self) else {
+                throw StoreError.notFound("batch \(id)")
+            }
+            guard !["done", "cancelled"].contains(state) else { throw StoreError.refused("batch \(id) is already \(state)") }
+            let unresolved = try await connection.query("""
+                SELECT count(*) FILTER (WHERE state IN ('sending', 'in_doubt'))
+                FROM (SELECT state FROM transfer WHERE batch_id = \(id) FOR UPDATE) AS t
+                """, logger: self.logger).collect().first?.decode(Int.self) ?? 0
+            if unresolved > 0 {
+                throw StoreError.refused("batch \(id) has \(unresolved) transfers in flight or in doubt; hold it and cancel once the bank has answered for them")
+            }
+            let now = Timestamp.iso8601(Date())
+            let cancelled = try await self.execute(connection, """
+                UPDATE transfer SET state = 'cancelled', next_action_at = NULL, updated_at = \(now)
+                WHERE batch_id = \(id) AND state IN ('pending', 'awaiting_approval', 'approved', 'retry_wait', 'held') RETURNING 1
+                """)
+            try await self.execute(connection, "UPDATE batch SET state = 'cancelled', updated_at = \(now) WHERE id = \(id) RETURNING 1")
+            try await self.audit(connection, actor: actor, action: "batch.cancel", subject: id,
+                                 details: ["cancelled": String(cancelled), "was": state])
+            return cancelled
+        }
+    }
+
+    /// Queues failed transfers again as new attempts of the same transfer (same partnerReferenceNo).
+    /// Their batches are locked first (in id order, as `hold` locks a batch before its transfers),
+    /// then the transfers, so a concurrent hold, cancel or second retry is serialised with this one.
+    package func retryFailed(batchID: String?, actor: String) async throws -> Int {
+        try await transaction("re-queueing failed transfers") { connection in
+            var filter = PostgresBindings()
+            var only = ""
+            if let batchID {
+                guard try await connection.query("SELECT 1 FROM batch WHERE id = \(batchID)", logger: self.logger).collect().first != nil else {
+                    throw StoreError.notFound("batch \(batchID)")
+                }
+                filter.append(batchID)
+                only = " AND t.batch_id = $1"
+            }
+            let candidates = """
+                FROM transfer t JOIN batch b ON b.id = t.batch_id
+                WHERE t.state = 'failed' AND b.state NOT IN ('cancelled')
+                  AND NOT EXISTS (SELECT 1 FROM statement_entry e WHERE e.transfer_id = t.id AND e.direction = 'debit')
+                """ + only
+            _ = try await self.execute(connection, PostgresQuery(unsafeSQL: """
+                SELECT id FROM batch WHERE id IN (SELECT t.batch_id \(candidates)) ORDER BY id COLLATE "C" FOR UPDATE
+                """, binds: filter))
+            var rows: [(id: Int64, batch: String)] = []
+            for try await row in try await connection.query(PostgresQuery(unsafeSQL: "SELECT t.id, t.batch_id \(candidates) ORDER BY t.id FOR UPDATE OF t",
+                                                                            binds: filter), logger: self.logger)
+                .decode((Int64, String).self) {
+                rows.append(row)
+            }
+            let now = Timestamp.iso8601(Date())
+            for start in stride(from: 0, to: rows.count, by: Self.chunk) {
+                let chunk = rows[start..<min(start + Self.chunk, rows.count)].map(\.id)
+                try await self.execute(connection, """
+                    UPDATE transfer SET state = 'approved', round_attempts = 0, next_action_at = NULL, updated_at = \(now)
+                    WHERE id = ANY(\(chunk)::bigint[]) RETURNING 1
+                    """)
+            }
+            let batches = Set(rows.map(\.batch))
+            for batch in batches.sorted() {
+                // Approved again, so the engine re-checks the balance before posting; a held batch stays held.
+                try await self.execute(connection, """
+                    UPDATE batch SET state = 'approved', updated_at = \(now) WHERE id = \(batch) AND state IN ('done', 'posting') RETURNING 1
+                    """)
+                try await self.execute(connection, """
+                    UPDATE transfer SET state = 'held' WHERE batch_id = \(batch) AND state = 'approved'
+                      AND (SELECT state FROM batch WHERE id = \(batch)) = 'held' RETURNING 1
+                    """)
+            }
+            if !rows.isEmpty {
+                try await self.audit(connection, actor: actor, action: "transfers.retry_failed", subject: batchID ?? "all batches",
+                                     details: ["transfers": String(rows.count), "batches": batches.sorted().joined(separator: " ")])
+            }
+            return rows.count
+        }
+    }
+
+    // MARK: Reading
+
+    /// Batches, newest first, with per-state totals of their transfers.
+    package func batches(state: BatchState?, id: String?) async throws -> [BatchSummary] {
+        try await withConnection("listing batches") { connection in
+            var bindings = PostgresBindings()
+            var sql = """
+                SELECT id, program, period, state, item_count, amount, makers, approved_by, approved_at, hold_reason, created_at FROM batch
+                """
+            if let id { bindings.append(id); sql += " WHERE id = $1" } else if let state { bindings.append(state.rawValue); sql += " WHERE state = $1" }
+            sql += " ORDER BY created_at COLLATE \"C\" DESC, id COLLATE \"C\" DESC"
+            var totals: [String: [String: StateTotal]] = [:]
+            var totalBindings = PostgresBindings()
+            if let id { totalBindings.append(id) }
+            let totalSQL = id == nil
+                ? "SELECT batch_id, state, count(*), sum(amount)::bigint FROM transfer WHERE batch_id IS NOT NULL GROUP BY 1, 2"
+                : "SELECT batch_id, state, count(*), sum(amount)::bigint FROM transfer WHERE batch_id = $1 GROUP BY 1, 2"
+            for try await (batch, state, count, amount) in try await connection.query(PostgresQuery(unsafeSQL: totalSQL, binds: totalBindings),
+                                                                                     logger: self.logger)
+                .decode((String, String, Int, Int64).self) {
+                totals[batch, default: [:]][state] = StateTotal(count: count, amount: amount)
+            }
+            var result: [BatchSummary] = []
+            for try await (id, program, period, state, items, amount, makers, approvedBy, approvedAt, holdReason, createdAt)
+                in try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: self.logger)
+                .decode((String, String, String, String, Int, Int64, String, String?, String?, String?, String).self) {
+                result.append(BatchSummary.make(id: id, program: program, period: period, state: state, itemCount: items,
+                                                amount: Rupiah(amount), makers: makers, approvedBy: approvedBy, approvedAt: approvedAt,
+                                                holdReason: holdReason, createdAt: createdAt, transfers: totals[id] ?? [:]))
+            }
+            return result
+        }
+    }
+
+    /// One row per transfer for reconciliation; `from`/`to` are inclusive `YYYY-MM-DD` dates of
+    /// settlement (or of queueing, for transfers not settled).
+    package func transferRecords(from: String?, to: String?) async throws -> [TransferRecord] {
+        try await withConnection("reading transfers") { connection in
+            var clauses: [String] = []
+            var bindings = PostgresBindings()
+            if let from { bindings.append(from); clauses.append("substr(coalesce(settled_at, created_at), 1, 10) >= $\(bindings.count)") }
+            if let to { bindings.append(to); clauses.append("substr(coalesce(settled_at, created_at), 1, 10) <= $\(bindings.count)") }
+            let sql = """
+                SELECT id, partner_reference_no, external_id, bank_reference_no, batch_id, kind, program, period, nik,
+                       beneficiary_name, beneficiary_account, beneficiary_bank_code, amount, state, attempts, created_at,
+                       settled_at, last_code, last_message FROM transfer
+                """ + (clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")) + " ORDER BY id"
+            var records: [TransferRecord] = []
+            for row in try await self.rows(connection, PostgresQuery(unsafeSQL: sql, binds: bindings)) {
+                let state = try row["state"].decode(String.self)
+                let settled = state == "settled"
+                records.append(TransferRecord.make(
+                    transferID: try row["id"].decode(Int64.self), partnerReferenceNo: try row["partner_reference_no"].decode(String.self),
+                    externalID: try row["external_id"].decode(String?.self), bankReferenceNo: try row["bank_reference_no"].decode(String?.self),
+                    batchID: try row["batch_id"].decode(String?.self), kind: try row["kind"].decode(String.self),
+                    program: try row["program"].decode(String.self), period: try row["period"].decode(String.self),
+                    nik: try row["nik"].decode(String?.self), name: try row["beneficiary_name"].decode(String.self),
+                    accountNo: try row["beneficiary_account"].decode(String.self),
+                    bankCode: try row["beneficiary_bank_code"].decode(String?.self), amount: Rupiah(try row["amount"].decode(Int64.self)),
+                    state: state, attempts: try row["attempts"].decode(Int.self), createdAt: try row["created_at"].decode(String.self),
+                    settledAt: try row["settled_at"].decode(String?.self),
+                    failureCode: settled ? nil : try row["last_code"].decode(String?.self),
+                    failureMessage: settled ? nil : try row["last_message"].decode(String?.self)))
+            }
+            return records
+        }
+    }
+}

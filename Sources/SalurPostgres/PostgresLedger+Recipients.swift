@@ -1,0 +1,379 @@
+import Foundation
+import PostgresNIO
+package import SalurCore
+package import SalurStore
+
+/// Recipients and account openings on PostgreSQL: the same results, refusals and audit rows as
+/// `SQLiteLedger+Recipients`, with the file's rows looked up and written in bulk (arrays bound as
+/// parameters, 5,000 rows a statement) rather than one round trip per row.
+///
+/// Imports and opening results check facts that span rows (an account number belongs to one NIK
+/// only), which no row lock covers; they take `SHARE ROW EXCLUSIVE` on `recipient`, which lets
+/// readers, the engine's claims and transfer inserts through but makes concurrent writers of
+/// recipients wait, as SQLite's single writer does.
+extension PostgresLedger {
+    /// A recipient row as the import compares it.
+    private struct StoredRow {
+        /// The row's id, or nil while it is a row this import inserts (`insert` is its index).
+        var id: Int64?
+        var insert: Int?
+        var name: String
+        var program: String
+        var district: String
+        var phone: String
+        var opening: AccountOpening
+    }
+
+    /// A recipient row to insert.
+    private struct NewRecipient {
+        var nik: String
+        var name: String
+        var program: String
+        var district: String
+        var phone: String
+        var opening: AccountOpening
+    }
+
+    package func importRecipients(_ rows: [RecipientFile.Row], source: SourceFile, actor: String) async throws -> RecipientImportSummary {
+        try await transaction("importing recipients") { connection in
+            try await self.lockRecipients(connection)
+            var summary = RecipientImportSummary()
+            let now = Timestamp.iso8601(Date())
+            let isEmpty = try await connection.query("SELECT NOT EXISTS (SELECT 1 FROM recipient)", logger: self.logger)
+                .collect().first?.decode(Bool.self) ?? false
+            var audits: [AuditRecord] = []
+            if isEmpty {
+                // A first import cannot conflict with stored data: the file's own checks already ran.
+                // Inserted in NIK order, as SQLite does, so that ids are the same on both.
+                let order = rows.indices.map { (rows[$0].nik.numericValue, $0) }.sorted { $0.0 < $1.0 }
+                try await self.insertRecipients(connection, order.map { index in
+                    let row = rows[index.1]
+                    return NewRecipient(nik: row.nik.digits, name: row.name, program: row.program, district: row.district,
+                                        phone: row.phone, opening: row.accountNo.map { .opened(accountNo: $0) } ?? .notRequested)
+                }, now: now)
+                summary.added = rows.count
+            } else {
+                var issues: [ImportIssue] = []
+                var stored = try await self.storedRecipients(connection, niks: rows.map(\.nik.digits))
+                var holders = try await self.accountHolders(connection, accounts: rows.compactMap(\.accountNo))
+                var inserts: [NewRecipient] = []
+                var updates: [Int64: NewRecipient] = [:]
+                for row in rows {
+                    let nik = row.nik.digits
+                    if let account = row.accountNo, let holder = holders[account], holder != nik {
+                        issues.append(ImportIssue(file: source.path, line: row.line, field: "account_no",
+                                                  reason: "account number already belongs to NIK \(holder)"))
+                        continue
+                    }
+                    guard let current = stored[nik] else {
+                        let opening: AccountOpening = row.accountNo.map { .opened(accountNo: $0) } ?? .notRequested
+                        stored[nik] = StoredRow(id: nil, insert: inserts.count, name: row.name, program: row.program,
+                                                district: row.district, phone: row.phone, opening: opening)
+                        inserts.append(NewRecipient(nik: nik, name: row.name, program: row.program, district: row.district,
+                                                    phone: row.phone, opening: opening))
+                        if let account = row.accountNo { holders[account] = nik }
+                        summary.added += 1
+                        continue
+                    }
+                    var next = current.opening
+                    var changes: [String: String] = [:]
+                    for (field, old, new) in [("name", current.name, row.name), ("program", current.program, row.program),
+                                              ("district", current.district, row.district), ("phone", current.phone, row.phone)]
+                    where old != new {
+                        changes[field] = "\(old) -> \(new)"
+                    }
+                    if !changes.isEmpty { next = next.dataCorrected() }
+                    if let account = row.accountNo {
+                        switch current.opening {
+                        case .opened(let held) where held != account:
+                            issues.append(ImportIssue(file: source.path, line: row.line, field: "account_no",
+                                                      reason: "recipient already has account \(Validate.maskedAccount(held)); a different one is not accepted here"))
+                            continue
+                        case .opened: break
+                        default:
+                            next = .opened(accountNo: account)
+                            changes["account_no"] = "set"
+                            holders[account] = nik
+                        }
+                    }
+                    guard !changes.isEmpty else { summary.unchanged += 1; continue }
+                    if case .rejected = current.opening, next == .notRequested { summary.reopened += 1 }
+                    let values = NewRecipient(nik: nik, name: row.name, program: row.program, district: row.district,
+                                              phone: row.phone, opening: next)
+                    if let id = current.id { updates[id] = values } else if let index = current.insert { inserts[index] = values }
+                    stored[nik] = StoredRow(id: current.id, insert: current.insert, name: row.name, program: row.program,
+                                            district: row.district, phone: row.phone, opening: next)
+                    if next != current.opening { changes["opening_state"] = "\(current.opening.state.rawValue) -> \(next.state.rawValue)" }
+                    audits.append(AuditRecord(actor: actor, action: "recipient.update", subject: nik, details: changes))
+                    summary.updated += 1
+                }
+                if !issues.isEmpty { throw ImportFailure(issues) }
+                try await self.insertRecipients(connection, inserts, now: now)
+                try await self.updateRecipients(connection, updates.sorted { $0.key < $1.key }, now: now)
+            }
+            if summary.added + summary.updated > 0 {
+                audits.append(AuditRecord(actor: actor, action: "recipients.import", subject: source.path, details: [
+                    "sha256": source.sha256, "rows": String(rows.count), "added": String(summary.added),
+                    "updated": String(summary.updated), "unchanged": String(summary.unchanged),
+                    "reopened": String(summary.reopened),
+                ]))
+            }
+            try await self.audit(connection, audits)
+            return summary
+        }
+    }
+
+    package func exportOpeningRequests(actor: String, deliver: ([OpeningRequest]) throws -> String) async throws -> Int {
+        try await transaction("exporting opening requests") { connection in
+            // The rows are locked as read, and exactly those are marked requested: a recipient that
+            // another transaction makes `not_requested` meanwhile is left for the next export.
+            var ids: [Int64] = []
+            var requests: [OpeningRequest] = []
+            for try await (id, nik, name, district, phone) in try await connection.query("""
+                SELECT id, nik, name, district, phone FROM recipient WHERE opening_state = 'not_requested'
+                ORDER BY nik COLLATE "C" FOR UPDATE
+                """, logger: self.logger).decode((Int64, String, String, String, String).self) {
+                ids.append(id)
+                requests.append(OpeningRequest.make(nik: nik, name: name, district: district, phone: phone))
+            }
+            let sha256 = try deliver(requests)
+            guard !requests.isEmpty else { return 0 }
+            let now = Timestamp.iso8601(Date())
+            for start in stride(from: 0, to: ids.count, by: Self.chunk) {
+                let chunk = Array(ids[start..<min(start + Self.chunk, ids.count)])
+                try await self.execute(connection, """
+                    UPDATE recipient SET opening_state = 'requested', updated_at = \(now)
+                    WHERE id = ANY(\(chunk)::bigint[]) AND opening_state = 'not_requested'
+                    """)
+            }
+            try await self.audit(connection, actor: actor, action: "accounts.export_requests", subject: "\(requests.count) recipients",
+                                 details: ["sha256": sha256, "count": String(requests.count)])
+            return requests.count
+        }
+    }
+
+    package func applyOpeningResults(_ rows: [OpeningResultFile.Row], source: SourceFile, actor: String) async throws -> OpeningResultSummary {
+        try await transaction("applying opening results") { connection in
+            try await self.lockRecipients(connection)
+            var summary = OpeningResultSummary()
+            var issues: [ImportIssue] = []
+            var stored = try await self.storedRecipients(connection, niks: rows.map(\.nik.digits))
+            var holders = try await self.accountHolders(connection, accounts: rows.compactMap { row in
+                if case .opened(let account) = row.result { account } else { nil }
+            })
+            var updates: [Int64: NewRecipient] = [:]
+            for row in rows {
+                let nik = row.nik.digits
+                guard let current = stored[nik], let id = current.id else {
+                    issues.append(ImportIssue(file: source.path, line: row.line, field: "nik",
+                                              reason: "unknown NIK: no recipient with this NIK was imported"))
+                    continue
+                }
+                let next: AccountOpening
+                do throws(TransitionError) {
+                    next = try current.opening.bankAnswered(row.result)
+                } catch {
+                    issues.append(ImportIssue(file: source.path, line: row.line, field: "status",
+                                              reason: "recipient is \(current.opening.state.rawValue); \(error.description)"))
+                    continue
+                }
+                if case .opened(let account) = next, let holder = holders[account], holder != nik {
+                    issues.append(ImportIssue(file: source.path, line: row.line, field: "account_no",
+                                              reason: "account number already belongs to NIK \(holder)"))
+                    continue
+                }
+                guard next != current.opening else { summary.unchanged += 1; continue }
+                updates[id] = NewRecipient(nik: nik, name: current.name, program: current.program, district: current.district,
+                                           phone: current.phone, opening: next)
+                stored[nik]?.opening = next
+                if case .opened(let account) = next { holders[account] = nik; summary.opened += 1 } else { summary.rejected += 1 }
+            }
+            if !issues.isEmpty { throw ImportFailure(issues) }
+            try await self.updateOpenings(connection, updates.sorted { $0.key < $1.key })
+            if summary.opened + summary.rejected > 0 {
+                try await self.audit(connection, actor: actor, action: "accounts.import_results", subject: source.path, details: [
+                    "sha256": source.sha256, "rows": String(rows.count), "opened": String(summary.opened),
+                    "rejected": String(summary.rejected), "unchanged": String(summary.unchanged),
+                ])
+            }
+            return summary
+        }
+    }
+
+    package func openingStatus(by grouping: OpeningGrouping?) async throws -> [OpeningStatus] {
+        try await withConnection("reading opening status") { connection in
+            let column = grouping.map { $0 == .district ? "district" : "program" }
+            let sql = column.map {
+                """
+                SELECT \($0) AS grp, opening_state, rejection_reason, count(*) AS n FROM recipient
+                GROUP BY 1, 2, 3 ORDER BY \($0) COLLATE "C"
+                """
+            } ?? "SELECT NULL::text AS grp, opening_state, rejection_reason, count(*) AS n FROM recipient GROUP BY 2, 3"
+            var groups: [OpeningStatus] = []
+            var index: [String: Int] = [:]
+            if grouping == nil { groups.append(OpeningStatus(group: nil)) }
+            for try await (group, state, reason, n) in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: self.logger)
+                .decode((String?, String, String?, Int).self) {
+                let position: Int
+                if grouping == nil {
+                    position = 0
+                } else if let existing = index[group ?? ""] {
+                    position = existing
+                } else {
+                    position = groups.count
+                    index[group ?? ""] = position
+                    groups.append(OpeningStatus(group: group))
+                }
+                groups[position].total += n
+                switch state {
+                case "not_requested": groups[position].notRequested += n
+                case "requested": groups[position].requested += n
+                case "opened": groups[position].opened += n
+                default:
+                    groups[position].rejected += n
+                    groups[position].reasons[reason ?? "", default: 0] += n
+                }
+            }
+            return groups
+        }
+    }
+
+    package func recipients(matching filter: RecipientFilter) async throws -> [StoredRecipient] {
+        try await withConnection("listing recipients") { connection in
+            var clauses: [String] = []
+            var bindings = PostgresBindings()
+            if let state = filter.state { bindings.append(state.rawValue); clauses.append("opening_state = $\(bindings.count)") }
+            if let district = filter.district { bindings.append(district); clauses.append("district = $\(bindings.count)") }
+            if let program = filter.program { bindings.append(program); clauses.append("program = $\(bindings.count)") }
+            var sql = "SELECT id, nik, name, program, district, phone, opening_state, account_no, rejection_reason, updated_at FROM recipient"
+            if !clauses.isEmpty { sql += " WHERE " + clauses.joined(separator: " AND ") }
+            sql += " ORDER BY nik COLLATE \"C\""
+            // SQLite reads a negative LIMIT as none.
+            if let limit = filter.limit, limit >= 0 { bindings.append(limit); sql += " LIMIT $\(bindings.count)" }
+            var result: [StoredRecipient] = []
+            for try await (id, nik, name, program, district, phone, state, account, reason, updatedAt)
+                in try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: self.logger)
+                .decode((Int64, String, String, String, String, String, String, String?, String?, String).self) {
+                let recipient = Recipient(nik: try NIK(validating: nik), name: name, program: program, district: district, phone: phone,
+                                          opening: try Self.opening(state: state, account: account, reason: reason))
+                result.append(StoredRecipient.make(id: id, recipient: recipient, updatedAt: updatedAt))
+            }
+            return result
+        }
+    }
+
+    // MARK: Helpers
+
+    /// Serialises writers of recipients for a check that spans rows (see the type's comment).
+    private func lockRecipients(_ connection: PostgresConnection) async throws {
+        _ = try await connection.query("LOCK TABLE recipient IN SHARE ROW EXCLUSIVE MODE", logger: logger)
+    }
+
+    /// The stored recipients among `niks`, by NIK.
+    private func storedRecipients(_ connection: PostgresConnection, niks: [String]) async throws -> [String: StoredRow] {
+        var stored: [String: StoredRow] = [:]
+        for start in stride(from: 0, to: niks.count, by: Self.chunk) {
+            let chunk = Array(niks[start..<min(start + Self.chunk, niks.count)])
+            for try await (id, nik, name, program, district, phone, state, account, reason) in try await connection.query("""
+                SELECT id, nik, name, program, district, phone, opening_state, account_no, rejection_reason
+                FROM recipient WHERE nik = ANY(\(chunk)::text[])
+                """, logger: logger).decode((Int64, String, String, String, String, String, String, String?, String?).self) {
+                stored[nik] = StoredRow(id: id, insert: nil, name: name, program: program, district: district, phone: phone,
+                                        opening: try Self.opening(state: state, account: account, reason: reason))
+            }
+        }
+        return stored
+    }
+
+    /// Who holds each of `accounts` (those held by anyone), by account number.
+    private func accountHolders(_ connection: PostgresConnection, accounts: [String]) async throws -> [String: String] {
+        var holders: [String: String] = [:]
+        for start in stride(from: 0, to: accounts.count, by: Self.chunk) {
+            let chunk = Array(accounts[start..<min(start + Self.chunk, accounts.count)])
+            for try await (account, nik) in try await connection.query("""
+                SELECT account_no, nik FROM recipient WHERE account_no = ANY(\(chunk)::text[])
+                """, logger: logger).decode((String, String).self) {
+                holders[account] = nik
+            }
+        }
+        return holders
+    }
+
+    /// Inserts recipients in the given order (ids follow it).
+    private func insertRecipients(_ connection: PostgresConnection, _ rows: [NewRecipient], now: String) async throws {
+        for start in stride(from: 0, to: rows.count, by: Self.chunk) {
+            let chunk = rows[start..<min(start + Self.chunk, rows.count)]
+            let columns = chunk.map { Self.columns($0.opening) }
+            try await execute(connection, """
+                INSERT INTO recipient (nik, name, program, district, phone, opening_state, account_no, rejection_reason, created_at, updated_at)
+                SELECT nik, name, program, district, phone, state, CASE WHEN has_account THEN account END,
+                       CASE WHEN has_reason THEN reason END, \(now), \(now)
+                FROM unnest(\(chunk.map(\.nik))::text[], \(chunk.map(\.name))::text[], \(chunk.map(\.program))::text[],
+                            \(chunk.map(\.district))::text[], \(chunk.map(\.phone))::text[], \(columns.map(\.state))::text[],
+                            \(columns.map { $0.account ?? "" })::text[], \(columns.map { $0.account != nil })::bool[],
+                            \(columns.map { $0.reason ?? "" })::text[], \(columns.map { $0.reason != nil })::bool[])
+                     WITH ORDINALITY AS u(nik, name, program, district, phone, state, account, has_account, reason, has_reason, position)
+                ORDER BY position
+                """)
+        }
+    }
+
+    /// Rewrites recipients' data and opening (an import's update: the account check starts afresh).
+    private func updateRecipients(_ connection: PostgresConnection, _ rows: [(key: Int64, value: NewRecipient)], now: String) async throws {
+        for start in stride(from: 0, to: rows.count, by: Self.chunk) {
+            let chunk = rows[start..<min(start + Self.chunk, rows.count)]
+            let columns = chunk.map { Self.columns($0.value.opening) }
+            try await execute(connection, """
+                UPDATE recipient r SET name = u.name, program = u.program, district = u.district, phone = u.phone,
+                    opening_state = u.state, account_no = CASE WHEN u.has_account THEN u.account END,
+                    rejection_reason = CASE WHEN u.has_reason THEN u.reason END, updated_at = \(now),
+                    account_check = NULL, account_checked_at = NULL, bank_account_name = NULL
+                FROM unnest(\(chunk.map(\.key))::bigint[], \(chunk.map(\.value.name))::text[], \(chunk.map(\.value.program))::text[],
+                            \(chunk.map(\.value.district))::text[], \(chunk.map(\.value.phone))::text[], \(columns.map(\.state))::text[],
+                            \(columns.map { $0.account ?? "" })::text[], \(columns.map { $0.account != nil })::bool[],
+                            \(columns.map { $0.reason ?? "" })::text[], \(columns.map { $0.reason != nil })::bool[])
+                     AS u(id, name, program, district, phone, state, account, has_account, reason, has_reason)
+                WHERE r.id = u.id RETURNING 1
+                """)
+        }
+    }
+
+    /// Writes recipients' opening states (the bank's results).
+    private func updateOpenings(_ connection: PostgresConnection, _ rows: [(key: Int64, value: NewRecipient)]) async throws {
+        let now = Timestamp.iso8601(Date())
+        for start in stride(from: 0, to: rows.count, by: Self.chunk) {
+            let chunk = rows[start..<min(start + Self.chunk, rows.count)]
+            let columns = chunk.map { Self.columns($0.value.opening) }
+            try await execute(connection, """
+                UPDATE recipient r SET opening_state = u.state, account_no = CASE WHEN u.has_account THEN u.account END,
+                    rejection_reason = CASE WHEN u.has_reason THEN u.reason END, updated_at = \(now)
+                FROM unnest(\(chunk.map(\.key))::bigint[], \(columns.map(\.state))::text[],
+                            \(columns.map { $0.account ?? "" })::text[], \(columns.map { $0.account != nil })::bool[],
+                            \(columns.map { $0.reason ?? "" })::text[], \(columns.map { $0.reason != nil })::bool[])
+                     AS u(id, state, account, has_account, reason, has_reason)
+                WHERE r.id = u.id RETURNING 1
+                """)
+        }
+    }
+
+    /// The opening state held in a recipient row.
+    static func opening(state: String, account: String?, reason: String?) throws -> AccountOpening {
+        switch (state, account, reason) {
+        case ("not_requested", _, _): return .notRequested
+        case ("requested", _, _): return .requested
+        case ("opened", let account?, _): return .opened(accountNo: account)
+        case ("rejected", _, let reason?): return .rejected(reason: reason)
+        default: throw StoreError.refused("corrupt recipient row: unknown opening state \(state)")
+        }
+    }
+
+    /// The columns that hold an opening state.
+    static func columns(_ opening: AccountOpening) -> (state: String, account: String?, reason: String?) {
+        switch opening {
+        case .notRequested: ("not_requested", nil, nil)
+        case .requested: ("requested", nil, nil)
+        case .opened(let account): ("opened", account, nil)
+        case .rejected(let reason): ("rejected", nil, reason)
+        }
+    }
+}

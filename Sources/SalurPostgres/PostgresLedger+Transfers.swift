@@ -1,0 +1,267 @@
+import Foundation
+import PostgresNIO
+package import SalurCore
+package import SalurStore
+
+/// Transfers and batches on PostgreSQL: what operators queue.
+///
+/// Ids that several writers could allocate at once — transfer ids (hence partnerReferenceNo
+/// `SLR` + id, as on SQLite: max(id) + 1) and batch ids (`B-YYYY-MM-nnnn`, the month's count + 1) —
+/// are allocated only while holding the transaction-scoped advisory lock `LockKey.batches`, so
+/// they stay dense, identical to SQLite's, and unique under concurrency.
+extension PostgresLedger {
+    /// Groups pending transfers into batches of one programme, period and kind, within the limits
+    /// (port of `SQLiteLedger.formBatches`). Takes `LockKey.batches` first: several engines and
+    /// operators may form batches at once, and batch ids are the month's count + 1.
+    func formBatches(_ connection: PostgresConnection, rules: BatchingRules, actor: String) async throws -> [String] {
+        _ = try await connection.query("SELECT pg_advisory_xact_lock(\(LockKey.batches.rawValue))", logger: logger)
+        var pending: [(id: Int64, program: String, period: String, kind: String, amount: Int64, maker: String)] = []
+        for try await row in try await connection.query("""
+            SELECT id, program, period, kind, amount, enqueued_by FROM transfer WHERE state = 'pending'
+            ORDER BY program COLLATE "C", period COLLATE "C", kind COLLATE "C", id FOR UPDATE
+            """, logger: logger).decode((Int64, String, String, String, Int64, String).self) {
+            pending.append(row)
+        }
+        guard !pending.isEmpty else { return [] }
+        let now = Timestamp.iso8601(Date())
+        let month = String(now.prefix(7))
+        let pattern = "B-\(month)-%"
+        var sequence = try await connection.query("SELECT count(*) FROM batch WHERE id LIKE \(pattern)", logger: logger)
+            .collect().first?.decode(Int.self) ?? 0
+        let state = rules.approvalRequired ? "awaiting_approval" : "approved"
+        var created: [String] = []
+
+        var members: [Int64] = []
+        var amount = Rupiah.zero
+        var makers: Set<String> = []
+        var key: (String, String, String)?
+        func close() async throws {
+            guard let key, !members.isEmpty else { return }
+            sequence += 1
+            let id = "B-\(month)-\(String(repeating: "0", count: max(0, 4 - String(sequence).count)))\(sequence)"
+            let maker = makers.sorted().joined(separator: ",")
+            try await execute(connection, """
+                INSERT INTO batch (id, program, period, kind, state, item_count, amount, makers, created_at, updated_at)
+                VALUES (\(id), \(key.0), \(key.1), \(key.2), \(state), \(members.count), \(amount.value), \(maker), \(now), \(now))
+                """)
+            for start in stride(from: 0, to: members.count, by: Self.chunk) {
+                let chunk = Array(members[start..<min(start + Self.chunk, members.count)])
+                try await execute(connection, """
+                    UPDATE transfer SET batch_id = \(id), state = \(state), updated_at = \(now) WHERE id = ANY(\(chunk)::bigint[])
+                    """)
+            }
+            try await audit(connection, actor: actor, action: "batch.create", subject: id, details: [
+                "program": key.0, "period": key.1, "items": String(members.count), "amount": String(amount.value), "state": state,
+            ])
+            created.append(id)
+            members = []
+            amount = .zero
+            makers = []
+        }
+        for row in pending {
+            let rowKey = (row.program, row.period, row.kind)
+            let value = Rupiah(row.amount)
+            let fits = members.count < rules.maxItems && (try? amount.adding(value)).map { $0 <= rules.maxAmount } == true
+            if key.map({ $0 != rowKey }) ?? true || !fits { try await close() }
+            key = rowKey
+            members.append(row.id)
+            amount = try amount.adding(value)
+            makers.insert(row.maker)
+        }
+        try await close()
+        return created
+    }
+
+    /// Forms batches from any transfers still pending (the engine calls this each pass).
+    package func formPendingBatches(rules: BatchingRules, actor: String) async throws -> [String] {
+        try await transaction("forming batches") { connection in
+            try await self.formBatches(connection, rules: rules, actor: actor)
+        }
+    }
+
+    /// Rows per bulk statement (arrays bound as parameters).
+    static let chunk = 5_000
+}
+
+extension PostgresLedger: Ledger, TransferLedger {}
+
+extension PostgresLedger {
+    /// Queues one transfer for every recipient of `program` with an opened account, idempotently
+    /// per (recipient, programme, period), and forms batches — in one transaction.
+    package func enqueueProgram(program: String, period: Period, amount: Rupiah, remark: String,
+                                actor: String, rules: BatchingRules) async throws -> EnqueueSummary {
+        try await transaction("queueing transfers") { connection in
+            var transfers: [NewTransfer] = []
+            var summary = EnqueueSummary()
+            var any = false
+            for try await (id, nik, name, state, account, reason, check) in try await connection.query("""
+                SELECT id, nik, name, opening_state, account_no, rejection_reason, account_check FROM recipient
+                WHERE program = \(program) ORDER BY nik COLLATE "C"
+                """, logger: self.logger).decode((Int64, String, String, String, String?, String?, String?).self) {
+                any = true
+                guard state == "opened", let account else {
+                    summary.skipped.append(SkippedRecipient.make(nik: nik, name: name, state: state, reason: reason))
+                    continue
+                }
+                if let check = check.flatMap(AccountCheck.init), !check.payable {
+                    summary.skipped.append(SkippedRecipient.make(nik: nik, name: name, state: "opened",
+                                                                 reason: "the bank reports account \(Validate.maskedAccount(account)) \(check.rawValue)"))
+                    continue
+                }
+                transfers.append(NewTransfer(kind: .intrabank, dedupeKey: "aid:\(nik):\(program):\(period)", recipientID: id,
+                                             nik: nik, beneficiaryName: name, beneficiaryAccount: account,
+                                             beneficiaryBankCode: nil, program: program, period: period.description,
+                                             amount: amount, remark: remark))
+            }
+            if !any { throw StoreError.notFound("no recipient in programme \(program)") }
+            try await self.insert(connection, transfers, actor: actor, rules: rules, into: &summary)
+            if summary.queued > 0 {
+                try await self.audit(connection, actor: actor, action: "transfers.enqueue", subject: "\(program) \(period)", details: [
+                    "amount_each": String(amount.value), "queued": String(summary.queued), "total": String(summary.queuedAmount.value),
+                    "already_queued": String(summary.alreadyQueued), "skipped": String(summary.skipped.count),
+                    "batches": summary.batches.joined(separator: " "),
+                ])
+            }
+            return summary
+        }
+    }
+
+    /// Queues one-off payments from a file, all or nothing.
+    package func enqueueFile(_ rows: [TransferFile.Row], source: SourceFile, actor: String, rules: BatchingRules) async throws -> EnqueueSummary {
+        try await transaction("queueing transfers") { connection in
+            var issues: [ImportIssue] = []
+            var transfers: [NewTransfer] = []
+            var found: [String: (id: Int64, name: String, state: String, account: String?, check: String?)] = [:]
+            let niks = Array(Set(rows.map(\.nik.digits)))
+            for start in stride(from: 0, to: niks.count, by: Self.chunk) {
+                let chunk = Array(niks[start..<min(start + Self.chunk, niks.count)])
+                for try await (nik, id, name, state, account, check) in try await connection.query("""
+                    SELECT nik, id, name, opening_state, account_no, account_check FROM recipient WHERE nik = ANY(\(chunk)::text[])
+                    """, logger: self.logger).decode((String, Int64, String, String, String?, String?).self) {
+                    found[nik] = (id, name, state, account, check)
+                }
+            }
+            for row in rows {
+                guard let recipient = found[row.nik.digits] else {
+                    issues.append(ImportIssue(file: source.path, line: row.line, field: "nik", reason: "unknown NIK: not an imported recipient"))
+                    continue
+                }
+                guard recipient.state == "opened", let account = recipient.account else {
+                    issues.append(ImportIssue(file: source.path, line: row.line, field: "nik",
+                                              reason: "recipient has no opened account (state \(recipient.state))"))
+                    continue
+                }
+                if let check = recipient.check.flatMap(AccountCheck.init), !check.payable {
+                    issues.append(ImportIssue(file: source.path, line: row.line, field: "nik",
+                                              reason: "the bank reports the recipient's account \(check.rawValue)"))
+                    continue
+                }
+                if row.amount > rules.maxAmount {
+                    issues.append(ImportIssue(file: source.path, line: row.line, field: "amount",
+                                              reason: "exceeds batching.max_amount (\(rules.maxAmount))"))
+                    continue
+                }
+                transfers.append(NewTransfer(kind: .intrabank, dedupeKey: "aid:\(row.nik.digits):\(row.program):\(row.period)",
+                                             recipientID: recipient.id, nik: row.nik.digits, beneficiaryName: recipient.name,
+                                             beneficiaryAccount: account, beneficiaryBankCode: nil, program: row.program,
+                                             period: row.period.description, amount: row.amount, remark: row.remark))
+            }
+            if !issues.isEmpty { throw ImportFailure(issues) }
+            var summary = EnqueueSummary()
+            try await self.insert(connection, transfers, actor: actor, rules: rules, into: &summary)
+            if summary.queued > 0 {
+                try await self.audit(connection, actor: actor, action: "transfers.enqueue_file", subject: source.path, details: [
+                    "sha256": source.sha256, "queued": String(summary.queued), "total": String(summary.queuedAmount.value),
+                    "already_queued": String(summary.alreadyQueued), "batches": summary.batches.joined(separator: " "),
+                ])
+            }
+            return summary
+        }
+    }
+
+    /// Queues arbitrary transfers (e.g. a BPJS remittance) idempotently by their dedupe key.
+    package func enqueue(_ transfers: [NewTransfer], actor: String, rules: BatchingRules, auditAction: String,
+                         auditSubject: String) async throws -> EnqueueSummary {
+        try await transaction("queueing transfers") { connection in
+            var summary = EnqueueSummary()
+            try await self.insert(connection, transfers, actor: actor, rules: rules, into: &summary)
+            if summary.queued > 0 {
+                try await self.audit(connection, actor: actor, action: auditAction, subject: auditSubject, details: [
+                    "queued": String(summary.queued), "total": String(summary.queuedAmount.value),
+                    "batches": summary.batches.joined(separator: " "),
+                ])
+            }
+            return summary
+        }
+    }
+
+    /// Inserts the transfers not yet queued (by dedupe key) as `pending` and forms batches (port of
+    /// `SQLiteLedger.insert`). Transfer ids are max(id) + 1 as on SQLite, allocated under
+    /// `LockKey.batches`: every writer of transfers holds it, so ids and partnerReferenceNos stay
+    /// unique and dense, and the dedupe check sees every committed transfer.
+    func insert(_ connection: PostgresConnection, _ transfers: [NewTransfer], actor: String, rules: BatchingRules,
+                into summary: inout EnqueueSummary) async throws {
+        if let large = transfers.first(where: { $0.amount > rules.maxAmount }) {
+            throw StoreError.refused("a transfer of \(large.amount) exceeds batching.max_amount (\(rules.maxAmount)); raise it or split the payment")
+        }
+        _ = try await connection.query("SELECT pg_advisory_xact_lock(\(LockKey.batches.rawValue))", logger: logger)
+        var seen: Set<String> = []
+        let keys = Array(Set(transfers.map(\.dedupeKey)))
+        for start in stride(from: 0, to: keys.count, by: Self.chunk) {
+            let chunk = Array(keys[start..<min(start + Self.chunk, keys.count)])
+            for try await key in try await connection.query("""
+                SELECT dedupe_key FROM transfer WHERE dedupe_key = ANY(\(chunk)::text[])
+                """, logger: logger).decode(String.self) {
+                seen.insert(key)
+            }
+        }
+        var nextID = try await connection.query("SELECT coalesce(max(id), 0) + 1 FROM transfer", logger: logger)
+            .collect().first?.decode(Int64.self) ?? 1
+        var fresh: [(id: Int64, transfer: NewTransfer)] = []
+        var total = summary.queuedAmount
+        for t in transfers {
+            guard seen.insert(t.dedupeKey).inserted else { summary.alreadyQueued += 1; continue }
+            fresh.append((nextID, t))
+            nextID += 1
+            summary.queued += 1
+            total = try total.adding(t.amount)
+        }
+        summary.queuedAmount = total
+        let now = Timestamp.iso8601(Date())
+        for start in stride(from: 0, to: fresh.count, by: Self.chunk) {
+            let chunk = fresh[start..<min(start + Self.chunk, fresh.count)]
+            let t = chunk.map(\.transfer)
+            try await execute(connection, """
+                INSERT INTO transfer (id, partner_reference_no, dedupe_key, kind, recipient_id, nik, beneficiary_name,
+                    beneficiary_account, beneficiary_bank_code, program, period, amount, remark, state, enqueued_by,
+                    created_at, updated_at)
+                SELECT id, ref, key, kind, CASE WHEN has_recipient THEN recipient END, CASE WHEN has_nik THEN nik END, name,
+                    account, CASE WHEN has_bank THEN bank END, program, period, amount, remark, 'pending', \(actor), \(now), \(now)
+                FROM unnest(\(chunk.map(\.id))::bigint[], \(chunk.map { Self.partnerReference($0.id) })::text[],
+                            \(t.map(\.dedupeKey))::text[], \(t.map(\.kind.rawValue))::text[],
+                            \(t.map { $0.recipientID ?? 0 })::bigint[], \(t.map { $0.recipientID != nil })::bool[],
+                            \(t.map { $0.nik ?? "" })::text[], \(t.map { $0.nik != nil })::bool[],
+                            \(t.map(\.beneficiaryName))::text[], \(t.map(\.beneficiaryAccount))::text[],
+                            \(t.map { $0.beneficiaryBankCode ?? "" })::text[], \(t.map { $0.beneficiaryBankCode != nil })::bool[],
+                            \(t.map(\.program))::text[], \(t.map(\.period))::text[], \(t.map(\.amount.value))::bigint[],
+                            \(t.map(\.remark))::text[])
+                     AS u(id, ref, key, kind, recipient, has_recipient, nik, has_nik, name, account, bank, has_bank,
+                          program, period, amount, remark)
+                """)
+        }
+        summary.batches += try await formBatches(connection, rules: rules, actor: actor)
+    }
+
+    /// `SLR000000000042`: stable, at most 20 characters, unique forever within this database.
+    static func partnerReference(_ id: Int64) -> String {
+        let digits = String(id)
+        return "SLR" + String(repeating: "0", count: max(0, 12 - digits.count)) + digits
+    }
+
+    /// How many attempts have ever been started (a measure of the engine's progress).
+    package func attemptCount() async throws -> Int {
+        try await withConnection("counting attempts") { connection in
+            try await connection.query("SELECT count(*) FROM transfer_attempt", logger: self.logger).collect().first?.decode(Int.self) ?? 0
+        }
+    }
+}
