@@ -98,6 +98,8 @@ package final class Engine: Sendable {
         }
     }
 
+    /// Renews the lease every `interval`, and takes over what engines that are gone left sending —
+    /// here too, not only at the start of a pass, since a posting session can run for minutes.
     private func keepLease(every interval: Duration) async {
         while !Task.isCancelled {
             do { try await Task.sleep(for: interval) } catch { return }
@@ -105,6 +107,15 @@ package final class Engine: Sendable {
                 try await ledger.renewLease()
             } catch {
                 logger.warning("engine lease not renewed; attempts stop being sent if it runs out", metadata: ["error": "\(error)"])
+            }
+            guard !Task.isCancelled else { return }
+            do {
+                let abandoned = try await ledger.takeOverAbandoned()
+                if abandoned > 0 {
+                    logger.notice("transfers left sending by an engine that is gone are now in doubt", metadata: ["count": "\(abandoned)"])
+                }
+            } catch {
+                logger.warning("could not look for transfers abandoned by other engines", metadata: ["error": "\(error)"])
             }
         }
     }
