@@ -57,6 +57,7 @@ extension SalurConfiguration {
         check("engine.chunk_size", engine.chunkSize, newer.engine.chunkSize)
         check("engine.shutdown_timeout_ms", engine.shutdownTimeoutMs, newer.engine.shutdownTimeoutMs)
         check("engine.watchdog_interval_ms", engine.watchdogIntervalMs, newer.engine.watchdogIntervalMs)
+        check("engine.lease_ms", engine.leaseMs, newer.engine.leaseMs)
 
         check("log.level", log.level, newer.log.level)
         return changed

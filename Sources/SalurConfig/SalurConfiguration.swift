@@ -104,6 +104,9 @@ public struct SalurConfiguration: Sendable, Equatable {
         public var chunkSize: Int
         public var shutdownTimeoutMs: Int
         public var watchdogIntervalMs: Int
+        /// PostgreSQL only: how long what an engine claims stays its own without a renewal; an engine
+        /// silent for longer (killed, cut off) has its transfers taken over by the others.
+        public var leaseMs: Int = 30_000
     }
 
     /// `[log]`
@@ -217,11 +220,20 @@ extension SalurConfiguration {
         if retry.maxDelayMs < retry.baseDelayMs { r.fail("max_delay_ms", "must not be below base_delay_ms (\(retry.baseDelayMs))") }
 
         let e = root.table("engine")
-        let engine = Engine(
+        var engine = Engine(
             pollIntervalMs: e.int("poll_interval_ms", default: 1_000, range: 10...600_000),
             chunkSize: e.int("chunk_size", default: 256, range: 1...10_000),
             shutdownTimeoutMs: e.int("shutdown_timeout_ms", default: 60_000, range: 100...3_600_000),
             watchdogIntervalMs: e.int("watchdog_interval_ms", default: 0, range: 0...3_600_000))
+        engine.leaseMs = e.int("lease_ms", default: 30_000, range: 300...3_600_000)
+        // Several engines: a transfer whose engine's lease ran out is asked about by another engine,
+        // and a "not found" is believed only after the settle window. The engine that claimed it may
+        // have sent it up to a lease after claiming, and its request may take up to the request
+        // timeout to arrive: the window must cover both, or a late request could be paid twice.
+        if database.isPostgres, let bank, retry.notFoundSettleMs < engine.leaseMs + bank.requestTimeoutMs {
+            r.fail("not_found_settle_ms", "with several engines ([database] url) it must be at least engine.lease_ms + bank.request_timeout_ms "
+                   + "(\(engine.leaseMs) + \(bank.requestTimeoutMs) = \(engine.leaseMs + bank.requestTimeoutMs))")
+        }
 
         let l = root.table("log")
         let log = Log(level: l.oneOf("level", default: "info", allowed: ["trace", "debug", "info", "notice", "warning", "error", "critical"]))

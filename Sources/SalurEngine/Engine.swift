@@ -13,6 +13,7 @@ package final class Engine: Sendable {
     let bank: any BankAdapter
     let logger: Logger
     private let state: Mutex<MutableState>
+    private let wakeSignal = WakeSignal()
 
     private struct MutableState {
         var settings: EngineSettings
@@ -64,6 +65,10 @@ package final class Engine: Sendable {
     package func beginStopping() { state.withLock { $0.stopping = true } }
     package var isStopping: Bool { state.withLock { $0.stopping } }
 
+    /// Ends an idle wait at once (new work: e.g. PostgreSQL's `NOTIFY salur_work` after an approval).
+    /// A wake while the engine is busy makes the next idle wait end at once.
+    package func wake() { wakeSignal.signal() }
+
     /// Marks what an earlier process left `sending` as in doubt. Call once before `run`.
     package func recover() async throws {
         let count = try await ledger.recoverInterrupted()
@@ -81,6 +86,41 @@ package final class Engine: Sendable {
             $0.lastBeat = .now
         }
         defer { state.withLock { $0.heartbeat = nil } }
+        // Several engines on one database: the lease on what this engine claims is renewed by a task
+        // of its own, so that a long pass or a long request does not let it run out.
+        guard let every = ledger.leaseRenewalInterval else {
+            return try await loop(exitWhenIdle: exitWhenIdle, afterPass: afterPass)
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await self.keepLease(every: every) }
+            defer { group.cancelAll() }
+            try await loop(exitWhenIdle: exitWhenIdle, afterPass: afterPass)
+        }
+    }
+
+    /// Renews the lease every `interval`, and takes over what engines that are gone left sending —
+    /// here too, not only at the start of a pass, since a posting session can run for minutes.
+    private func keepLease(every interval: Duration) async {
+        while !Task.isCancelled {
+            do { try await Task.sleep(for: interval) } catch { return }
+            do {
+                try await ledger.renewLease()
+            } catch {
+                logger.warning("engine lease not renewed; attempts stop being sent if it runs out", metadata: ["error": "\(error)"])
+            }
+            guard !Task.isCancelled else { return }
+            do {
+                let abandoned = try await ledger.takeOverAbandoned()
+                if abandoned > 0 {
+                    logger.notice("transfers left sending by an engine that is gone are now in doubt", metadata: ["count": "\(abandoned)"])
+                }
+            } catch {
+                logger.warning("could not look for transfers abandoned by other engines", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    private func loop(exitWhenIdle: Bool, afterPass: @Sendable (PassReport) async -> Void) async throws {
         // Batches already posting (left by an earlier process) are followed from the start.
         var before = PassReport()
         try await followBatches(&before)
@@ -114,6 +154,10 @@ package final class Engine: Sendable {
     package func pass() async throws -> PassReport {
         var report = PassReport()
         let settings = self.settings
+        let abandoned = try await ledger.takeOverAbandoned()
+        if abandoned > 0 {
+            logger.notice("transfers left sending by an engine that is gone are now in doubt", metadata: ["count": "\(abandoned)"])
+        }
         let formed = try await ledger.formPendingBatches(rules: settings.batching, actor: "salurd")
         for id in formed { logger.info("batch formed", metadata: ["batch": "\(id)"]) }
         if !isStopping { try await checkAccounts(&report, settings: settings) }
@@ -137,9 +181,10 @@ package final class Engine: Sendable {
         var slice = Self.idleSlice
         if let beatEvery { slice = min(slice, beatEvery) }
         while !isStopping, clock.now < deadline {
-            try? await Task.sleep(until: min(deadline, clock.now + slice), clock: clock)
+            let woken = await wakeSignal.sleep(until: min(deadline, clock.now + slice))
             if Task.isCancelled { beginStopping() }
             await beatIfDue()
+            if woken { break }
         }
     }
 
@@ -190,10 +235,23 @@ package final class Engine: Sendable {
     /// One balance inquiry per pass covers every batch waiting to start: each is started while
     /// the balance, less what batches already posting may still take, covers it; one it does
     /// not cover is held with the figures, for an operator.
+    ///
+    /// With several engines on one database, one engine at a time does this (the others skip it for
+    /// the pass), and what batches already posting may still take is read before the balance: a
+    /// transfer booked in between then lowers the balance but is still counted as outstanding —
+    /// too careful by its amount, never too generous.
     private func startBatches(_ report: inout PassReport) async throws {
+        guard !isStopping, !(try await ledger.batchesToStart()).isEmpty else { return }
+        _ = try await ledger.whileStartingBatches {
+            try await startBatchesAlone(&report)
+        }
+    }
+
+    private func startBatchesAlone(_ report: inout PassReport) async throws {
         let waiting = try await ledger.batchesToStart()
         guard !waiting.isEmpty, !isStopping else { return }
         await beatIfDue()
+        var committed = try await ledger.outstandingPosting()
         let balance: Rupiah
         switch await bank.availableBalance() {
         case .unavailable(let reason):
@@ -202,7 +260,6 @@ package final class Engine: Sendable {
         case .available(let amount):
             balance = amount
         }
-        var committed = try await ledger.outstandingPosting()
         for batch in waiting {
             await beatIfDue()
             let needed = try committed.adding(batch.remaining)
@@ -243,7 +300,11 @@ package final class Engine: Sendable {
             while true {
                 let now = Date()
                 let stopping = isStopping
-                let mayClaim = !exhausted && !stopping && state.withLock { $0.breaker.allows(now) } && window - inFlight >= chunk
+                // Read before claiming: what is claimed now is sent only while this engine's lease
+                // (as renewed before the claim) still holds, so that no other engine can have taken it over.
+                let sendBy = ledger.sendDeadline()
+                let leaseHolds = sendBy.map { ContinuousClock.now < $0 } ?? true
+                let mayClaim = !exhausted && !stopping && leaseHolds && state.withLock { $0.breaker.allows(now) } && window - inFlight >= chunk
                 if mayClaim || (!buffer.isEmpty && (buffer.count >= chunk || inFlight == 0 || stopping)) {
                     let limit = mayClaim ? chunk : 0
                     let claimed = try await ledger.advance(recording: buffer, claiming: limit, now: now,
@@ -251,7 +312,7 @@ package final class Engine: Sendable {
                     buffer.removeAll(keepingCapacity: true)
                     if mayClaim && claimed.count < limit { exhausted = true }
                     for attempt in claimed {
-                        group.addTask { await self.send(attempt, settings: settings) }
+                        group.addTask { await self.send(attempt, settings: settings, sendBy: sendBy) }
                     }
                     inFlight += claimed.count
                     sent += claimed.count
@@ -290,7 +351,15 @@ package final class Engine: Sendable {
     }
 
     /// Sends one attempt and decides what its answer means for the transfer.
-    private func send(_ attempt: ClaimedAttempt, settings: EngineSettings) async -> Resolution {
+    private func send(_ attempt: ClaimedAttempt, settings: EngineSettings, sendBy: ContinuousClock.Instant?) async -> Resolution {
+        if let sendBy, ContinuousClock.now >= sendBy {
+            // The lease this attempt was claimed under has run out: another engine may already have
+            // taken the transfer over. Not sent, so it is safe to try again as a new attempt.
+            logger.warning("attempt not sent: this engine's lease ran out before it left", metadata: [
+                "ref": "\(attempt.partnerReferenceNo)", "attempt": "\(attempt.attemptNo)"])
+            return Resolution(transferID: attempt.transferID, externalID: attempt.externalID, next: .retryWait,
+                              message: "not sent: the engine's lease ran out first", nextActionAt: Date())
+        }
         let instruction = TransferInstruction(
             service: attempt.kind == .interbank ? .interbank(bankCode: attempt.beneficiaryBankCode ?? "") : .intrabank,
             partnerReferenceNo: attempt.partnerReferenceNo, externalID: attempt.externalID,

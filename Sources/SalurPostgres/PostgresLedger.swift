@@ -18,6 +18,8 @@ package final class PostgresLedger: Sendable {
     package let target: PostgresTarget
     let logger: Logger
     private let runner: Task<Void, Never>
+    /// This process's engine, once registered (PostgresLedger+Engine.swift).
+    let engineSession = EngineSession()
 
     /// Advisory lock keys (one 64-bit space per database).
     enum LockKey: Int64 {
@@ -128,7 +130,9 @@ package final class PostgresLedger: Sendable {
             try Self.refuseNewer(applied)
             var done: [String] = []
             for (position, step) in PostgresSchema.steps.enumerated() where position >= applied.count {
-                for statement in step.sql.split(separator: ";") where !statement.allSatisfy(\.isWhitespace) { _ = try await connection.query(PostgresQuery(unsafeSQL: String(statement)), logger: self.logger) } // extended protocol: one statement per query
+                for statement in PostgresSchema.statements(step.sql) {
+                    _ = try await connection.query(PostgresQuery(unsafeSQL: statement), logger: self.logger)
+                }
                 let stamp = Timestamp.iso8601(Date())
                 _ = try await connection.query("""
                     INSERT INTO salur_migrations (position, name, applied_at) VALUES (\(position + 1), \(step.name), \(stamp))

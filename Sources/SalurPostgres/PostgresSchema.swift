@@ -1,3 +1,5 @@
+import Foundation
+
 /// The schema in PostgreSQL's dialect: the same named steps as the SQLite file's (`Migrations`),
 /// plus the steps only a shared database needs. A step, once released, is never edited.
 ///
@@ -9,6 +11,26 @@ enum PostgresSchema {
     struct Step: Sendable {
         let name: String
         let sql: String
+    }
+
+    /// A step's statements, one by one: PostgresNIO sends every query as a prepared statement,
+    /// which holds one command only. A statement ends with `;` at the end of a line, outside a
+    /// `$$`-quoted body.
+    static func statements(_ sql: String) -> [String] {
+        var statements: [String] = []
+        var current = ""
+        var quoted = false
+        for line in sql.split(separator: "\n", omittingEmptySubsequences: false) {
+            current += line + "\n"
+            if line.components(separatedBy: "$$").count % 2 == 0 { quoted.toggle() }
+            if !quoted, line.trimmingCharacters(in: .whitespaces).hasSuffix(";") {
+                statements.append(current.trimmingCharacters(in: .whitespacesAndNewlines))
+                current = ""
+            }
+        }
+        let rest = current.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !rest.isEmpty { statements.append(rest) }
+        return statements
     }
 
     static let steps: [Step] = [
@@ -303,6 +325,24 @@ enum PostgresSchema {
             );
             ALTER TABLE transfer ADD COLUMN claimed_by TEXT;
             CREATE INDEX transfer_sending ON transfer (claimed_by) WHERE state = 'sending';
+            """),
+        // An engine's node (kernel boot and PID namespace) lets an engine on the same node retire one
+        // whose process has ended without waiting for its lease. A batch becoming approved (by
+        // `salurctl batches approve`, or formed already approved) or posting (an engine started it, an
+        // operator released it) notifies `salur_work` at commit, whichever client did it, and the
+        // engines listening wake at once to work on it.
+        Step(name: "pg2 engine nodes, work notifications", sql: """
+            ALTER TABLE engine ADD COLUMN node TEXT;
+            CREATE FUNCTION salur_notify_work() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM pg_notify('salur_work', NEW.id);
+                RETURN NULL;
+            END
+            $$;
+            CREATE TRIGGER batch_work_insert AFTER INSERT ON batch
+                FOR EACH ROW WHEN (NEW.state IN ('approved', 'posting')) EXECUTE FUNCTION salur_notify_work();
+            CREATE TRIGGER batch_work_update AFTER UPDATE OF state ON batch
+                FOR EACH ROW WHEN (NEW.state IN ('approved', 'posting') AND OLD.state IS DISTINCT FROM NEW.state) EXECUTE FUNCTION salur_notify_work();
             """),
     ]
 }

@@ -23,6 +23,40 @@ package protocol EngineLedger: Sendable {
     func registerEngine(pid: Int, host: String, version: String) async throws
     /// Every engine the store knows of, newest heartbeat first (one row at most on SQLite).
     func engines() async throws -> [EngineLease]
+
+    // MARK: Several engines on one database (PostgreSQL); trivial on SQLite, whose lock file allows one
+
+    /// How often the engine must renew its lease on what it claims, or nil when nothing expires
+    /// (SQLite: the lock file is held for the process's life).
+    var leaseRenewalInterval: Duration? { get }
+    /// Renews this engine's lease. After a lapse (the database was out of reach for longer than the
+    /// lease) the engine registers anew; what it claimed under the lapsed lease is never sent.
+    func renewLease() async throws
+    /// The instant after which an attempt claimed now must no longer be sent: the end of this
+    /// engine's lease as last renewed, by this process's monotonic clock (never later than the
+    /// database's own lease end, by which other engines judge it). Nil: no limit (SQLite).
+    /// Read it before claiming.
+    func sendDeadline() -> ContinuousClock.Instant?
+    /// Marks in doubt what engines that are gone (lease run out, or process ended) left `sending`,
+    /// so that the engines still running ask the bank about it. Never touches a live engine's
+    /// transfers. Returns how many. Called every pass; 0 on SQLite (one engine, `recoverInterrupted`).
+    func takeOverAbandoned() async throws -> Int
+    /// Runs `body` (balance inquiry and batch starts) while no other engine does the same, so that two
+    /// engines never both count the same balance; returns false without running it when another
+    /// engine is at it.
+    func whileStartingBatches(_ body: () async throws -> Void) async throws -> Bool
+    /// A clean stop: this engine holds nothing any more (its lease ends now).
+    func stopEngine() async throws
 }
 
-extension SQLiteLedger: EngineLedger {}
+extension SQLiteLedger: EngineLedger {
+    package var leaseRenewalInterval: Duration? { nil }
+    package func renewLease() async throws {}
+    package func sendDeadline() -> ContinuousClock.Instant? { nil }
+    package func takeOverAbandoned() async throws -> Int { 0 }
+    package func whileStartingBatches(_ body: () async throws -> Void) async throws -> Bool {
+        try await body()
+        return true
+    }
+    package func stopEngine() async throws {}
+}

@@ -133,4 +133,10 @@ final class CountingLedger: EngineLedger {
     func recordAccountChecks(_ checks: [(AccountToCheck, AccountCheck, bankName: String?)], now: Date) async throws {
         try await base.recordAccountChecks(checks, now: now)
     }
+    var leaseRenewalInterval: Duration? { base.leaseRenewalInterval }
+    func renewLease() async throws { try await base.renewLease() }
+    func sendDeadline() -> ContinuousClock.Instant? { base.sendDeadline() }
+    func takeOverAbandoned() async throws -> Int { try await base.takeOverAbandoned() }
+    func whileStartingBatches(_ body: () async throws -> Void) async throws -> Bool { try await base.whileStartingBatches(body) }
+    func stopEngine() async throws { try await base.stopEngine() }
 }

@@ -10,8 +10,8 @@ import Synchronization
 /// is built for it (new limits, timeouts, TLS files, endpoint, re-read secrets) while requests in
 /// flight finish on the old one. Refused, keeping the old config whole: a file with any error, a
 /// changed `database.path`, and a `[bank]` whose secrets cannot be read. Needs a restart:
-/// `database.busy_timeout_ms` (the database stays open) and `engine.watchdog_interval_ms` (the
-/// watchdog is armed once).
+/// `database.busy_timeout_ms` (the database stays open), `engine.watchdog_interval_ms` (the
+/// watchdog is armed once) and `engine.lease_ms` (PostgreSQL: the engine registered with it).
 final class ConfigReloader: Sendable {
     let path: String
     private let current: Mutex<SalurConfiguration>
@@ -24,7 +24,7 @@ final class ConfigReloader: Sendable {
 
     /// Keys read only at start.
     static let restartOnly: Set<String> = ["database.busy_timeout_ms", "database.password_file", "database.max_connections",
-                                           "engine.watchdog_interval_ms"]
+                                           "engine.watchdog_interval_ms", "engine.lease_ms"]
 
     init(path: String, configuration: SalurConfiguration, engine: Engine, bank: SwitchableBank, levels: LogLevelSwitch,
          notifier: SystemdNotifier, logger: Logger, bankLogger: Logger) {

@@ -11,7 +11,7 @@ import UnixSignals
 /// finish and be recorded, within `[engine] shutdown_timeout_ms`.
 struct EngineService: Service {
     let engine: Engine
-    let ledger: SQLiteLedger
+    let ledger: any EngineLedger
     let bank: SwitchableBank
     let reloader: ConfigReloader
     let exitWhenIdle: Bool
@@ -115,6 +115,31 @@ private final class LoopMarks: Sendable {
             guard line != s.line else { return nil }
             s.line = line
             return line
+        }
+    }
+}
+
+/// PostgreSQL: wakes the engine's idle wait as soon as work is announced on `salur_work` (a batch
+/// approved or started, by any client), so an engine need not poll fast to react fast. A lost
+/// connection is listened again a second later; meanwhile the engine still polls.
+struct WorkListener: Service {
+    let listen: @Sendable (@escaping @Sendable () -> Void) async throws -> Void
+    let engine: Engine
+    let logger: Logger
+
+    func run() async throws {
+        let engine = self.engine
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    try await listen { engine.wake() }
+                } catch where Task.isCancelled {
+                    return
+                } catch {
+                    logger.warning("not listening for work notifications; polling only until reconnected", metadata: ["error": "\(error)"])
+                }
+                try? await Task.sleep(for: .seconds(1))
+            }
         }
     }
 }

@@ -5,6 +5,7 @@ import SalurBank
 import SalurConfig
 import SalurCore
 import SalurEngine
+import SalurPostgres
 import SalurStore
 import ServiceLifecycle
 import UnixSignals
@@ -57,12 +58,41 @@ struct Salurd: AsyncParsableCommand {
             throw CLIMessage("the config has no [bank] table; salurd needs the bank's endpoint and credentials")
         }
         let environment = ProcessInfo.processInfo.environment
-        let lock = try EngineLock(databasePath: configuration.database.path)
-        let ledger = try SQLiteLedger(path: configuration.database.path, busyTimeout: Double(configuration.database.busyTimeoutMs) / 1000)
-        try await ledger.registerEngine(pid: Int(getpid()), host: ProcessInfo.processInfo.hostName, version: SalurVersion.current)
-        logger.info("salurd starting", metadata: ["version": "\(SalurVersion.current)", "pid": "\(getpid())", "config": "\(path)",
-                                                  "database": "\(configuration.database.path)", "lock": "\(lock.path)"])
+        let pid = Int(getpid())
+        let host = ProcessInfo.processInfo.hostName
+        if configuration.database.isPostgres, let url = configuration.database.url {
+            // Several engines may share one PostgreSQL database: no lock file, a lease per engine.
+            let target = try PostgresTarget(url: url, passwordFile: configuration.database.passwordFile)
+            let ledger = try await PostgresLedger(target: target, maximumConnections: configuration.database.maxConnections,
+                                                  logger: Logger(label: "salur.postgres"))
+            defer { ledger.shutdown() }
+            // Test hook SALURD_TEST_NODE: an engine whose process the others cannot probe, as if on
+            // another host, so they must wait for its lease. Never set in production.
+            ledger.configureEngine(lease: .milliseconds(configuration.engine.leaseMs),
+                                   node: environment["SALURD_TEST_NODE"] ?? PostgresLedger.localNode)
+            try await ledger.registerEngine(pid: pid, host: host, version: SalurVersion.current)
+            logger.info("salurd starting", metadata: ["version": "\(SalurVersion.current)", "pid": "\(pid)", "config": "\(path)",
+                                                      "database": "\(target)", "engine": "\(ledger.engineID ?? "-")",
+                                                      "lease_ms": "\(configuration.engine.leaseMs)"])
+            try await run(ledger, configuration, path: path, exitWhenIdle: exitWhenIdle, levels: levels, bankConfig: bankConfig,
+                          environment: environment, listen: { wake in try await ledger.listenForWork(wake) }, logger: logger)
+            // Clean stop: every request finished and was recorded, so this engine holds nothing.
+            do { try await ledger.stopEngine() } catch { logger.warning("could not mark the engine stopped", metadata: ["error": "\(error)"]) }
+        } else {
+            let lock = try EngineLock(databasePath: configuration.database.path)
+            let ledger = try SQLiteLedger(path: configuration.database.path, busyTimeout: Double(configuration.database.busyTimeoutMs) / 1000)
+            try await ledger.registerEngine(pid: pid, host: host, version: SalurVersion.current)
+            logger.info("salurd starting", metadata: ["version": "\(SalurVersion.current)", "pid": "\(getpid())", "config": "\(path)",
+                                                      "database": "\(configuration.database.path)", "lock": "\(lock.path)"])
+            try await run(ledger, configuration, path: path, exitWhenIdle: exitWhenIdle, levels: levels, bankConfig: bankConfig,
+                          environment: environment, listen: nil, logger: logger)
+            withExtendedLifetime(lock) {}
+        }
+    }
 
+    private static func run(_ ledger: any EngineLedger, _ configuration: SalurConfiguration, path: String, exitWhenIdle: Bool,
+                            levels: LogLevelSwitch, bankConfig: SalurConfiguration.Bank, environment: [String: String],
+                            listen: (@Sendable (@escaping @Sendable () -> Void) async throws -> Void)?, logger: Logger) async throws {
         let bankLogger = Logger(label: "salur.bank")
         let bank = SwitchableBank(try BankConnection(bankConfig, logger: bankLogger))
         defer { bank.shutdown() }
@@ -78,11 +108,15 @@ struct Salurd: AsyncParsableCommand {
             deadline: deadline,
             stallAfterPasses: environment["SALURD_TEST_STALL_AFTER_PASSES"].flatMap { Int($0) },
             logger: logger)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: service, successTerminationBehavior: .gracefullyShutdownGroup, serviceName: "engine"),
+            .init(service: ReloadService(hangups: hangups, reloader: reloader), serviceName: "reload"),
+        ]
+        if let listen {
+            services.append(.init(service: WorkListener(listen: listen, engine: engine, logger: logger), serviceName: "work-listener"))
+        }
         let group = ServiceGroup(configuration: .init(
-            services: [
-                .init(service: service, successTerminationBehavior: .gracefullyShutdownGroup, serviceName: "engine"),
-                .init(service: ReloadService(hangups: hangups, reloader: reloader), serviceName: "reload"),
-            ],
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: Logger(label: "salur.lifecycle")))
         try await group.run()
@@ -90,7 +124,6 @@ struct Salurd: AsyncParsableCommand {
         notifier.send("STOPPING=1")
         let finalStatus = await engine.statusLine()
         logger.info("salurd stopped", metadata: ["status": "\(finalStatus)"])
-        withExtendedLifetime(lock) {}
     }
 }
 

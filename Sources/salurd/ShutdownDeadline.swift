@@ -11,13 +11,13 @@ final class ShutdownDeadline: Sendable {
     private let armed = Mutex<Task<Void, Never>?>(nil)
 
     /// Starts the clock (once); `exit` runs if `disarm()` is not called in time.
-    func arm(after bound: Duration, ledger: SQLiteLedger, logger: Logger, exit: @escaping @Sendable () -> Void = { _exit(0) }) {
+    func arm(after bound: Duration, ledger: any EngineLedger, logger: Logger, exit: @escaping @Sendable () -> Void = { _exit(0) }) {
         armed.withLock { task in
             guard task == nil else { return }
             task = Task.detached {
                 try? await Task.sleep(for: bound)
                 guard !Task.isCancelled else { return }
-                let sending = (try? ledger.queueStatus(now: Date()).transfers["sending"]?.count) ?? 0
+                let sending = (try? await ledger.queueStatus(now: Date()).transfers["sending"]?.count) ?? 0
                 logger.warning("shutdown bound reached; exiting with requests still in flight — their transfers stay sending and are resolved as in doubt on the next start",
                                metadata: ["bound_ms": "\(bound.components.seconds * 1000 + bound.components.attoseconds / 1_000_000_000_000_000)",
                                           "sending": "\(sending)"])

@@ -7,6 +7,11 @@ package struct AccountToCheck: Sendable, Equatable {
     package let recipientID: Int64
     package let accountNo: String
     package let name: String
+    package init(recipientID: Int64, accountNo: String, name: String) {
+        self.recipientID = recipientID
+        self.accountNo = accountNo
+        self.name = name
+    }
 }
 
 /// The bank's answer about one account, as Salur classifies it.

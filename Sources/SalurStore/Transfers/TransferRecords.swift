@@ -101,6 +101,12 @@ package struct QueueStatus: Sendable, Codable, Equatable {
     /// Seconds since the oldest pending (not yet posted) transfer was queued.
     package var oldestPendingAgeSeconds: Int?
     package var oldestInDoubtAgeSeconds: Int?
+    package init(transfers: [String: StateTotal], batches: [String: StateTotal], oldestPendingAgeSeconds: Int?, oldestInDoubtAgeSeconds: Int?) {
+        self.transfers = transfers
+        self.batches = batches
+        self.oldestPendingAgeSeconds = oldestPendingAgeSeconds
+        self.oldestInDoubtAgeSeconds = oldestInDoubtAgeSeconds
+    }
 }
 
 /// One transfer as the reconciliation export shows it.
@@ -141,6 +147,22 @@ package struct ClaimedAttempt: Sendable, Equatable {
     package let amount: Rupiah
     package let remark: String
     package let batchID: String
+    package init(transferID: Int64, attemptNo: Int, roundAttempt: Int, externalID: String, partnerReferenceNo: String, kind: TransferKind,
+                 beneficiaryAccount: String, beneficiaryName: String, beneficiaryBankCode: String?, amount: Rupiah, remark: String,
+                 batchID: String) {
+        self.transferID = transferID
+        self.attemptNo = attemptNo
+        self.roundAttempt = roundAttempt
+        self.externalID = externalID
+        self.partnerReferenceNo = partnerReferenceNo
+        self.kind = kind
+        self.beneficiaryAccount = beneficiaryAccount
+        self.beneficiaryName = beneficiaryName
+        self.beneficiaryBankCode = beneficiaryBankCode
+        self.amount = amount
+        self.remark = remark
+        self.batchID = batchID
+    }
 }
 
 /// What the engine decided after an attempt's answer (or an inquiry's).
@@ -185,6 +207,18 @@ package struct InquiryTarget: Sendable, Equatable {
     package let attemptStartedAt: Date?
     /// How many inquiries in a row have answered "not found" for this attempt.
     package let notFoundAnswers: Int
+    package init(transferID: Int64, externalID: String, partnerReferenceNo: String, kind: TransferKind, amount: Rupiah, roundAttempts: Int,
+                 inquiriesSoFar: Int, attemptStartedAt: Date?, notFoundAnswers: Int) {
+        self.transferID = transferID
+        self.externalID = externalID
+        self.partnerReferenceNo = partnerReferenceNo
+        self.kind = kind
+        self.amount = amount
+        self.roundAttempts = roundAttempts
+        self.inquiriesSoFar = inquiriesSoFar
+        self.attemptStartedAt = attemptStartedAt
+        self.notFoundAnswers = notFoundAnswers
+    }
 }
 
 /// A batch approved and waiting for its balance check.
@@ -192,6 +226,10 @@ package struct BatchToStart: Sendable, Equatable {
     package let id: String
     /// What is still to be paid in it.
     package let remaining: Rupiah
+    package init(id: String, remaining: Rupiah) {
+        self.id = id
+        self.remaining = remaining
+    }
 }
 
 /// An engine as recorded in the database: the one engine of a SQLite file, or each of the

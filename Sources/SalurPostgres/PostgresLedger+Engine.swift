@@ -1,0 +1,683 @@
+package import Foundation
+import Logging
+import PostgresNIO
+package import SalurCore
+package import SalurStore
+import Synchronization
+
+/// The posting engine's store on PostgreSQL, for any number of `salurd` processes on any number of
+/// hosts sharing one database (DESIGN §4, with these additions):
+///
+/// - Each process start registers an engine row with a lease that PostgreSQL's clock judges
+///   (hosts' clocks may differ); `renewLease` extends it. An attempt is claimed
+///   (`FOR UPDATE … SKIP LOCKED`, `state = 'sending'`, `claimed_by` = this engine) in the same
+///   transaction as its attempt row, so two engines never claim one transfer.
+/// - An engine sends an attempt only before the end of the lease it was claimed under, by its own
+///   monotonic clock (`sendDeadline`). Another engine takes over (marks in doubt) what an engine
+///   left `sending` only once that engine's lease has run out in PostgreSQL's clock — or, on the
+///   same kernel and PID namespace, once its process is provably gone. So a transfer taken over is
+///   never sent afterwards by the engine that claimed it; a request of that engine still on its way
+///   is covered by the not-found settle window, which the config keeps above lease + request timeout.
+/// - Inquiries are claimed too (their next time pushed forward under `SKIP LOCKED`), and batch starts
+///   are serialised by a session advisory lock around the balance inquiry.
+extension PostgresLedger {
+    /// How `clock_timestamp()` is written as the store's ISO 8601 text.
+    static let clockText = #"to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')"#
+    /// Session advisory lock held by the engine that is checking the balance and starting batches.
+    static let batchStartLock: Int64 = 0x5341_4C55_0010
+    /// The channel `salurctl batches approve` (through a trigger on `batch`) notifies.
+    package static let workChannel = "salur_work"
+
+    // MARK: Engine identity and lease
+
+    /// Sets the lease length (`[engine] lease_ms`) before `registerEngine`. `node` replaces this
+    /// kernel's boot and PID namespace as the engine's node (tests: an engine whose PID the others
+    /// must not probe, as if it ran on another host).
+    package func configureEngine(lease: Duration, node: String? = PostgresLedger.localNode) {
+        engineSession.state.withLock {
+            $0.lease = lease
+            $0.node = node
+        }
+    }
+
+    /// This kernel's boot and PID namespace, if /proc tells.
+    package static var localNode: String? { EngineSession.node }
+
+    /// This engine's id once registered (`host:pid:random`).
+    package var engineID: String? { engineSession.state.withLock { $0.id } }
+
+    package func registerEngine(pid: Int, host: String, version: String) async throws {
+        let lease = engineSession.state.withLock { s -> Duration in
+            s.pid = pid
+            s.host = host
+            s.version = version
+            return s.lease
+        }
+        try await register(pid: pid, host: host, version: version, lease: lease)
+    }
+
+    private func register(pid: Int, host: String, version: String, lease: Duration) async throws {
+        let id = "\(host):\(pid):" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
+        let node = engineSession.state.withLock { $0.node }
+        let started = ContinuousClock.now
+        _ = try await transaction("registering the engine", audited: false) { connection in
+            try await self.execute(connection, """
+                INSERT INTO engine (id, pid, host, version, started_at, heartbeat_at, lease_until, status, node)
+                VALUES (\(id), \(pid), \(host), \(version), \(unescaped: Self.clockText), \(unescaped: Self.clockText),
+                        clock_timestamp() + \(lease.milliseconds) * interval '1 millisecond', 'starting', \(node))
+                """)
+        }
+        engineSession.state.withLock { s in
+            s.id = id
+            s.validUntil = started + lease
+            s.lapsed = false
+        }
+        logger.info("engine registered", metadata: ["engine": "\(id)", "lease_ms": "\(lease.milliseconds)"])
+    }
+
+    package var leaseRenewalInterval: Duration? {
+        engineSession.state.withLock { s in s.id == nil ? nil : s.lease / 3 }
+    }
+
+    package func sendDeadline() -> ContinuousClock.Instant? {
+        engineSession.state.withLock { s in s.validUntil ?? .now }
+    }
+
+    package func renewLease() async throws {
+        try await renew(status: nil)
+    }
+
+    package func heartbeat(status: String) async throws {
+        try await renew(status: status)
+    }
+
+    /// Extends the lease from now (PostgreSQL's clock) — only while it has not run out: a lapsed lease
+    /// is never revived, since other engines may have taken its transfers over. After a lapse this
+    /// process registers as a new engine; attempts claimed under the old lease are past their send
+    /// deadline and are never sent.
+    private func renew(status: String?) async throws {
+        let (id, lease, lapsed) = engineSession.state.withLock { ($0.id, $0.lease, $0.lapsed) }
+        guard let id else {
+            if lapsed { try await reregister(lease: lease, status: status) }  // an earlier attempt failed
+            return
+        }
+        let started = ContinuousClock.now
+        let stamp = Timestamp.iso8601(Date())
+        let renewed = try await transaction("renewing the engine lease", audited: false) { connection in
+            try await self.execute(connection, """
+                UPDATE engine SET lease_until = clock_timestamp() + \(lease.milliseconds) * interval '1 millisecond',
+                    heartbeat_at = \(stamp), status = coalesce(\(status), status)
+                WHERE id = \(id) AND lease_until > clock_timestamp() AND stopped_at IS NULL RETURNING 1
+                """)
+        }
+        if renewed == 1 {
+            engineSession.state.withLock { s in
+                if s.id == id { s.validUntil = started + lease }
+            }
+            return
+        }
+        // One re-registration, whether the lease task or the heartbeat found the lapse first.
+        let first = engineSession.state.withLock { s -> Bool in
+            guard s.id == id else { return false }
+            s.id = nil
+            s.validUntil = nil
+            s.lapsed = true
+            return true
+        }
+        guard first else { return }
+        logger.error("engine lease ran out before it was renewed; registering as a new engine (what the old one claimed is not sent)",
+                     metadata: ["engine": "\(id)"])
+        _ = try await transaction("retiring the lapsed engine", audited: false) { connection in
+            try await self.execute(connection, """
+                UPDATE engine SET status = 'lease lapsed', stopped_at = coalesce(stopped_at, \(stamp)) WHERE id = \(id) RETURNING 1
+                """)
+        }
+        try await reregister(lease: lease, status: status)
+    }
+
+    private func reregister(lease: Duration, status: String?) async throws {
+        let (pid, host, version) = engineSession.state.withLock { ($0.pid, $0.host, $0.version) }
+        try await register(pid: pid, host: host, version: version, lease: lease)
+        if let status { try await renew(status: status) }
+    }
+
+    package func stopEngine() async throws {
+        let id = engineSession.state.withLock { s -> String? in
+            defer {
+                s.id = nil
+                s.validUntil = nil
+            }
+            return s.id
+        }
+        guard let id else { return }
+        let stamp = Timestamp.iso8601(Date())
+        _ = try await transaction("stopping the engine", audited: false) { connection in
+            try await self.execute(connection, """
+                UPDATE engine SET status = 'stopped', stopped_at = \(stamp), heartbeat_at = \(stamp),
+                    lease_until = least(lease_until, clock_timestamp()) WHERE id = \(id) RETURNING 1
+                """)
+        }
+    }
+
+    package func engines() async throws -> [EngineLease] {
+        try await withConnection("listing engines") { connection in
+            try await self.rows(connection, """
+                SELECT e.id, e.pid, e.host, e.version, e.started_at, e.heartbeat_at, e.status,
+                       to_char(e.lease_until AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS lease_until,
+                       (e.lease_until > clock_timestamp() AND e.stopped_at IS NULL) AS live,
+                       (SELECT count(*) FROM transfer t WHERE t.state = 'sending' AND t.claimed_by = e.id) AS holding
+                FROM engine e ORDER BY e.heartbeat_at DESC, e.id
+                """).map { row in
+                EngineLease(pid: Int(try row["pid"].decode(Int64.self)), host: try row["host"].decode(String.self),
+                            version: try row["version"].decode(String.self), startedAt: try row["started_at"].decode(String.self),
+                            heartbeatAt: try row["heartbeat_at"].decode(String.self), status: try row["status"].decode(String.self),
+                            id: try row["id"].decode(String.self), leaseUntil: try row["lease_until"].decode(String.self),
+                            live: try row["live"].decode(Bool.self), holding: Int(try row["holding"].decode(Int64.self)))
+            }
+        }
+    }
+
+    // MARK: Recovery and take-over
+
+    /// At start (and after a pass abandoned mid-way): this engine's own `sending` transfers, and
+    /// those of engines that are gone, become in doubt. Another live engine's are never touched.
+    package func recoverInterrupted() async throws -> Int {
+        try await takeOver(includingOwn: true)
+    }
+
+    package func takeOverAbandoned() async throws -> Int {
+        try await takeOver(includingOwn: false)
+    }
+
+    private func takeOver(includingOwn: Bool) async throws -> Int {
+        let me = engineID ?? ""
+        try await retireEndedProcesses(me: me)
+        let now = Date()
+        let stamp = Timestamp.iso8601(now)
+        return try await transaction("taking over interrupted transfers") { connection in
+            let taken = try await self.rows(connection, """
+                WITH gone AS (
+                    SELECT t.id FROM transfer t LEFT JOIN engine e ON e.id = t.claimed_by
+                    WHERE t.state = 'sending'
+                      AND (t.claimed_by IS NULL OR e.id IS NULL OR e.lease_until <= clock_timestamp()
+                           OR (\(includingOwn) AND t.claimed_by = \(me)))
+                    FOR UPDATE OF t SKIP LOCKED)
+                UPDATE transfer t SET state = 'in_doubt', next_action_at = \(stamp), updated_at = \(stamp),
+                    last_message = CASE WHEN t.claimed_by = \(me) OR t.claimed_by IS NULL THEN 'interrupted while sending'
+                                        ELSE 'interrupted while sending; taken over from engine ' || t.claimed_by END
+                FROM gone WHERE t.id = gone.id
+                RETURNING t.id, t.claimed_by
+                """)
+            guard !taken.isEmpty else { return 0 }
+            let ids = try taken.map { try $0["id"].decode(Int64.self) }
+            var from: [String: Int] = [:]
+            for row in taken { from[try row["claimed_by"].decode(String?.self) ?? "-", default: 0] += 1 }
+            try await self.execute(connection, """
+                UPDATE transfer_attempt SET outcome = 'interrupted', finished_at = \(stamp)
+                WHERE finished_at IS NULL AND transfer_id = ANY(\(ids))
+                """)
+            var details = ["in_doubt": String(ids.count)]
+            for (engine, count) in from where engine != me { details["from " + engine] = String(count) }
+            try await self.audit(connection, actor: "salurd", action: "engine.recover", subject: "\(ids.count) transfers", details: details)
+            return ids.count
+        }
+    }
+
+    /// Engines on this very kernel and PID namespace whose process no longer exists are gone now,
+    /// whatever their lease says (a restart after SIGKILL need not wait for the lease to run out).
+    /// A PID that exists — possibly reused — proves nothing: that engine keeps its lease.
+    private func retireEndedProcesses(me: String) async throws {
+        let (node, host) = engineSession.state.withLock { ($0.node, $0.id == nil ? nil : $0.host) }
+        guard let node, let host else { return }
+        let candidates = try await withConnection("looking for ended engines") { connection in
+            try await self.rows(connection, """
+                SELECT id, pid FROM engine WHERE host = \(host) AND node = \(node) AND id <> \(me)
+                  AND stopped_at IS NULL AND lease_until > clock_timestamp()
+                """).map { (try $0["id"].decode(String.self), try $0["pid"].decode(Int64.self)) }
+        }
+        let ended = candidates.filter { EngineSession.processEnded(pid: $0.1) }.map(\.0)
+        guard !ended.isEmpty else { return }
+        let stamp = Timestamp.iso8601(Date())
+        _ = try await transaction("retiring ended engines", audited: false) { connection in
+            try await self.execute(connection, """
+                UPDATE engine SET status = 'process ended', stopped_at = \(stamp), lease_until = least(lease_until, clock_timestamp())
+                WHERE id = ANY(\(ended)) AND stopped_at IS NULL RETURNING 1
+                """)
+        }
+        logger.notice("engines whose process ended on this host retired", metadata: ["engines": "\(ended.joined(separator: ","))"])
+    }
+
+    // MARK: Batches
+
+    package func batchesToStart() async throws -> [BatchToStart] {
+        try await withConnection("listing batches to start") { connection in
+            try await self.rows(connection, """
+                SELECT b.id, coalesce(sum(t.amount), 0)::bigint AS remaining FROM batch b
+                LEFT JOIN transfer t ON t.batch_id = b.id AND t.state IN ('approved', 'retry_wait')
+                WHERE b.state = 'approved' GROUP BY b.id ORDER BY b.created_at, b.id
+                """).map { BatchToStart(id: try $0["id"].decode(String.self), remaining: Rupiah(try $0["remaining"].decode(Int64.self))) }
+        }
+    }
+
+    package func outstandingPosting() async throws -> Rupiah {
+        try await withConnection("reading what is still posting") { connection in
+            Rupiah(try await connection.query("""
+                SELECT coalesce(sum(t.amount), 0)::bigint FROM transfer t JOIN batch b ON b.id = t.batch_id
+                WHERE b.state = 'posting' AND t.state IN ('approved', 'retry_wait', 'sending', 'in_doubt')
+                """, logger: self.logger).collect().first?.decode(Int64.self) ?? 0)
+        }
+    }
+
+    package func startBatch(id: String, balance: Rupiah) async throws {
+        try await transaction("starting batch \(id)") { connection in
+            let started = try await self.execute(connection, """
+                UPDATE batch SET state = 'posting', updated_at = \(Timestamp.iso8601(Date())) WHERE id = \(id) AND state = 'approved' RETURNING 1
+                """)
+            if started == 1 {
+                try await self.audit(connection, actor: "salurd", action: "batch.post", subject: id, details: ["balance": String(balance.value)])
+                try await self.completeBatches(connection, [id])
+            }
+        }
+    }
+
+    package func holdByEngine(id: String, reason: String) async throws {
+        try await transaction("holding batch \(id)") { connection in
+            try await self.holdBatch(connection, id: id, reason: reason, actor: "salurd", strict: false)
+        }
+    }
+
+    /// A session advisory lock on a connection of its own, held while `body` runs (the balance
+    /// inquiry included). A process that dies releases it with its connection.
+    package func whileStartingBatches(_ body: () async throws -> Void) async throws -> Bool {
+        try await withConnection("starting batches") { connection in
+            let locked = try await connection.query("SELECT pg_try_advisory_lock(\(Self.batchStartLock))", logger: self.logger)
+                .collect().first?.decode(Bool.self) ?? false
+            guard locked else { return false }
+            do {
+                try await body()
+            } catch {
+                _ = try? await connection.query("SELECT pg_advisory_unlock(\(Self.batchStartLock))", logger: self.logger)
+                throw error
+            }
+            _ = try await connection.query("SELECT pg_advisory_unlock(\(Self.batchStartLock))", logger: self.logger)
+            return true
+        }
+    }
+
+    // MARK: Posting
+
+    package func advance(recording resolutions: [Resolution], claiming limit: Int, now: Date, maxAttempts: Int) async throws -> [ClaimedAttempt] {
+        try await transaction("claiming attempts") { connection in
+            try await self.record(connection, resolutions, now: now)
+            guard limit > 0, let me = self.engineID else { return [] }
+            // Claims only under a lease that still holds (by PostgreSQL's clock): a lapsed engine
+            // re-registers before it claims again.
+            let leased = try await self.execute(connection, """
+                SELECT 1 FROM engine WHERE id = \(me) AND lease_until > clock_timestamp() AND stopped_at IS NULL
+                """)
+            guard leased == 1 else { return [] }
+            let stamp = Timestamp.iso8601(now)
+            let columns = """
+                t.id, t.attempts, t.round_attempts, t.last_message, t.batch_id, t.partner_reference_no, t.kind,
+                t.beneficiary_account, t.beneficiary_name, t.beneficiary_bank_code, t.amount, t.remark
+                """
+            var rows = try await self.rows(connection, """
+                SELECT \(unescaped: columns) FROM transfer t JOIN batch b ON b.id = t.batch_id
+                WHERE t.state = 'retry_wait' AND t.next_action_at <= \(stamp) AND b.state = 'posting'
+                ORDER BY t.next_action_at LIMIT \(limit) FOR UPDATE OF t SKIP LOCKED
+                """)
+            if rows.count < limit {
+                rows += try await self.rows(connection, """
+                    SELECT \(unescaped: columns) FROM transfer t JOIN batch b ON b.id = t.batch_id
+                    WHERE t.state = 'approved' AND b.state = 'posting' ORDER BY t.id LIMIT \(limit - rows.count) FOR UPDATE OF t SKIP LOCKED
+                    """)
+            }
+            guard !rows.isEmpty else { return [] }
+            // A transfer the bank's statement already shows debited is never sent again.
+            let tried = try rows.filter { try $0["attempts"].decode(Int64.self) > 0 }.map { try $0["id"].decode(Int64.self) }
+            var debited: Set<Int64> = []
+            if !tried.isEmpty {
+                debited = Set(try await self.rows(connection, """
+                    SELECT DISTINCT transfer_id FROM statement_entry WHERE transfer_id = ANY(\(tried)) AND direction = 'debit'
+                    """).map { try $0["transfer_id"].decode(Int64.self) })
+            }
+            var toDoubt: [Int64] = []
+            var exhausted: [(Int64, String)] = []
+            var exhaustedBatches: Set<String> = []
+            var sending: [PostgresRandomAccessRow] = []
+            for row in rows {
+                let id = try row["id"].decode(Int64.self)
+                if debited.contains(id) {
+                    toDoubt.append(id)
+                } else if try row["round_attempts"].decode(Int64.self) >= maxAttempts {
+                    let rounds = try row["round_attempts"].decode(Int64.self)
+                    exhausted.append((id, "gave up after \(rounds) attempts; last: \(try row["last_message"].decode(String?.self) ?? "")"))
+                    exhaustedBatches.insert(try row["batch_id"].decode(String.self))
+                } else {
+                    sending.append(row)
+                }
+            }
+            if !toDoubt.isEmpty {
+                try await self.execute(connection, """
+                    UPDATE transfer SET state = 'in_doubt', next_action_at = \(stamp), updated_at = \(stamp),
+                        last_message = 'the bank statement shows a debit for it; asking the bank instead of sending again'
+                    WHERE id = ANY(\(toDoubt))
+                    """)
+            }
+            if !exhausted.isEmpty {
+                try await self.execute(connection, """
+                    UPDATE transfer t SET state = 'failed', last_message = v.message, next_action_at = NULL, updated_at = \(stamp)
+                    FROM unnest(\(exhausted.map(\.0)), \(exhausted.map(\.1))) AS v(id, message) WHERE t.id = v.id
+                    """)
+            }
+            var claimed: [ClaimedAttempt] = []
+            if !sending.isEmpty {
+                let attemptIDs = try await self.rows(connection, """
+                    SELECT nextval(pg_get_serial_sequence('transfer_attempt', 'id')) AS id FROM generate_series(1, \(sending.count))
+                    """).map { try $0["id"].decode(Int64.self) }
+                let day = Self.jakartaDay(now)
+                var transferIDs: [Int64] = [], attemptNos: [Int64] = [], externalIDs: [String] = []
+                for (row, attemptID) in zip(sending, attemptIDs) {
+                    let id = try row["id"].decode(Int64.self)
+                    let attemptNo = Int(try row["attempts"].decode(Int64.self)) + 1
+                    // X-EXTERNAL-ID: numeric, unique per day at the bank — the Jakarta date plus a sequence unique forever here.
+                    let sequence = String(attemptID)
+                    let externalID = day + String(repeating: "0", count: max(0, 12 - sequence.count)) + sequence
+                    transferIDs.append(id)
+                    attemptNos.append(Int64(attemptNo))
+                    externalIDs.append(externalID)
+                    claimed.append(ClaimedAttempt(
+                        transferID: id, attemptNo: attemptNo, roundAttempt: Int(try row["round_attempts"].decode(Int64.self)) + 1,
+                        externalID: externalID, partnerReferenceNo: try row["partner_reference_no"].decode(String.self),
+                        kind: TransferKind(rawValue: try row["kind"].decode(String.self)) ?? .intrabank,
+                        beneficiaryAccount: try row["beneficiary_account"].decode(String.self),
+                        beneficiaryName: try row["beneficiary_name"].decode(String.self),
+                        beneficiaryBankCode: try row["beneficiary_bank_code"].decode(String?.self),
+                        amount: Rupiah(try row["amount"].decode(Int64.self)), remark: try row["remark"].decode(String.self),
+                        batchID: try row["batch_id"].decode(String.self)))
+                }
+                // started_at by PostgreSQL's clock: the not-found settle window is judged against it,
+                // by whichever engine asks the bank later.
+                try await self.execute(connection, """
+                    INSERT INTO transfer_attempt (id, transfer_id, attempt_no, external_id, started_at)
+                    SELECT v.id, v.transfer_id, v.attempt_no, v.external_id, \(unescaped: Self.clockText)
+                    FROM unnest(\(Array(attemptIDs.prefix(sending.count))), \(transferIDs), \(attemptNos), \(externalIDs))
+                        AS v(id, transfer_id, attempt_no, external_id)
+                    """)
+                try await self.execute(connection, """
+                    UPDATE transfer t SET state = 'sending', attempts = attempts + 1, round_attempts = round_attempts + 1,
+                        external_id = v.external_id, next_action_at = NULL, not_found_answers = 0, updated_at = \(stamp),
+                        claimed_by = \(me)
+                    FROM unnest(\(transferIDs), \(externalIDs)) AS v(id, external_id) WHERE t.id = v.id
+                    """)
+            }
+            if !exhaustedBatches.isEmpty { try await self.completeBatches(connection, exhaustedBatches) }
+            return claimed
+        }
+    }
+
+    package func record(_ resolutions: [Resolution], now: Date) async throws {
+        guard !resolutions.isEmpty else { return }
+        try await transaction("recording answers") { connection in
+            try await self.record(connection, resolutions, now: now)
+        }
+    }
+
+    /// A decision applies only while the transfer still carries that attempt's external id and is
+    /// `sending` or `in_doubt`, so a late or repeated answer — or one from an engine whose transfer
+    /// was taken over — can never move a transfer backwards. Rows are updated in id order, so two
+    /// engines recording together cannot deadlock on them.
+    func record(_ connection: PostgresConnection, _ resolutions: [Resolution], now: Date) async throws {
+        guard !resolutions.isEmpty else { return }
+        let stamp = Timestamp.iso8601(now)
+        var touched: Set<String> = []
+        var holds: [(String, String)] = []
+        for r in resolutions.sorted(by: { $0.transferID < $1.transferID }) {
+            let next = r.holdBatch != nil ? TransferState.held : r.next
+            let nextAt = r.nextActionAt.map(Timestamp.iso8601)
+            let batch = try await connection.query("""
+                UPDATE transfer SET state = \(next.rawValue), last_code = coalesce(\(r.code), last_code),
+                    last_message = coalesce(\(r.message), last_message),
+                    bank_reference_no = coalesce(\(r.bankReference), bank_reference_no), next_action_at = \(nextAt),
+                    settled_at = CASE WHEN \(next == .settled) THEN \(stamp) ELSE settled_at END,
+                    inquiries = inquiries + CASE WHEN state = 'in_doubt' THEN 1 ELSE 0 END,
+                    not_found_answers = CASE WHEN \(r.notFoundAnswer) THEN not_found_answers + 1 ELSE 0 END,
+                    updated_at = \(stamp)
+                WHERE id = \(r.transferID) AND external_id = \(r.externalID) AND state IN ('sending', 'in_doubt')
+                RETURNING batch_id
+                """, logger: logger).collect().first?.decode(String?.self)
+            guard let batch else { continue }  // not applied (or a transfer outside any batch, which the engine never claims)
+            try await execute(connection, """
+                UPDATE transfer_attempt SET finished_at = coalesce(finished_at, \(stamp)), outcome = \(next.rawValue),
+                    code = coalesce(\(r.code), code), message = coalesce(\(r.message), message) WHERE external_id = \(r.externalID)
+                """)
+            touched.insert(batch)
+            if let reason = r.holdBatch { holds.append((batch, reason)) }
+        }
+        for (batch, reason) in holds {
+            try await holdBatch(connection, id: batch, reason: reason, actor: "salurd", strict: false)
+        }
+        if !touched.isEmpty { try await completeBatches(connection, touched.sorted()) }
+    }
+
+    // MARK: Inquiries
+
+    /// In-doubt transfers whose inquiry is due, claimed for this engine: their next time is pushed
+    /// past the inquiry (twice the lease), so another engine does not ask about them meanwhile;
+    /// recording the answer sets the real next time. An engine that dies holding them only delays them.
+    package func dueInquiries(limit: Int, now: Date) async throws -> [InquiryTarget] {
+        let hold = engineSession.state.withLock { $0.lease } * 2
+        let claimedUntil = Timestamp.iso8601(now.addingTimeInterval(hold.seconds))
+        let stamp = Timestamp.iso8601(now)
+        return try await transaction("claiming inquiries", audited: false) { connection in
+            let rows = try await self.rows(connection, """
+                WITH due AS (
+                    SELECT id FROM transfer WHERE state = 'in_doubt' AND (next_action_at IS NULL OR next_action_at <= \(stamp))
+                    ORDER BY next_action_at NULLS FIRST, id LIMIT \(limit) FOR UPDATE SKIP LOCKED)
+                UPDATE transfer t SET next_action_at = \(claimedUntil) FROM due WHERE t.id = due.id
+                RETURNING t.id, t.external_id, t.partner_reference_no, t.kind, t.amount, t.round_attempts, t.inquiries, t.not_found_answers
+                """)
+            guard !rows.isEmpty else { return [] }
+            // Each attempt's age by PostgreSQL's clock, turned into this host's clock.
+            let externalIDs = try rows.compactMap { try $0["external_id"].decode(String?.self) }
+            var ages: [String: Double] = [:]
+            for row in try await self.rows(connection, """
+                SELECT external_id, extract(epoch FROM clock_timestamp() - started_at::timestamptz)::float8 AS age
+                FROM transfer_attempt WHERE external_id = ANY(\(externalIDs))
+                """) {
+                ages[try row["external_id"].decode(String.self)] = try row["age"].decode(Double.self)
+            }
+            let local = Date()
+            return try rows.map { row in
+                let externalID = try row["external_id"].decode(String?.self) ?? ""
+                return InquiryTarget(
+                    transferID: try row["id"].decode(Int64.self), externalID: externalID,
+                    partnerReferenceNo: try row["partner_reference_no"].decode(String.self),
+                    kind: TransferKind(rawValue: try row["kind"].decode(String.self)) ?? .intrabank,
+                    amount: Rupiah(try row["amount"].decode(Int64.self)), roundAttempts: Int(try row["round_attempts"].decode(Int64.self)),
+                    inquiriesSoFar: Int(try row["inquiries"].decode(Int64.self)),
+                    attemptStartedAt: ages[externalID].map { local.addingTimeInterval(-$0) },
+                    notFoundAnswers: Int(try row["not_found_answers"].decode(Int64.self)))
+            }.sorted { $0.transferID < $1.transferID }
+        }
+    }
+
+    /// The earliest retry or inquiry due — or the end of another engine's lease while it holds
+    /// transfers `sending`, when they can be taken over (so an idle engine wakes for that too).
+    package func nextDue() async throws -> Date? {
+        let me = engineID ?? ""
+        return try await withConnection("reading the next due time") { connection in
+            let row = try await self.rows(connection, """
+                SELECT (SELECT min(next_action_at) FROM transfer WHERE state IN ('retry_wait', 'in_doubt')) AS due,
+                       (SELECT extract(epoch FROM min(e.lease_until) - clock_timestamp())::float8 FROM engine e
+                        WHERE e.id <> \(me) AND EXISTS (SELECT 1 FROM transfer t WHERE t.state = 'sending' AND t.claimed_by = e.id)) AS lease_left
+                """).first
+            let due = try row?["due"].decode(String?.self).flatMap(Timestamp.parse)
+            let leaseEnds = try row?["lease_left"].decode(Double?.self).map { Date().addingTimeInterval(max(0, $0) + 0.05) }
+            switch (due, leaseEnds) {
+            case let (due?, ends?): return min(due, ends)
+            case let (due, ends): return due ?? ends
+            }
+        }
+    }
+
+    package func isIdle() async throws -> Bool {
+        try await withConnection("checking for work") { connection in
+            let busy = try await connection.query("""
+                SELECT EXISTS (SELECT 1 FROM transfer WHERE state IN ('pending', 'sending', 'in_doubt', 'retry_wait'))
+                    OR EXISTS (SELECT 1 FROM transfer t JOIN batch b ON b.id = t.batch_id
+                               WHERE t.state = 'approved' AND b.state IN ('approved', 'posting'))
+                """, logger: self.logger).collect().first?.decode(Bool.self) ?? false
+            return !busy
+        }
+    }
+
+    package func queueStatus(now: Date) async throws -> QueueStatus {
+        try await withConnection("reading the queue") { connection in
+            var transfers = Dictionary(uniqueKeysWithValues: TransferState.allCases.map { ($0.rawValue, StateTotal()) })
+            for row in try await self.rows(connection, """
+                SELECT state, count(*) AS n, coalesce(sum(amount), 0)::bigint AS a FROM transfer GROUP BY state
+                """) {
+                transfers[try row["state"].decode(String.self)] = StateTotal(count: Int(try row["n"].decode(Int64.self)),
+                                                                             amount: try row["a"].decode(Int64.self))
+            }
+            var batches = Dictionary(uniqueKeysWithValues: BatchState.allCases.map { ($0.rawValue, StateTotal()) })
+            for row in try await self.rows(connection, """
+                SELECT state, count(*) AS n, coalesce(sum(amount), 0)::bigint AS a FROM batch GROUP BY state
+                """) {
+                batches[try row["state"].decode(String.self)] = StateTotal(count: Int(try row["n"].decode(Int64.self)),
+                                                                           amount: try row["a"].decode(Int64.self))
+            }
+            let ages = try await self.rows(connection, """
+                SELECT (SELECT min(created_at) FROM transfer WHERE state IN ('pending', 'awaiting_approval', 'approved', 'retry_wait')) AS pending,
+                       (SELECT min(updated_at) FROM transfer WHERE state = 'in_doubt') AS in_doubt
+                """).first
+            func age(_ column: String) throws -> Int? {
+                guard let text = try ages?[column].decode(String?.self), let then = Timestamp.parse(text) else { return nil }
+                return max(0, Int(now.timeIntervalSince(then)))
+            }
+            return QueueStatus(transfers: transfers, batches: batches, oldestPendingAgeSeconds: try age("pending"),
+                               oldestInDoubtAgeSeconds: try age("in_doubt"))
+        }
+    }
+
+    // MARK: Batch progress
+
+    package func batchProgress(watching ids: Set<String>) async throws -> [BatchProgress] {
+        try await withConnection("reading batch progress") { connection in
+            let rows = try await self.rows(connection, """
+                SELECT b.id, b.state AS batch_state, b.hold_reason, t.state AS transfer_state, count(t.id) AS n
+                FROM batch b LEFT JOIN transfer t ON t.batch_id = b.id
+                WHERE b.state = 'posting' OR b.id = ANY(\(Array(ids)))
+                GROUP BY b.id, b.state, b.hold_reason, t.state ORDER BY b.id
+                """)
+            var byID: [String: BatchProgress] = [:]
+            var order: [String] = []
+            for row in rows {
+                let id = try row["id"].decode(String.self)
+                if byID[id] == nil {
+                    order.append(id)
+                    byID[id] = BatchProgress(id: id, state: try row["batch_state"].decode(String.self),
+                                             holdReason: try row["hold_reason"].decode(String?.self), transfers: [:])
+                }
+                if let state = try row["transfer_state"].decode(String?.self) {
+                    byID[id]?.transfers[state] = Int(try row["n"].decode(Int64.self))
+                }
+            }
+            return order.compactMap { byID[$0] }
+        }
+    }
+
+    // MARK: Account checks
+
+    package func accountsToCheck(limit: Int) async throws -> [AccountToCheck] {
+        try await withConnection("listing accounts to check") { connection in
+            try await self.rows(connection, """
+                SELECT id, account_no, name FROM recipient
+                WHERE opening_state = 'opened' AND account_checked_at IS NULL ORDER BY id LIMIT \(limit)
+                """).map {
+                AccountToCheck(recipientID: try $0["id"].decode(Int64.self), accountNo: try $0["account_no"].decode(String.self),
+                               name: try $0["name"].decode(String.self))
+            }
+        }
+    }
+
+    package func recordAccountChecks(_ checks: [(AccountToCheck, AccountCheck, bankName: String?)], now: Date) async throws {
+        guard !checks.isEmpty else { return }
+        let stamp = Timestamp.iso8601(now)
+        try await transaction("recording account checks") { connection in
+            for (account, check, bankName) in checks.sorted(by: { $0.0.recipientID < $1.0.recipientID }) {
+                // Two engines may check one account at once: the first answer stays, and is audited once.
+                let nik = try await connection.query("""
+                    UPDATE recipient SET account_check = \(check.rawValue), account_checked_at = \(stamp), bank_account_name = \(bankName)
+                    WHERE id = \(account.recipientID) AND account_checked_at IS NULL RETURNING nik
+                    """, logger: self.logger).collect().first?.decode(String.self)
+                if let nik, !check.payable {
+                    try await self.audit(connection, actor: "salurd", action: "account.check", subject: nik, details: [
+                        "result": check.rawValue, "account": Validate.maskedAccount(account.accountNo),
+                    ])
+                }
+            }
+        }
+    }
+
+    // MARK: Wake-ups
+
+    /// Listens on `salur_work` on a pooled connection of its own and calls `wake` for every
+    /// notification, until cancelled or the connection fails (the caller listens again).
+    package func listenForWork(_ wake: @escaping @Sendable () -> Void) async throws {
+        try await client.withConnection { connection in
+            try await connection.listen(on: Self.workChannel) { notifications in
+                wake()  // anything approved while nobody listened is picked up now
+                for try await _ in notifications { wake() }
+            }
+        }
+    }
+
+    /// `20261123`: the date in Jakarta (UTC+7), the day SNAP's external-id uniqueness counts in.
+    static func jakartaDay(_ date: Date) -> String {
+        String(Timestamp.iso8601(date.addingTimeInterval(7 * 3600)).prefix(10).replacingOccurrences(of: "-", with: ""))
+    }
+}
+
+/// This process's engine: its id, its lease, and what a renewal needs.
+final class EngineSession: Sendable {
+    struct State {
+        var id: String?
+        var pid = 0
+        var host = ""
+        var version = ""
+        var lease: Duration = .seconds(30)
+        var node: String? = EngineSession.node
+        /// The lease ran out and this process is not registered again yet.
+        var lapsed = false
+        /// When the lease as last renewed ends, by this process's monotonic clock: the renewal's start
+        /// plus the lease, never later than PostgreSQL's `lease_until`.
+        var validUntil: ContinuousClock.Instant?
+    }
+
+    let state = Mutex(State())
+
+    /// This kernel's boot and PID namespace (`boot_id/pid:[inode]`): engines with the same node see
+    /// the same PIDs, so one whose PID no longer exists has ended. Nil where /proc does not tell.
+    static let node: String? = {
+        guard let boot = try? String(contentsOfFile: "/proc/sys/kernel/random/boot_id", encoding: .utf8)
+                .trimmingCharacters(in: .whitespacesAndNewlines), !boot.isEmpty,
+              let namespace = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/pid") else { return nil }
+        return boot + "/" + namespace
+    }()
+
+    /// True only when the kernel says no such process exists (ESRCH); a process of another user
+    /// (EPERM) or a reused PID counts as alive.
+    static func processEnded(pid: Int64) -> Bool {
+        guard pid > 0, pid <= Int64(Int32.max) else { return false }
+        return kill(pid_t(pid), 0) == -1 && errno == ESRCH
+    }
+}
+
+extension Duration {
+    var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+extension PostgresLedger: EngineLedger {}
