@@ -77,9 +77,14 @@ package enum DatabaseCopy {
                 if copied != Int64(count) {
                     throw Mismatch(description: "\(table): \(count) rows read from SQLite but \(copied) in PostgreSQL")
                 }
-                if columns.contains("id"), keyed[table] == nil, table != "audit_log" {
+                // Identity columns go on after the largest id copied (text ids, like batches', have none).
+                let sequence = columns.contains("id")
+                    ? try await connection.query("SELECT pg_get_serial_sequence(\(table), 'id')", logger: logger)
+                        .collect().first?.decode(String?.self) ?? nil
+                    : nil
+                if let sequence {
                     _ = try await connection.query(PostgresQuery(unsafeSQL: """
-                        SELECT setval(pg_get_serial_sequence('\(table)', 'id'), coalesce((SELECT max(id) FROM \(table)), 0) + 1, false)
+                        SELECT setval('\(sequence)', coalesce((SELECT max(id) FROM \(table)), 0) + 1, false)
                         """), logger: logger)
                 }
             }

@@ -52,7 +52,15 @@ package final class PostgresLedger: Sendable {
         }
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
-        runner = Task { await client.run() }
+        // Started before the first lease, so PostgresNIO does not warn that run() was not called yet.
+        var started: Task<Void, Never>!
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            started = Task {
+                continuation.resume()
+                await client.run()
+            }
+        }
+        runner = started
         do {
             try await checkSchema(migrate: migrate)
         } catch {

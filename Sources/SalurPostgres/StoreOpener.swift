@@ -24,7 +24,7 @@ package enum StoreOpener {
         if let url {
             let target = try PostgresTarget(url: url, passwordFile: passwordFile)
             let ledger = try await PostgresLedger(target: target, migrate: migrate, maximumConnections: maxConnections, logger: logger)
-            return OpenStore(store: try postgresStore(ledger), kind: .postgres, name: target.description, sqlite: nil, postgres: ledger)
+            return OpenStore(store: ledger, kind: .postgres, name: target.description, sqlite: nil, postgres: ledger)
         }
         let ledger = try SQLiteLedger(path: path, busyTimeout: Double(busyTimeoutMs) / 1000)
         return OpenStore(store: ledger, kind: .sqlite, name: path, sqlite: ledger, postgres: nil)
