@@ -119,7 +119,7 @@ let package = Package(
         .executableTarget(
             name: "salur-bench",
             dependencies: [
-                "SalurCore", "SalurStore", "SalurPostgres", "SalurCLI", "SalurBank", "SalurEngine", "BankSimulator", "SalurReports", "SalurStatements",
+                "SalurCore", "SalurStore", "SalurPostgres", "SalurTestSupport", "SalurCLI", "SalurBank", "SalurEngine", "BankSimulator", "SalurReports", "SalurStatements",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

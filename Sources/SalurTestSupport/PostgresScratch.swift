@@ -25,7 +25,8 @@ package enum PostgresScratch {
     }
 
     /// Creates an empty database of its own and returns its URL (with the cluster's password file).
-    package static func freshDatabase(prefix: String = "t") async throws -> (url: String, passwordFile: String?) {
+    package static func freshDatabase(prefix: String = "t", adminURL: String? = PostgresScratch.adminURL,
+                                      passwordFile: String? = PostgresScratch.passwordFile) async throws -> (url: String, passwordFile: String?) {
         guard let adminURL else { throw Missing() }
         let admin = try PostgresTarget(url: adminURL, passwordFile: passwordFile)
         let name = "salur_\(prefix)_" + String(UInt64.random(in: 0...UInt64.max), radix: 36)

@@ -6,7 +6,9 @@ import SalurBank
 import SalurCLI
 import SalurCore
 import SalurEngine
+import SalurPostgres
 import SalurStore
+import SalurTestSupport
 import Synchronization
 
 /// Issue figures: N transfers posted by the engine to a simulator answering in 20 ms, beside the
@@ -21,6 +23,18 @@ struct PostBench: AsyncParsableCommand {
     @Option(help: "Requests in flight (bank.max_in_flight).") var maxInFlight = 64
     @Option(help: "Attempts per commit (engine.chunk_size).") var chunkSize = 256
     @Option(help: "Folder for the database (default: the temporary folder).") var dir: String?
+    @Option(help: "Where the engine's ledger lives: sqlite, postgres, or both.") var store = "sqlite"
+    @Option(help: "PostgreSQL: how many engines post at once (comma-separated runs, e.g. 1,3).") var engines = "1,3"
+    @Option(help: "PostgreSQL: an admin database URL on a loopback cluster; each run gets a fresh database in it (default: $SALUR_TEST_POSTGRES_URL).")
+    var postgresUrl: String?
+    @Option(help: "PostgreSQL: its password file (default: $SALUR_TEST_POSTGRES_PASSWORD_FILE).") var passwordFile: String?
+
+    func validate() throws {
+        guard ["sqlite", "postgres", "both"].contains(store) else { throw ValidationError("--store must be sqlite, postgres or both") }
+        guard !engineCounts.isEmpty, engineCounts.allSatisfy({ (1...8).contains($0) }) else { throw ValidationError("--engines: 1…8, comma-separated") }
+    }
+
+    var engineCounts: [Int] { engines.split(separator: ",").compactMap { Int($0) } }
 
     func run() async throws {
         let folder = try Bench.folder(dir, "post")
@@ -70,34 +84,96 @@ struct PostBench: AsyncParsableCommand {
               + "(\(maxInFlight) in flight, \(latencyMs) ms latency)")
         await simulator.reset()
 
-        // The engine: the same number of transfers queued and approved in the ledger.
-        let ledger = try SQLiteLedger(path: folder + "/salur/salur.sqlite")
-        let (_, setup) = try Bench.time {
-            try DemoTreasury.seed(ledger, count: transfers, seed: 3,
-                                  rules: BatchingRules(maxItems: 1_000, maxAmount: Rupiah(1_000_000_000), approvalRequired: true))
+        let rules = BatchingRules(maxItems: 1_000, maxAmount: Rupiah(1_000_000_000), approvalRequired: true)
+        var sqliteRate: Double?
+        if store != "postgres" {
+            // The engine: the same number of transfers queued and approved in the ledger.
+            let ledger = try SQLiteLedger(path: folder + "/salur/salur.sqlite")
+            let (_, setup) = try Bench.time { try DemoTreasury.seed(ledger, count: transfers, seed: 3, rules: rules) }
+            print("set-up (import, open, enqueue, approve \(transfers)): \(Bench.f(setup)) s")
+            let rate = try await post(label: "engine (SQLite)", ledgers: [ledger], banks: [bank], rules: rules)
+            print("ratio engine / raw: \(Bench.f(rate / rawRate)) (goal ≥ 0.90)")
+            sqliteRate = rate
+            let booked = await simulator.ledger().count
+            print("bank ledger after the engine run: \(booked) bookings")
+            await simulator.reset()
         }
-        print("set-up (import, open, enqueue, approve \(transfers)): \(Bench.f(setup)) s")
-        let counting = CountingLedger(ledger)
-        var logger = Logger(label: "bench")
-        logger.logLevel = .error
-        let engine = Engine(ledger: counting, bank: bank, settings: EngineSettings(
-            batching: BatchingRules(maxItems: 1_000, maxAmount: Rupiah(1_000_000_000), approvalRequired: true),
-            retry: RetryPolicy(baseDelayMs: 50, maxDelayMs: 2_000, maxAttempts: 8, inquiryDelayMs: 100, notFoundSettleMs: 1_000),
-            breakerThreshold: 1_000, breakerCooldownMs: 100, chunkSize: chunkSize, maxInFlight: maxInFlight, pollIntervalMs: 50),
-            logger: logger)
-        let (_, posting) = try await Bench.time { try await engine.run(exitWhenIdle: true) }
-        let settled = try await ledger.queueStatus().transfers["settled"]?.count ?? 0
-        let rate = Double(settled) / posting
-        let attempts = try ledger.attemptCount()
-        let commits = counting.writes.withLock { $0 }
-        print("engine: \(settled) settled in \(Bench.f(posting)) s = \(Bench.f(rate, 0)) transfers/s; "
-              + "\(attempts) attempts in \(commits) write transactions (\(Bench.f(Double(attempts) / Double(max(commits, 1)), 1)) attempts per commit)")
-        print("ratio engine / raw: \(Bench.f(rate / rawRate)) (goal ≥ 0.90)")
-        let booked = await simulator.ledger().count
-        print("bank ledger after the engine run: \(booked) bookings")
+        if store != "sqlite" {
+            let admin = postgresUrl ?? PostgresScratch.adminURL
+            guard admin != nil else { throw ValidationError("--store postgres needs --postgres-url or $SALUR_TEST_POSTGRES_URL (e.g. under scripts/pg-test-cluster.sh run --)") }
+            var onePostgres: Double?
+            for count in engineCounts {
+                let (url, file) = try await PostgresScratch.freshDatabase(prefix: "bench", adminURL: admin, passwordFile: passwordFile ?? PostgresScratch.passwordFile)
+                let target = try PostgresTarget(url: url, passwordFile: file)
+                var ledgers: [PostgresLedger] = []
+                for index in 0..<count {
+                    let ledger = try await PostgresLedger(target: target, maximumConnections: 4)
+                    ledger.configureEngine(lease: .seconds(30))
+                    try await ledger.registerEngine(pid: Int(getpid()), host: "bench-\(index + 1)", version: "bench")
+                    ledgers.append(ledger)
+                }
+                let (_, setup) = try await Bench.time { try await DemoTreasury.seed(store: ledgers[0], count: transfers, seed: 3, rules: rules) }
+                print("PostgreSQL set-up (import, open, enqueue, approve \(transfers)): \(Bench.f(setup)) s")
+                // Each engine a process of its own in production: here each has its own pool, curl client and SNAP client.
+                var banks: [SNAPClient] = [bank]
+                var clients: [CurlClient] = []
+                for _ in 1..<count {
+                    let extra = try CurlClient(options: options)
+                    clients.append(extra)
+                    let other = SNAPClient(
+                        endpoint: SNAPClient.Endpoint(baseURL: "http://127.0.0.1:\(simulator.port)", sourceAccount: "0011999999"),
+                        credentials: try SNAPCredentials(partnerID: "BENCH", clientKey: "bench", channelID: "95221",
+                                                         clientSecret: Array("bench-secret".utf8), privateKeyPEM: keys.privatePEM),
+                        transport: extra)
+                    try await other.warmUp()
+                    banks.append(other)
+                }
+                let rate = try await post(label: "\(count) engine\(count == 1 ? "" : "s") (PostgreSQL)", ledgers: ledgers, banks: banks, rules: rules)
+                if count == 1 { onePostgres = rate }
+                var line = "ratio \(count)×PostgreSQL / raw: \(Bench.f(rate / rawRate))"
+                if let sqliteRate { line += "; / SQLite engine: \(Bench.f(rate / sqliteRate))" }
+                if let onePostgres, count > 1 { line += "; / 1×PostgreSQL: \(Bench.f(rate / onePostgres))" }
+                print(line)
+                let booked = await simulator.ledger().count
+                print("bank ledger after the run: \(booked) bookings (\(transfers) transfers)")
+                for ledger in ledgers {
+                    try await ledger.stopEngine()
+                    ledger.shutdown()
+                }
+                for extra in clients { extra.shutdown() }
+                await simulator.reset()
+            }
+        }
         print("peak RSS of this process: \(Bench.f(Bench.peakRSSMiB(), 0)) MiB")
         client.shutdown()
         try await simulator.shutdown()
+    }
+
+    /// Runs one engine per ledger until none has work left; prints and returns transfers settled per second.
+    func post(label: String, ledgers: [any EngineLedger & TransferLedger], banks: [SNAPClient], rules: BatchingRules) async throws -> Double {
+        var logger = Logger(label: "bench")
+        logger.logLevel = .error
+        let counting = ledgers.map { CountingLedger($0) }
+        let engines = zip(counting, banks).map { ledger, bank in
+            Engine(ledger: ledger, bank: bank, settings: EngineSettings(
+                batching: rules,
+                retry: RetryPolicy(baseDelayMs: 50, maxDelayMs: 2_000, maxAttempts: 8, inquiryDelayMs: 100, notFoundSettleMs: 1_000),
+                breakerThreshold: 1_000, breakerCooldownMs: 100, chunkSize: chunkSize, maxInFlight: maxInFlight, pollIntervalMs: 50),
+                logger: logger)
+        }
+        let (_, posting) = try await Bench.time {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for engine in engines { group.addTask { try await engine.run(exitWhenIdle: true) } }
+                try await group.waitForAll()
+            }
+        }
+        let settled = try await ledgers[0].queueStatus().transfers["settled"]?.count ?? 0
+        let rate = Double(settled) / posting
+        let attempts = try await ledgers[0].attemptCount()
+        let commits = counting.reduce(0) { $0 + $1.writes.withLock { $0 } }
+        print("\(label): \(settled) settled in \(Bench.f(posting)) s = \(Bench.f(rate, 0)) transfers/s; "
+              + "\(attempts) attempts in \(commits) write transactions (\(Bench.f(Double(attempts) / Double(max(commits, 1)), 1)) attempts per commit)")
+        return rate
     }
 }
 
