@@ -65,7 +65,10 @@ struct ShutdownTests {
         #expect(first.log.contains("shutdown bound reached"))
         let left = try treasury.transferStates()["sending"] ?? 0
         #expect(left > 0, "transfers whose answer never came stay sending")
-        #expect(left <= settings.maxInFlight, "only requests on the wire stay sending; those queued for a connection were called off: \(left)")
+        // Those on the wire stay sending; those queued for a connection are called off and recorded
+        // as not sent — unless the bound comes first (a loaded machine), when they stay sending too.
+        // Never more than the engine commits ahead (3 × max_in_flight), and all are asked about below.
+        #expect(left <= settings.maxInFlight * 3, "no more stays sending than was committed ahead: \(left)")
 
         let second = try DaemonProcess(["--config", treasury.config, "--exit-when-idle"], stderr: treasury.directory + "/salurd-2.log")
         defer { second.stop() }
