@@ -21,9 +21,11 @@ deps:
 build: deps
 	$(SWIFT) build
 
+# The PostgreSQL store's tests run against a throw-away cluster on a loopback port (installed
+# when missing, started as an unprivileged user, stopped and removed at the end).
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	SALUR_REQUIRE_POSTGRES=1 scripts/pg-test-cluster.sh run -- $(SWIFT) test --skip-build
 
 demo: deps
 	$(SWIFT) build

@@ -3,6 +3,7 @@ import Foundation
 package import SalurConfig
 import SalurCore
 package import SalurStore
+package import SalurPostgres
 
 /// `salurctl`: the operator's view of Salur's queue and records. A client of the database, like
 /// the daemon, so it works whether or not `salurd` is running.
@@ -13,7 +14,7 @@ package struct Salurctl: AsyncParsableCommand {
         discussion: "Every command reads the config from --config FILE, else $SALUR_CONFIG, else /etc/salur/salur.toml.\nExit codes: 0 ok, 1 failure, 2 usage, 65 bad input data, 75 temporary (try again).",
         subcommands: [RecipientsCommand.self, AccountsCommand.self, TransfersCommand.self, BatchesCommand.self, QueueCommand.self,
                       ExportCommand.self, ReconcileCommand.self, AuditCommand.self, ConfigCommand.self, DaemonCommand.self, DemoCommand.self,
-                      AgreementsCommand.self, BudgetsCommand.self, PayrollCommand.self, BPUCommand.self]
+                      AgreementsCommand.self, BudgetsCommand.self, PayrollCommand.self, BPUCommand.self, DbCommand.self]
     )
 
     package init() {}
@@ -99,10 +100,35 @@ package struct GlobalOptions: ParsableArguments {
         try SalurConfiguration.load(path: SalurConfiguration.resolvePath(flag: config))
     }
 
-    /// The ledger the config names, opened and migrated.
+    /// The SQLite ledger the config names, opened and migrated — for the commands that only the
+    /// SQLite store serves so far (premiums, reconciliation); refused on a PostgreSQL config.
     package func ledger() throws -> SQLiteLedger {
-        let configuration = try load()
-        return try SQLiteLedger(path: configuration.database.path,
-                                busyTimeout: Double(configuration.database.busyTimeoutMs) / 1000)
+        try load().sqliteLedger()
+    }
+
+    /// The store the config names (the SQLite file or PostgreSQL), opened and migrated.
+    package func store() async throws -> any SalurStoreBackend {
+        try await load().openStore().store
+    }
+}
+
+extension SalurConfiguration {
+    /// The store `[database]` names, opened and migrated.
+    package func openStore(migrate: Bool = true) async throws -> OpenStore {
+        do {
+            return try await StoreOpener.open(path: database.path, busyTimeoutMs: database.busyTimeoutMs, url: database.url,
+                                              passwordFile: database.passwordFile, maxConnections: database.maxConnections,
+                                              migrate: migrate)
+        } catch let error as PostgresTarget.Invalid {
+            throw CLIError("\(file): \(error.description)")
+        }
+    }
+
+    /// The SQLite ledger, for what the PostgreSQL store does not serve yet.
+    package func sqliteLedger(feature: String = "this command") throws -> SQLiteLedger {
+        if database.isPostgres {
+            throw CLIError("\(feature) needs the SQLite store: premiums (agreements, budgets, payroll, BPU) and reconciliation are not yet served by the PostgreSQL store that \(file) names")
+        }
+        return try SQLiteLedger(path: database.path, busyTimeout: Double(database.busyTimeoutMs) / 1000)
     }
 }

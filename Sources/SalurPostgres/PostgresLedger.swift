@@ -38,6 +38,18 @@ package final class PostgresLedger: Sendable {
             database: target.database, tls: try Self.tls(target))
         configuration.options.maximumConnections = maximumConnections
         configuration.options.connectTimeout = .seconds(5)
+        // One direct connection first: a wrong password, an unknown database or a server that is
+        // down fails here at once with PostgreSQL's own words, where the pool would keep retrying.
+        do {
+            let probe = try await PostgresConnection.connect(
+                configuration: PostgresConnection.Configuration(
+                    host: target.host, port: target.port, username: target.user, password: target.password,
+                    database: target.database, tls: try Self.connectionTLS(target)),
+                id: 0, logger: logger)
+            try await probe.close()
+        } catch {
+            throw Self.describe(error, target: target, doing: "connecting")
+        }
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
         runner = Task { await client.run() }
@@ -56,17 +68,27 @@ package final class PostgresLedger: Sendable {
 
     deinit { runner.cancel() }
 
+    private static func connectionTLS(_ target: PostgresTarget) throws -> PostgresConnection.Configuration.TLS {
+        guard let configuration = tlsConfiguration(target) else { return .disable }
+        return .require(try NIOSSLContext(configuration: configuration))
+    }
+
     private static func tls(_ target: PostgresTarget) throws -> PostgresClient.Configuration.TLS {
+        tlsConfiguration(target).map { .require($0) } ?? .disable
+    }
+
+    /// Verified TLS (or, with sslmode=require on loopback, unverified host name); nil for none.
+    private static func tlsConfiguration(_ target: PostgresTarget) -> TLSConfiguration? {
         switch target.tls {
         case .disable:
-            return .disable
+            return nil
         case .require, .verifyFull:
             var tls = TLSConfiguration.makeClientConfiguration()
             tls.certificateVerification = target.tls == .verifyFull ? .fullVerification : .noHostnameVerification
             if let root = target.rootCertificate {
                 tls.trustRoots = .file(root)
             }
-            return .require(tls)
+            return tls
         }
     }
 
@@ -184,6 +206,10 @@ package final class PostgresLedger: Sendable {
     /// Store errors and operator-facing refusals pass through; PostgreSQL's own errors become
     /// `StoreError`s naming the server (never its password) and what was being done.
     func translate(_ error: any Error, doing what: String) -> any Error {
+        Self.describe(error, target: target, doing: what)
+    }
+
+    static func describe(_ error: any Error, target: PostgresTarget, doing what: String) -> any Error {
         if error is StoreError || error is ImportFailure { return error }
         if let error = error as? PSQLError {
             if error.code == .server {

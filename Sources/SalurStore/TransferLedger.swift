@@ -28,3 +28,15 @@ package typealias SalurStoreBackend = Ledger & TransferLedger & EngineLedger
 package enum StoreKind: String, Sendable {
     case sqlite, postgres
 }
+
+extension TransferLedger {
+    /// Every batch, or those in `state`, or the one with `id`.
+    package func batches(state: BatchState? = nil, id: String? = nil) async throws -> [BatchSummary] {
+        try await batches(state: state, id: id)
+    }
+}
+
+extension EngineLedger {
+    /// The queue now.
+    package func queueStatus() async throws -> QueueStatus { try await queueStatus(now: Date()) }
+}

@@ -75,7 +75,7 @@ struct DaemonRSSBench: AsyncParsableCommand {
         peak = max(peak, Self.kibibytes("VmHWM", pid: pid))
         kill(pid, SIGTERM)
         process.waitUntilExit()
-        let settled = try ledger.queueStatus().transfers["settled"]?.count ?? 0
+        let settled = try await ledger.queueStatus().transfers["settled"]?.count ?? 0
         print("salurd posted \(settled) of \(transfers) in \(seconds) s; peak RSS (VmHWM) \(peak / 1024) MiB (goal ≤ 100 MB); exit \(process.terminationStatus)")
         try await simulator.shutdown()
     }

@@ -86,7 +86,7 @@ struct PostBench: AsyncParsableCommand {
             breakerThreshold: 1_000, breakerCooldownMs: 100, chunkSize: chunkSize, maxInFlight: maxInFlight, pollIntervalMs: 50),
             logger: logger)
         let (_, posting) = try await Bench.time { try await engine.run(exitWhenIdle: true) }
-        let settled = try ledger.queueStatus().transfers["settled"]?.count ?? 0
+        let settled = try await ledger.queueStatus().transfers["settled"]?.count ?? 0
         let rate = Double(settled) / posting
         let attempts = try ledger.attemptCount()
         let commits = counting.writes.withLock { $0 }

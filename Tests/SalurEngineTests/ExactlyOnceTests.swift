@@ -67,7 +67,7 @@ struct ExactlyOnceTests {
         let harness = try await EngineHarness.make(count: 100, faults: .none, balance: Rupiah(1_000_000))
         let engine = harness.engine()
         try await engine.run(exitWhenIdle: true)
-        let batches = try harness.ledger.batches()
+        let batches = try await harness.ledger.batches()
         #expect(batches.allSatisfy { $0.state == "held" })
         #expect(batches.first?.holdReason?.contains("does not cover") == true)
         #expect(await harness.simulator.ledger().isEmpty)
@@ -78,7 +78,7 @@ struct ExactlyOnceTests {
     func recoveryAfterCrash() async throws {
         let harness = try await EngineHarness.make(count: 200, faults: .none)
         // Start posting: claim attempts (committed as sending) and send them, but "crash" before recording.
-        try await harness.ledger.startBatch(id: try harness.ledger.batches().last!.id, balance: Rupiah(1))
+        try await harness.ledger.startBatch(id: try await harness.ledger.batches().last!.id, balance: Rupiah(1))
         let claimed = try await harness.ledger.claimAttempts(limit: 50, now: Date(), maxAttempts: 5)
         #expect(claimed.count == 50)
         for attempt in claimed.prefix(30) {

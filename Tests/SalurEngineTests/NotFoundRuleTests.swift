@@ -48,7 +48,7 @@ struct NotFoundRuleTests {
         for _ in 0..<5 { _ = try await engine.pass() }
         #expect(bank.transfers.withLock { $0 } == 5)
         #expect(bank.inquiries.withLock { $0 } >= 5)
-        #expect(try ledger.queueStatus().transfers["in_doubt"]?.count == 5)
+        #expect(try await ledger.queueStatus().transfers["in_doubt"]?.count == 5)
 
         // Age the attempts past the window (instead of waiting an hour), and make the next inquiry due.
         let queue = try DatabaseQueue(path: dir + "/salur.sqlite")

@@ -125,7 +125,7 @@ struct PayrollStoreTests {
     }
 
     @Test("replace while the remittance is queued but not posted: the remittance is cancelled and can be queued anew")
-    func replaceBeforePosting() throws {
+    func replaceBeforePosting() async throws {
         let store = try PayrollStore(); defer { store.remove() }
         _ = try store.ledger.addAgreement(F.kendari, actor: "maker")
         try store.importPayroll(F.kendariCSV(), agreement: F.kendari, period: "2024-05")
@@ -141,7 +141,7 @@ struct PayrollStoreTests {
         #expect(replaced.run.revision == 2)
         #expect(replaced.run.lines == 1_080)
         #expect(replaced.run.remittance == nil)
-        #expect(try store.ledger.batches(id: remit.batches[0]).first?.state == "cancelled")
+        #expect(try await store.ledger.batches(id: remit.batches[0]).first?.state == "cancelled")
 
         let again = try store.ledger.remitPayroll(agreementID: nil, period: F.period("2024-05"), actor: "maker", rules: F.rules)
         #expect(again.queued)

@@ -17,8 +17,8 @@ struct AccountsCommand: AsyncParsableCommand {
         @Option(name: .shortAndLong, help: "The CSV file to write (nik,name,district,phone).") var output: String
 
         func run() async throws {
-            let ledger = try global.ledger()
-            let count = try ledger.exportOpeningRequests(actor: OperatorIdentity.current()) { requests in
+            let ledger = try await global.store()
+            let count = try await ledger.exportOpeningRequests(actor: OperatorIdentity.current()) { requests in
                 var writer = CSVWriter()
                 writer.write(["nik", "name", "district", "phone"])
                 for r in requests { writer.write([r.nik, r.name, r.district, r.phone]) }
@@ -40,7 +40,7 @@ struct AccountsCommand: AsyncParsableCommand {
         func run() async throws {
             let bytes = try Output.readFile(file)
             let rows = try OpeningResultFile.parse(bytes: bytes, file: file)
-            let summary = try global.ledger().applyOpeningResults(
+            let summary = try await global.store().applyOpeningResults(
                 rows, source: SourceFile(path: file, sha256: AuditChain.sha256Hex(bytes)), actor: OperatorIdentity.current())
             print("\(file): \(Output.grouped(summary.opened)) opened, \(Output.grouped(summary.rejected)) rejected, "
                   + "\(Output.grouped(summary.unchanged)) already applied.")
@@ -59,9 +59,10 @@ struct AccountsCommand: AsyncParsableCommand {
                 guard let parsed = OpeningGrouping(rawValue: by) else { throw ValidationError("--by must be district or program") }
                 grouping = parsed
             }
-            let ledger = try global.ledger()
-            let overall = try ledger.openingStatus(by: nil)[0]
-            let groups = try grouping.map { try ledger.openingStatus(by: $0) } ?? []
+            let ledger = try await global.store()
+            let overall = try await ledger.openingStatus(by: nil)[0]
+            var groups: [OpeningStatus] = []
+            if let grouping { groups = try await ledger.openingStatus(by: grouping) }
             if json {
                 var object = StatusJSON(overall)
                 if let grouping { object.groups = groups.map(StatusJSON.init); object.by = grouping.rawValue }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SalurConfig
 import SalurCore
 import SalurStore
 
@@ -16,6 +17,7 @@ struct DaemonCommand: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try global.load()
+            if configuration.database.isPostgres { return try await shared(configuration) }
             let database = configuration.database.path
             let lockPath = database + ".lock"
             let probe = EngineProbe.look(at: lockPath)
@@ -24,7 +26,7 @@ struct DaemonCommand: AsyncParsableCommand {
             var queue: QueueStatus?
             let exists = FileManager.default.fileExists(atPath: database)
             if exists {
-                let ledger = try global.ledger()
+                let ledger = try configuration.sqliteLedger()
                 lease = try ledger.engineLease()
                 queue = try ledger.queueStatus(now: now)
             }
@@ -52,12 +54,55 @@ struct DaemonCommand: AsyncParsableCommand {
             if json { return try Output.json(report) }
             print(report.text)
         }
+
+        /// On PostgreSQL there is no lock file: every engine registers itself with a lease its
+        /// heartbeat renews, and it is live while the lease holds (judged by the server's clock).
+        func shared(_ configuration: SalurConfiguration) async throws {
+            let opened = try await configuration.openStore()
+            defer { opened.close() }
+            let now = Date()
+            let engines = try await opened.store.engines()
+            let queue = try await opened.store.queueStatus(now: now)
+            func age(_ text: String?) -> Int? {
+                text.flatMap(Timestamp.parse).map { max(0, Int(now.timeIntervalSince($0))) }
+            }
+            let live = engines.filter { $0.live == true }
+            let newest = live.first ?? engines.first
+            let report = Report(
+                database: opened.name, lock: nil, running: !live.isEmpty, pid: live.first?.pid,
+                version: live.first?.version, host: live.first?.host, startedAt: live.first?.startedAt,
+                uptimeSeconds: age(live.first?.startedAt), lastEngine: newest, heartbeatAgeSeconds: age(newest?.heartbeatAt),
+                queue: queue, engines: engines.map { EngineRow($0, heartbeatAge: age($0.heartbeatAt)) })
+            if json { return try Output.json(report) }
+            print(report.text)
+        }
+    }
+
+    /// One engine in `daemon status` (every engine sharing a PostgreSQL database).
+    struct EngineRow: Encodable {
+        let id: String?, host: String, pid: Int, version: String, started_at: String, heartbeat_at: String
+        let heartbeat_age_seconds: Int?, lease_until: String?, live: Bool, holding: Int?, status: String
+
+        init(_ lease: EngineLease, heartbeatAge: Int?) {
+            id = lease.id
+            host = lease.host
+            pid = lease.pid
+            version = lease.version
+            started_at = lease.startedAt
+            heartbeat_at = lease.heartbeatAt
+            heartbeat_age_seconds = heartbeatAge
+            lease_until = lease.leaseUntil
+            live = lease.live ?? false
+            holding = lease.holding
+            status = lease.status
+        }
     }
 
     /// `daemon status --json`.
     struct Report: Encodable {
         let database: String
-        let lock: String
+        /// The SQLite file's engine lock (nil on PostgreSQL, where engines hold leases instead).
+        let lock: String?
         let running: Bool
         let pid: Int?
         let version: String?
@@ -68,9 +113,11 @@ struct DaemonCommand: AsyncParsableCommand {
         let lastEngine: EngineLease?
         let heartbeatAgeSeconds: Int?
         let queue: QueueStatus?
+        /// Every engine the database knows (PostgreSQL); nil on SQLite.
+        var engines: [EngineRow]? = nil
 
         enum CodingKeys: String, CodingKey {
-            case database, lock, running, pid, version, host, queue
+            case database, lock, running, pid, version, host, queue, engines
             case startedAt = "started_at", uptimeSeconds = "uptime_seconds", lastEngine = "last_engine"
             case heartbeatAgeSeconds = "heartbeat_age_seconds"
         }
@@ -95,20 +142,31 @@ struct DaemonCommand: AsyncParsableCommand {
             try c.encode(lastEngine.map { Engine(pid: $0.pid, host: $0.host, version: $0.version, started_at: $0.startedAt,
                                                  heartbeat_at: $0.heartbeatAt, status: $0.status) }, forKey: .lastEngine)
             try c.encode(heartbeatAgeSeconds, forKey: .heartbeatAgeSeconds)
+            try c.encodeIfPresent(engines, forKey: .engines)
             try c.encode(queue.map { Queue(transfers: $0.transfers, batches: $0.batches, oldest_pending_age_seconds: $0.oldestPendingAgeSeconds,
                                            oldest_in_doubt_age_seconds: $0.oldestInDoubtAgeSeconds) }, forKey: .queue)
         }
 
         var text: String {
             var lines: [String] = []
-            if running {
+            if let engines {
+                let live = engines.filter(\.live)
+                lines.append(live.isEmpty ? "salurd: no live engine on this database"
+                                          : "salurd: \(live.count) live engine\(live.count == 1 ? "" : "s") on this database")
+                if !engines.isEmpty {
+                    lines.append(Output.table(["HOST", "PID", "VERSION", "LIVE", "HEARTBEAT", "AGE", "HOLDING", "STATUS"], engines.map { e in
+                        [e.host, String(e.pid), e.version, e.live ? "yes" : "no", e.heartbeat_at,
+                         e.heartbeat_age_seconds.map { DaemonCommand.duration($0) } ?? "", e.holding.map(String.init) ?? "", e.status]
+                    }, right: [1, 6]))
+                }
+            } else if running {
                 var line = "salurd: running, PID \(pid.map(String.init) ?? "unknown")"
                 if let version { line += ", version \(version)" }
                 if let host { line += ", on \(host)" }
                 if let uptimeSeconds { line += ", up \(DaemonCommand.duration(uptimeSeconds))" }
                 lines.append(line)
             } else {
-                lines.append("salurd: not running (no engine holds \(lock))")
+                lines.append("salurd: not running (no engine holds \(lock ?? database))")
             }
             if let lastEngine {
                 let ago = heartbeatAgeSeconds.map { " (\(DaemonCommand.duration($0)) ago)" } ?? ""

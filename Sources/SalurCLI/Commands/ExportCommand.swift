@@ -114,7 +114,7 @@ struct ExportCommand: AsyncParsableCommand {
         func run() async throws {
             let configuration = try global.load()
             let ledger = try configuration.openLedger()
-            guard let batch = try ledger.batches(id: id).first else { throw CLIError("no batch \(id); see salurctl batches list") }
+            guard let batch = try await ledger.batches(id: id).first else { throw CLIError("no batch \(id); see salurctl batches list") }
             let records = try ledger.reconciledTransfers(from: nil, to: nil, batchID: id)
             let offset = configuration.reconciliation.utcOffsetHours
             let lines = BatchProofExport.table(batch: batch, transfers: records, utcOffsetHours: offset)

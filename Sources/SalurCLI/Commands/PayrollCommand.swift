@@ -160,7 +160,7 @@ enum PremiumCLI {
     static let renewalNoticeDays = 60
 
     static func ledger(_ configuration: SalurConfiguration) throws -> SQLiteLedger {
-        try SQLiteLedger(path: configuration.database.path, busyTimeout: Double(configuration.database.busyTimeoutMs) / 1000)
+        try configuration.sqliteLedger(feature: "premiums")
     }
 
     static func period(_ text: String) throws -> Period {

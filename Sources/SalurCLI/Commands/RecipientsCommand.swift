@@ -19,8 +19,8 @@ struct RecipientsCommand: AsyncParsableCommand {
         func run() async throws {
             let bytes = try Output.readFile(file)
             let rows = try RecipientFile.parse(bytes: bytes, file: file)
-            let ledger = try global.ledger()
-            let summary = try ledger.importRecipients(
+            let ledger = try await global.store()
+            let summary = try await ledger.importRecipients(
                 rows, source: SourceFile(path: file, sha256: AuditChain.sha256Hex(bytes)), actor: OperatorIdentity.current())
             if json { return try Output.json(summary) }
             if summary.added + summary.updated == 0 {
@@ -50,7 +50,7 @@ struct RecipientsCommand: AsyncParsableCommand {
                 }
                 filter.state = parsed
             }
-            let found = try global.ledger().recipients(matching: filter)
+            let found = try await global.store().recipients(matching: filter)
             if json { return try Output.json(found.map(RecipientJSON.init)) }
             let rows = found.map { stored -> [String] in
                 let r = stored.recipient

@@ -241,7 +241,7 @@ struct ReconcileCommand: AsyncParsableCommand {
 extension SalurConfiguration {
     /// The ledger this configuration names.
     func openLedger() throws -> SQLiteLedger {
-        try SQLiteLedger(path: database.path, busyTimeout: Double(database.busyTimeoutMs) / 1000)
+        try sqliteLedger(feature: "reconciliation")
     }
 }
 

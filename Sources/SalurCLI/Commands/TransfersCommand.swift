@@ -36,13 +36,13 @@ struct TransfersCommand: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try global.load()
-            let ledger = try SQLiteLedger(path: configuration.database.path, busyTimeout: Double(configuration.database.busyTimeoutMs) / 1000)
+            let ledger = try await configuration.openStore().store
             let actor = OperatorIdentity.current()
             let summary: EnqueueSummary
             if let file {
                 let bytes = try Output.readFile(file)
                 let rows = try TransferFile.parse(bytes: bytes, file: file)
-                summary = try ledger.enqueueFile(rows, source: SourceFile(path: file, sha256: AuditChain.sha256Hex(bytes)),
+                summary = try await ledger.enqueueFile(rows, source: SourceFile(path: file, sha256: AuditChain.sha256Hex(bytes)),
                                                  actor: actor, rules: configuration.batchingRules)
             } else {
                 guard let period = Period(period ?? "") else { throw CLIError("--period must be YYYY-MM", exit: .usage) }
@@ -50,7 +50,7 @@ struct TransfersCommand: AsyncParsableCommand {
                     throw CLIError("--amount must be a whole number of rupiah above zero, e.g. 300000", exit: .usage)
                 }
                 if let problem = Validate.code(program ?? "") { throw CLIError("--program: \(problem)", exit: .usage) }
-                summary = try ledger.enqueueProgram(program: program ?? "", period: period, amount: value,
+                summary = try await ledger.enqueueProgram(program: program ?? "", period: period, amount: value,
                                                     remark: remark ?? "\(program ?? "") \(period)", actor: actor,
                                                     rules: configuration.batchingRules)
             }
@@ -83,7 +83,7 @@ struct TransfersCommand: AsyncParsableCommand {
         func validate() throws { if !failed { throw ValidationError("say --failed") } }
 
         func run() async throws {
-            let count = try global.ledger().retryFailed(batchID: batch, actor: OperatorIdentity.current())
+            let count = try await global.store().retryFailed(batchID: batch, actor: OperatorIdentity.current())
             print(count == 0 ? "no failed transfer to retry." : "\(Output.grouped(count)) failed transfers queued again.")
         }
     }
@@ -108,7 +108,7 @@ struct BatchesCommand: AsyncParsableCommand {
                 }
                 filter = parsed
             }
-            let batches = try global.ledger().batches(state: filter)
+            let batches = try await global.store().batches(state: filter)
             if json { return try Output.json(batches.map(BatchJSON.init)) }
             print(Output.table(["BATCH", "PROGRAM", "PERIOD", "STATE", "ITEMS", "AMOUNT", "SETTLED", "APPROVED BY", "NOTE"], batches.map { b in
                 [b.id, b.program, b.period, b.state, Output.grouped(b.itemCount), Rupiah(b.amount.value).grouped,
@@ -124,7 +124,7 @@ struct BatchesCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            guard let batch = try global.ledger().batches(id: id).first else { throw CLIError("no batch \(id)", exit: .failure) }
+            guard let batch = try await global.store().batches(id: id).first else { throw CLIError("no batch \(id)", exit: .failure) }
             if json { return try Output.json(BatchJSON(batch)) }
             print("batch \(batch.id): \(batch.program) \(batch.period), \(batch.state)")
             print("  \(Output.grouped(batch.itemCount)) transfers, \(batch.amount); queued by \(batch.makers); created \(batch.createdAt)")
@@ -148,8 +148,8 @@ struct BatchesCommand: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try global.load()
-            let ledger = try SQLiteLedger(path: configuration.database.path, busyTimeout: Double(configuration.database.busyTimeoutMs) / 1000)
-            let approved = try ledger.approve(ids: ids, all: all, actor: OperatorIdentity.current(),
+            let ledger = try await configuration.openStore().store
+            let approved = try await ledger.approve(ids: ids, all: all, actor: OperatorIdentity.current(),
                                               distinctApprover: configuration.batching.distinctApprover)
             print(approved.isEmpty ? "no batch awaiting approval." : "approved \(approved.joined(separator: ", "))")
         }
@@ -162,7 +162,7 @@ struct BatchesCommand: AsyncParsableCommand {
         @Option(help: "Why (kept in the audit log).") var reason = "held by operator"
 
         func run() async throws {
-            try global.ledger().hold(id: id, reason: reason, actor: OperatorIdentity.current())
+            try await global.store().hold(id: id, reason: reason, actor: OperatorIdentity.current())
             print("held \(id)")
         }
     }
@@ -173,7 +173,7 @@ struct BatchesCommand: AsyncParsableCommand {
         @Argument var id: String
 
         func run() async throws {
-            try global.ledger().release(id: id, actor: OperatorIdentity.current())
+            try await global.store().release(id: id, actor: OperatorIdentity.current())
             print("released \(id)")
         }
     }
@@ -184,7 +184,7 @@ struct BatchesCommand: AsyncParsableCommand {
         @Argument var id: String
 
         func run() async throws {
-            let count = try global.ledger().cancel(id: id, actor: OperatorIdentity.current())
+            let count = try await global.store().cancel(id: id, actor: OperatorIdentity.current())
             print("cancelled \(id): \(Output.grouped(count)) transfers")
         }
     }

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+package import GRDB
 package import SalurCore
 
 /// The embedded default `Ledger`: one SQLite file in WAL mode, written through GRDB.
@@ -15,7 +15,7 @@ package final class SQLiteLedger: Ledger {
 
     /// Opens (creating if needed) the database at `path` and migrates it.
     /// Refuses a database written by a newer schema than this binary knows.
-    package init(path: String, busyTimeout: Double = 5) throws {
+    package init(path: String, busyTimeout: Double = 5, migrate: Bool = true) throws {
         self.path = path
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
@@ -40,7 +40,7 @@ package final class SQLiteLedger: Ledger {
                     throw StoreError.newerSchema("it has migrations this binary does not know")
                 }
             }
-            try migrator.migrate(pool)
+            if migrate { try migrator.migrate(pool) }
         } catch let error as StoreError {
             throw error
         } catch let error as DatabaseError {
@@ -83,5 +83,32 @@ package final class SQLiteLedger: Ledger {
     /// Now, as stored: UTC ISO 8601 with milliseconds.
     static func timestamp(_ date: Date = Date()) -> String {
         Timestamp.iso8601(date)
+    }
+}
+
+extension SQLiteLedger {
+    /// A read-only view of the database as it is now, unaffected by later writes (WAL snapshot).
+    package func snapshot() throws -> DatabaseSnapshot {
+        try pool.makeSnapshot()
+    }
+}
+
+extension SQLiteLedger {
+    /// Names of the schema steps this binary knows, in order.
+    package static var knownSteps: [String] { Migrations.migrator.migrations }
+
+    /// The steps applied to the file, in order.
+    package func appliedSteps() throws -> [String] {
+        let known = Migrations.migrator.migrations
+        let applied = try read { db in try Migrations.migrator.appliedIdentifiers(db) }
+        return known.filter(applied.contains)
+    }
+
+    /// Applies the missing steps; returns their names.
+    @discardableResult
+    package func migrate() throws -> [String] {
+        let before = Set(try appliedSteps())
+        try Migrations.migrator.migrate(pool)
+        return Self.knownSteps.filter { !before.contains($0) }
     }
 }
