@@ -67,8 +67,9 @@ final class ConfigReloader: Sendable {
             return false
         }
         if new.database.path != old.database.path || new.database.displayName != old.database.displayName {
-            logger.error("config reload refused: database.path changed; salurd serves one database for its whole life, restart it to switch (the previous config stays in force)",
-                         metadata: ["file": "\(path)", "running": "\(old.database.path)", "new": "\(new.database.path)"])
+            let key = old.database.isPostgres || new.database.isPostgres ? "database.url" : "database.path"
+            logger.error("config reload refused: \(key) changed; salurd serves one database for its whole life, restart it to switch (the previous config stays in force)",
+                         metadata: ["file": "\(path)", "running": "\(old.database.displayName)", "new": "\(new.database.displayName)"])
             return false
         }
         guard let newBank = new.bank else {

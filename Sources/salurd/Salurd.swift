@@ -63,8 +63,14 @@ struct Salurd: AsyncParsableCommand {
         if configuration.database.isPostgres, let url = configuration.database.url {
             // Several engines may share one PostgreSQL database: no lock file, a lease per engine.
             let target = try PostgresTarget(url: url, passwordFile: configuration.database.passwordFile)
-            let ledger = try await PostgresLedger(target: target, maximumConnections: configuration.database.maxConnections,
-                                                  logger: Logger(label: "salur.postgres"))
+            // The engine holds one connection for LISTEN and, while it checks the balance, one for the
+            // batch-start lock: below four, its own transactions could wait for ever.
+            let connections = max(4, configuration.database.maxConnections)
+            if connections != configuration.database.maxConnections {
+                logger.notice("database.max_connections raised for salurd", metadata: ["configured": "\(configuration.database.maxConnections)",
+                                                                                    "used": "\(connections)"])
+            }
+            let ledger = try await PostgresLedger(target: target, maximumConnections: connections, logger: Logger(label: "salur.postgres"))
             defer { ledger.shutdown() }
             // Test hook SALURD_TEST_NODE: an engine whose process the others cannot probe, as if on
             // another host, so they must wait for its lease. Never set in production.

@@ -80,6 +80,33 @@ struct ServiceConfigTests {
         #expect(errors(text) == [ConfigError(file: "/etc/salur/salur.toml", line: 10, key: key, reason: reason)])
     }
 
+    @Test("engine.lease_ms: default 30 s, range checked; with PostgreSQL the not-found window must cover lease + request timeout")
+    func leaseAndSettleWindow() throws {
+        let bank = """
+            [bank]
+            base_url = "https://snap.bank.example"
+            partner_id = "P"
+            client_key = "K"
+            client_secret_file = "/s"
+            private_key_file = "/k"
+            source_account = "0011000000123"
+            request_timeout_ms = 20000
+            """
+        let sqlite = "[database]\npath = \"/d/s.db\"\n"
+        let postgres = "[database]\nurl = \"postgres://salur@127.0.0.1/salur\"\n"
+        #expect(try SalurConfiguration.parse(text: sqlite, file: "/etc/salur/salur.toml").engine.leaseMs == 30_000)
+        #expect(errors(sqlite + "[engine]\nlease_ms = 299\n").map(\.key) == ["engine.lease_ms"])
+        // SQLite: one engine, no lease, any window.
+        #expect(errors(sqlite + bank + "\n[retry]\nnot_found_settle_ms = 1000\n").isEmpty)
+        // PostgreSQL: 30 000 + 20 000 needed.
+        #expect(errors(postgres + bank + "\n[retry]\nnot_found_settle_ms = 50000\n").isEmpty)
+        let short = errors(postgres + bank + "\n[retry]\nnot_found_settle_ms = 49999\n")
+        #expect(short.map(\.key) == ["retry.not_found_settle_ms"])
+        #expect(short.first?.reason.contains("30000 + 20000 = 50000") == true)
+        #expect(errors(postgres + bank + "\n[retry]\nnot_found_settle_ms = 2600\n[engine]\nlease_ms = 1500\n").map(\.key)
+                == ["retry.not_found_settle_ms"])
+    }
+
     @Test("a reload reports exactly the keys that changed, in file order")
     func changedKeys() throws {
         let old = try SalurConfiguration.load(path: Self.example)

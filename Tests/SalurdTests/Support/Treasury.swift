@@ -33,6 +33,11 @@ struct Treasury {
         var shutdownTimeoutMs = 10_000
         var watchdogIntervalMs = 0
         var databasePath: String?
+        /// PostgreSQL instead of the SQLite file (with the cluster's password file).
+        var databaseURL: String?
+        var passwordFile: String?
+        var leaseMs: Int?
+        var notFoundSettleMs = 50
         /// Instead of the simulator's address.
         var baseURL: String?
         var extra = ""
@@ -90,6 +95,8 @@ struct Treasury {
         try Treasury.write("""
             [database]
             path = "\(s.databasePath ?? "state/salur.sqlite")"
+            \(s.databaseURL.map { "url = \"\($0)\"" } ?? "")
+            \(s.passwordFile.map { "password_file = \"\($0)\"" } ?? "")
 
             [bank]
             base_url = "\(s.baseURL ?? "http://127.0.0.1:\(simulator.port)")"
@@ -112,7 +119,7 @@ struct Treasury {
             max_delay_ms = 200
             max_attempts = \(s.retryMaxAttempts)
             inquiry_delay_ms = \(s.inquiryDelayMs)
-            not_found_settle_ms = 50
+            not_found_settle_ms = \(s.notFoundSettleMs)
             breaker_threshold = 10000
             breaker_cooldown_ms = 20
 
@@ -121,6 +128,7 @@ struct Treasury {
             chunk_size = \(s.chunkSize)
             shutdown_timeout_ms = \(s.shutdownTimeoutMs)
             watchdog_interval_ms = \(s.watchdogIntervalMs)
+            \(s.leaseMs.map { "lease_ms = \($0)" } ?? "")
 
             [log]
             level = "\(s.logLevel)"
