@@ -279,21 +279,17 @@ extension PostgresLedger {
                        settled_at, last_code, last_message FROM transfer
                 """ + (clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")) + " ORDER BY id"
             var records: [TransferRecord] = []
-            for row in try await self.rows(connection, PostgresQuery(unsafeSQL: sql, binds: bindings)) {
-                let state = try row["state"].decode(String.self)
+            for try await (id, reference, externalID, bankReference, batchID, kind, program, period, nik, name, account, bankCode, amount,
+                           state, attempts, createdAt, settledAt, code, message)
+                in try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: self.logger)
+                .decode((Int64, String, String?, String?, String?, String, String, String, String?, String, String, String?, Int64,
+                         String, Int, String, String?, String?, String?).self) {
                 let settled = state == "settled"
                 records.append(TransferRecord.make(
-                    transferID: try row["id"].decode(Int64.self), partnerReferenceNo: try row["partner_reference_no"].decode(String.self),
-                    externalID: try row["external_id"].decode(String?.self), bankReferenceNo: try row["bank_reference_no"].decode(String?.self),
-                    batchID: try row["batch_id"].decode(String?.self), kind: try row["kind"].decode(String.self),
-                    program: try row["program"].decode(String.self), period: try row["period"].decode(String.self),
-                    nik: try row["nik"].decode(String?.self), name: try row["beneficiary_name"].decode(String.self),
-                    accountNo: try row["beneficiary_account"].decode(String.self),
-                    bankCode: try row["beneficiary_bank_code"].decode(String?.self), amount: Rupiah(try row["amount"].decode(Int64.self)),
-                    state: state, attempts: try row["attempts"].decode(Int.self), createdAt: try row["created_at"].decode(String.self),
-                    settledAt: try row["settled_at"].decode(String?.self),
-                    failureCode: settled ? nil : try row["last_code"].decode(String?.self),
-                    failureMessage: settled ? nil : try row["last_message"].decode(String?.self)))
+                    transferID: id, partnerReferenceNo: reference, externalID: externalID, bankReferenceNo: bankReference, batchID: batchID,
+                    kind: kind, program: program, period: period, nik: nik, name: name, accountNo: account, bankCode: bankCode,
+                    amount: Rupiah(amount), state: state, attempts: attempts, createdAt: createdAt, settledAt: settledAt,
+                    failureCode: settled ? nil : code, failureMessage: settled ? nil : message))
             }
             return records
         }

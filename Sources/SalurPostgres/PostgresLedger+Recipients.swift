@@ -8,9 +8,10 @@ package import SalurStore
 /// parameters, 5,000 rows a statement) rather than one round trip per row.
 ///
 /// Imports and opening results check facts that span rows (an account number belongs to one NIK
-/// only), which no row lock covers; they take `SHARE ROW EXCLUSIVE` on `recipient`, which lets
-/// readers, the engine's claims and transfer inserts through but makes concurrent writers of
-/// recipients wait, as SQLite's single writer does.
+/// only), which no row lock covers; they, and the export of opening requests, take
+/// `SHARE ROW EXCLUSIVE` on `recipient`, which lets readers, the engine's claims and transfer
+/// inserts (their foreign-key checks) through but makes concurrent writers of recipients wait, as
+/// SQLite's single writer does.
 extension PostgresLedger {
     /// A recipient row as the import compares it.
     private struct StoredRow {
@@ -125,8 +126,10 @@ extension PostgresLedger {
 
     package func exportOpeningRequests(actor: String, deliver: ([OpeningRequest]) throws -> String) async throws -> Int {
         try await transaction("exporting opening requests") { connection in
-            // The rows are locked as read, and exactly those are marked requested: a recipient that
-            // another transaction makes `not_requested` meanwhile is left for the next export.
+            // Writers of recipients wait (an import could otherwise reopen a recipient between the
+            // read and the update, or deadlock with it on the rows); exactly the rows read, locked
+            // as read, are marked requested.
+            try await self.lockRecipients(connection)
             var ids: [Int64] = []
             var requests: [OpeningRequest] = []
             for try await (id, nik, name, district, phone) in try await connection.query("""
