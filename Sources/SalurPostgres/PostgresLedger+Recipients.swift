@@ -212,32 +212,12 @@ extension PostgresLedger {
                 GROUP BY 1, 2, 3 ORDER BY \($0) COLLATE "C"
                 """
             } ?? "SELECT NULL::text AS grp, opening_state, rejection_reason, count(*) AS n FROM recipient GROUP BY 2, 3"
-            var groups: [OpeningStatus] = []
-            var index: [String: Int] = [:]
-            if grouping == nil { groups.append(OpeningStatus(group: nil)) }
+            var fold = OpeningStatusFold(grouped: grouping != nil)
             for try await (group, state, reason, n) in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: self.logger)
                 .decode((String?, String, String?, Int).self) {
-                let position: Int
-                if grouping == nil {
-                    position = 0
-                } else if let existing = index[group ?? ""] {
-                    position = existing
-                } else {
-                    position = groups.count
-                    index[group ?? ""] = position
-                    groups.append(OpeningStatus(group: group))
-                }
-                groups[position].total += n
-                switch state {
-                case "not_requested": groups[position].notRequested += n
-                case "requested": groups[position].requested += n
-                case "opened": groups[position].opened += n
-                default:
-                    groups[position].rejected += n
-                    groups[position].reasons[reason ?? "", default: 0] += n
-                }
+                fold.add(group: group, state: state, reason: reason, count: n)
             }
-            return groups
+            return fold.groups
         }
     }
 

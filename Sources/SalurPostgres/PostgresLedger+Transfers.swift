@@ -131,40 +131,21 @@ extension PostgresLedger {
         try await transaction("queueing transfers") { connection in
             var issues: [ImportIssue] = []
             var transfers: [NewTransfer] = []
-            var found: [String: (id: Int64, name: String, state: String, account: String?, check: String?)] = [:]
+            var found: [String: Payee] = [:]
             let niks = Array(Set(rows.map(\.nik.digits)))
             for start in stride(from: 0, to: niks.count, by: Self.chunk) {
                 let chunk = Array(niks[start..<min(start + Self.chunk, niks.count)])
                 for try await (nik, id, name, state, account, check) in try await connection.query("""
                     SELECT nik, id, name, opening_state, account_no, account_check FROM recipient WHERE nik = ANY(\(chunk)::text[])
                     """, logger: self.logger).decode((String, Int64, String, String, String?, String?).self) {
-                    found[nik] = (id, name, state, account, check)
+                    found[nik] = Payee(id: id, name: name, openingState: state, account: account, accountCheck: check)
                 }
             }
             for row in rows {
-                guard let recipient = found[row.nik.digits] else {
-                    issues.append(ImportIssue(file: source.path, line: row.line, field: "nik", reason: "unknown NIK: not an imported recipient"))
-                    continue
+                switch row.transfer(to: found[row.nik.digits], source: source, rules: rules) {
+                case .queue(let transfer): transfers.append(transfer)
+                case .refused(let issue): issues.append(issue)
                 }
-                guard recipient.state == "opened", let account = recipient.account else {
-                    issues.append(ImportIssue(file: source.path, line: row.line, field: "nik",
-                                              reason: "recipient has no opened account (state \(recipient.state))"))
-                    continue
-                }
-                if let check = recipient.check.flatMap(AccountCheck.init), !check.payable {
-                    issues.append(ImportIssue(file: source.path, line: row.line, field: "nik",
-                                              reason: "the bank reports the recipient's account \(check.rawValue)"))
-                    continue
-                }
-                if row.amount > rules.maxAmount {
-                    issues.append(ImportIssue(file: source.path, line: row.line, field: "amount",
-                                              reason: "exceeds batching.max_amount (\(rules.maxAmount))"))
-                    continue
-                }
-                transfers.append(NewTransfer(kind: .intrabank, dedupeKey: "aid:\(row.nik.digits):\(row.program):\(row.period)",
-                                             recipientID: recipient.id, nik: row.nik.digits, beneficiaryName: recipient.name,
-                                             beneficiaryAccount: account, beneficiaryBankCode: nil, program: row.program,
-                                             period: row.period.description, amount: row.amount, remark: row.remark))
             }
             if !issues.isEmpty { throw ImportFailure(issues) }
             var summary = EnqueueSummary()

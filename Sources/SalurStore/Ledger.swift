@@ -109,3 +109,38 @@ package struct StoredRecipient: Sendable, Equatable {
     package let recipient: Recipient
     package let updatedAt: String
 }
+
+/// Folds a store's `(group, opening state, rejection reason, count)` rows into `OpeningStatus`es:
+/// one for all recipients when not grouped, else one per group in the order the rows give them.
+package struct OpeningStatusFold {
+    private let grouped: Bool
+    private var index: [String: Int] = [:]
+    package private(set) var groups: [OpeningStatus]
+
+    package init(grouped: Bool) {
+        self.grouped = grouped
+        groups = grouped ? [] : [OpeningStatus(group: nil)]
+    }
+
+    package mutating func add(group: String?, state: String, reason: String?, count n: Int) {
+        let position: Int
+        if !grouped {
+            position = 0
+        } else if let existing = index[group ?? ""] {
+            position = existing
+        } else {
+            position = groups.count
+            index[group ?? ""] = position
+            groups.append(OpeningStatus(group: group))
+        }
+        groups[position].total += n
+        switch state {
+        case "not_requested": groups[position].notRequested += n
+        case "requested": groups[position].requested += n
+        case "opened": groups[position].opened += n
+        default:
+            groups[position].rejected += n
+            groups[position].reasons[reason ?? "", default: 0] += n
+        }
+    }
+}

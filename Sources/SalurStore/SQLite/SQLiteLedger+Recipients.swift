@@ -174,33 +174,11 @@ extension SQLiteLedger {
             let sql = groupColumn.map {
                 "SELECT \($0) AS grp, opening_state, rejection_reason, count(*) AS n FROM recipient GROUP BY 1, 2, 3 ORDER BY 1"
             } ?? "SELECT NULL AS grp, opening_state, rejection_reason, count(*) AS n FROM recipient GROUP BY 2, 3"
-            var groups: [OpeningStatus] = []
-            var index: [String: Int] = [:]
-            if grouping == nil { groups.append(OpeningStatus(group: nil)) }
+            var fold = OpeningStatusFold(grouped: grouping != nil)
             for row in try Row.fetchAll(db, sql: sql) {
-                let group: String? = row["grp"]
-                let position: Int
-                if grouping == nil {
-                    position = 0
-                } else if let existing = index[group ?? ""] {
-                    position = existing
-                } else {
-                    position = groups.count
-                    index[group ?? ""] = position
-                    groups.append(OpeningStatus(group: group))
-                }
-                let n: Int = row["n"]
-                groups[position].total += n
-                switch row["opening_state"] as String {
-                case "not_requested": groups[position].notRequested += n
-                case "requested": groups[position].requested += n
-                case "opened": groups[position].opened += n
-                default:
-                    groups[position].rejected += n
-                    groups[position].reasons[row["rejection_reason"] ?? "", default: 0] += n
-                }
+                fold.add(group: row["grp"], state: row["opening_state"], reason: row["rejection_reason"], count: row["n"])
             }
-            return groups
+            return fold.groups
         }
     }
 

@@ -55,29 +55,13 @@ extension SQLiteLedger {
             var transfers: [NewTransfer] = []
             let find = try db.makeStatement(sql: "SELECT id, name, opening_state, account_no, account_check FROM recipient WHERE nik = ?")
             for row in rows {
-                guard let recipient = try Row.fetchOne(find, arguments: [row.nik.digits]) else {
-                    issues.append(ImportIssue(file: source.path, line: row.line, field: "nik", reason: "unknown NIK: not an imported recipient"))
-                    continue
+                let payee = try Row.fetchOne(find, arguments: [row.nik.digits]).map { r in
+                    Payee(id: r["id"], name: r["name"], openingState: r["opening_state"], account: r["account_no"], accountCheck: r["account_check"])
                 }
-                guard recipient["opening_state"] == "opened", let account: String = recipient["account_no"] else {
-                    issues.append(ImportIssue(file: source.path, line: row.line, field: "nik",
-                                              reason: "recipient has no opened account (state \(recipient["opening_state"] as String))"))
-                    continue
+                switch row.transfer(to: payee, source: source, rules: rules) {
+                case .queue(let transfer): transfers.append(transfer)
+                case .refused(let issue): issues.append(issue)
                 }
-                if let check = (recipient["account_check"] as String?).flatMap(AccountCheck.init), !check.payable {
-                    issues.append(ImportIssue(file: source.path, line: row.line, field: "nik",
-                                              reason: "the bank reports the recipient's account \(check.rawValue)"))
-                    continue
-                }
-                if row.amount > rules.maxAmount {
-                    issues.append(ImportIssue(file: source.path, line: row.line, field: "amount",
-                                              reason: "exceeds batching.max_amount (\(rules.maxAmount))"))
-                    continue
-                }
-                transfers.append(NewTransfer(kind: .intrabank, dedupeKey: "aid:\(row.nik.digits):\(row.program):\(row.period)",
-                                             recipientID: recipient["id"], nik: row.nik.digits, beneficiaryName: recipient["name"],
-                                             beneficiaryAccount: account, beneficiaryBankCode: nil, program: row.program,
-                                             period: row.period.description, amount: row.amount, remark: row.remark))
             }
             if !issues.isEmpty { throw ImportFailure(issues) }
             var summary = EnqueueSummary()
