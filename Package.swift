@@ -137,7 +137,7 @@ let package = Package(
             name: "SalurReportsTests",
             dependencies: [
                 "SalurReports", "SalurStatements", "SalurStore", "SalurCore", "SalurConfig", "SalurEngine", "SalurBank", "BankSimulator",
-                "SalurCLI",
+                "SalurCLI", "SalurPostgres", "SalurTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

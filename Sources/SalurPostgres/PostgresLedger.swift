@@ -26,6 +26,8 @@ package final class PostgresLedger: Sendable {
         case audit = 0x5341_4C55_0001
         case migrate = 0x5341_4C55_0002
         case batches = 0x5341_4C55_0003
+        /// Held for a whole reconciliation run, and by resolving an exception (PostgresLedger+Reconciliation.swift).
+        case reconcile = 0x5341_4C55_0010
     }
 
     /// Connects, refuses a schema newer than this binary, and (unless `migrate` is false) brings the

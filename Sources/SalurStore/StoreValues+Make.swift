@@ -55,3 +55,59 @@ extension TransferRecord {
                        createdAt: createdAt, settledAt: settledAt, failureCode: failureCode, failureMessage: failureMessage)
     }
 }
+
+// Reconciliation values (PostgresLedger+Reconciliation*.swift).
+
+extension ReconciliationException {
+    package static func make(id: Int64, kind: String, state: String, amount: Int64, day: String, evidence: String, transferID: Int64?,
+                             partnerReferenceNo: String?, transferState: String?, nik: String?, name: String?, entryID: Int64?,
+                             statementId: String?, statementLine: Int?, detectedAt: String, resolvedBy: String?, resolvedAt: String?,
+                             resolution: String?, clearedAt: String?) -> ReconciliationException {
+        ReconciliationException(id: id, kind: kind, state: state, amount: amount, day: day, evidence: evidence, transferID: transferID,
+                                partnerReferenceNo: partnerReferenceNo, transferState: transferState, nik: nik, name: name,
+                                entryID: entryID, statementId: statementId, statementLine: statementLine, detectedAt: detectedAt,
+                                resolvedBy: resolvedBy, resolvedAt: resolvedAt, resolution: resolution, clearedAt: clearedAt)
+    }
+}
+
+extension FlaggedRecipient {
+    package static func make(exceptionID: Int64, recipientID: Int64?, nik: String?, name: String, accountNo: String, transferID: Int64,
+                             partnerReferenceNo: String, amount: Int64, returnedOn: String, evidence: String) -> FlaggedRecipient {
+        FlaggedRecipient(exceptionID: exceptionID, recipientID: recipientID, nik: nik, name: name, accountNo: accountNo,
+                         transferID: transferID, partnerReferenceNo: partnerReferenceNo, amount: amount, returnedOn: returnedOn,
+                         evidence: evidence)
+    }
+}
+
+extension ReconciledTransfer {
+    package static func make(transfer: TransferRecord, entry: MatchedEntry?, matchKind: String, duplicates: Int, openExceptions: [String],
+                             recipientFlagged: Bool) -> ReconciledTransfer {
+        ReconciledTransfer(transfer: transfer, entry: entry, matchKind: matchKind, duplicates: duplicates, openExceptions: openExceptions,
+                           recipientFlagged: recipientFlagged)
+    }
+}
+
+extension MatchedEntry {
+    package static func make(entryID: Int64, statementId: String, sequence: String, line: Int, sourceFile: String, valueDate: String,
+                             bankReference: String, amount: Int64) -> MatchedEntry {
+        MatchedEntry(entryID: entryID, statementId: statementId, sequence: sequence, line: line, sourceFile: sourceFile,
+                     valueDate: valueDate, bankReference: bankReference, amount: amount)
+    }
+}
+
+extension StatementCheck {
+    package static func make(rowID: Int64, accountNo: String, statementId: String, sequence: String, format: String, openingDate: String,
+                             closingDate: String, openingBalance: Int64, creditCount: Int, creditTotal: Int64, debitCount: Int,
+                             debitTotal: Int64, closingBalance: Int64, balanced: Bool, gapFromPrevious: Int64?, matchedDebits: Int,
+                             matchedAmount: Int64, weakDebits: Int, duplicateDebits: Int, unmatchedDebits: Int, unmatchedAmount: Int64,
+                             returns: Int, openExceptions: Int, sourceFile: String, fileSHA256: String, importedBy: String,
+                             importedAt: String) -> StatementCheck {
+        StatementCheck(rowID: rowID, accountNo: accountNo, statementId: statementId, sequence: sequence, format: format,
+                       openingDate: openingDate, closingDate: closingDate, openingBalance: openingBalance, creditCount: creditCount,
+                       creditTotal: creditTotal, debitCount: debitCount, debitTotal: debitTotal, closingBalance: closingBalance,
+                       balanced: balanced, gapFromPrevious: gapFromPrevious, matchedDebits: matchedDebits, matchedAmount: matchedAmount,
+                       weakDebits: weakDebits, duplicateDebits: duplicateDebits, unmatchedDebits: unmatchedDebits,
+                       unmatchedAmount: unmatchedAmount, returns: returns, openExceptions: openExceptions, sourceFile: sourceFile,
+                       fileSHA256: fileSHA256, importedBy: importedBy, importedAt: importedAt)
+    }
+}

@@ -26,7 +26,7 @@ struct ExportCommand: AsyncParsableCommand {
     /// Writes `bytes` (atomically to a file, or to standard output), prints its SHA-256 on standard
     /// error, and records who exported what with that hash in the audit log.
     static func deliver(_ bytes: [UInt8], to output: String?, kind: String, rows: Int, details: [String: String],
-                        ledger: SQLiteLedger) throws {
+                        ledger: any ReconciliationLedger) async throws {
         if let output {
             try Output.writeAtomically(bytes, to: output)
         } else {
@@ -34,7 +34,7 @@ struct ExportCommand: AsyncParsableCommand {
         }
         let sha256 = AuditChain.sha256Hex(bytes)
         let destination = output.map { ($0 as NSString).standardizingPath } ?? "(stdout)"
-        try ledger.recordExport(kind: kind, destination: destination, sha256: sha256, rows: rows, details: details,
+        try await ledger.recordExport(kind: kind, destination: destination, sha256: sha256, rows: rows, details: details,
                                 actor: OperatorIdentity.current())
         FileHandle.standardError.write(Data("sha256 \(sha256)  \(destination) (recorded in the audit log as export.\(kind))\n".utf8))
     }
@@ -56,16 +56,16 @@ struct ExportCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let ledger = try global.ledger()
-            let records = try ledger.reconciledTransfers(from: from, to: to)
+            let ledger = try await global.store()
+            let records = try await ledger.reconciledTransfers(from: from, to: to, batchID: nil)
             let details = ["format": file.format, "excel": String(file.excel), "from": from ?? "", "to": to ?? ""]
-            try ExportCommand.deliver(file.bytes(ReconciliationExport.table(records)), to: file.output, kind: "reconciliation",
+            try await ExportCommand.deliver(file.bytes(ReconciliationExport.table(records)), to: file.output, kind: "reconciliation",
                                       rows: records.count, details: details, ledger: ledger)
             let totals = ReconciliationExport.summary(records)
             if let summary {
                 var facts = details
                 facts["of"] = file.output ?? "(stdout)"
-                try ExportCommand.deliver(file.bytes(totals), to: summary, kind: "reconciliation_summary", rows: totals.rows.count,
+                try await ExportCommand.deliver(file.bytes(totals), to: summary, kind: "reconciliation_summary", rows: totals.rows.count,
                                           details: facts, ledger: ledger)
             }
             let states = totals.rows.filter { $0.first == .text("state") }.map { row in
@@ -88,9 +88,9 @@ struct ExportCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let ledger = try global.ledger()
-            let checks = try ledger.statementChecks(period: Period(period))
-            try ExportCommand.deliver(file.bytes(StatementCheckExport.table(checks)), to: file.output, kind: "statement_check",
+            let ledger = try await global.store()
+            let checks = try await ledger.statementChecks(period: Period(period))
+            try await ExportCommand.deliver(file.bytes(StatementCheckExport.table(checks)), to: file.output, kind: "statement_check",
                                       rows: checks.count, details: ["period": period, "format": file.format], ledger: ledger)
             let gaps = checks.filter { ($0.gapFromPrevious ?? 0) != 0 }
             let unmatched = checks.reduce(0) { $0 + $1.unmatchedDebits }
@@ -113,14 +113,14 @@ struct ExportCommand: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try global.load()
-            let ledger = try configuration.openLedger()
+            let ledger = try await configuration.openStore().store
             guard let batch = try await ledger.batches(id: id).first else { throw CLIError("no batch \(id); see salurctl batches list") }
-            let records = try ledger.reconciledTransfers(from: nil, to: nil, batchID: id)
+            let records = try await ledger.reconciledTransfers(from: nil, to: nil, batchID: id)
             let offset = configuration.reconciliation.utcOffsetHours
             let lines = BatchProofExport.table(batch: batch, transfers: records, utcOffsetHours: offset)
             let header = BatchProofExport.header(batch: batch, transfers: records)
             let bytes = file.format == "json" ? BatchProofExport.json(header: header, lines: lines) : file.bytes(lines)
-            try ExportCommand.deliver(bytes, to: file.output, kind: "batch_proof", rows: records.count,
+            try await ExportCommand.deliver(bytes, to: file.output, kind: "batch_proof", rows: records.count,
                                       details: ["batch": id, "format": file.format], ledger: ledger)
             let paid = records.filter { $0.transfer.state == "settled" || $0.transfer.state == "returned" }
             let onStatement = paid.filter { $0.entry != nil }

@@ -46,13 +46,13 @@ struct ReconcileCommand: AsyncParsableCommand {
         func run() async throws {
             let configuration = try global.load()
             let settings = configuration.reconciliation
-            let ledger = try configuration.openLedger()
+            let ledger = try await configuration.openStore().store
             let today = asOf.flatMap(CalendarDate.init) ?? BankTime.today(utcOffsetHours: settings.utcOffsetHours)
             let actor = OperatorIdentity.current()
             var runs: [(file: String, run: ReconciliationRun)] = []
-            try Refusals.asDataErrors {
+            try await Refusals.asDataErrors {
                 if files.isEmpty {
-                    runs.append(("(stored statements)", try ledger.reconcile(
+                    runs.append(("(stored statements)", try await ledger.reconcile(
                         statements: [], file: nil, actor: actor, today: today, missingAfterDays: settings.missingAfterDays,
                         utcOffsetHours: settings.utcOffsetHours, match: Reconciler.match)))
                 }
@@ -63,7 +63,7 @@ struct ReconcileCommand: AsyncParsableCommand {
                     let statements = try StatementFile(bytes: bytes, file: file, format: chosen, csvMapping: mapping,
                                                        sourceAccount: configuration.bank?.sourceAccount)
                     let source = SourceFile(path: file, sha256: statements.sha256)
-                    let run = try ledger.reconcile(
+                    let run = try await ledger.reconcile(
                         statements: statements.records(sourceFile: file), file: source,
                         actor: actor, today: today, missingAfterDays: settings.missingAfterDays,
                         utcOffsetHours: settings.utcOffsetHours, match: Reconciler.match)
@@ -149,7 +149,7 @@ struct ReconcileCommand: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try global.load()
-            let status = try configuration.openLedger().reconciliationStatus(
+            let status = try await configuration.openStore().store.reconciliationStatus(
                 period: period.flatMap(Period.init), utcOffsetHours: configuration.reconciliation.utcOffsetHours)
             if json { return try Output.json(status) }
             print("reconciliation \(status.period.map { "for \($0)" } ?? "for all time") (bank time, UTC\(configuration.reconciliation.utcOffsetHours >= 0 ? "+" : "")\(configuration.reconciliation.utcOffsetHours))")
@@ -188,7 +188,7 @@ struct ReconcileCommand: AsyncParsableCommand {
 
         func run() async throws {
             let filter = ExceptionFilter(states: all ? ["open", "resolved", "cleared"] : nil, kind: kind, period: period)
-            let exceptions = try global.load().openLedger().reconciliationExceptions(filter)
+            let exceptions = try await global.store().reconciliationExceptions(filter)
             if json { return try Output.json(exceptions) }
             if exceptions.isEmpty {
                 print(all ? "no exception." : "no open exception.")
@@ -215,7 +215,7 @@ struct ReconcileCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let resolved = try global.load().openLedger().resolveReconciliationException(id: id, reason: reason, actor: OperatorIdentity.current())
+            let resolved = try await global.store().resolveReconciliationException(id: id, reason: reason, actor: OperatorIdentity.current())
             if json { return try Output.json(resolved) }
             print("exception \(resolved.id) (\(resolved.kind)) resolved by \(resolved.resolvedBy ?? ""): \(resolved.resolution ?? "")")
         }
@@ -228,7 +228,7 @@ struct ReconcileCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let flagged = try global.load().openLedger().flaggedRecipients()
+            let flagged = try await global.store().flaggedRecipients()
             if json { return try Output.json(flagged) }
             if flagged.isEmpty { print("no recipient flagged."); return }
             print(Output.table(["EXCEPTION", "NIK", "NAME", "ACCOUNT", "AMOUNT", "TRANSFER", "RETURNED"], flagged.map {
@@ -238,18 +238,11 @@ struct ReconcileCommand: AsyncParsableCommand {
     }
 }
 
-extension SalurConfiguration {
-    /// The ledger this configuration names.
-    func openLedger() throws -> SQLiteLedger {
-        try sqliteLedger(feature: "reconciliation")
-    }
-}
-
 /// What a refused statement means for the exit code: bad input data (65), with the file, line and reason.
 enum Refusals {
-    static func asDataErrors<T>(_ body: () throws -> T) throws -> T {
+    static func asDataErrors<T>(_ body: () async throws -> T) async throws -> T {
         do {
-            return try body()
+            return try await body()
         } catch let error as StatementParseError {
             throw CLIError("\(error)\nnothing was stored.", exit: .dataError)
         } catch let error as StatementBalanceError {

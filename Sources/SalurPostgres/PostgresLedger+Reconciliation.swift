@@ -1,0 +1,371 @@
+import Foundation
+import PostgresNIO
+package import SalurCore
+package import SalurStore
+
+/// Reconciliation on PostgreSQL: a port of `SQLiteLedger.reconcile`, with the same results, ids,
+/// exceptions, evidence and audit rows.
+///
+/// Concurrency: a run holds the advisory lock `LockKey.reconcile` for its whole transaction (two
+/// runs, or a run and `resolveReconciliationException`, never interleave), and locks the `transfer`
+/// table in EXCLUSIVE mode, which lets plain reads through but makes engines' claims and every
+/// transfer write wait until the run commits. Matching thus sees the transfers as they are when it
+/// records its outcome, as on SQLite where the run is one write transaction; and an engine that
+/// claims a transfer after the run reads the statement entries the run stored (it never resends a
+/// transfer the bank debited). The price: engines pause while a run lasts.
+///
+/// Statement, entry and exception ids are allocated as max(id) + 1 under that lock, as SQLite does,
+/// so both stores number them alike. Entries, changed matches and exceptions are written in bulk
+/// (arrays bound as parameters, `PostgresLedger.chunk` rows per statement).
+extension PostgresLedger {
+    package func reconcile(statements: [StatementRecord], file: SourceFile?, actor: String, today: CalendarDate,
+                           missingAfterDays: Int, utcOffsetHours: Int,
+                           match: (ReconciliationInput) throws -> ReconciliationOutcome) async throws -> ReconciliationRun {
+        try await transaction("reconciling") { connection in
+            _ = try await connection.query("SELECT pg_advisory_xact_lock(\(LockKey.reconcile.rawValue))", logger: self.logger)
+            _ = try await connection.query("LOCK TABLE transfer IN EXCLUSIVE MODE", logger: self.logger)
+            var run = ReconciliationRun()
+            var audits: [AuditRecord] = []
+            let now = Timestamp.iso8601(Date())
+
+            // 1. Which statements are new.
+            var fresh: [(record: StatementRecord, rowID: Int64)] = []
+            var nextStatement = try await self.scalar(connection, "SELECT coalesce(max(id), 0) FROM statement") + 1
+            var seenInFile: Set<String> = []
+            for record in statements {
+                let identity = [record.accountNo, record.statementId, record.sequence, record.contentHash].joined(separator: "\u{1F}")
+                if seenInFile.contains(identity) {
+                    run.statementsUnchanged += 1
+                    continue
+                }
+                let exists = try await self.execute(connection, """
+                    SELECT 1 FROM statement WHERE account_no = \(record.accountNo) AND statement_id = \(record.statementId)
+                      AND sequence = \(record.sequence) AND content_hash = \(record.contentHash)
+                    """) > 0
+                if exists {
+                    run.statementsUnchanged += 1
+                    seenInFile.insert(identity)
+                    continue
+                }
+                if let other = try await connection.query("""
+                    SELECT source_file, imported_at, imported_by FROM statement
+                    WHERE account_no = \(record.accountNo) AND statement_id = \(record.statementId) AND sequence = \(record.sequence)
+                      AND opening_date = \(record.openingDate.description) AND closing_date = \(record.closingDate.description)
+                    ORDER BY id LIMIT 1
+                    """, logger: self.logger).collect().first?.decode((String, String, String).self) {
+                    throw StatementRefusal(file: record.sourceFile, line: record.sourceLine, reason: """
+                        statement \(record.statementId)\(record.sequence.isEmpty ? "" : " sequence \(record.sequence)") of account \
+                        \(record.accountNo) for \(record.openingDate)…\(record.closingDate) was already imported from \
+                        \(other.0) by \(other.2) at \(other.1), \
+                        with different entries or balances; nothing was stored. Ask the bank which one is right; two versions of \
+                        one statement are never both counted.
+                        """)
+                }
+                if let twin = fresh.first(where: { $0.record.accountNo == record.accountNo && $0.record.statementId == record.statementId
+                    && $0.record.sequence == record.sequence && $0.record.openingDate == record.openingDate
+                    && $0.record.closingDate == record.closingDate }) {
+                    throw StatementRefusal(file: record.sourceFile, line: record.sourceLine, reason: """
+                        statement \(record.statementId) of account \(record.accountNo) for \(record.openingDate)…\(record.closingDate) \
+                        appears twice in the file (also at line \(twin.record.sourceLine)) with different entries or balances; \
+                        nothing was stored
+                        """)
+                }
+                seenInFile.insert(identity)
+                fresh.append((record, nextStatement))
+                nextStatement += 1
+            }
+
+            // 2. What matching needs: stored booked entries, then the new ones with ids they will get.
+            var references: [Int64: StatementReference] = [:]
+            for try await (id, statementID, sequence, sourceFile) in try await connection.query(
+                "SELECT id, statement_id, sequence, source_file FROM statement", logger: self.logger
+            ).decode((Int64, String, String, String).self) {
+                references[id] = StatementReference(statementId: statementID, sequence: sequence, sourceFile: sourceFile)
+            }
+            var entries: [ReconciliationEntry] = []
+            var previous: [EntryMatch?] = []
+            for try await (id, statement, value, booking, direction, amount, reversal, bankReference, customerReference, counterparty,
+                           description, line, transfer, kind) in try await connection.query("""
+                SELECT id, statement_row, value_date, booking_date, direction, amount, is_reversal, bank_reference,
+                       customer_reference, counterparty_account, description, line, transfer_id, match_kind
+                FROM statement_entry WHERE status = 'booked' ORDER BY id
+                """, logger: self.logger).decode((Int64, Int64, String, String?, String, Int64, Int64, String, String, String?, String,
+                                                  Int, Int64?, String?).self) {
+                guard let valueDate = CalendarDate(value) else { continue }
+                entries.append(ReconciliationEntry(
+                    id: id, statement: statement, valueDate: valueDate, bookingDate: booking.flatMap(CalendarDate.init),
+                    isDebit: direction == "debit", isReversal: reversal != 0, amount: Rupiah(amount), bankReference: bankReference,
+                    customerReference: customerReference, counterpartyAccount: counterparty, description: description, line: line))
+                let matchKind = kind.flatMap(MatchKind.init(rawValue:))
+                previous.append(transfer.flatMap { id in matchKind.map { EntryMatch(transferID: id, kind: $0) } })
+            }
+            let storedCount = entries.count
+            var nextEntry = try await self.scalar(connection, "SELECT coalesce(max(id), 0) FROM statement_entry") + 1
+            var firstIDs: [Int64] = []
+            for (record, rowID) in fresh {
+                references[rowID] = StatementReference(statementId: record.statementId, sequence: record.sequence, sourceFile: record.sourceFile)
+                firstIDs.append(nextEntry)
+                for line in record.lines {
+                    if line.isBooked {
+                        entries.append(ReconciliationEntry(
+                            id: nextEntry, statement: rowID, valueDate: line.valueDate, bookingDate: line.bookingDate, isDebit: line.isDebit,
+                            isReversal: line.isReversal, amount: line.amount, bankReference: line.bankReference,
+                            customerReference: line.customerReference, counterpartyAccount: line.counterpartyAccount,
+                            description: line.description, line: line.line))
+                    }
+                    nextEntry += 1
+                }
+            }
+            let transfers = try await self.reconciliationTransfers(connection, utcOffsetHours: utcOffsetHours)
+            let input = ReconciliationInput(entries: entries, transfers: transfers, statements: references, today: today,
+                                            missingAfterDays: missingAfterDays)
+            let outcome = try match(input)
+            precondition(outcome.matches.count == input.entries.count, "one match (or none) per entry")
+            // New booked entries follow the stored ones in `input.entries`, in file order.
+            var nextNewMatch = storedCount
+
+            // 3. Store the new statements with their entries' matches.
+            for ((record, rowID), firstID) in zip(fresh, firstIDs) {
+                var debits = (count: 0, total: Rupiah.zero), credits = (count: 0, total: Rupiah.zero)
+                for line in record.lines where line.isBooked {
+                    if line.isDebit {
+                        debits = (debits.count + 1, try debits.total.adding(line.amount))
+                    } else {
+                        credits = (credits.count + 1, try credits.total.adding(line.amount))
+                    }
+                }
+                try await self.execute(connection, """
+                    INSERT INTO statement (id, account_no, statement_id, sequence, content_hash, format, currency, opening_balance,
+                        closing_balance, opening_date, closing_date, entry_count, debit_count, debit_total, credit_count, credit_total,
+                        source_file, source_line, file_sha256, imported_by, imported_at)
+                    VALUES (\(rowID), \(record.accountNo), \(record.statementId), \(record.sequence), \(record.contentHash),
+                        \(record.format), \(record.currency), \(record.openingBalance.value), \(record.closingBalance.value),
+                        \(record.openingDate.description), \(record.closingDate.description), \(record.lines.count),
+                        \(debits.count), \(debits.total.value), \(credits.count), \(credits.total.value), \(record.sourceFile),
+                        \(record.sourceLine), \(record.fileSHA256), \(actor), \(now))
+                    """)
+                var matches: [EntryMatch?] = []
+                matches.reserveCapacity(record.lines.count)
+                for line in record.lines {
+                    var found: EntryMatch?
+                    if line.isBooked {
+                        found = outcome.matches[nextNewMatch]
+                        nextNewMatch += 1
+                    }
+                    matches.append(found)
+                    if found != nil { run.matchesChanged += 1 }
+                }
+                try await self.insertEntries(connection, record.lines, matches: matches, statement: rowID, firstID: firstID)
+                run.statementsStored += 1
+                run.entriesStored += record.lines.count
+                if let file {
+                    audits.append(AuditRecord(actor: actor, action: "reconcile.statement", subject: file.path, details: [
+                        "file_sha256": file.sha256, "account": record.accountNo, "statement_id": record.statementId,
+                        "sequence": record.sequence, "content_sha256": record.contentHash,
+                        "period": "\(record.openingDate)..\(record.closingDate)", "entries": String(record.lines.count),
+                        "opening": String(record.openingBalance.value), "closing": String(record.closingBalance.value),
+                    ]))
+                }
+            }
+
+            // 4. Stored entries whose match changed (a transfer settled since, a statement arrived before another, …).
+            var changed: [(id: Int64, match: EntryMatch?)] = []
+            for index in 0..<storedCount where outcome.matches[index] != previous[index] {
+                changed.append((input.entries[index].id, outcome.matches[index]))
+            }
+            run.matchesChanged += changed.count
+            for start in stride(from: 0, to: changed.count, by: Self.chunk) {
+                let chunk = changed[start..<min(start + Self.chunk, changed.count)]
+                try await self.execute(connection, """
+                    UPDATE statement_entry e SET transfer_id = CASE WHEN v.has THEN v.transfer END,
+                        match_kind = CASE WHEN v.has THEN v.kind END
+                    FROM unnest(\(chunk.map(\.id))::bigint[], \(chunk.map { $0.match?.transferID ?? 0 })::bigint[],
+                                \(chunk.map { $0.match != nil })::bool[], \(chunk.map { $0.match?.kind.rawValue ?? "" })::text[])
+                         AS v(id, transfer, has, kind)
+                    WHERE e.id = v.id
+                    """)
+            }
+
+            // 5. Money that came back.
+            for id in Set(outcome.returnedTransfers).sorted() {
+                // Returned only when what came back covers the payment as often as it was paid: a
+                // partial refund, or the bank reversing its own duplicate debit, is not a return.
+                guard let (credited, creditCount, debitCount, amount) = try await connection.query("""
+                    SELECT coalesce(sum(CASE WHEN e.direction = 'credit' THEN e.amount END), 0)::bigint,
+                           count(CASE WHEN e.direction = 'credit' THEN 1 END),
+                           count(CASE WHEN e.direction = 'debit' THEN 1 END), t.amount
+                    FROM transfer t LEFT JOIN statement_entry e ON e.transfer_id = t.id WHERE t.id = \(id) GROUP BY t.id
+                    """, logger: self.logger).collect().first?.decode((Int64, Int, Int, Int64).self),
+                      credited >= amount, creditCount >= max(1, debitCount) else { continue }
+                guard let reference = try await connection.query("""
+                    UPDATE transfer SET state = 'returned', updated_at = \(now) WHERE id = \(id) AND state = 'settled'
+                    RETURNING partner_reference_no
+                    """, logger: self.logger).collect().first?.decode(String.self) else { continue }
+                run.transfersReturned += 1
+                audits.append(AuditRecord(actor: actor, action: "transfer.returned", subject: reference, details: [
+                    "transfer_id": String(id), "from": "settled", "to": "returned",
+                ]))
+            }
+
+            // 6. Exceptions: new ones opened, gone ones cleared, resolutions kept.
+            try await self.recordFindings(connection, outcome.findings, actor: actor, now: now, run: &run)
+
+            // 7. The figures after this run, and one audit row when anything changed.
+            for try await (kind, count) in try await connection.query("""
+                SELECT kind, count(*) FROM reconciliation_exception WHERE state = 'open' GROUP BY kind
+                """, logger: self.logger).decode((String, Int).self) {
+                run.openExceptions[kind] = count
+            }
+            for match in outcome.matches {
+                switch match?.kind {
+                case .reference?: run.matchedByReference += 1
+                case .weak?: run.matchedWeakly += 1
+                default: break
+                }
+            }
+            if run.statementsStored + run.matchesChanged + run.exceptionsOpened + run.exceptionsCleared + run.transfersReturned > 0 {
+                audits.append(AuditRecord(actor: actor, action: "reconcile.run", subject: file?.path ?? "(stored statements)", details: [
+                    "statements_stored": String(run.statementsStored), "statements_unchanged": String(run.statementsUnchanged),
+                    "entries_stored": String(run.entriesStored), "matches_changed": String(run.matchesChanged),
+                    "matched_reference": String(run.matchedByReference), "matched_weak": String(run.matchedWeakly),
+                    "exceptions_opened": String(run.exceptionsOpened), "exceptions_cleared": String(run.exceptionsCleared),
+                    "transfers_returned": String(run.transfersReturned), "today": today.description,
+                    "missing_after_days": String(missingAfterDays),
+                ]))
+            }
+            try await self.audit(connection, audits)
+            return run
+        }
+    }
+
+    /// Inserts one statement's entries with ids `firstID`, `firstID + 1`, … in file order, in bulk.
+    private func insertEntries(_ connection: PostgresConnection, _ lines: [StatementLine], matches: [EntryMatch?], statement: Int64,
+                               firstID: Int64) async throws {
+        for start in stride(from: 0, to: lines.count, by: Self.chunk) {
+            let range = start..<min(start + Self.chunk, lines.count)
+            let l = lines[range]
+            let m = matches[range]
+            try await execute(connection, """
+                INSERT INTO statement_entry (id, statement_row, position, value_date, booking_date, direction, amount, is_reversal,
+                    status, bank_reference, customer_reference, counterparty_account, counterparty_name, description, line,
+                    transfer_id, match_kind)
+                SELECT \(firstID + Int64(start)) + n - 1, \(statement), \(start) + n, value_date,
+                    CASE WHEN has_booking THEN booking_date END, direction, amount, reversal, status, bank_reference,
+                    customer_reference, CASE WHEN has_account THEN account END, CASE WHEN has_name THEN name END, description, line,
+                    CASE WHEN has_match THEN transfer END, CASE WHEN has_match THEN kind END
+                FROM unnest(\(l.map(\.valueDate.description))::text[], \(l.map { $0.bookingDate?.description ?? "" })::text[],
+                            \(l.map { $0.bookingDate != nil })::bool[], \(l.map { $0.isDebit ? "debit" : "credit" })::text[],
+                            \(l.map(\.amount.value))::bigint[], \(l.map { Int64($0.isReversal ? 1 : 0) })::bigint[],
+                            \(l.map { $0.isBooked ? "booked" : "pending" })::text[], \(l.map(\.bankReference))::text[],
+                            \(l.map(\.customerReference))::text[], \(l.map { $0.counterpartyAccount ?? "" })::text[],
+                            \(l.map { $0.counterpartyAccount != nil })::bool[], \(l.map { $0.counterpartyName ?? "" })::text[],
+                            \(l.map { $0.counterpartyName != nil })::bool[], \(l.map(\.description))::text[],
+                            \(l.map { Int64($0.line) })::bigint[], \(m.map { $0?.transferID ?? 0 })::bigint[],
+                            \(m.map { $0 != nil })::bool[], \(m.map { $0?.kind.rawValue ?? "" })::text[])
+                     WITH ORDINALITY AS u(value_date, booking_date, has_booking, direction, amount, reversal, status, bank_reference,
+                          customer_reference, account, has_account, name, has_name, description, line, transfer, has_match, kind, n)
+                """)
+        }
+    }
+
+    /// Step 6 of a run: opens new findings (ids max(id) + 1 in the findings' order), reopens cleared
+    /// ones seen again, refreshes the evidence of open or resolved ones, and clears open ones gone.
+    private func recordFindings(_ connection: PostgresConnection, _ findings: [ReconciliationFinding], actor: String, now: String,
+                                run: inout ReconciliationRun) async throws {
+        var existing: [String: (id: Int64, state: String, evidence: String)] = [:]
+        for try await (id, key, state, evidence) in try await connection.query(
+            "SELECT id, key, state, evidence FROM reconciliation_exception", logger: logger
+        ).decode((Int64, String, String, String).self) {
+            existing[key] = (id, state, evidence)
+        }
+        var found: Set<String> = []
+        var updates: [(id: Int64, reopen: Bool, finding: ReconciliationFinding)] = []
+        var inserts: [ReconciliationFinding] = []
+        for finding in findings where found.insert(finding.key).inserted {
+            if let known = existing[finding.key] {
+                if known.state == "cleared" {
+                    updates.append((known.id, true, finding))
+                    run.exceptionsOpened += 1
+                } else if known.evidence != finding.evidence {
+                    updates.append((known.id, false, finding))
+                }
+                continue
+            }
+            inserts.append(finding)
+            run.exceptionsOpened += 1
+        }
+        for start in stride(from: 0, to: updates.count, by: Self.chunk) {
+            let chunk = updates[start..<min(start + Self.chunk, updates.count)]
+            let f = chunk.map(\.finding)
+            try await execute(connection, """
+                UPDATE reconciliation_exception x SET
+                    state = CASE WHEN v.reopen THEN 'open' ELSE x.state END,
+                    cleared_at = CASE WHEN v.reopen THEN NULL ELSE x.cleared_at END,
+                    evidence = v.evidence, amount = v.amount, day = v.day,
+                    transfer_id = CASE WHEN v.has_transfer THEN v.transfer END, entry_id = CASE WHEN v.has_entry THEN v.entry END,
+                    other_entry_id = CASE WHEN v.has_other THEN v.other END, updated_at = \(now)
+                FROM unnest(\(chunk.map(\.id))::bigint[], \(chunk.map(\.reopen))::bool[], \(f.map(\.evidence))::text[],
+                            \(f.map(\.amount.value))::bigint[], \(f.map(\.day.description))::text[],
+                            \(f.map { $0.transferID ?? 0 })::bigint[], \(f.map { $0.transferID != nil })::bool[],
+                            \(f.map { $0.entryID ?? 0 })::bigint[], \(f.map { $0.entryID != nil })::bool[],
+                            \(f.map { $0.otherEntryID ?? 0 })::bigint[], \(f.map { $0.otherEntryID != nil })::bool[])
+                     AS v(id, reopen, evidence, amount, day, transfer, has_transfer, entry, has_entry, other, has_other)
+                WHERE x.id = v.id
+                """)
+        }
+        var nextID = try await scalar(connection, "SELECT coalesce(max(id), 0) FROM reconciliation_exception") + 1
+        for start in stride(from: 0, to: inserts.count, by: Self.chunk) {
+            let f = Array(inserts[start..<min(start + Self.chunk, inserts.count)])
+            try await execute(connection, """
+                INSERT INTO reconciliation_exception (id, key, kind, state, transfer_id, entry_id, other_entry_id, amount, day, evidence,
+                    detected_at, detected_by, updated_at)
+                SELECT \(nextID) + n - 1, key, kind, 'open', CASE WHEN has_transfer THEN transfer END,
+                    CASE WHEN has_entry THEN entry END, CASE WHEN has_other THEN other END, amount, day, evidence,
+                    \(now), \(actor), \(now)
+                FROM unnest(\(f.map(\.key))::text[], \(f.map(\.kind.rawValue))::text[],
+                            \(f.map { $0.transferID ?? 0 })::bigint[], \(f.map { $0.transferID != nil })::bool[],
+                            \(f.map { $0.entryID ?? 0 })::bigint[], \(f.map { $0.entryID != nil })::bool[],
+                            \(f.map { $0.otherEntryID ?? 0 })::bigint[], \(f.map { $0.otherEntryID != nil })::bool[],
+                            \(f.map(\.amount.value))::bigint[], \(f.map(\.day.description))::text[], \(f.map(\.evidence))::text[])
+                     WITH ORDINALITY AS u(key, kind, transfer, has_transfer, entry, has_entry, other, has_other, amount, day, evidence, n)
+                """)
+            nextID += Int64(f.count)
+        }
+        let gone = existing.filter { $0.value.state == "open" && !found.contains($0.key) }.map(\.value.id).sorted()
+        for start in stride(from: 0, to: gone.count, by: Self.chunk) {
+            let chunk = Array(gone[start..<min(start + Self.chunk, gone.count)])
+            try await execute(connection, """
+                UPDATE reconciliation_exception SET state = 'cleared', cleared_at = \(now), updated_at = \(now)
+                WHERE id = ANY(\(chunk)::bigint[])
+                """)
+        }
+        run.exceptionsCleared += gone.count
+    }
+
+    /// Every transfer, with its settlement day in the bank's time zone.
+    private func reconciliationTransfers(_ connection: PostgresConnection, utcOffsetHours: Int) async throws -> [ReconciliationTransfer] {
+        var transfers: [ReconciliationTransfer] = []
+        for try await (id, reference, bankReference, account, amount, state, settledDay) in try await connection.query("""
+            SELECT id, partner_reference_no, bank_reference_no, beneficiary_account, amount, state,
+                   \(unescaped: Self.bankTime("settled_at", utcOffsetHours, format: "YYYY-MM-DD"))
+            FROM transfer ORDER BY id
+            """, logger: logger).decode((Int64, String, String?, String, Int64, String, String?).self) {
+            guard let state = TransferState(rawValue: state) else { continue }
+            transfers.append(ReconciliationTransfer(
+                id: id, partnerReferenceNo: reference, bankReferenceNo: bankReference, accountNo: account, amount: Rupiah(amount),
+                state: state, settledDay: settledDay.flatMap(CalendarDate.init)))
+        }
+        return transfers
+    }
+
+    /// SQL for an ISO 8601 UTC timestamp column in the bank's time zone, formatted with `format`
+    /// (`YYYY-MM-DD` or `YYYY-MM`): SQLite's `date(column, '+7 hours')`. NULL stays NULL.
+    static func bankTime(_ column: String, _ utcOffsetHours: Int, format: String) -> String {
+        "to_char((\(column))::timestamptz AT TIME ZONE 'UTC' + make_interval(hours => \(utcOffsetHours)), '\(format)')"
+    }
+
+    /// The first column of the first row of a query returning one BIGINT.
+    func scalar(_ connection: PostgresConnection, _ query: PostgresQuery) async throws -> Int64 {
+        try await connection.query(query, logger: logger).collect().first?.decode(Int64.self) ?? 0
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+import PostgresNIO
+package import SalurCore
+package import SalurStore
+
+/// What the reconciliation exports read on PostgreSQL, and the audit row every export file leaves:
+/// ports of SQLiteLedger+ReconciliationExports.swift.
+extension PostgresLedger {
+    /// The reconciliation export's rows: each transfer with the statement entry that pays it.
+    package func reconciledTransfers(from: String?, to: String?, batchID: String? = nil) async throws -> [ReconciledTransfer] {
+        let records: [TransferRecord]
+        if let batchID {
+            records = try await batchTransferRecords(batchID)
+        } else {
+            records = try await transferRecords(from: from, to: to)
+        }
+        return try await withConnection("reading reconciled transfers") { connection in
+            var paid: [Int64: (entry: MatchedEntry, kind: String)] = [:]
+            var duplicates: [Int64: Int] = [:]
+            for try await (id, transfer, kind, line, valueDate, bankReference, amount, statementID, sequence, sourceFile)
+                in try await connection.query("""
+                SELECT e.id, e.transfer_id, e.match_kind, e.line, e.value_date, e.bank_reference, e.amount,
+                       s.statement_id, s.sequence, s.source_file
+                FROM statement_entry e JOIN statement s ON s.id = e.statement_row
+                WHERE e.match_kind IN ('reference', 'weak', 'duplicate') ORDER BY e.id
+                """, logger: self.logger).decode((Int64, Int64, String, Int, String, String, Int64, String, String, String).self) {
+                if kind == "duplicate" {
+                    duplicates[transfer, default: 0] += 1
+                    continue
+                }
+                if paid[transfer] == nil {
+                    paid[transfer] = (MatchedEntry.make(entryID: id, statementId: statementID, sequence: sequence, line: line,
+                                                        sourceFile: sourceFile, valueDate: valueDate, bankReference: bankReference,
+                                                        amount: amount), kind)
+                }
+            }
+            var exceptions: [Int64: [String]] = [:]
+            for try await (transfer, kind) in try await connection.query("""
+                SELECT transfer_id, kind FROM reconciliation_exception WHERE state = 'open' AND transfer_id IS NOT NULL
+                ORDER BY kind COLLATE "C"
+                """, logger: self.logger).decode((Int64, String).self) {
+                exceptions[transfer, default: []].append(kind)
+            }
+            return records.map { record in
+                let found = paid[record.transferID]
+                let open = exceptions[record.transferID] ?? []
+                return ReconciledTransfer.make(transfer: record, entry: found?.entry, matchKind: found?.kind ?? "",
+                                               duplicates: duplicates[record.transferID] ?? 0, openExceptions: open,
+                                               recipientFlagged: open.contains(ExceptionKind.returned.rawValue))
+            }
+        }
+    }
+
+    /// The transfers of one batch, as `transferRecords` gives them.
+    private func batchTransferRecords(_ batchID: String) async throws -> [TransferRecord] {
+        try await withConnection("reading transfers") { connection in
+            var records: [TransferRecord] = []
+            for try await (id, reference, externalID, bankReference, batch, kind, program, period, nik, name, account, bankCode, amount,
+                           state, attempts, createdAt, settledAt, code, message) in try await connection.query("""
+                SELECT id, partner_reference_no, external_id, bank_reference_no, batch_id, kind, program, period, nik,
+                       beneficiary_name, beneficiary_account, beneficiary_bank_code, amount, state, attempts, created_at,
+                       settled_at, last_code, last_message FROM transfer WHERE batch_id = \(batchID) ORDER BY id
+                """, logger: self.logger).decode((Int64, String, String?, String?, String?, String, String, String, String?, String, String,
+                                                  String?, Int64, String, Int, String, String?, String?, String?).self) {
+                let settled = state == "settled"
+                records.append(TransferRecord.make(
+                    transferID: id, partnerReferenceNo: reference, externalID: externalID, bankReferenceNo: bankReference, batchID: batch,
+                    kind: kind, program: program, period: period, nik: nik, name: name, accountNo: account, bankCode: bankCode,
+                    amount: Rupiah(amount), state: state, attempts: attempts, createdAt: createdAt, settledAt: settledAt,
+                    failureCode: settled ? nil : code, failureMessage: settled ? nil : message))
+            }
+            return records
+        }
+    }
+
+    /// Every stored statement whose dates touch `period` (all when nil), with how it reconciles and
+    /// whether its opening balance follows on from the previous statement of the same account.
+    package func statementChecks(period: Period?) async throws -> [StatementCheck] {
+        try await withConnection("reading statements") { connection in
+            var gaps: [Int64: Int64?] = [:]
+            var last: [String: Int64] = [:]
+            for try await (id, account, opening, closing) in try await connection.query("""
+                SELECT id, account_no, opening_balance, closing_balance FROM statement
+                ORDER BY account_no COLLATE "C", closing_date COLLATE "C", opening_date COLLATE "C", id
+                """, logger: self.logger).decode((Int64, String, Int64, Int64).self) {
+                gaps[id] = last[account].map { opening - $0 }
+                last[account] = closing
+            }
+            var filter = ""
+            var bindings = PostgresBindings()
+            if let period {
+                filter = " WHERE s.opening_date <= $1 AND s.closing_date >= $2"
+                bindings.append("\(period)-\(CalendarDate.days(in: period))")
+                bindings.append("\(period)-01")
+            }
+            let rows = try await self.rows(connection, PostgresQuery(unsafeSQL: """
+                SELECT s.id, s.account_no, s.statement_id, s.sequence, s.format, s.opening_date, s.closing_date, s.opening_balance,
+                    s.closing_balance, s.credit_count, s.credit_total, s.debit_count, s.debit_total, s.source_file, s.file_sha256,
+                    s.imported_by, s.imported_at,
+                    (SELECT count(*) FROM statement_entry e WHERE e.statement_row = s.id AND e.status = 'booked' AND e.direction = 'debit'
+                        AND e.match_kind IN ('reference', 'weak')) AS matched,
+                    (SELECT coalesce(sum(amount), 0)::bigint FROM statement_entry e WHERE e.statement_row = s.id AND e.status = 'booked'
+                        AND e.direction = 'debit' AND e.match_kind IN ('reference', 'weak')) AS matched_amount,
+                    (SELECT count(*) FROM statement_entry e WHERE e.statement_row = s.id AND e.match_kind = 'weak') AS weak,
+                    (SELECT count(*) FROM statement_entry e WHERE e.statement_row = s.id AND e.match_kind = 'duplicate') AS duplicates,
+                    (SELECT count(*) FROM statement_entry e WHERE e.statement_row = s.id AND e.status = 'booked' AND e.direction = 'debit'
+                        AND e.match_kind IS NULL) AS unmatched,
+                    (SELECT coalesce(sum(amount), 0)::bigint FROM statement_entry e WHERE e.statement_row = s.id AND e.status = 'booked'
+                        AND e.direction = 'debit' AND e.match_kind IS NULL) AS unmatched_amount,
+                    (SELECT count(*) FROM statement_entry e WHERE e.statement_row = s.id AND e.match_kind = 'return') AS returns,
+                    (SELECT count(*) FROM reconciliation_exception x JOIN statement_entry e ON e.id = x.entry_id
+                        WHERE e.statement_row = s.id AND x.state = 'open') AS open_exceptions
+                FROM statement s\(filter)
+                ORDER BY s.account_no COLLATE "C", s.closing_date COLLATE "C", s.opening_date COLLATE "C", s.id
+                """, binds: bindings))
+            return try rows.map { row in
+                func int(_ column: String) throws -> Int { try row[column].decode(Int.self) }
+                func money(_ column: String) throws -> Int64 { try row[column].decode(Int64.self) }
+                func text(_ column: String) throws -> String { try row[column].decode(String.self) }
+                let id = try money("id")
+                let opening = try money("opening_balance"), closing = try money("closing_balance")
+                let credits = try money("credit_total"), debits = try money("debit_total")
+                let (sum, overflow1) = opening.addingReportingOverflow(credits)
+                let (computed, overflow2) = sum.subtractingReportingOverflow(debits)
+                return StatementCheck.make(
+                    rowID: id, accountNo: try text("account_no"), statementId: try text("statement_id"), sequence: try text("sequence"),
+                    format: try text("format"), openingDate: try text("opening_date"), closingDate: try text("closing_date"),
+                    openingBalance: opening, creditCount: try int("credit_count"), creditTotal: credits, debitCount: try int("debit_count"),
+                    debitTotal: debits, closingBalance: closing, balanced: !overflow1 && !overflow2 && computed == closing,
+                    gapFromPrevious: gaps[id] ?? nil, matchedDebits: try int("matched"), matchedAmount: try money("matched_amount"),
+                    weakDebits: try int("weak"), duplicateDebits: try int("duplicates"), unmatchedDebits: try int("unmatched"),
+                    unmatchedAmount: try money("unmatched_amount"), returns: try int("returns"), openExceptions: try int("open_exceptions"),
+                    sourceFile: try text("source_file"), fileSHA256: try text("file_sha256"), importedBy: try text("imported_by"),
+                    importedAt: try text("imported_at"))
+            }
+        }
+    }
+
+    /// Records that `actor` wrote an export file with this SHA-256, so the file can later be proved
+    /// to be the one Salur produced.
+    package func recordExport(kind: String, destination: String, sha256: String, rows: Int, details: [String: String],
+                              actor: String) async throws {
+        try await transaction("recording an export") { connection in
+            var facts = details
+            facts["sha256"] = sha256
+            facts["rows"] = String(rows)
+            try await self.audit(connection, actor: actor, action: "export.\(kind)", subject: destination, details: facts)
+        }
+    }
+}
+
+extension PostgresLedger: ReconciliationLedger {}

@@ -1,0 +1,31 @@
+package import SalurCore
+
+/// Reconciliation as `salurctl reconcile` and `salurctl export` need it of a store, whichever
+/// database holds it: statements stored once and matched, exceptions listed and resolved, the
+/// export rows, and the audit row each export file leaves. Every method that changes state is one
+/// transaction with its audit rows; both stores give the same results, refusals and audit rows.
+package protocol ReconciliationLedger: Sendable {
+    /// Stores `statements` (each once), matches every booked entry of every stored statement with
+    /// `match`, and records the outcome (see `SQLiteLedger.reconcile`).
+    func reconcile(statements: [StatementRecord], file: SourceFile?, actor: String, today: CalendarDate,
+                   missingAfterDays: Int, utcOffsetHours: Int,
+                   match: (ReconciliationInput) throws -> ReconciliationOutcome) async throws -> ReconciliationRun
+    /// Matched, unmatched and open exceptions, for one month in the bank's time zone or for all time.
+    func reconciliationStatus(period: Period?, utcOffsetHours: Int) async throws -> ReconciliationStatus
+    /// Exceptions in id order.
+    func reconciliationExceptions(_ filter: ExceptionFilter) async throws -> [ReconciliationException]
+    /// Marks an open exception resolved with the operator's reason, audited.
+    func resolveReconciliationException(id: Int64, reason: String, actor: String) async throws -> ReconciliationException
+    /// Recipients whose payment came back and is not yet resolved.
+    func flaggedRecipients() async throws -> [FlaggedRecipient]
+    /// The reconciliation export's rows: each transfer (of `batchID`, or settled or queued between
+    /// `from` and `to`) with the statement entry that pays it.
+    func reconciledTransfers(from: String?, to: String?, batchID: String?) async throws -> [ReconciledTransfer]
+    /// Every stored statement whose dates touch `period` (all when nil), with how it reconciles.
+    func statementChecks(period: Period?) async throws -> [StatementCheck]
+    /// Records that `actor` wrote an export file with this SHA-256 (audit row `export.KIND`).
+    func recordExport(kind: String, destination: String, sha256: String, rows: Int, details: [String: String],
+                      actor: String) async throws
+}
+
+extension SQLiteLedger: ReconciliationLedger {}
