@@ -111,3 +111,68 @@ extension StatementCheck {
                        fileSHA256: fileSHA256, importedBy: importedBy, importedAt: importedAt)
     }
 }
+
+extension StoredAgreement {
+    package static func make(agreement: Agreement, createdBy: String, createdAt: String) -> StoredAgreement {
+        StoredAgreement(agreement: agreement, createdBy: createdBy, createdAt: createdAt)
+    }
+}
+
+extension StoredBudget {
+    package static func make(budget: BudgetEnvelope, use: EnvelopeUse, createdBy: String, createdAt: String) -> StoredBudget {
+        StoredBudget(budget: budget, use: use, createdBy: createdBy, createdAt: createdAt)
+    }
+}
+
+extension PremiumRunSummary {
+    package static func make(id: Int64, kind: PremiumRunKind, agreementID: String?, budgetID: String?, period: Period, revision: Int,
+                             sourcePath: String, sourceSHA256: String, lines: Int, employerTotal: Rupiah, employeeTotal: Rupiah,
+                             grandTotal: Rupiah, importedBy: String, importedAt: String, remittance: RemittanceStatus?) -> PremiumRunSummary {
+        PremiumRunSummary(id: id, kind: kind, agreementID: agreementID, budgetID: budgetID, period: period, revision: revision,
+                          sourcePath: sourcePath, sourceSHA256: sourceSHA256, lines: lines, employerTotal: employerTotal,
+                          employeeTotal: employeeTotal, grandTotal: grandTotal, importedBy: importedBy, importedAt: importedAt,
+                          remittance: remittance)
+    }
+}
+
+extension RemittanceStatus {
+    package static func make(transferID: Int64, partnerReferenceNo: String, state: String, batchID: String?, amount: Rupiah,
+                             attempts: Int, settledAt: String?) -> RemittanceStatus {
+        RemittanceStatus(transferID: transferID, partnerReferenceNo: partnerReferenceNo, state: state, batchID: batchID, amount: amount,
+                         attempts: attempts, settledAt: settledAt)
+    }
+}
+
+extension PremiumImportResult {
+    package static func make(outcome: PremiumImportOutcome, run: PremiumRunSummary) -> PremiumImportResult {
+        PremiumImportResult(outcome: outcome, run: run)
+    }
+}
+
+extension WorkUnitTotal {
+    package static func make(workUnit: String, headcount: Int, employerTotal: Rupiah, employeeTotal: Rupiah, total: Rupiah) -> WorkUnitTotal {
+        WorkUnitTotal(workUnit: workUnit, headcount: headcount, employerTotal: employerTotal, employeeTotal: employeeTotal, total: total)
+    }
+}
+
+extension PayrollReport {
+    package static func make(agreement: Agreement, run: PremiumRunSummary, totals: PremiumTotals, workUnits: [WorkUnitTotal]) -> PayrollReport {
+        PayrollReport(agreement: agreement, run: run, totals: totals, workUnits: workUnits)
+    }
+}
+
+extension DeductionRow {
+    package static func make(line: Int, employeeID: String, nik: String, name: String, workUnit: String, riskClass: Int, wage: Rupiah,
+                             premiums: PremiumLines) -> DeductionRow {
+        DeductionRow(line: line, employeeID: employeeID, nik: nik, name: name, workUnit: workUnit, riskClass: riskClass, wage: wage,
+                     premiums: premiums)
+    }
+}
+
+extension RemitResult {
+    package static func make(queued: Bool, run: PremiumRunSummary, remittance: RemittanceStatus, beneficiaryAccount: String,
+                             beneficiaryBankCode: String, batches: [String]) -> RemitResult {
+        RemitResult(queued: queued, run: run, remittance: remittance, beneficiaryAccount: beneficiaryAccount,
+                    beneficiaryBankCode: beneficiaryBankCode, batches: batches)
+    }
+}

@@ -22,7 +22,7 @@ package protocol TransferLedger: Sendable {
 }
 
 /// Everything a `salurctl` or `salurd` needs of a store: the SQLite file or a PostgreSQL server.
-package typealias SalurStoreBackend = Ledger & TransferLedger & EngineLedger & ReconciliationLedger
+package typealias SalurStoreBackend = Ledger & TransferLedger & EngineLedger & ReconciliationLedger & PremiumLedger
 
 /// Which database a store is, for messages and for the features only one backend has.
 package enum StoreKind: String, Sendable {
