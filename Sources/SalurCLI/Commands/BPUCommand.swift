@@ -24,9 +24,9 @@ struct BPUCommand: AsyncParsableCommand {
         func run() async throws {
             let period = try PremiumCLI.period(period)
             let configuration = try global.load()
-            let ledger = try PremiumCLI.ledger(configuration)
-            let envelope = try ledger.budget(id: budget).budget
-            let result = try PremiumCLI.refusals {
+            let ledger = try await PremiumCLI.ledger(configuration)
+            let envelope = try await ledger.budget(id: budget).budget
+            let result = try await PremiumCLI.refusals {
                 guard envelope.covers(period) else {
                     throw PremiumRunRefusal.periodOutsideBudgetYear(budget: envelope.id, year: envelope.year, period: period)
                 }
@@ -34,13 +34,13 @@ struct BPUCommand: AsyncParsableCommand {
                 let bytes = try Output.readFile(file)
                 let rows = try BPUFile.parse(bytes: bytes, file: file)
                 let run = try PremiumComputation.bpu(rows, period: period, rates: rates, file: file)
-                return try ledger.importBPU(budgetID: envelope.id, period: period, lines: run.lines, totals: run.totals,
+                return try await ledger.importBPU(budgetID: envelope.id, period: period, lines: run.lines, totals: run.totals,
                                             source: SourceFile(path: file, sha256: AuditChain.sha256Hex(bytes)),
                                             replace: replace, actor: OperatorIdentity.current())
             }
             PremiumCLI.printImport(result, json: json, what: "workers")
             if json { return try Output.json(ImportJSON(result)) }
-            let use = try ledger.budget(id: envelope.id).use
+            let use = try await ledger.budget(id: envelope.id).use
             print("budget \(envelope.id): \(use.amount), spent \(use.spent), committed \(use.committed), remaining \(use.remaining)"
                   + (use.monthsOfCover.map { ", \($0) more month\($0 == 1 ? "" : "s") at this run's rate" } ?? "") + ".")
         }
@@ -67,9 +67,9 @@ struct BPUCommand: AsyncParsableCommand {
             let period = try PremiumCLI.period(period)
             let day = try PremiumCLI.today(today)
             let configuration = try global.load()
-            let ledger = try PremiumCLI.ledger(configuration)
-            let result = try PremiumCLI.refusals {
-                try ledger.remitBPU(budgetID: budget, period: period, account: bpjsAccount, bankCode: bpjsBankCode,
+            let ledger = try await PremiumCLI.ledger(configuration)
+            let result = try await PremiumCLI.refusals {
+                try await ledger.remitBPU(budgetID: budget, period: period, account: bpjsAccount, bankCode: bpjsBankCode,
                                     actor: OperatorIdentity.current(), rules: configuration.batchingRules)
             }
             try PremiumCLI.printRemit(result, today: day, json: json)

@@ -30,9 +30,9 @@ struct BudgetsCommand: AsyncParsableCommand {
                 return try BudgetEnvelope(id: id, agency: agency, year: year, amount: value, bpjsAccount: bpjsAccount,
                                           bpjsBankCode: bpjsBankCode)
             }
-            let ledger = try global.ledger()
-            let added = try ledger.addBudget(budget, actor: OperatorIdentity.current())
-            let stored = try ledger.budget(id: budget.id)
+            let ledger = try await global.store()
+            let added = try await ledger.addBudget(budget, actor: OperatorIdentity.current())
+            let stored = try await ledger.budget(id: budget.id)
             if json { return try Output.json(BudgetJSON(stored, added: added)) }
             if !added { return print("budget \(budget.id) is already recorded with the same terms; nothing changed.") }
             print("recorded budget \(budget.id): \(budget.amount) for \(budget.agency), fiscal year \(budget.year)"
@@ -47,7 +47,7 @@ struct BudgetsCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let budgets = try global.ledger().budgets()
+            let budgets = try await global.store().budgets()
             if json { return try Output.json(budgets.map { BudgetJSON($0, added: nil) }) }
             print(Output.table(["BUDGET", "AGENCY", "YEAR", "AMOUNT", "SPENT", "COMMITTED", "REMAINING", "MONTHS OF COVER"], budgets.map { b in
                 [b.budget.id, b.budget.agency, String(b.budget.year), b.budget.amount.grouped, b.use.spent.grouped,
@@ -63,9 +63,9 @@ struct BudgetsCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let ledger = try global.ledger()
-            let stored = try ledger.budget(id: id)
-            let runs = try ledger.premiumRuns(kind: .bpu, owner: id)
+            let ledger = try await global.store()
+            let stored = try await ledger.budget(id: id)
+            let runs = try await ledger.premiumRuns(kind: .bpu, owner: id)
             if json { return try Output.json(BudgetJSON(stored, added: nil, runs: runs.map(RunJSON.init))) }
             let b = stored.budget, use = stored.use
             print("budget \(b.id): \(b.agency), fiscal year \(b.year), \(b.amount)")

@@ -25,15 +25,15 @@ struct PayrollCommand: AsyncParsableCommand {
         func run() async throws {
             let period = try PremiumCLI.period(period)
             let configuration = try global.load()
-            let ledger = try PremiumCLI.ledger(configuration)
-            let terms = try ledger.agreement(id: agreement).agreement
-            let result = try PremiumCLI.refusals {
+            let ledger = try await PremiumCLI.ledger(configuration)
+            let terms = try await ledger.agreement(id: agreement).agreement
+            let result = try await PremiumCLI.refusals {
                 guard terms.covers(period) else { throw PremiumRunRefusal.periodOutsideAgreement(agreement: terms, period: period) }
                 let rates = try BPJSRatesFile.load(path: configuration.premiums.ratesFile)
                 let bytes = try Output.readFile(file)
                 let rows = try PayrollFile.parse(bytes: bytes, file: file, agreement: terms)
                 let run = try PremiumComputation.payroll(rows, agreement: terms, period: period, rates: rates, file: file)
-                return try ledger.importPayroll(agreementID: terms.id, period: period, lines: run.lines, totals: run.totals,
+                return try await ledger.importPayroll(agreementID: terms.id, period: period, lines: run.lines, totals: run.totals,
                                                 source: SourceFile(path: file, sha256: AuditChain.sha256Hex(bytes)),
                                                 replace: replace, actor: OperatorIdentity.current())
             }
@@ -60,7 +60,7 @@ struct PayrollCommand: AsyncParsableCommand {
 
         func run() async throws {
             let period = try PremiumCLI.period(period)
-            let (run, rows) = try PremiumCLI.refusals { try global.ledger().payrollDeductions(agreementID: agreement, period: period) }
+            let (run, rows) = try await PremiumCLI.refusals { try await global.store().payrollDeductions(agreementID: agreement, period: period) }
             var totals = PremiumTotals()
             for row in rows { try totals.add(wage: row.wage, row.premiums) }
             let bytes: [UInt8]
@@ -102,7 +102,7 @@ struct PayrollCommand: AsyncParsableCommand {
 
         func run() async throws {
             let period = try PremiumCLI.period(period)
-            let report = try PremiumCLI.refusals { try global.ledger().payrollReport(agreementID: agreement, period: period) }
+            let report = try await PremiumCLI.refusals { try await global.store().payrollReport(agreementID: agreement, period: period) }
             if json { return try Output.json(ReportJSON(report)) }
             let a = report.agreement, t = report.totals, run = report.run
             print("payroll \(period), agreement \(a.id) (\(a.employer)), revision \(run.revision) from \(run.sourcePath)")
@@ -144,9 +144,9 @@ struct PayrollCommand: AsyncParsableCommand {
             let period = try PremiumCLI.period(period)
             let day = try PremiumCLI.today(today)
             let configuration = try global.load()
-            let ledger = try PremiumCLI.ledger(configuration)
-            let result = try PremiumCLI.refusals {
-                try ledger.remitPayroll(agreementID: agreement, period: period, actor: OperatorIdentity.current(),
+            let ledger = try await PremiumCLI.ledger(configuration)
+            let result = try await PremiumCLI.refusals {
+                try await ledger.remitPayroll(agreementID: agreement, period: period, actor: OperatorIdentity.current(),
                                         rules: configuration.batchingRules)
             }
             try PremiumCLI.printRemit(result, today: day, json: json)
@@ -159,8 +159,9 @@ enum PremiumCLI {
     /// `agreements list` warns this many days or fewer before an agreement ends.
     static let renewalNoticeDays = 60
 
-    static func ledger(_ configuration: SalurConfiguration) throws -> SQLiteLedger {
-        try configuration.sqliteLedger(feature: "premiums")
+    /// The store `[database]` names: the SQLite file or PostgreSQL.
+    static func ledger(_ configuration: SalurConfiguration) async throws -> any SalurStoreBackend {
+        try await configuration.openStore().store
     }
 
     static func period(_ text: String) throws -> Period {
@@ -187,9 +188,9 @@ enum PremiumCLI {
     }
 
     /// Runs `body`, turning refusals of the data into exit 65 and refusals of the state into exit 1.
-    static func refusals<T>(_ body: () throws -> T) throws -> T {
+    static func refusals<T>(_ body: () async throws -> T) async throws -> T {
         do {
-            return try body()
+            return try await body()
         } catch let refusal as PremiumRunRefusal {
             throw CLIError(refusal.description, exit: .dataError)
         } catch let error as PremiumRunError {
