@@ -100,12 +100,6 @@ package struct GlobalOptions: ParsableArguments {
         try SalurConfiguration.load(path: SalurConfiguration.resolvePath(flag: config))
     }
 
-    /// The SQLite ledger the config names, opened and migrated — for the commands that only the
-    /// SQLite store serves so far (premiums, reconciliation); refused on a PostgreSQL config.
-    package func ledger() throws -> SQLiteLedger {
-        try load().sqliteLedger()
-    }
-
     /// The store the config names (the SQLite file or PostgreSQL), opened and migrated.
     package func store() async throws -> any SalurStoreBackend {
         try await load().openStore().store
