@@ -118,10 +118,10 @@ extension SalurConfiguration {
         }
     }
 
-    /// The SQLite ledger, for what the PostgreSQL store does not serve yet.
+    /// The SQLite ledger, for what concerns the SQLite file itself (its engine lock, its single engine).
     package func sqliteLedger(feature: String = "this command") throws -> SQLiteLedger {
         if database.isPostgres {
-            throw CLIError("\(feature) needs the SQLite store: premiums (agreements, budgets, payroll, BPU) and reconciliation are not yet served by the PostgreSQL store that \(file) names")
+            throw CLIError("\(feature) is for the SQLite store, and \(file) names a PostgreSQL database")
         }
         return try SQLiteLedger(path: database.path, busyTimeout: Double(database.busyTimeoutMs) / 1000)
     }

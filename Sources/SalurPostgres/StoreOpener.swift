@@ -7,8 +7,6 @@ package struct OpenStore: Sendable {
     package let kind: StoreKind
     /// The file, or the server's URL without its password.
     package let name: String
-    /// The SQLite ledger, when that is the store (payroll and reconciliation need it for now).
-    package let sqlite: SQLiteLedger?
     /// The PostgreSQL ledger, when that is the store.
     package let postgres: PostgresLedger?
 
@@ -24,9 +22,9 @@ package enum StoreOpener {
         if let url {
             let target = try PostgresTarget(url: url, passwordFile: passwordFile)
             let ledger = try await PostgresLedger(target: target, migrate: migrate, maximumConnections: maxConnections, logger: logger)
-            return OpenStore(store: ledger, kind: .postgres, name: target.description, sqlite: nil, postgres: ledger)
+            return OpenStore(store: ledger, kind: .postgres, name: target.description, postgres: ledger)
         }
         let ledger = try SQLiteLedger(path: path, busyTimeout: Double(busyTimeoutMs) / 1000)
-        return OpenStore(store: ledger, kind: .sqlite, name: path, sqlite: ledger, postgres: nil)
+        return OpenStore(store: ledger, kind: .sqlite, name: path, postgres: nil)
     }
 }
