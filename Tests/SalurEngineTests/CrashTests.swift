@@ -73,8 +73,10 @@ struct CrashTests {
             let engine = try Child(salurd, ["--config", config], logs: dir + "/salurd-\(round)")
             // Kill after a random amount of progress (0 = as soon as it has started sending).
             let target = attemptsBefore + Int(random.next() % 120)
+            // On a loaded machine the engine can outrun the poll and finish everything early: then
+            // the remaining rounds kill it while it starts up or idles, which is a crash point too.
             try await Child.poll(seconds: 60, "salurd to make progress (round \(round))") {
-                try attempts(ledger) >= target || !engine.process.isRunning
+                try attempts(ledger) >= target || !engine.process.isRunning || unsettled(ledger) == 0
             }
             #expect(engine.process.isRunning, "salurd exited early: \(engine.stderr)")
             engine.kill(SIGKILL)
@@ -115,4 +117,10 @@ struct CrashTests {
     }
 
     private func attempts(_ ledger: SQLiteLedger) throws -> Int { try ledger.attemptCount() }
+
+    /// Transfers not yet settled.
+    private func unsettled(_ ledger: SQLiteLedger) throws -> Int {
+        let status = try ledger.queueStatus(now: Date())
+        return status.transfers.filter { $0.key != "settled" }.values.reduce(0) { $0 + $1.count }
+    }
 }
