@@ -207,10 +207,13 @@ package final class PostgresLedger: Sendable {
         }
     }
 
-    /// Serialization failure or deadlock: PostgreSQL rolled the transaction back; running it again is safe.
+    /// Serialization failure or deadlock: PostgreSQL rolled the transaction back; running it again is
+    /// safe. Also "current transaction is aborted" (25P02): a pooled connection can come back inside a
+    /// transaction that an interrupted user (a cancelled task) could not roll back; this transaction's
+    /// ROLLBACK ends that one too, nothing was committed, and the rerun starts clean.
     static func isRetryable(_ error: PSQLError) -> Bool {
         guard let state = error.serverInfo?[.sqlState] else { return false }
-        return state == "40001" || state == "40P01"
+        return state == "40001" || state == "40P01" || state == "25P02"
     }
 
     /// Store errors and operator-facing refusals pass through; PostgreSQL's own errors become
