@@ -63,7 +63,7 @@ package struct Salurctl: AsyncParsableCommand {
             return SalurExit.failure.rawValue
         case let error as StoreError:
             say("salurctl: \(error)")
-            if case .busy = error { return SalurExit.temporary.rawValue }
+            if StoreError.isTransient(error) { return SalurExit.temporary.rawValue }
             return SalurExit.failure.rawValue
         case let error as CLIError:
             say("salurctl: \(error.message)")

@@ -126,27 +126,26 @@ package final class Engine: Sendable {
         try await followBatches(&before)
         var needsRecovery = false
         while !isStopping {
-            let report: PassReport
             do {
                 if needsRecovery {
                     try await recover()
                     needsRecovery = false
                 }
-                report = try await pass()
-            } catch where StoreError.isBusy(error) {
+                let report = try await pass()
+                await afterPass(report)
+                if exitWhenIdle, try await ledger.isIdle() { return }
+                if isStopping { break }
+                if !report.didWork { try await idleWait() }
+            } catch where StoreError.isTransient(error) {
                 // Another writer (a large `salurctl reconcile`, say) held the database past the busy
-                // timeout. The pass's own requests have all ended (its task groups awaited them), but
-                // answers not yet recorded leave transfers `sending`: they are marked in doubt, as
-                // after a restart, before the next pass — and the daemon carries on instead of exiting.
-                logger.warning("database busy; pass abandoned, retrying", metadata: ["error": "\(error)"])
+                // timeout, or the database server was out of reach for a while. The pass's own
+                // requests have all ended (its task groups awaited them), but answers not yet recorded
+                // leave transfers `sending`: they are marked in doubt, as after a restart, before the
+                // next pass — and the daemon carries on instead of exiting.
+                logger.warning("database busy or unavailable; pass abandoned, retrying", metadata: ["error": "\(error)"])
                 needsRecovery = true
-                try await idleWait()
-                continue
+                try await idleWait(askingLedger: false)
             }
-            await afterPass(report)
-            if exitWhenIdle, try await ledger.isIdle() { return }
-            if isStopping { break }
-            if !report.didWork { try await idleWait() }
         }
     }
 
@@ -170,10 +169,13 @@ package final class Engine: Sendable {
 
     /// Sleeps until the next retry or inquiry falls due, or the poll interval passes — in slices, so
     /// the heartbeat keeps beating and a stop request ends the wait within a slice.
-    private func idleWait() async throws {
+    ///
+    /// After an abandoned pass (`askingLedger` false) it waits the whole poll interval without asking
+    /// the database, which may be the thing that is out of reach.
+    private func idleWait(askingLedger: Bool = true) async throws {
         let settings = self.settings
         var wait = Double(settings.pollIntervalMs) / 1000
-        if let due = try await ledger.nextDue() { wait = min(wait, max(0.005, due.timeIntervalSinceNow)) }
+        if askingLedger, let due = try await ledger.nextDue() { wait = min(wait, max(0.005, due.timeIntervalSinceNow)) }
         if let reopens = state.withLock({ $0.breaker.reopensAt }) { wait = min(wait, max(0.005, reopens.timeIntervalSinceNow)) }
         let clock = ContinuousClock()
         let deadline = clock.now + .milliseconds(Int(wait * 1000))

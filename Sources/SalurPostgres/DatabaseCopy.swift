@@ -83,9 +83,8 @@ package enum DatabaseCopy {
                         .collect().first?.decode(String?.self) ?? nil
                     : nil
                 if let sequence {
-                    _ = try await connection.query(PostgresQuery(unsafeSQL: """
-                        SELECT setval('\(sequence)', coalesce((SELECT max(id) FROM \(table)), 0) + 1, false)
-                        """), logger: logger)
+                    let next = "SELECT setval('\(sequence)', coalesce((SELECT max(id) FROM \(table)), 0) + 1, false)"
+                    _ = try await connection.query(PostgresQuery(unsafeSQL: next), logger: logger).collect()
                 }
             }
             for (name, sql) in controlQueries {

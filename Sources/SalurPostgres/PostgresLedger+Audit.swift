@@ -17,7 +17,7 @@ extension PostgresLedger {
     /// advisory lock, so concurrent appenders never fork the chain.
     func audit(_ connection: PostgresConnection, _ records: [AuditRecord]) async throws {
         guard !records.isEmpty else { return }
-        _ = try await connection.query("SELECT pg_advisory_xact_lock(\(LockKey.audit.rawValue))", logger: logger)
+        try await self.execute(connection, "SELECT pg_advisory_xact_lock(\(LockKey.audit.rawValue))")
         let previous = try await connection.query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", logger: logger)
             .collect().first?.decode((Int64, String).self)
         var seq = previous?.0 ?? 0

@@ -296,10 +296,10 @@ extension PostgresLedger {
             do {
                 try await body()
             } catch {
-                _ = try? await connection.query("SELECT pg_advisory_unlock(\(Self.batchStartLock))", logger: self.logger)
+                _ = try? await self.execute(connection, "SELECT pg_advisory_unlock(\(Self.batchStartLock))")
                 throw error
             }
-            _ = try await connection.query("SELECT pg_advisory_unlock(\(Self.batchStartLock))", logger: self.logger)
+            try await self.execute(connection, "SELECT pg_advisory_unlock(\(Self.batchStartLock))")
             return true
         }
     }
@@ -425,39 +425,75 @@ extension PostgresLedger {
 
     /// A decision applies only while the transfer still carries that attempt's external id and is
     /// `sending` or `in_doubt`, so a late or repeated answer — or one from an engine whose transfer
-    /// was taken over — can never move a transfer backwards. Rows are updated in id order, so two
-    /// engines recording together cannot deadlock on them.
+    /// was taken over — can never move a transfer backwards. One statement records a whole chunk
+    /// (transfers and their attempts); it locks the rows in id order first, so two engines recording
+    /// together cannot deadlock on them.
     func record(_ connection: PostgresConnection, _ resolutions: [Resolution], now: Date) async throws {
         guard !resolutions.isEmpty else { return }
         let stamp = Timestamp.iso8601(now)
         var touched: Set<String> = []
         var holds: [(String, String)] = []
-        for r in resolutions.sorted(by: { $0.transferID < $1.transferID }) {
-            let next = r.holdBatch != nil ? TransferState.held : r.next
-            let nextAt = r.nextActionAt.map(Timestamp.iso8601)
-            let batch = try await connection.query("""
-                UPDATE transfer SET state = \(next.rawValue), last_code = coalesce(\(r.code), last_code),
-                    last_message = coalesce(\(r.message), last_message),
-                    bank_reference_no = coalesce(\(r.bankReference), bank_reference_no), next_action_at = \(nextAt),
-                    settled_at = CASE WHEN \(next == .settled) THEN \(stamp) ELSE settled_at END,
-                    inquiries = inquiries + CASE WHEN state = 'in_doubt' THEN 1 ELSE 0 END,
-                    not_found_answers = CASE WHEN \(r.notFoundAnswer) THEN not_found_answers + 1 ELSE 0 END,
-                    updated_at = \(stamp)
-                WHERE id = \(r.transferID) AND external_id = \(r.externalID) AND state IN ('sending', 'in_doubt')
-                RETURNING batch_id
-                """, logger: logger).collect().first?.decode(String?.self)
-            guard let batch else { continue }  // not applied (or a transfer outside any batch, which the engine never claims)
-            try await execute(connection, """
-                UPDATE transfer_attempt SET finished_at = coalesce(finished_at, \(stamp)), outcome = \(next.rawValue),
-                    code = coalesce(\(r.code), code), message = coalesce(\(r.message), message) WHERE external_id = \(r.externalID)
+        for round in Self.rounds(of: resolutions) {
+            let next = round.map { $0.holdBatch != nil ? TransferState.held.rawValue : $0.next.rawValue }
+            let applied = try await rows(connection, """
+                WITH v AS (
+                    SELECT * FROM unnest(\(round.map(\.transferID)), \(round.map(\.externalID)), \(next),
+                                         \(round.map { $0.code != nil }), \(round.map { $0.code ?? "" }),
+                                         \(round.map { $0.message != nil }), \(round.map { $0.message ?? "" }),
+                                         \(round.map { $0.bankReference != nil }), \(round.map { $0.bankReference ?? "" }),
+                                         \(round.map { $0.nextActionAt.map(Timestamp.iso8601) ?? "" }), \(round.map(\.notFoundAnswer)))
+                        AS v(id, external_id, state, has_code, code, has_message, message, has_reference, reference, next_at, not_found)),
+                locked AS (SELECT t.id FROM transfer t WHERE t.id = ANY(\(round.map(\.transferID))) ORDER BY t.id FOR UPDATE),
+                done AS (
+                    UPDATE transfer t SET state = v.state,
+                        last_code = CASE WHEN v.has_code THEN v.code ELSE t.last_code END,
+                        last_message = CASE WHEN v.has_message THEN v.message ELSE t.last_message END,
+                        bank_reference_no = CASE WHEN v.has_reference THEN v.reference ELSE t.bank_reference_no END,
+                        next_action_at = nullif(v.next_at, ''),
+                        settled_at = CASE WHEN v.state = 'settled' THEN \(stamp) ELSE t.settled_at END,
+                        inquiries = t.inquiries + CASE WHEN t.state = 'in_doubt' THEN 1 ELSE 0 END,
+                        not_found_answers = CASE WHEN v.not_found THEN t.not_found_answers + 1 ELSE 0 END,
+                        updated_at = \(stamp)
+                    FROM v, locked
+                    WHERE t.id = v.id AND locked.id = t.id AND t.external_id = v.external_id AND t.state IN ('sending', 'in_doubt')
+                    RETURNING t.id, t.batch_id, v.external_id),
+                attempts AS (
+                    UPDATE transfer_attempt a SET finished_at = coalesce(a.finished_at, \(stamp)), outcome = v.state,
+                        code = CASE WHEN v.has_code THEN v.code ELSE a.code END,
+                        message = CASE WHEN v.has_message THEN v.message ELSE a.message END
+                    FROM done JOIN v ON v.id = done.id WHERE a.external_id = done.external_id
+                    RETURNING 1)
+                SELECT done.id, done.batch_id, (SELECT count(*) FROM attempts) AS n FROM done
                 """)
-            touched.insert(batch)
-            if let reason = r.holdBatch { holds.append((batch, reason)) }
+            let hold = Dictionary(round.compactMap { r in r.holdBatch.map { (r.transferID, $0) } }, uniquingKeysWith: { a, _ in a })
+            for row in applied {
+                // A transfer outside any batch is never claimed by the engine; nothing to follow.
+                guard let batch = try row["batch_id"].decode(String?.self) else { continue }
+                touched.insert(batch)
+                if let reason = hold[try row["id"].decode(Int64.self)] { holds.append((batch, reason)) }
+            }
         }
         for (batch, reason) in holds {
             try await holdBatch(connection, id: batch, reason: reason, actor: "salurd", strict: false)
         }
         if !touched.isEmpty { try await completeBatches(connection, touched.sorted()) }
+    }
+
+    /// The resolutions in id order, split so that no transfer appears twice in one statement (a
+    /// second answer for one transfer is applied after the first, as it would be one by one).
+    static func rounds(of resolutions: [Resolution]) -> [[Resolution]] {
+        var rounds: [[Resolution]] = []
+        var seen: [Set<Int64>] = []
+        for r in resolutions.sorted(by: { $0.transferID < $1.transferID }) {
+            if let index = seen.firstIndex(where: { !$0.contains(r.transferID) }) {
+                rounds[index].append(r)
+                seen[index].insert(r.transferID)
+            } else {
+                rounds.append([r])
+                seen.append([r.transferID])
+            }
+        }
+        return rounds
     }
 
     // MARK: Inquiries

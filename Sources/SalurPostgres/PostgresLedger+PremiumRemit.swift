@@ -83,7 +83,7 @@ extension PostgresLedger {
     package func payrollReport(agreementID: String?, period: Period) async throws -> PayrollReport {
         // One transaction at REPEATABLE READ, so the run, its lines and its work units are one snapshot.
         try await transaction("reading the payroll report for \(period)", audited: false) { connection in
-            _ = try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: self.logger)
+            try await self.execute(connection, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             let run = try await self.resolveRun(connection, kind: .payroll, owner: agreementID, period: period)
             guard let agreementID = run.agreementID, let stored = try await self.fetchAgreement(connection, id: agreementID) else {
                 throw PremiumRunError.inconsistent(run, reason: "its agreement is missing")
@@ -119,7 +119,7 @@ extension PostgresLedger {
 
     package func payrollDeductions(agreementID: String?, period: Period) async throws -> (run: PremiumRunSummary, rows: [DeductionRow]) {
         try await transaction("reading the deductions for \(period)", audited: false) { connection in
-            _ = try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: self.logger)
+            try await self.execute(connection, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             let run = try await self.resolveRun(connection, kind: .payroll, owner: agreementID, period: period)
             var rows: [DeductionRow] = []
             rows.reserveCapacity(run.lines)

@@ -249,7 +249,7 @@ extension PostgresLedger {
 
     /// Serialises writers of recipients for a check that spans rows (see the type's comment).
     private func lockRecipients(_ connection: PostgresConnection) async throws {
-        _ = try await connection.query("LOCK TABLE recipient IN SHARE ROW EXCLUSIVE MODE", logger: logger)
+        try await self.execute(connection, "LOCK TABLE recipient IN SHARE ROW EXCLUSIVE MODE")
     }
 
     /// The stored recipients among `niks`, by NIK.

@@ -22,8 +22,8 @@ extension PostgresLedger {
                            missingAfterDays: Int, utcOffsetHours: Int,
                            match: (ReconciliationInput) throws -> ReconciliationOutcome) async throws -> ReconciliationRun {
         try await transaction("reconciling") { connection in
-            _ = try await connection.query("SELECT pg_advisory_xact_lock(\(LockKey.reconcile.rawValue))", logger: self.logger)
-            _ = try await connection.query("LOCK TABLE transfer IN EXCLUSIVE MODE", logger: self.logger)
+            try await self.execute(connection, "SELECT pg_advisory_xact_lock(\(LockKey.reconcile.rawValue))")
+            try await self.execute(connection, "LOCK TABLE transfer IN EXCLUSIVE MODE")
             var run = ReconciliationRun()
             var audits: [AuditRecord] = []
             let now = Timestamp.iso8601(Date())

@@ -121,7 +121,7 @@ extension PostgresLedger {
         let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw StoreError.refused("give a reason: what was checked, and what was done") }
         return try await transaction("resolving an exception") { connection in
-            _ = try await connection.query("SELECT pg_advisory_xact_lock(\(LockKey.reconcile.rawValue))", logger: self.logger)
+            try await self.execute(connection, "SELECT pg_advisory_xact_lock(\(LockKey.reconcile.rawValue))")
             guard let (kind, state, amount, resolvedBy, resolvedAt, clearedAt, reference) = try await connection.query("""
                 SELECT x.kind, x.state, x.amount, x.resolved_by, x.resolved_at, x.cleared_at, t.partner_reference_no
                 FROM reconciliation_exception x LEFT JOIN transfer t ON t.id = x.transfer_id WHERE x.id = \(id)

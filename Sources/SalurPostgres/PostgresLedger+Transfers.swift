@@ -14,7 +14,7 @@ extension PostgresLedger {
     /// (port of `SQLiteLedger.formBatches`). Takes `LockKey.batches` first: several engines and
     /// operators may form batches at once, and batch ids are the month's count + 1.
     func formBatches(_ connection: PostgresConnection, rules: BatchingRules, actor: String) async throws -> [String] {
-        _ = try await connection.query("SELECT pg_advisory_xact_lock(\(LockKey.batches.rawValue))", logger: logger)
+        try await self.execute(connection, "SELECT pg_advisory_xact_lock(\(LockKey.batches.rawValue))")
         var pending: [(id: Int64, program: String, period: String, kind: String, amount: Int64, maker: String)] = []
         for try await row in try await connection.query("""
             SELECT id, program, period, kind, amount, enqueued_by FROM transfer WHERE state = 'pending'
@@ -185,7 +185,7 @@ extension PostgresLedger {
         if let large = transfers.first(where: { $0.amount > rules.maxAmount }) {
             throw StoreError.refused("a transfer of \(large.amount) exceeds batching.max_amount (\(rules.maxAmount)); raise it or split the payment")
         }
-        _ = try await connection.query("SELECT pg_advisory_xact_lock(\(LockKey.batches.rawValue))", logger: logger)
+        try await self.execute(connection, "SELECT pg_advisory_xact_lock(\(LockKey.batches.rawValue))")
         var seen: Set<String> = []
         let keys = Array(Set(transfers.map(\.dedupeKey)))
         for start in stride(from: 0, to: keys.count, by: Self.chunk) {

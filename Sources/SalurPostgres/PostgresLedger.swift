@@ -131,22 +131,22 @@ package final class PostgresLedger: Sendable {
     @discardableResult
     package func migrate() async throws -> [String] {
         try await transaction("migrating the schema", audited: false) { connection in
-            _ = try await connection.query("SELECT pg_advisory_xact_lock(\(LockKey.migrate.rawValue))", logger: self.logger)
-            _ = try await connection.query("""
+            try await self.execute(connection, "SELECT pg_advisory_xact_lock(\(LockKey.migrate.rawValue))")
+            try await self.execute(connection, """
                 CREATE TABLE IF NOT EXISTS salur_migrations (
                     position BIGINT PRIMARY KEY, name TEXT NOT NULL UNIQUE, applied_at TEXT NOT NULL)
-                """, logger: self.logger)
+                """)
             let applied = try await Self.appliedSteps(connection, logger: self.logger)
             try Self.refuseNewer(applied)
             var done: [String] = []
             for (position, step) in PostgresSchema.steps.enumerated() where position >= applied.count {
                 for statement in PostgresSchema.statements(step.sql) {
-                    _ = try await connection.query(PostgresQuery(unsafeSQL: statement), logger: self.logger)
+                    try await self.execute(connection, PostgresQuery(unsafeSQL: statement))
                 }
                 let stamp = Timestamp.iso8601(Date())
-                _ = try await connection.query("""
+                try await self.execute(connection, """
                     INSERT INTO salur_migrations (position, name, applied_at) VALUES (\(position + 1), \(step.name), \(stamp))
-                    """, logger: self.logger)
+                    """)
                 done.append(step.name)
             }
             return done
@@ -188,13 +188,13 @@ package final class PostgresLedger: Sendable {
             attempt += 1
             do {
                 return try await client.withConnection { connection in
-                    _ = try await connection.query("BEGIN", logger: logger)
+                    try await self.execute(connection, "BEGIN")
                     do {
                         let result = try await body(connection)
-                        _ = try await connection.query("COMMIT", logger: logger)
+                        try await self.execute(connection, "COMMIT")
                         return result
                     } catch {
-                        _ = try? await connection.query("ROLLBACK", logger: logger)
+                        _ = try? await self.execute(connection, "ROLLBACK")
                         throw error
                     }
                 }
@@ -207,34 +207,43 @@ package final class PostgresLedger: Sendable {
         }
     }
 
-    /// Serialization failure or deadlock: PostgreSQL rolled the transaction back; running it again is
-    /// safe. Also "current transaction is aborted" (25P02): a pooled connection can come back inside a
-    /// transaction that an interrupted user (a cancelled task) could not roll back; this transaction's
-    /// ROLLBACK ends that one too, nothing was committed, and the rerun starts clean.
+    /// Serialization failure or deadlock: PostgreSQL rolled the transaction back; running it again is safe.
     static func isRetryable(_ error: PSQLError) -> Bool {
         guard let state = error.serverInfo?[.sqlState] else { return false }
-        return state == "40001" || state == "40P01" || state == "25P02"
+        return state == "40001" || state == "40P01"
     }
 
+    /// Server errors that pass by themselves: a lost connection (class 08), serialization failures
+    /// and deadlocks past their reruns (40), resources (53), a lock timeout (55P03), a cancelled
+    /// statement or a server shutting down or starting (57014, 57P01–57P03).
+    package static func isTransient(sqlState state: String) -> Bool {
+        state.hasPrefix("08") || state.hasPrefix("40") || state.hasPrefix("53")
+            || ["55P03", "57014", "57P01", "57P02", "57P03"].contains(state)
+    }
+
+    /// Client-side failures that pass by themselves: the connection was lost or could not be made.
+    static let transientCodes: [PSQLError.Code] = [.serverClosedConnection, .connectionError, .uncleanShutdown]
+
     /// Store errors and operator-facing refusals pass through; PostgreSQL's own errors become
-    /// `StoreError`s naming the server (never its password) and what was being done.
+    /// `StoreError`s naming the server (never its password) and what was being done —
+    /// `.unavailable` when they pass by themselves, so the engine abandons a pass instead of stopping.
     func translate(_ error: any Error, doing what: String) -> any Error {
         Self.describe(error, target: target, doing: what)
     }
 
     static func describe(_ error: any Error, target: PostgresTarget, doing what: String) -> any Error {
-        if error is StoreError || error is ImportFailure { return error }
-        if let error = error as? PSQLError {
-            if error.code == .server {
-                let state = error.serverInfo?[.sqlState] ?? "?"
-                let message = error.serverInfo?[.message] ?? "server error"
-                let detail = error.serverInfo?[.detail].map { " (\($0))" } ?? ""
-                return StoreError.unusable(path: target.description, reason: "\(what): \(message)\(detail) [SQLSTATE \(state)]")
-            }
-            return StoreError.unusable(path: target.description, reason: "\(what): \(error.code)")
+        guard let error = error as? PSQLError else { return error }
+        if error.code == .server {
+            let state = error.serverInfo?[.sqlState] ?? "?"
+            let message = error.serverInfo?[.message] ?? "server error"
+            let detail = error.serverInfo?[.detail].map { " (\($0))" } ?? ""
+            let reason = "\(what): \(message)\(detail) [SQLSTATE \(state)]"
+            return isTransient(sqlState: state) ? StoreError.unavailable("\(target.description): \(reason)")
+                                                : StoreError.unusable(path: target.description, reason: reason)
         }
-        if error is CancellationError { return error }
-        return error
+        let reason = "\(what): \(error.code)"
+        return transientCodes.contains(error.code) ? StoreError.unavailable("\(target.description): \(reason)")
+                                                   : StoreError.unusable(path: target.description, reason: reason)
     }
 
     // MARK: Audit
@@ -242,7 +251,7 @@ package final class PostgresLedger: Sendable {
     /// Appends one audit row inside the caller's transaction, chained to the previous row. The
     /// advisory lock serialises appenders until commit, so two transactions never chain to the same row.
     func audit(_ connection: PostgresConnection, actor: String, action: String, subject: String, details: [String: String]) async throws {
-        _ = try await connection.query("SELECT pg_advisory_xact_lock(\(LockKey.audit.rawValue))", logger: logger)
+        try await self.execute(connection, "SELECT pg_advisory_xact_lock(\(LockKey.audit.rawValue))")
         let previous = try await connection.query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", logger: logger)
             .collect().first?.decode((Int64, String).self)
         let seq = (previous?.0 ?? 0) + 1
@@ -250,10 +259,10 @@ package final class PostgresLedger: Sendable {
         let at = Timestamp.iso8601(Date())
         let detailText = AuditChain.canonicalJSON(details)
         let hash = AuditChain.hash(prev: prev, seq: seq, at: at, actor: actor, action: action, subject: subject, details: detailText)
-        _ = try await connection.query("""
+        try await self.execute(connection, """
             INSERT INTO audit_log (seq, at, actor, action, subject, details, prev_hash, hash)
             VALUES (\(seq), \(at), \(actor), \(action), \(subject), \(detailText), \(prev), \(hash))
-            """, logger: logger)
+            """)
     }
 }
 
@@ -261,7 +270,7 @@ extension PostgresLedger {
     /// Runs a statement and returns how many rows it returned: write `UPDATE … RETURNING 1` to
     /// learn how many rows it changed (PostgresNIO's async API does not report the command tag).
     @discardableResult
-    func execute(_ connection: PostgresConnection, _ query: PostgresQuery) async throws -> Int {
+    package func execute(_ connection: PostgresConnection, _ query: PostgresQuery) async throws -> Int {
         try await connection.query(query, logger: logger).collect().count
     }
 

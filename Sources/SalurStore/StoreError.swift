@@ -4,6 +4,9 @@ import GRDB
 package enum StoreError: Error, CustomStringConvertible {
     /// Another process held the database past the busy timeout: try again.
     case busy(String)
+    /// The database server could not be reached or ended the work for a reason that passes (a lost
+    /// connection, a server restarting, a lock or resource limit): try again later.
+    case unavailable(String)
     /// The database was written by a newer Salur than this binary.
     case newerSchema(String)
     /// The database file or its folder is not usable.
@@ -20,9 +23,18 @@ package enum StoreError: Error, CustomStringConvertible {
         return false
     }
 
+    /// Whether `error` passes by itself: the database was busy or unavailable for a while. The engine
+    /// abandons its pass on these and carries on; anything else stops it.
+    package static func isTransient(_ error: any Error) -> Bool {
+        if isBusy(error) { return true }
+        if case .unavailable = error as? StoreError { return true }
+        return false
+    }
+
     package var description: String {
         switch self {
         case .busy(let what): "database busy: \(what); another salurctl or salurd holds it — try again"
+        case .unavailable(let what): "database unavailable for now: \(what); try again later"
         case .newerSchema(let what): "the database was written by a newer Salur (\(what)); upgrade this binary"
         case .unusable(let path, let reason): "cannot use database \(path): \(reason)"
         case .notFound(let what): "not found: \(what)"

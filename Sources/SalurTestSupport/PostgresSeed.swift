@@ -14,6 +14,25 @@ package enum PostgresSeed {
         }
     }
 
+    /// Runs `lock` (say `LOCK TABLE … IN EXCLUSIVE MODE`) in a transaction of its own, calls
+    /// `whileHeld` once it holds, and rolls back when `whileHeld` returns.
+    package static func holding<T: Sendable>(_ ledger: PostgresLedger, _ lock: String,
+                                             _ whileHeld: () async throws -> T) async throws -> T {
+        try await ledger.withConnection("test lock") { connection in
+            let logger = Logger(label: "salur.test")
+            _ = try await connection.query("BEGIN", logger: logger).collect()
+            _ = try await connection.query(PostgresQuery(unsafeSQL: lock), logger: logger).collect()
+            do {
+                let result = try await whileHeld()
+                _ = try await connection.query("ROLLBACK", logger: logger).collect()
+                return result
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: logger).collect()
+                throw error
+            }
+        }
+    }
+
     /// The first column of every row, as text (`::text` it in the query).
     package static func texts(_ ledger: PostgresLedger, _ sql: String) async throws -> [String?] {
         try await ledger.withConnection("test SQL") { connection in

@@ -26,6 +26,14 @@ struct EngineHarness {
         try DemoTreasury.seed(ledger, count: count, seed: 7, rules: BatchingRules(maxItems: 500, maxAmount: Rupiah(1_000_000_000), approvalRequired: true),
                               approver: approve ? "checker" : nil)
 
+        let (simulator, client, bank, credentials) = try await bankSide(faults: faults, dedupe: dedupe, balance: balance)
+        return EngineHarness(directory: directory, ledger: ledger, simulator: simulator, client: client, bank: bank,
+                             credentials: credentials, count: count)
+    }
+
+    /// The in-process bank simulator and the real libcurl + SNAP client talking to it.
+    static func bankSide(faults: FaultRates, dedupe: Bool = false, balance: Rupiah = Rupiah(1_000_000_000_000))
+        async throws -> (BankSimulator, CurlClient, SNAPClient, SNAPCredentials) {
         let keys = try SNAPKeys.generate()
         let secret = "test-secret-\(UUID().uuidString)"
         var config = BankSimulatorConfig(clientKey: "salur-test", clientPublicKeyPEM: keys.publicPEM, clientSecret: secret)
@@ -45,8 +53,7 @@ struct EngineHarness {
                                               clientSecret: Array(secret.utf8), privateKeyPEM: keys.privatePEM)
         let bank = SNAPClient(endpoint: SNAPClient.Endpoint(baseURL: "http://127.0.0.1:\(simulator.port)", sourceAccount: "0011999999"),
                               credentials: credentials, transport: client)
-        return EngineHarness(directory: directory, ledger: ledger, simulator: simulator, client: client, bank: bank,
-                             credentials: credentials, count: count)
+        return (simulator, client, bank, credentials)
     }
 
     static var settings: EngineSettings {

@@ -76,4 +76,49 @@ struct PostgresSchemaTests {
             #expect(!text.contains("definitely-wrong-password"))
         }
     }
+
+    @Test("a statement that fails after its first rows fails its transaction with its own error, not a later 'transaction is aborted'")
+    func errorAfterFirstRows() async throws {
+        let ledger = try await PostgresLedger(target: try await PostgresScratch.freshTarget())
+        defer { ledger.shutdown() }
+        do {
+            try await ledger.transaction("dividing", audited: false) { connection in
+                // PostgresNIO hands back the rows before the statement has finished: the division
+                // by zero at the third row arrives with the rows, and only reading them surfaces it.
+                try await ledger.execute(connection, "SELECT 1 / (g - 3) FROM generate_series(1, 5) g")
+                try await ledger.execute(connection, "SELECT 1")
+            }
+            Issue.record("the division by zero went unnoticed")
+        } catch {
+            let text = "\(error)"
+            #expect(text.contains("SQLSTATE 22012"), "\(text)")
+            #expect(!text.contains("25P02"))
+        }
+    }
+
+    @Test("a server ending the connection, a deadlock past its reruns or a server starting up is 'unavailable', not a refusal")
+    func transientStates() throws {
+        for state in ["08006", "08003", "40001", "40P01", "53300", "55P03", "57014", "57P01", "57P03"] {
+            #expect(PostgresLedger.isTransient(sqlState: state), "\(state)")
+        }
+        for state in ["22012", "23505", "42P01", "28P01", "3D000", "25P02"] {
+            #expect(!PostgresLedger.isTransient(sqlState: state), "\(state)")
+        }
+    }
+
+    @Test("no statement's rows are dropped unread: an error that arrives with them would be lost")
+    func everyResultRead() throws {
+        let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../Sources/SalurPostgres").standardized
+        for name in try FileManager.default.contentsOfDirectory(atPath: sources.path) where name.hasSuffix(".swift") {
+            let lines = try String(contentsOf: sources.appendingPathComponent(name), encoding: .utf8).split(separator: "\n")
+            for (number, line) in lines.enumerated() {
+                let code = line.trimmingCharacters(in: .whitespaces)
+                // A query whose result is thrown away, or a bare query statement: use `execute`, which reads every row.
+                let dropped = (code.hasPrefix("_ = try await connection.query(") || code.hasPrefix("_ = try? await connection.query(")
+                               || code.hasPrefix("try await connection.query(")) && !code.contains(".collect()")
+                #expect(!dropped, "\(name):\(number + 1): \(code)")
+            }
+        }
+    }
 }
