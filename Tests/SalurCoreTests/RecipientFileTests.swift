@@ -188,4 +188,39 @@ struct RecipientFileTests {
     @Test func headerOnlyIsEmptyNotAnError() throws {
         #expect(try parse(Self.header).isEmpty)
     }
+
+    /// A file large enough to be checked in parts: duplicates across parts, and issues on the same
+    /// lines, come out exactly as a check row after row gives them.
+    @Test func largeFileCheckedInPartsReportsLikeRowByRow() {
+        let count = 60_000
+        func nik(_ n: Int) -> String {
+            // Kota Kupang, Oebobo; a woman born 15-02-85 (day 55), serial 1…: valid for every n < 10,000 per day.
+            let day = 41 + n / 9_999 % 28
+            return "537103\(day)0285" + String(repeating: "0", count: 4 - String(n % 9_999 + 1).count) + String(n % 9_999 + 1)
+        }
+        var lines = ["nik,name,program,district,phone,account_no"]
+        for n in 0..<count { lines.append("\(nik(n)),Penerima \(n),BANSOS-NT,Oebobo,081237000001,") }
+        // Line numbers: data row n is on line n + 2.
+        lines[59_001 + 1] = "\(nik(10)),,BANSOS-NT,Oebobo,081237000001,0012345678"   // duplicate NIK of line 12, bad name, an account
+        lines[5 + 1] = "\(nik(5)),Penerima 5,BANSOS-NT,Oebobo,081237000001,0012345678"     // the account's first use, line 7
+        lines[45_000 + 1] = "\(nik(45_000)),Penerima,BAD CODE,Oebobo,081237000001,0012345678" // bad program, the account again
+        lines[30_000 + 1] = "\(nik(10)),Penerima 30000,BANSOS-NT,Oebobo,081237000001,"     // NIK of line 12 again
+        let found = issues(lines.joined(separator: "\n") + "\n")
+        #expect(found == [
+            "recipients.csv:30002: nik: duplicate NIK in this file (first on line 12)",
+            "recipients.csv:45002: program: use A-Z, 0-9, '-', '_' or '.' only (found \"BAD CODE\")",
+            "recipients.csv:45002: account_no: account number already given on line 7",
+            "recipients.csv:59003: nik: duplicate NIK in this file (first on line 12)",
+            "recipients.csv:59003: name: must not be empty",
+            "recipients.csv:59003: account_no: account number already given on line 7",
+        ])
+        // Without the bad lines, every row comes back, in file order.
+        lines[59_001 + 1] = "\(nik(59_001)),Penerima,BANSOS-NT,Oebobo,081237000001,"
+        lines[45_000 + 1] = "\(nik(45_000)),Penerima,BANSOS-NT,Oebobo,081237000001,"
+        lines[30_000 + 1] = "\(nik(30_000)),Penerima,BANSOS-NT,Oebobo,081237000001,"
+        let rows = (try? parse(lines.joined(separator: "\n") + "\n")) ?? []
+        #expect(rows.count == count)
+        #expect(rows.map(\.line) == Array(2..<(count + 2)))
+        #expect(rows[5].accountNo == "0012345678")
+    }
 }

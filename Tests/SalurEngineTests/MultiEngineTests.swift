@@ -91,19 +91,29 @@ struct MultiEngineTests {
         func engineCount() async throws -> Int64 { try await PostgresSeed.int(ledger, "SELECT count(*) FROM engine WHERE stopped_at IS NULL") }
         try await poll(seconds: 30, "three engines to register") { try await engineCount() >= 3 }
 
-        // An operator approves every batch (any client's approval notifies the engines).
-        try await PostgresSeed.execute(ledger, """
-            UPDATE batch SET state = 'approved', approved_by = 'checker', approved_at = '2026-11-01T01:00:00.000Z' WHERE state = 'awaiting_approval';
-            UPDATE transfer SET state = 'approved' WHERE state = 'awaiting_approval';
-            """)
+        // Two of the 20 batches are approved before each round (any client's approval notifies the
+        // engines), so there is work left to be killed in the middle of at every round, however fast they post.
+        func approve(round: Int) async throws {
+            let ids = [round * 2 + 1, round * 2 + 2].map { "'B-T-" + String(repeating: "0", count: 4 - String($0).count) + String($0) + "'" }
+            try await PostgresSeed.execute(ledger, """
+                UPDATE batch SET state = 'approved', approved_by = 'checker', approved_at = '2026-11-01T01:00:00.000Z'
+                    WHERE id IN (\(ids.joined(separator: ", "))) AND state = 'awaiting_approval';
+                UPDATE transfer SET state = 'approved' WHERE batch_id IN (\(ids.joined(separator: ", "))) AND state = 'awaiting_approval';
+                """)
+        }
 
         var random = SplitMix64(seed: UInt64(Date().timeIntervalSince1970))
         var kills = 0, waitedForLease = 0, killedHolding = 0
         func attempts() async throws -> Int64 { try await PostgresSeed.int(ledger, "SELECT count(*) FROM transfer_attempt") }
         func unsettled() async throws -> Int64 { try await PostgresSeed.int(ledger, "SELECT count(*) FROM transfer WHERE state <> 'settled'") }
         for round in 0..<10 {
-            // Kill once it has claimed work, after a random amount of progress by the three together.
+            // The approval once this round's victim is registered, so that all three share the new work.
             let victimPID = victim.process.processIdentifier
+            try await poll(seconds: 30, "victim \(round) to register") {
+                try await PostgresSeed.int(ledger, "SELECT count(*) FROM engine WHERE pid = \(victimPID) AND stopped_at IS NULL") > 0
+            }
+            try await approve(round: round)
+            // Kill once it has claimed work, after a random amount of progress by the three together.
             try await poll(seconds: 30, "victim \(round) to claim work") {
                 if !victim.process.isRunning { return true }
                 let claims = try await PostgresSeed.int(ledger, """
@@ -117,7 +127,7 @@ struct MultiEngineTests {
                 if try await attempts() >= target || !victim.process.isRunning { return true }
                 return try await unsettled() == 0
             }
-            guard try await unsettled() > 0 else { break }
+            guard try await unsettled() > 0 else { continue }
             #expect(victim.process.isRunning, "the victim exited by itself: \(victim.stderr.suffix(2_000))")
             let pid = victim.process.processIdentifier
             victim.kill(SIGKILL)

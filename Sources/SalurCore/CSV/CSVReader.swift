@@ -102,7 +102,12 @@ public struct CSVField: Sendable, Equatable {
     public var quoted: Bool
 
     /// The text, or nil when the bytes are not valid UTF-8.
-    public var string: String? { String(validating: bytes, as: UTF8.self) }
+    public var string: String? {
+        bytes.withUnsafeBufferPointer { buffer in
+            // ASCII, the common case, is valid UTF-8 as it stands: no generic validation per field.
+            buffer.allSatisfy { $0 < 0x80 } ? String(decoding: buffer, as: UTF8.self) : String(validating: buffer, as: UTF8.self)
+        }
+    }
 }
 
 /// One record and the line it starts on.

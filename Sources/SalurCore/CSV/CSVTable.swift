@@ -71,9 +71,15 @@ public struct CSVTable: Sendable {
     /// Calls `body` for every data row that has the header's field count and valid UTF-8; rows
     /// that do not are reported into `issues` and skipped.
     public func forEachRow(issues: inout [ImportIssue], _ body: (CSVRow, inout [ImportIssue]) -> Void) {
+        forEachRow(in: 0..<records.count, issues: &issues, body)
+    }
+
+    /// `forEachRow(issues:_:)` over the data rows at `range` (0-based) only, so that parts of a large
+    /// file can be checked side by side.
+    public func forEachRow(in range: Range<Int>, issues: inout [ImportIssue], _ body: (CSVRow, inout [ImportIssue]) -> Void) {
         let width = columns.count
         let orderedColumns = self.orderedColumns
-        for record in records {
+        for record in records[range] {
             guard record.fields.count == width else {
                 issues.append(ImportIssue(file: file, line: record.line, field: "row",
                                           reason: "wrong field count: expected \(width), found \(record.fields.count)"))
@@ -104,7 +110,13 @@ public struct CSVRow: Sendable {
 
     /// The field, trimmed of surrounding spaces; nil when the column is absent from the file.
     public subscript(_ column: String) -> String? {
-        guard let index = columns[column] else { return nil }
+        self[at: columns[column]]
+    }
+
+    /// The field at a column index from `CSVTable.columns` (looked up once per file rather than
+    /// once per row), trimmed of surrounding spaces; nil when `index` is nil.
+    public subscript(at index: Int?) -> String? {
+        guard let index else { return nil }
         return values[index]?.trimmingSpaces
     }
 

@@ -1,8 +1,13 @@
 extension CSVRow {
     /// The row's `nik` column as a valid NIK, or nil with the reason added to `issues`.
     public func nik(issues: inout [ImportIssue]) -> NIK? {
+        nik(at: columns["nik"], issues: &issues)
+    }
+
+    /// `nik(issues:)` with the column index looked up beforehand.
+    public func nik(at column: Int?, issues: inout [ImportIssue]) -> NIK? {
         do throws(NIKError) {
-            return try NIK(validating: self["nik"] ?? "")
+            return try NIK(validating: self[at: column] ?? "")
         } catch {
             issues.append(issue("nik", error.description))
             return nil

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// The recipients file an operator imports: `nik,name,program,district,phone[,account_no]`.
 public enum RecipientFile {
     public static let required = ["nik", "name", "program", "district", "phone"]
@@ -15,42 +17,117 @@ public enum RecipientFile {
     }
 
     /// Parses and validates the whole file; throws every bad row at once.
+    ///
+    /// A large file is checked in parts side by side; duplicate NIKs and account numbers are found
+    /// afterwards across the whole file by sorting, and the issues come out exactly as a check row
+    /// after row would give them: in line order, a duplicate NIK first in its row, a duplicate
+    /// account number last.
     public static func parse(bytes: [UInt8], file: String) throws(ImportFailure) -> [Row] {
         let table = try CSVTable(bytes: bytes, file: file, required: required, optional: optional)
-        var issues: [ImportIssue] = []
+        let columns = Columns(table)
+        let partCount = table.rowCount >= 50_000 ? 4 : 1
+        let size = (table.rowCount + partCount - 1) / max(1, partCount)
+        var parts = [Part](repeating: Part(), count: partCount)
+        parts.withUnsafeMutableBufferPointer { buffer in
+            // Each part writes only its own element.
+            nonisolated(unsafe) let base = buffer
+            DispatchQueue.concurrentPerform(iterations: partCount) { part in
+                let range = min(part * size, table.rowCount)..<min((part + 1) * size, table.rowCount)
+                base[part] = check(table, range, columns)
+            }
+        }
         var rows: [Row] = []
         rows.reserveCapacity(table.rowCount)
-        var seenNIK: [NIK: Int] = [:]
-        var seenAccount: [String: Int] = [:]
-        seenNIK.reserveCapacity(table.rowCount)
-        table.forEachRow(issues: &issues) { row, issues in
+        var ownIssues: [ImportIssue] = []
+        var niks: [(value: UInt64, line: Int)] = []
+        var accounts: [(account: String, line: Int)] = []
+        for part in parts {
+            rows += part.rows
+            ownIssues += part.issues
+            niks += part.niks
+            accounts += part.accounts
+        }
+        parts = []
+        // Duplicates: every line after the first that gives the same NIK (or account number).
+        var early: [ImportIssue] = [], late: [ImportIssue] = []
+        niks.sort { ($0.value, $0.line) < ($1.value, $1.line) }
+        var first = 0
+        for index in niks.indices {
+            if index > 0, niks[index].value == niks[index - 1].value {
+                early.append(ImportIssue(file: file, line: niks[index].line, field: "nik",
+                                         reason: "duplicate NIK in this file (first on line \(niks[first].line))"))
+            } else {
+                first = index
+            }
+        }
+        accounts.sort { ($0.account, $0.line) < ($1.account, $1.line) }
+        for index in accounts.indices {
+            if index > 0, accounts[index].account == accounts[index - 1].account {
+                late.append(ImportIssue(file: file, line: accounts[index].line, field: "account_no",
+                                        reason: "account number already given on line \(accounts[first].line)"))
+            } else {
+                first = index
+            }
+        }
+        guard ownIssues.isEmpty, early.isEmpty, late.isEmpty else {
+            // Within a line: the duplicate NIK, then the row's own issues in their order, then the duplicate account.
+            var keyed = early.enumerated().map { (line: $0.element.line, rank: 0, order: $0.offset, issue: $0.element) }
+            keyed += ownIssues.enumerated().map { (line: $0.element.line, rank: 1, order: $0.offset, issue: $0.element) }
+            keyed += late.enumerated().map { (line: $0.element.line, rank: 2, order: $0.offset, issue: $0.element) }
+            keyed.sort { ($0.line, $0.rank, $0.order) < ($1.line, $1.rank, $1.order) }
+            throw ImportFailure(keyed.map(\.issue))
+        }
+        return rows
+    }
+
+    /// The file's column indices, looked up once.
+    struct Columns: Sendable {
+        let nik, name, program, district, phone, accountNo: Int?
+        init(_ table: CSVTable) {
+            nik = table.columns["nik"]; name = table.columns["name"]; program = table.columns["program"]
+            district = table.columns["district"]; phone = table.columns["phone"]; accountNo = table.columns["account_no"]
+        }
+    }
+
+    /// What checking one part of the file found: its valid rows, its own issues, and the NIKs and
+    /// account numbers it gives (for the duplicate check across parts).
+    struct Part: Sendable {
+        var rows: [Row] = []
+        var issues: [ImportIssue] = []
+        var niks: [(value: UInt64, line: Int)] = []
+        var accounts: [(account: String, line: Int)] = []
+    }
+
+    static func check(_ table: CSVTable, _ range: Range<Int>, _ columns: Columns) -> Part {
+        var part = Part()
+        part.rows.reserveCapacity(range.count)
+        part.niks.reserveCapacity(range.count)
+        table.forEachRow(in: range, issues: &part.issues) { row, issues in
             let before = issues.count
-            let nik = row.uniqueNIK(seen: &seenNIK, issues: &issues)
-            let name = row["name"] ?? ""
+            let nik = row.nik(at: columns.nik, issues: &issues)
+            if let nik { part.niks.append((nik.numericValue, row.line)) }
+            let name = row[at: columns.name] ?? ""
             if let reason = Validate.personName(name) { issues.append(row.issue("name", reason)) }
-            let program = row["program"] ?? ""
+            let program = row[at: columns.program] ?? ""
             if let reason = Validate.code(program) { issues.append(row.issue("program", reason)) }
-            let district = row["district"] ?? ""
+            let district = row[at: columns.district] ?? ""
             if let reason = Validate.text(district, maxLength: 64) { issues.append(row.issue("district", reason)) }
-            let phone = row["phone"] ?? ""
+            let phone = row[at: columns.phone] ?? ""
             if let reason = Validate.phone(phone) { issues.append(row.issue("phone", reason)) }
             var accountNo: String? = nil
-            if let account = row["account_no"], !account.isEmpty {
+            if let account = row[at: columns.accountNo], !account.isEmpty {
                 if let reason = Validate.accountNo(account) {
                     issues.append(row.issue("account_no", reason))
-                } else if let first = seenAccount[account] {
-                    issues.append(row.issue("account_no", "account number already given on line \(first)"))
                 } else {
-                    seenAccount[account] = row.line
+                    part.accounts.append((account, row.line))
                     accountNo = account
                 }
             }
             guard issues.count == before, let nik else { return }
-            rows.append(Row(line: row.line, nik: nik, name: name, program: program, district: district,
-                            phone: phone, accountNo: accountNo))
+            part.rows.append(Row(line: row.line, nik: nik, name: name, program: program, district: district,
+                                 phone: phone, accountNo: accountNo))
         }
-        if !issues.isEmpty { throw ImportFailure(issues) }
-        return rows
+        return part
     }
 }
 

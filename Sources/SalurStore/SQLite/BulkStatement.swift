@@ -20,7 +20,15 @@ struct BulkStatement {
 
     func bind(_ index: Int32, _ text: String?) {
         guard let text else { sqlite3_bind_null(handle, index); return }
-        _ = text.withCString { sqlite3_bind_text(handle, index, $0, -1, BulkStatement.transient) }
+        // A native string's UTF-8 bytes in place, with their length: no copy, no strlen.
+        // (An empty one goes through withCString: a nil address would bind NULL.)
+        let bound = text.utf8.withContiguousStorageIfAvailable { bytes -> Int32? in
+            guard let base = bytes.baseAddress, !bytes.isEmpty else { return nil }
+            return base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                sqlite3_bind_text(handle, index, $0, Int32(bytes.count), BulkStatement.transient)
+            }
+        } ?? nil
+        if bound == nil { _ = text.withCString { sqlite3_bind_text(handle, index, $0, -1, BulkStatement.transient) } }
     }
 
     func bind(_ index: Int32, _ value: Int64) { sqlite3_bind_int64(handle, index, value) }
