@@ -122,9 +122,11 @@ struct MultiEngineTests {
                 if claims > 0 { return true }
                 return try await unsettled() == 0
             }
-            let target = try await attempts() + Int64(random.next() % 60)
+            // Progress: attempts sent or transfers settled (the last ones of a round may only be asked about).
+            func progress() async throws -> Int64 { try await attempts() + Int64(count) - unsettled() }
+            let target = try await progress() + Int64(random.next() % 60)
             try await poll(seconds: 60, "progress before kill \(round)") {
-                if try await attempts() >= target || !victim.process.isRunning { return true }
+                if try await progress() >= target || !victim.process.isRunning { return true }
                 return try await unsettled() == 0
             }
             guard try await unsettled() > 0 else { continue }
