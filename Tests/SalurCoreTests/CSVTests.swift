@@ -174,4 +174,30 @@ struct CSVTests {
         }
         #expect(error?.issues.map(\.description) == ["t.csv:3: row: a quoted field is never closed (missing \")"])
     }
+
+    /// A file of several megabytes without quotes is read in parts side by side: the same rows, with
+    /// the same line numbers, as reading it in one go — blank lines, CRLF and a short row included.
+    @Test func largeFileReadInPartsMatchesOneGo() throws {
+        var text = "a,b,c\r\n"
+        for n in 0..<200_000 {
+            text += n % 7_777 == 0 ? "\n" : ""
+            text += n == 123_456 ? "short,row\n" : "\(n),value \(n),\(n % 13)" + (n % 2 == 0 ? "\r\n" : "\n")
+        }
+        let bytes = Array(text.utf8)
+        #expect(bytes.count > 4 << 20)
+        var expected: [(Int, [String])] = []
+        var reader = CSVReader(bytes: bytes, file: "big.csv")
+        _ = try reader.next()
+        while let record = try reader.next() { expected.append((record.line, record.fields.map { $0.string ?? "?" })) }
+
+        let table = try CSVTable(bytes: bytes, file: "big.csv", required: ["a", "b", "c"])
+        var seen: [(Int, [String])] = []
+        var issues: [ImportIssue] = []
+        table.forEachRow(issues: &issues) { row, _ in seen.append((row.line, [row["a"] ?? "", row["b"] ?? "", row["c"] ?? ""])) }
+        #expect(table.rowCount == expected.count)
+        #expect(seen.count == expected.count - 1)
+        #expect(zip(seen, expected.filter { $0.1.count == 3 }).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 })
+        let short = try #require(expected.first { $0.1.count != 3 })
+        #expect(issues.map(\.description) == ["big.csv:\(short.0): row: wrong field count: expected 3, found 2"])
+    }
 }

@@ -48,6 +48,8 @@ struct RecipientImportTests {
         do { try ledger.pool.write { db in
             let schema = try String.fetchOne(db, sql: "SELECT group_concat(sql, ' ') FROM sqlite_master WHERE tbl_name = 'recipient'") ?? ""
             let flattened = schema.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            // Every CHECK of the table is in the list (a new one would otherwise go unchecked by a bulk import).
+            #expect(flattened.components(separatedBy: "CHECK (").count - 1 == SQLiteLedger.recipientCheckConstraints.count)
             for check in SQLiteLedger.recipientCheckConstraints {
                 #expect(flattened.contains("CHECK (\(check))"), "the schema has no CHECK (\(check))")
             }

@@ -7,6 +7,8 @@
 public struct CSVReader: Sendable {
     private let bytes: [UInt8]
     private var position: Int
+    /// Where the input ends: the whole of `bytes`, or the end of one part of it.
+    private let end: Int
     private var line = 1
     /// The name errors are reported under.
     public let file: String
@@ -18,14 +20,29 @@ public struct CSVReader: Sendable {
         self.file = file
         self.separator = separator
         position = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        end = bytes.count
     }
+
+    /// A reader over `bytes[range]` only, whose first byte is on `line`: one part of a file split
+    /// at line ends (which is safe only where no quoted field can span the split).
+    public init(bytes: [UInt8], range: Range<Int>, line: Int, file: String, separator: UInt8 = UInt8(ascii: ",")) {
+        self.bytes = bytes
+        self.file = file
+        self.separator = separator
+        position = range.lowerBound
+        end = range.upperBound
+        self.line = line
+    }
+
+    /// The next byte to read, and the line it is on.
+    public var offset: (position: Int, line: Int) { (position, line) }
 
     /// The next record, or nil at the end of the input. A blank line is skipped.
     public mutating func next() throws(CSVError) -> CSVRecord? {
-        while position < bytes.count {
+        while position < end {
             // Skip blank lines between records.
             if bytes[position] == 0x0A { position += 1; line += 1; continue }
-            if bytes[position] == 0x0D, position + 1 < bytes.count, bytes[position + 1] == 0x0A {
+            if bytes[position] == 0x0D, position + 1 < end, bytes[position + 1] == 0x0A {
                 position += 2; line += 1; continue
             }
             return try readRecord()
@@ -39,15 +56,15 @@ public struct CSVReader: Sendable {
         fields.reserveCapacity(8)
         while true {
             var field = CSVField(bytes: [], quoted: false)
-            if position < bytes.count, bytes[position] == UInt8(ascii: "\"") {
+            if position < end, bytes[position] == UInt8(ascii: "\"") {
                 field.quoted = true
                 position += 1
                 var unquoted: [UInt8] = []
                 var closed = false
-                while position < bytes.count {
+                while position < end {
                     let byte = bytes[position]
                     if byte == UInt8(ascii: "\"") {
-                        if position + 1 < bytes.count, bytes[position + 1] == UInt8(ascii: "\"") {
+                        if position + 1 < end, bytes[position + 1] == UInt8(ascii: "\"") {
                             unquoted.append(byte); position += 2; continue
                         }
                         position += 1; closed = true; break
@@ -58,28 +75,28 @@ public struct CSVReader: Sendable {
                 }
                 field.bytes = ArraySlice(unquoted)
                 if !closed { throw .unterminatedQuote(file: file, line: startLine) }
-                if position < bytes.count, !isEnd(bytes[position]) {
+                if position < end, !isEnd(bytes[position]) {
                     throw .textAfterQuote(file: file, line: line, field: fields.count + 1)
                 }
             } else {
                 let start = position
-                while position < bytes.count, !isEnd(bytes[position]) {
+                while position < end, !isEnd(bytes[position]) {
                     if bytes[position] == UInt8(ascii: "\"") {
                         throw .quoteInUnquotedField(file: file, line: line, field: fields.count + 1)
                     }
                     position += 1
                 }
                 var end = position
-                if end > start, position < bytes.count, bytes[position] == 0x0A, bytes[end - 1] == 0x0D { end -= 1 }
+                if end > start, position < end, bytes[position] == 0x0A, bytes[end - 1] == 0x0D { end -= 1 }
                 // A slice of the input: no copy per field.
                 field.bytes = bytes[start..<end]
             }
             fields.append(field)
-            if position >= bytes.count { break }
+            if position >= end { break }
             let byte = bytes[position]
             position += 1
             if byte == separator { continue }
-            if byte == 0x0D, position < bytes.count, bytes[position] == 0x0A { position += 1 }
+            if byte == 0x0D, position < end, bytes[position] == 0x0A { position += 1 }
             line += 1
             break
         }
@@ -88,8 +105,8 @@ public struct CSVReader: Sendable {
 
     @inline(__always)
     private func isEnd(_ byte: UInt8) -> Bool {
-        byte == separator || byte == 0x0A || (byte == 0x0D && position + 1 < bytes.count && bytes[position + 1] == 0x0A)
-            || (byte == 0x0D && position + 1 == bytes.count)
+        byte == separator || byte == 0x0A || (byte == 0x0D && position + 1 < end && bytes[position + 1] == 0x0A)
+            || (byte == 0x0D && position + 1 == end)
     }
 }
 

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// A CSV file with a header whose columns are named, checked against what an import expects.
 ///
 /// Columns may come in any order. Unknown, duplicate and missing columns, rows with the wrong
@@ -45,8 +47,7 @@ public struct CSVTable: Sendable {
             }
             if !issues.isEmpty { throw ImportFailure(issues) }
             self.columns = columns
-            records.reserveCapacity(bytes.count / 64)
-            while let record = try reader.next() { records.append(record) }
+            records = try Self.readRecords(bytes, after: reader, file: file, separator: separator)
         } catch let error as CSVError {
             let (line, reason): (Int, String) = switch error {
             case .unterminatedQuote(_, let line): (line, "a quoted field is never closed (missing \")")
@@ -60,6 +61,55 @@ public struct CSVTable: Sendable {
             throw ImportFailure([ImportIssue(file: file, line: 0, field: "file", reason: "\(error)")])
         }
         self.records = records
+    }
+
+    /// The records after the header. A large file without any quote character is read in parts
+    /// side by side, split at line ends (no field can span lines without quotes); the records come
+    /// out in file order, and the first error in file order is the one thrown, as when read in one go.
+    static func readRecords(_ bytes: [UInt8], after header: CSVReader, file: String, separator: UInt8) throws(CSVError) -> [CSVRecord] {
+        let (start, firstLine) = header.offset
+        let partCount = 4
+        guard bytes.count - start >= 4 << 20, !bytes[start...].contains(UInt8(ascii: "\"")) else {
+            var reader = header
+            var records: [CSVRecord] = []
+            records.reserveCapacity((bytes.count - start) / 64)
+            while let record = try reader.next() { records.append(record) }
+            return records
+        }
+        var bounds = [start]
+        for part in 1..<partCount {
+            var cut = max(bounds[part - 1], start + (bytes.count - start) * part / partCount)
+            while cut < bytes.count, bytes[cut] != 0x0A { cut += 1 }
+            bounds.append(min(bytes.count, cut + 1))
+        }
+        bounds.append(bytes.count)
+        // Each part's first line: the header's line plus the line ends before it.
+        var lines = [firstLine]
+        for part in 0..<(partCount - 1) {
+            lines.append(lines[part] + bytes[bounds[part]..<bounds[part + 1]].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) })
+        }
+        let (parts, starts) = (bounds, lines)
+        var results = [Result<[CSVRecord], CSVError>](repeating: .success([]), count: partCount)
+        results.withUnsafeMutableBufferPointer { buffer in
+            // Each part writes only its own element.
+            nonisolated(unsafe) let base = buffer
+            DispatchQueue.concurrentPerform(iterations: partCount) { part in
+                var reader = CSVReader(bytes: bytes, range: parts[part]..<parts[part + 1], line: starts[part],
+                                       file: file, separator: separator)
+                var records: [CSVRecord] = []
+                records.reserveCapacity((parts[part + 1] - parts[part]) / 64)
+                do throws(CSVError) {
+                    while let record = try reader.next() { records.append(record) }
+                    base[part] = .success(records)
+                } catch {
+                    base[part] = .failure(error)
+                }
+            }
+        }
+        var records: [CSVRecord] = []
+        records.reserveCapacity((bytes.count - start) / 64)
+        for result in results { records += try result.get() }
+        return records
     }
 
     /// How many data rows the file has.

@@ -59,10 +59,6 @@ extension SQLiteLedger {
                 if let broken = try Int64.fetchOne(db, sql: "SELECT id FROM recipient WHERE NOT (\(SQLiteLedger.recipientChecks)) LIMIT 1") {
                     throw StoreError.refused("recipient row \(broken) breaks the table's CHECK constraints; nothing was imported")
                 }
-                // The indexes are built by sorting: let SQLite's sorter use helper threads for that.
-                let threads = try Int.fetchOne(db, sql: "PRAGMA threads") ?? 0
-                try db.execute(sql: "PRAGMA threads = 4")
-                defer { try? db.execute(sql: "PRAGMA threads = \(threads)") }
                 for index in indexes { try db.execute(sql: index.sql) }
                 summary.added = rows.count
             } else {
