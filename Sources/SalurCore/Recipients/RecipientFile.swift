@@ -49,25 +49,11 @@ public enum RecipientFile {
         }
         parts = []
         // Duplicates: every line after the first that gives the same NIK (or account number).
-        var early: [ImportIssue] = [], late: [ImportIssue] = []
-        niks.sort { ($0.value, $0.line) < ($1.value, $1.line) }
-        var first = 0
-        for index in niks.indices {
-            if index > 0, niks[index].value == niks[index - 1].value {
-                early.append(ImportIssue(file: file, line: niks[index].line, field: "nik",
-                                         reason: "duplicate NIK in this file (first on line \(niks[first].line))"))
-            } else {
-                first = index
-            }
+        let early = repeats(niks.map { ($0.value, $0.line) }).map { line, first in
+            ImportIssue(file: file, line: line, field: "nik", reason: "duplicate NIK in this file (first on line \(first))")
         }
-        accounts.sort { ($0.account, $0.line) < ($1.account, $1.line) }
-        for index in accounts.indices {
-            if index > 0, accounts[index].account == accounts[index - 1].account {
-                late.append(ImportIssue(file: file, line: accounts[index].line, field: "account_no",
-                                        reason: "account number already given on line \(accounts[first].line)"))
-            } else {
-                first = index
-            }
+        let late = repeats(accounts.map { ($0.account, $0.line) }).map { line, first in
+            ImportIssue(file: file, line: line, field: "account_no", reason: "account number already given on line \(first)")
         }
         guard ownIssues.isEmpty, early.isEmpty, late.isEmpty else {
             // Within a line: the duplicate NIK, then the row's own issues in their order, then the duplicate account.
@@ -78,6 +64,21 @@ public enum RecipientFile {
             throw ImportFailure(keyed.map(\.issue))
         }
         return rows
+    }
+
+    /// Every line that repeats a key an earlier line gave, with that first line — found by sorting.
+    static func repeats<Key: Comparable>(_ keyed: [(Key, Int)]) -> [(line: Int, first: Int)] {
+        let sorted = keyed.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
+        var found: [(line: Int, first: Int)] = []
+        var first = 0
+        for index in sorted.indices {
+            if index > 0, sorted[index].0 == sorted[index - 1].0 {
+                found.append((sorted[index].1, sorted[first].1))
+            } else {
+                first = index
+            }
+        }
+        return found
     }
 
     /// The file's column indices, looked up once.
