@@ -76,36 +76,21 @@ extension PostgresLedger {
                         summary.added += 1
                         continue
                     }
-                    var next = current.opening
-                    var changes: [String: String] = [:]
-                    for (field, old, new) in [("name", current.name, row.name), ("program", current.program, row.program),
-                                              ("district", current.district, row.district), ("phone", current.phone, row.phone)]
-                    where old != new {
-                        changes[field] = "\(old) -> \(new)"
+                    let change: RecipientUpdate
+                    switch RecipientUpdate.of(row, name: current.name, program: current.program, district: current.district,
+                                              phone: current.phone, opening: current.opening, file: source.path) {
+                    case .refused(let issue): issues.append(issue); continue
+                    case .unchanged: summary.unchanged += 1; continue
+                    case .update(let found): change = found
                     }
-                    if !changes.isEmpty { next = next.dataCorrected() }
-                    if let account = row.accountNo {
-                        switch current.opening {
-                        case .opened(let held) where held != account:
-                            issues.append(ImportIssue(file: source.path, line: row.line, field: "account_no",
-                                                      reason: "recipient already has account \(Validate.maskedAccount(held)); a different one is not accepted here"))
-                            continue
-                        case .opened: break
-                        default:
-                            next = .opened(accountNo: account)
-                            changes["account_no"] = "set"
-                            holders[account] = nik
-                        }
-                    }
-                    guard !changes.isEmpty else { summary.unchanged += 1; continue }
-                    if case .rejected = current.opening, next == .notRequested { summary.reopened += 1 }
+                    if let account = change.newAccount { holders[account] = nik }
+                    if change.reopened { summary.reopened += 1 }
                     let values = NewRecipient(nik: nik, name: row.name, program: row.program, district: row.district,
-                                              phone: row.phone, opening: next)
+                                              phone: row.phone, opening: change.next)
                     if let id = current.id { updates[id] = values } else if let index = current.insert { inserts[index] = values }
                     stored[nik] = StoredRow(id: current.id, insert: current.insert, name: row.name, program: row.program,
-                                            district: row.district, phone: row.phone, opening: next)
-                    if next != current.opening { changes["opening_state"] = "\(current.opening.state.rawValue) -> \(next.state.rawValue)" }
-                    audits.append(AuditRecord(actor: actor, action: "recipient.update", subject: nik, details: changes))
+                                            district: row.district, phone: row.phone, opening: change.next)
+                    audits.append(AuditRecord(actor: actor, action: "recipient.update", subject: nik, details: change.changes))
                     summary.updated += 1
                 }
                 if !issues.isEmpty { throw ImportFailure(issues) }

@@ -86,34 +86,18 @@ extension SQLiteLedger {
                         continue
                     }
                     let current = try SQLiteLedger.opening(stored)
-                    var next = current
-                    var changes: [String: String] = [:]
-                    for (field, old, new) in [("name", stored["name"] as String, row.name),
-                                              ("program", stored["program"], row.program),
-                                              ("district", stored["district"], row.district),
-                                              ("phone", stored["phone"], row.phone)] where old != new {
-                        changes[field] = "\(old) -> \(new)"
+                    let change: RecipientUpdate
+                    switch RecipientUpdate.of(row, name: stored["name"], program: stored["program"], district: stored["district"],
+                                              phone: stored["phone"], opening: current, file: source.path) {
+                    case .refused(let issue): issues.append(issue); continue
+                    case .unchanged: summary.unchanged += 1; continue
+                    case .update(let found): change = found
                     }
-                    if !changes.isEmpty { next = next.dataCorrected() }
-                    if let account = row.accountNo {
-                        switch current {
-                        case .opened(let held) where held != account:
-                            issues.append(ImportIssue(file: source.path, line: row.line, field: "account_no",
-                                                      reason: "recipient already has account \(Validate.maskedAccount(held)); a different one is not accepted here"))
-                            continue
-                        case .opened: break
-                        default:
-                            next = .opened(accountNo: account)
-                            changes["account_no"] = "set"
-                        }
-                    }
-                    guard !changes.isEmpty else { summary.unchanged += 1; continue }
-                    if case .rejected = current, next == .notRequested { summary.reopened += 1 }
-                    let (state, account, reason) = SQLiteLedger.columns(next)
+                    if change.reopened { summary.reopened += 1 }
+                    let (state, account, reason) = SQLiteLedger.columns(change.next)
                     try update.execute(arguments: [row.name, row.program, row.district, row.phone, state, account, reason,
                                                    now, stored["id"] as Int64])
-                    if next != current { changes["opening_state"] = "\(current.state.rawValue) -> \(state)" }
-                    try SQLiteLedger.audit(db, actor: actor, action: "recipient.update", subject: row.nik.digits, details: changes)
+                    try SQLiteLedger.audit(db, actor: actor, action: "recipient.update", subject: row.nik.digits, details: change.changes)
                     summary.updated += 1
                 }
             }
