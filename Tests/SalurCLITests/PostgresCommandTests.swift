@@ -21,10 +21,12 @@ struct PostgresCommandTests {
         let batches: [String: Total]
     }
 
-    /// A workspace whose config points at a fresh PostgreSQL database.
-    static func postgresWorkspace() async throws -> (Workspace, url: String) {
+    /// A workspace whose config (`pg.toml`) points at a fresh PostgreSQL database, with `sections`
+    /// (more TOML) after the database and batching ones.
+    static func postgresWorkspace(prefix: String = "cli", sections: String = "")
+        async throws -> (Workspace, url: String, passwordFile: String?) {
         let ws = try Workspace()
-        let (url, passwordFile) = try await PostgresScratch.freshDatabase(prefix: "cli")
+        let (url, passwordFile) = try await PostgresScratch.freshDatabase(prefix: prefix)
         try ws.dir.write("pg.toml", """
             [database]
             url = "\(url)"
@@ -33,8 +35,9 @@ struct PostgresCommandTests {
             [batching]
             distinct_approver = false
 
+            \(sections)
             """)
-        return (ws, url)
+        return (ws, url, passwordFile)
     }
 
     func pg(_ ws: Workspace, _ command: [String], _ rest: [String] = []) async throws -> Salurctl.Result {
@@ -43,7 +46,7 @@ struct PostgresCommandTests {
 
     @Test("Kota Kupang on PostgreSQL: import, openings, enqueue, approve, queue, audit — as on SQLite")
     func kupang() async throws {
-        let (ws, _) = try await Self.postgresWorkspace(); defer { ws.dir.remove() }
+        let (ws, _, _) = try await Self.postgresWorkspace(); defer { ws.dir.remove() }
         expectExit(try await Salurctl.run(["demo", "seed", "--dir", "demo"], in: ws.dir), 0)
         let imported = try await pg(ws, ["recipients", "import"], ["demo/recipients.csv"])
         expectExit(imported, 0)
@@ -83,7 +86,7 @@ struct PostgresCommandTests {
 
     @Test("db copy moves a SQLite treasury into an empty PostgreSQL database with the same counts, totals and audit chain; a second copy is refused")
     func copy() async throws {
-        let (ws, url) = try await Self.postgresWorkspace(); defer { ws.dir.remove() }
+        let (ws, url, _) = try await Self.postgresWorkspace(); defer { ws.dir.remove() }
         expectExit(try await Salurctl.run(["demo", "seed", "--dir", "demo", "--recipients", "500", "--opened", "430"], in: ws.dir), 0)
         expectExit(try await ws.run(["recipients", "import"], ["demo/recipients.csv"]), 0)
         expectExit(try await ws.run(["accounts", "export-requests"], ["-o", "requests.csv"]), 0)
@@ -118,7 +121,7 @@ struct PostgresCommandTests {
 
     @Test("db migrate reports the schema steps on both stores; --check fails while steps are missing")
     func migrate() async throws {
-        let (ws, _) = try await Self.postgresWorkspace(); defer { ws.dir.remove() }
+        let (ws, _, _) = try await Self.postgresWorkspace(); defer { ws.dir.remove() }
         let first = try await pg(ws, ["db", "migrate"])
         expectExit(first, 0)
         let check = try await pg(ws, ["db", "migrate", "--check"])

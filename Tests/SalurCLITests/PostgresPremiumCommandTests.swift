@@ -16,21 +16,12 @@ struct PostgresPremiumCommandTests {
 
     /// A workspace whose config points at a fresh PostgreSQL database and the shipped rates file.
     static func workspace() async throws -> Workspace {
-        let ws = try Workspace()
-        try FileManager.default.copyItem(atPath: PayrollCommandTests.ratesFile, toPath: ws.dir.file("bpjs-rates.toml"))
-        let (url, passwordFile) = try await PostgresScratch.freshDatabase(prefix: "clipremium")
-        try ws.dir.write("pg.toml", """
-            [database]
-            url = "\(url)"
-            password_file = "\(passwordFile ?? "")"
-
-            [batching]
-            distinct_approver = false
-
+        let (ws, _, _) = try await PostgresCommandTests.postgresWorkspace(prefix: "clipremium", sections: """
             [premiums]
             rates_file = "bpjs-rates.toml"
 
             """)
+        try FileManager.default.copyItem(atPath: PayrollCommandTests.ratesFile, toPath: ws.dir.file("bpjs-rates.toml"))
         return ws
     }
 

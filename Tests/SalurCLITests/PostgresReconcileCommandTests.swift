@@ -17,21 +17,13 @@ struct PostgresReconcileCommandTests {
 
     @Test("demo transfers paid, a bank statement reconciled (twice), an exception resolved, every export written and audited")
     func reconcileAndExport() async throws {
-        let ws = try Workspace(); defer { ws.dir.remove() }
-        let (url, passwordFile) = try await PostgresScratch.freshDatabase(prefix: "clirecon")
-        try ws.dir.write("pg.toml", """
-            [database]
-            url = "\(url)"
-            password_file = "\(passwordFile ?? "")"
-
-            [batching]
-            distinct_approver = false
-
+        let (ws, url, passwordFile) = try await PostgresCommandTests.postgresWorkspace(prefix: "clirecon", sections: """
             [reconciliation]
             missing_after_days = 3
             utc_offset_hours = 7
 
             """)
+        defer { ws.dir.remove() }
         func pg(_ command: [String], _ rest: [String] = []) async throws -> Salurctl.Result {
             try await Salurctl.run(command + ["--config", ws.dir.file("pg.toml")] + rest, in: ws.dir)
         }
