@@ -106,6 +106,10 @@ struct MultiEngineTests {
         var kills = 0, waitedForLease = 0, killedHolding = 0
         func attempts() async throws -> Int64 { try await PostgresSeed.int(ledger, "SELECT count(*) FROM transfer_attempt") }
         func unsettled() async throws -> Int64 { try await PostgresSeed.int(ledger, "SELECT count(*) FROM transfer WHERE state <> 'settled'") }
+        // What is approved so far and not yet settled: a round's work is done when this is 0.
+        func outstanding() async throws -> Int64 {
+            try await PostgresSeed.int(ledger, "SELECT count(*) FROM transfer WHERE state NOT IN ('settled', 'awaiting_approval')")
+        }
         for round in 0..<10 {
             // The approval once this round's victim is registered, so that all three share the new work.
             let victimPID = victim.process.processIdentifier
@@ -120,16 +124,16 @@ struct MultiEngineTests {
                     SELECT count(*) FROM transfer t JOIN engine e ON e.id = t.claimed_by WHERE e.pid = \(victimPID)
                     """)
                 if claims > 0 { return true }
-                return try await unsettled() == 0
+                return try await outstanding() == 0
             }
             // Progress: attempts sent or transfers settled (the last ones of a round may only be asked about).
             func progress() async throws -> Int64 { try await attempts() + Int64(count) - unsettled() }
             let target = try await progress() + Int64(random.next() % 60)
             try await poll(seconds: 60, "progress before kill \(round)") {
                 if try await progress() >= target || !victim.process.isRunning { return true }
-                return try await unsettled() == 0
+                return try await outstanding() == 0
             }
-            guard try await unsettled() > 0 else { continue }
+            guard try await outstanding() > 0 else { continue }
             #expect(victim.process.isRunning, "the victim exited by itself: \(victim.stderr.suffix(2_000))")
             let pid = victim.process.processIdentifier
             victim.kill(SIGKILL)
