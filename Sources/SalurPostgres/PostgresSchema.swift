@@ -344,5 +344,13 @@ enum PostgresSchema {
             CREATE TRIGGER batch_work_update AFTER UPDATE OF state ON batch
                 FOR EACH ROW WHEN (NEW.state IN ('approved', 'posting') AND OLD.state IS DISTINCT FROM NEW.state) EXECUTE FUNCTION salur_notify_work();
             """),
+        // The SQLite file rebuilds its recipient table in this step (droppable unique indexes, CHECKs
+        // without IN lists) and adds a tally for `accounts status`; PostgreSQL needs neither (its
+        // status reads the index `recipient_opening`). Both get the same partial index of the
+        // opened accounts the engine still has to check.
+        Step(name: "v6 recipients loaded in bulk, opening tally", sql: """
+            DROP INDEX recipient_unchecked;
+            CREATE INDEX recipient_unchecked ON recipient (id) WHERE opening_state = 'opened' AND account_checked_at IS NULL;
+            """),
     ]
 }

@@ -31,39 +31,6 @@ struct RecipientImportTests {
         #expect(audit[0].details.contains(Fixture.source.sha256))
     }
 
-    /// A first import of many rows inserts with SQLite's per-row CHECKs off and checks the whole
-    /// table once instead: those checks are the schema's own, they catch a bad row, and the
-    /// per-row checks are back on afterwards.
-    @Test func largeFirstImportKeepsTheTableChecks() throws {
-        let dir = try TemporaryDirectory(); defer { dir.remove() }
-        let ledger = try SQLiteLedger(path: dir.file("salur.db"))
-        var csv = "nik,name,program,district,phone\n"
-        for n in 0..<12_000 {
-            let serial = String(n % 9_000 + 1)
-            csv += "53710\(3 + n / 9_000)150285" + String(repeating: "0", count: 4 - serial.count) + serial
-            csv += ",Penerima \(n),BANSOS-NT,Oebobo,081237000001\n"
-        }
-        let rows = try RecipientFile.parse(bytes: Array(csv.utf8), file: "recipients.csv")
-        #expect(try ledger.importRecipients(rows, source: Fixture.source, actor: "tester").added == 12_000)
-        do { try ledger.pool.write { db in
-            let schema = try String.fetchOne(db, sql: "SELECT group_concat(sql, ' ') FROM sqlite_master WHERE tbl_name = 'recipient'") ?? ""
-            let flattened = schema.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-            // Every CHECK of the table is in the list (a new one would otherwise go unchecked by a bulk import).
-            #expect(flattened.components(separatedBy: "CHECK (").count - 1 == SQLiteLedger.recipientCheckConstraints.count)
-            for check in SQLiteLedger.recipientCheckConstraints {
-                #expect(flattened.contains("CHECK (\(check))"), "the schema has no CHECK (\(check))")
-            }
-            #expect(throws: DatabaseError.self) { try db.execute(sql: "UPDATE recipient SET opening_state = 'bogus' WHERE id = 1") }
-            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM recipient WHERE NOT (\(SQLiteLedger.recipientChecks))") == 0)
-            try db.execute(sql: "PRAGMA ignore_check_constraints = ON")
-            try db.execute(sql: "UPDATE recipient SET account_check = 'bogus' WHERE id = 2")
-            try db.execute(sql: "UPDATE recipient SET opening_state = 'opened' WHERE id = 3")
-            try db.execute(sql: "PRAGMA ignore_check_constraints = OFF")
-            #expect(try Int64.fetchAll(db, sql: "SELECT id FROM recipient WHERE NOT (\(SQLiteLedger.recipientChecks)) ORDER BY id") == [2, 3])
-            throw CancellationError()  // roll back
-        } } catch is CancellationError {}
-    }
-
     @Test func reimportingTheSameRowsChangesNothing() throws {
         let dir = try TemporaryDirectory(); defer { dir.remove() }
         let path = dir.file("salur.db")

@@ -69,7 +69,7 @@ extension SQLiteLedger {
 func dump(_ path: String) throws -> [String] {
     let queue = try DatabaseQueue(path: path)
     return try queue.read { db in
-        try ["recipient ORDER BY id", "audit_log ORDER BY seq"].flatMap { table in
+        try ["recipient ORDER BY id", "recipient_tally ORDER BY program, district, opening_state, rejection_reason", "audit_log ORDER BY seq"].flatMap { table in
             try Row.fetchAll(db, sql: "SELECT * FROM \(table)").map { "\(table.prefix { $0 != " " }): \($0.description)" }
         }
     }

@@ -115,6 +115,7 @@ enum Migrations {
         registerPayroll(&migrator)
         registerReconciliation(&migrator)
         registerAccountCheck(&migrator)
+        registerRecipientTally(&migrator)
         return migrator
     }
 }

@@ -59,17 +59,4 @@ extension SQLiteLedger {
             }
         }
     }
-
-    /// Counts of opened accounts by check result (`unchecked` for those not yet asked).
-    package func accountCheckCounts() throws -> [String: Int] {
-        try read { db in
-            var counts: [String: Int] = [:]
-            for row in try Row.fetchAll(db, sql: """
-                SELECT coalesce(account_check, 'unchecked') AS c, count(*) AS n FROM recipient WHERE opening_state = 'opened' GROUP BY 1
-                """) {
-                counts[row["c"]] = row["n"]
-            }
-            return counts
-        }
-    }
 }

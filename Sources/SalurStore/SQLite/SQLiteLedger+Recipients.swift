@@ -15,51 +15,7 @@ extension SQLiteLedger {
             if rows.count > 10_000 { try db.execute(sql: "PRAGMA cache_size = -262144") }
             defer { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
             if isEmpty {
-                // A first import cannot conflict with stored data: the file's own checks already ran.
-                // In NIK order, the unique index on nik grows at its end instead of splitting pages.
-                // Into an empty table, building the secondary indexes once at the end (from sorted
-                // data) is cheaper than growing them row by row; their definitions are taken from the
-                // schema itself, so this cannot drift from the migrations. All in this transaction.
-                let indexes = rows.count > 10_000 ? try Row.fetchAll(db, sql: """
-                    SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'recipient' AND sql IS NOT NULL
-                    """).map { (name: $0["name"] as String, sql: $0["sql"] as String) } : []
-                for index in indexes { try db.execute(sql: "DROP INDEX \(index.name)") }
-                // The table's CHECK constraints use IN lists, for which SQLite 3.40 builds two
-                // temporary indexes per row inserted — more than the insert itself costs. The rows
-                // written here carry states this code chose, so the checks run once over the whole
-                // table after the insert (same transaction: a violation undoes everything).
-                try db.execute(sql: "PRAGMA ignore_check_constraints = ON")
-                defer { try? db.execute(sql: "PRAGMA ignore_check_constraints = OFF") }
-                let order = rows.indices.map { (rows[$0].nik.numericValue, $0) }.sorted { $0.0 < $1.0 }.map(\.1)
-                // Many rows per statement: the per-statement work (transaction check, halt) is paid once per chunk.
-                let perStatement = 100
-                var bulk: (size: Int, statement: BulkStatement)?
-                for start in stride(from: 0, to: order.count, by: perStatement) {
-                    let chunk = order[start..<min(start + perStatement, order.count)]
-                    if bulk?.size != chunk.count {
-                        bulk = (chunk.count, try BulkStatement(db, sql: SQLiteLedger.insertRecipientsSQL(rows: chunk.count)))
-                    }
-                    let statement = bulk!.statement
-                    var column: Int32 = 0
-                    rows.withUnsafeBufferPointer { rows in
-                        for index in chunk {
-                            // Fields read in place: no copy of the whole row per bind.
-                            statement.bind(column + 1, rows[index].nik.digits); statement.bind(column + 2, rows[index].name)
-                            statement.bind(column + 3, rows[index].program); statement.bind(column + 4, rows[index].district)
-                            statement.bind(column + 5, rows[index].phone)
-                            statement.bind(column + 6, rows[index].accountNo == nil ? "not_requested" : "opened")
-                            statement.bind(column + 7, rows[index].accountNo); statement.bind(column + 8, now); statement.bind(column + 9, now)
-                            column += 9
-                        }
-                    }
-                    try statement.step()
-                }
-                bulk = nil
-                try db.execute(sql: "PRAGMA ignore_check_constraints = OFF")
-                if let broken = try Int64.fetchOne(db, sql: "SELECT id FROM recipient WHERE NOT (\(SQLiteLedger.recipientChecks)) LIMIT 1") {
-                    throw StoreError.refused("recipient row \(broken) breaks the table's CHECK constraints; nothing was imported")
-                }
-                for index in indexes { try db.execute(sql: index.sql) }
+                try SQLiteLedger.appendFirstRecipients(db, rows, now: now)
                 summary.added = rows.count
             } else {
                 let find = try db.makeStatement(sql: """
@@ -180,10 +136,12 @@ extension SQLiteLedger {
 
     package func openingStatus(by grouping: OpeningGrouping?) throws -> [OpeningStatus] {
         try read { db in
-            let groupColumn = grouping.map { $0 == .district ? "district" : "program" }
-            let sql = groupColumn.map {
-                "SELECT \($0) AS grp, opening_state, rejection_reason, count(*) AS n FROM recipient GROUP BY 1, 2, 3 ORDER BY 1"
-            } ?? "SELECT NULL AS grp, opening_state, rejection_reason, count(*) AS n FROM recipient GROUP BY 2, 3"
+            // The tally the triggers keep (a few rows per programme and district), not the recipients.
+            let group = grouping.map { $0 == .district ? "district" : "program" } ?? "NULL"
+            let sql = """
+                SELECT \(group) AS grp, opening_state, nullif(rejection_reason, '') AS rejection_reason, sum(n) AS n
+                FROM recipient_tally WHERE n > 0 GROUP BY 1, 2, 3 ORDER BY 1
+                """
             var fold = OpeningStatusFold(grouped: grouping != nil)
             for row in try Row.fetchAll(db, sql: sql) {
                 fold.add(group: row["grp"], state: row["opening_state"], reason: row["rejection_reason"], count: row["n"])
@@ -212,25 +170,6 @@ extension SQLiteLedger {
                     updatedAt: row["updated_at"])
             }
         }
-    }
-
-    /// The recipient table's CHECK constraints, word for word (a test holds them to the schema).
-    static let recipientCheckConstraints = [
-        "opening_state IN ('not_requested', 'requested', 'opened', 'rejected')",
-        "(opening_state = 'opened') = (account_no IS NOT NULL)",
-        "(opening_state = 'rejected') = (rejection_reason IS NOT NULL)",
-        "account_check IN ('active', 'name_mismatch', 'inactive', 'unknown')",
-    ]
-
-    /// Every CHECK constraint as one condition; as in a CHECK, NULL passes.
-    static let recipientChecks = recipientCheckConstraints.map { "coalesce((\($0)), 1)" }.joined(separator: " AND ")
-
-    /// An insert of `rows` recipients in one statement, nine values each.
-    static func insertRecipientsSQL(rows: Int) -> String {
-        """
-        INSERT INTO recipient (nik, name, program, district, phone, opening_state, account_no,
-                               rejection_reason, created_at, updated_at) VALUES
-        """ + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)", count: rows).joined(separator: ", ")
     }
 
     static let insertRecipientSQL = """
