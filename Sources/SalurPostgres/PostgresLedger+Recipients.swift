@@ -35,6 +35,10 @@ extension PostgresLedger {
         var opening: AccountOpening
     }
 
+    package func importRecipients(_ file: RecipientFile.Reading, source: SourceFile, actor: String) async throws -> RecipientImportSummary {
+        try await importRecipients(file.rows(), source: source, actor: actor)
+    }
+
     package func importRecipients(_ rows: [RecipientFile.Row], source: SourceFile, actor: String) async throws -> RecipientImportSummary {
         try await transaction("importing recipients") { connection in
             try await self.lockRecipients(connection)
@@ -45,12 +49,10 @@ extension PostgresLedger {
             var audits: [AuditRecord] = []
             if isEmpty {
                 // A first import cannot conflict with stored data: the file's own checks already ran.
-                // Inserted in NIK order, as SQLite does, so that ids are the same on both.
-                let order = rows.indices.map { (rows[$0].nik.numericValue, $0) }.sorted { $0.0 < $1.0 }
-                try await self.insertRecipients(connection, order.map { index in
-                    let row = rows[index.1]
-                    return NewRecipient(nik: row.nik.digits, name: row.name, program: row.program, district: row.district,
-                                        phone: row.phone, opening: row.accountNo.map { .opened(accountNo: $0) } ?? .notRequested)
+                // Inserted in file order, as SQLite does, so that ids are the same on both.
+                try await self.insertRecipients(connection, rows.map { row in
+                    NewRecipient(nik: row.nik.digits, name: row.name, program: row.program, district: row.district,
+                                 phone: row.phone, opening: row.accountNo.map { .opened(accountNo: $0) } ?? .notRequested)
                 }, now: now)
                 summary.added = rows.count
             } else {

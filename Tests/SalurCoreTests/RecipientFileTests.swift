@@ -223,4 +223,45 @@ struct RecipientFileTests {
         #expect(rows.map(\.line) == Array(2..<(count + 2)))
         #expect(rows[5].accountNo == "0012345678")
     }
+
+    /// A large file's parts come out in file order as they are checked; a part with a bad row
+    /// ends them (the file will be refused), and `finish()` then gives every issue of the file,
+    /// those of later parts and duplicates across parts included.
+    @Test func partsComeInFileOrderAndStopAtTheFirstBadOne() throws {
+        let count = 70_000
+        func nik(_ n: Int) -> String {
+            let day = 41 + n / 9_999 % 28
+            return "537103\(day)0285" + String(repeating: "0", count: 4 - String(n % 9_999 + 1).count) + String(n % 9_999 + 1)
+        }
+        var lines = ["nik,name,program,district,phone"]
+        for n in 0..<count { lines.append("\(nik(n)),Penerima \(n),BANSOS-NT,Oebobo,081237000001") }
+        let good = try RecipientFile.Reading(bytes: Array((lines.joined(separator: "\n") + "\n").utf8), file: "recipients.csv")
+        var seen: [Int] = []
+        var parts = 0
+        while let part = good.nextPart() {
+            seen += part.map(\.line)
+            parts += 1
+        }
+        #expect(parts == 3)
+        #expect(seen == Array(2..<(count + 2)))
+        try good.finish()
+        #expect(try good.rows().map(\.line) == seen)
+
+        lines[40_000 + 1] = "\(nik(40_000)),,BANSOS-NT,Oebobo,081237000001"          // second part: empty name
+        lines[60_000 + 1] = "\(nik(3)),Penerima 60000,BANSOS-NT,Oebobo,081237000001"  // third part: NIK of line 5
+        let bad = try RecipientFile.Reading(bytes: Array((lines.joined(separator: "\n") + "\n").utf8), file: "recipients.csv")
+        var taken = 0
+        while let part = bad.nextPart() { taken += part.count }
+        #expect(taken == 23_334)   // the first part only
+        #expect(throws: ImportFailure.self) { try bad.finish() }
+        do {
+            _ = try bad.rows()
+            Issue.record("a file with bad rows gave rows")
+        } catch {
+            #expect(error.issues.map(\.description) == [
+                "recipients.csv:40002: name: must not be empty",
+                "recipients.csv:60002: nik: duplicate NIK in this file (first on line 5)",
+            ])
+        }
+    }
 }

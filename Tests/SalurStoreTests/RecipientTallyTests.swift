@@ -94,6 +94,38 @@ struct RecipientTallyTests {
         #expect(try Self.schema(ledger) == schema)
     }
 
+    /// The store takes a large file's first parts while later ones are still checked: a bad row
+    /// in the last part still leaves nothing stored, and the file corrected goes in whole.
+    @Test func aStreamedFirstImportWithABadRowLateStoresNothing() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let path = dir.file("salur.db")
+        let ledger = try SQLiteLedger(path: path)
+        let before = try dump(path)
+        let schema = try Self.schema(ledger)
+        var lines = ["nik,name,program,district,phone"]
+        for n in 0..<70_000 {
+            let serial = String(n % 9_000 + 1)
+            lines.append("53710\(1 + n / 9_000)150285" + String(repeating: "0", count: 4 - serial.count) + serial
+                         + ",Penerima \(n),BANSOS-NT,Alak,081237000001")
+        }
+        let good = lines
+        lines[65_000 + 1] = lines[65_000 + 1].replacingOccurrences(of: ",Penerima 65000,", with: ",,")
+        let bad = try RecipientFile.Reading(bytes: Array((lines.joined(separator: "\n") + "\n").utf8), file: "recipients.csv")
+        do {
+            _ = try ledger.importRecipients(bad, source: Fixture.source, actor: "tester")
+            Issue.record("a file with a bad row was imported")
+        } catch let failure as ImportFailure {
+            #expect(failure.issues.map(\.description) == ["recipients.csv:65002: name: must not be empty"])
+        }
+        #expect(try dump(path) == before)
+        #expect(try Self.schema(ledger) == schema)
+
+        let corrected = try RecipientFile.Reading(bytes: Array((good.joined(separator: "\n") + "\n").utf8), file: "recipients.csv")
+        #expect(try ledger.importRecipients(corrected, source: Fixture.source, actor: "tester").added == 70_000)
+        #expect(try ledger.openingStatus(by: nil).first?.notRequested == 70_000)
+        #expect(try Self.schema(ledger) == schema)
+    }
+
     @Test func theTallyFollowsEveryChangeOfState() throws {
         let dir = try TemporaryDirectory(); defer { dir.remove() }
         let ledger = try SQLiteLedger(path: dir.file("salur.db"))

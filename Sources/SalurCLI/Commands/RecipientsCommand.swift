@@ -18,15 +18,17 @@ struct RecipientsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let bytes = try Output.readFile(file)
-            let rows = try RecipientFile.parse(bytes: bytes, file: file)
+            // The rows are checked in the background while the store takes those checked so far;
+            // a bad row anywhere still imports nothing.
+            let rows = try RecipientFile.Reading(bytes: bytes, file: file)
             let ledger = try await global.store()
             let summary = try await ledger.importRecipients(
                 rows, source: SourceFile(path: file, sha256: AuditChain.sha256Hex(bytes)), actor: OperatorIdentity.current())
             if json { return try Output.json(summary) }
             if summary.added + summary.updated == 0 {
-                print("\(file): \(Output.grouped(rows.count)) rows, all already known and unchanged; nothing to change.")
+                print("\(file): \(Output.grouped(rows.rowCount)) rows, all already known and unchanged; nothing to change.")
             } else {
-                print("\(file): \(Output.grouped(rows.count)) rows: \(Output.grouped(summary.added)) added, "
+                print("\(file): \(Output.grouped(rows.rowCount)) rows: \(Output.grouped(summary.added)) added, "
                       + "\(Output.grouped(summary.updated)) updated (\(summary.reopened) rejected openings back to not_requested), "
                       + "\(Output.grouped(summary.unchanged)) unchanged.")
             }

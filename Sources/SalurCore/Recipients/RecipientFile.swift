@@ -1,5 +1,3 @@
-import Dispatch
-
 /// The recipients file an operator imports: `nik,name,program,district,phone[,account_no]`.
 public enum RecipientFile {
     public static let required = ["nik", "name", "program", "district", "phone"]
@@ -16,54 +14,37 @@ public enum RecipientFile {
         public let accountNo: String?
     }
 
-    /// Parses and validates the whole file; throws every bad row at once.
-    ///
-    /// A large file is checked in parts side by side; duplicate NIKs and account numbers are found
-    /// afterwards across the whole file by sorting, and the issues come out exactly as a check row
-    /// after row would give them: in line order, a duplicate NIK first in its row, a duplicate
-    /// account number last.
+    /// Parses and validates the whole file; throws every bad row at once (see `Reading`).
     public static func parse(bytes: [UInt8], file: String) throws(ImportFailure) -> [Row] {
-        let table = try CSVTable(bytes: bytes, file: file, required: required, optional: optional)
-        let columns = Columns(table)
-        let partCount = table.rowCount >= 50_000 ? 4 : 1
-        let size = (table.rowCount + partCount - 1) / max(1, partCount)
-        var parts = [Part](repeating: Part(), count: partCount)
-        parts.withUnsafeMutableBufferPointer { buffer in
-            // Each part writes only its own element.
-            nonisolated(unsafe) let base = buffer
-            DispatchQueue.concurrentPerform(iterations: partCount) { part in
-                let range = min(part * size, table.rowCount)..<min((part + 1) * size, table.rowCount)
-                base[part] = check(table, range, columns)
-            }
-        }
-        var rows: [Row] = []
-        rows.reserveCapacity(table.rowCount)
+        try Reading(bytes: bytes, file: file).rows()
+    }
+
+    /// Every issue of the file, as a check row after row would give them: in line order, within a
+    /// line the duplicate NIK first, then the row's own issues in their order, then the duplicate
+    /// account number. Duplicates are every line after the first that gives the same NIK (or
+    /// account number), found across the whole file by sorting.
+    static func issues(_ parts: UnsafeMutableBufferPointer<Part>, file: String) -> [ImportIssue] {
         var ownIssues: [ImportIssue] = []
-        var niks: [(value: UInt64, line: Int)] = []
-        var accounts: [(account: String, line: Int)] = []
+        var niks: [(UInt64, Int)] = []
+        var accounts: [(String, Int)] = []
+        niks.reserveCapacity(parts.reduce(0) { $0 + $1.niks.count })
         for part in parts {
-            rows += part.rows
             ownIssues += part.issues
-            niks += part.niks
-            accounts += part.accounts
+            niks += part.niks.lazy.map { ($0.value, $0.line) }
+            accounts += part.accounts.lazy.map { ($0.account, $0.line) }
         }
-        parts = []
-        // Duplicates: every line after the first that gives the same NIK (or account number).
-        let early = repeats(niks.map { ($0.value, $0.line) }).map { line, first in
+        let early = repeats(niks).map { line, first in
             ImportIssue(file: file, line: line, field: "nik", reason: "duplicate NIK in this file (first on line \(first))")
         }
-        let late = repeats(accounts.map { ($0.account, $0.line) }).map { line, first in
+        let late = repeats(accounts).map { line, first in
             ImportIssue(file: file, line: line, field: "account_no", reason: "account number already given on line \(first)")
         }
-        guard ownIssues.isEmpty, early.isEmpty, late.isEmpty else {
-            // Within a line: the duplicate NIK, then the row's own issues in their order, then the duplicate account.
-            var keyed = early.enumerated().map { (line: $0.element.line, rank: 0, order: $0.offset, issue: $0.element) }
-            keyed += ownIssues.enumerated().map { (line: $0.element.line, rank: 1, order: $0.offset, issue: $0.element) }
-            keyed += late.enumerated().map { (line: $0.element.line, rank: 2, order: $0.offset, issue: $0.element) }
-            keyed.sort { ($0.line, $0.rank, $0.order) < ($1.line, $1.rank, $1.order) }
-            throw ImportFailure(keyed.map(\.issue))
-        }
-        return rows
+        guard !ownIssues.isEmpty || !early.isEmpty || !late.isEmpty else { return [] }
+        var keyed = early.enumerated().map { (line: $0.element.line, rank: 0, order: $0.offset, issue: $0.element) }
+        keyed += ownIssues.enumerated().map { (line: $0.element.line, rank: 1, order: $0.offset, issue: $0.element) }
+        keyed += late.enumerated().map { (line: $0.element.line, rank: 2, order: $0.offset, issue: $0.element) }
+        keyed.sort { ($0.line, $0.rank, $0.order) < ($1.line, $1.rank, $1.order) }
+        return keyed.map(\.issue)
     }
 
     /// Every line that repeats a key an earlier line gave, with that first line — found by sorting.

@@ -3,21 +3,31 @@ package import SalurCore
 
 extension SQLiteLedger {
     package func importRecipients(_ rows: [RecipientFile.Row], source: SourceFile, actor: String) throws -> RecipientImportSummary {
-        try write("importing recipients") { db in
+        try importRecipients(RecipientFile.Reading(rows: rows), source: source, actor: actor)
+    }
+
+    /// A first import stores the rows of the file's first parts while later ones are still being
+    /// checked, and throws away what it stored if the file turns out bad. Any other import waits
+    /// for the whole file first, so as not to hold the write lock meanwhile.
+    package func importRecipients(_ file: RecipientFile.Reading, source: SourceFile, actor: String) throws -> RecipientImportSummary {
+        let known = try read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM recipient)") ?? false }
+        let checked = known ? try file.rows() : nil
+        return try write("importing recipients") { db in
             var summary = RecipientImportSummary()
             var issues: [ImportIssue] = []
             let now = SQLiteLedger.timestamp()
-            let isEmpty = try Int.fetchOne(db, sql: "SELECT count(*) FROM recipient") == 0
+            let isEmpty = try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM recipient)") ?? false
             let insert = try db.makeStatement(sql: SQLiteLedger.insertRecipientSQL)
             // A large import touches index pages all over the file: give this transaction a cache
             // big enough to keep them (the default 2 MB turns it into disk reads), then restore it.
             let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
-            if rows.count > 10_000 { try db.execute(sql: "PRAGMA cache_size = -262144") }
+            if file.rowCount > 10_000 { try db.execute(sql: "PRAGMA cache_size = -262144") }
             defer { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
             if isEmpty {
-                try SQLiteLedger.appendFirstRecipients(db, rows, now: now)
-                summary.added = rows.count
+                try SQLiteLedger.appendFirstRecipients(db, checked.map(RecipientFile.Reading.init(rows:)) ?? file, now: now)
+                summary.added = file.rowCount
             } else {
+                let rows = try checked ?? file.rows()
                 let find = try db.makeStatement(sql: """
                     SELECT id, name, program, district, phone, opening_state, account_no, rejection_reason
                     FROM recipient WHERE nik = ?
@@ -60,7 +70,7 @@ extension SQLiteLedger {
             if !issues.isEmpty { throw ImportFailure(issues) }
             if summary.added + summary.updated > 0 {
                 try SQLiteLedger.audit(db, actor: actor, action: "recipients.import", subject: source.path, details: [
-                    "sha256": source.sha256, "rows": String(rows.count), "added": String(summary.added),
+                    "sha256": source.sha256, "rows": String(file.rowCount), "added": String(summary.added),
                     "updated": String(summary.updated), "unchanged": String(summary.unchanged),
                     "reopened": String(summary.reopened),
                 ])
