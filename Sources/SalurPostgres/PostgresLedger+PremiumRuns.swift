@@ -90,30 +90,17 @@ extension PostgresLedger {
         }
     }
 
-    /// What to do with an import, decided before anything is written.
-    enum PreparedRun {
-        case new
-        case unchanged(PremiumRunSummary)
-        case replace(PremiumRunSummary, cancelled: RemittanceStatus?)
-
-        var existingID: Int64? {
-            switch self {
-            case .new: nil
-            case .unchanged(let run), .replace(let run, _): run.id
-            }
-        }
-    }
-
     /// Called with the owner's row locked, so the run found here stays the period's run until commit.
     func prepareRun(_ connection: PostgresConnection, kind: PremiumRunKind, owner: String, period: Period, source: SourceFile,
                     replace: Bool, command: String, actor: String) async throws -> PreparedRun {
-        guard let existing = try await findRun(connection, kind: kind, owner: owner, period: period) else { return .new }
-        if existing.sourceSHA256 == source.sha256 { return .unchanged(existing) }
-        guard replace else { throw PremiumRunError.alreadyImported(existing, command: command) }
-        guard let remittance = existing.remittance, remittance.isLive else { return .replace(existing, cancelled: nil) }
-        if remittance.isPosted { throw PremiumRunError.remittancePosted(existing, remittance) }
-        let cancelled = try await cancelRemittance(connection, remittance, run: existing, actor: actor)
-        return .replace(existing, cancelled: cancelled ? remittance : nil)
+        switch try PreparedRun.decide(existing: await findRun(connection, kind: kind, owner: owner, period: period),
+                                      source: source, replace: replace, command: command) {
+        case .decided(let prepared):
+            return prepared
+        case .cancelRemittanceThenReplace(let run, let remittance):
+            let cancelled = try await cancelRemittance(connection, remittance, run: run, actor: actor)
+            return .replace(run, cancelled: cancelled ? remittance : nil)
+        }
     }
 
     /// Cancels a queued remittance that never went to the bank, and its batch once nothing else in
@@ -183,19 +170,8 @@ extension PostgresLedger {
 
     func finishImport(_ connection: PostgresConnection, _ prepared: PreparedRun, runID: Int64, kind: PremiumRunKind, source: SourceFile,
                       actor: String, details: [String: String]) async throws -> PremiumImportResult {
-        var details = details
-        details["file"] = source.path
-        details["sha256"] = source.sha256
-        let outcome: PremiumImportOutcome
-        switch prepared {
-        case .replace(let previous, let cancelled):
-            outcome = .replaced(previousRevision: previous.revision, cancelledRemittance: cancelled)
-            details["replaced_revision"] = String(previous.revision)
-            details["replaced_sha256"] = previous.sourceSHA256
-            details["replaced_grand_total"] = String(previous.grandTotal.value)
-        default:
-            outcome = .imported
-        }
+        let (outcome, withFile) = prepared.outcome(source: source, details: details)
+        var details = withFile
         guard let run = try await findRun(connection, id: runID) else { throw StoreError.notFound("premium run \(runID)") }
         details["revision"] = String(run.revision)
         try await audit(connection, actor: actor, action: "\(kind.rawValue).import", subject: "\(run.owner) \(run.period)", details: details)

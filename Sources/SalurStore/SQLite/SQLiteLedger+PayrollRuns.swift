@@ -83,32 +83,16 @@ extension SQLiteLedger {
         }
     }
 
-    /// What to do with an import, decided before anything is written.
-    enum PreparedRun {
-        /// No run for the period yet.
-        case new
-        /// The same file (by SHA-256) is already the period's run.
-        case unchanged(PremiumRunSummary)
-        /// `--replace` of this run; its unposted remittance, if any, has been cancelled.
-        case replace(PremiumRunSummary, cancelled: RemittanceStatus?)
-
-        var existingID: Int64? {
-            switch self {
-            case .new: nil
-            case .unchanged(let run), .replace(let run, _): run.id
-            }
-        }
-    }
-
     static func prepareRun(_ db: Database, kind: PremiumRunKind, owner: String, period: Period, source: SourceFile,
                            replace: Bool, command: String, actor: String) throws -> PreparedRun {
-        guard let existing = try findRun(db, kind: kind, owner: owner, period: period) else { return .new }
-        if existing.sourceSHA256 == source.sha256 { return .unchanged(existing) }
-        guard replace else { throw PremiumRunError.alreadyImported(existing, command: command) }
-        guard let remittance = existing.remittance, remittance.isLive else { return .replace(existing, cancelled: nil) }
-        if remittance.isPosted { throw PremiumRunError.remittancePosted(existing, remittance) }
-        try cancelRemittance(db, remittance, run: existing, actor: actor)
-        return .replace(existing, cancelled: remittance)
+        switch try PreparedRun.decide(existing: findRun(db, kind: kind, owner: owner, period: period), source: source,
+                                      replace: replace, command: command) {
+        case .decided(let prepared):
+            return prepared
+        case .cancelRemittanceThenReplace(let run, let remittance):
+            try cancelRemittance(db, remittance, run: run, actor: actor)
+            return .replace(run, cancelled: remittance)
+        }
     }
 
     /// Cancels a queued remittance that never went to the bank, and its batch once nothing else in it is live.
@@ -161,19 +145,8 @@ extension SQLiteLedger {
 
     static func finishImport(_ db: Database, _ prepared: PreparedRun, runID: Int64, kind: PremiumRunKind, source: SourceFile,
                              actor: String, details: [String: String]) throws -> PremiumImportResult {
-        var details = details
-        details["file"] = source.path
-        details["sha256"] = source.sha256
-        let outcome: PremiumImportOutcome
-        switch prepared {
-        case .replace(let previous, let cancelled):
-            outcome = .replaced(previousRevision: previous.revision, cancelledRemittance: cancelled)
-            details["replaced_revision"] = String(previous.revision)
-            details["replaced_sha256"] = previous.sourceSHA256
-            details["replaced_grand_total"] = String(previous.grandTotal.value)
-        default:
-            outcome = .imported
-        }
+        let (outcome, withFile) = prepared.outcome(source: source, details: details)
+        var details = withFile
         guard let run = try findRun(db, id: runID) else { throw StoreError.notFound("premium run \(runID)") }
         details["revision"] = String(run.revision)
         try audit(db, actor: actor, action: "\(kind.rawValue).import", subject: "\(run.owner) \(run.period)", details: details)
