@@ -1,4 +1,4 @@
-package import Foundation
+import Foundation
 package import Logging
 package import SalurBank
 import SalurCore

@@ -1,4 +1,4 @@
-package import SalurCore
+import SalurCore
 package import SalurStore
 package import SalurConfig
 

@@ -53,22 +53,10 @@ extension PostgresLedger {
                       AND opening_date = \(record.openingDate.description) AND closing_date = \(record.closingDate.description)
                     ORDER BY id LIMIT 1
                     """, logger: self.logger).collect().first?.decode((String, String, String).self) {
-                    throw StatementRefusal(file: record.sourceFile, line: record.sourceLine, reason: """
-                        statement \(record.statementId)\(record.sequence.isEmpty ? "" : " sequence \(record.sequence)") of account \
-                        \(record.accountNo) for \(record.openingDate)…\(record.closingDate) was already imported from \
-                        \(other.0) by \(other.2) at \(other.1), \
-                        with different entries or balances; nothing was stored. Ask the bank which one is right; two versions of \
-                        one statement are never both counted.
-                        """)
+                    throw StatementRefusal.otherVersionStored(record, file: other.0, by: other.2, at: other.1)
                 }
-                if let twin = fresh.first(where: { $0.record.accountNo == record.accountNo && $0.record.statementId == record.statementId
-                    && $0.record.sequence == record.sequence && $0.record.openingDate == record.openingDate
-                    && $0.record.closingDate == record.closingDate }) {
-                    throw StatementRefusal(file: record.sourceFile, line: record.sourceLine, reason: """
-                        statement \(record.statementId) of account \(record.accountNo) for \(record.openingDate)…\(record.closingDate) \
-                        appears twice in the file (also at line \(twin.record.sourceLine)) with different entries or balances; \
-                        nothing was stored
-                        """)
+                if let twin = fresh.first(where: { $0.record.isOtherVersion(of: record) }) {
+                    throw StatementRefusal.otherVersionInFile(record, alsoAt: twin.record.sourceLine)
                 }
                 seenInFile.insert(identity)
                 fresh.append((record, nextStatement))
@@ -100,22 +88,8 @@ extension PostgresLedger {
                 previous.append(transfer.flatMap { id in matchKind.map { EntryMatch(transferID: id, kind: $0) } })
             }
             let storedCount = entries.count
-            var nextEntry = try await self.scalar(connection, "SELECT coalesce(max(id), 0) FROM statement_entry") + 1
-            var firstIDs: [Int64] = []
-            for (record, rowID) in fresh {
-                references[rowID] = StatementReference(statementId: record.statementId, sequence: record.sequence, sourceFile: record.sourceFile)
-                firstIDs.append(nextEntry)
-                for line in record.lines {
-                    if line.isBooked {
-                        entries.append(ReconciliationEntry(
-                            id: nextEntry, statement: rowID, valueDate: line.valueDate, bookingDate: line.bookingDate, isDebit: line.isDebit,
-                            isReversal: line.isReversal, amount: line.amount, bankReference: line.bankReference,
-                            customerReference: line.customerReference, counterpartyAccount: line.counterpartyAccount,
-                            description: line.description, line: line.line))
-                    }
-                    nextEntry += 1
-                }
-            }
+            let firstEntry = try await self.scalar(connection, "SELECT coalesce(max(id), 0) FROM statement_entry") + 1
+            let firstIDs = ReconciliationEntry.addNew(fresh, firstID: firstEntry, to: &entries, references: &references)
             let transfers = try await self.reconciliationTransfers(connection, utcOffsetHours: utcOffsetHours)
             let input = ReconciliationInput(entries: entries, transfers: transfers, statements: references, today: today,
                                             missingAfterDays: missingAfterDays)
@@ -126,14 +100,7 @@ extension PostgresLedger {
 
             // 3. Store the new statements with their entries' matches.
             for ((record, rowID), firstID) in zip(fresh, firstIDs) {
-                var debits = (count: 0, total: Rupiah.zero), credits = (count: 0, total: Rupiah.zero)
-                for line in record.lines where line.isBooked {
-                    if line.isDebit {
-                        debits = (debits.count + 1, try debits.total.adding(line.amount))
-                    } else {
-                        credits = (credits.count + 1, try credits.total.adding(line.amount))
-                    }
-                }
+                let (debits, credits) = try record.bookedTotals()
                 try await self.execute(connection, """
                     INSERT INTO statement (id, account_no, statement_id, sequence, content_hash, format, currency, opening_balance,
                         closing_balance, opening_date, closing_date, entry_count, debit_count, debit_total, credit_count, credit_total,
@@ -159,12 +126,8 @@ extension PostgresLedger {
                 run.statementsStored += 1
                 run.entriesStored += record.lines.count
                 if let file {
-                    audits.append(AuditRecord(actor: actor, action: "reconcile.statement", subject: file.path, details: [
-                        "file_sha256": file.sha256, "account": record.accountNo, "statement_id": record.statementId,
-                        "sequence": record.sequence, "content_sha256": record.contentHash,
-                        "period": "\(record.openingDate)..\(record.closingDate)", "entries": String(record.lines.count),
-                        "opening": String(record.openingBalance.value), "closing": String(record.closingBalance.value),
-                    ]))
+                    audits.append(AuditRecord(actor: actor, action: "reconcile.statement", subject: file.path,
+                                              details: record.auditDetails(file: file)))
                 }
             }
 

@@ -1,9 +1,9 @@
-package import Foundation
+import Foundation
 package import Logging
 import NIOSSL
 package import PostgresNIO
 import SalurCore
-package import SalurStore
+import SalurStore
 
 /// The `Ledger` on a shared PostgreSQL server, for treasuries that run several engines on
 /// several hosts (see the README's "PostgreSQL" section).

@@ -1,4 +1,4 @@
-package import Foundation
+import Foundation
 
 /// Where a PostgreSQL store lives, parsed from `[database] url`:
 /// `postgres://USER@HOST[:PORT]/DATABASE[?sslmode=disable|require|verify-full&sslrootcert=FILE]`.

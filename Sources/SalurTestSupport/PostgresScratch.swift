@@ -1,6 +1,6 @@
-package import Foundation
+import Foundation
 import Logging
-package import PostgresNIO
+import PostgresNIO
 package import SalurPostgres
 
 /// Scratch PostgreSQL databases for tests, on the throw-away cluster that

@@ -34,22 +34,11 @@ extension SQLiteLedger {
                     WHERE account_no = ? AND statement_id = ? AND sequence = ? AND opening_date = ? AND closing_date = ?
                     """, arguments: [record.accountNo, record.statementId, record.sequence,
                                      record.openingDate.description, record.closingDate.description]) {
-                    throw StatementRefusal(file: record.sourceFile, line: record.sourceLine, reason: """
-                        statement \(record.statementId)\(record.sequence.isEmpty ? "" : " sequence \(record.sequence)") of account \
-                        \(record.accountNo) for \(record.openingDate)…\(record.closingDate) was already imported from \
-                        \(other["source_file"] as String) by \(other["imported_by"] as String) at \(other["imported_at"] as String), \
-                        with different entries or balances; nothing was stored. Ask the bank which one is right; two versions of \
-                        one statement are never both counted.
-                        """)
+                    throw StatementRefusal.otherVersionStored(record, file: other["source_file"], by: other["imported_by"],
+                                                              at: other["imported_at"])
                 }
-                if let twin = fresh.first(where: { $0.record.accountNo == record.accountNo && $0.record.statementId == record.statementId
-                    && $0.record.sequence == record.sequence && $0.record.openingDate == record.openingDate
-                    && $0.record.closingDate == record.closingDate }) {
-                    throw StatementRefusal(file: record.sourceFile, line: record.sourceLine, reason: """
-                        statement \(record.statementId) of account \(record.accountNo) for \(record.openingDate)…\(record.closingDate) \
-                        appears twice in the file (also at line \(twin.record.sourceLine)) with different entries or balances; \
-                        nothing was stored
-                        """)
+                if let twin = fresh.first(where: { $0.record.isOtherVersion(of: record) }) {
+                    throw StatementRefusal.otherVersionInFile(record, alsoAt: twin.record.sourceLine)
                 }
                 seenInFile.insert(identity)
                 fresh.append((record, nextStatement))
@@ -79,25 +68,8 @@ extension SQLiteLedger {
                 previous.append(transfer.flatMap { id in kind.map { EntryMatch(transferID: id, kind: $0) } })
             }
             let storedCount = entries.count
-            var nextEntry = (try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM statement_entry") ?? 0) + 1
-            var newIDs: [[Int64]] = []
-            for (record, rowID) in fresh {
-                references[rowID] = StatementReference(statementId: record.statementId, sequence: record.sequence, sourceFile: record.sourceFile)
-                var ids: [Int64] = []
-                ids.reserveCapacity(record.lines.count)
-                for line in record.lines {
-                    ids.append(nextEntry)
-                    if line.isBooked {
-                        entries.append(ReconciliationEntry(
-                            id: nextEntry, statement: rowID, valueDate: line.valueDate, bookingDate: line.bookingDate, isDebit: line.isDebit,
-                            isReversal: line.isReversal, amount: line.amount, bankReference: line.bankReference,
-                            customerReference: line.customerReference, counterpartyAccount: line.counterpartyAccount,
-                            description: line.description, line: line.line))
-                    }
-                    nextEntry += 1
-                }
-                newIDs.append(ids)
-            }
+            let firstEntry = (try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM statement_entry") ?? 0) + 1
+            let firstIDs = ReconciliationEntry.addNew(fresh, firstID: firstEntry, to: &entries, references: &references)
             let transfers = try SQLiteLedger.reconciliationTransfers(db, utcOffsetHours: utcOffsetHours)
             let input = ReconciliationInput(entries: entries, transfers: transfers, statements: references, today: today,
                                             missingAfterDays: missingAfterDays)
@@ -113,15 +85,8 @@ extension SQLiteLedger {
                     transfer_id, match_kind)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
-            for ((record, rowID), ids) in zip(fresh, newIDs) {
-                var debits = (count: 0, total: Rupiah.zero), credits = (count: 0, total: Rupiah.zero)
-                for line in record.lines where line.isBooked {
-                    if line.isDebit {
-                        debits = (debits.count + 1, try debits.total.adding(line.amount))
-                    } else {
-                        credits = (credits.count + 1, try credits.total.adding(line.amount))
-                    }
-                }
+            for ((record, rowID), firstID) in zip(fresh, firstIDs) {
+                let (debits, credits) = try record.bookedTotals()
                 try db.execute(sql: """
                     INSERT INTO statement (id, account_no, statement_id, sequence, content_hash, format, currency, opening_balance,
                         closing_balance, opening_date, closing_date, entry_count, debit_count, debit_total, credit_count, credit_total,
@@ -132,7 +97,8 @@ extension SQLiteLedger {
                                      record.openingDate.description, record.closingDate.description, record.lines.count,
                                      debits.count, debits.total.value, credits.count, credits.total.value, record.sourceFile,
                                      record.sourceLine, record.fileSHA256, actor, now])
-                for (position, (line, id)) in zip(record.lines, ids).enumerated() {
+                for (position, line) in record.lines.enumerated() {
+                    let id = firstID + Int64(position)
                     var found: EntryMatch?
                     if line.isBooked {
                         found = outcome.matches[nextNewMatch]
@@ -150,12 +116,8 @@ extension SQLiteLedger {
                 run.statementsStored += 1
                 run.entriesStored += record.lines.count
                 if let file {
-                    try SQLiteLedger.audit(db, actor: actor, action: "reconcile.statement", subject: file.path, details: [
-                        "file_sha256": file.sha256, "account": record.accountNo, "statement_id": record.statementId,
-                        "sequence": record.sequence, "content_sha256": record.contentHash,
-                        "period": "\(record.openingDate)..\(record.closingDate)", "entries": String(record.lines.count),
-                        "opening": String(record.openingBalance.value), "closing": String(record.closingBalance.value),
-                    ])
+                    try SQLiteLedger.audit(db, actor: actor, action: "reconcile.statement", subject: file.path,
+                                           details: record.auditDetails(file: file))
                 }
             }
 

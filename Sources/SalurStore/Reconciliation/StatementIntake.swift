@@ -1,0 +1,82 @@
+package import SalurCore
+
+/// What storing a statement decides and computes apart from the SQL — once, here, for both stores.
+extension StatementRecord {
+    /// Another version of the same statement: the account, the bank's number, the sequence and the
+    /// period agree (whatever the entries and balances).
+    package func isOtherVersion(of other: StatementRecord) -> Bool {
+        accountNo == other.accountNo && statementId == other.statementId && sequence == other.sequence
+            && openingDate == other.openingDate && closingDate == other.closingDate
+    }
+
+    /// The booked debits and credits: how many, and their totals (an overflow is refused).
+    package func bookedTotals() throws -> (debits: (count: Int, total: Rupiah), credits: (count: Int, total: Rupiah)) {
+        var debits = (count: 0, total: Rupiah.zero), credits = (count: 0, total: Rupiah.zero)
+        for line in lines where line.isBooked {
+            if line.isDebit {
+                debits = (debits.count + 1, try debits.total.adding(line.amount))
+            } else {
+                credits = (credits.count + 1, try credits.total.adding(line.amount))
+            }
+        }
+        return (debits, credits)
+    }
+
+    /// The audit row's details when this statement is stored from `file`.
+    package func auditDetails(file: SourceFile) -> [String: String] {
+        [
+            "file_sha256": file.sha256, "account": accountNo, "statement_id": statementId,
+            "sequence": sequence, "content_sha256": contentHash,
+            "period": "\(openingDate)..\(closingDate)", "entries": String(lines.count),
+            "opening": String(openingBalance.value), "closing": String(closingBalance.value),
+        ]
+    }
+}
+
+extension StatementRefusal {
+    /// The store holds another version of this statement, imported from `file` by `by` at `at`.
+    package static func otherVersionStored(_ record: StatementRecord, file: String, by: String, at: String) -> StatementRefusal {
+        StatementRefusal(file: record.sourceFile, line: record.sourceLine, reason: """
+            statement \(record.statementId)\(record.sequence.isEmpty ? "" : " sequence \(record.sequence)") of account \
+            \(record.accountNo) for \(record.openingDate)…\(record.closingDate) was already imported from \
+            \(file) by \(by) at \(at), \
+            with different entries or balances; nothing was stored. Ask the bank which one is right; two versions of \
+            one statement are never both counted.
+            """)
+    }
+
+    /// The same file gives another version of this statement at `line`.
+    package static func otherVersionInFile(_ record: StatementRecord, alsoAt line: Int) -> StatementRefusal {
+        StatementRefusal(file: record.sourceFile, line: record.sourceLine, reason: """
+            statement \(record.statementId) of account \(record.accountNo) for \(record.openingDate)…\(record.closingDate) \
+            appears twice in the file (also at line \(line)) with different entries or balances; \
+            nothing was stored
+            """)
+    }
+}
+
+extension ReconciliationEntry {
+    /// Adds the booked entries of the statements about to be stored (row ids chosen) to `entries`,
+    /// and the statements to `references`. Every line of a statement, booked or not, gets the next
+    /// entry id from `firstID` on, in file order; returns each statement's first entry id.
+    package static func addNew(_ statements: [(record: StatementRecord, rowID: Int64)], firstID: Int64,
+                               to entries: inout [ReconciliationEntry], references: inout [Int64: StatementReference]) -> [Int64] {
+        var next = firstID
+        var firstIDs: [Int64] = []
+        for (record, rowID) in statements {
+            references[rowID] = StatementReference(statementId: record.statementId, sequence: record.sequence, sourceFile: record.sourceFile)
+            firstIDs.append(next)
+            for line in record.lines {
+                if line.isBooked {
+                    entries.append(ReconciliationEntry(
+                        id: next, statement: rowID, valueDate: line.valueDate, bookingDate: line.bookingDate, isDebit: line.isDebit,
+                        isReversal: line.isReversal, amount: line.amount, bankReference: line.bankReference,
+                        customerReference: line.customerReference, counterpartyAccount: line.counterpartyAccount,
+                        description: line.description, line: line.line))
+                }
+                next += 1
+            }
+        }
+        return firstIDs
+    }
+}
