@@ -1,76 +1,18 @@
 import Foundation
 import GRDB
+import SalurTestSupport
 import Testing
 
-/// Runs the built `salurctl` executable, as an operator or a script would.
-///
-/// Finding it: `swift build --build-tests` and `swift test` put every product of the package in one
-/// folder, so `salurctl` sits next to the test bundle. The bundle is found from `/proc/self/exe`
-/// (the running test binary, whatever `argv[0]` says or however it was started), then from
-/// `CommandLine.arguments[0]`; `SALURCTL=/path/to/salurctl` overrides both.
+/// Runs the built `salurctl` executable (next to the test bundle, or `$SALURCTL`), as an operator
+/// or a script would.
 enum Salurctl {
-    struct Result: CustomStringConvertible {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-        var description: String { "exit \(status)\n--- stdout\n\(stdout)--- stderr\n\(stderr)" }
-    }
-
-    enum LocateError: Error, CustomStringConvertible {
-        case notFound([String])
-        var description: String {
-            "salurctl was not found (looked at \(self.paths.joined(separator: ", "))); run `swift build --build-tests` first, or set SALURCTL"
-        }
-        var paths: [String] { if case .notFound(let p) = self { p } else { [] } }
-    }
-
-    static func executable() throws -> URL {
-        var candidates: [String] = []
-        if let explicit = ProcessInfo.processInfo.environment["SALURCTL"] { candidates.append(explicit) }
-        if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-            candidates.append(URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent("salurctl").path)
-        }
-        candidates.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("salurctl").path)
-        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            throw LocateError.notFound(candidates)
-        }
-        return URL(fileURLWithPath: found)
-    }
+    typealias Result = BuiltProduct.Output
 
     /// Runs `salurctl arguments` in `directory` and waits for it to end; stdout and stderr go to
     /// files there (no pipe to fill up), `SALUR_CONFIG` only if `environment` sets it.
     static func run(_ arguments: [String], in directory: TemporaryDirectory, environment: [String: String] = [:]) async throws -> Result {
-        let process = Process()
-        process.executableURL = try executable()
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory.path)
-        var env = ProcessInfo.processInfo.environment
-        env["SALUR_CONFIG"] = nil
-        env.merge(environment) { $1 }
-        process.environment = env
-        let id = UUID().uuidString
-        let outPath = directory.file(".stdout-\(id)"), errPath = directory.file(".stderr-\(id)")
-        FileManager.default.createFile(atPath: outPath, contents: nil)
-        FileManager.default.createFile(atPath: errPath, contents: nil)
-        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
-        let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
-        defer {
-            try? out.close(); try? err.close()
-            try? FileManager.default.removeItem(atPath: outPath)
-            try? FileManager.default.removeItem(atPath: errPath)
-        }
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = out
-        process.standardError = err
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            process.terminationHandler = { _ in continuation.resume() }
-            do { try process.run() } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
-            }
-        }
-        func text(_ path: String) -> String { String(decoding: FileManager.default.contents(atPath: path) ?? Data(), as: UTF8.self) }
-        return Result(status: process.terminationStatus, stdout: text(outPath), stderr: text(errPath))
+        try await BuiltProduct.run(BuiltProduct.path("salurctl", override: "SALURCTL"), arguments, in: directory.path,
+                                   environment: environment)
     }
 }
 

@@ -4,6 +4,7 @@ import SalurBank
 import SalurCLI
 import SalurCore
 import SalurStore
+import SalurTestSupport
 import Testing
 
 /// `salurd` killed with SIGKILL at random moments while posting, restarted each time: every
@@ -27,7 +28,7 @@ struct CrashTests {
         for (name, text) in [("private_key.pem", keys.privatePEM), ("public_key.pem", keys.publicPEM), ("client_secret", "crash-secret\n")] {
             FileManager.default.createFile(atPath: dir + "/secrets/" + name, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
         }
-        let sim = try Child(try Built.path("salur-banksim"), [
+        let sim = try Child(try BuiltProduct.path("salur-banksim"), [
             "--port", "0", "--client-key", "salur-crash", "--partner-id", "KUPANG",
             "--public-key", dir + "/secrets/public_key.pem", "--client-secret-file", dir + "/secrets/client_secret",
             "--source-account", "0011999999", "--latency-ms", "15", "--seed", "5",
@@ -65,7 +66,7 @@ struct CrashTests {
         chunk_size = 64
         """.write(toFile: config, atomically: true, encoding: .utf8)
 
-        let salurd = try Built.path("salurd")
+        let salurd = try BuiltProduct.path("salurd")
         var random = SplitMix64(seed: UInt64(Date().timeIntervalSince1970))
         var kills = 0
         for round in 0..<20 {

@@ -34,7 +34,7 @@ struct MultiEngineTests {
         for (name, text) in [("private_key.pem", keys.privatePEM), ("public_key.pem", keys.publicPEM), ("client_secret", "multi-secret\n")] {
             FileManager.default.createFile(atPath: dir + "/secrets/" + name, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
         }
-        let sim = try Child(try Built.path("salur-banksim"), [
+        let sim = try Child(try BuiltProduct.path("salur-banksim"), [
             "--port", "0", "--client-key", "salur-multi", "--partner-id", "KUPANG",
             "--public-key", dir + "/secrets/public_key.pem", "--client-secret-file", dir + "/secrets/client_secret",
             "--source-account", "0011999999", "--latency-ms", "20", "--seed", "9",
@@ -78,7 +78,7 @@ struct MultiEngineTests {
         shutdown_timeout_ms = 5000
         """.write(toFile: config, atomically: true, encoding: .utf8)
 
-        let salurd = try Built.path("salurd")
+        let salurd = try BuiltProduct.path("salurd")
         func start(_ name: String, node: String? = nil) throws -> Child {
             try Child(salurd, ["--config", config], logs: dir + "/" + name, environment: node.map { ["SALURD_TEST_NODE": $0] } ?? [:])
         }

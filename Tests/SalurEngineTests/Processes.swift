@@ -1,20 +1,5 @@
 import Foundation
 
-/// Built executables of this package, found next to the running test bundle.
-enum Built {
-    static func path(_ name: String) throws -> String {
-        var folders: [String] = []
-        if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-            folders.append((exe as NSString).deletingLastPathComponent)
-        }
-        folders.append((CommandLine.arguments[0] as NSString).deletingLastPathComponent)
-        for folder in folders where FileManager.default.isExecutableFile(atPath: folder + "/" + name) {
-            return folder + "/" + name
-        }
-        throw ProcessError("\(name) not found next to the test bundle (\(folders)); run swift build --build-tests")
-    }
-}
-
 struct ProcessError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }

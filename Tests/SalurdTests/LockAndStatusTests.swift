@@ -1,4 +1,5 @@
 import Foundation
+import SalurTestSupport
 import Testing
 
 /// One engine per database, and `salurctl daemon status` telling an operator about it.

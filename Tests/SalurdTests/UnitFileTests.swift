@@ -1,4 +1,5 @@
 import Foundation
+import SalurTestSupport
 import Testing
 
 /// The files under systemd/ as systemd 252 (Debian 12) reads them, and scripts/install.sh.

@@ -1,27 +1,6 @@
 import Foundation
+import SalurTestSupport
 import Testing
-
-/// A built executable of this package, found next to the test bundle: `swift build --build-tests`
-/// puts every product in one folder. The bundle is found from `/proc/self/exe`, then `argv[0]`.
-enum BuiltProduct {
-    struct NotFound: Error, CustomStringConvertible {
-        let name: String
-        let looked: [String]
-        var description: String { "\(name) was not found (looked at \(looked.joined(separator: ", "))); run `swift build --build-tests` first" }
-    }
-
-    static func path(_ name: String) throws -> String {
-        var candidates: [String] = []
-        if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-            candidates.append(URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent(name).path)
-        }
-        candidates.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name).path)
-        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            throw NotFound(name: name, looked: candidates)
-        }
-        return found
-    }
-}
 
 /// A `salurd` (or `salurctl`) child process with its stderr in a file. The test that starts one
 /// ends it with `stop()` in a `defer`, whatever happened.
