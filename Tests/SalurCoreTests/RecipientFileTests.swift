@@ -189,15 +189,18 @@ struct RecipientFileTests {
         #expect(try parse(Self.header).isEmpty)
     }
 
+    /// NIK number `n` of a large file: Kota Kupang, Oebobo; a woman born on day 1–28 of February
+    /// 1985, serial 1…9,999 — valid and distinct for every n below 279,972.
+    static func nik(_ n: Int) -> String {
+        let day = 41 + n / 9_999 % 28
+        return "537103\(day)0285" + String(repeating: "0", count: 4 - String(n % 9_999 + 1).count) + String(n % 9_999 + 1)
+    }
+
     /// A file large enough to be checked in parts: duplicates across parts, and issues on the same
     /// lines, come out exactly as a check row after row gives them.
     @Test func largeFileCheckedInPartsReportsLikeRowByRow() {
         let count = 60_000
-        func nik(_ n: Int) -> String {
-            // Kota Kupang, Oebobo; a woman born 15-02-85 (day 55), serial 1…: valid for every n < 10,000 per day.
-            let day = 41 + n / 9_999 % 28
-            return "537103\(day)0285" + String(repeating: "0", count: 4 - String(n % 9_999 + 1).count) + String(n % 9_999 + 1)
-        }
+        let nik = Self.nik
         var lines = ["nik,name,program,district,phone,account_no"]
         for n in 0..<count { lines.append("\(nik(n)),Penerima \(n),BANSOS-NT,Oebobo,081237000001,") }
         // Line numbers: data row n is on line n + 2.
@@ -229,10 +232,7 @@ struct RecipientFileTests {
     /// those of later parts and duplicates across parts included.
     @Test func partsComeInFileOrderAndStopAtTheFirstBadOne() throws {
         let count = 70_000
-        func nik(_ n: Int) -> String {
-            let day = 41 + n / 9_999 % 28
-            return "537103\(day)0285" + String(repeating: "0", count: 4 - String(n % 9_999 + 1).count) + String(n % 9_999 + 1)
-        }
+        let nik = Self.nik
         var lines = ["nik,name,program,district,phone"]
         for n in 0..<count { lines.append("\(nik(n)),Penerima \(n),BANSOS-NT,Oebobo,081237000001") }
         let good = try RecipientFile.Reading(bytes: Array((lines.joined(separator: "\n") + "\n").utf8), file: "recipients.csv")
