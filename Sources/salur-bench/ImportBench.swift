@@ -20,7 +20,7 @@ struct ImportBench: AsyncParsableCommand {
         var data = DemoData(recipients: recipients, opened: recipients * 857 / 1000, seed: 1)
         let csvPath = folder + "/recipients.csv"
         let (csv, generate) = Bench.time { data.recipientsCSV() }
-        FileManager.default.createFile(atPath: csvPath, contents: Data(csv))
+        _ = FileManager.default.createFile(atPath: csvPath, contents: Data(csv))
         print("generated \(recipients) recipients (\(csv.count / 1_048_576) MiB) in \(Bench.f(generate)) s")
 
         // Baseline: the sqlite3 shell importing the same file into a plain table, WAL + synchronous FULL like Salur.
@@ -45,8 +45,11 @@ struct ImportBench: AsyncParsableCommand {
 
         let ledger = try SQLiteLedger(path: database)
         let results = try OpeningResultFile.parse(bytes: data.resultsCSV(), file: "results.csv")
-        _ = try ledger.exportOpeningRequests(actor: "bench") { _ in "-" }
-        _ = try ledger.applyOpeningResults(results, source: SourceFile(path: "results.csv", sha256: "-"), actor: "bench")
+        let (_, export) = try Bench.time { try ledger.exportOpeningRequests(actor: "bench") { _ in "-" } }
+        let (_, apply) = try Bench.time {
+            try ledger.applyOpeningResults(results, source: SourceFile(path: "results.csv", sha256: "-"), actor: "bench")
+        }
+        print("accounts export-requests (store part): \(Bench.f(export)) s; import-results (store part): \(Bench.f(apply)) s")
         var timings: [Double] = []
         var status = OpeningStatus(group: nil)
         for _ in 0..<7 {

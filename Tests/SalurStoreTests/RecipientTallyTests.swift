@@ -126,6 +126,40 @@ struct RecipientTallyTests {
         #expect(try Self.schema(ledger) == schema)
     }
 
+    /// A large results file is written in one statement (beyond 10,000 answers): every answer lands
+    /// on its own recipient, and the tally follows.
+    @Test func aLargeResultsFileLandsOnEveryRecipient() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let ledger = try SQLiteLedger(path: dir.file("salur.db"))
+        let rows = try Self.manyRows()
+        _ = try ledger.importRecipients(rows, source: Fixture.source, actor: "tester")
+        _ = try ledger.exportOpeningRequests(actor: "tester") { _ in "sha" }
+        // Every requested recipient answered (those imported with an account are opened already):
+        // every third rejected, the others opened with an account of their own.
+        var answers: [String] = []
+        var expected: [String: AccountOpening] = [:]
+        for (n, row) in rows.enumerated() where row.accountNo == nil {
+            if n % 3 == 0 {
+                answers.append("\(row.nik.digits),rejected,,Data KTP tidak lengkap")
+                expected[row.nik.digits] = .rejected(reason: "Data KTP tidak lengkap")
+            } else {
+                let account = "0099" + String(10_000_000 + n).dropFirst()
+                answers.append("\(row.nik.digits),opened,\(account),")
+                expected[row.nik.digits] = .opened(accountNo: account)
+            }
+        }
+        #expect(answers.count > 10_000)
+        let summary = try ledger.applyOpeningResults(Fixture.results(answers), source: Fixture.results, actor: "tester")
+        #expect(summary.opened + summary.rejected == answers.count)
+        let states = try ledger.states()
+        for (nik, opening) in expected where states[nik] != opening {
+            Issue.record("\(nik): \(String(describing: states[nik])), expected \(opening)")
+            break
+        }
+        let (recount, tally) = try Self.counts(ledger)
+        #expect(tally == recount)
+    }
+
     @Test func theTallyFollowsEveryChangeOfState() throws {
         let dir = try TemporaryDirectory(); defer { dir.remove() }
         let ledger = try SQLiteLedger(path: dir.file("salur.db"))

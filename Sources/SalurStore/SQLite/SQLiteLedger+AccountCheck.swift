@@ -1,6 +1,6 @@
 package import Foundation
 import GRDB
-package import SalurCore
+import SalurCore
 
 /// An opened account the engine should confirm with the bank before paying into it.
 package struct AccountToCheck: Sendable, Equatable {

@@ -1,6 +1,6 @@
 import Foundation
 package import GRDB
-package import SalurCore
+import SalurCore
 
 /// The embedded default `Ledger`: one SQLite file in WAL mode, written through GRDB.
 ///
