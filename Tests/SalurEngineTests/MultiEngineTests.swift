@@ -129,9 +129,26 @@ struct MultiEngineTests {
             // Progress: attempts sent or transfers settled (the last ones of a round may only be asked about).
             func progress() async throws -> Int64 { try await attempts() + Int64(count) - unsettled() }
             let target = try await progress() + Int64(random.next() % 60)
-            try await poll(seconds: 60, "progress before kill \(round)") {
-                if try await progress() >= target || !victim.process.isRunning { return true }
-                return try await outstanding() == 0
+            do {
+                try await poll(seconds: 60, "progress before kill \(round)") {
+                    if try await progress() >= target || !victim.process.isRunning { return true }
+                    return try await outstanding() == 0
+                }
+            } catch {
+                // What the engines were doing: which of them hold the work left, and their last words.
+                let holders = try await PostgresSeed.texts(ledger, """
+                    SELECT state || ' ' || coalesce(claimed_by, '-') || ': ' || count(*) FROM transfer
+                    WHERE state NOT IN ('settled', 'awaiting_approval') GROUP BY state, claimed_by
+                    """)
+                let engines = try await PostgresSeed.texts(ledger, """
+                    SELECT id || ' pid ' || pid || ' lease ' || lease_until || ' beat ' || heartbeat_at || ' ' || status
+                    FROM engine WHERE stopped_at IS NULL
+                    """)
+                Issue.record("""
+                    stalled at round \(round): \(holders.compactMap { $0 }) engines \(engines.compactMap { $0 })
+                    \((steady + [victim]).map { String($0.stderr.suffix(1_500)) }.joined(separator: "\n---\n"))
+                    """)
+                throw error
             }
             guard try await outstanding() > 0 else { continue }
             #expect(victim.process.isRunning, "the victim exited by itself: \(victim.stderr.suffix(2_000))")

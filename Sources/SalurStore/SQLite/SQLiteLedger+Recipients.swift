@@ -78,8 +78,10 @@ extension SQLiteLedger {
 
     package func exportOpeningRequests(actor: String, deliver: ([OpeningRequest]) throws -> String) throws -> Int {
         try write("exporting opening requests") { db in
+            // Read in row order and sorted, not walked in NIK order through its index, which would
+            // fetch every row from a different page (three times slower at 1,000,000).
             let requests = try Row.fetchAll(db, sql: """
-                SELECT nik, name, district, phone FROM recipient WHERE opening_state = 'not_requested' ORDER BY nik
+                SELECT nik, name, district, phone FROM recipient NOT INDEXED WHERE opening_state = 'not_requested' ORDER BY nik
                 """).map { OpeningRequest(nik: $0["nik"], name: $0["name"], district: $0["district"], phone: $0["phone"]) }
             let sha256 = try deliver(requests)
             guard !requests.isEmpty else { return 0 }
