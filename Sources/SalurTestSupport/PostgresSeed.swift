@@ -51,7 +51,8 @@ package enum PostgresSeed {
 
     /// `count` transfers of Rp `amount` each (`SLR000000000001`…, accounts `0012000000001`…), in
     /// batches of `perBatch` (`B-T-0001`…) that are all `batchState` — `approved` (waiting for the
-    /// balance check) or `posting`. Recipients are not needed by the engine and are left out.
+    /// balance check), `posting`, or `awaiting_approval` (whose transfers then await approval too,
+    /// as `salurctl batches create` leaves them). Recipients are not needed by the engine and are left out.
     package static func transfers(_ ledger: PostgresLedger, count: Int, perBatch: Int, amount: Int64 = 300_000,
                                   batchState: String = "approved") async throws {
         let stamp = "2026-11-01T00:00:00.000Z"
@@ -64,7 +65,7 @@ package enum PostgresSeed {
             INSERT INTO transfer (id, partner_reference_no, dedupe_key, kind, beneficiary_name, beneficiary_account, program, period,
                                   amount, remark, state, batch_id, enqueued_by, created_at, updated_at)
             SELECT g, 'SLR' || lpad(g::text, 12, '0'), 'test:' || g, 'intrabank', 'PENERIMA ' || g, '0012' || lpad(g::text, 9, '0'),
-                   'BANSOS-NT', '2026-11', \(amount), 'BANSOS-NT 2026-11', 'approved',
+                   'BANSOS-NT', '2026-11', \(amount), 'BANSOS-NT 2026-11', '\(batchState == "awaiting_approval" ? "awaiting_approval" : "approved")',
                    'B-T-' || lpad(((g - 1) / \(perBatch) + 1)::text, 4, '0'), 'maker', '\(stamp)', '\(stamp)'
             FROM generate_series(1, \(count)) g;
             SELECT setval(pg_get_serial_sequence('transfer', 'id'), \(count));
