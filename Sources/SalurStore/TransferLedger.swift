@@ -1,4 +1,4 @@
-package import Foundation
+import Foundation
 package import SalurCore
 
 /// Transfers and batches as operators queue, approve and steer them: what `salurctl transfers`,

@@ -1,4 +1,4 @@
-package import SalurCore
+import SalurCore
 
 /// Realistic demo data for Kota Kupang: recipients with valid NIKs for its six districts,
 /// NTT names, and the bank's answer opening a chosen number of them.

@@ -48,3 +48,26 @@ struct BulkStatement {
         return Int(sqlite3_changes(connection))
     }
 }
+
+extension BulkStatement {
+    /// Inserts `count` rows, many per statement: `head` (up to `VALUES`) followed by up to
+    /// `perStatement` copies of `row`, so that the per-statement work (transaction check, halt) is
+    /// paid once per chunk. `bind` binds row `index` from parameter `column + 1` on. Returns the
+    /// number of rows inserted.
+    static func insert(_ db: Database, _ head: String, row: String, width: Int32, count: Int, perStatement: Int = 100,
+                       bind: (_ statement: BulkStatement, _ column: Int32, _ index: Int) -> Void) throws -> Int {
+        var statements: [Int: BulkStatement] = [:]
+        var inserted = 0
+        for start in stride(from: 0, to: count, by: perStatement) {
+            let chunk = start..<min(start + perStatement, count)
+            if statements[chunk.count] == nil {
+                statements[chunk.count] = try BulkStatement(db, sql: head + " "
+                    + Array(repeating: row, count: chunk.count).joined(separator: ", "))
+            }
+            let statement = statements[chunk.count]!
+            for (offset, index) in chunk.enumerated() { bind(statement, Int32(offset) * width, index) }
+            inserted += try statement.step()
+        }
+        return inserted
+    }
+}

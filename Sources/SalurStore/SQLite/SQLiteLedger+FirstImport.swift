@@ -20,34 +20,21 @@ extension SQLiteLedger {
         for object in setAside { try db.execute(sql: "DROP \(object.type.uppercased()) \(object.name)") }
 
         var tally: [TallyKey: Int] = [:]
-        // Many rows per statement: the per-statement work (transaction check, halt) is paid once per chunk.
-        let perStatement = 100
-        var statements: [Int: BulkStatement] = [:]
         var appended = 0
         while let rows = file.nextPart() {
-            for start in stride(from: 0, to: rows.count, by: perStatement) {
-                let chunk = start..<min(start + perStatement, rows.count)
-                if statements[chunk.count] == nil {
-                    statements[chunk.count] = try BulkStatement(db, sql: insertRecipientsSQL(rows: chunk.count))
-                }
-                let statement = statements[chunk.count]!
-                var column: Int32 = 0
-                rows.withUnsafeBufferPointer { rows in
-                    for index in chunk {
-                        // Fields read in place: no copy of the whole row per bind.
-                        let state = rows[index].accountNo == nil ? "not_requested" : "opened"
-                        statement.bind(column + 1, rows[index].nik.digits); statement.bind(column + 2, rows[index].name)
-                        statement.bind(column + 3, rows[index].program); statement.bind(column + 4, rows[index].district)
-                        statement.bind(column + 5, rows[index].phone); statement.bind(column + 6, state)
-                        statement.bind(column + 7, rows[index].accountNo); statement.bind(column + 8, now); statement.bind(column + 9, now)
-                        column += 9
-                        tally[TallyKey(program: rows[index].program, district: rows[index].district, state: state), default: 0] += 1
-                    }
-                }
-                appended += try statement.step()
+            appended += try BulkStatement.insert(db, """
+                INSERT INTO recipient (nik, name, program, district, phone, opening_state, account_no,
+                                       rejection_reason, created_at, updated_at) VALUES
+                """, row: "(?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)", width: 9, count: rows.count) { statement, column, index in
+                let row = rows[index]
+                let state = row.accountNo == nil ? "not_requested" : "opened"
+                statement.bind(column + 1, row.nik.digits); statement.bind(column + 2, row.name)
+                statement.bind(column + 3, row.program); statement.bind(column + 4, row.district)
+                statement.bind(column + 5, row.phone); statement.bind(column + 6, state)
+                statement.bind(column + 7, row.accountNo); statement.bind(column + 8, now); statement.bind(column + 9, now)
+                tally[TallyKey(program: row.program, district: row.district, state: state), default: 0] += 1
             }
         }
-        statements = [:]
         // Every part is stored: the file's duplicate checks decide whether any of it stays.
         try file.finish()
         guard appended == file.rowCount else {
@@ -68,13 +55,5 @@ extension SQLiteLedger {
         let program: String
         let district: String
         let state: String
-    }
-
-    /// An insert of `rows` recipients in one statement, nine values each.
-    static func insertRecipientsSQL(rows: Int) -> String {
-        """
-        INSERT INTO recipient (nik, name, program, district, phone, opening_state, account_no,
-                               rejection_reason, created_at, updated_at) VALUES
-        """ + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)", count: rows).joined(separator: ", ")
     }
 }

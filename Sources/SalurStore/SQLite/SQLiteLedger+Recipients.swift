@@ -21,7 +21,7 @@ extension SQLiteLedger {
             let restoreCache = try SQLiteLedger.largeCache(db, rows: file.rowCount)
             defer { restoreCache() }
             if isEmpty {
-                try SQLiteLedger.appendFirstRecipients(db, checked.map(RecipientFile.Reading.init(rows:)) ?? file, now: now)
+                try SQLiteLedger.appendFirstRecipients(db, file, now: now)
                 summary.added = file.rowCount
             } else {
                 let rows = try checked ?? file.rows()
@@ -208,25 +208,12 @@ extension SQLiteLedger {
         try db.execute(sql: """
             CREATE TEMP TABLE opening_answer (id INTEGER PRIMARY KEY, state TEXT NOT NULL, account_no TEXT, reason TEXT)
             """)
-        let perStatement = 100
-        var statements: [Int: BulkStatement] = [:]
-        for start in stride(from: 0, to: answers.count, by: perStatement) {
-            let chunk = answers[start..<min(start + perStatement, answers.count)]
-            if statements[chunk.count] == nil {
-                statements[chunk.count] = try BulkStatement(db, sql: "INSERT INTO temp.opening_answer (id, state, account_no, reason) VALUES "
-                    + Array(repeating: "(?, ?, ?, ?)", count: chunk.count).joined(separator: ", "))
-            }
-            let statement = statements[chunk.count]!
-            var column: Int32 = 0
-            for answer in chunk {
-                let (state, account, reason) = columns(answer.next)
-                statement.bind(column + 1, answer.id); statement.bind(column + 2, state)
-                statement.bind(column + 3, account); statement.bind(column + 4, reason)
-                column += 4
-            }
-            try statement.step()
+        _ = try BulkStatement.insert(db, "INSERT INTO temp.opening_answer (id, state, account_no, reason) VALUES",
+                                     row: "(?, ?, ?, ?)", width: 4, count: answers.count) { statement, column, index in
+            let (state, account, reason) = columns(answers[index].next)
+            statement.bind(column + 1, answers[index].id); statement.bind(column + 2, state)
+            statement.bind(column + 3, account); statement.bind(column + 4, reason)
         }
-        statements = [:]
         try db.execute(sql: """
             UPDATE recipient NOT INDEXED
             SET opening_state = a.state, account_no = a.account_no, rejection_reason = a.reason, updated_at = ?
