@@ -93,6 +93,13 @@ public final class BankSimulator: Sendable {
     /// Expires every issued access token, as the bank's clock running out would.
     public func expireTokens() async { bank.expireTokens() }
 
+    /// Adds or changes one account while running (the bank blocks, reopens or closes it); its
+    /// account inquiry then answers `statusText` as `beneficiaryAccountStatus`, or the configured
+    /// wording for its status when nil. Transfers to it are refused when it is not active.
+    public func setAccount(_ account: BankAccount, statusText: String? = nil) async {
+        bank.changedAccounts.withLock { $0[account.accountNo] = (account, statusText) }
+    }
+
     /// Replaces the fault rates for the requests that follow.
     public func setFaults(_ faults: FaultRates) async throws { try bank.setFaults(faults) }
 

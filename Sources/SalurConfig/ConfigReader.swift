@@ -1,3 +1,4 @@
+import Foundation
 import TOMLKit
 
 /// Reads one TOML table strictly: each key the program knows is read once with its type and range
@@ -68,6 +69,21 @@ final class ConfigReader {
         guard let value = value(key) else { return fallback }
         guard let flag = value.bool else { fail(key, "must be true or false, found \(value.type)"); return fallback }
         return flag
+    }
+
+    /// An array of strings (e.g. wordings); each entry must be a non-empty string.
+    func strings(_ key: String, default fallback: [String] = []) -> [String] {
+        guard let value = value(key) else { return fallback }
+        guard let array = value.array else { fail(key, "must be an array of strings, found \(value.type)"); return fallback }
+        var all: [String] = []
+        for (n, element) in array.enumerated() {
+            guard let text = element.string, !text.trimmingCharacters(in: .whitespaces).isEmpty else {
+                fail(key, "entry \(n + 1) must be a non-empty string")
+                continue
+            }
+            all.append(text)
+        }
+        return all
     }
 
     func oneOf(_ key: String, default fallback: String, allowed: [String]) -> String {

@@ -63,6 +63,22 @@ public struct SalurConfiguration: Sendable, Equatable {
         public var requestTimeoutMs: Int
         /// Seconds before `expiresIn` at which a cached token is refreshed.
         public var tokenRefreshMarginSeconds: Int
+        /// `[bank.account_status]`: this bank's wordings of an account's status.
+        public var accountStatus = AccountStatus()
+    }
+
+    /// `[bank.account_status]`: how this bank words `beneficiaryAccountStatus` in its account
+    /// inquiry answer, beyond Salur's built-in wordings (compared case-insensitively, trimmed,
+    /// punctuation as spaces). A wording in neither list holds payments to that account for an operator.
+    public struct AccountStatus: Sendable, Equatable {
+        /// Wordings that mean the account can be credited (e.g. "Rekening aktif").
+        public var active: [String] = []
+        /// Wordings that mean it cannot (inactive, dormant, blocked, frozen, closed…).
+        public var notPayable: [String] = []
+        public init(active: [String] = [], notPayable: [String] = []) {
+            self.active = active
+            self.notPayable = notPayable
+        }
     }
 
     /// `[bank.paths]`: full paths per service, for banks that depart from SNAP's standard ones.
@@ -199,6 +215,14 @@ extension SalurConfiguration {
                 connectTimeoutMs: b.int("connect_timeout_ms", default: 5_000, range: 100...120_000),
                 requestTimeoutMs: b.int("request_timeout_ms", default: 30_000, range: 100...600_000),
                 tokenRefreshMarginSeconds: b.int("token_refresh_margin_seconds", default: 60, range: 0...3_600))
+            let statusTable = b.table("account_status")
+            let statusWordings = AccountStatus(active: statusTable.strings("active"), notPayable: statusTable.strings("not_payable"))
+            let both = Set(statusWordings.active.map { $0.lowercased().trimmingCharacters(in: .whitespaces) })
+                .intersection(statusWordings.notPayable.map { $0.lowercased().trimmingCharacters(in: .whitespaces) })
+            if let wording = both.sorted().first {
+                statusTable.fail("not_payable", "\"\(wording)\" is also listed as active; a wording means one thing")
+            }
+            bank?.accountStatus = statusWordings
         }
 
         let bt = root.table("batching")

@@ -1,37 +1,51 @@
 import Foundation
+import Logging
 import SalurBank
 import SalurCore
 import SalurStore
 
 extension Engine {
-    /// Confirms opened accounts with the bank (SNAP service 15) before money is sent to them:
-    /// an inactive or unknown account is not paid; a name that differs is paid and shown.
+    /// Confirms opened accounts with the bank (SNAP service 15) before money is sent to them: an
+    /// inactive or unknown account, or one whose status wording Salur does not recognise, is not
+    /// paid — the transfers already queued to it are held with the reason (the store decides, by
+    /// `AccountHold`); a name that differs is paid and shown.
     func checkAccounts(_ report: inout PassReport, settings: EngineSettings) async throws {
         let accounts = try await ledger.accountsToCheck(limit: settings.chunkSize)
         guard !accounts.isEmpty else { return }
-        let results = await withTaskGroup(of: (AccountToCheck, AccountCheck, String?)?.self) { group in
+        let results = await withTaskGroup(of: AccountCheckResult?.self) { group in
             for account in accounts {
-                group.addTask {
-                    switch await self.bank.inquireAccount(account.accountNo) {
-                    case .active(let name):
-                        return (account, Engine.namesMatch(account.name, name) ? .active : .nameMismatch, name)
-                    case .inactive(let name): return (account, .inactive, name)
-                    case .unknown: return (account, .unknown, nil)
-                    case .unavailable: return nil
-                    }
-                }
+                group.addTask { Engine.result(of: await self.bank.inquireAccount(account.accountNo), for: account) }
             }
-            var all: [(AccountToCheck, AccountCheck, bankName: String?)] = []
+            var all: [AccountCheckResult] = []
             for await result in group {
                 await beatIfDue()
-                if let result { all.append((result.0, result.1, bankName: result.2)) }
+                if let result { all.append(result) }
             }
             return all
         }
         try await ledger.recordAccountChecks(results, now: Date())
         report.accountsChecked += results.count
-        for (account, check, _) in results where !check.payable {
-            logger.warning("account not payable", metadata: ["account": "\(Validate.maskedAccount(account.accountNo))", "check": "\(check.rawValue)"])
+        for result in results where !result.check.payable {
+            var metadata: Logger.Metadata = ["account": "\(Validate.maskedAccount(result.account.accountNo))", "check": "\(result.check.rawValue)"]
+            if let status = result.bankStatus { metadata["status"] = "\(status)" }
+            logger.warning("account not payable; transfers to it are held for an operator", metadata: metadata)
+        }
+    }
+
+    /// What one answer makes of one account; nil when the bank gave no usable answer (asked again later).
+    static func result(of outcome: AccountOutcome, for account: AccountToCheck) -> AccountCheckResult? {
+        switch outcome {
+        case .active(let name):
+            return AccountCheckResult(account: account, check: namesMatch(account.name, name) ? .active : .nameMismatch,
+                                      bankName: name, bankStatus: nil)
+        case .inactive(let name, let status):
+            return AccountCheckResult(account: account, check: .inactive, bankName: name, bankStatus: status)
+        case .unrecognised(let status, let name):
+            return AccountCheckResult(account: account, check: .unrecognised, bankName: name, bankStatus: status)
+        case .unknown:
+            return AccountCheckResult(account: account, check: .unknown, bankName: nil, bankStatus: nil)
+        case .unavailable:
+            return nil
         }
     }
 

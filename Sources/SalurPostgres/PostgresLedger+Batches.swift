@@ -276,7 +276,8 @@ extension PostgresLedger {
             let sql = """
                 SELECT id, partner_reference_no, external_id, bank_reference_no, batch_id, kind, program, period, nik,
                        beneficiary_name, beneficiary_account, beneficiary_bank_code, amount, state, attempts, created_at,
-                       settled_at, last_code, last_message FROM transfer
+                       settled_at, last_code,
+                       coalesce(CASE WHEN state = 'held' THEN hold_reason END, last_message) FROM transfer
                 """ + (clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")) + " ORDER BY id"
             var records: [TransferRecord] = []
             for try await (id, reference, externalID, bankReference, batchID, kind, program, period, nik, name, account, bankCode, amount,

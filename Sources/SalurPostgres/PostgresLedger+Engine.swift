@@ -317,18 +317,20 @@ extension PostgresLedger {
                 """)
             guard leased == 1 else { return [] }
             let stamp = Timestamp.iso8601(now)
+            // With each, what the bank last said of its recipient's account (`AccountHold` gate).
             let columns = """
                 t.id, t.attempts, t.round_attempts, t.last_message, t.batch_id, t.partner_reference_no, t.kind,
-                t.beneficiary_account, t.beneficiary_name, t.beneficiary_bank_code, t.amount, t.remark
+                t.beneficiary_account, t.beneficiary_name, t.beneficiary_bank_code, t.amount, t.remark, t.nik,
+                r.account_check, r.bank_account_status, r.account_checked_at
                 """
             var rows = try await self.rows(connection, """
-                SELECT \(unescaped: columns) FROM transfer t JOIN batch b ON b.id = t.batch_id
+                SELECT \(unescaped: columns) FROM transfer t JOIN batch b ON b.id = t.batch_id LEFT JOIN recipient r ON r.id = t.recipient_id
                 WHERE t.state = 'retry_wait' AND t.next_action_at <= \(stamp) AND b.state = 'posting'
                 ORDER BY t.next_action_at LIMIT \(limit) FOR UPDATE OF t SKIP LOCKED
                 """)
             if rows.count < limit {
                 rows += try await self.rows(connection, """
-                    SELECT \(unescaped: columns) FROM transfer t JOIN batch b ON b.id = t.batch_id
+                    SELECT \(unescaped: columns) FROM transfer t JOIN batch b ON b.id = t.batch_id LEFT JOIN recipient r ON r.id = t.recipient_id
                     WHERE t.state = 'approved' AND b.state = 'posting' ORDER BY t.id LIMIT \(limit - rows.count) FOR UPDATE OF t SKIP LOCKED
                     """)
             }
@@ -345,10 +347,17 @@ extension PostgresLedger {
             var exhausted: [(Int64, String)] = []
             var exhaustedBatches: Set<String> = []
             var sending: [PostgresRandomAccessRow] = []
+            var accountHolds: [(Int64, String, String)] = []
             for row in rows {
                 let id = try row["id"].decode(Int64.self)
                 if debited.contains(id) {
                     toDoubt.append(id)
+                } else if let hold = AccountHold(check: try row["account_check"].decode(String?.self).flatMap(AccountCheck.init),
+                                                 status: try row["bank_account_status"].decode(String?.self),
+                                                 accountNo: try row["beneficiary_account"].decode(String.self),
+                                                 checkedAt: try row["account_checked_at"].decode(String?.self)) {
+                    // Never sent to an account the bank reported not payable: held, with the reason, for an operator.
+                    accountHolds.append((id, try row["nik"].decode(String?.self) ?? "", hold.reason))
                 } else if try row["round_attempts"].decode(Int64.self) >= maxAttempts {
                     let rounds = try row["round_attempts"].decode(Int64.self)
                     exhausted.append((id, "gave up after \(rounds) attempts; last: \(try row["last_message"].decode(String?.self) ?? "")"))
@@ -363,6 +372,13 @@ extension PostgresLedger {
                         last_message = 'the bank statement shows a debit for it; asking the bank instead of sending again'
                     WHERE id = ANY(\(toDoubt))
                     """)
+            }
+            for (id, nik, reason) in accountHolds {
+                try await self.execute(connection, """
+                    UPDATE transfer SET state = 'held', hold_reason = \(reason), next_action_at = NULL, updated_at = \(stamp) WHERE id = \(id)
+                    """)
+                try await self.audit(connection, actor: "salurd", action: "transfer.hold", subject: String(id),
+                                     details: ["nik": nik, "reason": reason])
             }
             if !exhausted.isEmpty {
                 try await self.execute(connection, """
@@ -638,22 +654,78 @@ extension PostgresLedger {
         }
     }
 
-    package func recordAccountChecks(_ checks: [(AccountToCheck, AccountCheck, bankName: String?)], now: Date) async throws {
+    package func recordAccountChecks(_ checks: [AccountCheckResult], now: Date) async throws {
         guard !checks.isEmpty else { return }
         let stamp = Timestamp.iso8601(now)
         try await transaction("recording account checks") { connection in
-            for (account, check, bankName) in checks.sorted(by: { $0.0.recipientID < $1.0.recipientID }) {
+            var touched: Set<String> = []
+            for result in checks.sorted(by: { $0.account.recipientID < $1.account.recipientID }) {
                 // Two engines may check one account at once: the first answer stays, and is audited once.
                 let nik = try await connection.query("""
-                    UPDATE recipient SET account_check = \(check.rawValue), account_checked_at = \(stamp), bank_account_name = \(bankName)
-                    WHERE id = \(account.recipientID) AND account_checked_at IS NULL RETURNING nik
+                    UPDATE recipient SET account_check = \(result.check.rawValue), account_checked_at = \(stamp),
+                        bank_account_name = \(result.bankName), bank_account_status = \(result.bankStatus)
+                    WHERE id = \(result.account.recipientID) AND account_checked_at IS NULL RETURNING nik
                     """, logger: self.logger).collect().first?.decode(String.self)
-                if let nik, !check.payable {
-                    try await self.audit(connection, actor: "salurd", action: "account.check", subject: nik, details: [
-                        "result": check.rawValue, "account": Validate.maskedAccount(account.accountNo),
-                    ])
+                guard let nik else { continue }
+                if !result.check.payable {
+                    var details = ["result": result.check.rawValue, "account": Validate.maskedAccount(result.account.accountNo)]
+                    if let status = result.bankStatus { details["status"] = status }
+                    try await self.audit(connection, actor: "salurd", action: "account.check", subject: nik, details: details)
                 }
+                touched.formUnion(try await self.applyAccountHold(connection, recipientID: result.account.recipientID, nik: nik,
+                                                                  hold: AccountHold(result, checkedAt: stamp), now: stamp))
             }
+            try await self.completeBatches(connection, touched)
+        }
+    }
+
+    /// Holds (or releases) the not-yet-sent transfers to one recipient after a check; returns their batches.
+    private func applyAccountHold(_ connection: PostgresConnection, recipientID: Int64, nik: String, hold: AccountHold?,
+                                  now: String) async throws -> Set<String> {
+        let queued = try await rows(connection, """
+            SELECT t.id, t.state, t.batch_id, t.hold_reason, b.state AS batch_state FROM transfer t LEFT JOIN batch b ON b.id = t.batch_id
+            WHERE t.recipient_id = \(recipientID) AND t.state IN ('awaiting_approval', 'approved', 'retry_wait', 'held')
+            ORDER BY t.id FOR UPDATE OF t
+            """)
+        var batches: Set<String> = []
+        for row in queued {
+            let id = try row["id"].decode(Int64.self)
+            let state = TransferState(rawValue: try row["state"].decode(String.self)) ?? .held
+            let move = AccountHold.move(from: state, heldForAccount: try row["hold_reason"].decode(String?.self) != nil,
+                                        batchState: try row["batch_state"].decode(String?.self).flatMap(BatchState.init), hold: hold)
+            guard let move else { continue }
+            try await execute(connection, """
+                UPDATE transfer SET state = \(move.state.rawValue), hold_reason = \(move.holdReason), next_action_at = NULL,
+                    updated_at = \(now) WHERE id = \(id)
+                """)
+            try await audit(connection, actor: "salurd", action: move.holdReason == nil ? "transfer.release" : "transfer.hold",
+                            subject: String(id), details: ["nik": nik, "reason": move.holdReason ?? hold?.reason ?? "account payable again"])
+            if let batch = try row["batch_id"].decode(String?.self) { batches.insert(batch) }
+        }
+        return batches
+    }
+
+    package func recheckAccounts(niks: [String], actor: String) async throws -> Int {
+        try await transaction("asking for account re-checks") { connection in
+            var count = 0
+            for nik in niks {
+                guard let row = try await self.rows(connection, """
+                    SELECT id, opening_state, account_check FROM recipient WHERE nik = \(nik) FOR UPDATE
+                    """).first else {
+                    throw StoreError.notFound("recipient with NIK \(nik)")
+                }
+                let opening = try row["opening_state"].decode(String.self)
+                guard opening == "opened" else {
+                    throw StoreError.refused("recipient \(nik) has no opened account (state \(opening)); nothing to check")
+                }
+                try await self.execute(connection, """
+                    UPDATE recipient SET account_checked_at = NULL WHERE id = \(try row["id"].decode(Int64.self))
+                    """)
+                try await self.audit(connection, actor: actor, action: "account.recheck", subject: nik,
+                                     details: ["was": try row["account_check"].decode(String?.self) ?? "unchecked"])
+                count += 1
+            }
+            return count
         }
     }
 

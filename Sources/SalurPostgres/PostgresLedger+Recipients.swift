@@ -297,7 +297,7 @@ extension PostgresLedger {
                 UPDATE recipient r SET name = u.name, program = u.program, district = u.district, phone = u.phone,
                     opening_state = u.state, account_no = CASE WHEN u.has_account THEN u.account END,
                     rejection_reason = CASE WHEN u.has_reason THEN u.reason END, updated_at = \(now),
-                    account_check = NULL, account_checked_at = NULL, bank_account_name = NULL
+                    account_check = NULL, account_checked_at = NULL, bank_account_name = NULL, bank_account_status = NULL
                 FROM unnest(\(chunk.map(\.key))::bigint[], \(chunk.map(\.value.name))::text[], \(chunk.map(\.value.program))::text[],
                             \(chunk.map(\.value.district))::text[], \(chunk.map(\.value.phone))::text[], \(columns.map(\.state))::text[],
                             \(columns.map { $0.account ?? "" })::text[], \(columns.map { $0.account != nil })::bool[],

@@ -59,7 +59,8 @@ extension PostgresLedger {
                            state, attempts, createdAt, settledAt, code, message) in try await connection.query("""
                 SELECT id, partner_reference_no, external_id, bank_reference_no, batch_id, kind, program, period, nik,
                        beneficiary_name, beneficiary_account, beneficiary_bank_code, amount, state, attempts, created_at,
-                       settled_at, last_code, last_message FROM transfer WHERE batch_id = \(batchID) ORDER BY id
+                       settled_at, last_code,
+                       coalesce(CASE WHEN state = 'held' THEN hold_reason END, last_message) FROM transfer WHERE batch_id = \(batchID) ORDER BY id
                 """, logger: self.logger).decode((Int64, String, String?, String?, String?, String, String, String, String?, String, String,
                                                   String?, Int64, String, Int, String, String?, String?, String?).self) {
                 let settled = state == "settled"

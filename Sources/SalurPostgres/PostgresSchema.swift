@@ -352,5 +352,14 @@ enum PostgresSchema {
             DROP INDEX recipient_unchecked;
             CREATE INDEX recipient_unchecked ON recipient (id) WHERE opening_state = 'opened' AND account_checked_at IS NULL;
             """),
+        // The bank's own status wording kept with each account check, a check result for wordings
+        // Salur does not recognise, and a transfer's own hold reason (an account reported not payable).
+        Step(name: "v7 account status wordings, transfer account holds", sql: """
+            ALTER TABLE recipient DROP CONSTRAINT recipient_account_check_check;
+            ALTER TABLE recipient ADD CONSTRAINT recipient_account_check_check
+                CHECK (account_check IN ('active', 'name_mismatch', 'inactive', 'unknown', 'unrecognised'));
+            ALTER TABLE recipient ADD COLUMN bank_account_status TEXT;
+            ALTER TABLE transfer ADD COLUMN hold_reason TEXT;
+            """),
     ]
 }

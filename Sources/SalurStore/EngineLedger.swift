@@ -17,7 +17,9 @@ package protocol EngineLedger: Sendable {
     func queueStatus(now: Date) async throws -> QueueStatus
     func heartbeat(status: String) async throws
     func accountsToCheck(limit: Int) async throws -> [AccountToCheck]
-    func recordAccountChecks(_ checks: [(AccountToCheck, AccountCheck, bankName: String?)], now: Date) async throws
+    /// Stores the bank's answers about accounts; holds the transfers not yet sent to an account
+    /// found not payable, and releases those held for an account found payable again (`AccountHold`).
+    func recordAccountChecks(_ checks: [AccountCheckResult], now: Date) async throws
     func batchProgress(watching ids: Set<String>) async throws -> [BatchProgress]
     /// Records this engine (SQLite: the file's one engine; PostgreSQL: one of several, with a lease).
     func registerEngine(pid: Int, host: String, version: String) async throws

@@ -19,6 +19,9 @@ package protocol TransferLedger: Sendable {
     func transferRecords(from: String?, to: String?) async throws -> [TransferRecord]
     /// How many transfer attempts have ever been started.
     func attemptCount() async throws -> Int
+    /// Has the engine ask the bank again about these recipients' accounts (NIKs); returns how many.
+    /// Transfers held for an account are released once the new answer says it is payable.
+    func recheckAccounts(niks: [String], actor: String) async throws -> Int
 }
 
 /// Everything a `salurctl` or `salurd` needs of a store: the SQLite file or a PostgreSQL server.

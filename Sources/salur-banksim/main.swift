@@ -18,6 +18,12 @@ struct SalurBankSim: AsyncParsableCommand {
             account's statement from the ledger (one day in WIB, or everything), for salurctl reconcile.
             """)
 
+    @Option(help: "The account inquiry's beneficiaryAccountStatus for an active account, e.g. \"Rekening aktif\" (the standard's sample).")
+    var activeStatusText = "active"
+
+    @Option(help: "The account inquiry's beneficiaryAccountStatus for an inactive account, e.g. \"Rekening tidak aktif\".")
+    var inactiveStatusText = "inactive"
+
     @Option(help: "Address to listen on (loopback only unless --allow-non-loopback).")
     var host = "127.0.0.1"
 
@@ -119,6 +125,8 @@ struct SalurBankSim: AsyncParsableCommand {
         config.retryAfterSeconds = retryAfterSeconds
         config.settleAfterMilliseconds = settleAfterMs
         config.dedupePartnerReference = dedupeRef
+        config.activeStatusText = activeStatusText
+        config.inactiveStatusText = inactiveStatusText
         config.eventLoopThreads = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
         let simulator = try await BankSimulator.start(config)

@@ -206,7 +206,7 @@ final class CountingLedger: EngineLedger {
     func heartbeat(status: String) async throws { try await base.heartbeat(status: status) }
     func batchProgress(watching ids: Set<String>) async throws -> [BatchProgress] { try await base.batchProgress(watching: ids) }
     func accountsToCheck(limit: Int) async throws -> [AccountToCheck] { try await base.accountsToCheck(limit: limit) }
-    func recordAccountChecks(_ checks: [(AccountToCheck, AccountCheck, bankName: String?)], now: Date) async throws {
+    func recordAccountChecks(_ checks: [AccountCheckResult], now: Date) async throws {
         try await base.recordAccountChecks(checks, now: now)
     }
     var leaseRenewalInterval: Duration? { base.leaseRenewalInterval }

@@ -34,6 +34,7 @@ final class BankConnection: Sendable {
         endpoint.accountInquiryPath = bank.paths.accountInquiryInternal
         endpoint.balanceInquiryPath = bank.paths.balanceInquiry
         endpoint.tokenRefreshMarginSeconds = bank.tokenRefreshMarginSeconds
+        endpoint.accountStatusWordings = AccountStatusWordings(active: bank.accountStatus.active, notPayable: bank.accountStatus.notPayable)
         transport = try CurlClient(options: options)
         client = SNAPClient(endpoint: endpoint, credentials: credentials, transport: transport, logger: logger)
         settings = bank

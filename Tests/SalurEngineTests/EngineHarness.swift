@@ -32,7 +32,8 @@ struct EngineHarness {
     }
 
     /// The in-process bank simulator and the real libcurl + SNAP client talking to it.
-    static func bankSide(faults: FaultRates, dedupe: Bool = false, balance: Rupiah = Rupiah(1_000_000_000_000))
+    static func bankSide(faults: FaultRates, dedupe: Bool = false, balance: Rupiah = Rupiah(1_000_000_000_000),
+                         configure: (inout BankSimulatorConfig) -> Void = { _ in })
         async throws -> (BankSimulator, CurlClient, SNAPClient, SNAPCredentials) {
         let keys = try SNAPKeys.generate()
         let secret = "test-secret-\(UUID().uuidString)"
@@ -44,6 +45,7 @@ struct EngineHarness {
         config.retryAfterSeconds = 0
         config.settleAfterMilliseconds = 30
         config.dedupePartnerReference = dedupe
+        configure(&config)
         let simulator = try await BankSimulator.start(config)
         var options = CurlClient.Options()
         options.maxInFlight = 16

@@ -31,7 +31,7 @@ struct AccountDirectory: Sendable {
         return Self.lookup(account)
     }
 
-    private static func lookup(_ account: BankAccount?) -> Lookup {
+    static func lookup(_ account: BankAccount?) -> Lookup {
         guard let account else { return .unknown }
         switch account.status {
         case .active: return .active(name: account.name)

@@ -7,19 +7,20 @@ extension Bank {
         let authorized = try authorize(request, service: service)
         let partnerReference = try authorized.body.optionalString("partnerReferenceNo", maxLength: 64)
         let accountNo = try authorized.body.accountNumber("beneficiaryAccountNo")
-        let (name, status): (String, String)
-        switch directory.internalAccount(accountNo) {
+        let (name, status): (String, String?)
+        let changed = changedAccounts.withLock { $0[accountNo] }
+        switch changed.map({ AccountDirectory.lookup($0.account) }) ?? directory.internalAccount(accountNo) {
         case .unknown: throw Refusal(.invalidAccount("beneficiaryAccountNo"))
-        case .active(let holder): (name, status) = (holder, "active")
-        case .inactive(let holder): (name, status) = (holder, "inactive")
+        case .active(let holder): (name, status) = (holder, changed?.statusText ?? config.activeStatusText)
+        case .inactive(let holder): (name, status) = (holder, changed?.statusText ?? config.inactiveStatusText)
         }
         var fields: [JSONMember] = []
         if let partnerReference { fields.append(JSONMember("partnerReferenceNo", .string(partnerReference))) }
         fields += [
             JSONMember("beneficiaryAccountNo", .string(accountNo)),
             JSONMember("beneficiaryAccountName", .string(name)),
-            JSONMember("beneficiaryAccountStatus", .string(status)),
         ]
+        if let status { fields.append(JSONMember("beneficiaryAccountStatus", .string(status))) }
         return answer(.successful, for: service, fields)
     }
 

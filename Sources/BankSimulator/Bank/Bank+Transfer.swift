@@ -104,9 +104,10 @@ extension Bank {
             return .notPermitted("sourceAccountNo is not the partner's account")
         }
         if let maxAmount = config.maxAmount, order.amount > maxAmount { return .exceedsAmountLimit }
-        let beneficiary = order.service == .transferIntrabank
+        let changed = changedAccounts.withLock { $0[order.beneficiaryAccountNo] }
+        let beneficiary = changed.map { AccountDirectory.lookup($0.account) } ?? (order.service == .transferIntrabank
             ? directory.internalAccount(order.beneficiaryAccountNo)
-            : directory.externalAccount(order.beneficiaryAccountNo, name: order.beneficiaryAccountName ?? "")
+            : directory.externalAccount(order.beneficiaryAccountNo, name: order.beneficiaryAccountName ?? ""))
         switch beneficiary {
         case .unknown: return .invalidAccount("beneficiaryAccountNo")
         case .inactive: return .inactiveAccount

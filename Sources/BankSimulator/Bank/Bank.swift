@@ -16,6 +16,9 @@ final class Bank: Sendable {
     let routes: [String: SNAPService]
     let state: Mutex<BankState>
     let clock = ContinuousClock()
+    /// Accounts changed while running (`BankSimulator.setAccount`), each with the status wording
+    /// its inquiry answers, if not the configured one; they take precedence over `directory`.
+    let changedAccounts = Mutex<[String: (account: BankAccount, statusText: String?)]>([:])
 
     /// A bank for `config`; throws when the public key cannot be read or a setting is invalid.
     init(config: BankSimulatorConfig) throws(BankSimulatorError) {

@@ -47,6 +47,12 @@ public struct BankSimulatorConfig: Sendable {
     public var bodyLimitBytes: Int = 64 * 1024
     /// Event-loop threads serving connections.
     public var eventLoopThreads: Int = 1
+    /// `--active-status-text`: the account inquiry's `beneficiaryAccountStatus` for an active
+    /// account. SNAP leaves it free text: the standard's sample says "Rekening aktif"; nil leaves
+    /// the field out, as the standard allows.
+    public var activeStatusText: String? = "active"
+    /// `--inactive-status-text`: the same for an inactive account ("Rekening tidak aktif", "Dormant"…).
+    public var inactiveStatusText: String? = "inactive"
 
     /// A configuration for one client, every other setting at its default.
     public init(clientKey: String, clientPublicKeyPEM: String, clientSecret: String) {

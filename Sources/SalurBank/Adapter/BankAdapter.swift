@@ -88,10 +88,18 @@ package enum BalanceOutcome: Sendable, Equatable {
     case unavailable(reason: String)
 }
 
-/// The account inquiry's answer.
+/// The account inquiry's answer, with `beneficiaryAccountStatus` read by the bank's wordings
+/// (`AccountStatusWordings`).
 package enum AccountOutcome: Sendable, Equatable {
+    /// Exists and can be credited (status absent or an active wording).
     case active(name: String)
-    case inactive(name: String?)
+    /// Exists but cannot be credited: an inactive, dormant, blocked, frozen or closed wording.
+    /// `status` is the bank's own text, when it gave one.
+    case inactive(name: String?, status: String?)
+    /// The bank does not know the account (404).
     case unknown
+    /// No usable answer; ask again later.
     case unavailable(reason: String)
+    /// A status wording Salur does not know: not paid until an operator decides, shown with the text.
+    case unrecognised(status: String, name: String?)
 }

@@ -110,7 +110,10 @@ enum SNAPClassifier {
         return .unavailable(reason: "the answer has no balance")
     }
 
-    static func account(_ exchange: SNAPClient.Exchange) -> AccountOutcome {
+    /// Service 15's answer. `beneficiaryAccountStatus` is optional free text (the standard's own
+    /// sample says "Rekening aktif"): absent or an active wording is active, a known inactive wording
+    /// is not payable, anything else is `unrecognised`, for the operator.
+    static func account(_ exchange: SNAPClient.Exchange, wordings: AccountStatusWordings = .standard) -> AccountOutcome {
         guard case .success(let response) = exchange.result else { return .unavailable(reason: "no answer") }
         guard let decoded = try? JSONDecoder().decode(AccountInquiryResponse.self, from: Data(response.body)),
               let code = decoded.responseCode.flatMap(SNAPResponseCode.init) else {
@@ -118,10 +121,12 @@ enum SNAPClassifier {
         }
         if code.httpStatus == 404 { return .unknown }
         guard code.httpStatus == 200 else { return .unavailable(reason: decoded.responseMessage ?? code.raw) }
-        if (decoded.beneficiaryAccountStatus ?? "active").lowercased() == "active" {
-            return .active(name: decoded.beneficiaryAccountName ?? "")
+        let status = decoded.beneficiaryAccountStatus
+        switch wordings.read(status) {
+        case .active: return .active(name: decoded.beneficiaryAccountName ?? "")
+        case .notPayable: return .inactive(name: decoded.beneficiaryAccountName, status: status)
+        case .unrecognised: return .unrecognised(status: status ?? "", name: decoded.beneficiaryAccountName)
         }
-        return .inactive(name: decoded.beneficiaryAccountName)
     }
 
     /// `Retry-After` in seconds (the delta form; an HTTP date is read as "soon").

@@ -19,6 +19,8 @@ package final class SNAPClient: BankAdapter {
         /// The treasury's source account.
         package var sourceAccount: String
         package var tokenRefreshMarginSeconds = 60
+        /// How this bank words an account's status in the account inquiry (`[bank.account_status]`).
+        package var accountStatusWordings = AccountStatusWordings.standard
 
         package init(baseURL: String, pathPrefix: String = "", sourceAccount: String) {
             self.baseURL = baseURL
@@ -108,7 +110,7 @@ package final class SNAPClient: BankAdapter {
         let body = AccountInquiryRequest(partnerReferenceNo: "ACC" + nextExternalID(), beneficiaryAccountNo: accountNo)
         do {
             let exchange = try await post(path: endpoint.accountInquiryPath, body: body, externalID: nextExternalID())
-            return SNAPClassifier.account(exchange)
+            return SNAPClassifier.account(exchange, wordings: endpoint.accountStatusWordings)
         } catch {
             return .unavailable(reason: error.description)
         }

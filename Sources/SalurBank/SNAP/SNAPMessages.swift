@@ -89,5 +89,6 @@ struct AccountInquiryResponse: Decodable {
     var responseCode: String?
     var responseMessage: String?
     var beneficiaryAccountName: String?
+    /// Optional free text, up to 16 characters ("Rekening aktif" in the standard's sample).
     var beneficiaryAccountStatus: String?
 }

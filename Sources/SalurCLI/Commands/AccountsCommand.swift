@@ -7,7 +7,7 @@ struct AccountsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "accounts",
         abstract: "Bank-account openings (buka rekening kolektif): requests, results, status.",
-        subcommands: [ExportRequests.self, ImportResults.self, Status.self])
+        subcommands: [ExportRequests.self, ImportResults.self, Status.self, Recheck.self])
 
     struct ExportRequests: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -44,6 +44,19 @@ struct AccountsCommand: AsyncParsableCommand {
                 rows, source: SourceFile(path: file, sha256: AuditChain.sha256Hex(bytes)), actor: OperatorIdentity.current())
             print("\(file): \(Output.grouped(summary.opened)) opened, \(Output.grouped(summary.rejected)) rejected, "
                   + "\(Output.grouped(summary.unchanged)) already applied.")
+        }
+    }
+
+    struct Recheck: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Have salurd ask the bank again about these recipients' accounts (SNAP 15): after the bank reactivated one, or after a status wording was added to [bank.account_status]. Transfers held for the account are released once the bank says it is payable.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "NIKs of the recipients whose accounts to check again.") var niks: [String]
+
+        func run() async throws {
+            guard !niks.isEmpty else { throw ValidationError("name at least one NIK") }
+            let count = try await global.store().recheckAccounts(niks: niks, actor: OperatorIdentity.current())
+            print("\(Output.grouped(count)) accounts to be checked again by salurd's next pass.")
         }
     }
 

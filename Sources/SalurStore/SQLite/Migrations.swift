@@ -116,6 +116,7 @@ enum Migrations {
         registerReconciliation(&migrator)
         registerAccountCheck(&migrator)
         registerRecipientTally(&migrator)
+        registerAccountStatus(&migrator)
         return migrator
     }
 }

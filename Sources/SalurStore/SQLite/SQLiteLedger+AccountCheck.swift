@@ -24,9 +24,29 @@ package enum AccountCheck: String, Sendable, Codable, CaseIterable {
     case inactive
     /// The bank does not know it: not paid.
     case unknown
+    /// The bank answered a status wording Salur does not know (`[bank.account_status]`): not paid
+    /// until an operator decides, shown with the bank's text.
+    case unrecognised
 
-    /// Whether a transfer may be queued to such an account.
+    /// Whether a transfer may be queued to such an account, or sent to it.
     package var payable: Bool { self == .active || self == .nameMismatch }
+}
+
+/// One account's check as the engine records it: Salur's reading and the bank's own words.
+package struct AccountCheckResult: Sendable, Equatable {
+    package let account: AccountToCheck
+    package let check: AccountCheck
+    /// The holder's name as the bank has it.
+    package let bankName: String?
+    /// `beneficiaryAccountStatus` as the bank wrote it ("Rekening tidak aktif"), if it gave one.
+    package let bankStatus: String?
+
+    package init(account: AccountToCheck, check: AccountCheck, bankName: String?, bankStatus: String?) {
+        self.account = account
+        self.check = check
+        self.bankName = bankName
+        self.bankStatus = bankStatus
+    }
 }
 
 extension SQLiteLedger {
@@ -40,23 +60,74 @@ extension SQLiteLedger {
         }
     }
 
-    /// Stores the bank's answers; an account found inactive or unknown is audited, since it stops payments.
-    package func recordAccountChecks(_ checks: [(AccountToCheck, AccountCheck, bankName: String?)], now: Date) async throws {
+    /// Stores the bank's answers. An account found not payable is audited, and the transfers queued
+    /// to it that have not left are held with the reason; one found payable again releases the
+    /// transfers an earlier answer held (`AccountHold`).
+    package func recordAccountChecks(_ checks: [AccountCheckResult], now: Date) async throws {
         guard !checks.isEmpty else { return }
         try await pool.write { db in
             let stamp = SQLiteLedger.timestamp(now)
             let update = try db.makeStatement(sql: """
-                UPDATE recipient SET account_check = ?, account_checked_at = ?, bank_account_name = ? WHERE id = ?
+                UPDATE recipient SET account_check = ?, account_checked_at = ?, bank_account_name = ?, bank_account_status = ?
+                WHERE id = ? AND account_checked_at IS NULL
                 """)
-            for (account, check, bankName) in checks {
-                try update.execute(arguments: [check.rawValue, stamp, bankName, account.recipientID])
-                if !check.payable {
-                    let nik = try String.fetchOne(db, sql: "SELECT nik FROM recipient WHERE id = ?", arguments: [account.recipientID]) ?? ""
-                    try SQLiteLedger.audit(db, actor: "salurd", action: "account.check", subject: nik, details: [
-                        "result": check.rawValue, "account": Validate.maskedAccount(account.accountNo),
-                    ])
+            var touched: Set<String> = []
+            for result in checks {
+                try update.execute(arguments: [result.check.rawValue, stamp, result.bankName, result.bankStatus, result.account.recipientID])
+                guard db.changesCount == 1 else { continue }
+                let nik = try String.fetchOne(db, sql: "SELECT nik FROM recipient WHERE id = ?", arguments: [result.account.recipientID]) ?? ""
+                if !result.check.payable {
+                    var details = ["result": result.check.rawValue, "account": Validate.maskedAccount(result.account.accountNo)]
+                    if let status = result.bankStatus { details["status"] = status }
+                    try SQLiteLedger.audit(db, actor: "salurd", action: "account.check", subject: nik, details: details)
                 }
+                touched.formUnion(try SQLiteLedger.applyAccountHold(db, recipientID: result.account.recipientID, nik: nik,
+                                                                    hold: AccountHold(result, checkedAt: stamp), now: stamp))
             }
+            try SQLiteLedger.completeBatches(db, touched)
+        }
+    }
+
+    /// Holds (or releases) the not-yet-sent transfers to one recipient after a check; returns their batches.
+    static func applyAccountHold(_ db: Database, recipientID: Int64, nik: String, hold: AccountHold?, now: String) throws -> Set<String> {
+        let queued = try Row.fetchAll(db, sql: """
+            SELECT t.id, t.state, t.batch_id, t.hold_reason, b.state AS batch_state FROM transfer t LEFT JOIN batch b ON b.id = t.batch_id
+            WHERE t.recipient_id = ? AND t.state IN ('awaiting_approval', 'approved', 'retry_wait', 'held')
+            """, arguments: [recipientID])
+        var batches: Set<String> = []
+        for row in queued {
+            let state = TransferState(rawValue: row["state"]) ?? .held
+            let move = AccountHold.move(from: state, heldForAccount: (row["hold_reason"] as String?) != nil,
+                                        batchState: (row["batch_state"] as String?).flatMap(BatchState.init), hold: hold)
+            guard let move else { continue }
+            try db.execute(sql: "UPDATE transfer SET state = ?, hold_reason = ?, next_action_at = NULL, updated_at = ? WHERE id = ?",
+                           arguments: [move.state.rawValue, move.holdReason, now, row["id"] as Int64])
+            try audit(db, actor: "salurd", action: move.holdReason == nil ? "transfer.release" : "transfer.hold",
+                      subject: String(row["id"] as Int64), details: ["nik": nik, "reason": move.holdReason ?? hold?.reason ?? "account payable again"])
+            if let batch: String = row["batch_id"] { batches.insert(batch) }
+        }
+        return batches
+    }
+
+    /// An operator asks the bank again about these recipients' accounts (after the bank reopened
+    /// one, or after a wording was added to `[bank.account_status]`): the engine's next check decides,
+    /// and releases the transfers held for the account once the bank says it is payable.
+    package func recheckAccounts(niks: [String], actor: String) async throws -> Int {
+        try await pool.write { db in
+            var count = 0
+            for nik in niks {
+                guard let row = try Row.fetchOne(db, sql: "SELECT id, opening_state, account_check FROM recipient WHERE nik = ?", arguments: [nik]) else {
+                    throw StoreError.notFound("recipient with NIK \(nik)")
+                }
+                guard row["opening_state"] == "opened" else {
+                    throw StoreError.refused("recipient \(nik) has no opened account (state \(row["opening_state"] as String)); nothing to check")
+                }
+                try db.execute(sql: "UPDATE recipient SET account_checked_at = NULL WHERE id = ?", arguments: [row["id"] as Int64])
+                try SQLiteLedger.audit(db, actor: actor, action: "account.recheck", subject: nik,
+                                       details: ["was": row["account_check"] ?? "unchecked"])
+                count += 1
+            }
+            return count
         }
     }
 }

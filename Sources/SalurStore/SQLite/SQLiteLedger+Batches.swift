@@ -214,6 +214,8 @@ extension SQLiteLedger {
             period: row["period"], nik: row["nik"], name: row["beneficiary_name"], accountNo: row["beneficiary_account"],
             bankCode: row["beneficiary_bank_code"], amount: Rupiah(row["amount"] as Int64), state: state, attempts: row["attempts"],
             createdAt: row["created_at"], settledAt: row["settled_at"],
-            failureCode: state == "settled" ? nil : row["last_code"], failureMessage: state == "settled" ? nil : row["last_message"])
+            failureCode: state == "settled" ? nil : row["last_code"],
+            // A transfer held for its account shows why (`AccountHold`), the reason an operator acts on.
+            failureMessage: state == "settled" ? nil : (state == "held" ? row["hold_reason"] as String? : nil) ?? (row["last_message"] as String?))
     }
 }

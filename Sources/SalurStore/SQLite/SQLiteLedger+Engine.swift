@@ -80,14 +80,19 @@ extension SQLiteLedger {
             // Two index walks, no sort: retries that fall due first, then approved transfers in
             // queue order. (One query over both states sorted by id would sort every waiting
             // transfer on every claim.)
+            // With each, what the bank last said of its recipient's account (`AccountHold` gate).
+            let account = """
+                r.account_check AS account_check, r.bank_account_status AS account_status, r.account_checked_at AS account_checked_at
+                """
             var rows = try Row.fetchAll(db, sql: """
-                SELECT t.* FROM transfer t JOIN batch b ON b.id = t.batch_id
+                SELECT t.*, \(account) FROM transfer t JOIN batch b ON b.id = t.batch_id LEFT JOIN recipient r ON r.id = t.recipient_id
                 WHERE t.state = 'retry_wait' AND t.next_action_at <= ? AND b.state = 'posting'
                 ORDER BY t.next_action_at LIMIT ?
                 """, arguments: [stamp, limit])
             if rows.count < limit {
                 rows += try Row.fetchAll(db, sql: """
-                    SELECT t.* FROM transfer t INDEXED BY transfer_claim JOIN batch b ON b.id = t.batch_id
+                    SELECT t.*, \(account) FROM transfer t INDEXED BY transfer_claim JOIN batch b ON b.id = t.batch_id
+                    LEFT JOIN recipient r ON r.id = t.recipient_id
                     WHERE t.state = 'approved' AND b.state = 'posting' ORDER BY t.id LIMIT ?
                     """, arguments: [limit - rows.count])
             }
@@ -116,6 +121,17 @@ extension SQLiteLedger {
                             last_message = 'the bank statement shows a debit for it; asking the bank instead of sending again'
                         WHERE id = ?
                         """, arguments: [stamp, stamp, id])
+                    continue
+                }
+                // Never sent to an account the bank reported not payable: held, with the reason, for an operator.
+                if let hold = AccountHold(check: (row["account_check"] as String?).flatMap(AccountCheck.init),
+                                          status: row["account_status"], accountNo: row["beneficiary_account"],
+                                          checkedAt: row["account_checked_at"]) {
+                    try db.execute(sql: """
+                        UPDATE transfer SET state = 'held', hold_reason = ?, next_action_at = NULL, updated_at = ? WHERE id = ?
+                        """, arguments: [hold.reason, stamp, id])
+                    try SQLiteLedger.audit(db, actor: "salurd", action: "transfer.hold", subject: String(id),
+                                           details: ["nik": (row["nik"] as String?) ?? "", "reason": hold.reason])
                     continue
                 }
                 if (row["round_attempts"] as Int) >= maxAttempts {

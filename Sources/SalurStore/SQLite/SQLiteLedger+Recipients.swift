@@ -33,7 +33,7 @@ extension SQLiteLedger {
                 let update = try db.makeStatement(sql: """
                     UPDATE recipient SET name = ?, program = ?, district = ?, phone = ?, opening_state = ?,
                         account_no = ?, rejection_reason = ?, updated_at = ?,
-                        account_check = NULL, account_checked_at = NULL, bank_account_name = NULL WHERE id = ?
+                        account_check = NULL, account_checked_at = NULL, bank_account_name = NULL, bank_account_status = NULL WHERE id = ?
                     """)
                 for row in rows {
                     if let account = row.accountNo,

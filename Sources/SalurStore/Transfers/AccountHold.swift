@@ -1,0 +1,63 @@
+package import SalurCore
+
+/// Why a transfer waits instead of going to an account the bank reported not payable — decided
+/// here once, for both stores: an account check that ends inactive, unknown or with a wording
+/// Salur does not recognise holds the transfers queued to that account that have not left (also
+/// when the check finished after they were queued and approved), and the claim of attempts holds
+/// any that reaches it anyway (a batch released by an operator, say). The hold names the account
+/// (masked), the bank's answer and when it came; the operator acts with `salurctl accounts recheck`
+/// (the transfers are released once the bank says the account is payable) or by cancelling the batch.
+package struct AccountHold: Sendable, Equatable {
+    /// The hold reason stored with the transfer (`transfer.hold_reason`) and shown to operators.
+    package let reason: String
+
+    /// The hold a recorded check calls for; nil when the account is payable.
+    package init?(_ result: AccountCheckResult, checkedAt: String) {
+        self.init(check: result.check, status: result.bankStatus, accountNo: result.account.accountNo, checkedAt: checkedAt)
+    }
+
+    /// The hold the stored check of an account calls for; nil when it was never checked or is payable.
+    package init?(check: AccountCheck?, status: String?, accountNo: String, checkedAt: String?) {
+        guard let check, !check.payable else { return nil }
+        let account = "account \(Validate.maskedAccount(accountNo))"
+        let said: String
+        switch check {
+        case .inactive: said = "\(account) reported inactive by the bank"
+        case .unknown: said = "\(account) unknown to the bank (account inquiry: no such account)"
+        case .unrecognised: said = "\(account) reported with a status Salur does not recognise"
+        case .active, .nameMismatch: return nil
+        }
+        let wording = status.map { " (status \"\($0)\")" } ?? ""
+        let when = checkedAt.map { " at \($0)" } ?? ""
+        let action = check == .unrecognised
+            ? "add the wording to [bank.account_status] if it means active, then `salurctl accounts recheck`; or cancel the batch"
+            : "`salurctl accounts recheck` once the bank reports it active; or cancel the batch"
+        reason = "\(said)\(wording)\(when); not sent: \(action)"
+    }
+
+    /// Where a transfer goes after its recipient's account was checked.
+    package struct Move: Sendable, Equatable {
+        package let state: TransferState
+        /// The account hold's reason, or nil once it no longer applies.
+        package let holdReason: String?
+    }
+
+    /// The move a new check makes of one transfer to that account, or nil for none.
+    /// - `heldForAccount`: the transfer is held with an account hold reason (not only by its batch).
+    /// - `hold`: nil when the new check says the account is payable.
+    package static func move(from state: TransferState, heldForAccount: Bool, batchState: BatchState?, hold: AccountHold?) -> Move? {
+        if let hold {
+            switch state {
+            case .awaitingApproval, .approved, .retryWait, .held: return Move(state: .held, holdReason: hold.reason)
+            default: return nil
+            }
+        }
+        guard state == .held, heldForAccount else { return nil }
+        switch batchState {
+        case .held?: return Move(state: .held, holdReason: nil)  // still held, by its batch
+        case .awaitingApproval?: return Move(state: .awaitingApproval, holdReason: nil)
+        case .cancelled?, .done?: return nil
+        case .approved?, .posting?, nil: return Move(state: .approved, holdReason: nil)
+        }
+    }
+}
