@@ -422,7 +422,7 @@ extension PostgresLedger {
                     """)
                 try await self.execute(connection, """
                     UPDATE transfer t SET state = 'sending', attempts = attempts + 1, round_attempts = round_attempts + 1,
-                        external_id = v.external_id, next_action_at = NULL, not_found_answers = 0, updated_at = \(stamp),
+                        external_id = v.external_id, next_action_at = NULL, not_found_answers = 0, hold_reason = NULL, updated_at = \(stamp),
                         claimed_by = \(me)
                     FROM unnest(\(transferIDs), \(externalIDs)) AS v(id, external_id) WHERE t.id = v.id
                     """)

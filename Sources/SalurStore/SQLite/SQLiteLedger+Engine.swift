@@ -104,7 +104,7 @@ extension SQLiteLedger {
                 """)
             let markSending = try db.makeStatement(sql: """
                 UPDATE transfer SET state = 'sending', attempts = attempts + 1, round_attempts = round_attempts + 1,
-                    external_id = ?, next_action_at = NULL, not_found_answers = 0, updated_at = ? WHERE id = ?
+                    external_id = ?, next_action_at = NULL, not_found_answers = 0, hold_reason = NULL, updated_at = ? WHERE id = ?
                 """)
             var claimed: [ClaimedAttempt] = []
             var exhausted: Set<String> = []
