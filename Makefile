@@ -3,6 +3,7 @@
 #   make test   the whole test suite
 SWIFT ?= swift
 DEMO  ?= .demo
+CLOCK_SHIFT_DAYS ?= 150
 
 .PHONY: demo test deps build clean install
 
@@ -23,9 +24,15 @@ build: deps
 
 # The PostgreSQL store's tests run against a throw-away cluster on a loopback port (installed
 # when missing, started as an unprivileged user, stopped and removed at the end).
+# The suite runs twice: as it is, then with the calendar clock moved 150 days ahead (monotonic clocks
+# untouched), so that a test depending on today's date fails the day it is written. The second run
+# starts the test binary itself: only it and what it starts (salurd, salurctl) see the moved clock,
+# not the package manager.
 test: deps
 	$(SWIFT) build --build-tests
 	SALUR_REQUIRE_POSTGRES=1 scripts/pg-test-cluster.sh run -- $(SWIFT) test --skip-build
+	SALUR_REQUIRE_POSTGRES=1 scripts/pg-test-cluster.sh run -- scripts/shifted-clock.sh $(CLOCK_SHIFT_DAYS) -- \
+	  $$($(SWIFT) build --show-bin-path)/SalurPackageTests.xctest --testing-library swift-testing
 
 demo: deps
 	$(SWIFT) build

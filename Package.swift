@@ -61,7 +61,7 @@ let package = Package(
         ),
         .target(
             name: "SalurTestSupport",
-            dependencies: ["SalurPostgres", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log")]
+            dependencies: ["SalurCore", "SalurPostgres", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "SalurBank",

@@ -22,7 +22,7 @@ extension PostgresLedger {
             .collect().first?.decode((Int64, String).self)
         var seq = previous?.0 ?? 0
         var prev = previous?.1 ?? AuditChain.genesis
-        let at = Timestamp.iso8601(Date())
+        let at = Timestamp.iso8601(clock.now)
         for start in stride(from: 0, to: records.count, by: Self.chunk) {
             var seqs: [Int64] = [], actors: [String] = [], actions: [String] = [], subjects: [String] = []
             var details: [String] = [], prevs: [String] = [], hashes: [String] = []

@@ -26,7 +26,7 @@ extension PostgresLedger {
                 SELECT count(*) FROM transfer WHERE batch_id = \(id) AND state NOT IN ('settled', 'failed', 'cancelled', 'returned')
                 """, logger: logger).collect().first?.decode(Int.self) ?? 0
             guard open == 0 else { continue }
-            let now = Timestamp.iso8601(Date())
+            let now = Timestamp.iso8601(clock.now)
             let changed = try await execute(connection, """
                 UPDATE batch SET state = 'done', updated_at = \(now) WHERE id = \(id) AND state = 'posting' RETURNING 1
                 """)
@@ -53,7 +53,7 @@ extension PostgresLedger {
             if strict { throw StoreError.refused("batch \(id) is \(state); only a batch awaiting approval, approved or posting can be held") }
             return
         }
-        let now = Timestamp.iso8601(Date())
+        let now = Timestamp.iso8601(clock.now)
         try await execute(connection, "UPDATE batch SET state = 'held', hold_reason = \(reason), updated_at = \(now) WHERE id = \(id) RETURNING 1")
         try await execute(connection, """
             UPDATE transfer SET state = 'held', updated_at = \(now)
@@ -89,7 +89,7 @@ extension PostgresLedger {
                     targets.append(row)
                 }
             }
-            let now = Timestamp.iso8601(Date())
+            let now = Timestamp.iso8601(clock.now)
             var approved: [String] = []
             for batch in targets {
                 guard batch.state == "awaiting_approval" else {
@@ -134,7 +134,7 @@ extension PostgresLedger {
             }
             guard state == "held" else { throw StoreError.refused("batch \(id) is \(state), not held") }
             let next = approvedBy == nil ? "awaiting_approval" : "approved"
-            let now = Timestamp.iso8601(Date())
+            let now = Timestamp.iso8601(clock.now)
             try await self.execute(connection, """
                 UPDATE batch SET state = \(next), hold_reason = NULL, updated_at = \(now) WHERE id = \(id) RETURNING 1
                 """)
@@ -164,7 +164,7 @@ extension PostgresLedger {
             if unresolved > 0 {
                 throw StoreError.refused("batch \(id) has \(unresolved) transfers in flight or in doubt; hold it and cancel once the bank has answered for them")
             }
-            let now = Timestamp.iso8601(Date())
+            let now = Timestamp.iso8601(clock.now)
             let cancelled = try await self.execute(connection, """
                 UPDATE transfer SET state = 'cancelled', next_action_at = NULL, updated_at = \(now)
                 WHERE batch_id = \(id) AND state IN ('pending', 'awaiting_approval', 'approved', 'retry_wait', 'held') RETURNING 1
@@ -204,7 +204,7 @@ extension PostgresLedger {
                 .decode((Int64, String).self) {
                 rows.append(row)
             }
-            let now = Timestamp.iso8601(Date())
+            let now = Timestamp.iso8601(clock.now)
             for start in stride(from: 0, to: rows.count, by: Self.chunk) {
                 let chunk = rows[start..<min(start + Self.chunk, rows.count)].map(\.id)
                 try await self.execute(connection, """

@@ -102,7 +102,7 @@ extension PostgresLedger {
             return
         }
         let started = ContinuousClock.now
-        let stamp = Timestamp.iso8601(Date())
+        let stamp = Timestamp.iso8601(clock.now)
         let renewed = try await transaction("renewing the engine lease", audited: false) { connection in
             try await self.execute(connection, """
                 UPDATE engine SET lease_until = clock_timestamp() + \(lease.milliseconds) * interval '1 millisecond',
@@ -150,7 +150,7 @@ extension PostgresLedger {
             return s.id
         }
         guard let id else { return }
-        let stamp = Timestamp.iso8601(Date())
+        let stamp = Timestamp.iso8601(clock.now)
         _ = try await transaction("stopping the engine", audited: false) { connection in
             try await self.execute(connection, """
                 UPDATE engine SET status = 'stopped', stopped_at = \(stamp), heartbeat_at = \(stamp),
@@ -237,7 +237,7 @@ extension PostgresLedger {
         }
         let ended = candidates.filter { EngineSession.processEnded(pid: $0.1) }.map(\.0)
         guard !ended.isEmpty else { return }
-        let stamp = Timestamp.iso8601(Date())
+        let stamp = Timestamp.iso8601(clock.now)
         _ = try await transaction("retiring ended engines", audited: false) { connection in
             try await self.execute(connection, """
                 UPDATE engine SET status = 'process ended', stopped_at = \(stamp), lease_until = least(lease_until, clock_timestamp())
@@ -271,7 +271,7 @@ extension PostgresLedger {
     package func startBatch(id: String, balance: Rupiah) async throws {
         try await transaction("starting batch \(id)") { connection in
             let started = try await self.execute(connection, """
-                UPDATE batch SET state = 'posting', updated_at = \(Timestamp.iso8601(Date())) WHERE id = \(id) AND state = 'approved' RETURNING 1
+                UPDATE batch SET state = 'posting', updated_at = \(Timestamp.iso8601(clock.now)) WHERE id = \(id) AND state = 'approved' RETURNING 1
                 """)
             if started == 1 {
                 try await self.audit(connection, actor: "salurd", action: "batch.post", subject: id, details: ["balance": String(balance.value)])

@@ -109,7 +109,7 @@ extension PostgresLedger {
     /// nothing to cancel (returns false).
     func cancelRemittance(_ connection: PostgresConnection, _ remittance: RemittanceStatus, run: PremiumRunSummary,
                           actor: String) async throws -> Bool {
-        let now = Timestamp.iso8601(Date())
+        let now = Timestamp.iso8601(clock.now)
         let changed = try await execute(connection, """
             UPDATE transfer SET state = 'cancelled', next_action_at = NULL, updated_at = \(now)
             WHERE id = \(remittance.transferID) AND attempts = 0 AND state IN ('pending', 'awaiting_approval', 'approved', 'held')
@@ -140,7 +140,7 @@ extension PostgresLedger {
     /// Inserts the run row, or rewrites the replaced one (its lines deleted); returns its id.
     func saveRun(_ connection: PostgresConnection, _ prepared: PreparedRun, kind: PremiumRunKind, owner: String, period: Period,
                  source: SourceFile, lines: Int, employer: Rupiah, employee: Rupiah, grand: Rupiah, actor: String) async throws -> Int64 {
-        let now = Timestamp.iso8601(Date())
+        let now = Timestamp.iso8601(clock.now)
         switch prepared {
         case .new:
             let agreementID: String? = kind == .payroll ? owner : nil, budgetID: String? = kind == .bpu ? owner : nil

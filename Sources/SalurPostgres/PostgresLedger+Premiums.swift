@@ -13,7 +13,7 @@ extension PostgresLedger: PremiumLedger {
         try await transaction("recording agreement \(agreement.id)") { connection in
             let programmes = agreement.orderedProgrammes.map(\.rawValue).joined(separator: ",")
             let workUnits = try agreement.workUnits.map(Self.jsonArray)
-            let now = Timestamp.iso8601(Date())
+            let now = Timestamp.iso8601(clock.now)
             let inserted = try await self.execute(connection, """
                 INSERT INTO agreement (id, employer, programmes, risk_class, valid_from, valid_to, bpjs_account, bpjs_bank_code,
                                        work_units, created_by, created_at)
@@ -99,7 +99,7 @@ extension PostgresLedger: PremiumLedger {
 
     package func addBudget(_ budget: BudgetEnvelope, actor: String) async throws -> Bool {
         try await transaction("recording budget \(budget.id)") { connection in
-            let now = Timestamp.iso8601(Date())
+            let now = Timestamp.iso8601(clock.now)
             let inserted = try await self.execute(connection, """
                 INSERT INTO budget (id, agency, year, amount, bpjs_account, bpjs_bank_code, created_by, created_at)
                 VALUES (\(budget.id), \(budget.agency), \(budget.year), \(budget.amount.value), \(budget.bpjsAccount),

@@ -43,7 +43,7 @@ extension PostgresLedger {
         try await transaction("importing recipients") { connection in
             try await self.lockRecipients(connection)
             var summary = RecipientImportSummary()
-            let now = Timestamp.iso8601(Date())
+            let now = Timestamp.iso8601(clock.now)
             let isEmpty = try await connection.query("SELECT NOT EXISTS (SELECT 1 FROM recipient)", logger: self.logger)
                 .collect().first?.decode(Bool.self) ?? false
             var audits: [AuditRecord] = []
@@ -128,7 +128,7 @@ extension PostgresLedger {
             }
             let sha256 = try deliver(requests)
             guard !requests.isEmpty else { return 0 }
-            let now = Timestamp.iso8601(Date())
+            let now = Timestamp.iso8601(clock.now)
             for start in stride(from: 0, to: ids.count, by: Self.chunk) {
                 let chunk = Array(ids[start..<min(start + Self.chunk, ids.count)])
                 try await self.execute(connection, """
@@ -310,7 +310,7 @@ extension PostgresLedger {
 
     /// Writes recipients' opening states (the bank's results).
     private func updateOpenings(_ connection: PostgresConnection, _ rows: [(key: Int64, value: NewRecipient)]) async throws {
-        let now = Timestamp.iso8601(Date())
+        let now = Timestamp.iso8601(clock.now)
         for start in stride(from: 0, to: rows.count, by: Self.chunk) {
             let chunk = rows[start..<min(start + Self.chunk, rows.count)]
             let columns = chunk.map { Self.columns($0.value.opening) }

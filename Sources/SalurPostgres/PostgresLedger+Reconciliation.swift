@@ -26,7 +26,7 @@ extension PostgresLedger {
             try await self.execute(connection, "LOCK TABLE transfer IN EXCLUSIVE MODE")
             var run = ReconciliationRun()
             var audits: [AuditRecord] = []
-            let now = Timestamp.iso8601(Date())
+            let now = Timestamp.iso8601(clock.now)
 
             // 1. Which statements are new.
             var fresh: [(record: StatementRecord, rowID: Int64)] = []

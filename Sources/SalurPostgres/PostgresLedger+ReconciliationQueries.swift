@@ -137,7 +137,7 @@ extension PostgresLedger {
             default:
                 break
             }
-            let now = Timestamp.iso8601(Date())
+            let now = Timestamp.iso8601(clock.now)
             try await self.execute(connection, """
                 UPDATE reconciliation_exception SET state = 'resolved', resolved_by = \(actor), resolved_at = \(now), resolution = \(trimmed),
                     updated_at = \(now)

@@ -23,7 +23,7 @@ extension PostgresLedger {
             pending.append(row)
         }
         guard !pending.isEmpty else { return [] }
-        let now = Timestamp.iso8601(Date())
+        let now = Timestamp.iso8601(clock.now)
         let month = String(now.prefix(7))
         let pattern = "B-\(month)-%"
         var sequence = try await connection.query("SELECT count(*) FROM batch WHERE id LIKE \(pattern)", logger: logger)
@@ -208,17 +208,21 @@ extension PostgresLedger {
             total = try total.adding(t.amount)
         }
         summary.queuedAmount = total
-        let now = Timestamp.iso8601(Date())
+        let now = Timestamp.iso8601(clock.now)
+        var generator = SystemRandomNumberGenerator()
         for start in stride(from: 0, to: fresh.count, by: Self.chunk) {
             let chunk = fresh[start..<min(start + Self.chunk, fresh.count)]
             let t = chunk.map(\.transfer)
+            // New random references, none this database already holds (ids are allocated under
+            // `LockKey.batches`, so no other writer adds one in between).
+            let references = try await freshReferences(connection, chunk.count, using: &generator)
             try await execute(connection, """
                 INSERT INTO transfer (id, partner_reference_no, dedupe_key, kind, recipient_id, nik, beneficiary_name,
                     beneficiary_account, beneficiary_bank_code, program, period, amount, remark, state, enqueued_by,
                     created_at, updated_at)
                 SELECT id, ref, key, kind, CASE WHEN has_recipient THEN recipient END, CASE WHEN has_nik THEN nik END, name,
                     account, CASE WHEN has_bank THEN bank END, program, period, amount, remark, 'pending', \(actor), \(now), \(now)
-                FROM unnest(\(chunk.map(\.id))::bigint[], \(chunk.map { Self.partnerReference($0.id) })::text[],
+                FROM unnest(\(chunk.map(\.id))::bigint[], \(references)::text[],
                             \(t.map(\.dedupeKey))::text[], \(t.map(\.kind.rawValue))::text[],
                             \(t.map { $0.recipientID ?? 0 })::bigint[], \(t.map { $0.recipientID != nil })::bool[],
                             \(t.map { $0.nik ?? "" })::text[], \(t.map { $0.nik != nil })::bool[],
@@ -233,10 +237,22 @@ extension PostgresLedger {
         summary.batches += try await formBatches(connection, rules: rules, actor: actor)
     }
 
-    /// `SLR000000000042`: stable, at most 20 characters, unique forever within this database.
-    static func partnerReference(_ id: Int64) -> String {
-        let digits = String(id)
-        return "SLR" + String(repeating: "0", count: max(0, 12 - digits.count)) + digits
+    /// `count` new partnerReferenceNos (`PartnerReference`), none already in this database.
+    private func freshReferences(_ connection: PostgresConnection, _ count: Int,
+                                 using generator: inout SystemRandomNumberGenerator) async throws -> [String] {
+        var references = (0..<count).map { _ in PartnerReference.make(using: &generator) }
+        var unchecked = Array(references.indices)
+        while !unchecked.isEmpty {
+            let candidates = unchecked.map { references[$0] }
+            var clash: Set<String> = []
+            for try await reference in try await connection.query(
+                "SELECT partner_reference_no FROM transfer WHERE partner_reference_no = ANY(\(candidates)::text[])",
+                logger: logger).decode(String.self) {
+                clash.insert(reference)
+            }
+            unchecked = PartnerReference.redraw(&references, clashing: clash, checked: unchecked, using: &generator)
+        }
+        return references
     }
 
     /// How many attempts have ever been started (a measure of the engine's progress).

@@ -2,7 +2,7 @@ import Foundation
 package import Logging
 import NIOSSL
 package import PostgresNIO
-import SalurCore
+package import SalurCore
 import SalurStore
 
 /// The `Ledger` on a shared PostgreSQL server, for treasuries that run several engines on
@@ -16,6 +16,8 @@ import SalurStore
 package final class PostgresLedger: Sendable {
     package let client: PostgresClient
     package let target: PostgresTarget
+    /// The calendar time this ledger stamps records and forms ids with.
+    package let clock: WallClock
     let logger: Logger
     private let runner: Task<Void, Never>
     /// This process's engine, once registered (PostgresLedger+Engine.swift).
@@ -32,8 +34,10 @@ package final class PostgresLedger: Sendable {
 
     /// Connects, refuses a schema newer than this binary, and (unless `migrate` is false) brings the
     /// schema up to date.
-    package init(target: PostgresTarget, migrate: Bool = true, maximumConnections: Int = 8, logger: Logger = Logger(label: "salur.postgres")) async throws {
+    package init(target: PostgresTarget, migrate: Bool = true, maximumConnections: Int = 8, logger: Logger = Logger(label: "salur.postgres"),
+                clock: WallClock = .system) async throws {
         self.target = target
+        self.clock = clock
         self.logger = logger
         var configuration = PostgresClient.Configuration(
             host: target.host, port: target.port, username: target.user, password: target.password,
@@ -143,7 +147,7 @@ package final class PostgresLedger: Sendable {
                 for statement in PostgresSchema.statements(step.sql) {
                     try await self.execute(connection, PostgresQuery(unsafeSQL: statement))
                 }
-                let stamp = Timestamp.iso8601(Date())
+                let stamp = Timestamp.iso8601(clock.now)
                 try await self.execute(connection, """
                     INSERT INTO salur_migrations (position, name, applied_at) VALUES (\(position + 1), \(step.name), \(stamp))
                     """)
@@ -256,7 +260,7 @@ package final class PostgresLedger: Sendable {
             .collect().first?.decode((Int64, String).self)
         let seq = (previous?.0 ?? 0) + 1
         let prev = previous?.1 ?? AuditChain.genesis
-        let at = Timestamp.iso8601(Date())
+        let at = Timestamp.iso8601(clock.now)
         let detailText = AuditChain.canonicalJSON(details)
         let hash = AuditChain.hash(prev: prev, seq: seq, at: at, actor: actor, action: action, subject: subject, details: detailText)
         try await self.execute(connection, """

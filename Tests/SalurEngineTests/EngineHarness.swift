@@ -6,6 +6,7 @@ import SalurCLI
 import SalurCore
 import SalurEngine
 import SalurStore
+import SalurTestSupport
 
 /// A treasury with `count` opened recipients and one approved payment each, an in-process bank
 /// simulator on an ephemeral loopback port, and the real libcurl + SNAP client between them.
@@ -22,7 +23,7 @@ struct EngineHarness {
                      approve: Bool = true) async throws -> EngineHarness {
         let directory = NSTemporaryDirectory() + "salur-engine-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let ledger = try SQLiteLedger(path: directory + "/salur.sqlite")
+        let ledger = try SQLiteLedger(path: directory + "/salur.sqlite", clock: .testDay)
         try DemoTreasury.seed(ledger, count: count, seed: 7, rules: BatchingRules(maxItems: 500, maxAmount: Rupiah(1_000_000_000), approvalRequired: true),
                               approver: approve ? "checker" : nil)
 

@@ -32,9 +32,10 @@ final class Child: @unchecked Sendable {  // Foundation.Process is not Sendable;
 
     /// Waits for `condition`, polling every few milliseconds, until `seconds` pass.
     static func poll(seconds: Double, _ what: String, _ condition: () throws -> Bool) async throws {
-        let deadline = Date().addingTimeInterval(seconds)
+        // A monotonic deadline: a wall clock that steps cannot cut the wait short or stretch it.
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
         while try !condition() {
-            if Date() > deadline { throw ProcessError("timed out after \(seconds) s waiting for \(what)") }
+            if ContinuousClock.now > deadline { throw ProcessError("timed out after \(seconds) s waiting for \(what)") }
             try await Task.sleep(for: .milliseconds(5))
         }
     }

@@ -13,7 +13,7 @@ import Testing
 struct BackendCollationTests {
     @Test("districts, programmes and batch numbering follow SQLite's byte order on an en-US database")
     func byteOrder() async throws {
-        let ledger = try await PostgresLedger(target: try await Self.englishDatabase())
+        let ledger = try await PostgresLedger(target: try await Self.englishDatabase(), clock: .testDay)
         defer { ledger.shutdown() }
         // The database really does sort otherwise.
         let english = try await ledger.withConnection("test") { connection in

@@ -24,9 +24,9 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
         case .sqlite:
             let dir = try TemporaryDirectory()
             let path = dir.file("salur.db")
-            return TestStore(backend: self, store: try SQLiteLedger(path: path), sqlitePath: path, directory: dir, postgres: nil)
+            return TestStore(backend: self, store: try SQLiteLedger(path: path, clock: .testDay), sqlitePath: path, directory: dir, postgres: nil)
         case .postgres:
-            let ledger = try await PostgresLedger(target: try await PostgresScratch.freshTarget(prefix: "store"))
+            let ledger = try await PostgresLedger(target: try await PostgresScratch.freshTarget(prefix: "store"), clock: .testDay)
             return TestStore(backend: self, store: ledger, sqlitePath: nil, directory: nil, postgres: ledger)
         }
     }
@@ -108,7 +108,7 @@ struct TestStore: Sendable {
 }
 
 /// The month batch ids are numbered in (`B-2026-11-0001`).
-var batchMonth: String { String(Timestamp.iso8601(Date()).prefix(7)) }
+var batchMonth: String { String(Timestamp.iso8601(WallClock.testDay.now).prefix(7)) }
 
 func batchID(_ n: Int) -> String { "B-\(batchMonth)-" + String(repeating: "0", count: max(0, 4 - String(n).count)) + String(n) }
 

@@ -266,9 +266,11 @@ struct BackendTests {
         let records = try await s.store.transferRecords(from: nil, to: nil)
         #expect(records.count == 1)
         let record = try #require(records.first)
-        #expect([record.partnerReferenceNo, record.batchID, record.kind, record.program, record.period, record.nik, record.name,
-                 record.accountNo, record.state] == ["SLR000000000001", batchID(1), "intrabank", "BANSOS-NT", "2026-11", Fixture.yohanes,
+        #expect([record.batchID, record.kind, record.program, record.period, record.nik, record.name,
+                 record.accountNo, record.state] == [batchID(1), "intrabank", "BANSOS-NT", "2026-11", Fixture.yohanes,
                                                      "Yohanes Ndun", "001100000001", "awaiting_approval"])
+        #expect(PartnerReference.isSalurReference(record.partnerReferenceNo) && record.partnerReferenceNo.count == 16,
+                "\(record.partnerReferenceNo)")
         #expect(record.transferID == 1 && record.amount == Rupiah(300_000) && record.attempts == 0 && record.bankCode == nil)
 
         // Again: already queued, nothing new, no audit row.
@@ -344,7 +346,7 @@ struct BackendTests {
         } == ["transfers.csv:2: nik: the bank reports the recipient's account unknown"])
     }
 
-    @Test("batches split by programme, period, kind, item count and amount; ids and references are sequential", arguments: Backend.available)
+    @Test("batches split by programme, period, kind, item count and amount; ids are sequential, references random and distinct", arguments: Backend.available)
     func batchSplitting(_ backend: Backend) async throws {
         let s = try await backend.open(); defer { s.close() }
         let rules = BatchingRules(maxItems: 3, maxAmount: Rupiah(1_000), approvalRequired: false)
@@ -370,7 +372,9 @@ struct BackendTests {
 
         let records = try await s.store.transferRecords(from: nil, to: nil)
         #expect(records.map(\.transferID) == Array(1...10))
-        #expect(records.map(\.partnerReferenceNo) == (1...10).map { "SLR0000000000" + ($0 < 10 ? "0\($0)" : "\($0)") })
+        // References are random (never a row id a restored database could hand out again), of one format, all different.
+        #expect(records.allSatisfy { PartnerReference.isSalurReference($0.partnerReferenceNo) && $0.partnerReferenceNo.count == 16 })
+        #expect(Set(records.map(\.partnerReferenceNo)).count == 10)
         #expect(records.map(\.batchID) == [3, 3, 4, 4, 1, 2, 5, 5, 5, 6].map(batchID))
         #expect(Set(records.map(\.state)) == ["approved"])
         #expect(records[5].bankCode == "014" && records[5].nik == nil && records[5].kind == "interbank")
@@ -391,7 +395,9 @@ struct BackendTests {
         more.batches = [batchID(7)]
         #expect(try await s.store.enqueue(transfers + [transfer("k11", "P2", 7)], actor: "maker2", rules: rules, auditAction: "bpjs.remit",
                                           auditSubject: "remit 2026-11") == more)
-        #expect(try await s.store.transferRecords(from: nil, to: nil).last?.partnerReferenceNo == "SLR000000000011")
+        let after = try await s.store.transferRecords(from: nil, to: nil)
+        #expect(after.last?.transferID == 11 && after.prefix(10).map(\.partnerReferenceNo) == records.map(\.partnerReferenceNo))
+        #expect(Set(after.map(\.partnerReferenceNo)).count == 11, "the new transfer's reference is new; the ten keep theirs")
 
         let before = try await s.snapshot()
         #expect(await failure {
@@ -512,10 +518,11 @@ struct BackendTests {
             "UPDATE transfer SET state = 'held' WHERE id = 4")
         #expect(await failure { _ = try await s.store.retryFailed(batchID: "B-NOPE", actor: "operator") } == "not found: batch B-NOPE")
 
+        let references = try await s.store.transferRecords(from: nil, to: nil).map(\.partnerReferenceNo)
         #expect(try await s.store.retryFailed(batchID: nil, actor: "operator") == 2)
         let records = try await s.store.transferRecords(from: nil, to: nil)
         #expect(records.map(\.state) == ["approved", "settled", "held", "held"])
-        #expect(records[0].partnerReferenceNo == "SLR000000000001" && records[0].failureCode == "4031714")
+        #expect(records.map(\.partnerReferenceNo) == references && records[0].failureCode == "4031714")
         #expect(try await s.store.batches(state: nil, id: b1).first?.state == "approved")
         #expect(try await s.store.batches(state: nil, id: b2).first?.state == "held")
         #expect(try await s.audit().last.map { [$0.action, $0.subject, $0.details] }

@@ -7,7 +7,7 @@ extension SQLiteLedger {
         let previous = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
         let seq: Int64 = (previous?["seq"] as Int64? ?? 0) + 1
         let prev: String = previous?["hash"] ?? AuditChain.genesis
-        let at = timestamp()
+        let at = systemTimestamp()
         let detailText = canonicalJSON(details)
         let hash = AuditChain.hash(prev: prev, seq: seq, at: at, actor: actor, action: action, subject: subject, details: detailText)
         try db.execute(sql: """

@@ -16,7 +16,7 @@ extension SQLiteLedger {
                     }
                     return row
                 }
-            let now = SQLiteLedger.timestamp()
+            let now = self.timestamp()
             var approved: [String] = []
             for batch in targets {
                 let id: String = batch["id"]
@@ -54,7 +54,7 @@ extension SQLiteLedger {
             if strict { throw StoreError.refused("batch \(id) is \(state); only a batch awaiting approval, approved or posting can be held") }
             return
         }
-        let now = timestamp()
+        let now = systemTimestamp()
         try db.execute(sql: "UPDATE batch SET state = 'held', hold_reason = ?, updated_at = ? WHERE id = ?", arguments: [reason, now, id])
         try db.execute(sql: """
             UPDATE transfer SET state = 'held', updated_at = ?
@@ -71,7 +71,7 @@ extension SQLiteLedger {
             }
             guard batch["state"] == "held" else { throw StoreError.refused("batch \(id) is \(batch["state"] as String), not held") }
             let next = (batch["approved_by"] as String?) == nil ? "awaiting_approval" : "approved"
-            let now = SQLiteLedger.timestamp()
+            let now = self.timestamp()
             try db.execute(sql: "UPDATE batch SET state = ?, hold_reason = NULL, updated_at = ? WHERE id = ?", arguments: [next, now, id])
             try db.execute(sql: "UPDATE transfer SET state = ?, next_action_at = NULL, updated_at = ? WHERE batch_id = ? AND state = 'held'",
                            arguments: [next, now, id])
@@ -92,7 +92,7 @@ extension SQLiteLedger {
             if unresolved > 0 {
                 throw StoreError.refused("batch \(id) has \(unresolved) transfers in flight or in doubt; hold it and cancel once the bank has answered for them")
             }
-            let now = SQLiteLedger.timestamp()
+            let now = self.timestamp()
             try db.execute(sql: """
                 UPDATE transfer SET state = 'cancelled', next_action_at = NULL, updated_at = ?
                 WHERE batch_id = ? AND state IN ('pending', 'awaiting_approval', 'approved', 'retry_wait', 'held')
@@ -121,7 +121,7 @@ extension SQLiteLedger {
                 arguments = [batchID]
             }
             let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
-            let now = SQLiteLedger.timestamp()
+            let now = self.timestamp()
             var batches: Set<String> = []
             for row in rows {
                 try db.execute(sql: """

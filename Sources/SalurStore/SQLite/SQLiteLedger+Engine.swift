@@ -8,7 +8,7 @@ extension SQLiteLedger {
     /// On start-up, every transfer left `sending` may or may not have reached the bank: mark it in doubt.
     package func recoverInterrupted() async throws -> Int {
         try await pool.write { db in
-            let now = SQLiteLedger.timestamp()
+            let now = self.timestamp()
             try db.execute(sql: """
                 UPDATE transfer_attempt SET outcome = 'interrupted', finished_at = ?
                 WHERE finished_at IS NULL AND transfer_id IN (SELECT id FROM transfer WHERE state = 'sending')
@@ -51,7 +51,7 @@ extension SQLiteLedger {
     package func startBatch(id: String, balance: Rupiah) async throws {
         try await pool.write { db in
             try db.execute(sql: "UPDATE batch SET state = 'posting', updated_at = ? WHERE id = ? AND state = 'approved'",
-                           arguments: [SQLiteLedger.timestamp(), id])
+                           arguments: [self.timestamp(), id])
             if db.changesCount == 1 {
                 try SQLiteLedger.audit(db, actor: "salurd", action: "batch.post", subject: id, details: ["balance": String(balance.value)])
                 try SQLiteLedger.completeBatches(db, [id])
@@ -252,7 +252,7 @@ extension SQLiteLedger {
                 """, arguments: [id]) ?? 0
             if open == 0 {
                 try db.execute(sql: "UPDATE batch SET state = 'done', updated_at = ? WHERE id = ? AND state = 'posting'",
-                               arguments: [timestamp(), id])
+                               arguments: [systemTimestamp(), id])
                 if db.changesCount == 1 {
                     let totals = try Row.fetchAll(db, sql: "SELECT state, count(*) AS n FROM transfer WHERE batch_id = ? GROUP BY state",
                                                   arguments: [id])
@@ -274,7 +274,7 @@ extension SQLiteLedger {
     /// Records this engine as the database's engine (the OS lock file enforces there is one).
     package func registerEngine(pid: Int, host: String, version: String) async throws {
         try await pool.write { db in
-            let now = SQLiteLedger.timestamp()
+            let now = self.timestamp()
             try db.execute(sql: """
                 INSERT INTO engine_lease (id, pid, host, version, started_at, heartbeat_at, status) VALUES (1, ?, ?, ?, ?, ?, 'starting')
                 ON CONFLICT (id) DO UPDATE SET pid = excluded.pid, host = excluded.host, version = excluded.version,
@@ -287,7 +287,7 @@ extension SQLiteLedger {
     package func heartbeat(status: String) async throws {
         try await pool.write { db in
             try db.execute(sql: "UPDATE engine_lease SET heartbeat_at = ?, status = ? WHERE id = 1",
-                           arguments: [SQLiteLedger.timestamp(), status])
+                           arguments: [self.timestamp(), status])
         }
     }
 

@@ -25,7 +25,7 @@ extension SQLiteLedger {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [agreement.id, agreement.employer, programmes, agreement.riskClass.rawValue,
                                  agreement.validFrom.description, agreement.validTo.description, agreement.bpjsAccount,
-                                 agreement.bpjsBankCode, workUnits, actor, SQLiteLedger.timestamp()])
+                                 agreement.bpjsBankCode, workUnits, actor, self.timestamp()])
             try SQLiteLedger.audit(db, actor: actor, action: "agreement.add", subject: agreement.id, details: [
                 "employer": agreement.employer, "programmes": programmes, "risk_class": String(agreement.riskClass.rawValue),
                 "from": agreement.validFrom.description, "to": agreement.validTo.description,
@@ -94,7 +94,7 @@ extension SQLiteLedger {
                 INSERT INTO budget (id, agency, year, amount, bpjs_account, bpjs_bank_code, created_by, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [budget.id, budget.agency, budget.year, budget.amount.value, budget.bpjsAccount, budget.bpjsBankCode,
-                                 actor, SQLiteLedger.timestamp()])
+                                 actor, self.timestamp()])
             try SQLiteLedger.audit(db, actor: actor, action: "budget.add", subject: budget.id, details: [
                 "agency": budget.agency, "year": String(budget.year), "amount": String(budget.amount.value),
                 "bpjs_account": budget.bpjsAccount.map(Validate.maskedAccount) ?? "", "bpjs_bank_code": budget.bpjsBankCode ?? "",

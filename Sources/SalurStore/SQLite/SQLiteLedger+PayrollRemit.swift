@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 package import SalurCore
 
@@ -20,7 +21,7 @@ extension SQLiteLedger {
             }
             return try SQLiteLedger.remit(db, run: run, dedupePrefix: "bpjs-tk:\(id)", program: "BPJSTK-\(id)",
                                           account: stored.agreement.bpjsAccount, bankCode: stored.agreement.bpjsBankCode,
-                                          remark: "BPJSTK \(id) \(period)", actor: actor, rules: rules)
+                                          remark: "BPJSTK \(id) \(period)", actor: actor, rules: rules, at: self.clock.now)
         }
     }
 
@@ -36,12 +37,12 @@ extension SQLiteLedger {
             }
             return try SQLiteLedger.remit(db, run: run, dedupePrefix: "bpjs-bpu:\(budgetID)", program: "BPJSTK-BPU-\(budgetID)",
                                           account: account, bankCode: bankCode, remark: "BPJSTK BPU \(budgetID) \(period)",
-                                          actor: actor, rules: rules)
+                                          actor: actor, rules: rules, at: self.clock.now)
         }
     }
 
     static func remit(_ db: Database, run: PremiumRunSummary, dedupePrefix: String, program: String, account: String,
-                      bankCode: String, remark: String, actor: String, rules: BatchingRules) throws -> RemitResult {
+                      bankCode: String, remark: String, actor: String, rules: BatchingRules, at date: Date) throws -> RemitResult {
         if let existing = run.remittance, existing.isLive {
             return RemitResult(queued: false, run: run, remittance: existing, beneficiaryAccount: account,
                                beneficiaryBankCode: bankCode, batches: [])
@@ -53,7 +54,7 @@ extension SQLiteLedger {
                                    beneficiaryAccount: account, beneficiaryBankCode: bankCode, program: program,
                                    period: run.period.description, amount: run.grandTotal, remark: String(remark.prefix(50)))
         var summary = EnqueueSummary()
-        try insert(db, [transfer], actor: actor, rules: rules, into: &summary)
+        try insert(db, [transfer], actor: actor, rules: rules, at: date, into: &summary)
         guard let transferID = try Int64.fetchOne(db, sql: "SELECT id FROM transfer WHERE dedupe_key = ?", arguments: [dedupeKey]) else {
             throw StoreError.notFound("the remittance transfer \(dedupeKey)")
         }

@@ -97,7 +97,7 @@ extension SQLiteLedger {
 
     /// Cancels a queued remittance that never went to the bank, and its batch once nothing else in it is live.
     static func cancelRemittance(_ db: Database, _ remittance: RemittanceStatus, run: PremiumRunSummary, actor: String) throws {
-        let now = timestamp()
+        let now = systemTimestamp()
         try db.execute(sql: """
             UPDATE transfer SET state = 'cancelled', next_action_at = NULL, updated_at = ?
             WHERE id = ? AND attempts = 0 AND state IN ('pending', 'awaiting_approval', 'approved', 'held')
@@ -119,7 +119,7 @@ extension SQLiteLedger {
     /// Inserts the run row, or rewrites the replaced one (its lines deleted); returns its id.
     static func saveRun(_ db: Database, _ prepared: PreparedRun, kind: PremiumRunKind, owner: String, period: Period,
                         source: SourceFile, lines: Int, employer: Rupiah, employee: Rupiah, grand: Rupiah, actor: String) throws -> Int64 {
-        let now = timestamp()
+        let now = systemTimestamp()
         switch prepared {
         case .new:
             try db.execute(sql: """

@@ -15,7 +15,7 @@ extension SQLiteLedger {
         return try write("importing recipients") { db in
             var summary = RecipientImportSummary()
             var issues: [ImportIssue] = []
-            let now = SQLiteLedger.timestamp()
+            let now = self.timestamp()
             let isEmpty = try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM recipient)") ?? false
             let insert = try db.makeStatement(sql: SQLiteLedger.insertRecipientSQL)
             let restoreCache = try SQLiteLedger.largeCache(db, rows: file.rowCount)
@@ -87,7 +87,7 @@ extension SQLiteLedger {
             guard !requests.isEmpty else { return 0 }
             try db.execute(sql: """
                 UPDATE recipient SET opening_state = 'requested', updated_at = ? WHERE opening_state = 'not_requested'
-                """, arguments: [SQLiteLedger.timestamp()])
+                """, arguments: [self.timestamp()])
             try SQLiteLedger.audit(db, actor: actor, action: "accounts.export_requests", subject: "\(requests.count) recipients",
                                    details: ["sha256": sha256, "count": String(requests.count)])
             return requests.count
@@ -100,7 +100,7 @@ extension SQLiteLedger {
             defer { restoreCache() }
             var summary = OpeningResultSummary()
             var issues: [ImportIssue] = []
-            let now = SQLiteLedger.timestamp()
+            let now = self.timestamp()
             let find = try db.makeStatement(sql: """
                 SELECT id, opening_state, account_no, rejection_reason FROM recipient WHERE nik = ?
                 """)

@@ -16,7 +16,7 @@ extension SQLiteLedger {
                            match: (ReconciliationInput) throws -> ReconciliationOutcome) throws -> ReconciliationRun {
         try write("reconciling") { db in
             var run = ReconciliationRun()
-            let now = SQLiteLedger.timestamp()
+            let now = self.timestamp()
 
             // 1. Which statements are new.
             var fresh: [(record: StatementRecord, rowID: Int64)] = []

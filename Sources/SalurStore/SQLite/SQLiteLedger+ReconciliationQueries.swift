@@ -124,7 +124,7 @@ extension SQLiteLedger {
             default:
                 break
             }
-            let now = SQLiteLedger.timestamp()
+            let now = self.timestamp()
             try db.execute(sql: """
                 UPDATE reconciliation_exception SET state = 'resolved', resolved_by = ?, resolved_at = ?, resolution = ?, updated_at = ?
                 WHERE id = ?

@@ -4,9 +4,6 @@ package import SalurCore
 
 /// Transfers and batches: what operators queue and approve.
 extension SQLiteLedger {
-    /// Width of the numeric part of a partnerReferenceNo: `SLR` + 12 digits = 15 characters.
-    static let referenceDigits = 12
-
     /// Queues one transfer for every recipient of `program` with an opened account, idempotently
     /// per (recipient, programme, period), and forms batches — in one transaction.
     package func enqueueProgram(program: String, period: Period, amount: Rupiah, remark: String,
@@ -36,7 +33,7 @@ extension SQLiteLedger {
                                              beneficiaryBankCode: nil, program: program, period: period.description,
                                              amount: amount, remark: remark))
             }
-            try SQLiteLedger.insert(db, transfers, actor: actor, rules: rules, into: &summary)
+            try SQLiteLedger.insert(db, transfers, actor: actor, rules: rules, at: self.clock.now, into: &summary)
             if summary.queued > 0 {
                 try SQLiteLedger.audit(db, actor: actor, action: "transfers.enqueue", subject: "\(program) \(period)", details: [
                     "amount_each": String(amount.value), "queued": String(summary.queued), "total": String(summary.queuedAmount.value),
@@ -65,7 +62,7 @@ extension SQLiteLedger {
             }
             if !issues.isEmpty { throw ImportFailure(issues) }
             var summary = EnqueueSummary()
-            try SQLiteLedger.insert(db, transfers, actor: actor, rules: rules, into: &summary)
+            try SQLiteLedger.insert(db, transfers, actor: actor, rules: rules, at: self.clock.now, into: &summary)
             if summary.queued > 0 {
                 try SQLiteLedger.audit(db, actor: actor, action: "transfers.enqueue_file", subject: source.path, details: [
                     "sha256": source.sha256, "queued": String(summary.queued), "total": String(summary.queuedAmount.value),
@@ -81,7 +78,7 @@ extension SQLiteLedger {
                          auditSubject: String) throws -> EnqueueSummary {
         try write("queueing transfers") { db in
             var summary = EnqueueSummary()
-            try SQLiteLedger.insert(db, transfers, actor: actor, rules: rules, into: &summary)
+            try SQLiteLedger.insert(db, transfers, actor: actor, rules: rules, at: self.clock.now, into: &summary)
             if summary.queued > 0 {
                 try SQLiteLedger.audit(db, actor: actor, action: auditAction, subject: auditSubject, details: [
                     "queued": String(summary.queued), "total": String(summary.queuedAmount.value),
@@ -93,9 +90,9 @@ extension SQLiteLedger {
     }
 
 
-    static func insert(_ db: Database, _ transfers: [NewTransfer], actor: String, rules: BatchingRules,
+    static func insert(_ db: Database, _ transfers: [NewTransfer], actor: String, rules: BatchingRules, at date: Date,
                        into summary: inout EnqueueSummary) throws {
-        let now = timestamp()
+        let now = timestamp(date)
         var nextID = (try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM transfer") ?? 0) + 1
         let insert = try BulkStatement(db, sql: """
             INSERT INTO transfer (id, partner_reference_no, dedupe_key, kind, recipient_id, nik, beneficiary_name,
@@ -105,16 +102,28 @@ extension SQLiteLedger {
             ON CONFLICT (dedupe_key) DO NOTHING
             """)
         var total = summary.queuedAmount
+        var generator = SystemRandomNumberGenerator()
         for t in transfers {
             if t.amount > rules.maxAmount {
                 throw StoreError.refused("a transfer of \(t.amount) exceeds batching.max_amount (\(rules.maxAmount)); raise it or split the payment")
             }
-            insert.bind(1, nextID); insert.bind(2, partnerReference(nextID)); insert.bind(3, t.dedupeKey); insert.bind(4, t.kind.rawValue)
-            if let recipient = t.recipientID { insert.bind(5, recipient) } else { insert.bind(5, nil as String?) }
-            insert.bind(6, t.nik); insert.bind(7, t.beneficiaryName); insert.bind(8, t.beneficiaryAccount)
-            insert.bind(9, t.beneficiaryBankCode); insert.bind(10, t.program); insert.bind(11, t.period); insert.bind(12, t.amount.value)
-            insert.bind(13, t.remark); insert.bind(14, actor); insert.bind(15, now); insert.bind(16, now)
-            if try insert.step() == 1 {
+            // A new random reference, drawn again in the (vanishingly rare) case this database already has it.
+            var stepped: Int?
+            while stepped == nil {
+                insert.bind(1, nextID); insert.bind(2, PartnerReference.make(using: &generator)); insert.bind(3, t.dedupeKey)
+                insert.bind(4, t.kind.rawValue)
+                if let recipient = t.recipientID { insert.bind(5, recipient) } else { insert.bind(5, nil as String?) }
+                insert.bind(6, t.nik); insert.bind(7, t.beneficiaryName); insert.bind(8, t.beneficiaryAccount)
+                insert.bind(9, t.beneficiaryBankCode); insert.bind(10, t.program); insert.bind(11, t.period); insert.bind(12, t.amount.value)
+                insert.bind(13, t.remark); insert.bind(14, actor); insert.bind(15, now); insert.bind(16, now)
+                do {
+                    stepped = try insert.step()
+                } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT
+                    && (error.message ?? "").contains("partner_reference_no") {
+                    continue
+                }
+            }
+            if stepped == 1 {
                 nextID += 1
                 summary.queued += 1
                 total = try total.adding(t.amount)
@@ -123,23 +132,17 @@ extension SQLiteLedger {
             }
         }
         summary.queuedAmount = total
-        summary.batches += try formBatches(db, rules: rules, actor: actor)
-    }
-
-    /// `SLR000000000042`: stable, at most 20 characters, unique forever within this database.
-    static func partnerReference(_ id: Int64) -> String {
-        let digits = String(id)
-        return "SLR" + String(repeating: "0", count: max(0, referenceDigits - digits.count)) + digits
+        summary.batches += try formBatches(db, rules: rules, actor: actor, at: date)
     }
 
     /// Groups pending transfers into batches of one programme, period and kind, within the limits.
-    static func formBatches(_ db: Database, rules: BatchingRules, actor: String) throws -> [String] {
+    static func formBatches(_ db: Database, rules: BatchingRules, actor: String, at date: Date) throws -> [String] {
         let rows = try Row.fetchAll(db, sql: """
             SELECT id, program, period, kind, amount, enqueued_by FROM transfer WHERE state = 'pending'
             ORDER BY program, period, kind, id
             """)
         guard !rows.isEmpty else { return [] }
-        let now = timestamp()
+        let now = timestamp(date)
         let month = String(now.prefix(7))
         var sequence = (try Int.fetchOne(db, sql: "SELECT count(*) FROM batch WHERE id LIKE ?", arguments: ["B-\(month)-%"]) ?? 0)
         let state = rules.approvalRequired ? "awaiting_approval" : "approved"
@@ -186,6 +189,7 @@ extension SQLiteLedger {
 
     /// Forms batches from any transfers still pending (the engine calls this each pass).
     package func formPendingBatches(rules: BatchingRules, actor: String) async throws -> [String] {
-        try await pool.write { db in try SQLiteLedger.formBatches(db, rules: rules, actor: actor) }
+        let date = clock.now
+        return try await pool.write { db in try SQLiteLedger.formBatches(db, rules: rules, actor: actor, at: date) }
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 package import GRDB
-import SalurCore
+package import SalurCore
 
 /// The embedded default `Ledger`: one SQLite file in WAL mode, written through GRDB.
 ///
@@ -12,11 +12,14 @@ package final class SQLiteLedger: Ledger {
     let pool: DatabasePool
     /// The database file.
     package let path: String
+    /// The calendar time this ledger stamps records and forms ids with.
+    package let clock: WallClock
 
     /// Opens (creating if needed) the database at `path` and migrates it.
     /// Refuses a database written by a newer schema than this binary knows.
-    package init(path: String, busyTimeout: Double = 5, migrate: Bool = true) throws {
+    package init(path: String, busyTimeout: Double = 5, migrate: Bool = true, clock: WallClock = .system) throws {
         self.path = path
+        self.clock = clock
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
             do {
@@ -80,10 +83,17 @@ package final class SQLiteLedger: Ledger {
         }
     }
 
-    /// Now, as stored: UTC ISO 8601 with milliseconds.
-    static func timestamp(_ date: Date = Date()) -> String {
+    /// A time as stored: UTC ISO 8601 with milliseconds.
+    static func timestamp(_ date: Date) -> String {
         Timestamp.iso8601(date)
     }
+
+    /// Now by this ledger's clock, as stored.
+    func timestamp() -> String { Timestamp.iso8601(clock.now) }
+
+    /// Now by the system clock, as stored: for the audit row's own time and the few static helpers that
+    /// run inside a transaction without the ledger at hand. Nothing decided from it depends on the date.
+    static func systemTimestamp() -> String { Timestamp.iso8601(Date()) }
 }
 
 extension SQLiteLedger {

@@ -3,6 +3,7 @@ import Testing
 import SalurConfig
 import SalurCore
 import SalurStore
+import SalurTestSupport
 
 /// The source tree's `config/bpjs-rates.toml`, the agreements of the issue, and payroll files.
 enum PayrollFixture {
@@ -76,7 +77,7 @@ struct PayrollStore {
     init() throws {
         directory = NSTemporaryDirectory() + "salur-payroll-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        ledger = try SQLiteLedger(path: directory + "/salur.sqlite")
+        ledger = try SQLiteLedger(path: directory + "/salur.sqlite", clock: .testDay)
     }
 
     func remove() { try? FileManager.default.removeItem(atPath: directory) }

@@ -6,6 +6,7 @@ import SalurCLI
 import SalurCore
 import SalurEngine
 import SalurStore
+import SalurTestSupport
 
 /// A treasury with `count` opened recipients and one approved payment each, the bank simulator on
 /// an ephemeral loopback port, and the real libcurl + SNAP client between them (as the engine tests).
@@ -23,7 +24,7 @@ struct BankHarness {
     static func make(count: Int, faults: FaultRates) async throws -> BankHarness {
         let directory = NSTemporaryDirectory() + "salur-recon-e2e-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let ledger = try SQLiteLedger(path: directory + "/salur.sqlite")
+        let ledger = try SQLiteLedger(path: directory + "/salur.sqlite", clock: .testDay)
         var data = DemoData(recipients: count, opened: count, seed: 11)
         let rows = try RecipientFile.parse(bytes: data.recipientsCSV(), file: "recipients.csv")
         _ = try ledger.importRecipients(rows, source: SourceFile(path: "recipients.csv", sha256: "-"), actor: "maker")

@@ -25,7 +25,7 @@ enum ReconBackend: String, CaseIterable, CustomTestStringConvertible, Sendable {
             let fixture = try ReconcileFixture()
             return StoreFixture(backend: self, store: fixture.ledger, sqlite: fixture, postgres: nil)
         case .postgres:
-            let ledger = try await PostgresLedger(target: try await PostgresScratch.freshTarget(prefix: "recon"))
+            let ledger = try await PostgresLedger(target: try await PostgresScratch.freshTarget(prefix: "recon"), clock: .testDay)
             return StoreFixture(backend: self, store: ledger, sqlite: nil, postgres: ledger)
         }
     }

@@ -4,6 +4,7 @@ import SalurCore
 import SalurReports
 import SalurStatements
 import SalurStore
+import SalurTestSupport
 
 /// A treasury database with hand-made transfers, and statements reconciled into it.
 struct ReconcileFixture {
@@ -16,7 +17,7 @@ struct ReconcileFixture {
     init() throws {
         directory = NSTemporaryDirectory() + "salur-recon-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        ledger = try SQLiteLedger(path: directory + "/salur.sqlite")
+        ledger = try SQLiteLedger(path: directory + "/salur.sqlite", clock: .testDay)
     }
 
     func remove() { try? FileManager.default.removeItem(atPath: directory) }

@@ -5,6 +5,7 @@ import SalurBank
 import SalurCLI
 import SalurCore
 import SalurStore
+import SalurTestSupport
 
 /// One treasury for one test: a temporary folder with a database of `count` approved transfers
 /// (opened recipients, one payment each), SNAP keys and a client secret (0600), an in-process bank
@@ -52,7 +53,7 @@ struct Treasury {
 
         var accounts: [String] = []
         if count > 0 {
-            let ledger = try SQLiteLedger(path: directory + "/state/salur.sqlite")
+            let ledger = try SQLiteLedger(path: directory + "/state/salur.sqlite", clock: .testDay)
             var data = DemoData(recipients: count, opened: count, seed: 11)
             let rows = try RecipientFile.parse(bytes: data.recipientsCSV(), file: "recipients.csv")
             _ = try ledger.importRecipients(rows, source: SourceFile(path: "recipients.csv", sha256: "-"), actor: "maker")
