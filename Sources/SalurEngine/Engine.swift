@@ -1,7 +1,7 @@
 import Foundation
 package import Logging
 package import SalurBank
-import SalurCore
+package import SalurCore
 package import SalurStore
 import Synchronization
 
@@ -12,6 +12,10 @@ package final class Engine: Sendable {
     let ledger: any EngineLedger
     let bank: any BankAdapter
     let logger: Logger
+    /// Where the highest send mark seen is kept outside the database; nil: restores are not noticed.
+    let sentMark: SentMarkFile?
+    /// The calendar time attempts are claimed at (it dates their X-EXTERNAL-IDs).
+    let clock: WallClock
     private let state: Mutex<MutableState>
     private let wakeSignal = WakeSignal()
 
@@ -42,10 +46,13 @@ package final class Engine: Sendable {
         package var didWork: Bool { sent + inquired + accountsChecked > 0 || !batchesStarted.isEmpty || !batchesHeld.isEmpty }
     }
 
-    package init(ledger: any EngineLedger, bank: any BankAdapter, settings: EngineSettings, logger: Logger) {
+    package init(ledger: any EngineLedger, bank: any BankAdapter, settings: EngineSettings, logger: Logger,
+                 sentMark: SentMarkFile? = nil, clock: WallClock = .system) {
+        self.clock = clock
         self.ledger = ledger
         self.bank = bank
         self.logger = logger
+        self.sentMark = sentMark
         state = Mutex(MutableState(settings: settings,
                                    breaker: CircuitBreaker(threshold: settings.breakerThreshold, cooldownMs: settings.breakerCooldownMs)))
     }
@@ -153,6 +160,7 @@ package final class Engine: Sendable {
     package func pass() async throws -> PassReport {
         var report = PassReport()
         let settings = self.settings
+        try await checkRestored(settings: settings)
         let abandoned = try await ledger.takeOverAbandoned()
         if abandoned > 0 {
             logger.notice("transfers left sending by an engine that is gone are now in doubt", metadata: ["count": "\(abandoned)"])
@@ -165,6 +173,23 @@ package final class Engine: Sendable {
         try await inquirySession(&report, settings: settings)
         try await followBatches(&report)
         return report
+    }
+
+    /// Notices a database that went back in time (its send mark is below the one this engine kept
+    /// outside it) and, before anything is sent, puts every transfer the bank may have booked since
+    /// in doubt to be asked about (`RestoreRecovery`).
+    func checkRestored(settings: EngineSettings) async throws {
+        guard let sentMark else { return }
+        let seen = try sentMark.read()
+        let status = try await ledger.sendMarkStatus()
+        guard seen > status.claims else { return }
+        let reason = "send mark \(status.claims) in the database, \(seen) seen by this engine at \(sentMark.path)"
+        logger.critical("the database is behind what was sent (restored backup or failover); asking the bank about every open transfer before sending",
+                        metadata: ["database_mark": "\(status.claims)", "seen_mark": "\(seen)"])
+        let count = try await ledger.recoverFromRestore(RestoreRecoveryRequest(reason: reason, actor: "salurd", markAtLeast: seen,
+                                                                               rules: settings.batching, now: Date()))
+        logger.notice("restore recovery: transfers in doubt until the bank answers", metadata: ["count": "\(count)"])
+        state.withLock { $0.lastBatchEvent = "restore recovery: \(count) transfers asked about" }
     }
 
     /// Sleeps until the next retry or inquiry falls due, or the poll interval passes — in slices, so
@@ -300,7 +325,7 @@ package final class Engine: Sendable {
             var exhausted = false
             group.addTask { await self.untilStopping(); return nil }
             while true {
-                let now = Date()
+                let now = clock.now
                 let stopping = isStopping
                 // Read before claiming: what is claimed now is sent only while this engine's lease
                 // (as renewed before the claim) still holds, so that no other engine can have taken it over.
@@ -313,6 +338,8 @@ package final class Engine: Sendable {
                                                            maxAttempts: settings.retry.maxAttempts)
                     buffer.removeAll(keepingCapacity: true)
                     if mayClaim && claimed.count < limit { exhausted = true }
+                    // The claim raised the database's send mark: kept outside it before any request leaves.
+                    if !claimed.isEmpty, let sentMark { try sentMark.raise(to: try await ledger.sendMarkStatus().claims) }
                     for attempt in claimed {
                         group.addTask { await self.send(attempt, settings: settings, sendBy: sendBy) }
                     }

@@ -361,5 +361,20 @@ enum PostgresSchema {
             ALTER TABLE recipient ADD COLUMN bank_account_status TEXT;
             ALTER TABLE transfer ADD COLUMN hold_reason TEXT;
             """),
+        // How many claims of attempts the database has committed (engines keep the highest they saw
+        // outside it, and so notice a database that went back in time), its last restore recovery,
+        // and each transfer's settle point.
+        Step(name: "v8 send mark, restore recovery, settle points", sql: """
+            CREATE TABLE send_mark (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                claims BIGINT NOT NULL DEFAULT 0,
+                recovered_at TEXT,
+                recovered_transfers BIGINT,
+                recovered_by TEXT,
+                recovered_reason TEXT
+            );
+            INSERT INTO send_mark (id, claims) VALUES (1, 0);
+            ALTER TABLE transfer ADD COLUMN settle_from TEXT;
+            """),
     ]
 }

@@ -49,6 +49,17 @@ package protocol EngineLedger: Sendable {
     func whileStartingBatches(_ body: () async throws -> Void) async throws -> Bool
     /// A clean stop: this engine holds nothing any more (its lease ends now).
     func stopEngine() async throws
+
+    // MARK: A database that went back in time (DESIGN §4.9)
+
+    /// The database's send mark and last restore recovery. Each claim of attempts raises the mark by
+    /// one in its own transaction; an engine keeps the highest mark it saw outside the database
+    /// (`SentMarkFile`), and a database whose mark is lower has lost claims: it was restored.
+    func sendMarkStatus() async throws -> SendMarkStatus
+    /// Puts every transfer the bank may have booked since the database's backup in doubt, to be asked
+    /// about before anything is sent (`RestoreRecovery`), raises the send mark to at least
+    /// `markAtLeast`, and audits it — in one transaction. Returns how many transfers were put in doubt.
+    func recoverFromRestore(_ request: RestoreRecoveryRequest) async throws -> Int
 }
 
 extension SQLiteLedger: EngineLedger {

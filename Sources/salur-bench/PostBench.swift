@@ -184,6 +184,8 @@ final class CountingLedger: EngineLedger {
     init(_ base: any EngineLedger) { self.base = base }
 
     func recoverInterrupted() async throws -> Int { try await base.recoverInterrupted() }
+    func sendMarkStatus() async throws -> SendMarkStatus { try await base.sendMarkStatus() }
+    func recoverFromRestore(_ request: RestoreRecoveryRequest) async throws -> Int { try await base.recoverFromRestore(request) }
     func formPendingBatches(rules: BatchingRules, actor: String) async throws -> [String] { try await base.formPendingBatches(rules: rules, actor: actor) }
     func batchesToStart() async throws -> [BatchToStart] { try await base.batchesToStart() }
     func outstandingPosting() async throws -> Rupiah { try await base.outstandingPosting() }

@@ -80,7 +80,7 @@ struct Salurd: AsyncParsableCommand {
             logger.info("salurd starting", metadata: ["version": "\(SalurVersion.current)", "pid": "\(pid)", "config": "\(path)",
                                                       "database": "\(target)", "engine": "\(ledger.engineID ?? "-")",
                                                       "lease_ms": "\(configuration.engine.leaseMs)"])
-            try await run(ledger, configuration, path: path, exitWhenIdle: exitWhenIdle, levels: levels, bankConfig: bankConfig,
+            try await run(ledger, configuration, sentMark: SentMarkFile.forPostgres(environment: environment), path: path, exitWhenIdle: exitWhenIdle, levels: levels, bankConfig: bankConfig,
                           environment: environment, listen: { wake in try await ledger.listenForWork(wake) }, logger: logger)
             // Clean stop: every request finished and was recorded, so this engine holds nothing.
             do { try await ledger.stopEngine() } catch { logger.warning("could not mark the engine stopped", metadata: ["error": "\(error)"]) }
@@ -90,19 +90,23 @@ struct Salurd: AsyncParsableCommand {
             try await ledger.registerEngine(pid: pid, host: host, version: SalurVersion.current)
             logger.info("salurd starting", metadata: ["version": "\(SalurVersion.current)", "pid": "\(getpid())", "config": "\(path)",
                                                       "database": "\(configuration.database.path)", "lock": "\(lock.path)"])
-            try await run(ledger, configuration, path: path, exitWhenIdle: exitWhenIdle, levels: levels, bankConfig: bankConfig,
+            try await run(ledger, configuration, sentMark: SentMarkFile(path: configuration.database.path + ".sent-mark"), path: path, exitWhenIdle: exitWhenIdle, levels: levels, bankConfig: bankConfig,
                           environment: environment, listen: nil, logger: logger)
             withExtendedLifetime(lock) {}
         }
     }
 
-    private static func run(_ ledger: any EngineLedger, _ configuration: SalurConfiguration, path: String, exitWhenIdle: Bool,
+    private static func run(_ ledger: any EngineLedger, _ configuration: SalurConfiguration, sentMark: SentMarkFile?, path: String,
+                            exitWhenIdle: Bool,
                             levels: LogLevelSwitch, bankConfig: SalurConfiguration.Bank, environment: [String: String],
                             listen: (@Sendable (@escaping @Sendable () -> Void) async throws -> Void)?, logger: Logger) async throws {
         let bankLogger = Logger(label: "salur.bank")
         let bank = SwitchableBank(try BankConnection(bankConfig, logger: bankLogger))
         defer { bank.shutdown() }
-        let engine = Engine(ledger: ledger, bank: bank, settings: EngineSettings(configuration), logger: logger)
+        if sentMark == nil {
+            logger.warning("no state directory ($STATE_DIRECTORY) for the sent-mark file: a database that goes back in time (failover, restore) is not noticed")
+        }
+        let engine = Engine(ledger: ledger, bank: bank, settings: EngineSettings(configuration), logger: logger, sentMark: sentMark)
         let notifier = SystemdNotifier(environment: environment)
         let reloader = ConfigReloader(path: path, configuration: configuration, engine: engine, bank: bank, levels: levels,
                                       notifier: notifier, logger: logger, bankLogger: bankLogger)

@@ -24,11 +24,13 @@ struct DaemonCommand: AsyncParsableCommand {
             let now = Date()
             var lease: EngineLease?
             var queue: QueueStatus?
+            var sendMark: SendMarkStatus?
             let exists = FileManager.default.fileExists(atPath: database)
             if exists {
                 let ledger = try configuration.sqliteLedger()
                 lease = try ledger.engineLease()
                 queue = try ledger.queueStatus(now: now)
+                sendMark = try await ledger.sendMarkStatus()
             }
             func age(_ text: String?) -> Int? {
                 text.flatMap(Timestamp.parse).map { max(0, Int(now.timeIntervalSince($0))) }
@@ -50,7 +52,7 @@ struct DaemonCommand: AsyncParsableCommand {
                 database: database, lock: lockPath, running: running, pid: pid,
                 version: current ? lease?.version : nil, host: current ? lease?.host : nil,
                 startedAt: current ? lease?.startedAt : nil, uptimeSeconds: current ? age(lease?.startedAt) : nil,
-                lastEngine: lease, heartbeatAgeSeconds: age(lease?.heartbeatAt), queue: queue)
+                lastEngine: lease, heartbeatAgeSeconds: age(lease?.heartbeatAt), queue: queue, sendMark: sendMark)
             if json { return try Output.json(report) }
             print(report.text)
         }
@@ -72,7 +74,8 @@ struct DaemonCommand: AsyncParsableCommand {
                 database: opened.name, lock: nil, running: !live.isEmpty, pid: live.first?.pid,
                 version: live.first?.version, host: live.first?.host, startedAt: live.first?.startedAt,
                 uptimeSeconds: age(live.first?.startedAt), lastEngine: newest, heartbeatAgeSeconds: age(newest?.heartbeatAt),
-                queue: queue, engines: engines.map { EngineRow($0, heartbeatAge: age($0.heartbeatAt)) })
+                queue: queue, engines: engines.map { EngineRow($0, heartbeatAge: age($0.heartbeatAt)) },
+                sendMark: try await opened.store.sendMarkStatus())
             if json { return try Output.json(report) }
             print(report.text)
         }
@@ -115,9 +118,12 @@ struct DaemonCommand: AsyncParsableCommand {
         let queue: QueueStatus?
         /// Every engine the database knows (PostgreSQL); nil on SQLite.
         var engines: [EngineRow]? = nil
+        /// The database's send mark and its last restore recovery.
+        var sendMark: SendMarkStatus? = nil
 
         enum CodingKeys: String, CodingKey {
             case database, lock, running, pid, version, host, queue, engines
+            case sendMark = "send_mark"
             case startedAt = "started_at", uptimeSeconds = "uptime_seconds", lastEngine = "last_engine"
             case heartbeatAgeSeconds = "heartbeat_age_seconds"
         }
@@ -143,6 +149,11 @@ struct DaemonCommand: AsyncParsableCommand {
                                                  heartbeat_at: $0.heartbeatAt, status: $0.status) }, forKey: .lastEngine)
             try c.encode(heartbeatAgeSeconds, forKey: .heartbeatAgeSeconds)
             try c.encodeIfPresent(engines, forKey: .engines)
+            struct Mark: Encodable {
+                let claims: Int64, recovered_at: String?, recovered_transfers: Int64?, recovered_by: String?, recovered_reason: String?
+            }
+            try c.encodeIfPresent(sendMark.map { Mark(claims: $0.claims, recovered_at: $0.recoveredAt, recovered_transfers: $0.recoveredTransfers,
+                                                      recovered_by: $0.recoveredBy, recovered_reason: $0.recoveredReason) }, forKey: .sendMark)
             try c.encode(queue.map { Queue(transfers: $0.transfers, batches: $0.batches, oldest_pending_age_seconds: $0.oldestPendingAgeSeconds,
                                            oldest_in_doubt_age_seconds: $0.oldestInDoubtAgeSeconds) }, forKey: .queue)
         }
@@ -177,6 +188,10 @@ struct DaemonCommand: AsyncParsableCommand {
                 lines.append("no engine has run against this database yet")
             }
             lines.append("database: \(database)")
+            if let sendMark, let at = sendMark.recoveredAt {
+                lines.append("last restore recovery: \(at) by \(sendMark.recoveredBy ?? "?"), "
+                             + "\(sendMark.recoveredTransfers ?? 0) transfers asked about (\(sendMark.recoveredReason ?? ""))")
+            }
             guard let queue else {
                 lines.append("the database does not exist yet")
                 return lines.joined(separator: "\n")

@@ -7,8 +7,36 @@ import SalurStore
 /// `salurctl db`: the database's schema, and moving a treasury from SQLite to PostgreSQL.
 struct DbCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "db", abstract: "The database: schema steps, and copying the SQLite file into PostgreSQL.",
-        subcommands: [Migrate.self, Copy.self])
+        commandName: "db", abstract: "The database: schema steps, copying the SQLite file into PostgreSQL, recovery after a restore.",
+        subcommands: [Migrate.self, Copy.self, Restored.self])
+
+    /// `salurctl db restored`: the restore runbook's step (README, "Restoring a backup").
+    struct Restored: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "After restoring a backup: ask the bank about every open transfer before anything is sent again.",
+            discussion: """
+                Every transfer not settled, failed, cancelled or returned goes in doubt (pending ones are put in batches                 first); salurd asks the bank about each by its partnerReferenceNo and sends again only after two "not                 found" answers past the settle time, and only once its batch is approved and posting. Run it with salurd                 stopped, right after the restore, whenever the database may be older than what was sent. Audited.
+                """)
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Why: which backup was restored (kept in the audit log).") var reason: String
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            let configuration = try global.load()
+            let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !trimmed.isEmpty else { throw ValidationError("--reason must say which backup was restored") }
+            let store = try await global.store()
+            let mark = try await store.sendMarkStatus()
+            let count = try await store.recoverFromRestore(RestoreRecoveryRequest(
+                reason: "operator: \(trimmed)", actor: OperatorIdentity.current(), markAtLeast: mark.claims,
+                rules: configuration.batchingRules, now: Date()))
+            if json {
+                struct JSON: Encodable { let in_doubt: Int }
+                return try Output.json(JSON(in_doubt: count))
+            }
+            print("\(count) open transfers are in doubt; salurd asks the bank about each before anything is sent again.")
+        }
+    }
 
     struct Migrate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -117,6 +117,7 @@ enum Migrations {
         registerAccountCheck(&migrator)
         registerRecipientTally(&migrator)
         registerAccountStatus(&migrator)
+        registerSendMark(&migrator)
         return migrator
     }
 }

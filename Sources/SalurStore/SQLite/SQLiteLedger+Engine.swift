@@ -14,9 +14,10 @@ extension SQLiteLedger {
                 WHERE finished_at IS NULL AND transfer_id IN (SELECT id FROM transfer WHERE state = 'sending')
                 """, arguments: [now])
             try db.execute(sql: """
-                UPDATE transfer SET state = 'in_doubt', next_action_at = ?, last_message = 'interrupted while sending', updated_at = ?
+                UPDATE transfer SET state = 'in_doubt', next_action_at = ?, settle_from = ?, last_message = 'interrupted while sending',
+                    updated_at = ?
                 WHERE state = 'sending'
-                """, arguments: [now, now])
+                """, arguments: [now, now, now])
             let count = db.changesCount
             if count > 0 {
                 try SQLiteLedger.audit(db, actor: "salurd", action: "engine.recover", subject: "\(count) transfers",
@@ -155,6 +156,8 @@ extension SQLiteLedger {
                     amount: Rupiah(row["amount"] as Int64), remark: row["remark"], batchID: row["batch_id"]))
             }
             if !exhausted.isEmpty { try SQLiteLedger.completeBatches(db, exhausted) }
+            // One claim more in the send mark: a restored database shows fewer than an engine has seen.
+            if !claimed.isEmpty { try db.execute(sql: "UPDATE send_mark SET claims = claims + 1 WHERE id = 1") }
             return claimed
         }
     }
@@ -211,7 +214,7 @@ extension SQLiteLedger {
         try await pool.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT t.id, t.external_id, t.partner_reference_no, t.kind, t.amount, t.round_attempts, t.inquiries,
-                       t.not_found_answers, a.started_at
+                       t.not_found_answers, nullif(max(coalesce(a.started_at, ''), coalesce(t.settle_from, '')), '') AS started_at
                 FROM transfer t LEFT JOIN transfer_attempt a ON a.external_id = t.external_id
                 WHERE t.state = 'in_doubt' AND (t.next_action_at IS NULL OR t.next_action_at <= ?) ORDER BY t.next_action_at, t.id LIMIT ?
                 """, arguments: [SQLiteLedger.timestamp(now), limit]).map { row in

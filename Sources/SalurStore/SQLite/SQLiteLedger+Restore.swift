@@ -1,0 +1,40 @@
+import Foundation
+import GRDB
+package import SalurCore
+
+/// The send mark and restore recovery on SQLite (`RestoreRecovery` decides what they do).
+extension SQLiteLedger {
+    package func sendMarkStatus() async throws -> SendMarkStatus {
+        try await pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM send_mark WHERE id = 1") else { return SendMarkStatus(claims: 0) }
+            return SendMarkStatus(claims: row["claims"], recoveredAt: row["recovered_at"], recoveredTransfers: row["recovered_transfers"],
+                                  recoveredBy: row["recovered_by"], recoveredReason: row["recovered_reason"])
+        }
+    }
+
+    package func recoverFromRestore(_ request: RestoreRecoveryRequest) async throws -> Int {
+        try await pool.write { db in
+            let stamp = SQLiteLedger.timestamp(request.now)
+            _ = try SQLiteLedger.formBatches(db, rules: request.rules, actor: request.actor, at: request.now)
+            let open = RestoreRecovery.openStates.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+            try db.execute(sql: """
+                UPDATE transfer_attempt SET outcome = 'interrupted', finished_at = ?
+                WHERE finished_at IS NULL AND transfer_id IN (SELECT id FROM transfer WHERE state = 'sending')
+                """, arguments: [stamp])
+            try db.execute(sql: """
+                UPDATE transfer SET state = 'in_doubt', external_id = coalesce(external_id, ? || id), next_action_at = ?,
+                    not_found_answers = 0, settle_from = ?, last_message = ?, updated_at = ?
+                WHERE state IN (\(open))
+                """, arguments: [RestoreRecovery.standInExternalIDPrefix, stamp, stamp,
+                                 RestoreRecovery.message(reason: request.reason), stamp])
+            let count = db.changesCount
+            try db.execute(sql: """
+                UPDATE send_mark SET claims = max(claims, ?), recovered_at = ?, recovered_transfers = ?, recovered_by = ?,
+                    recovered_reason = ? WHERE id = 1
+                """, arguments: [request.markAtLeast, stamp, count, request.actor, request.reason])
+            try SQLiteLedger.audit(db, actor: request.actor, action: "database.restore-recovery", subject: "\(count) transfers",
+                                   details: ["in_doubt": String(count), "reason": request.reason, "mark": String(request.markAtLeast)])
+            return count
+        }
+    }
+}
