@@ -1,6 +1,8 @@
 /// SalurBank's HTTP client over libcurl: one `curl_multi` handle driven by one dedicated thread, with
-/// keep-alive connections, TLS verification on for every non-loopback host, and failures split into
-/// `.notSent` (safe to resend) and `.outcomeUnknown` (ask the bank first).
+/// keep-alive connections, TLS as the SNAP standard asks (1.3, or 1.2 with its suites when allowed;
+/// verification on for every non-loopback host, and everywhere once a CA file is given; no proxy but
+/// the configured one — see `CurlConnectionSettings`), and failures split into `.notSent` (safe to
+/// resend) and `.outcomeUnknown` (ask the bank first).
 ///
 /// Cancelling the calling task fails a send that is still waiting for a slot with `.notSent`; a send
 /// that has started is left to finish and its real outcome is returned, because aborting a money
