@@ -21,6 +21,10 @@ struct CurlTLSTestPKI: Sendable {
         var template = Array((NSTemporaryDirectory() as NSString).appendingPathComponent("salur-tls-XXXXXX").utf8CString)
         guard let made = mkdtemp(&template) else { throw CurlTLSTestError.setup("mkdtemp failed") }
         let dir = String(cString: made)
+        // Removed when the test process exits (the certificates serve every test until then).
+        atexit {
+            if case .success(let pki) = CurlTLSTestPKI.shared { try? FileManager.default.removeItem(atPath: pki.dir) }
+        }
         try "basicConstraints=CA:FALSE\nsubjectAltName=IP:127.0.0.1,DNS:localhost\n"
             .write(toFile: dir + "/server.ext", atomically: true, encoding: .utf8)
         for name in ["a", "b"] {
