@@ -29,6 +29,8 @@ extension SalurConfiguration {
             check("bank.connect_timeout_ms", old.connectTimeoutMs, new.connectTimeoutMs)
             check("bank.request_timeout_ms", old.requestTimeoutMs, new.requestTimeoutMs)
             check("bank.token_refresh_margin_seconds", old.tokenRefreshMarginSeconds, new.tokenRefreshMarginSeconds)
+            check("bank.tls_allow_1_2", old.tlsAllow12, new.tlsAllow12)
+            check("bank.proxy", old.proxy, new.proxy)
             check("bank.paths.token", old.paths.token, new.paths.token)
             check("bank.paths.transfer_intrabank", old.paths.transferIntrabank, new.paths.transferIntrabank)
             check("bank.paths.transfer_interbank", old.paths.transferInterbank, new.paths.transferInterbank)

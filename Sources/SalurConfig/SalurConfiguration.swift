@@ -55,6 +55,7 @@ public struct SalurConfiguration: Sendable, Equatable {
         public var channelID: String
         /// The treasury's source account (rekening kas daerah) every transfer is debited from.
         public var sourceAccount: String
+        /// PEM CA bundle trusted instead of the system's store (never in addition to it).
         public var caFile: String?
         public var clientCertFile: String?
         public var clientKeyFile: String?
@@ -65,6 +66,12 @@ public struct SalurConfiguration: Sendable, Equatable {
         public var tokenRefreshMarginSeconds: Int
         /// `[bank.account_status]`: this bank's wordings of an account's status.
         public var accountStatus = AccountStatus()
+        /// `tls_allow_1_2`: TLS 1.2 (with the SNAP standard's four suites only) where the bank cannot
+        /// do TLS 1.3. Default false: TLS 1.3 only.
+        public var tlsAllow12: Bool = false
+        /// `proxy`: `http://host:port` to reach the bank through; nil for none (the environment's
+        /// `http_proxy`/`https_proxy` are never used).
+        public var proxy: String? = nil
     }
 
     /// `[bank.account_status]`: how this bank words `beneficiaryAccountStatus` in its account
@@ -182,25 +189,35 @@ extension SalurConfiguration {
         var bank: Bank?
         if b.isPresent {
             let p = b.table("paths")
+            func path(_ key: String, _ standard: String) -> String {
+                guard let value = p.string(key) else { return standard }
+                if let problem = SalurConfiguration.pathProblem(value) { p.fail(key, problem) }
+                return value
+            }
             let paths = Paths(
-                token: p.string("token") ?? "/v1.0/access-token/b2b",
-                transferIntrabank: p.string("transfer_intrabank") ?? "/v1.0/transfer-intrabank",
-                transferInterbank: p.string("transfer_interbank") ?? "/v1.0/transfer-interbank",
-                transferStatus: p.string("transfer_status") ?? "/v1.0/transfer/status",
-                accountInquiryInternal: p.string("account_inquiry_internal") ?? "/v1.0/account-inquiry-internal",
-                balanceInquiry: p.string("balance_inquiry") ?? "/v1.0/balance-inquiry")
+                token: path("token", "/v1.0/access-token/b2b"),
+                transferIntrabank: path("transfer_intrabank", "/v1.0/transfer-intrabank"),
+                transferInterbank: path("transfer_interbank", "/v1.0/transfer-interbank"),
+                transferStatus: path("transfer_status", "/v1.0/transfer/status"),
+                accountInquiryInternal: path("account_inquiry_internal", "/v1.0/account-inquiry-internal"),
+                balanceInquiry: path("balance_inquiry", "/v1.0/balance-inquiry"))
             let baseURL = b.string("base_url", required: true) ?? ""
             if !baseURL.isEmpty, !(baseURL.hasPrefix("https://") || baseURL.hasPrefix("http://")) {
                 b.fail("base_url", "must start with https:// (or http:// for a loopback simulator)")
-            }
-            if baseURL.hasPrefix("http://"), !SalurConfiguration.isLoopbackURL(baseURL) {
+            } else if !baseURL.isEmpty, let problem = SalurConfiguration.baseURLProblem(baseURL) {
+                b.fail("base_url", problem)
+            } else if baseURL.hasPrefix("http://"), !SalurConfiguration.isLoopbackURL(baseURL) {
                 b.fail("base_url", "plain http is allowed only for loopback hosts; use https:// for a bank")
             }
+            let pathPrefix = b.string("path_prefix") ?? ""
+            if let problem = SalurConfiguration.pathPrefixProblem(pathPrefix) { b.fail("path_prefix", problem) }
+            let proxy = b.string("proxy")
+            if let proxy, let problem = SalurConfiguration.proxyProblem(proxy) { b.fail("proxy", problem) }
             let source = b.string("source_account", required: true) ?? ""
             if !source.isEmpty, let problem = Validate.accountNo(source) { b.fail("source_account", problem) }
             bank = Bank(
                 baseURL: baseURL,
-                pathPrefix: b.string("path_prefix") ?? "",
+                pathPrefix: pathPrefix,
                 paths: paths,
                 partnerID: b.string("partner_id", required: true) ?? "",
                 clientKey: b.string("client_key", required: true) ?? "",
@@ -214,7 +231,9 @@ extension SalurConfiguration {
                 maxInFlight: b.int("max_in_flight", default: 8, range: 1...256),
                 connectTimeoutMs: b.int("connect_timeout_ms", default: 5_000, range: 100...120_000),
                 requestTimeoutMs: b.int("request_timeout_ms", default: 30_000, range: 100...600_000),
-                tokenRefreshMarginSeconds: b.int("token_refresh_margin_seconds", default: 60, range: 0...3_600))
+                tokenRefreshMarginSeconds: b.int("token_refresh_margin_seconds", default: 60, range: 0...3_600),
+                tlsAllow12: b.bool("tls_allow_1_2", default: false),
+                proxy: proxy)
             let statusTable = b.table("account_status")
             let statusWordings = AccountStatus(active: statusTable.strings("active"), notPayable: statusTable.strings("not_payable"))
             let both = Set(statusWordings.active.map { $0.lowercased().trimmingCharacters(in: .whitespaces) })

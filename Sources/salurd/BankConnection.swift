@@ -26,6 +26,8 @@ final class BankConnection: Sendable {
         options.caFile = bank.caFile
         options.clientCertFile = bank.clientCertFile
         options.clientKeyFile = bank.clientKeyFile
+        options.allowTLS12 = bank.tlsAllow12
+        options.proxy = bank.proxy
         var endpoint = SNAPClient.Endpoint(baseURL: bank.baseURL, pathPrefix: bank.pathPrefix, sourceAccount: bank.sourceAccount)
         endpoint.tokenPath = bank.paths.token
         endpoint.transferIntrabankPath = bank.paths.transferIntrabank

@@ -34,4 +34,15 @@ struct CurlTLSPeerVerificationTests {
     func remote(url: String) {
         #expect(TLSPeerVerification.isRequired(forURL: url))
     }
+
+    @Test("a CA file is checked on loopback too: the operator named whom to trust", arguments: [
+        "https://127.0.0.1:8443/v1.0/transfer-intrabank",
+        "https://[::1]:8443/",
+        "https://localhost/",
+        "https://api.bank.co.id/",
+    ])
+    func caFileMeansVerify(url: String) {
+        #expect(TLSPeerVerification.isRequired(forURL: url, caFile: "/etc/salur/bank-ca.pem"))
+        #expect(TLSPeerVerification.isRequired(forURL: url, caFile: nil) == TLSPeerVerification.isRequired(forURL: url))
+    }
 }

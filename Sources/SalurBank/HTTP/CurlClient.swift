@@ -1,6 +1,8 @@
 /// SalurBank's HTTP client over libcurl: one `curl_multi` handle driven by one dedicated thread, with
-/// keep-alive connections, TLS verification on for every non-loopback host, and failures split into
-/// `.notSent` (safe to resend) and `.outcomeUnknown` (ask the bank first).
+/// keep-alive connections, TLS as the SNAP standard asks (1.3, or 1.2 with its suites when allowed;
+/// verification on for every non-loopback host, and everywhere once a CA file is given; no proxy but
+/// the configured one — see `CurlConnectionSettings`), and failures split into `.notSent` (safe to
+/// resend) and `.outcomeUnknown` (ask the bank first).
 ///
 /// Cancelling the calling task fails a send that is still waiting for a slot with `.notSent`; a send
 /// that has started is left to finish and its real outcome is returned, because aborting a money
@@ -16,8 +18,16 @@ package final class CurlClient: HTTPTransport {
         /// Limit on a whole request once started, connecting included, in milliseconds. Time spent
         /// waiting for a slot does not count.
         package var requestTimeoutMs: Int = 30_000
-        /// PEM file of CA certificates to trust instead of the system's.
+        /// PEM file of CA certificates to trust instead of the system's: with it set, the system's
+        /// bundle and CA folder are not consulted, and the peer is verified even on loopback.
         package var caFile: String? = nil
+        /// Whether TLS 1.2 may be negotiated (with the SNAP standard's four GCM suites only) when the
+        /// bank cannot do TLS 1.3. Off by default: TLS 1.3 or no connection.
+        package var allowTLS12: Bool = false
+        /// `http://host:port` of the one proxy to go through (HTTPS requests tunnel with CONNECT, so
+        /// the bank's certificate is still verified end to end). Nil: straight to the bank, whatever
+        /// `http_proxy`, `https_proxy`, `all_proxy` or `no_proxy` say in the environment.
+        package var proxy: String? = nil
         /// PEM client certificate, for banks that require mutual TLS.
         package var clientCertFile: String? = nil
         /// PEM private key of `clientCertFile`.

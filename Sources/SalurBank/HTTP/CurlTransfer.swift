@@ -128,10 +128,7 @@ final class CurlTransfer {
         try set(CURLOPT_USERAGENT, options.userAgent)
         try set(CURLOPT_ERRORBUFFER, UnsafeRawPointer(errorBuffer))
 
-        let verify = TLSPeerVerification.isRequired(forURL: request.url)
-        try set(CURLOPT_SSL_VERIFYPEER, verify ? 1 : 0)
-        try set(CURLOPT_SSL_VERIFYHOST, verify ? 2 : 0)
-        if let caFile = options.caFile { try set(CURLOPT_CAINFO, caFile) }
+        try apply(CurlConnectionSettings(url: request.url, options: options))
         if let certFile = options.clientCertFile { try set(CURLOPT_SSLCERT, certFile) }
         if let keyFile = options.clientKeyFile { try set(CURLOPT_SSLKEY, keyFile) }
 
@@ -187,6 +184,19 @@ final class CurlTransfer {
             headerList = list
         }
         try check(ccurl_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList), CURLOPT_HTTPHEADER)
+    }
+
+    /// TLS versions, suites, trust and proxy, as `CurlConnectionSettings` decided them.
+    private func apply(_ settings: CurlConnectionSettings) throws(HTTPClientError) {
+        try set(CURLOPT_SSL_VERIFYPEER, settings.verifyPeer ? 1 : 0)
+        try set(CURLOPT_SSL_VERIFYHOST, settings.verifyPeer ? 2 : 0)
+        let minimum = settings.minimumTLS == .tls13 ? CURL_SSLVERSION_TLSv1_3 : CURL_SSLVERSION_TLSv1_2
+        try set(CURLOPT_SSLVERSION, Int(minimum))
+        try set(CURLOPT_SSL_CIPHER_LIST, settings.cipherList)
+        if let caFile = settings.caFile { try set(CURLOPT_CAINFO, caFile) }
+        if settings.clearsCAPath { try check(ccurl_setopt_ptr(easy, CURLOPT_CAPATH, nil), CURLOPT_CAPATH) }
+        try set(CURLOPT_PROXY, settings.proxy)
+        if let noProxy = settings.noProxy { try set(CURLOPT_NOPROXY, noProxy) }
     }
 
     private func set(_ option: CURLoption, _ value: Int) throws(HTTPClientError) {

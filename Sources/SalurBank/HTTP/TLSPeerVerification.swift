@@ -5,8 +5,16 @@ import Glibc
 import Darwin
 #endif
 
-/// Decides whether a URL's TLS peer must be verified: always, unless the host is loopback.
+/// Decides whether a URL's TLS peer must be verified: always, unless the host is loopback and no
+/// CA file names whom to trust.
 package enum TLSPeerVerification {
+    /// Whether `url` needs certificate and host-name verification when the client trusts `caFile`.
+    /// A CA file is the operator naming the bank's issuer, so it is checked whatever the host, loopback
+    /// included (a TLS-terminating relay on this machine, a test bank); without one, as `isRequired(forURL:)`.
+    package static func isRequired(forURL url: String, caFile: String?) -> Bool {
+        caFile != nil || isRequired(forURL: url)
+    }
+
     /// Whether `url` needs certificate and host-name verification. False only when the host is
     /// loopback (127.0.0.0/8, `[::1]`, `localhost`), where nothing off this machine sits on the path;
     /// true for every other host and for anything that does not parse.

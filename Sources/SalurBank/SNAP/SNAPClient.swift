@@ -38,6 +38,8 @@ package final class SNAPClient: BankAdapter {
     /// The path part of `baseURL`, which the signature's relative path starts with.
     private let basePath: String
     private let origin: String
+    /// Where `baseURL` leads; every request URL must lead exactly there.
+    private let baseParts: CurlURLParts?
 
     package init(endpoint: Endpoint, credentials: SNAPCredentials, transport: any HTTPTransport,
                  logger: Logger = Logger(label: "salur.bank")) {
@@ -52,6 +54,7 @@ package final class SNAPClient: BankAdapter {
         let components = URLComponents(string: base)
         basePath = components?.path ?? ""
         origin = String(base.dropLast(basePath.count))
+        baseParts = CurlURLParts(url: base)
     }
 
     // MARK: BankAdapter
@@ -146,10 +149,11 @@ package final class SNAPClient: BankAdapter {
         let bytes: [UInt8]
         do { bytes = Array(try encoder.encode(body)) } catch { throw NotSent(description: "cannot encode request: \(error)") }
         let relative = basePath + endpoint.pathPrefix + path
+        let url = try Self.requestURL(origin: origin, relative: relative, baseParts: baseParts)
         let timestamp = SNAPTimestamp.string()
         let signature = SNAPSignature.symmetric(method: "POST", path: relative, accessToken: token, body: bytes,
                                                 timestamp: timestamp, clientSecret: credentials.clientSecret)
-        let request = HTTPRequest(method: "POST", url: origin + relative, headers: [
+        let request = HTTPRequest(method: "POST", url: url, headers: [
             (name: "Content-Type", value: "application/json"),
             (name: "Authorization", value: "Bearer \(token)"),
             (name: "X-TIMESTAMP", value: timestamp),
@@ -172,12 +176,14 @@ package final class SNAPClient: BankAdapter {
     }
 
     private func accessToken() async throws -> String {
-        try await tokens.get { [endpoint, credentials, transport, origin, basePath] in
+        try await tokens.get { [endpoint, credentials, transport, origin, basePath, baseParts] in
+            let url = try Self.requestURL(origin: origin, relative: basePath + endpoint.pathPrefix + endpoint.tokenPath,
+                                          baseParts: baseParts)
             let timestamp = SNAPTimestamp.string()
             let signature = try SNAPSignature.asymmetric(clientKey: credentials.clientKey, timestamp: timestamp,
                                                          privateKey: credentials.privateKey)
             let body = Array(#"{"grantType":"client_credentials"}"#.utf8)
-            let request = HTTPRequest(method: "POST", url: origin + basePath + endpoint.pathPrefix + endpoint.tokenPath, headers: [
+            let request = HTTPRequest(method: "POST", url: url, headers: [
                 (name: "Content-Type", value: "application/json"),
                 (name: "X-TIMESTAMP", value: timestamp),
                 (name: "X-CLIENT-KEY", value: credentials.clientKey),
@@ -191,6 +197,22 @@ package final class SNAPClient: BankAdapter {
             }
             return (token, decoded.expiresIn?.value ?? 900)
         }
+    }
+
+    /// `origin + relative`, once libcurl's reading of it shows the scheme, host and port of `baseURL`
+    /// alone, no user info, no query or fragment, and exactly `relative` as its path. The config refuses
+    /// a path that could do otherwise; this is the last check before anything leaves.
+    static func requestURL(origin: String, relative: String, baseParts: CurlURLParts?) throws(NotSent) -> String {
+        let url = origin + relative
+        guard let baseParts, !baseParts.hasUserInfo else {
+            throw NotSent(description: "bank.base_url \"\(origin)\" is not a URL libcurl can use; nothing was sent")
+        }
+        guard let parts = CurlURLParts(url: url), parts.scheme == baseParts.scheme, parts.host == baseParts.host,
+              parts.port == baseParts.port, !parts.hasUserInfo, !parts.hasQuery, !parts.hasFragment, parts.path == relative else {
+            throw NotSent(description: "the service path \"\(relative)\" would not lead to \(baseParts.scheme)://\(baseParts.host):\(baseParts.port) "
+                          + "as written (check bank.path_prefix and [bank.paths]); nothing was sent")
+        }
+        return url
     }
 
     /// A fresh numeric `X-EXTERNAL-ID` for inquiries (transfers use the attempt's own).
