@@ -319,7 +319,7 @@ extension PostgresLedger {
             let stamp = Timestamp.iso8601(now)
             let columns = """
                 t.id, t.attempts, t.round_attempts, t.last_message, t.batch_id, t.partner_reference_no, t.kind,
-                t.beneficiary_account, t.beneficiary_name, t.beneficiary_bank_code, t.amount, t.remark
+                t.beneficiary_account, t.beneficiary_name, t.beneficiary_bank_code, t.amount, t.remark, t.created_at
                 """
             var rows = try await self.rows(connection, """
                 SELECT \(unescaped: columns) FROM transfer t JOIN batch b ON b.id = t.batch_id
@@ -394,7 +394,8 @@ extension PostgresLedger {
                         beneficiaryName: try row["beneficiary_name"].decode(String.self),
                         beneficiaryBankCode: try row["beneficiary_bank_code"].decode(String?.self),
                         amount: Rupiah(try row["amount"].decode(Int64.self)), remark: try row["remark"].decode(String.self),
-                        batchID: try row["batch_id"].decode(String.self)))
+                        batchID: try row["batch_id"].decode(String.self),
+                        createdAt: Timestamp.parse(try row["created_at"].decode(String.self))))
                 }
                 // started_at by PostgreSQL's clock: the not-found settle window is judged against it,
                 // by whichever engine asks the bank later.
@@ -441,8 +442,10 @@ extension PostgresLedger {
                                          \(round.map { $0.code != nil }), \(round.map { $0.code ?? "" }),
                                          \(round.map { $0.message != nil }), \(round.map { $0.message ?? "" }),
                                          \(round.map { $0.bankReference != nil }), \(round.map { $0.bankReference ?? "" }),
-                                         \(round.map { $0.nextActionAt.map(Timestamp.iso8601) ?? "" }), \(round.map(\.notFoundAnswer)))
-                        AS v(id, external_id, state, has_code, code, has_message, message, has_reference, reference, next_at, not_found)),
+                                         \(round.map { $0.nextActionAt.map(Timestamp.iso8601) ?? "" }), \(round.map(\.notFoundAnswer)),
+                                         \(round.map(\.neverLeft)))
+                        AS v(id, external_id, state, has_code, code, has_message, message, has_reference, reference, next_at, not_found,
+                             never_left)),
                 locked AS (SELECT t.id FROM transfer t WHERE t.id = ANY(\(round.map(\.transferID))) ORDER BY t.id FOR UPDATE),
                 done AS (
                     UPDATE transfer t SET state = v.state,
@@ -453,6 +456,7 @@ extension PostgresLedger {
                         settled_at = CASE WHEN v.state = 'settled' THEN \(stamp) ELSE t.settled_at END,
                         inquiries = t.inquiries + CASE WHEN t.state = 'in_doubt' THEN 1 ELSE 0 END,
                         not_found_answers = CASE WHEN v.not_found THEN t.not_found_answers + 1 ELSE 0 END,
+                        round_attempts = greatest(0, t.round_attempts - CASE WHEN v.never_left THEN 1 ELSE 0 END),
                         updated_at = \(stamp)
                     FROM v, locked
                     WHERE t.id = v.id AND locked.id = t.id AND t.external_id = v.external_id AND t.state IN ('sending', 'in_doubt')
@@ -511,7 +515,8 @@ extension PostgresLedger {
                     SELECT id FROM transfer WHERE state = 'in_doubt' AND (next_action_at IS NULL OR next_action_at <= \(stamp))
                     ORDER BY next_action_at NULLS FIRST, id LIMIT \(limit) FOR UPDATE SKIP LOCKED)
                 UPDATE transfer t SET next_action_at = \(claimedUntil) FROM due WHERE t.id = due.id
-                RETURNING t.id, t.external_id, t.partner_reference_no, t.kind, t.amount, t.round_attempts, t.inquiries, t.not_found_answers
+                RETURNING t.id, t.external_id, t.partner_reference_no, t.kind, t.amount, t.beneficiary_account, t.round_attempts,
+                    t.inquiries, t.not_found_answers
                 """)
             guard !rows.isEmpty else { return [] }
             // Each attempt's age by PostgreSQL's clock, turned into this host's clock.
@@ -533,7 +538,8 @@ extension PostgresLedger {
                     amount: Rupiah(try row["amount"].decode(Int64.self)), roundAttempts: Int(try row["round_attempts"].decode(Int64.self)),
                     inquiriesSoFar: Int(try row["inquiries"].decode(Int64.self)),
                     attemptStartedAt: ages[externalID].map { local.addingTimeInterval(-$0) },
-                    notFoundAnswers: Int(try row["not_found_answers"].decode(Int64.self)))
+                    notFoundAnswers: Int(try row["not_found_answers"].decode(Int64.self)),
+                    beneficiaryAccount: try row["beneficiary_account"].decode(String.self))
             }.sorted { $0.transferID < $1.transferID }
         }
     }

@@ -93,6 +93,9 @@ struct SalurBankSim: AsyncParsableCommand {
     @Flag(help: "Refuse a repeated partnerReferenceNo with 409xx01 (by default it is booked again).")
     var dedupeRef = false
 
+    @Flag(help: "Answer 404xx18 to a repeated partnerReferenceNo with another service, amount or beneficiary.")
+    var inconsistentRef = false
+
     func run() async throws {
         var config = BankSimulatorConfig(
             clientKey: clientKey,
@@ -119,6 +122,7 @@ struct SalurBankSim: AsyncParsableCommand {
         config.retryAfterSeconds = retryAfterSeconds
         config.settleAfterMilliseconds = settleAfterMs
         config.dedupePartnerReference = dedupeRef
+        config.refuseInconsistentReference = inconsistentRef
         config.eventLoopThreads = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
         let simulator = try await BankSimulator.start(config)
