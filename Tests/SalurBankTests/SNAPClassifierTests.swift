@@ -165,8 +165,8 @@ struct SNAPClassifierTests {
         switch field {
         case "originalPartnerReferenceNo": value = "SLR-OTHER-1"; named = "originalPartnerReferenceNo SLR-OTHER-1"
         case "serviceCode": value = "18"; named = "serviceCode 18, not 17"
-        case "amount": value = ["value": "250000.00", "currency": "IDR"]; named = "for Rp 250.000, not Rp 300.000 (amount differs)"
-        default: value = "0099887766554321"; named = "to ************4321, not to ************1234 (beneficiaryAccountNo differs)"
+        case "amount": value = ["value": "250000.00", "currency": "IDR"]; named = "is for Rp 250.000 to ************1234, not Rp 300.000 to ************1234 (amount differs)"
+        default: value = "0099887766554321"; named = "is for Rp 300.000 to ************4321, not Rp 300.000 to ************1234 (beneficiaryAccountNo differs)"
         }
         let outcome = SNAPClassifier.inquiry(Self.statusAnswer([field: value], latest: latest), query: Self.query)
         guard case .unknown(let reason, let unavailable) = outcome else { Issue.record("\(field) \(latest): \(outcome)"); return }
