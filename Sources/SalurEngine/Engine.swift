@@ -478,6 +478,12 @@ package final class Engine: Sendable {
                               message: "still being processed at the bank", nextActionAt: later)
         case .unknown(let reason, let unavailable):
             state.withLock { $0.breaker.record(bankUnavailable: unavailable, now: now) }
+            if !unavailable {
+                // The bank answered, but not about what was sent (or not in a way Salur reads): an
+                // operator may have to act; the transfer stays in doubt and is asked about again.
+                logger.warning("inquiry answer not believed; transfer stays in doubt",
+                               metadata: ["ref": "\(target.partnerReferenceNo)", "reason": "\(reason)"])
+            }
             return Resolution(transferID: target.transferID, externalID: target.externalID, next: .inDoubt, message: "inquiry: \(reason)",
                               nextActionAt: later)
         }
