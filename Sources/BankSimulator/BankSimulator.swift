@@ -100,6 +100,30 @@ public final class BankSimulator: Sendable {
         bank.changedAccounts.withLock { $0[account.accountNo] = (account, statusText) }
     }
 
+    /// Expires every issued access token, and answers a request that still carries one with `refusal`
+    /// (401xx01 invalid token, 401xx03 token not found, or 401xx00 naming the token).
+    public func expireTokens(answering refusal: TokenRefusal) async {
+        switch refusal {
+        case .invalidToken: bank.expireTokens(answering: .invalidToken)
+        case .tokenNotFound: bank.expireTokens(answering: .tokenNotFound)
+        case .unauthorizedToken: bank.expireTokens(answering: .unauthorized("Access Token Expired"))
+        }
+    }
+
+    /// The `transactionDate` of each transfer request received for `partnerReferenceNo` (booked or
+    /// not), in the order received.
+    public func transactionDates(of partnerReferenceNo: String) async -> [String] { bank.transactionDates(of: partnerReferenceNo) }
+
+    /// Books a settled transfer under `partnerReferenceNo` for another amount or account, as another
+    /// installation reusing the reference would have: from then on a status inquiry about the
+    /// reference answers with this booking (the latest), as a real bank does.
+    @discardableResult
+    public func bookElsewhere(partnerReferenceNo: String, service: SNAPService = .transferIntrabank, amount: Rupiah,
+                              beneficiaryAccountNo: String) async -> LedgerEntry {
+        bank.bookElsewhere(partnerReferenceNo: partnerReferenceNo, service: service, amount: amount,
+                           beneficiaryAccountNo: beneficiaryAccountNo)
+    }
+
     /// Replaces the fault rates for the requests that follow.
     public func setFaults(_ faults: FaultRates) async throws { try bank.setFaults(faults) }
 

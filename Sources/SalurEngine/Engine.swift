@@ -387,13 +387,13 @@ package final class Engine: Sendable {
             logger.warning("attempt not sent: this engine's lease ran out before it left", metadata: [
                 "ref": "\(attempt.partnerReferenceNo)", "attempt": "\(attempt.attemptNo)"])
             return Resolution(transferID: attempt.transferID, externalID: attempt.externalID, next: .retryWait,
-                              message: "not sent: the engine's lease ran out first", nextActionAt: Date())
+                              message: "not sent: the engine's lease ran out first", nextActionAt: Date(), neverLeft: true)
         }
         let instruction = TransferInstruction(
             service: attempt.kind == .interbank ? .interbank(bankCode: attempt.beneficiaryBankCode ?? "") : .intrabank,
             partnerReferenceNo: attempt.partnerReferenceNo, externalID: attempt.externalID,
             beneficiaryAccount: attempt.beneficiaryAccount, beneficiaryName: attempt.beneficiaryName,
-            amount: attempt.amount, remark: attempt.remark)
+            amount: attempt.amount, remark: attempt.remark, transactionDate: attempt.createdAt)
         let outcome = await bank.transfer(instruction)
         let now = Date()
         let masked = Validate.maskedAccount(attempt.beneficiaryAccount)
@@ -408,7 +408,14 @@ package final class Engine: Sendable {
                                                            "attempt": "\(attempt.attemptNo)", "code": "\(code ?? "-")", "reason": "\(reason)"])
             return Resolution(transferID: attempt.transferID, externalID: attempt.externalID, next: .inDoubt, code: code, message: reason,
                               nextActionAt: now.addingTimeInterval(Double(settings.retry.inquiryDelayMs) / 1000))
-        case .notProcessed(let code, let reason, let retryAfter, let unavailable):
+        case .notProcessed(let code, let reason, _, _, neverLeft: true):
+            // Never handed to the network: says nothing about the bank, so neither the breaker nor
+            // max_attempts counts it; the transfer waits for its next turn as it was.
+            logger.notice("attempt not sent", metadata: ["ref": "\(attempt.partnerReferenceNo)", "attempt": "\(attempt.attemptNo)",
+                                                         "code": "\(code ?? "-")", "reason": "\(reason)"])
+            return Resolution(transferID: attempt.transferID, externalID: attempt.externalID, next: .retryWait, code: code,
+                              message: reason, nextActionAt: now, neverLeft: true)
+        case .notProcessed(let code, let reason, let retryAfter, let unavailable, neverLeft: false):
             let next = state.withLock { s -> Date in
                 s.breaker.record(bankUnavailable: unavailable, now: now)
                 return settings.retry.date(after: attempt.roundAttempt, retryAfterSeconds: retryAfter, from: now, using: &s.random)
@@ -463,8 +470,11 @@ package final class Engine: Sendable {
     }
 
     private func inquire(_ target: InquiryTarget, settings: EngineSettings) async -> Resolution {
+        // What was sent goes with the question, so that an answer about another booking under
+        // this reference is not believed.
         let outcome = await bank.inquire(StatusQuery(partnerReferenceNo: target.partnerReferenceNo, externalID: target.externalID,
-                                                     interbank: target.kind == .interbank))
+                                                     interbank: target.kind == .interbank, amount: target.amount,
+                                                     beneficiaryAccount: target.beneficiaryAccount))
         let now = Date()
         let later = state.withLock { s in
             settings.retry.date(after: target.inquiriesSoFar + 1, retryAfterSeconds: nil, from: now, using: &s.random)
@@ -495,6 +505,12 @@ package final class Engine: Sendable {
                               message: "still being processed at the bank", nextActionAt: later)
         case .unknown(let reason, let unavailable):
             state.withLock { $0.breaker.record(bankUnavailable: unavailable, now: now) }
+            if !unavailable {
+                // The bank answered, but not about what was sent (or not in a way Salur reads): an
+                // operator may have to act; the transfer stays in doubt and is asked about again.
+                logger.warning("inquiry answer not believed; transfer stays in doubt",
+                               metadata: ["ref": "\(target.partnerReferenceNo)", "reason": "\(reason)"])
+            }
             return Resolution(transferID: target.transferID, externalID: target.externalID, next: .inDoubt, message: "inquiry: \(reason)",
                               nextActionAt: later)
         }

@@ -320,7 +320,7 @@ extension PostgresLedger {
             // With each, what the bank last said of its recipient's account (`AccountHold` gate).
             let columns = """
                 t.id, t.attempts, t.round_attempts, t.last_message, t.batch_id, t.partner_reference_no, t.kind,
-                t.beneficiary_account, t.beneficiary_name, t.beneficiary_bank_code, t.amount, t.remark, t.nik,
+                t.beneficiary_account, t.beneficiary_name, t.beneficiary_bank_code, t.amount, t.remark, t.nik, t.created_at,
                 r.account_check, r.bank_account_status, r.account_checked_at
                 """
             var rows = try await self.rows(connection, """
@@ -410,7 +410,8 @@ extension PostgresLedger {
                         beneficiaryName: try row["beneficiary_name"].decode(String.self),
                         beneficiaryBankCode: try row["beneficiary_bank_code"].decode(String?.self),
                         amount: Rupiah(try row["amount"].decode(Int64.self)), remark: try row["remark"].decode(String.self),
-                        batchID: try row["batch_id"].decode(String.self)))
+                        batchID: try row["batch_id"].decode(String.self),
+                        createdAt: Timestamp.parse(try row["created_at"].decode(String.self))))
                 }
                 // started_at by PostgreSQL's clock: the not-found settle window is judged against it,
                 // by whichever engine asks the bank later.
@@ -459,8 +460,10 @@ extension PostgresLedger {
                                          \(round.map { $0.code != nil }), \(round.map { $0.code ?? "" }),
                                          \(round.map { $0.message != nil }), \(round.map { $0.message ?? "" }),
                                          \(round.map { $0.bankReference != nil }), \(round.map { $0.bankReference ?? "" }),
-                                         \(round.map { $0.nextActionAt.map(Timestamp.iso8601) ?? "" }), \(round.map(\.notFoundAnswer)))
-                        AS v(id, external_id, state, has_code, code, has_message, message, has_reference, reference, next_at, not_found)),
+                                         \(round.map { $0.nextActionAt.map(Timestamp.iso8601) ?? "" }), \(round.map(\.notFoundAnswer)),
+                                         \(round.map(\.neverLeft)))
+                        AS v(id, external_id, state, has_code, code, has_message, message, has_reference, reference, next_at, not_found,
+                             never_left)),
                 locked AS (SELECT t.id FROM transfer t WHERE t.id = ANY(\(round.map(\.transferID))) ORDER BY t.id FOR UPDATE),
                 done AS (
                     UPDATE transfer t SET state = v.state,
@@ -471,6 +474,7 @@ extension PostgresLedger {
                         settled_at = CASE WHEN v.state = 'settled' THEN \(stamp) ELSE t.settled_at END,
                         inquiries = t.inquiries + CASE WHEN t.state = 'in_doubt' THEN 1 ELSE 0 END,
                         not_found_answers = CASE WHEN v.not_found THEN t.not_found_answers + 1 ELSE 0 END,
+                        round_attempts = greatest(0, t.round_attempts - CASE WHEN v.never_left THEN 1 ELSE 0 END),
                         updated_at = \(stamp)
                     FROM v, locked
                     WHERE t.id = v.id AND locked.id = t.id AND t.external_id = v.external_id AND t.state IN ('sending', 'in_doubt')
@@ -529,8 +533,8 @@ extension PostgresLedger {
                     SELECT id FROM transfer WHERE state = 'in_doubt' AND (next_action_at IS NULL OR next_action_at <= \(stamp))
                     ORDER BY next_action_at NULLS FIRST, id LIMIT \(limit) FOR UPDATE SKIP LOCKED)
                 UPDATE transfer t SET next_action_at = \(claimedUntil) FROM due WHERE t.id = due.id
-                RETURNING t.id, t.external_id, t.partner_reference_no, t.kind, t.amount, t.round_attempts, t.inquiries, t.not_found_answers,
-                    t.settle_from
+                RETURNING t.id, t.external_id, t.partner_reference_no, t.kind, t.amount, t.beneficiary_account, t.round_attempts,
+                    t.inquiries, t.not_found_answers, t.settle_from
                 """)
             guard !rows.isEmpty else { return [] }
             // Each attempt's age by PostgreSQL's clock, turned into this host's clock.
@@ -553,7 +557,8 @@ extension PostgresLedger {
                     inquiriesSoFar: Int(try row["inquiries"].decode(Int64.self)),
                     attemptStartedAt: Self.settlePoint(attemptStarted: ages[externalID].map { local.addingTimeInterval(-$0) },
                                                        settleFrom: try row["settle_from"].decode(String?.self).flatMap(Timestamp.parse)),
-                    notFoundAnswers: Int(try row["not_found_answers"].decode(Int64.self)))
+                    notFoundAnswers: Int(try row["not_found_answers"].decode(Int64.self)),
+                    beneficiaryAccount: try row["beneficiary_account"].decode(String.self))
             }.sorted { $0.transferID < $1.transferID }
         }
     }

@@ -99,6 +99,9 @@ struct SalurBankSim: AsyncParsableCommand {
     @Flag(help: "Refuse a repeated partnerReferenceNo with 409xx01 (by default it is booked again).")
     var dedupeRef = false
 
+    @Flag(help: "Answer 404xx18 to a repeated partnerReferenceNo with another service, amount or beneficiary.")
+    var inconsistentRef = false
+
     func run() async throws {
         var config = BankSimulatorConfig(
             clientKey: clientKey,
@@ -127,6 +130,7 @@ struct SalurBankSim: AsyncParsableCommand {
         config.dedupePartnerReference = dedupeRef
         config.activeStatusText = activeStatusText
         config.inactiveStatusText = inactiveStatusText
+        config.refuseInconsistentReference = inconsistentRef
         config.eventLoopThreads = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
         let simulator = try await BankSimulator.start(config)

@@ -32,6 +32,40 @@ extension Bank {
     /// Expires every issued token, so the next request gets 401xx01.
     func expireTokens() { state.withLock { $0.tokens = [:] } }
 
+    /// Expires every issued token; requests that carry one are answered `refusal` from now on.
+    func expireTokens(answering refusal: SNAPStatus) {
+        state.withLock {
+            $0.tokens = [:]
+            $0.staleTokenAnswer = refusal
+        }
+    }
+
+    /// The `transactionDate` of each transfer request received for `partnerReferenceNo`, in order.
+    func transactionDates(of partnerReferenceNo: String) -> [String] {
+        state.withLock { $0.transactionDates[partnerReferenceNo, default: []] }
+    }
+
+    /// Books a settled transfer under `partnerReferenceNo` as if another client (another installation
+    /// reusing the reference) had sent it: a status inquiry about the reference then answers with it.
+    func bookElsewhere(partnerReferenceNo: String, service: SNAPService, amount: Rupiah, beneficiaryAccountNo: String) -> LedgerEntry {
+        let received = SNAPTimestamp.now()
+        return state.withLock { state in
+            let entry = LedgerEntry(
+                seq: state.records.count + 1, service: service, partnerReferenceNo: partnerReferenceNo,
+                externalId: "0", referenceNo: state.nextReferenceNo(day: received.day),
+                sourceAccountNo: config.sourceAccountNo, beneficiaryAccountNo: beneficiaryAccountNo,
+                beneficiaryBankCode: nil, amount: amount, status: .settled, bookedAt: received.text)
+            // A booking that cannot be debited (over the opening balance) is still listed.
+            var record = LedgerRecord(entry: entry, answeredCode: SNAPStatus.successful.responseCode(for: service),
+                                      transactionDate: received.text)
+            if (try? state.append(record)) == nil {
+                record.entry.status = .failed
+                try? state.append(record)
+            }
+            return entry
+        }
+    }
+
     /// Replaces the fault rates from the next request on.
     func setFaults(_ faults: FaultRates) throws(BankSimulatorError) {
         try faults.validate()

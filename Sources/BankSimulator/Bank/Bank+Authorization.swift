@@ -29,7 +29,7 @@ extension Bank {
             throw Refusal(.invalidToken)
         }
         let token = String(authorization.dropFirst(scheme.count)).trimmingEdges(of: " ")
-        guard isLiveToken(token) else { throw Refusal(.invalidToken) }
+        guard isLiveToken(token) else { throw Refusal(state.withLock { $0.staleTokenAnswer }) }
 
         let stringToSign = SignatureCheck.stringToSign(
             method: request.method.rawValue, path: request.path, accessToken: token, body: request.body, timestamp: timestamp)

@@ -10,6 +10,7 @@ extension Bank {
     func transfer(_ request: SimulatorRequest, service: SNAPService) throws(Refusal) -> SimulatorAnswer {
         let authorized = try authorize(request, service: service)
         let order = try TransferOrder(body: authorized.body, service: service)
+        state.withLock { $0.transactionDates[order.partnerReferenceNo, default: []].append(order.transactionDate) }
         let outcome = decide(order, authorized: authorized)
 
         switch outcome {
@@ -60,6 +61,9 @@ extension Bank {
             }
             if config.dedupePartnerReference && state.hasLiveTransfer(partnerReferenceNo: order.partnerReferenceNo) {
                 return .refused(.duplicatePartnerReference, fault: nil)
+            }
+            if config.refuseInconsistentReference && state.hasInconsistentTransfer(order) {
+                return .refused(.inconsistentRequest, fault: nil)
             }
 
             var entry = LedgerEntry(

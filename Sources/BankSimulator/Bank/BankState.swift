@@ -20,6 +20,11 @@ struct BankState: Sendable {
     /// Pending debits only.
     var reserved: Rupiah = .zero
     var stats = BankStats()
+    /// What a request with an unknown or expired token is answered (401xx01 unless a test asks otherwise).
+    var staleTokenAnswer: SNAPStatus = .invalidToken
+    /// The `transactionDate` of every well-formed transfer request, per `partnerReferenceNo`, in order
+    /// (booked or not): what a client sent on each attempt.
+    var transactionDates: [String: [String]] = [:]
     var faults: FaultRates
     var generator: SeededGenerator
     /// Never reset, so bank references stay unique for the process's life.
@@ -50,6 +55,7 @@ struct BankState: Sendable {
         booked = .zero
         reserved = .zero
         stats = BankStats()
+        transactionDates = [:]
         generator = SeededGenerator(seed: seed)
     }
 
@@ -100,6 +106,16 @@ struct BankState: Sendable {
         indicesByExternalID[record.entry.externalId, default: []].append(index)
         indexByReferenceNo[record.entry.referenceNo] = index
         if record.entry.status == .pending { pendingIndices.append(index) }
+    }
+
+    /// Whether a pending or settled transfer carries `partnerReferenceNo` with another service,
+    /// amount or beneficiary account than `order`.
+    func hasInconsistentTransfer(_ order: TransferOrder) -> Bool {
+        indicesByPartnerReference[order.partnerReferenceNo, default: []].contains {
+            let entry = records[$0].entry
+            return entry.status != .failed && (entry.service != order.service || entry.amount != order.amount
+                || entry.beneficiaryAccountNo != order.beneficiaryAccountNo)
+        }
     }
 
     /// Whether a pending or settled transfer already carries `partnerReferenceNo`.

@@ -43,6 +43,10 @@ public struct BankSimulatorConfig: Sendable {
     /// `--dedupe-ref`: refuse a repeated `partnerReferenceNo` with 409xx01. Off by default, so a
     /// repeat is booked again, as some banks do.
     public var dedupePartnerReference: Bool = false
+    /// `--inconsistent-ref`: answer 404xx18 "Inconsistent Request" to a repeated `partnerReferenceNo`
+    /// whose service, amount or beneficiary account differ from its booking (a repeat with the same
+    /// content is treated as before). Off by default.
+    public var refuseInconsistentReference: Bool = false
     /// Largest request body accepted; a larger one is answered 413 and the connection closed.
     public var bodyLimitBytes: Int = 64 * 1024
     /// Event-loop threads serving connections.

@@ -36,6 +36,8 @@ package struct SNAPStatus: Sendable, Equatable {
     package static func unauthorized(_ reason: String) -> SNAPStatus { SNAPStatus(401, 0, "Unauthorized. \(reason)") }
     /// 401xx01: access token unknown or expired; the client should fetch a new one.
     package static let invalidToken = SNAPStatus(401, 1, "Invalid Token (B2B)")
+    /// 401xx03: no such access token at all.
+    package static let tokenNotFound = SNAPStatus(401, 3, "Token Not Found (B2B)")
     /// 403xx02.
     package static let exceedsAmountLimit = SNAPStatus(403, 2, "Exceeds Transaction Amount Limit")
     /// 403xx14.
@@ -48,6 +50,9 @@ package struct SNAPStatus: Sendable, Equatable {
     package static let invalidRouting = SNAPStatus(404, 2, "Invalid Routing")
     /// 404xx11.
     package static func invalidAccount(_ field: String) -> SNAPStatus { SNAPStatus(404, 11, "Invalid Card/Account/Customer \(field)") }
+    /// 404xx18: the same `partnerReferenceNo` with other content; for a credit transfer SNAP says the
+    /// reference is "considered as success" (it was processed before).
+    package static let inconsistentRequest = SNAPStatus(404, 18, "Inconsistent Request")
     /// 405xx00.
     package static let functionNotSupported = SNAPStatus(405, 0, "Requested Function Is Not Supported")
     /// 409xx00: `X-EXTERNAL-ID` already used today.

@@ -1,3 +1,4 @@
+package import Foundation
 package import SalurCore
 
 /// The bank as the engine sees it: four questions with answers already classified for the
@@ -28,9 +29,13 @@ package struct TransferInstruction: Sendable, Equatable {
     package var beneficiaryName: String
     package var amount: Rupiah
     package var remark: String
+    /// The transfer's own date (SNAP `transactionDate`), the same on every attempt so that a resend
+    /// is the same request; nil sends the time of sending (no stored date to go by).
+    package var transactionDate: Date?
 
     package init(service: Service, partnerReferenceNo: String, externalID: String, beneficiaryAccount: String,
-                 beneficiaryName: String, amount: Rupiah, remark: String) {
+                 beneficiaryName: String, amount: Rupiah, remark: String, transactionDate: Date? = nil) {
+        self.transactionDate = transactionDate
         self.service = service
         self.partnerReferenceNo = partnerReferenceNo
         self.externalID = externalID
@@ -48,23 +53,35 @@ package enum TransferOutcome: Sendable, Equatable {
     /// The bank may or may not have booked it: ask (service 36) before anything else.
     case inDoubt(code: String?, reason: String)
     /// The bank provably did nothing: a new attempt is safe after `retryAfter` (if given).
-    /// `bankUnavailable` feeds the circuit breaker.
-    case notProcessed(code: String?, reason: String, retryAfterSeconds: Int?, bankUnavailable: Bool)
+    /// `bankUnavailable` feeds the circuit breaker. `neverLeft`: the request was never handed to the
+    /// network at all (cancelled while queued, the client shut down, fenced, not encodable) — such an
+    /// attempt says nothing about the bank and counts neither towards `max_attempts` nor the breaker.
+    /// A refused connection did reach for the bank, so it is not `neverLeft`.
+    case notProcessed(code: String?, reason: String, retryAfterSeconds: Int?, bankUnavailable: Bool, neverLeft: Bool = false)
     /// The bank refused it for good (invalid or inactive account, over the limit, bad field).
     case rejected(code: String, reason: String)
     /// The source account cannot cover it: hold the batch for an operator.
     case insufficientFunds(code: String, reason: String)
 }
 
-/// A status inquiry about one attempt.
+/// A status inquiry about one attempt, with what was sent: an answer is believed only when it is
+/// about that (DESIGN §4.7) — the same reference, service, amount and beneficiary account.
 package struct StatusQuery: Sendable, Equatable {
     package var partnerReferenceNo: String
     package var externalID: String
+    /// Service 18 (interbank) rather than 17 (intrabank).
     package var interbank: Bool
-    package init(partnerReferenceNo: String, externalID: String, interbank: Bool) {
+    /// The amount sent; nil when not known (the answer's amount is then not checked).
+    package var amount: Rupiah?
+    /// The beneficiary account sent; nil when not known (the answer's account is then not checked).
+    package var beneficiaryAccount: String?
+    package init(partnerReferenceNo: String, externalID: String, interbank: Bool, amount: Rupiah? = nil,
+                 beneficiaryAccount: String? = nil) {
         self.partnerReferenceNo = partnerReferenceNo
         self.externalID = externalID
         self.interbank = interbank
+        self.amount = amount
+        self.beneficiaryAccount = beneficiaryAccount
     }
 }
 

@@ -12,15 +12,43 @@ enum SNAPClassifier {
         return SNAPResponseCode(raw)
     }
 
+    /// The `responseMessage` of a SNAP JSON body, if there is one.
+    static func responseMessage(_ response: HTTPResponse) -> String? {
+        struct Envelope: Decodable { var responseMessage: String? }
+        return (try? JSONDecoder().decode(Envelope.self, from: Data(response.body)))?.responseMessage
+    }
+
+    /// Whether a transport's "not sent" means the request never reached for the bank at all —
+    /// cancelled while it waited for a slot, or the client shut down — as opposed to a refused
+    /// connection, a DNS or TLS failure, which are the bank (or the way to it) being unavailable.
+    /// The transport says which only in its reason's words.
+    static func isNeverLeft(notSentReason reason: String) -> Bool {
+        let text = reason.lowercased()
+        return text.contains("cancelled before the request was sent") || text.contains("shut down")
+    }
+
     static func isJSON(_ response: HTTPResponse) -> Bool {
         (response.headers["content-type"] ?? "").lowercased().contains("json")
     }
 
-    static func transfer(_ exchange: SNAPClient.Exchange, expectedService: String, partnerReferenceNo: String) -> TransferOutcome {
+    /// What a transfer attempt's answer proves. A success is believed only when it is about what was
+    /// sent (DESIGN §4.7): the echoed `partnerReferenceNo` must be ours, and the echoed amount and
+    /// beneficiary account, where the bank returns them, must be what `sent` says; otherwise the
+    /// transfer is in doubt and the status inquiry settles it.
+    static func transfer(_ exchange: SNAPClient.Exchange, sent: TransferInstruction) -> TransferOutcome {
+        let expectedService: String
+        switch sent.service {
+        case .intrabank: expectedService = "17"
+        case .interbank: expectedService = "18"
+        }
+        let partnerReferenceNo = sent.partnerReferenceNo
         let response: HTTPResponse
         switch exchange.result {
         case .failure(.notSent(let reason)):
-            return .notProcessed(code: nil, reason: "not sent: \(reason)", retryAfterSeconds: nil, bankUnavailable: true)
+            // A request that never reached for the bank (cancelled while queued, the client shut
+            // down) says nothing about the bank; a refused connection or failed handshake does.
+            return .notProcessed(code: nil, reason: "not sent: \(reason)", retryAfterSeconds: nil,
+                                 bankUnavailable: !exchange.neverLeft, neverLeft: exchange.neverLeft)
         case .failure(.outcomeUnknown(let reason)):
             return .inDoubt(code: nil, reason: "no answer: \(reason)")
         case .failure(.responseTooLarge(let limit)):
@@ -45,32 +73,66 @@ enum SNAPClassifier {
         }
         switch (code.httpStatus, code.caseCode) {
         case (200, "00"):
-            if let echoed = decoded.partnerReferenceNo, echoed != partnerReferenceNo {
-                return .inDoubt(code: raw, reason: "success for another partnerReferenceNo (\(echoed))")
+            guard let echoed = decoded.partnerReferenceNo else {
+                return .inDoubt(code: raw, reason: "success without the reference echoed; asking the bank")
+            }
+            if echoed != partnerReferenceNo {
+                return .inDoubt(code: raw, reason: "success for another partnerReferenceNo (\(echoed)), not \(partnerReferenceNo); asking the bank")
+            }
+            if let difference = Echo.difference(amount: decoded.amount, account: decoded.beneficiaryAccountNo,
+                                                sentAmount: sent.amount, sentAccount: sent.beneficiaryAccount) {
+                return .inDoubt(code: raw, reason: "success for \(partnerReferenceNo) \(difference); asking the bank")
             }
             return .settled(bankReference: decoded.referenceNo, code: raw)
         case (202, _):
             return .inDoubt(code: raw, reason: "in progress: \(message)")
         case (400, _):
             return .rejected(code: raw, reason: "bad request: \(message)")
-        case (401, "01"):
+        case (401, "01"), (401, "03"):
             return .notProcessed(code: raw, reason: "access token refused; fetching a new one", retryAfterSeconds: 0, bankUnavailable: false)
         case (401, _):
+            if isTokenRefusal(code: code, message: message) {
+                return .notProcessed(code: raw, reason: "access token refused (\(message)); fetching a new one",
+                                     retryAfterSeconds: 0, bankUnavailable: false)
+            }
             return .notProcessed(code: raw, reason: "unauthorized: \(message)", retryAfterSeconds: nil, bankUnavailable: false)
         case (403, "06"):
             return .notProcessed(code: raw, reason: "bank cut-off time: \(message)", retryAfterSeconds: nil, bankUnavailable: true)
         case (403, "14"):
             return .insufficientFunds(code: raw, reason: "insufficient funds in the source account: \(message)")
+        case (404, "18"):
+            // SNAP: "Inconsistent Request … considered as success in transfer credit": the reference
+            // was processed before. Neither failed nor sent again; the status inquiry says what it became.
+            return .inDoubt(code: raw, reason: "inconsistent request: the bank already holds this reference (\(message)); asking the bank")
         case (403, _), (404, _):
             return .rejected(code: raw, reason: message.isEmpty ? "refused by the bank" : message)
         case (409, _):
+            // 409xx01: the reference "has previously been processed"; 409xx00: the X-EXTERNAL-ID was
+            // used today. Either way something may be booked: ask.
             return .inDoubt(code: raw, reason: "duplicate at the bank: \(message)")
         default:
             return .inDoubt(code: raw, reason: "HTTP \(response.status): \(message)")
         }
     }
 
-    static func inquiry(_ exchange: SNAPClient.Exchange, partnerReferenceNo: String) -> InquiryOutcome {
+    /// Whether a 401 says the access token itself was refused (401xx01 invalid token, 401xx03 token
+    /// not found, or 401xx00 whose reason names the token): the cached token is then dropped.
+    static func isTokenRefusal(code: SNAPResponseCode, message: String) -> Bool {
+        guard code.httpStatus == 401 else { return false }
+        switch code.caseCode {
+        case "01", "03": return true
+        case "00": return message.lowercased().contains("token")
+        default: return false
+        }
+    }
+
+    /// What a status inquiry's answer proves. It is believed only when it is about what was sent:
+    /// `originalPartnerReferenceNo`, `serviceCode`, `amount` and `beneficiaryAccountNo`, each where
+    /// present, must be ours; otherwise the answer is `.unknown` with a reason naming the field and
+    /// both values, so a mismatch never settles or fails the transfer, nor lets it be sent again.
+    static func inquiry(_ exchange: SNAPClient.Exchange, query: StatusQuery) -> InquiryOutcome {
+        let partnerReferenceNo = query.partnerReferenceNo
+        let service = query.interbank ? "18" : "17"
         guard case .success(let response) = exchange.result else {
             if case .failure(let error) = exchange.result { return .unknown(reason: error.description, bankUnavailable: true) }
             return .unknown(reason: "no answer", bankUnavailable: true)
@@ -79,20 +141,62 @@ enum SNAPClassifier {
               let raw = decoded.responseCode, let code = SNAPResponseCode(raw) else {
             return .unknown(reason: "HTTP \(response.status) without a readable SNAP answer", bankUnavailable: response.status >= 500)
         }
-        if code.httpStatus == 404, response.status == 404, code.service == "36", code.caseCode == "01" { return .notFound }
+        let askThem = "not settled — ask the bank's integration team"
         if let echoed = decoded.originalPartnerReferenceNo, echoed != partnerReferenceNo {
-            return .unknown(reason: "the answer is about another reference (\(echoed))", bankUnavailable: false)
+            return .unknown(reason: "the answer is about another reference: originalPartnerReferenceNo \(echoed), not \(partnerReferenceNo); \(askThem)",
+                            bankUnavailable: false)
         }
+        if code.httpStatus == 404, response.status == 404, code.service == "36", code.caseCode == "01" { return .notFound }
         guard code.httpStatus == 200, response.status == 200 else {
             return .unknown(reason: "inquiry answered \(raw): \(decoded.responseMessage ?? "")", bankUnavailable: code.httpStatus >= 500 || code.httpStatus == 429)
         }
-        switch decoded.latestTransactionStatus ?? "" {
+        if let echoed = decoded.serviceCode, echoed != service {
+            return .unknown(reason: "the bank's record of \(partnerReferenceNo) is for serviceCode \(echoed), not \(service): another payment under this reference; \(askThem)",
+                            bankUnavailable: false)
+        }
+        let status = decoded.latestTransactionStatus ?? ""
+        // "Not found" describes no booking: an amount or account in it is at most our request echoed.
+        if status != "07", let difference = Echo.difference(
+            amount: decoded.amount, account: decoded.beneficiaryAccountNo,
+            sentAmount: query.amount, sentAccount: query.beneficiaryAccount) {
+            return .unknown(reason: "the bank's record of \(partnerReferenceNo) is \(difference): another payment under this reference; \(askThem)",
+                            bankUnavailable: false)
+        }
+        switch status {
         case "00": return .settled(bankReference: decoded.originalReferenceNo)
-        case "01", "02", "03": return .pending(status: decoded.latestTransactionStatus ?? "")
+        case "01", "02", "03": return .pending(status: status)
         case "04", "05", "06":
-            return .failed(status: decoded.latestTransactionStatus ?? "", reason: decoded.transactionStatusDesc ?? "failed at the bank")
+            return .failed(status: status, reason: decoded.transactionStatusDesc ?? "failed at the bank")
         case "07": return .notFound
         case let other: return .unknown(reason: "unknown latestTransactionStatus \"\(other)\"", bankUnavailable: false)
+        }
+    }
+
+    /// Compares a bank's echo of amount and beneficiary account with what was sent.
+    enum Echo {
+        /// nil when every echoed field that can be compared agrees; else a phrase such as
+        /// `for Rp 250.000 to ********4321, not Rp 300.000 to ********1234 (amount, beneficiaryAccountNo differ)`.
+        /// Account numbers appear masked to their last 4 digits.
+        static func difference(amount: SNAPAmount?, account: String?, sentAmount: Rupiah?, sentAccount: String?) -> String? {
+            var differing: [String] = []
+            var theirs: [String] = []
+            var ours: [String] = []
+            if let amount, let sentAmount {
+                let value = Rupiah(snapValue: amount.value)
+                let text = value.map(\.description) ?? "\"\(amount.value)\""
+                let shown = amount.currency == "IDR" ? text : "\(amount.currency) \(amount.value)"
+                theirs.append(shown)
+                ours.append(sentAmount.description)
+                if value != sentAmount || amount.currency != "IDR" { differing.append("amount") }
+            }
+            if let account, let sentAccount {
+                theirs.append("to " + Validate.maskedAccount(account))
+                ours.append("to " + Validate.maskedAccount(sentAccount))
+                if account != sentAccount { differing.append("beneficiaryAccountNo") }
+            }
+            guard !differing.isEmpty else { return nil }
+            let verb = differing.count == 1 ? "differs" : "differ"
+            return "for \(theirs.joined(separator: " ")), not \(ours.joined(separator: " ")) (\(differing.joined(separator: ", ")) \(verb))"
         }
     }
 

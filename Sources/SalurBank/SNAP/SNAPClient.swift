@@ -73,27 +73,29 @@ package final class SNAPClient: BankAdapter {
             beneficiaryAccountName: interbank ? instruction.beneficiaryName : nil,
             beneficiaryBankCode: bankCode,
             sourceAccountNo: endpoint.sourceAccount,
-            transactionDate: SNAPTimestamp.string(),
+            // The transfer's own date, not the attempt's: every attempt of one transfer is the same request.
+            transactionDate: SNAPTimestamp.string(instruction.transactionDate ?? Date()),
             remark: instruction.remark.isEmpty ? nil : instruction.remark)
         let path = interbank ? endpoint.transferInterbankPath : endpoint.transferIntrabankPath
         let exchange: Exchange
         do {
             exchange = try await post(path: path, body: body, externalID: instruction.externalID)
         } catch {
-            return .notProcessed(code: nil, reason: error.description, retryAfterSeconds: nil, bankUnavailable: true)
+            return .notProcessed(code: nil, reason: error.description, retryAfterSeconds: nil,
+                                 bankUnavailable: !error.neverLeft, neverLeft: error.neverLeft)
         }
-        return SNAPClassifier.transfer(exchange, expectedService: interbank ? "18" : "17",
-                                       partnerReferenceNo: instruction.partnerReferenceNo)
+        return SNAPClassifier.transfer(exchange, sent: instruction)
     }
 
     package func inquire(_ query: StatusQuery) async -> InquiryOutcome {
         // By partnerReferenceNo alone: the answer must cover every attempt of the transfer (an
         // earlier attempt may be the one booked), not just the latest external id.
         let body = StatusRequest(originalPartnerReferenceNo: query.partnerReferenceNo, originalExternalId: nil,
-                                 serviceCode: query.interbank ? "18" : "17")
+                                 serviceCode: query.interbank ? "18" : "17",
+                                 amount: query.amount.map { SNAPAmount(value: $0.snapValue, currency: "IDR") })
         do {
             let exchange = try await post(path: endpoint.transferStatusPath, body: body, externalID: nextExternalID())
-            return SNAPClassifier.inquiry(exchange, partnerReferenceNo: query.partnerReferenceNo)
+            return SNAPClassifier.inquiry(exchange, query: query)
         } catch {
             return .unknown(reason: error.description, bankUnavailable: true)
         }
@@ -130,11 +132,17 @@ package final class SNAPClient: BankAdapter {
     struct Exchange {
         let result: Result<HTTPResponse, HTTPClientError>
         let token: String
+        /// The request was never handed to the network (cancelled while it waited, client shut down):
+        /// it says nothing about the bank.
+        var neverLeft = false
     }
 
-    /// Why nothing was sent: no token could be had.
+    /// Why nothing was sent: no token could be had, or the request could not be made.
     struct NotSent: Error, CustomStringConvertible {
         let description: String
+        /// Nothing reached for the bank (the body could not be encoded, or the task was cancelled);
+        /// false when fetching the token itself failed at the bank.
+        var neverLeft = false
     }
 
     private func post<Body: Encodable>(path: String, body: Body, externalID: String) async throws(NotSent) -> Exchange {
@@ -142,13 +150,16 @@ package final class SNAPClient: BankAdapter {
         do {
             token = try await accessToken()
         } catch {
-            throw NotSent(description: "no access token: \(error)")
+            throw NotSent(description: "no access token: \(error)", neverLeft: Task.isCancelled)
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let bytes: [UInt8]
-        do { bytes = Array(try encoder.encode(body)) } catch { throw NotSent(description: "cannot encode request: \(error)") }
+        do { bytes = Array(try encoder.encode(body)) } catch { throw NotSent(description: "cannot encode request: \(error)", neverLeft: true) }
         let relative = basePath + endpoint.pathPrefix + path
+        // X-TIMESTAMP and the signature are made as late as this client can: after the token is had
+        // and the body encoded, immediately before the request is handed to the transport. (Any wait
+        // in the transport's own queue comes after; the transport offers no hook before sending.)
         let url = try Self.requestURL(origin: origin, relative: relative, baseParts: baseParts)
         let timestamp = SNAPTimestamp.string()
         let signature = SNAPSignature.symmetric(method: "POST", path: relative, accessToken: token, body: bytes,
@@ -168,11 +179,15 @@ package final class SNAPClient: BankAdapter {
         } catch {
             result = .failure(error)
         }
-        if case .success(let response) = result, response.status == 401,
-           let code = SNAPClassifier.responseCode(response), code.caseCode == "01" {
+        if case .success(let response) = result, response.status == 401, let code = SNAPClassifier.responseCode(response),
+           SNAPClassifier.isTokenRefusal(code: code, message: SNAPClassifier.responseMessage(response) ?? "") {
             await tokens.invalidate(token)
         }
-        return Exchange(result: result, token: token)
+        var neverLeft = false
+        if case .failure(.notSent(let reason)) = result {
+            neverLeft = Task.isCancelled || SNAPClassifier.isNeverLeft(notSentReason: reason)
+        }
+        return Exchange(result: result, token: token, neverLeft: neverLeft)
     }
 
     private func accessToken() async throws -> String {

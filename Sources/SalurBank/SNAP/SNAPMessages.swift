@@ -46,6 +46,9 @@ struct TransferResponse: Decodable {
     var responseMessage: String?
     var referenceNo: String?
     var partnerReferenceNo: String?
+    /// Echoes of what was sent, where the bank returns them: checked before a success is believed.
+    var amount: SNAPAmount?
+    var beneficiaryAccountNo: String?
 }
 
 struct StatusRequest: Encodable {
@@ -53,6 +56,8 @@ struct StatusRequest: Encodable {
     /// Left out on purpose: Salur asks what became of the reference, whichever attempt the bank holds.
     var originalExternalId: String?
     var serviceCode: String
+    /// What was sent, so that the bank's answer (even "not found") can be checked against it.
+    var amount: SNAPAmount?
 }
 
 struct StatusResponse: Decodable {
@@ -60,6 +65,10 @@ struct StatusResponse: Decodable {
     var responseMessage: String?
     var originalPartnerReferenceNo: String?
     var originalReferenceNo: String?
+    /// The booking the bank describes: believed only when it is the one Salur sent.
+    var serviceCode: String?
+    var amount: SNAPAmount?
+    var beneficiaryAccountNo: String?
     var latestTransactionStatus: String?
     var transactionStatusDesc: String?
 }

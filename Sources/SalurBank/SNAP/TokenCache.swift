@@ -23,7 +23,8 @@ actor TokenCache {
         return fresh
     }
 
-    /// Forgets `rejected` (the bank answered 401 "invalid token"); a newer token is kept.
+    /// Forgets `rejected` after any 401 about the token (401xx01 invalid, 401xx03 not found, 401xx00
+    /// naming the token), so the next request fetches a new one; a newer token is kept.
     func invalidate(_ rejected: String) {
         if token == rejected { token = nil; validUntil = .distantPast }
     }

@@ -153,7 +153,8 @@ extension SQLiteLedger {
                     transferID: id, attemptNo: attemptNo, roundAttempt: (row["round_attempts"] as Int) + 1, externalID: externalID, partnerReferenceNo: row["partner_reference_no"],
                     kind: TransferKind(rawValue: row["kind"]) ?? .intrabank, beneficiaryAccount: row["beneficiary_account"],
                     beneficiaryName: row["beneficiary_name"], beneficiaryBankCode: row["beneficiary_bank_code"],
-                    amount: Rupiah(row["amount"] as Int64), remark: row["remark"], batchID: row["batch_id"]))
+                    amount: Rupiah(row["amount"] as Int64), remark: row["remark"], batchID: row["batch_id"],
+                    createdAt: (row["created_at"] as String?).flatMap(Timestamp.parse)))
             }
             if !exhausted.isEmpty { try SQLiteLedger.completeBatches(db, exhausted) }
             // One claim more in the send mark: a restored database shows fewer than an engine has seen.
@@ -180,6 +181,7 @@ extension SQLiteLedger {
                     settled_at = CASE WHEN ? = 'settled' THEN ? ELSE settled_at END,
                     inquiries = inquiries + CASE WHEN state = 'in_doubt' THEN 1 ELSE 0 END,
                     not_found_answers = CASE WHEN ? THEN not_found_answers + 1 ELSE 0 END,
+                    round_attempts = max(0, round_attempts - CASE WHEN ? THEN 1 ELSE 0 END),
                     updated_at = ?
                 WHERE id = ? AND external_id = ? AND state IN ('sending', 'in_doubt')
                 """)
@@ -193,7 +195,7 @@ extension SQLiteLedger {
                 var next = r.next
                 if r.holdBatch != nil { next = .held }
                 try update.execute(arguments: [next.rawValue, r.code, r.message, r.bankReference,
-                                               r.nextActionAt.map { SQLiteLedger.timestamp($0) }, next.rawValue, stamp, r.notFoundAnswer, stamp,
+                                               r.nextActionAt.map { SQLiteLedger.timestamp($0) }, next.rawValue, stamp, r.notFoundAnswer, r.neverLeft, stamp,
                                                r.transferID, r.externalID])
                 guard db.changesCount == 1 else { continue }
                 try finishAttempt.execute(arguments: [stamp, next.rawValue, r.code, r.message, r.externalID])
@@ -213,8 +215,8 @@ extension SQLiteLedger {
     package func dueInquiries(limit: Int, now: Date) async throws -> [InquiryTarget] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT t.id, t.external_id, t.partner_reference_no, t.kind, t.amount, t.round_attempts, t.inquiries,
-                       t.not_found_answers, nullif(max(coalesce(a.started_at, ''), coalesce(t.settle_from, '')), '') AS started_at
+                SELECT t.id, t.external_id, t.partner_reference_no, t.kind, t.amount, t.beneficiary_account, t.round_attempts,
+                       t.inquiries, t.not_found_answers, nullif(max(coalesce(a.started_at, ''), coalesce(t.settle_from, '')), '') AS started_at
                 FROM transfer t LEFT JOIN transfer_attempt a ON a.external_id = t.external_id
                 WHERE t.state = 'in_doubt' AND (t.next_action_at IS NULL OR t.next_action_at <= ?) ORDER BY t.next_action_at, t.id LIMIT ?
                 """, arguments: [SQLiteLedger.timestamp(now), limit]).map { row in
@@ -222,7 +224,7 @@ extension SQLiteLedger {
                               kind: TransferKind(rawValue: row["kind"]) ?? .intrabank, amount: Rupiah(row["amount"] as Int64),
                               roundAttempts: row["round_attempts"], inquiriesSoFar: row["inquiries"],
                               attemptStartedAt: (row["started_at"] as String?).flatMap(Timestamp.parse),
-                              notFoundAnswers: row["not_found_answers"])
+                              notFoundAnswers: row["not_found_answers"], beneficiaryAccount: row["beneficiary_account"])
             }
         }
     }

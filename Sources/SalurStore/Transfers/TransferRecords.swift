@@ -147,9 +147,12 @@ package struct ClaimedAttempt: Sendable, Equatable {
     package let amount: Rupiah
     package let remark: String
     package let batchID: String
+    /// When the transfer was created: its SNAP `transactionDate`, the same on every attempt.
+    package let createdAt: Date?
     package init(transferID: Int64, attemptNo: Int, roundAttempt: Int, externalID: String, partnerReferenceNo: String, kind: TransferKind,
                  beneficiaryAccount: String, beneficiaryName: String, beneficiaryBankCode: String?, amount: Rupiah, remark: String,
-                 batchID: String) {
+                 batchID: String, createdAt: Date? = nil) {
+        self.createdAt = createdAt
         self.transferID = transferID
         self.attemptNo = attemptNo
         self.roundAttempt = roundAttempt
@@ -180,8 +183,13 @@ package struct Resolution: Sendable {
     package let holdBatch: String?
     /// This resolution records a "not found" answer that was not yet trusted.
     package let notFoundAnswer: Bool
+    /// The attempt never left (cancelled while queued, fenced, client shut down): it is taken back
+    /// from the attempts counted towards `retry.max_attempts`.
+    package let neverLeft: Bool
     package init(transferID: Int64, externalID: String, next: TransferState, code: String? = nil, message: String? = nil,
-                 bankReference: String? = nil, nextActionAt: Date? = nil, holdBatch: String? = nil, notFoundAnswer: Bool = false) {
+                 bankReference: String? = nil, nextActionAt: Date? = nil, holdBatch: String? = nil, notFoundAnswer: Bool = false,
+                 neverLeft: Bool = false) {
+        self.neverLeft = neverLeft
         self.notFoundAnswer = notFoundAnswer
         self.transferID = transferID
         self.externalID = externalID
@@ -201,6 +209,8 @@ package struct InquiryTarget: Sendable, Equatable {
     package let partnerReferenceNo: String
     package let kind: TransferKind
     package let amount: Rupiah
+    /// The beneficiary account the transfer pays: a status answer about another account is not believed.
+    package let beneficiaryAccount: String?
     package let roundAttempts: Int
     package let inquiriesSoFar: Int
     /// When the attempt in doubt was committed (its request left at most a moment later).
@@ -208,7 +218,8 @@ package struct InquiryTarget: Sendable, Equatable {
     /// How many inquiries in a row have answered "not found" for this attempt.
     package let notFoundAnswers: Int
     package init(transferID: Int64, externalID: String, partnerReferenceNo: String, kind: TransferKind, amount: Rupiah, roundAttempts: Int,
-                 inquiriesSoFar: Int, attemptStartedAt: Date?, notFoundAnswers: Int) {
+                 inquiriesSoFar: Int, attemptStartedAt: Date?, notFoundAnswers: Int, beneficiaryAccount: String? = nil) {
+        self.beneficiaryAccount = beneficiaryAccount
         self.transferID = transferID
         self.externalID = externalID
         self.partnerReferenceNo = partnerReferenceNo
