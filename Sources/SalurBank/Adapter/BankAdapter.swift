@@ -28,9 +28,13 @@ package struct TransferInstruction: Sendable, Equatable {
     package var beneficiaryName: String
     package var amount: Rupiah
     package var remark: String
+    /// Fence at departure (DESIGN §4.8): the request must not begin to leave after this instant of the
+    /// monotonic clock — the end of the lease the attempt was claimed under. Nil: no limit.
+    package var sendBy: ContinuousClock.Instant? = nil
 
     package init(service: Service, partnerReferenceNo: String, externalID: String, beneficiaryAccount: String,
-                 beneficiaryName: String, amount: Rupiah, remark: String) {
+                 beneficiaryName: String, amount: Rupiah, remark: String, sendBy: ContinuousClock.Instant? = nil) {
+        self.sendBy = sendBy
         self.service = service
         self.partnerReferenceNo = partnerReferenceNo
         self.externalID = externalID
