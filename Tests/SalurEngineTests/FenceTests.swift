@@ -161,18 +161,26 @@ struct FenceTests {
         #expect(ContinuousClock.now < engine.sendDeadline()!)
     }
 
-    /// `body`'s result, or nil if it has not finished within `limit` (it is then cancelled).
+    /// `body`'s result, or nil if it has not finished within `limit`. A body still stuck then is
+    /// cancelled and left behind (not awaited), so the test goes on and releases what it waits for.
     static func within<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T? {
-        try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await body() }
-            group.addTask {
-                try? await Task.sleep(for: limit)
+        let (outcomes, continuation) = AsyncStream<Result<T, any Error>?>.makeStream()
+        let work = Task {
+            do { continuation.yield(.success(try await body())) } catch { continuation.yield(.failure(error)) }
+        }
+        let timer = Task {
+            try? await Task.sleep(for: limit)
+            continuation.yield(nil)
+        }
+        defer { timer.cancel() }
+        for await first in outcomes {
+            guard let first else {
+                work.cancel()
                 return nil
             }
-            let first = try await group.next() ?? nil
-            group.cancelAll()
-            return first
+            return try first.get()
         }
+        return nil
     }
 
     @Test("claims commit with synchronous_commit; a server that would not honour the configured level is refused, naming the setting")
