@@ -213,6 +213,22 @@ struct FenceTests {
         #expect(try await PostgresSeed.int(fresh, "SELECT count(*) FROM engine WHERE host = 'refused.example'") == 0)
     }
 
+    @Test("a server running with fsync = off (a cluster of the test's own) is refused: the engine does not register, and says which setting")
+    func fsyncOffRefused() async throws {
+        let cluster = try PrivateCluster.start(settings: ["fsync=off"])
+        defer { cluster.stop() }
+        let ledger = try await PostgresLedger(target: try PostgresTarget(url: cluster.url), maximumConnections: 2)
+        defer { ledger.shutdown() }
+        ledger.configureEngine(lease: .seconds(60))
+        #expect(try await ledger.durabilityRefusal()?.contains("fsync = off") == true)
+        let refused = await #expect(throws: StoreError.self) {
+            try await ledger.registerEngine(pid: 1, host: "fsync-off.example", version: "test")
+        }
+        #expect(refused.map { "\($0)" }?.contains("fsync = off") == true, "\(String(describing: refused))")
+        #expect(ledger.engineID == nil)
+        #expect(try await ledger.engines().isEmpty)
+    }
+
     @Test("the durability decision: fsync and full_page_writes must be on; remote levels need a synchronous standby", arguments: [
         (ClaimDurability.on, "on", "on", "", nil),
         (.on, "off", "on", "", "fsync = off"),
