@@ -53,28 +53,39 @@ struct FenceTests {
 
     @Test("attempts claimed under a lease that runs out while they wait for a connection are not sent, and stay safe to retry")
     func leaseRunsOutWhileQueued() async throws {
-        let (simulator, client, bank, credentials) = try await Self.slowBank(latencyMs: 3_000, maxInFlight: 1)
+        let (simulator, client, bank, credentials) = try await Self.slowBank(latencyMs: 0, maxInFlight: 1)
         defer { client.shutdown() }
         try await bank.warmUp()   // the token is cached: the transfers' requests wait for the connection only
         let target = try await PostgresScratch.freshTarget(prefix: "fence")
-        let ledger = try await PostgresEngineLedgerTests.engine(target, lease: .seconds(2))
+        let ledger = try await PostgresEngineLedgerTests.engine(target, lease: .seconds(60))
         defer { ledger.shutdown() }
         try await PostgresSeed.transfers(ledger, count: 4, perBatch: 4, batchState: "posting")
 
-        // Something else holds the one connection for three seconds: longer than the lease.
+        // Something else holds the client's one connection — a request to a listener that never
+        // answers — until the test lets it go.
+        let silent = try Self.silentListener()
+        var silentOpen = true
+        defer { if silentOpen { close(silent.fd) } }
         let blocker = Task {
-            try? await client.send(HTTPRequest(method: "POST", url: "http://127.0.0.1:\(simulator.port)/v1.0/balance-inquiry",
-                                               body: Array("{}".utf8)))
+            try? await client.send(HTTPRequest(method: "POST", url: "http://127.0.0.1:\(silent.port)/hold", body: Array("{}".utf8)))
         }
         try await PostgresEngineLedgerTests.poll(seconds: 10, "the blocker to be in flight") { client.stats.inFlight == 1 }
 
-        // One pass, no lease renewal: it claims a chunk (two, with one connection), whose requests
-        // queue behind the blocker until after the lease has run out.
+        // One pass under a fresh short lease that is not renewed: it claims a chunk (two, with one
+        // connection), whose requests queue behind the blocker. The blocker goes only once the lease
+        // has run out.
+        ledger.configureEngine(lease: .seconds(3))
+        try await ledger.renewLease()
         let engine = Engine(ledger: ledger, bank: bank, settings: Self.settings(maxInFlight: 1, chunkSize: 4), logger: Self.quietLogger)
-        let report = try await engine.pass()
+        async let passing = engine.pass()
+        try await PostgresEngineLedgerTests.poll(seconds: 20, "the claims to queue") { client.stats.queued == 2 }
+        let sendBy = try #require(ledger.sendDeadline())
+        try await PostgresEngineLedgerTests.poll(seconds: 20, "the lease to run out") { ContinuousClock.now >= sendBy }
+        close(silent.fd)   // the blocker fails; its connection is free for what queued behind it
+        silentOpen = false
+        let report = try await passing
         _ = await blocker.value
         #expect(report.sent == 2, "claimed \(report.sent)")
-        #expect(ContinuousClock.now >= ledger.sendDeadline()!, "the lease has run out")
 
         // None was sent: the bank never saw a transfer request.
         #expect(await simulator.stats().requests[.transferIntrabank, default: 0] == 0)
@@ -100,6 +111,25 @@ struct FenceTests {
         try await simulator.shutdown()
     }
 
+    /// A TCP listener on 127.0.0.1 that never accepts: a connection to it is made (by the kernel) and
+    /// its request is never answered, until the listener is closed.
+    static func silentListener() throws -> (fd: Int32, port: Int) {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw ProcessError("socket failed") }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && listen(fd, 8) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else {
+            close(fd)
+            throw ProcessError("bind/listen failed")
+        }
+        return (fd, Int(UInt16(bigEndian: address.sin_port)))
+    }
+
     /// A second client to the same simulator, with the same credentials.
     static func client(for simulator: BankSimulator, credentials: SNAPCredentials) throws -> (CurlClient, SNAPClient) {
         var options = CurlClient.Options()
@@ -114,7 +144,7 @@ struct FenceTests {
     @Test("the lease is renewed while the pool waits behind a lock on transfer; a take-over gives up on that lock instead of waiting")
     func renewalDoesNotWaitBehindLocks() async throws {
         let target = try await PostgresScratch.freshTarget(prefix: "renew")
-        let engine = try await PostgresEngineLedgerTests.engine(target, lease: .seconds(3))
+        let engine = try await PostgresEngineLedgerTests.engine(target, lease: .seconds(60))
         let taker = try await PostgresEngineLedgerTests.engine(target)
         let holder = try await PostgresLedger(target: target, maximumConnections: 2)
         let observer = try await PostgresLedger(target: target, maximumConnections: 2)
@@ -154,7 +184,6 @@ struct FenceTests {
                 return (renewed ?? false, renewTook, takeover, clock.now - takeoverStart)
             }
         #expect(outcome.renewed, "the lease was not renewed within 5 s while the lock was held (took \(outcome.renewTook))")
-        #expect(outcome.renewTook < .seconds(2), "renewal took \(outcome.renewTook)")
         #expect(outcome.takeover == 0, "take-over: \(outcome.takeover.map(String.init) ?? "still waiting after 10 s")")
         #expect(outcome.takeoverTook < .seconds(5), "take-over took \(outcome.takeoverTook)")
         // The lock gone, the engine's lease still holds and its claims went through.
