@@ -169,10 +169,11 @@ extension PostgresLedger {
     }
 
     /// Runs `body` on the lease's own connection, outside the pool — opened on first use, its every
-    /// statement bounded by a third of the lease, and dropped after a failure (the next renewal opens
-    /// another). The pool's connections may all be waiting behind a reconciliation's lock on
-    /// `transfer`; the lease must not wait with them.
-    private func onLeaseConnection(_ what: String, _ body: (PostgresConnection) async throws -> Int) async throws -> Int {
+    /// statement bounded by a third of the lease (by the server's `statement_timeout`, and here too, for
+    /// a server that has gone silent), and dropped after a failure (the next renewal opens another).
+    /// The pool's connections may all be waiting behind a reconciliation's lock on `transfer`; the
+    /// lease must not wait with them.
+    private func onLeaseConnection(_ what: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> Int) async throws -> Int {
         let (open, lease) = engineSession.state.withLock { ($0.leaseConnection, $0.lease) }
         var connection: PostgresConnection
         if let open {
@@ -192,7 +193,22 @@ extension PostgresLedger {
             if connection !== fresh { try? await fresh.close() }
         }
         do {
-            return try await body(connection)
+            let statement = connection
+            return try await withThrowingTaskGroup(of: Int?.self) { group in
+                group.addTask { try await body(statement) }
+                group.addTask {
+                    try await Task.sleep(for: lease / 3 + .seconds(1))
+                    return nil
+                }
+                let first = try await group.next() ?? nil
+                group.cancelAll()
+                guard let first else {
+                    // Closing the connection fails the statement still waiting on it, so the group can end.
+                    try? await statement.close()
+                    throw StoreError.unavailable("\(self.target.description): \(what): no answer within \((lease / 3 + .seconds(1)).milliseconds) ms")
+                }
+                return first
+            }
         } catch {
             let dropped = connection
             engineSession.state.withLock { s in
