@@ -11,6 +11,7 @@ extension SalurConfiguration {
         check("database.url", database.redactedURL, newer.database.redactedURL)
         check("database.password_file", database.passwordFile, newer.database.passwordFile)
         check("database.max_connections", database.maxConnections, newer.database.maxConnections)
+        check("database.synchronous_commit", database.synchronousCommit, newer.database.synchronousCommit)
 
         switch (bank, newer.bank) {
         case let (old?, new?):

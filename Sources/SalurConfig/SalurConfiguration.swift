@@ -29,6 +29,9 @@ public struct SalurConfiguration: Sendable, Equatable {
         public var passwordFile: String? = nil
         /// The most connections one process opens to PostgreSQL.
         public var maxConnections: Int = 8
+        /// PostgreSQL only: what the commit of a claim waits for before its requests leave —
+        /// `on` (this server's disk), `remote_write` or `remote_apply` (a synchronous standby too).
+        public var synchronousCommit: String = "on"
 
         /// Whether this configuration selects PostgreSQL.
         public var isPostgres: Bool { url != nil }
@@ -184,6 +187,7 @@ extension SalurConfiguration {
         database.url = url
         database.passwordFile = db.string("password_file").map(resolve)
         database.maxConnections = db.int("max_connections", default: 8, range: 1...200)
+        database.synchronousCommit = db.oneOf("synchronous_commit", default: "on", allowed: ["on", "remote_write", "remote_apply"])
 
         let b = root.table("bank")
         var bank: Bank?
@@ -269,13 +273,13 @@ extension SalurConfiguration {
             shutdownTimeoutMs: e.int("shutdown_timeout_ms", default: 60_000, range: 100...3_600_000),
             watchdogIntervalMs: e.int("watchdog_interval_ms", default: 0, range: 0...3_600_000))
         engine.leaseMs = e.int("lease_ms", default: 30_000, range: 300...3_600_000)
-        // Several engines: a transfer whose engine's lease ran out is asked about by another engine,
-        // and a "not found" is believed only after the settle window. The engine that claimed it may
-        // have sent it up to a lease after claiming, and its request may take up to the request
-        // timeout to arrive: the window must cover both, or a late request could be paid twice.
-        if database.isPostgres, let bank, retry.notFoundSettleMs < engine.leaseMs + bank.requestTimeoutMs {
-            r.fail("not_found_settle_ms", "with several engines ([database] url) it must be at least engine.lease_ms + bank.request_timeout_ms "
-                   + "(\(engine.leaseMs) + \(bank.requestTimeoutMs) = \(engine.leaseMs + bank.requestTimeoutMs))")
+        if database.isPostgres, let bank {
+            let floor = Self.longestAttemptMs(leaseMs: engine.leaseMs, requestTimeoutMs: bank.requestTimeoutMs)
+            if retry.notFoundSettleMs < floor {
+                r.fail("not_found_settle_ms", "with several engines ([database] url) it must be at least engine.lease_ms + bank.request_timeout_ms "
+                       + "(\(engine.leaseMs) + \(bank.requestTimeoutMs) = \(floor)): the longest an attempt can take from its claim "
+                       + "to the end of its request, queueing included")
+            }
         }
 
         let l = root.table("log")
@@ -291,6 +295,22 @@ extension SalurConfiguration {
         if !errors.isEmpty { throw ConfigErrors(errors) }
         return SalurConfiguration(file: file, database: database, bank: bank, batching: batching, retry: retry, engine: engine, log: log,
                                   premiums: premiums, reconciliation: reconciliation)
+    }
+
+    /// The settle-time rule, in one place: with several engines (PostgreSQL), the longest an attempt
+    /// can spend between the commit of its claim and the end of its request, which
+    /// `retry.not_found_settle_ms` must not be below — another engine that took the transfer over
+    /// believes the bank's "not found" only after that long.
+    ///
+    /// Every wait before the request leaves — for a chunk's other claims, an access token, one of
+    /// `bank.max_in_flight` connections (up to 3 × max_in_flight attempts are committed ahead), or a
+    /// process frozen by SIGSTOP or a paused VM — ends at the attempt's send deadline: the end of the
+    /// lease as renewed before the claim, so at most `lease_ms` after the claim's commit, checked by
+    /// libcurl right before the first byte is written (DESIGN §4.8). libcurl's request timeout runs
+    /// from when the transfer starts, which is before that deadline; so the request has ended, one way
+    /// or the other, `lease_ms + request_timeout_ms` after the commit at the latest.
+    public static func longestAttemptMs(leaseMs: Int, requestTimeoutMs: Int) -> Int {
+        leaseMs + requestTimeoutMs
     }
 
     /// Whether a URL's host is a loopback address (127.0.0.0/8, ::1, localhost).

@@ -94,19 +94,23 @@ package final class Engine: Sendable {
         }
         defer { state.withLock { $0.heartbeat = nil } }
         // Several engines on one database: the lease on what this engine claims is renewed by a task
-        // of its own, so that a long pass or a long request does not let it run out.
+        // of its own, so that a long pass or a long request does not let it run out; taking over what
+        // other engines abandoned is another task, so that renewal never waits behind it (a take-over
+        // can wait on a reconciliation's lock; the lease must not).
         guard let every = ledger.leaseRenewalInterval else {
             return try await loop(exitWhenIdle: exitWhenIdle, afterPass: afterPass)
         }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await self.keepLease(every: every) }
+            group.addTask { await self.takeOverAbandoned(every: every) }
             defer { group.cancelAll() }
             try await loop(exitWhenIdle: exitWhenIdle, afterPass: afterPass)
         }
     }
 
-    /// Renews the lease every `interval`, and takes over what engines that are gone left sending —
-    /// here too, not only at the start of a pass, since a posting session can run for minutes.
+    /// Renews the lease every `interval`, and does nothing else: it runs alone, on the ledger's own
+    /// path for it (PostgreSQL: a connection outside the pool), so nothing the engine or an operator
+    /// does to the database delays it.
     private func keepLease(every interval: Duration) async {
         while !Task.isCancelled {
             do { try await Task.sleep(for: interval) } catch { return }
@@ -115,7 +119,14 @@ package final class Engine: Sendable {
             } catch {
                 logger.warning("engine lease not renewed; attempts stop being sent if it runs out", metadata: ["error": "\(error)"])
             }
-            guard !Task.isCancelled else { return }
+        }
+    }
+
+    /// Takes over what engines that are gone left sending, every `interval` — here too, not only at
+    /// the start of a pass, since a posting session can run for minutes.
+    private func takeOverAbandoned(every interval: Duration) async {
+        while !Task.isCancelled {
+            do { try await Task.sleep(for: interval) } catch { return }
             do {
                 let abandoned = try await ledger.takeOverAbandoned()
                 if abandoned > 0 {
@@ -393,10 +404,21 @@ package final class Engine: Sendable {
             service: attempt.kind == .interbank ? .interbank(bankCode: attempt.beneficiaryBankCode ?? "") : .intrabank,
             partnerReferenceNo: attempt.partnerReferenceNo, externalID: attempt.externalID,
             beneficiaryAccount: attempt.beneficiaryAccount, beneficiaryName: attempt.beneficiaryName,
-            amount: attempt.amount, remark: attempt.remark, transactionDate: attempt.createdAt)
+            amount: attempt.amount, remark: attempt.remark, transactionDate: attempt.createdAt, sendBy: sendBy)
+        // The deadline travels with the request down to libcurl, which checks it again at the last
+        // moment before the first byte leaves: up to 3 × max_in_flight attempts wait for a connection,
+        // and an engine frozen (SIGSTOP, a paused VM) with them queued must not send them on waking.
         let outcome = await bank.transfer(instruction)
         let now = Date()
         let masked = Validate.maskedAccount(attempt.beneficiaryAccount)
+        if case .notProcessed(nil, let reason, _, _, _) = outcome, let sendBy, ContinuousClock.now >= sendBy {
+            // Withheld by the fence (or not sent for another reason, past the deadline all the same):
+            // it never left, so it waits to be tried again, without counting against the bank.
+            logger.warning("attempt not sent: this engine's lease ran out before it left", metadata: [
+                "ref": "\(attempt.partnerReferenceNo)", "attempt": "\(attempt.attemptNo)", "reason": "\(reason)"])
+            return Resolution(transferID: attempt.transferID, externalID: attempt.externalID, next: .retryWait,
+                              message: "not sent: the engine's lease ran out first", nextActionAt: now, neverLeft: true)
+        }
         switch outcome {
         case .settled(let reference, let code):
             state.withLock { $0.breaker.record(bankUnavailable: false, now: now) }

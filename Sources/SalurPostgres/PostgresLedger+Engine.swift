@@ -18,11 +18,21 @@ import Synchronization
 ///   same kernel and PID namespace, once its process is provably gone. So a transfer taken over is
 ///   never sent afterwards by the engine that claimed it; a request of that engine still on its way
 ///   is covered by the not-found settle window, which the config keeps above lease + request timeout.
+///   The send deadline travels with the request down to libcurl, which checks it again right before
+///   the first byte is written: an engine frozen with requests queued sends none of them on waking.
+/// - The lease is renewed on a connection of its own (never a pooled one that may wait behind a
+///   reconciliation's table lock), and taking over waits for locks no longer than
+///   `takeoverLockTimeout`: a long `salurctl reconcile` can never let a live engine's lease lapse.
+/// - A claim commits with `synchronous_commit` set (`ClaimDurability`), and the engine refuses to
+///   claim on a server that would not honour it (`fsync = off`, say).
 /// - Inquiries are claimed too (their next time pushed forward under `SKIP LOCKED`), and batch starts
 ///   are serialised by a session advisory lock around the balance inquiry.
 extension PostgresLedger {
     /// How `clock_timestamp()` is written as the store's ISO 8601 text.
     static let clockText = #"to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')"#
+    /// The longest a take-over waits for a lock (a reconciliation holds `transfer` for its whole run):
+    /// then it gives up until its next round instead of queueing.
+    static let takeoverLockTimeout: Duration = .seconds(1)
     /// Session advisory lock held by the engine that is checking the balance and starting batches.
     static let batchStartLock: Int64 = 0x5341_4C55_0010
     /// The channel `salurctl batches approve` (through a trigger on `batch`) notifies.
@@ -32,12 +42,33 @@ extension PostgresLedger {
 
     /// Sets the lease length (`[engine] lease_ms`) before `registerEngine`. `node` replaces this
     /// kernel's boot and PID namespace as the engine's node (tests: an engine whose PID the others
-    /// must not probe, as if it ran on another host).
-    package func configureEngine(lease: Duration, node: String? = PostgresLedger.localNode) {
+    /// must not probe, as if it ran on another host). `durability` is what each claim's commit waits
+    /// for (`[database] synchronous_commit`).
+    package func configureEngine(lease: Duration, node: String? = PostgresLedger.localNode, durability: ClaimDurability = .on) {
         engineSession.state.withLock {
             $0.lease = lease
             $0.node = node
+            $0.durability = durability
         }
+    }
+
+    /// Why this server would not keep a claim's commit durable as configured (a message naming the
+    /// setting), or nil. `registerEngine` refuses with it, and so does every claim.
+    package func durabilityRefusal() async throws -> String? {
+        let durability = engineSession.state.withLock { $0.durability }
+        return try await withConnection("reading the server's durability settings") { connection in
+            try await self.durabilityRefusal(connection, durability)
+        }
+    }
+
+    func durabilityRefusal(_ connection: PostgresConnection, _ durability: ClaimDurability) async throws -> String? {
+        let row = try await self.rows(connection, """
+            SELECT current_setting('fsync') AS fsync, current_setting('full_page_writes') AS fpw,
+                   current_setting('synchronous_standby_names') AS standbys
+            """).first
+        return durability.refusal(fsync: try row?["fsync"].decode(String.self) ?? "off",
+                                  fullPageWrites: try row?["fpw"].decode(String.self) ?? "off",
+                                  synchronousStandbyNames: try row?["standbys"].decode(String.self) ?? "")
     }
 
     /// This kernel's boot and PID namespace, if /proc tells.
@@ -47,6 +78,7 @@ extension PostgresLedger {
     package var engineID: String? { engineSession.state.withLock { $0.id } }
 
     package func registerEngine(pid: Int, host: String, version: String) async throws {
+        if let refusal = try await durabilityRefusal() { throw StoreError.refused(refusal) }
         let lease = engineSession.state.withLock { s -> Duration in
             s.pid = pid
             s.host = host
@@ -103,7 +135,8 @@ extension PostgresLedger {
         }
         let started = ContinuousClock.now
         let stamp = Timestamp.iso8601(clock.now)
-        let renewed = try await transaction("renewing the engine lease", audited: false) { connection in
+        // One statement on the lease's own connection: never queued behind the pool's users.
+        let renewed = try await onLeaseConnection("renewing the engine lease") { connection in
             try await self.execute(connection, """
                 UPDATE engine SET lease_until = clock_timestamp() + \(lease.milliseconds) * interval '1 millisecond',
                     heartbeat_at = \(stamp), status = coalesce(\(status), status)
@@ -135,6 +168,66 @@ extension PostgresLedger {
         try await reregister(lease: lease, status: status)
     }
 
+    /// Runs `body` on the lease's own connection, outside the pool — opened on first use, its every
+    /// statement bounded by a third of the lease (by the server's `statement_timeout`, and here too, for
+    /// a server that has gone silent), and dropped after a failure (the next renewal opens another).
+    /// The pool's connections may all be waiting behind a reconciliation's lock on `transfer`; the
+    /// lease must not wait with them.
+    private func onLeaseConnection(_ what: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> Int) async throws -> Int {
+        let (open, lease) = engineSession.state.withLock { ($0.leaseConnection, $0.lease) }
+        var connection: PostgresConnection
+        if let open {
+            connection = open
+        } else {
+            do {
+                connection = try await dedicatedConnection(statementTimeout: lease / 3)
+            } catch {
+                throw translate(error, doing: what)
+            }
+            let fresh = connection
+            connection = engineSession.state.withLock { s in
+                if let other = s.leaseConnection { return other }
+                s.leaseConnection = fresh
+                return fresh
+            }
+            if connection !== fresh { try? await fresh.close() }
+        }
+        do {
+            let statement = connection
+            return try await withThrowingTaskGroup(of: Int?.self) { group in
+                group.addTask { try await body(statement) }
+                group.addTask {
+                    try await Task.sleep(for: lease / 3 + .seconds(1))
+                    return nil
+                }
+                let first = try await group.next() ?? nil
+                group.cancelAll()
+                guard let first else {
+                    // Closing the connection fails the statement still waiting on it, so the group can end.
+                    try? await statement.close()
+                    throw StoreError.unavailable("\(self.target.description): \(what): no answer within \((lease / 3 + .seconds(1)).milliseconds) ms")
+                }
+                return first
+            }
+        } catch {
+            let dropped = connection
+            engineSession.state.withLock { s in
+                if s.leaseConnection === dropped { s.leaseConnection = nil }
+            }
+            try? await dropped.close()
+            throw translate(error, doing: what)
+        }
+    }
+
+    /// Closes the lease's own connection, if open.
+    func closeLeaseConnection() async {
+        let open = engineSession.state.withLock { s -> PostgresConnection? in
+            defer { s.leaseConnection = nil }
+            return s.leaseConnection
+        }
+        try? await open?.close()
+    }
+
     private func reregister(lease: Duration, status: String?) async throws {
         let (pid, host, version) = engineSession.state.withLock { ($0.pid, $0.host, $0.version) }
         try await register(pid: pid, host: host, version: version, lease: lease)
@@ -149,6 +242,7 @@ extension PostgresLedger {
             }
             return s.id
         }
+        await closeLeaseConnection()
         guard let id else { return }
         let stamp = Timestamp.iso8601(clock.now)
         _ = try await transaction("stopping the engine", audited: false) { connection in
@@ -185,16 +279,32 @@ extension PostgresLedger {
         try await takeOver(includingOwn: true)
     }
 
+    /// Gives up, returning 0, when a lock it needs is held past `takeoverLockTimeout` (a reconciliation
+    /// holds `transfer`): what is abandoned stays so until the next round, and the caller moves on.
     package func takeOverAbandoned() async throws -> Int {
-        try await takeOver(includingOwn: false)
+        do {
+            return try await takeOver(includingOwn: false, lockTimeout: Self.takeoverLockTimeout)
+        } catch where Self.isLockTimeout(error) {
+            logger.info("taking over abandoned transfers waited too long for a lock (a reconciliation?); trying again later")
+            return 0
+        }
     }
 
-    private func takeOver(includingOwn: Bool) async throws -> Int {
+    /// Whether `error` (as `translate` made it) is PostgreSQL's lock timeout.
+    static func isLockTimeout(_ error: any Error) -> Bool {
+        guard case .unavailable(let what) = error as? StoreError else { return false }
+        return what.contains("[SQLSTATE 55P03]")
+    }
+
+    private func takeOver(includingOwn: Bool, lockTimeout: Duration? = nil) async throws -> Int {
         let me = engineID ?? ""
         try await retireEndedProcesses(me: me)
         let now = Date()
         let stamp = Timestamp.iso8601(now)
         return try await transaction("taking over interrupted transfers") { connection in
+            if let lockTimeout {
+                try await self.execute(connection, PostgresQuery(unsafeSQL: "SET LOCAL lock_timeout = \(max(1, lockTimeout.milliseconds))"))
+            }
             let taken = try await self.rows(connection, """
                 WITH gone AS (
                     SELECT t.id FROM transfer t LEFT JOIN engine e ON e.id = t.claimed_by
@@ -307,15 +417,20 @@ extension PostgresLedger {
     // MARK: Posting
 
     package func advance(recording resolutions: [Resolution], claiming limit: Int, now: Date, maxAttempts: Int) async throws -> [ClaimedAttempt] {
-        try await transaction("claiming attempts") { connection in
+        let durability = engineSession.state.withLock { $0.durability }
+        let (taken, refusal) = try await transaction("claiming attempts") { connection -> ([ClaimedAttempt], String?) in
             try await self.record(connection, resolutions, now: now)
-            guard limit > 0, let me = self.engineID else { return [] }
+            guard limit > 0, let me = self.engineID else { return ([], nil) }
+            // The claim is durable before its requests leave, whatever the server's default: a commit
+            // lost after a request left would let the transfer be sent again.
+            try await self.execute(connection, PostgresQuery(unsafeSQL: "SET LOCAL synchronous_commit = \(durability.rawValue)"))
+            if let refusal = try await self.durabilityRefusal(connection, durability) { return ([], refusal) }
             // Claims only under a lease that still holds (by PostgreSQL's clock): a lapsed engine
             // re-registers before it claims again.
             let leased = try await self.execute(connection, """
                 SELECT 1 FROM engine WHERE id = \(me) AND lease_until > clock_timestamp() AND stopped_at IS NULL
                 """)
-            guard leased == 1 else { return [] }
+            guard leased == 1 else { return ([], nil) }
             let stamp = Timestamp.iso8601(now)
             // With each, what the bank last said of its recipient's account (`AccountHold` gate).
             let columns = """
@@ -334,7 +449,7 @@ extension PostgresLedger {
                     WHERE t.state = 'approved' AND b.state = 'posting' ORDER BY t.id LIMIT \(limit - rows.count) FOR UPDATE OF t SKIP LOCKED
                     """)
             }
-            guard !rows.isEmpty else { return [] }
+            guard !rows.isEmpty else { return ([], nil) }
             // A transfer the bank's statement already shows debited is never sent again.
             let tried = try rows.filter { try $0["attempts"].decode(Int64.self) > 0 }.map { try $0["id"].decode(Int64.self) }
             var debited: Set<Int64> = []
@@ -431,8 +546,11 @@ extension PostgresLedger {
             if !exhaustedBatches.isEmpty { try await self.completeBatches(connection, exhaustedBatches) }
             // One claim more in the send mark: a database that went back in time shows fewer than an engine has seen.
             if !claimed.isEmpty { try await self.execute(connection, "UPDATE send_mark SET claims = claims + 1 WHERE id = 1") }
-            return claimed
+            return (claimed, nil)
         }
+        // The answers are recorded; nothing is claimed on a server that would not keep the claim.
+        if let refusal { throw StoreError.refused(refusal) }
+        return taken
     }
 
     package func record(_ resolutions: [Resolution], now: Date) async throws {
@@ -780,6 +898,10 @@ final class EngineSession: Sendable {
         /// When the lease as last renewed ends, by this process's monotonic clock: the renewal's start
         /// plus the lease, never later than PostgreSQL's `lease_until`.
         var validUntil: ContinuousClock.Instant?
+        /// What a claim's commit waits for.
+        var durability: ClaimDurability = .on
+        /// The connection the lease is renewed on, outside the pool.
+        var leaseConnection: PostgresConnection?
     }
 
     let state = Mutex(State())

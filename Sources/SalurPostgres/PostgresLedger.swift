@@ -77,10 +77,33 @@ package final class PostgresLedger: Sendable {
 
     /// Closes every connection. The ledger is unusable afterwards.
     package func shutdown() {
+        let lease = engineSession.state.withLock { s -> PostgresConnection? in
+            defer { s.leaseConnection = nil }
+            return s.leaseConnection
+        }
+        if let lease { Task { try? await lease.close() } }
         runner.cancel()
     }
 
     deinit { runner.cancel() }
+
+    /// A connection outside the pool, for work that must never queue behind the pool's other users
+    /// (the engine's lease renewal): `statementTimeout` bounds every statement on it.
+    func dedicatedConnection(statementTimeout: Duration) async throws -> PostgresConnection {
+        let connection = try await PostgresConnection.connect(
+            configuration: PostgresConnection.Configuration(
+                host: target.host, port: target.port, username: target.user, password: target.password,
+                database: target.database, tls: try Self.connectionTLS(target)),
+            id: Int.random(in: 1...Int(Int32.max)), logger: logger)
+        do {
+            let ms = max(1, statementTimeout.milliseconds)
+            _ = try await connection.query(PostgresQuery(unsafeSQL: "SET statement_timeout = \(ms)"), logger: logger).collect()
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+        return connection
+    }
 
     private static func connectionTLS(_ target: PostgresTarget) throws -> PostgresConnection.Configuration.TLS {
         guard let configuration = tlsConfiguration(target) else { return .disable }

@@ -33,6 +33,8 @@ package protocol EngineLedger: Sendable {
     var leaseRenewalInterval: Duration? { get }
     /// Renews this engine's lease. After a lapse (the database was out of reach for longer than the
     /// lease) the engine registers anew; what it claimed under the lapsed lease is never sent.
+    /// It must never wait behind the store's other work — a take-over, a claim, an operator's
+    /// reconciliation holding a lock (PostgreSQL: a connection of its own, outside the pool).
     func renewLease() async throws
     /// The instant after which an attempt claimed now must no longer be sent: the end of this
     /// engine's lease as last renewed, by this process's monotonic clock (never later than the
@@ -42,6 +44,7 @@ package protocol EngineLedger: Sendable {
     /// Marks in doubt what engines that are gone (lease run out, or process ended) left `sending`,
     /// so that the engines still running ask the bank about it. Never touches a live engine's
     /// transfers. Returns how many. Called every pass; 0 on SQLite (one engine, `recoverInterrupted`).
+    /// Gives up (returning 0, to be tried again later) rather than wait long for a lock.
     func takeOverAbandoned() async throws -> Int
     /// Runs `body` (balance inquiry and batch starts) while no other engine does the same, so that two
     /// engines never both count the same balance; returns false without running it when another

@@ -24,6 +24,7 @@ final class ConfigReloader: Sendable {
 
     /// Keys read only at start.
     static let restartOnly: Set<String> = ["database.busy_timeout_ms", "database.password_file", "database.max_connections",
+                                           "database.synchronous_commit",
                                            "engine.watchdog_interval_ms", "engine.lease_ms"]
 
     init(path: String, configuration: SalurConfiguration, engine: Engine, bank: SwitchableBank, levels: LogLevelSwitch,

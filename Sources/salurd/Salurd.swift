@@ -75,7 +75,8 @@ struct Salurd: AsyncParsableCommand {
             // Test hook SALURD_TEST_NODE: an engine whose process the others cannot probe, as if on
             // another host, so they must wait for its lease. Never set in production.
             ledger.configureEngine(lease: .milliseconds(configuration.engine.leaseMs),
-                                   node: environment["SALURD_TEST_NODE"] ?? PostgresLedger.localNode)
+                                   node: environment["SALURD_TEST_NODE"] ?? PostgresLedger.localNode,
+                                   durability: ClaimDurability(rawValue: configuration.database.synchronousCommit) ?? .on)
             try await ledger.registerEngine(pid: pid, host: host, version: SalurVersion.current)
             logger.info("salurd starting", metadata: ["version": "\(SalurVersion.current)", "pid": "\(pid)", "config": "\(path)",
                                                       "database": "\(target)", "engine": "\(ledger.engineID ?? "-")",

@@ -258,7 +258,7 @@ struct ConfigurationTests {
         try "[database]\npath = \"x.db\"\nextra = 1\n".write(toFile: path, atomically: true, encoding: .utf8)
         #expect(throws: ConfigErrors.self) { try SalurConfiguration.load(path: path) }
         do { _ = try SalurConfiguration.load(path: path) } catch {
-            #expect(error.errors.map(\.description) == ["\(path):3: database.extra: unknown key (known here: busy_timeout_ms, max_connections, password_file, path, url)"])
+            #expect(error.errors.map(\.description) == ["\(path):3: database.extra: unknown key (known here: busy_timeout_ms, max_connections, password_file, path, synchronous_commit, url)"])
         }
     }
 

@@ -1,3 +1,4 @@
+import BankSimulator
 import Foundation
 import SalurPostgres
 import SalurTestSupport
@@ -42,6 +43,95 @@ struct PostgresEnginesTests {
         #expect(await second.waitForExit(within: .seconds(30)) == 0)
         let stopped = try await ledger.engines()
         #expect(stopped.count == 2 && stopped.allSatisfy { $0.live == false && $0.status == "stopped" }, "\(stopped)")
+        await treasury.close()
+    }
+
+    @Test("a salurd frozen (SIGSTOP) with attempts queued for a slow bank sends none of them on waking, after another engine took them over and paid them: nobody is paid twice")
+    func frozenEngineSendsNothingOnWaking() async throws {
+        let (url, passwordFile) = try await PostgresScratch.freshDatabase(prefix: "frozen")
+        var settings = Treasury.Settings()
+        settings.databaseURL = url
+        settings.passwordFile = passwordFile
+        settings.leaseMs = 2_000
+        settings.requestTimeoutMs = 5_000
+        settings.notFoundSettleMs = 7_000   // lease + request timeout: the floor the config allows
+        settings.maxInFlight = 2            // 3 × 2 attempts committed ahead, so some wait for a connection
+        settings.chunkSize = 4
+        let treasury = try await Treasury.make(count: 0, latencyMs: 1_500, settings: settings)
+        let ledger = try await PostgresLedger(target: try PostgresTarget(url: url, passwordFile: passwordFile), maximumConnections: 2)
+        defer { ledger.shutdown() }
+        let count = 12
+        try await PostgresSeed.transfers(ledger, count: count, perBatch: count, batchState: "posting")
+
+        let frozen = try DaemonProcess(["--config", treasury.config], stderr: treasury.directory + "/salurd-frozen.log")
+        defer { frozen.stop() }
+        // Freeze it once it holds more attempts than it has connections, two of them already at the bank.
+        let clock = ContinuousClock()
+        var deadline = clock.now + .seconds(60)
+        while true {
+            let held = try await PostgresSeed.int(ledger, "SELECT count(*) FROM transfer WHERE state = 'sending'")
+            let atBank = await treasury.simulator.stats().requests[.transferIntrabank, default: 0]
+            if held >= 3, atBank >= 2 { break }
+            guard clock.now < deadline, frozen.isRunning else {
+                Issue.record("the engine never held queued attempts (sending \(held), at the bank \(atBank)); log:\n\(frozen.log.suffix(3000))")
+                return
+            }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        frozen.signal(SIGSTOP)
+        let queued = try await PostgresSeed.texts(ledger, "SELECT partner_reference_no FROM transfer WHERE state = 'sending' ORDER BY id")
+        let frozenID = try #require(try await ledger.engines().first { $0.pid == Int(frozen.pid) }?.id)
+
+        // Another engine takes them over once the frozen one's lease has run out, asks the bank, and
+        // pays what the bank never saw — and everything else.
+        let survivor = try DaemonProcess(["--config", treasury.config], stderr: treasury.directory + "/salurd-survivor.log")
+        defer { survivor.stop() }
+        deadline = clock.now + .seconds(90)
+        while try await PostgresSeed.int(ledger, "SELECT count(*) FROM transfer WHERE state = 'settled'") < count {
+            guard clock.now < deadline, survivor.isRunning else {
+                Issue.record("not all settled by the surviving engine; log:\n\(survivor.log.suffix(3000))")
+                return
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(try await PostgresSeed.int(ledger, """
+            SELECT count(*) FROM audit_log WHERE action = 'engine.recover' AND details LIKE '%from \(frozenID)%'
+            """) >= 1, "the frozen engine's \(queued.count) were taken over")
+
+        // The frozen engine wakes with its requests still queued (all but the two at the bank): each
+        // is withheld, not sent. (Were one sent, the bank's ledger below would show it booked twice.)
+        frozen.signal(SIGCONT)
+        let withheld = "attempt not sent: this engine's lease ran out before it left"
+        deadline = clock.now + .seconds(20)
+        while frozen.log.components(separatedBy: withheld).count - 1 < queued.count - 2 {
+            guard clock.now < deadline else {
+                Issue.record("the woken engine never reported its queued attempts withheld; log:\n\(frozen.log.suffix(3000))")
+                break
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        // Once it has recorded what woke with it, it holds nothing and its new lease is live.
+        deadline = clock.now + .seconds(30)
+        while !(try await ledger.engines().contains { $0.pid == Int(frozen.pid) && $0.live == true && $0.holding == 0 }) {
+            guard clock.now < deadline else {
+                Issue.record("the woken engine did not register again; log:\n\(frozen.log.suffix(3000))")
+                break
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+
+        // The bank's own ledger: every transfer booked exactly once.
+        let booked = await treasury.simulator.ledger()
+        var times: [String: Int] = [:]
+        for entry in booked { times[entry.partnerReferenceNo, default: 0] += 1 }
+        #expect(times.filter { $0.value > 1 }.isEmpty, "paid twice: \(times.filter { $0.value > 1 })")
+        #expect(times.count == count && booked.count == count, "\(booked.count) bookings for \(times.count) transfers")
+        #expect(booked.allSatisfy { $0.status == .settled })
+
+        frozen.signal(SIGTERM)
+        survivor.signal(SIGTERM)
+        #expect(await frozen.waitForExit(within: .seconds(30)) == 0, "log:\n\(frozen.log.suffix(2000))")
+        #expect(await survivor.waitForExit(within: .seconds(30)) == 0, "log:\n\(survivor.log.suffix(2000))")
         await treasury.close()
     }
 }

@@ -32,10 +32,15 @@ package struct TransferInstruction: Sendable, Equatable {
     /// The transfer's own date (SNAP `transactionDate`), the same on every attempt so that a resend
     /// is the same request; nil sends the time of sending (no stored date to go by).
     package var transactionDate: Date?
+    /// Fence at departure (DESIGN §4.8): the request must not begin to leave after this instant of the
+    /// monotonic clock — the end of the lease the attempt was claimed under. Nil: no limit.
+    package var sendBy: ContinuousClock.Instant? = nil
 
     package init(service: Service, partnerReferenceNo: String, externalID: String, beneficiaryAccount: String,
-                 beneficiaryName: String, amount: Rupiah, remark: String, transactionDate: Date? = nil) {
+                 beneficiaryName: String, amount: Rupiah, remark: String, transactionDate: Date? = nil,
+                 sendBy: ContinuousClock.Instant? = nil) {
         self.transactionDate = transactionDate
+        self.sendBy = sendBy
         self.service = service
         self.partnerReferenceNo = partnerReferenceNo
         self.externalID = externalID

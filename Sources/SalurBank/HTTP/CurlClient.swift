@@ -4,6 +4,10 @@
 /// the configured one — see `CurlConnectionSettings`), and failures split into `.notSent` (safe to
 /// resend) and `.outcomeUnknown` (ask the bank first).
 ///
+/// A request's `sendBy` deadline (fence at departure) is checked when it leaves the queue, again right
+/// before its transfer is added to the multi handle, and last by libcurl's pre-request callback just
+/// before the first byte is written; past it the request is withheld and fails `.notSent`.
+///
 /// Cancelling the calling task fails a send that is still waiting for a slot with `.notSent`; a send
 /// that has started is left to finish and its real outcome is returned, because aborting a money
 /// request half-way would only turn a known answer into an unknown one.

@@ -177,11 +177,21 @@ final class CurlMultiLoop: @unchecked Sendable {
     }
 
     private func start(_ send: CurlPendingSend) {
+        // Fence at departure, first gate: a send that waited in the queue past its deadline is not started.
+        if let sendBy = send.request.sendBy, ContinuousClock.now >= sendBy {
+            complete(send.continuation, with: .failure(.sendDeadlinePassed("while it waited for a connection")), connectionsOpened: 0)
+            return
+        }
         let transfer: CurlTransfer
         do {
             transfer = try CurlTransfer(send, options: options)
         } catch {
             complete(send.continuation, with: .failure(error), connectionsOpened: 0)
+            return
+        }
+        // Checked once more right before the handle joins the multi (building it took time too).
+        if let sendBy = send.request.sendBy, ContinuousClock.now >= sendBy {
+            complete(send.continuation, with: .failure(.sendDeadlinePassed("before its transfer started")), connectionsOpened: 0)
             return
         }
         let code = curl_multi_add_handle(multi, transfer.easy)

@@ -15,6 +15,11 @@ final class CurlTransfer {
     private var bodyOverLimit = false
     /// How many times curl was about to send the request (CURLOPT_PREREQFUNCTION); above 0, bytes may have left.
     private var sendAttempts = 0
+    /// The request's `sendBy`: the pre-request callback aborts the transfer once it has passed.
+    private let sendBy: ContinuousClock.Instant?
+    /// The pre-request callback found `sendBy` passed before any earlier send attempt and aborted:
+    /// no byte of the request was written.
+    private var fencedBeforeSending = false
     private var headerList: UnsafeMutablePointer<curl_slist>? = nil
     private let errorBuffer: UnsafeMutablePointer<CChar>
 
@@ -27,6 +32,7 @@ final class CurlTransfer {
         self.continuation = send.continuation
         self.body = send.request.body
         self.maxResponseBytes = options.maxResponseBytes
+        self.sendBy = send.request.sendBy
         self.errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
         try configure(send.request, options: options)
@@ -54,6 +60,9 @@ final class CurlTransfer {
         }
         if bodyOverLimit {
             return .failure(.responseTooLarge(limit: maxResponseBytes))
+        }
+        if fencedBeforeSending, code == CURLE_ABORTED_BY_CALLBACK {
+            return .failure(.sendDeadlinePassed("before its first byte was written (connection made, request withheld)"))
         }
         return .failure(.fromCurl(curlCode: Int(code.rawValue), requestMayHaveLeft: requestMayHaveLeft, message: message(for: code)))
     }
@@ -141,8 +150,7 @@ final class CurlTransfer {
         }, CURLOPT_HEADERFUNCTION)
         try set(CURLOPT_HEADERDATA, UnsafeRawPointer(context))
         try check(ccurl_setopt_prereq(easy, CURLOPT_PREREQFUNCTION) { context, _, _, _, _ in
-            CurlTransfer.from(context).sendAttempts += 1
-            return CURL_PREREQFUNC_OK
+            CurlTransfer.from(context).beforeSending()
         }, CURLOPT_PREREQFUNCTION)
         try set(CURLOPT_PREREQDATA, UnsafeRawPointer(context))
 
@@ -225,6 +233,20 @@ final class CurlTransfer {
 
     private static func from(_ context: UnsafeMutableRawPointer?) -> CurlTransfer {
         Unmanaged<CurlTransfer>.fromOpaque(context!).takeUnretainedValue()
+    }
+
+    /// CURLOPT_PREREQFUNCTION: the last moment before the request's first byte is written (after
+    /// connecting and the TLS handshake). Fence at departure (DESIGN §4.8): past `sendBy` the transfer is
+    /// aborted, so a process that was frozen with requests in flight sends none of them on waking. Only
+    /// the first send attempt can be withheld as "not sent"; a later one (curl retrying on a fresh
+    /// connection) is aborted too, but its outcome stays unknown.
+    private func beforeSending() -> Int32 {
+        if let sendBy, ContinuousClock.now >= sendBy {
+            if sendAttempts == 0 { fencedBeforeSending = true }
+            return Int32(CURL_PREREQFUNC_ABORT)
+        }
+        sendAttempts += 1
+        return Int32(CURL_PREREQFUNC_OK)
     }
 
     /// Appends response body bytes; returning less than `count` makes curl abort with CURLE_WRITE_ERROR.

@@ -22,3 +22,11 @@ package enum HTTPClientError: Error, Sendable, Equatable, CustomStringConvertibl
         }
     }
 }
+
+extension HTTPClientError {
+    /// The request's `sendBy` passed before its first byte was written (`stage` says where it was
+    /// caught). Nothing left, so it is `.notSent`: a new attempt is safe.
+    package static func sendDeadlinePassed(_ stage: String) -> HTTPClientError {
+        .notSent(reason: "its send deadline passed \(stage); nothing was written (the lease it was claimed under may have run out)")
+    }
+}

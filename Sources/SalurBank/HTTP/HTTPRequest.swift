@@ -9,12 +9,19 @@ package struct HTTPRequest: Sendable {
     package var headers: [(name: String, value: String)]
     /// The body, sent byte for byte (what was signed is what leaves).
     package var body: [UInt8]
+    /// The last instant, by this process's monotonic clock, at which the request may begin to leave
+    /// (DESIGN §4.8, fence at departure): checked before the transfer starts and again by libcurl's
+    /// pre-request callback, right before the first request byte is written. Past it the request fails
+    /// `.notSent` — it never left, so it is safe to retry. Nil: no limit.
+    package var sendBy: ContinuousClock.Instant?
 
     /// Makes a request; nothing is validated until it is sent.
-    package init(method: String, url: String, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
+    package init(method: String, url: String, headers: [(name: String, value: String)] = [], body: [UInt8] = [],
+                 sendBy: ContinuousClock.Instant? = nil) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
+        self.sendBy = sendBy
     }
 }

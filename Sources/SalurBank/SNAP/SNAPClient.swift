@@ -79,7 +79,7 @@ package final class SNAPClient: BankAdapter {
         let path = interbank ? endpoint.transferInterbankPath : endpoint.transferIntrabankPath
         let exchange: Exchange
         do {
-            exchange = try await post(path: path, body: body, externalID: instruction.externalID)
+            exchange = try await post(path: path, body: body, externalID: instruction.externalID, sendBy: instruction.sendBy)
         } catch {
             return .notProcessed(code: nil, reason: error.description, retryAfterSeconds: nil,
                                  bankUnavailable: !error.neverLeft, neverLeft: error.neverLeft)
@@ -145,7 +145,8 @@ package final class SNAPClient: BankAdapter {
         var neverLeft = false
     }
 
-    private func post<Body: Encodable>(path: String, body: Body, externalID: String) async throws(NotSent) -> Exchange {
+    private func post<Body: Encodable>(path: String, body: Body, externalID: String,
+                                       sendBy: ContinuousClock.Instant? = nil) async throws(NotSent) -> Exchange {
         let token: String
         do {
             token = try await accessToken()
@@ -172,7 +173,7 @@ package final class SNAPClient: BankAdapter {
             (name: "X-PARTNER-ID", value: credentials.partnerID),
             (name: "X-EXTERNAL-ID", value: externalID),
             (name: "CHANNEL-ID", value: credentials.channelID),
-        ], body: bytes)
+        ], body: bytes, sendBy: sendBy)
         let result: Result<HTTPResponse, HTTPClientError>
         do throws(HTTPClientError) {
             result = .success(try await transport.send(request))
