@@ -127,6 +127,10 @@ public final class BankSimulator: Sendable {
     /// Replaces the fault rates for the requests that follow.
     public func setFaults(_ faults: FaultRates) async throws { try bank.setFaults(faults) }
 
+    /// Closes (true) or reopens the bank's window for transfers: while closed, each is answered
+    /// 403xx06 (cut-off) and nothing is booked.
+    public func setCutOff(_ closed: Bool) async { bank.setCutOff(closed) }
+
     /// Stops listening, closes every connection and stops the event loops. Safe to call twice.
     public func shutdown() async throws {
         let first = isShutDown.withLock { done in

@@ -273,6 +273,11 @@ extension SalurConfiguration {
             shutdownTimeoutMs: e.int("shutdown_timeout_ms", default: 60_000, range: 100...3_600_000),
             watchdogIntervalMs: e.int("watchdog_interval_ms", default: 0, range: 0...3_600_000))
         engine.leaseMs = e.int("lease_ms", default: 30_000, range: 300...3_600_000)
+        if !database.isPostgres, let bank, retry.notFoundSettleMs <= bank.requestTimeoutMs {
+            r.fail("not_found_settle_ms", "must be above bank.request_timeout_ms (\(bank.requestTimeoutMs)): a \"not found\" is believed "
+                   + "only once every request of the attempt has ended, and an attempt may leave only within not_found_settle_ms "
+                   + "less request_timeout_ms of its claim")
+        }
         if database.isPostgres, let bank {
             let floor = Self.longestAttemptMs(leaseMs: engine.leaseMs, requestTimeoutMs: bank.requestTimeoutMs)
             if retry.notFoundSettleMs < floor {

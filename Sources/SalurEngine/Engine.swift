@@ -16,6 +16,8 @@ package final class Engine: Sendable {
     let sentMark: SentMarkFile?
     /// The calendar time attempts are claimed at (it dates their X-EXTERNAL-IDs).
     let clock: WallClock
+    /// When this engine started, by the monotonic clock.
+    let startedAt: ContinuousClock.Instant
     private let state: Mutex<MutableState>
     private let wakeSignal = WakeSignal()
 
@@ -29,6 +31,8 @@ package final class Engine: Sendable {
         var lastBeat = ContinuousClock.now
         /// Batches seen posting, whose end (done, held) is still to be logged.
         var watchedBatches: Set<String> = []
+        /// When (monotonic) this engine claimed each attempt still unresolved, by external id.
+        var claimedAt: [String: ContinuousClock.Instant] = [:]
     }
 
     /// What one pass of the engine did (for logs, STATUS= and tests).
@@ -49,6 +53,7 @@ package final class Engine: Sendable {
     package init(ledger: any EngineLedger, bank: any BankAdapter, settings: EngineSettings, logger: Logger,
                  sentMark: SentMarkFile? = nil, clock: WallClock = .system) {
         self.clock = clock
+        self.startedAt = .now
         self.ledger = ledger
         self.bank = bank
         self.logger = logger
@@ -340,8 +345,12 @@ package final class Engine: Sendable {
                 let stopping = isStopping
                 // Read before claiming: what is claimed now is sent only while this engine's lease
                 // (as renewed before the claim) still holds, so that no other engine can have taken it over.
-                let sendBy = ledger.sendDeadline()
-                let leaseHolds = sendBy.map { ContinuousClock.now < $0 } ?? true
+                let leaseEnds = ledger.sendDeadline()
+                let leaseHolds = leaseEnds.map { ContinuousClock.now < $0 } ?? true
+                // And only within the departure window, so that the settle time covers every queueing delay.
+                let windowEnds = settings.departureWindowMs.map { ContinuousClock.now + .milliseconds($0) }
+                let sendBy = [leaseEnds, windowEnds].compactMap { $0 }.min()
+                let fence: Fence = leaseEnds != nil && sendBy == leaseEnds ? .lease : .departureWindow
                 let mayClaim = !exhausted && !stopping && leaseHolds && state.withLock { $0.breaker.allows(now) } && window - inFlight >= chunk
                 if mayClaim || (!buffer.isEmpty && (buffer.count >= chunk || inFlight == 0 || stopping)) {
                     let limit = mayClaim ? chunk : 0
@@ -351,8 +360,10 @@ package final class Engine: Sendable {
                     if mayClaim && claimed.count < limit { exhausted = true }
                     // The claim raised the database's send mark: kept outside it before any request leaves.
                     if !claimed.isEmpty, let sentMark { try sentMark.raise(to: try await ledger.sendMarkStatus().claims) }
+                    let claimedNow = ContinuousClock.now
+                    state.withLock { s in for attempt in claimed { s.claimedAt[attempt.externalID] = claimedNow } }
                     for attempt in claimed {
-                        group.addTask { await self.send(attempt, settings: settings, sendBy: sendBy) }
+                        group.addTask { await self.send(attempt, settings: settings, sendBy: sendBy, fence: fence) }
                     }
                     inFlight += claimed.count
                     sent += claimed.count
@@ -366,6 +377,7 @@ package final class Engine: Sendable {
                 }
                 await beatIfDue()
                 inFlight -= 1
+                if resolution.next != .inDoubt { state.withLock { _ = $0.claimedAt.removeValue(forKey: resolution.externalID) } }
                 switch resolution.next {
                 case .settled: settled += 1
                 case .inDoubt: inDoubt += 1
@@ -391,14 +403,30 @@ package final class Engine: Sendable {
     }
 
     /// Sends one attempt and decides what its answer means for the transfer.
-    private func send(_ attempt: ClaimedAttempt, settings: EngineSettings, sendBy: ContinuousClock.Instant?) async -> Resolution {
+    /// What bounds an attempt's departure: the lease it was claimed under, or its departure window.
+    enum Fence {
+        case lease, departureWindow
+        var logMessage: String {
+            switch self {
+            case .lease: "attempt not sent: this engine's lease ran out before it left"
+            case .departureWindow: "attempt not sent: its departure window (not_found_settle_ms less request_timeout_ms) ran out before it left"
+            }
+        }
+        var message: String {
+            switch self {
+            case .lease: "not sent: the engine's lease ran out first"
+            case .departureWindow: "not sent: its departure window ran out first"
+            }
+        }
+    }
+
+    private func send(_ attempt: ClaimedAttempt, settings: EngineSettings, sendBy: ContinuousClock.Instant?, fence: Fence) async -> Resolution {
         if let sendBy, ContinuousClock.now >= sendBy {
             // The lease this attempt was claimed under has run out: another engine may already have
             // taken the transfer over. Not sent, so it is safe to try again as a new attempt.
-            logger.warning("attempt not sent: this engine's lease ran out before it left", metadata: [
-                "ref": "\(attempt.partnerReferenceNo)", "attempt": "\(attempt.attemptNo)"])
+            logger.warning("\(fence.logMessage)", metadata: ["ref": "\(attempt.partnerReferenceNo)", "attempt": "\(attempt.attemptNo)"])
             return Resolution(transferID: attempt.transferID, externalID: attempt.externalID, next: .retryWait,
-                              message: "not sent: the engine's lease ran out first", nextActionAt: Date(), neverLeft: true)
+                              message: fence.message, nextActionAt: Date(), neverLeft: true)
         }
         let instruction = TransferInstruction(
             service: attempt.kind == .interbank ? .interbank(bankCode: attempt.beneficiaryBankCode ?? "") : .intrabank,
@@ -414,10 +442,10 @@ package final class Engine: Sendable {
         if case .notProcessed(nil, let reason, _, _, _) = outcome, let sendBy, ContinuousClock.now >= sendBy {
             // Withheld by the fence (or not sent for another reason, past the deadline all the same):
             // it never left, so it waits to be tried again, without counting against the bank.
-            logger.warning("attempt not sent: this engine's lease ran out before it left", metadata: [
+            logger.warning("\(fence.logMessage)", metadata: [
                 "ref": "\(attempt.partnerReferenceNo)", "attempt": "\(attempt.attemptNo)", "reason": "\(reason)"])
             return Resolution(transferID: attempt.transferID, externalID: attempt.externalID, next: .retryWait,
-                              message: "not sent: the engine's lease ran out first", nextActionAt: now, neverLeft: true)
+                              message: fence.message, nextActionAt: now, neverLeft: true)
         }
         switch outcome {
         case .settled(let reference, let code):
@@ -450,6 +478,16 @@ package final class Engine: Sendable {
             }
             return Resolution(transferID: attempt.transferID, externalID: attempt.externalID, next: .retryWait, code: code,
                               message: reason, nextActionAt: next)
+        case .afterCutOff(let code, let reason):
+            // Past the bank's cut-off nothing is booked, and asking again soon changes nothing: the
+            // transfer waits the longest backoff each time, for as long as the window stays shut, and
+            // the wait counts towards neither max_attempts nor (beyond this answer) the breaker.
+            state.withLock { $0.breaker.record(bankUnavailable: true, now: now) }
+            logger.notice("bank cut-off: the transfer waits for the bank's window to reopen",
+                          metadata: ["ref": "\(attempt.partnerReferenceNo)", "code": "\(code)", "reason": "\(reason)"])
+            return Resolution(transferID: attempt.transferID, externalID: attempt.externalID, next: .retryWait, code: code,
+                              message: "\(reason); waiting for the bank's window to reopen",
+                              nextActionAt: now.addingTimeInterval(Double(settings.retry.maxDelayMs) / 1000), neverLeft: true)
         case .rejected(let code, let reason):
             state.withLock { $0.breaker.record(bankUnavailable: false, now: now) }
             logger.error("transfer failed", metadata: ["ref": "\(attempt.partnerReferenceNo)", "account": "\(masked)",
@@ -481,6 +519,7 @@ package final class Engine: Sendable {
             return all
         }
         try await ledger.record(resolutions, now: Date())
+        state.withLock { s in for r in resolutions where r.next != .inDoubt { s.claimedAt.removeValue(forKey: r.externalID) } }
         report.inquired += due.count
         for r in resolutions {
             switch r.next {
@@ -511,17 +550,19 @@ package final class Engine: Sendable {
             return Resolution(transferID: target.transferID, externalID: target.externalID, next: .failed, code: "status \(status)",
                               message: reason)
         case .notFound:
-            // "Not found" is believed only once the attempt is old enough that the bank must have
-            // recorded it, and a second inquiry agrees; before that it is asked again.
-            let settledAt = (target.attemptStartedAt ?? now).addingTimeInterval(Double(settings.retry.notFoundSettleMs) / 1000)
-            if now >= settledAt, target.notFoundAnswers >= 1 {
+            // "Not found" is believed only from two answers after the attempt's settle point (NotFoundRule).
+            let rule = NotFoundRule(settleSeconds: Double(settings.retry.notFoundSettleMs) / 1000,
+                                    inquiryDelaySeconds: Double(settings.retry.inquiryDelayMs) / 1000)
+            switch rule.judge(startedAt: target.attemptStartedAt, knownFor: knownFor(target.externalID),
+                              countedSoFar: target.notFoundAnswers, now: now) {
+            case .believe:
                 return Resolution(transferID: target.transferID, externalID: target.externalID, next: .retryWait, code: "status 07",
                                   message: "not found at the bank (twice); sending again", nextActionAt: now)
+            case .askAgain(let next, let counts):
+                return Resolution(transferID: target.transferID, externalID: target.externalID, next: .inDoubt, code: "status 07",
+                                  message: "not found at the bank yet; asking again before sending", nextActionAt: next,
+                                  notFoundAnswer: counts)
             }
-            let again = max(now.addingTimeInterval(Double(settings.retry.inquiryDelayMs) / 1000), settledAt)
-            return Resolution(transferID: target.transferID, externalID: target.externalID, next: .inDoubt, code: "status 07",
-                              message: "not found at the bank yet; asking again before sending", nextActionAt: again,
-                              notFoundAnswer: true)
         case .pending(let status):
             return Resolution(transferID: target.transferID, externalID: target.externalID, next: .inDoubt, code: "status \(status)",
                               message: "still being processed at the bank", nextActionAt: later)
@@ -536,6 +577,14 @@ package final class Engine: Sendable {
             return Resolution(transferID: target.transferID, externalID: target.externalID, next: .inDoubt, message: "inquiry: \(reason)",
                               nextActionAt: later)
         }
+    }
+
+    /// How long, by the monotonic clock, this engine has known the attempt `externalID`: since it claimed
+    /// it, or since the engine started (an attempt of an earlier process or of another engine).
+    func knownFor(_ externalID: String) -> TimeInterval {
+        let since = state.withLock { $0.claimedAt[externalID] } ?? startedAt
+        let elapsed = ContinuousClock.now - since
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 
     /// Transfers whose outcome only this bank can tell (`sending` or `in_doubt`), or nil when the

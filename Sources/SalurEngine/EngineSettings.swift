@@ -11,9 +11,13 @@ package struct EngineSettings: Sendable {
     package var chunkSize: Int
     package var maxInFlight: Int
     package var pollIntervalMs: Int
+    /// The bank client's request timeout; with `retry.notFoundSettleMs` it bounds how long a claimed
+    /// attempt may wait before it leaves (`departureWindowMs`). Nil: unknown (no such bound).
+    package var requestTimeoutMs: Int?
 
     package init(batching: BatchingRules, retry: RetryPolicy, breakerThreshold: Int, breakerCooldownMs: Int,
-                 chunkSize: Int, maxInFlight: Int, pollIntervalMs: Int) {
+                 chunkSize: Int, maxInFlight: Int, pollIntervalMs: Int, requestTimeoutMs: Int? = nil) {
+        self.requestTimeoutMs = requestTimeoutMs
         self.batching = batching
         self.retry = retry
         self.breakerThreshold = breakerThreshold
@@ -30,6 +34,15 @@ package struct EngineSettings: Sendable {
             retry: RetryPolicy(baseDelayMs: c.retry.baseDelayMs, maxDelayMs: c.retry.maxDelayMs, maxAttempts: c.retry.maxAttempts,
                                inquiryDelayMs: c.retry.inquiryDelayMs, notFoundSettleMs: c.retry.notFoundSettleMs),
             breakerThreshold: c.retry.breakerThreshold, breakerCooldownMs: c.retry.breakerCooldownMs,
-            chunkSize: c.engine.chunkSize, maxInFlight: c.bank?.maxInFlight ?? 8, pollIntervalMs: c.engine.pollIntervalMs)
+            chunkSize: c.engine.chunkSize, maxInFlight: c.bank?.maxInFlight ?? 8, pollIntervalMs: c.engine.pollIntervalMs,
+            requestTimeoutMs: c.bank?.requestTimeoutMs)
+    }
+
+    /// How long after its claim an attempt may still begin to leave: the settle time less the request
+    /// timeout, so that by the settle point every request of the attempt has ended — whatever it waited
+    /// for first (the chunk's other claims, a token, a connection). Past it the attempt is not sent
+    /// (and counts as never having left). Nil when the request timeout is not known.
+    package var departureWindowMs: Int? {
+        requestTimeoutMs.map { max(0, retry.notFoundSettleMs - $0) }
     }
 }

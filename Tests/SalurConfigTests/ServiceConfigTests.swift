@@ -97,8 +97,11 @@ struct ServiceConfigTests {
         let postgres = "[database]\nurl = \"postgres://salur@127.0.0.1/salur\"\n"
         #expect(try SalurConfiguration.parse(text: sqlite, file: "/etc/salur/salur.toml").engine.leaseMs == 30_000)
         #expect(errors(sqlite + "[engine]\nlease_ms = 299\n").map(\.key) == ["engine.lease_ms"])
-        // SQLite: one engine, no lease, any window.
-        #expect(errors(sqlite + bank + "\n[retry]\nnot_found_settle_ms = 1000\n").isEmpty)
+        // SQLite: one engine, no lease; the window must be above the request timeout.
+        #expect(errors(sqlite + bank + "\n[retry]\nnot_found_settle_ms = 20001\n").isEmpty)
+        let sqliteShort = errors(sqlite + bank + "\n[retry]\nnot_found_settle_ms = 20000\n")
+        #expect(sqliteShort.map(\.key) == ["retry.not_found_settle_ms"])
+        #expect(sqliteShort.first?.reason.contains("must be above bank.request_timeout_ms (20000)") == true)
         // PostgreSQL: 30 000 + 20 000 needed.
         #expect(errors(postgres + bank + "\n[retry]\nnot_found_settle_ms = 50000\n").isEmpty)
         let short = errors(postgres + bank + "\n[retry]\nnot_found_settle_ms = 49999\n")

@@ -60,7 +60,7 @@ struct CrashTests {
         max_delay_ms = 100
         max_attempts = 60
         inquiry_delay_ms = 10
-        not_found_settle_ms = 50
+        not_found_settle_ms = 2000
         [engine]
         poll_interval_ms = 20
         chunk_size = 64

@@ -38,29 +38,42 @@ struct NotFoundRuleTests {
         let bank = ScriptedBank()
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        func engine(settleMs: Int) -> Engine {
+        func makeEngine(settleMs: Int) -> Engine {
             Engine(ledger: ledger, bank: bank, settings: EngineSettings(
                 batching: rules, retry: RetryPolicy(baseDelayMs: 1, maxDelayMs: 5, maxAttempts: 10, inquiryDelayMs: 0, notFoundSettleMs: settleMs),
                 breakerThreshold: 1_000, breakerCooldownMs: 10, chunkSize: 10, maxInFlight: 4, pollIntervalMs: 10), logger: logger)
         }
-        let engine = engine(settleMs: 3_600_000)
+        let engine = makeEngine(settleMs: 3_600_000)
         // Inside the window the 07 answers are only noted: passes in a row send nothing a second time.
         for _ in 0..<5 { _ = try await engine.pass() }
         #expect(bank.transfers.withLock { $0 } == 5)
         #expect(bank.inquiries.withLock { $0 } >= 5)
         #expect(try await ledger.queueStatus().transfers["in_doubt"]?.count == 5)
 
-        // Age the attempts past the window (instead of waiting an hour), and make the next inquiry due.
+        // A wall clock stepped forward makes the attempts look a day old: never believed on that alone —
+        // their age is bounded by the monotonic time the engine has known them.
         let queue = try DatabaseQueue(path: dir + "/salur.sqlite")
         try await queue.write { db in
             try db.execute(sql: "UPDATE transfer_attempt SET started_at = '2000-01-01T00:00:00.000Z'")
             try db.execute(sql: "UPDATE transfer SET next_action_at = NULL WHERE state = 'in_doubt'")
         }
-        _ = try await engine.pass()   // second 07, now believed: retry_wait
-        _ = try await engine.pass()   // one new attempt each; its answer is lost again
-        #expect(bank.transfers.withLock { $0 } == 10)
-        // The new attempts are young again: their 07 answers are only noted.
         for _ in 0..<3 { _ = try await engine.pass() }
+        #expect(bank.transfers.withLock { $0 } == 5, "a stepped wall clock hastened a resend")
+
+        // With a short window, two answers after the settle point let each be sent again — once.
+        try await queue.write { db in try db.execute(sql: "UPDATE transfer SET next_action_at = NULL WHERE state = 'in_doubt'") }
+        let short = makeEngine(settleMs: 150)
+        let inquiriesBefore = bank.inquiries.withLock { $0 }
+        let deadline = ContinuousClock.now + .seconds(30)
+        while bank.transfers.withLock({ $0 }) < 10, ContinuousClock.now < deadline {
+            _ = try await short.pass()
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(bank.transfers.withLock { $0 } == 10)
+        #expect(bank.inquiries.withLock { $0 } - inquiriesBefore >= 10, "two 07 answers each after the settle point")
+        // The new attempts are young again: their 07 answers are only noted.
+        let long = makeEngine(settleMs: 3_600_000)
+        for _ in 0..<3 { _ = try await long.pass() }
         #expect(bank.transfers.withLock { $0 } == 10)
         #expect(try ledger.attemptCount() == 10)
     }

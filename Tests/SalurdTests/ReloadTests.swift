@@ -85,7 +85,7 @@ struct ReloadTests {
         #expect(try await ShutdownTests.eventually(within: .seconds(120)) { await treasury.simulator.ledger().count >= 100 },
                 "log:\n\(daemon.log.suffix(2000))")
         settings.maxInFlight = 32
-        settings.requestTimeoutMs = 15_000
+        settings.requestTimeoutMs = 11_000
         try treasury.writeConfig(settings)
         daemon.signal(SIGHUP)
         #expect(await daemon.waitForLog("changed=bank.max_in_flight,bank.request_timeout_ms", within: .seconds(20)), "log:\n\(daemon.log.suffix(2000))")

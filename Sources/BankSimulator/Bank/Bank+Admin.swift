@@ -67,6 +67,9 @@ extension Bank {
     }
 
     /// Replaces the fault rates from the next request on.
+    /// Opens or closes the bank's transfer window (403xx06 while closed).
+    func setCutOff(_ closed: Bool) { state.withLock { $0.cutOff = closed } }
+
     func setFaults(_ faults: FaultRates) throws(BankSimulatorError) {
         try faults.validate()
         state.withLock { $0.faults = faults }

@@ -59,6 +59,7 @@ extension Bank {
             case .dropBefore: return .dropped
             default: break
             }
+            if state.cutOff { return .refused(.cutOff, fault: nil) }
             if config.dedupePartnerReference && state.hasLiveTransfer(partnerReferenceNo: order.partnerReferenceNo) {
                 return .refused(.duplicatePartnerReference, fault: nil)
             }

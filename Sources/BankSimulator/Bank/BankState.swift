@@ -26,6 +26,8 @@ struct BankState: Sendable {
     /// (booked or not): what a client sent on each attempt.
     var transactionDates: [String: [String]] = [:]
     var faults: FaultRates
+    /// Past the cut-off: every transfer is answered 403xx06 and nothing is booked.
+    var cutOff = false
     var generator: SeededGenerator
     /// Never reset, so bank references stay unique for the process's life.
     var referenceSerial: UInt64 = 0

@@ -44,6 +44,8 @@ package struct SNAPStatus: Sendable, Equatable {
     package static let insufficientFunds = SNAPStatus(403, 14, "Insufficient Funds")
     /// 403xx15.
     package static func notPermitted(_ reason: String) -> SNAPStatus { SNAPStatus(403, 15, "Transaction Not Permitted. \(reason)") }
+    /// 403xx06: the bank's cut-off; nothing is booked.
+    package static let cutOff = SNAPStatus(403, 6, "Feature Not Allowed At This Time. [Cut off In Progress]")
     /// 403xx18.
     package static let inactiveAccount = SNAPStatus(403, 18, "Inactive Card/Account/Customer")
     /// 404xx02: no service at that path.

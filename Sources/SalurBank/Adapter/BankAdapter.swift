@@ -67,6 +67,9 @@ package enum TransferOutcome: Sendable, Equatable {
     case rejected(code: String, reason: String)
     /// The source account cannot cover it: hold the batch for an operator.
     case insufficientFunds(code: String, reason: String)
+    /// The bank's cut-off (SNAP `403xx06`, "feature not allowed at this time"): nothing was booked;
+    /// the transfer waits until the bank's window reopens, and the wait counts towards no limit.
+    case afterCutOff(code: String, reason: String)
 }
 
 /// A status inquiry about one attempt, with what was sent: an answer is believed only when it is

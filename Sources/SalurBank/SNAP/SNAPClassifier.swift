@@ -97,7 +97,7 @@ enum SNAPClassifier {
             }
             return .notProcessed(code: raw, reason: "unauthorized: \(message)", retryAfterSeconds: nil, bankUnavailable: false)
         case (403, "06"):
-            return .notProcessed(code: raw, reason: "bank cut-off time: \(message)", retryAfterSeconds: nil, bankUnavailable: true)
+            return .afterCutOff(code: raw, reason: "bank cut-off time: \(message)")
         case (403, "14"):
             return .insufficientFunds(code: raw, reason: "insufficient funds in the source account: \(message)")
         case (404, "18"):

@@ -25,7 +25,7 @@ struct Treasury {
     struct Settings {
         var logLevel = "info"
         var maxInFlight = 16
-        var requestTimeoutMs = 10_000
+        var requestTimeoutMs = 5_000
         var retryMaxAttempts = 20
         var retryBaseDelayMs = 5
         var inquiryDelayMs = 20
@@ -38,7 +38,8 @@ struct Treasury {
         var databaseURL: String?
         var passwordFile: String?
         var leaseMs: Int?
-        var notFoundSettleMs = 50
+        // Above the request timeout (the config refuses less); attempts may leave within the difference.
+        var notFoundSettleMs = 12_000
         /// Instead of the simulator's address.
         var baseURL: String?
         var extra = ""
