@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 
 /// When the bank's "not found" (status `07`) may be believed, so that a transfer in doubt is sent
 /// again (DESIGN §4.3, §4.5): only from answers received after the attempt's settle point — the moment
@@ -10,14 +10,19 @@ import Foundation
 /// process or of another engine. So a wall clock stepped forward (NTP, an operator, a restored VM)
 /// cannot make an attempt look older than it is; one stepped back only makes it look younger, which
 /// delays the resend and never hastens it.
-struct NotFoundRule {
+package struct NotFoundRule {
+    package init(settleSeconds: TimeInterval, inquiryDelaySeconds: TimeInterval) {
+        self.settleSeconds = settleSeconds
+        self.inquiryDelaySeconds = inquiryDelaySeconds
+    }
+
     /// How long after an attempt's start the bank must have recorded it.
-    var settleSeconds: TimeInterval
+    package var settleSeconds: TimeInterval
     /// The shortest wait between two inquiries.
-    var inquiryDelaySeconds: TimeInterval
+    package var inquiryDelaySeconds: TimeInterval
 
     /// What one "not found" answer decides.
-    enum Verdict: Equatable {
+    package enum Verdict: Equatable {
         /// Two answers after the settle point agree: a new attempt is safe.
         case believe
         /// Ask again at `next`; `counts` says whether this answer came after the settle point.
@@ -28,7 +33,7 @@ struct NotFoundRule {
     ///   - startedAt: the attempt's start, or the transfer's settle point when later (wall clock).
     ///   - knownFor: how long, by the monotonic clock, this engine has known the attempt.
     ///   - countedSoFar: earlier "not found" answers that came after the settle point.
-    func judge(startedAt: Date?, knownFor: TimeInterval, countedSoFar: Int, now: Date) -> Verdict {
+    package func judge(startedAt: Date?, knownFor: TimeInterval, countedSoFar: Int, now: Date) -> Verdict {
         let wallAge = startedAt.map { now.timeIntervalSince($0) } ?? 0
         let age = min(wallAge, knownFor)
         let settled = age >= settleSeconds

@@ -78,7 +78,9 @@ struct CurlSendDeadlineTests {
         let client = try CurlClient(options: options)
         defer { client.shutdown() }
         let clock = ContinuousClock()
-        let sendBy = clock.now + .milliseconds(300)
+        // Long enough that a loaded machine hands the request to curl before it (else it is withheld
+        // earlier, when it leaves the queue); curl's SYN is retried at about 1 s and 3 s.
+        let sendBy = clock.now + .seconds(2)
         async let outcome = curlOutcome(client, HTTPRequest(method: "POST", url: "http://127.0.0.1:\(listener.port)/pay",
                                                             body: Array("pay".utf8), sendBy: sendBy))
         #expect(await curlEventually { client.stats.inFlight == 1 })

@@ -69,18 +69,19 @@ struct FenceTests {
         let blocker = Task {
             try? await client.send(HTTPRequest(method: "POST", url: "http://127.0.0.1:\(silent.port)/hold", body: Array("{}".utf8)))
         }
-        try await PostgresEngineLedgerTests.poll(seconds: 10, "the blocker to be in flight") { client.stats.inFlight == 1 }
+        try await PostgresEngineLedgerTests.poll(seconds: 60, "the blocker to be in flight") { client.stats.inFlight == 1 }
 
         // One pass under a fresh short lease that is not renewed: it claims a chunk (two, with one
         // connection), whose requests queue behind the blocker. The blocker goes only once the lease
         // has run out.
-        ledger.configureEngine(lease: .seconds(3))
+        // (Long enough that a loaded machine claims well inside it.)
+        ledger.configureEngine(lease: .seconds(8))
         try await ledger.renewLease()
         let engine = Engine(ledger: ledger, bank: bank, settings: Self.settings(maxInFlight: 1, chunkSize: 4), logger: Self.quietLogger)
         async let passing = engine.pass()
-        try await PostgresEngineLedgerTests.poll(seconds: 20, "the claims to queue") { client.stats.queued == 2 }
+        try await PostgresEngineLedgerTests.poll(seconds: 60, "the claims to queue") { client.stats.queued == 2 }
         let sendBy = try #require(ledger.sendDeadline())
-        try await PostgresEngineLedgerTests.poll(seconds: 20, "the lease to run out") { ContinuousClock.now >= sendBy }
+        try await PostgresEngineLedgerTests.poll(seconds: 60, "the lease to run out") { ContinuousClock.now >= sendBy }
         close(silent.fd)   // the blocker fails; its connection is free for what queued behind it
         silentOpen = false
         let report = try await passing

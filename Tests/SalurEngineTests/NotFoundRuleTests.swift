@@ -78,6 +78,28 @@ struct NotFoundRuleTests {
         #expect(try ledger.attemptCount() == 10)
     }
 
+    @Test("the rule: two answers after the settle point; the age never more than the engine has known the attempt", arguments: [
+        // (wall age s, known for s, counted so far, believed?, this answer counts?)
+        (120.0, 120.0, 1, true, true),      // old enough, and an earlier answer after the settle point agrees
+        (120.0, 120.0, 0, false, true),     // old enough, but the first answer after it
+        (30.0, 30.0, 1, false, false),      // inside the window: noted, not counted
+        (86_400.0, 5.0, 1, false, false),   // the wall clock stepped a day forward; known for 5 s only
+        (-3_600.0, 120.0, 1, false, false), // the wall clock stepped back an hour: younger, never older
+    ])
+    func rule(wallAge: Double, knownFor: Double, counted: Int, believed: Bool, counts: Bool) {
+        let rule = NotFoundRule(settleSeconds: 60, inquiryDelaySeconds: 2)
+        let now = Date(timeIntervalSince1970: 1_795_402_800)
+        let verdict = rule.judge(startedAt: now.addingTimeInterval(-wallAge), knownFor: knownFor, countedSoFar: counted, now: now)
+        if believed {
+            #expect(verdict == .believe)
+        } else if case .askAgain(let next, let counted) = verdict {
+            #expect(counted == counts)
+            #expect(next > now, "asked again later, not now")
+        } else {
+            Issue.record("believed too early: \(verdict)")
+        }
+    }
+
     @Test("a balance with sen is read, rounded down", arguments: [
         ("12500000000.37", Int64(12_500_000_000)), ("300000.00", 300_000), ("300000", 300_000), ("-5.50", -6), ("7.5", 7),
     ])

@@ -54,8 +54,11 @@ struct ShutdownTests {
         let first = try DaemonProcess(["--config", treasury.config], stderr: treasury.directory + "/salurd-1.log")
         defer { first.stop() }
 
-        #expect(try await Self.eventually(within: .seconds(60)) { try treasury.transferStates()["sending"] ?? 0 > 0 },
-                "nothing went out; log:\n\(first.log.suffix(2000))")
+        // Requests on the wire: the bank has received some (it answers each 1.5 s later). A transfer
+        // merely `sending` may still wait for a connection, and a stop calls those off.
+        #expect(try await Self.eventually(within: .seconds(60)) {
+            await treasury.simulator.stats().requests[.transferIntrabank, default: 0] > 0
+        }, "nothing went out; log:\n\(first.log.suffix(2000))")
         let termAt = ContinuousClock.now
         first.signal(SIGTERM)
         let status = await first.waitForExit(within: .seconds(30))
