@@ -34,6 +34,7 @@ struct EngineHarness {
 
     /// The in-process bank simulator and the real libcurl + SNAP client talking to it.
     static func bankSide(faults: FaultRates, dedupe: Bool = false, balance: Rupiah = Rupiah(1_000_000_000_000),
+                         maxInFlight: Int = 16, requestTimeoutMs: Int = 2_000,
                          configure: (inout BankSimulatorConfig) -> Void = { _ in })
         async throws -> (BankSimulator, CurlClient, SNAPClient, SNAPCredentials) {
         let keys = try SNAPKeys.generate()
@@ -49,8 +50,8 @@ struct EngineHarness {
         configure(&config)
         let simulator = try await BankSimulator.start(config)
         var options = CurlClient.Options()
-        options.maxInFlight = 16
-        options.requestTimeoutMs = 2_000
+        options.maxInFlight = maxInFlight
+        options.requestTimeoutMs = requestTimeoutMs
         let client = try CurlClient(options: options)
         let credentials = try SNAPCredentials(partnerID: "KUPANG", clientKey: "salur-test", channelID: "95221",
                                               clientSecret: Array(secret.utf8), privateKeyPEM: keys.privatePEM)

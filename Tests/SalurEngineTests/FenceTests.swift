@@ -19,24 +19,11 @@ struct FenceTests {
     /// The in-process simulator answering every request after `latencyMs`, and a real libcurl + SNAP
     /// client to it with `maxInFlight` connections.
     static func slowBank(latencyMs: Int, maxInFlight: Int) async throws -> (BankSimulator, CurlClient, SNAPClient, SNAPCredentials) {
-        let keys = try SNAPKeys.generate()
-        let secret = "fence-secret-\(UUID().uuidString)"
-        var config = BankSimulatorConfig(clientKey: "salur-test", clientPublicKeyPEM: keys.publicPEM, clientSecret: secret)
-        config.sourceAccountNo = "0011999999"
-        config.latencyMilliseconds = latencyMs
-        config.seed = 3
-        config.settleAfterMilliseconds = 30
-        config.eventLoopThreads = 2
-        let simulator = try await BankSimulator.start(config)
-        var options = CurlClient.Options()
-        options.maxInFlight = maxInFlight
-        options.requestTimeoutMs = 20_000
-        let client = try CurlClient(options: options)
-        let credentials = try SNAPCredentials(partnerID: "KUPANG", clientKey: "salur-test", channelID: "95221",
-                                              clientSecret: Array(secret.utf8), privateKeyPEM: keys.privatePEM)
-        let bank = SNAPClient(endpoint: SNAPClient.Endpoint(baseURL: "http://127.0.0.1:\(simulator.port)", sourceAccount: "0011999999"),
-                              credentials: credentials, transport: client)
-        return (simulator, client, bank, credentials)
+        try await EngineHarness.bankSide(faults: .none, maxInFlight: maxInFlight, requestTimeoutMs: 20_000) { config in
+            config.latencyMilliseconds = latencyMs
+            config.seed = 3
+            config.eventLoopThreads = 2
+        }
     }
 
     static func settings(maxInFlight: Int, chunkSize: Int) -> EngineSettings {
