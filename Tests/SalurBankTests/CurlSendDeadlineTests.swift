@@ -50,6 +50,34 @@ struct CurlSendDeadlineTests {
         #expect(client.stats.requestsFailed == 1)
     }
 
+    @Test("departure headers (X-TIMESTAMP and its signature) are made when the request leaves the queue, not when it was handed over")
+    func departureHeadersMadeOnLeaving() async throws {
+        let server = try CurlTestServer()
+        defer { server.stop() }
+        var options = CurlClient.Options()
+        options.maxInFlight = 1
+        let client = try CurlClient(options: options)
+        defer { client.shutdown() }
+
+        async let blocker = curlOutcome(client, HTTPRequest(method: "POST", url: server.url("/hold"), body: Array("first".utf8)))
+        #expect(await curlEventually { server.requests.count == 1 })
+        let made = Mutex<ContinuousClock.Instant?>(nil)
+        async let queued = curlOutcome(client, HTTPRequest(method: "POST", url: server.url("/echo/queued"), body: Array("q".utf8),
+                                                           departureHeaders: {
+            made.withLock { $0 = ContinuousClock.now }
+            return [(name: "X-Stamp", value: "made-on-leaving")]
+        }))
+        #expect(await curlEventually { client.stats.queued == 1 })
+        let released = ContinuousClock.now
+        server.release()
+        _ = await blocker
+        #expect((try? await queued.get())?.status == 200)
+        let at = try #require(made.withLock { $0 }, "the departure headers were never made")
+        #expect(at >= released, "made while the request still waited for the connection")
+        let sent = try #require(server.requests.first { $0.path == "/echo/queued" })
+        #expect(sent.headers.contains { $0.name.lowercased() == "x-stamp" && $0.value == "made-on-leaving" }, "\(sent.headers)")
+    }
+
     @Test("a deadline already past when the request is handed over: not sent, and no connection is made")
     func deadlineAlreadyPast() async throws {
         let server = try CurlTestServer()

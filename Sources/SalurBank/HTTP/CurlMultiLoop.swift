@@ -184,7 +184,9 @@ final class CurlMultiLoop: @unchecked Sendable {
         }
         let transfer: CurlTransfer
         do {
-            transfer = try CurlTransfer(send, options: options)
+            // X-TIMESTAMP and its signature are made now, as the request leaves the queue.
+            let leaving = CurlPendingSend(id: send.id, request: send.request.departing(), continuation: send.continuation)
+            transfer = try CurlTransfer(leaving, options: options)
         } catch {
             complete(send.continuation, with: .failure(error), connectionsOpened: 0)
             return

@@ -14,14 +14,29 @@ package struct HTTPRequest: Sendable {
     /// pre-request callback, right before the first request byte is written. Past it the request fails
     /// `.notSent` — it never left, so it is safe to retry. Nil: no limit.
     package var sendBy: ContinuousClock.Instant?
+    /// Header fields made when the request leaves the queue for a connection — the last moment its
+    /// header block can still change — and sent after `headers`: SNAP's X-TIMESTAMP and the signature
+    /// over it, so that neither is older than the wait for a connection makes it.
+    package var departureHeaders: (@Sendable () -> [(name: String, value: String)])?
 
     /// Makes a request; nothing is validated until it is sent.
     package init(method: String, url: String, headers: [(name: String, value: String)] = [], body: [UInt8] = [],
-                 sendBy: ContinuousClock.Instant? = nil) {
+                 sendBy: ContinuousClock.Instant? = nil, departureHeaders: (@Sendable () -> [(name: String, value: String)])? = nil) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
         self.sendBy = sendBy
+        self.departureHeaders = departureHeaders
+    }
+
+    /// The request as it leaves: `departureHeaders` made now and appended. A transport calls this at
+    /// the last moment before it builds what goes on the wire.
+    package func departing() -> HTTPRequest {
+        guard let departureHeaders else { return self }
+        var request = self
+        request.headers += departureHeaders()
+        request.departureHeaders = nil
+        return request
     }
 }

@@ -158,22 +158,23 @@ package final class SNAPClient: BankAdapter {
         let bytes: [UInt8]
         do { bytes = Array(try encoder.encode(body)) } catch { throw NotSent(description: "cannot encode request: \(error)", neverLeft: true) }
         let relative = basePath + endpoint.pathPrefix + path
-        // X-TIMESTAMP and the signature are made as late as this client can: after the token is had
-        // and the body encoded, immediately before the request is handed to the transport. (Any wait
-        // in the transport's own queue comes after; the transport offers no hook before sending.)
+        // X-TIMESTAMP and the signature are made when the request leaves the transport's queue for a
+        // connection (HTTPRequest.departureHeaders), not when it is handed over: a request that waited
+        // for a connection carries the time it left.
         let url = try Self.requestURL(origin: origin, relative: relative, baseParts: baseParts)
-        let timestamp = SNAPTimestamp.string()
-        let signature = SNAPSignature.symmetric(method: "POST", path: relative, accessToken: token, body: bytes,
-                                                timestamp: timestamp, clientSecret: credentials.clientSecret)
+        let secret = credentials.clientSecret
         let request = HTTPRequest(method: "POST", url: url, headers: [
             (name: "Content-Type", value: "application/json"),
             (name: "Authorization", value: "Bearer \(token)"),
-            (name: "X-TIMESTAMP", value: timestamp),
-            (name: "X-SIGNATURE", value: signature),
             (name: "X-PARTNER-ID", value: credentials.partnerID),
             (name: "X-EXTERNAL-ID", value: externalID),
             (name: "CHANNEL-ID", value: credentials.channelID),
-        ], body: bytes, sendBy: sendBy)
+        ], body: bytes, sendBy: sendBy, departureHeaders: {
+            let timestamp = SNAPTimestamp.string()
+            let signature = SNAPSignature.symmetric(method: "POST", path: relative, accessToken: token, body: bytes,
+                                                    timestamp: timestamp, clientSecret: secret)
+            return [(name: "X-TIMESTAMP", value: timestamp), (name: "X-SIGNATURE", value: signature)]
+        })
         let result: Result<HTTPResponse, HTTPClientError>
         do throws(HTTPClientError) {
             result = .success(try await transport.send(request))
