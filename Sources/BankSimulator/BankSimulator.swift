@@ -86,6 +86,10 @@ public final class BankSimulator: Sendable {
     /// Requests, injected faults and answers counted since start or the last reset.
     public func stats() async -> BankStats { bank.currentStats() }
 
+    /// The `X-EXTERNAL-ID` of every authenticated transactional request (transfers, inquiries), in
+    /// the order received, those refused as already used today included; cleared by `reset`.
+    public func receivedExternalIDs() async -> [ReceivedExternalID] { bank.receivedExternalIDs() }
+
     /// Clears the ledger, the stats and the used external IDs, restoring the opening balance;
     /// fault choices restart from the seed. Issued tokens stay valid.
     public func reset() async { bank.reset() }

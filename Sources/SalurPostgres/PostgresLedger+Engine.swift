@@ -506,14 +506,12 @@ extension PostgresLedger {
                 let attemptIDs = try await self.rows(connection, """
                     SELECT nextval(pg_get_serial_sequence('transfer_attempt', 'id')) AS id FROM generate_series(1, \(sending.count))
                     """).map { try $0["id"].decode(Int64.self) }
-                let day = Self.jakartaDay(now)
                 var transferIDs: [Int64] = [], attemptNos: [Int64] = [], externalIDs: [String] = []
                 for (row, attemptID) in zip(sending, attemptIDs) {
                     let id = try row["id"].decode(Int64.self)
                     let attemptNo = Int(try row["attempts"].decode(Int64.self)) + 1
                     // X-EXTERNAL-ID: numeric, unique per day at the bank — the Jakarta date plus a sequence unique forever here.
-                    let sequence = String(attemptID)
-                    let externalID = day + String(repeating: "0", count: max(0, 12 - sequence.count)) + sequence
+                    let externalID = ExternalID.attempt(attemptID, on: now)
                     transferIDs.append(id)
                     attemptNos.append(Int64(attemptNo))
                     externalIDs.append(externalID)
@@ -876,11 +874,6 @@ extension PostgresLedger {
                 for try await _ in notifications { wake() }
             }
         }
-    }
-
-    /// `20261123`: the date in Jakarta (UTC+7), the day SNAP's external-id uniqueness counts in.
-    static func jakartaDay(_ date: Date) -> String {
-        String(Timestamp.iso8601(date.addingTimeInterval(7 * 3600)).prefix(10).replacingOccurrences(of: "-", with: ""))
     }
 }
 

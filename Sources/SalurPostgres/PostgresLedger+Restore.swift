@@ -33,7 +33,8 @@ extension PostgresLedger {
                 WHERE state = ANY(\(open)) RETURNING 1
                 """).count
             try await self.execute(connection, """
-                UPDATE send_mark SET claims = greatest(claims, \(request.markAtLeast)), recovered_at = \(stamp),
+                UPDATE send_mark SET claims = greatest(claims, \(request.markAtLeast)), requests = requests + \(RestoreRecovery.requestIDJump),
+                    recovered_at = \(stamp),
                     recovered_transfers = \(Int64(count)), recovered_by = \(request.actor), recovered_reason = \(request.reason) WHERE id = 1
                 """)
             try await self.audit(connection, actor: request.actor, action: "database.restore-recovery", subject: "\(count) transfers",

@@ -376,5 +376,10 @@ enum PostgresSchema {
             INSERT INTO send_mark (id, claims) VALUES (1, 0);
             ALTER TABLE transfer ADD COLUMN settle_from TEXT;
             """),
+        // How many X-EXTERNAL-IDs for requests other than transfer attempts (inquiries) engines have
+        // reserved: every engine on the database draws them from this one counter.
+        Step(name: "v9 request ids", sql: """
+            ALTER TABLE send_mark ADD COLUMN requests BIGINT NOT NULL DEFAULT 0;
+            """),
     ]
 }

@@ -63,6 +63,14 @@ package protocol EngineLedger: Sendable {
     /// about before anything is sent (`RestoreRecovery`), raises the send mark to at least
     /// `markAtLeast`, and audits it — in one transaction. Returns how many transfers were put in doubt.
     func recoverFromRestore(_ request: RestoreRecoveryRequest) async throws -> Int
+
+    // MARK: X-EXTERNAL-IDs of requests that are not transfer attempts
+
+    /// Reserves `count` numbers (1 to `RequestIDBlock.maxCount`) for the `X-EXTERNAL-ID`s of
+    /// inquiries (`ExternalID.request`), in one statement on the database's one counter: no two
+    /// reservations, by any engine on the database, ever overlap. The engine hands them out from
+    /// memory; numbers it does not use are simply skipped.
+    func reserveRequestIDs(_ count: Int) async throws -> ClosedRange<Int64>
 }
 
 extension SQLiteLedger: EngineLedger {

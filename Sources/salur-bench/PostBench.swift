@@ -186,6 +186,7 @@ final class CountingLedger: EngineLedger {
     func recoverInterrupted() async throws -> Int { try await base.recoverInterrupted() }
     func sendMarkStatus() async throws -> SendMarkStatus { try await base.sendMarkStatus() }
     func recoverFromRestore(_ request: RestoreRecoveryRequest) async throws -> Int { try await base.recoverFromRestore(request) }
+    func reserveRequestIDs(_ count: Int) async throws -> ClosedRange<Int64> { try await base.reserveRequestIDs(count) }
     func formPendingBatches(rules: BatchingRules, actor: String) async throws -> [String] { try await base.formPendingBatches(rules: rules, actor: actor) }
     func batchesToStart() async throws -> [BatchToStart] { try await base.batchesToStart() }
     func outstandingPosting() async throws -> Rupiah { try await base.outstandingPosting() }

@@ -10,10 +10,13 @@ final class BankConnection: Sendable {
     let settings: SalurConfiguration.Bank
     let transport: CurlClient
     let client: SNAPClient
+    /// Where inquiries' `X-EXTERNAL-ID`s come from: the database's request counter, kept across
+    /// reloads (a new connection carries on with the same source).
+    let externalIDs: any ExternalIDSource
     /// What the secret files held, to tell whether a reload found them changed.
     let secretDigest: [UInt8]
 
-    init(_ bank: SalurConfiguration.Bank, logger: Logger) throws {
+    init(_ bank: SalurConfiguration.Bank, logger: Logger, externalIDs: any ExternalIDSource) throws {
         let secret = try SecretFile.readText(bank.clientSecretFile, what: "bank.client_secret_file")
         let privateKey = try SecretFile.read(bank.privateKeyFile, what: "bank.private_key_file")
         let credentials = try SNAPCredentials(
@@ -38,7 +41,9 @@ final class BankConnection: Sendable {
         endpoint.tokenRefreshMarginSeconds = bank.tokenRefreshMarginSeconds
         endpoint.accountStatusWordings = AccountStatusWordings(active: bank.accountStatus.active, notPayable: bank.accountStatus.notPayable)
         transport = try CurlClient(options: options)
-        client = SNAPClient(endpoint: endpoint, credentials: credentials, transport: transport, logger: logger)
+        client = SNAPClient(endpoint: endpoint, credentials: credentials, transport: transport, logger: logger,
+                            externalIDs: externalIDs)
+        self.externalIDs = externalIDs
         settings = bank
         secretDigest = Array(secret.utf8) + [0] + privateKey
     }

@@ -95,7 +95,7 @@ final class ConfigReloader: Sendable {
         }
         let connection: BankConnection
         do {
-            connection = try BankConnection(newBank, logger: bankLogger)
+            connection = try BankConnection(newBank, logger: bankLogger, externalIDs: bank.current.externalIDs)
         } catch {
             logger.error("config reload refused: cannot set up the bank connection (the previous config stays in force)",
                          metadata: ["file": "\(path)", "error": "\(error)"])

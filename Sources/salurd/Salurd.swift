@@ -102,7 +102,9 @@ struct Salurd: AsyncParsableCommand {
                             levels: LogLevelSwitch, bankConfig: SalurConfiguration.Bank, environment: [String: String],
                             listen: (@Sendable (@escaping @Sendable () -> Void) async throws -> Void)?, logger: Logger) async throws {
         let bankLogger = Logger(label: "salur.bank")
-        let bank = SwitchableBank(try BankConnection(bankConfig, logger: bankLogger))
+        // Inquiries' X-EXTERNAL-IDs from blocks the database reserves: unique across every engine on it.
+        let externalIDs = ReservedExternalIDs { count in try await ledger.reserveRequestIDs(count) }
+        let bank = SwitchableBank(try BankConnection(bankConfig, logger: bankLogger, externalIDs: externalIDs))
         defer { bank.shutdown() }
         if sentMark == nil {
             logger.warning("no state directory ($STATE_DIRECTORY) for the sent-mark file: a database that goes back in time (failover, restore) is not noticed")

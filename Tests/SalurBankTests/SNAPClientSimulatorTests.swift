@@ -9,8 +9,10 @@ struct SimulatedBank {
     let simulator: BankSimulator
     let client: CurlClient
     let bank: SNAPClient
+    let credentials: SNAPCredentials
 
-    static func start(_ adjust: (inout BankSimulatorConfig) -> Void = { _ in }) async throws -> SimulatedBank {
+    static func start(externalIDs: any ExternalIDSource = RandomExternalIDs(),
+                      _ adjust: (inout BankSimulatorConfig) -> Void = { _ in }) async throws -> SimulatedBank {
         let keys = try SNAPKeys.generate()
         let secret = "test-secret-\(UUID().uuidString)"
         var config = BankSimulatorConfig(clientKey: "salur-test", clientPublicKeyPEM: keys.publicPEM, clientSecret: secret)
@@ -24,8 +26,14 @@ struct SimulatedBank {
         let credentials = try SNAPCredentials(partnerID: "KUPANG", clientKey: "salur-test", channelID: "95221",
                                               clientSecret: Array(secret.utf8), privateKeyPEM: keys.privatePEM)
         let bank = SNAPClient(endpoint: SNAPClient.Endpoint(baseURL: simulator.baseURL, sourceAccount: "0011999999"),
-                              credentials: credentials, transport: client)
-        return SimulatedBank(simulator: simulator, client: client, bank: bank)
+                              credentials: credentials, transport: client, externalIDs: externalIDs)
+        return SimulatedBank(simulator: simulator, client: client, bank: bank, credentials: credentials)
+    }
+
+    /// Another client of the same partner over the same transport (another engine, for the bank).
+    func anotherClient(externalIDs: any ExternalIDSource) -> SNAPClient {
+        SNAPClient(endpoint: SNAPClient.Endpoint(baseURL: simulator.baseURL, sourceAccount: "0011999999"),
+                   credentials: credentials, transport: client, externalIDs: externalIDs)
     }
 
     func close() async throws {

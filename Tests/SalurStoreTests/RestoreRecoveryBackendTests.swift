@@ -35,6 +35,7 @@ struct RestoreRecoveryBackendTests {
         #expect(try await s.store.transferRecords(from: nil, to: nil).contains { $0.state == "approved" }, "some never sent")
 
         let before = try await s.store.transferRecords(from: nil, to: nil)
+        let idsBefore = try await engine.reserveRequestIDs(10)
         let now = Date()
         let recovered = try await engine.recoverFromRestore(RestoreRecoveryRequest(
             reason: "send mark 1 in the database, 7 seen", actor: "salurd", markAtLeast: 7, rules: rules, now: now))
@@ -45,6 +46,10 @@ struct RestoreRecoveryBackendTests {
         let mark = try await engine.sendMarkStatus()
         #expect(mark.claims == 7 && mark.recoveredTransfers == Int64(recovered) && mark.recoveredBy == "salurd"
                 && mark.recoveredReason == "send mark 1 in the database, 7 seen", "\(mark)")
+
+        // The request-id counter moved on: ids sent after the backup are not handed out again the same day.
+        let idsAfter = try await engine.reserveRequestIDs(10)
+        #expect(idsAfter.lowerBound > idsBefore.upperBound + RestoreRecovery.requestIDJump - 1, "\(idsBefore) then \(idsAfter)")
 
         // Each is asked about; those never sent go by a stand-in external id, and all settle from the recovery.
         let due = try await engine.dueInquiries(limit: 10, now: now.addingTimeInterval(1))

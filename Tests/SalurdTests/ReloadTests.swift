@@ -1,3 +1,4 @@
+import BankSimulator
 import Foundation
 import Testing
 
@@ -92,6 +93,11 @@ struct ReloadTests {
         #expect(await daemon.waitForExit(within: .seconds(180)) == 0, "log:\n\(daemon.log.suffix(2000))")
         let problems = try await treasury.exactlyOnceProblems()
         #expect(problems.isEmpty, "\(problems)")
+        // Inquiries' X-EXTERNAL-IDs come from the database's counter, before and after the reload alike.
+        let received = await treasury.simulator.receivedExternalIDs()
+        #expect(Set(received.map(\.externalID)).count == received.count, "an X-EXTERNAL-ID was sent twice")
+        let inquiries = received.filter { $0.service != .transferIntrabank && $0.service != .transferInterbank }
+        #expect(!inquiries.isEmpty && inquiries.allSatisfy { $0.externalID.count == 24 }, "\(inquiries.prefix(5))")
         await treasury.close()
     }
 

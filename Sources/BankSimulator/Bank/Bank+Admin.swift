@@ -29,6 +29,9 @@ extension Bank {
     /// Clears the ledger, the stats and the used external IDs; replays faults from the seed.
     func reset() { state.withLock { $0.reset() } }
 
+    /// Every authenticated request's `X-EXTERNAL-ID`, in the order received.
+    func receivedExternalIDs() -> [ReceivedExternalID] { state.withLock { $0.receivedExternalIDs } }
+
     /// Expires every issued token, so the next request gets 401xx01.
     func expireTokens() { state.withLock { $0.tokens = [:] } }
 

@@ -38,7 +38,11 @@ extension Bank {
 
         let receivedAt = SNAPTimestamp.now()
         let key = "\(partnerID)|\(receivedAt.day)|\(externalID)"
-        guard state.withLock({ $0.claimExternalID(key) }) else { throw Refusal(.conflict) }
+        let received = ReceivedExternalID(service: service, externalID: externalID, partnerID: partnerID)
+        guard state.withLock({ state in
+            state.receivedExternalIDs.append(received)
+            return state.claimExternalID(key)
+        }) else { throw Refusal(.conflict) }
 
         let body = try parseBody(request.body)
         return AuthorizedRequest(body: body, externalID: externalID, partnerID: partnerID, receivedAt: receivedAt)

@@ -10,6 +10,8 @@ struct BankState: Sendable {
     var tokens: [String: ContinuousClock.Instant] = [:]
     /// `partner|day|X-EXTERNAL-ID` keys seen.
     var externalIDs: Set<String> = []
+    /// Every authenticated request's `X-EXTERNAL-ID`, in the order received (duplicates included).
+    var receivedExternalIDs: [ReceivedExternalID] = []
     var records: [LedgerRecord] = []
     var indicesByPartnerReference: [String: [Int]] = [:]
     var indicesByExternalID: [String: [Int]] = [:]
@@ -49,6 +51,7 @@ struct BankState: Sendable {
     /// Tokens stay valid, so a connected client carries on.
     mutating func reset() {
         externalIDs = []
+        receivedExternalIDs = []
         records = []
         indicesByPartnerReference = [:]
         indicesByExternalID = [:]

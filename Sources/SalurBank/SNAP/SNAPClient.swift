@@ -1,7 +1,6 @@
 import Foundation
 package import Logging
 import SalurCore
-import Synchronization
 
 /// Salur's SNAP-BI client: signs and sends requests over an `HTTPTransport` (libcurl in
 /// production) and classifies every answer for the exactly-once protocol.
@@ -34,21 +33,25 @@ package final class SNAPClient: BankAdapter {
     private let transport: any HTTPTransport
     private let tokens: TokenCache
     private let logger: Logger
-    private let sequence: Mutex<UInt64>
+    /// Where inquiries' `X-EXTERNAL-ID`s come from (transfers carry their attempt's own).
+    private let externalIDs: any ExternalIDSource
     /// The path part of `baseURL`, which the signature's relative path starts with.
     private let basePath: String
     private let origin: String
     /// Where `baseURL` leads; every request URL must lead exactly there.
     private let baseParts: CurlURLParts?
 
+    /// - Parameter externalIDs: where inquiries' `X-EXTERNAL-ID`s come from. salurd passes ids the
+    ///   database allocates (`ReservedExternalIDs`), unique across every engine on it; the default,
+    ///   `RandomExternalIDs`, shares nothing between processes (see there) and suits a bare client.
     package init(endpoint: Endpoint, credentials: SNAPCredentials, transport: any HTTPTransport,
-                 logger: Logger = Logger(label: "salur.bank")) {
+                 logger: Logger = Logger(label: "salur.bank"), externalIDs: any ExternalIDSource = RandomExternalIDs()) {
         self.endpoint = endpoint
         self.credentials = credentials
         self.transport = transport
         self.logger = logger
         tokens = TokenCache(refreshMarginSeconds: endpoint.tokenRefreshMarginSeconds)
-        sequence = Mutex(UInt64(Date().timeIntervalSince1970 * 1000) % 1_000_000_000)
+        self.externalIDs = externalIDs
         var base = endpoint.baseURL
         while base.hasSuffix("/") { base.removeLast() }
         let components = URLComponents(string: base)
@@ -93,8 +96,12 @@ package final class SNAPClient: BankAdapter {
         let body = StatusRequest(originalPartnerReferenceNo: query.partnerReferenceNo, originalExternalId: nil,
                                  serviceCode: query.interbank ? "18" : "17",
                                  amount: query.amount.map { SNAPAmount(value: $0.snapValue, currency: "IDR") })
+        let externalID: String
+        do { externalID = try await nextExternalID() } catch {
+            return .unknown(reason: error.description, bankUnavailable: false)
+        }
         do {
-            let exchange = try await post(path: endpoint.transferStatusPath, body: body, externalID: nextExternalID())
+            let exchange = try await post(path: endpoint.transferStatusPath, body: body, externalID: externalID)
             return SNAPClassifier.inquiry(exchange, query: query)
         } catch {
             return .unknown(reason: error.description, bankUnavailable: true)
@@ -102,9 +109,11 @@ package final class SNAPClient: BankAdapter {
     }
 
     package func availableBalance() async -> BalanceOutcome {
-        let body = BalanceRequest(partnerReferenceNo: "BAL" + nextExternalID(), accountNo: endpoint.sourceAccount)
+        let externalID: String
+        do { externalID = try await nextExternalID() } catch { return .unavailable(reason: error.description) }
+        let body = BalanceRequest(partnerReferenceNo: "BAL" + externalID, accountNo: endpoint.sourceAccount)
         do {
-            let exchange = try await post(path: endpoint.balanceInquiryPath, body: body, externalID: nextExternalID())
+            let exchange = try await post(path: endpoint.balanceInquiryPath, body: body, externalID: externalID)
             return SNAPClassifier.balance(exchange)
         } catch {
             return .unavailable(reason: error.description)
@@ -112,9 +121,11 @@ package final class SNAPClient: BankAdapter {
     }
 
     package func inquireAccount(_ accountNo: String) async -> AccountOutcome {
-        let body = AccountInquiryRequest(partnerReferenceNo: "ACC" + nextExternalID(), beneficiaryAccountNo: accountNo)
+        let externalID: String
+        do { externalID = try await nextExternalID() } catch { return .unavailable(reason: error.description) }
+        let body = AccountInquiryRequest(partnerReferenceNo: "ACC" + externalID, beneficiaryAccountNo: accountNo)
         do {
-            let exchange = try await post(path: endpoint.accountInquiryPath, body: body, externalID: nextExternalID())
+            let exchange = try await post(path: endpoint.accountInquiryPath, body: body, externalID: externalID)
             return SNAPClassifier.account(exchange, wordings: endpoint.accountStatusWordings)
         } catch {
             return .unavailable(reason: error.description)
@@ -232,9 +243,15 @@ package final class SNAPClient: BankAdapter {
         return url
     }
 
-    /// A fresh numeric `X-EXTERNAL-ID` for inquiries (transfers use the attempt's own).
-    private func nextExternalID() -> String {
-        let n = sequence.withLock { value -> UInt64 in value += 1; return value }
-        return "9" + String(n)
+    /// A fresh numeric `X-EXTERNAL-ID` for an inquiry (transfers use the attempt's own), one per
+    /// request; nothing is sent without one.
+    private func nextExternalID() async throws(ExternalIDUnavailable) -> String {
+        do {
+            return try await externalIDs.next()
+        } catch let error as ExternalIDUnavailable {
+            throw error
+        } catch {
+            throw ExternalIDUnavailable(reason: "\(error)")
+        }
     }
 }

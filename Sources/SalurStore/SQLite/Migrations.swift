@@ -118,6 +118,7 @@ enum Migrations {
         registerRecipientTally(&migrator)
         registerAccountStatus(&migrator)
         registerSendMark(&migrator)
+        registerRequestIDs(&migrator)
         return migrator
     }
 }

@@ -99,7 +99,6 @@ extension SQLiteLedger {
             }
             guard !rows.isEmpty else { return [] }
             var nextAttemptID = (try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM transfer_attempt") ?? 0) + 1
-            let day = SQLiteLedger.jakartaDay(now)
             let insertAttempt = try db.makeStatement(sql: """
                 INSERT INTO transfer_attempt (id, transfer_id, attempt_no, external_id, started_at) VALUES (?, ?, ?, ?, ?)
                 """)
@@ -144,8 +143,7 @@ extension SQLiteLedger {
                 }
                 let attemptNo = (row["attempts"] as Int) + 1
                 // X-EXTERNAL-ID: numeric, unique per day at the bank — the Jakarta date plus a sequence unique forever here.
-                let sequence = String(nextAttemptID)
-                let externalID = day + String(repeating: "0", count: max(0, 12 - sequence.count)) + sequence
+                let externalID = ExternalID.attempt(nextAttemptID, on: now)
                 try insertAttempt.execute(arguments: [nextAttemptID, id, attemptNo, externalID, stamp])
                 try markSending.execute(arguments: [externalID, stamp, id])
                 nextAttemptID += 1
@@ -267,11 +265,6 @@ extension SQLiteLedger {
                 }
             }
         }
-    }
-
-    /// `20261123`: the date in Jakarta (UTC+7), which is the day SNAP's external-id uniqueness counts in.
-    static func jakartaDay(_ date: Date) -> String {
-        String(timestamp(date.addingTimeInterval(7 * 3600)).prefix(10).replacingOccurrences(of: "-", with: ""))
     }
 
     // MARK: Engine lease

@@ -29,7 +29,7 @@ extension SQLiteLedger {
                                  RestoreRecovery.message(reason: request.reason), stamp])
             let count = db.changesCount
             try db.execute(sql: """
-                UPDATE send_mark SET claims = max(claims, ?), recovered_at = ?, recovered_transfers = ?, recovered_by = ?,
+                UPDATE send_mark SET claims = max(claims, ?), requests = requests + \(RestoreRecovery.requestIDJump), recovered_at = ?, recovered_transfers = ?, recovered_by = ?,
                     recovered_reason = ? WHERE id = 1
                 """, arguments: [request.markAtLeast, stamp, count, request.actor, request.reason])
             try SQLiteLedger.audit(db, actor: request.actor, action: "database.restore-recovery", subject: "\(count) transfers",

@@ -28,6 +28,11 @@ package enum RestoreRecovery {
     /// restored database carries while it is asked about: it pairs the inquiry's answer with the
     /// transfer, and is never sent as X-EXTERNAL-ID (inquiries go by partnerReferenceNo).
     package static let standInExternalIDPrefix = "restore-"
+
+    /// How far a recovery moves the request-id counter (`send_mark.requests`) on: a restored counter
+    /// would hand out again, the same day, X-EXTERNAL-IDs sent after the backup. More than any day's
+    /// inquiries; a thousandth of the counter's 15 digits.
+    package static let requestIDJump: Int64 = 1_000_000_000_000
 }
 
 /// Why and by whom a restore recovery runs.
