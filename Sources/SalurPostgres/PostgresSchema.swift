@@ -376,5 +376,9 @@ enum PostgresSchema {
             INSERT INTO send_mark (id, claims) VALUES (1, 0);
             ALTER TABLE transfer ADD COLUMN settle_from TEXT;
             """),
+        // Why a transfer in doubt is asked about (`AskReason`): `retry` for a re-payment (`RetryFailed`).
+        Step(name: "v9 retry asks first", sql: """
+            ALTER TABLE transfer ADD COLUMN ask_reason TEXT;
+            """),
     ]
 }

@@ -118,6 +118,7 @@ enum Migrations {
         registerRecipientTally(&migrator)
         registerAccountStatus(&migrator)
         registerSendMark(&migrator)
+        registerRetryAsk(&migrator)
         return migrator
     }
 }
