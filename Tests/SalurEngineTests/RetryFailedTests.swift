@@ -61,7 +61,7 @@ struct RetryFailedTests {
         let summary = try harness.ledger.retryFailed(batchID: nil, actor: "operator", rules: Self.rules)
         let batch = try #require(summary.batches.first)
         #expect(summary.transfers == 4 && summary.batches.count == 1 && summary.awaitingApproval)
-        #expect(try harness.ledger.batches(state: nil, id: batch).first?.state == "awaiting_approval")
+        #expect(try await harness.ledger.batches(state: nil, id: batch).first?.state == "awaiting_approval")
         #expect(throws: StoreError.self) { try harness.ledger.approve(ids: [batch], all: false, actor: "operator", distinctApprover: true) }
 
         // Before approval the engine only asks: transfer 1 is settled on its booking; the others may be sent.
@@ -89,7 +89,7 @@ struct RetryFailedTests {
         #expect(await Self.sent(harness, references) == [1, 1, 2, 2])
         let booked = Dictionary(grouping: await harness.simulator.ledger().filter { $0.status == .settled }, by: \.partnerReferenceNo)
         #expect(references.map { booked[$0]?.count ?? 0 } == [1, 1, 1, 1], "each paid once")
-        #expect(try harness.ledger.batches(state: nil, id: batch).first?.state == "done")
+        #expect(try await harness.ledger.batches(state: nil, id: batch).first?.state == "done")
 
         let audit = try harness.ledger.auditTail(limit: 1_000)
         #expect(audit.contains { $0.action == "transfers.retry_failed" && $0.actor == "operator" })

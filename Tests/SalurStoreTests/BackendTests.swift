@@ -542,7 +542,8 @@ struct BackendTests {
         #expect(try await s.audit().suffix(3).prefix(2).map { [$0.actor, $0.action] } == [["operator", "batch.create"], ["operator", "batch.create"]])
 
         // Asked about at the bank first, the answer read as a re-payment's.
-        let asked = try await s.store.dueInquiries(limit: 10, now: .distantFuture)
+        let engineLedger = try #require(s.store as? any EngineLedger)
+        let asked = try await engineLedger.dueInquiries(limit: 10, now: Date.distantFuture)
         #expect(asked.map(\.transferID) == [1, 3] && asked.allSatisfy { $0.askReason == .retry })
         #expect(asked.map(\.partnerReferenceNo) == [references[0], references[2]])
 
