@@ -1,5 +1,6 @@
 import Foundation
 import SalurCore
+import SalurTestSupport
 @testable import SalurStore
 import Testing
 
@@ -554,6 +555,22 @@ struct BackendTests {
         #expect(try await s.audit().last.map { [$0.actor, $0.action, $0.subject] } == ["checker", "batch.approve", b3])
         // Approval does not send it: it stays in doubt until the bank has answered.
         #expect(try await s.store.transferRecords(from: nil, to: nil)[0].state == "in_doubt")
+
+        // "Not found" (or refunded, cancelled): sent as a new attempt, which clears the ask reason, so an
+        // answer about that attempt is read as any other (a failure then is a failure).
+        let later = WallClock.testDay.now.addingTimeInterval(3_600)
+        try await engineLedger.registerEngine(pid: 4242, host: "retry-test", version: "test")
+        try await engineLedger.record([Resolution(transferID: 1, externalID: "20261123000000000007", next: .retryWait, code: "status 05",
+                                                  nextActionAt: WallClock.testDay.now)], now: WallClock.testDay.now)
+        try await engineLedger.startBatch(id: b3, balance: Rupiah(1_000_000_000))
+        let claimed = try await engineLedger.advance(recording: [], claiming: 10, now: later, maxAttempts: 5)
+        #expect(claimed.map(\.transferID) == [1] && claimed.first?.partnerReferenceNo == references[0])
+        try await engineLedger.record([Resolution(transferID: 1, externalID: try #require(claimed.first).externalID, next: .inDoubt,
+                                                  nextActionAt: later)], now: later)
+        let reasked = try await engineLedger.dueInquiries(limit: 10, now: Date.distantFuture)
+        let again = try #require(reasked.first { $0.transferID == 1 }, "\(reasked)")
+        #expect(again.askReason == nil && again.externalID == claimed.first?.externalID)
+        try await s.sql("UPDATE transfer SET state = 'in_doubt' WHERE id = 1") // as before, for what follows
 
         let before = try await s.snapshot()
         #expect(try await s.store.retryFailed(batchID: nil, actor: "operator", rules: Self.approval) == RetrySummary(awaitingApproval: true))
