@@ -128,6 +128,14 @@ public final class BankSimulator: Sendable {
                            beneficiaryAccountNo: beneficiaryAccountNo)
     }
 
+    /// Reverses the latest settled or pending booking of `partnerReferenceNo` (`"04"` refunded,
+    /// `"05"` cancelled): its debit is undone and a status inquiry reports that status. False when
+    /// nothing booked carries the reference.
+    @discardableResult
+    public func reverse(partnerReferenceNo: String, status: String) async -> Bool {
+        bank.reverse(partnerReferenceNo: partnerReferenceNo, status: status)
+    }
+
     /// Replaces the fault rates for the requests that follow.
     public func setFaults(_ faults: FaultRates) async throws { try bank.setFaults(faults) }
 

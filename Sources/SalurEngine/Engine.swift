@@ -546,9 +546,17 @@ package final class Engine: Sendable {
             return Resolution(transferID: target.transferID, externalID: target.externalID, next: .settled, code: "00",
                               message: "settled (status inquiry)", bankReference: reference)
         case .failed(let status, let reason):
+            // A re-payment asked about first (`transfers retry --failed`): RetryFailed says what the answer means.
+            let decided = RetryFailed.afterFailedAnswer(status: status, reason: reason, askedFor: target.askReason)
+            if decided.next == .retryWait {
+                logger.info("re-payment: no money moved at the bank; sending again",
+                            metadata: ["ref": "\(target.partnerReferenceNo)", "status": "\(status)"])
+                return Resolution(transferID: target.transferID, externalID: target.externalID, next: .retryWait, code: "status \(status)",
+                                  message: decided.message, nextActionAt: now)
+            }
             logger.error("transfer failed", metadata: ["ref": "\(target.partnerReferenceNo)", "status": "\(status)", "reason": "\(reason)"])
-            return Resolution(transferID: target.transferID, externalID: target.externalID, next: .failed, code: "status \(status)",
-                              message: reason)
+            return Resolution(transferID: target.transferID, externalID: target.externalID, next: decided.next, code: "status \(status)",
+                              message: decided.message)
         case .notFound:
             // "Not found" is believed only from two answers after the attempt's settle point (NotFoundRule).
             let rule = NotFoundRule(settleSeconds: Double(settings.retry.notFoundSettleMs) / 1000,

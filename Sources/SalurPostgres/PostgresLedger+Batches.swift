@@ -176,11 +176,14 @@ extension PostgresLedger {
         }
     }
 
-    /// Queues failed transfers again as new attempts of the same transfer (same partnerReferenceNo).
-    /// Their batches are locked first (in id order, as `hold` locks a batch before its transfers),
-    /// then the transfers, so a concurrent hold, cancel or second retry is serialised with this one.
-    package func retryFailed(batchID: String?, actor: String) async throws -> Int {
+    /// Puts failed transfers in new batches (maker-checker again, the retrying operator a maker), each
+    /// in doubt until the bank has been asked about it (`RetryFailed` decides; this only persists).
+    /// The batching lock is taken first, then the old batches (in id order, as `hold` locks a batch
+    /// before its transfers), then the transfers, so a concurrent hold, cancel, batching or second
+    /// retry is serialised with this one.
+    package func retryFailed(batchID: String?, actor: String, rules: BatchingRules) async throws -> RetrySummary {
         try await transaction("re-queueing failed transfers") { connection in
+            try await self.execute(connection, "SELECT pg_advisory_xact_lock(\(LockKey.batches.rawValue))")
             var filter = PostgresBindings()
             var only = ""
             if let batchID {
@@ -204,30 +207,38 @@ extension PostgresLedger {
                 .decode((Int64, String).self) {
                 rows.append(row)
             }
-            let now = Timestamp.iso8601(clock.now)
-            for start in stride(from: 0, to: rows.count, by: Self.chunk) {
-                let chunk = rows[start..<min(start + Self.chunk, rows.count)].map(\.id)
+            guard !rows.isEmpty else { return RetrySummary(awaitingApproval: rules.approvalRequired) }
+            let stamp = Timestamp.iso8601(self.clock.now)
+            let ids = rows.map(\.id)
+            // Out of their old batches, into new ones formed as any batch is.
+            for start in stride(from: 0, to: ids.count, by: Self.chunk) {
+                let chunk = Array(ids[start..<min(start + Self.chunk, ids.count)])
                 try await self.execute(connection, """
-                    UPDATE transfer SET state = 'approved', round_attempts = 0, next_action_at = NULL, updated_at = \(now)
+                    UPDATE transfer SET state = 'pending', batch_id = NULL, updated_at = \(stamp) WHERE id = ANY(\(chunk)::bigint[]) RETURNING 1
+                    """)
+            }
+            let created = try await self.formBatches(connection, rules: rules, actor: actor)
+            for batch in created {
+                let makers = try await self.rows(connection, "SELECT makers FROM batch WHERE id = \(batch)").first?["makers"].decode(String.self) ?? ""
+                var names = Set(makers.split(separator: ",").map(String.init))
+                names.insert(actor)
+                try await self.execute(connection, "UPDATE batch SET makers = \(names.sorted().joined(separator: ",")) WHERE id = \(batch) RETURNING 1")
+            }
+            // Asked about before anything is sent: in doubt from now, the answer read as a re-payment's.
+            for start in stride(from: 0, to: ids.count, by: Self.chunk) {
+                let chunk = Array(ids[start..<min(start + Self.chunk, ids.count)])
+                try await self.execute(connection, """
+                    UPDATE transfer SET state = 'in_doubt', external_id = coalesce(external_id, \(RetryFailed.standInExternalIDPrefix) || id),
+                        ask_reason = \(AskReason.retry.rawValue), settle_from = \(stamp), next_action_at = \(stamp), not_found_answers = 0,
+                        round_attempts = 0, claimed_by = NULL, last_message = \(RetryFailed.message(actor: actor)), updated_at = \(stamp)
                     WHERE id = ANY(\(chunk)::bigint[]) RETURNING 1
                     """)
             }
-            let batches = Set(rows.map(\.batch))
-            for batch in batches.sorted() {
-                // Approved again, so the engine re-checks the balance before posting; a held batch stays held.
-                try await self.execute(connection, """
-                    UPDATE batch SET state = 'approved', updated_at = \(now) WHERE id = \(batch) AND state IN ('done', 'posting') RETURNING 1
-                    """)
-                try await self.execute(connection, """
-                    UPDATE transfer SET state = 'held' WHERE batch_id = \(batch) AND state = 'approved'
-                      AND (SELECT state FROM batch WHERE id = \(batch)) = 'held' RETURNING 1
-                    """)
-            }
-            if !rows.isEmpty {
-                try await self.audit(connection, actor: actor, action: "transfers.retry_failed", subject: batchID ?? "all batches",
-                                     details: ["transfers": String(rows.count), "batches": batches.sorted().joined(separator: " ")])
-            }
-            return rows.count
+            let from = Set(rows.map(\.batch)).sorted()
+            try await self.audit(connection, actor: actor, action: "transfers.retry_failed", subject: batchID ?? "all batches", details: [
+                "transfers": String(ids.count), "from": from.joined(separator: " "), "batches": created.joined(separator: " "),
+            ])
+            return RetrySummary(transfers: ids.count, batches: created, awaitingApproval: rules.approvalRequired)
         }
     }
 

@@ -536,7 +536,8 @@ extension PostgresLedger {
                     """)
                 try await self.execute(connection, """
                     UPDATE transfer t SET state = 'sending', attempts = attempts + 1, round_attempts = round_attempts + 1,
-                        external_id = v.external_id, next_action_at = NULL, not_found_answers = 0, hold_reason = NULL, updated_at = \(stamp),
+                        external_id = v.external_id, next_action_at = NULL, not_found_answers = 0, hold_reason = NULL, ask_reason = NULL,
+                        updated_at = \(stamp),
                         claimed_by = \(me)
                     FROM unnest(\(transferIDs), \(externalIDs)) AS v(id, external_id) WHERE t.id = v.id
                     """)
@@ -650,7 +651,7 @@ extension PostgresLedger {
                     ORDER BY next_action_at NULLS FIRST, id LIMIT \(limit) FOR UPDATE SKIP LOCKED)
                 UPDATE transfer t SET next_action_at = \(claimedUntil) FROM due WHERE t.id = due.id
                 RETURNING t.id, t.external_id, t.partner_reference_no, t.kind, t.amount, t.beneficiary_account, t.round_attempts,
-                    t.inquiries, t.not_found_answers, t.settle_from
+                    t.inquiries, t.not_found_answers, t.settle_from, t.ask_reason
                 """)
             guard !rows.isEmpty else { return [] }
             // Each attempt's age by PostgreSQL's clock, turned into this host's clock.
@@ -674,7 +675,8 @@ extension PostgresLedger {
                     attemptStartedAt: Self.settlePoint(attemptStarted: ages[externalID].map { local.addingTimeInterval(-$0) },
                                                        settleFrom: try row["settle_from"].decode(String?.self).flatMap(Timestamp.parse)),
                     notFoundAnswers: Int(try row["not_found_answers"].decode(Int64.self)),
-                    beneficiaryAccount: try row["beneficiary_account"].decode(String.self))
+                    beneficiaryAccount: try row["beneficiary_account"].decode(String.self),
+                    askReason: try row["ask_reason"].decode(String?.self).flatMap(AskReason.init))
             }.sorted { $0.transferID < $1.transferID }
         }
     }

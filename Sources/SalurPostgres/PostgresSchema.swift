@@ -381,5 +381,9 @@ enum PostgresSchema {
         Step(name: "v9 request ids", sql: """
             ALTER TABLE send_mark ADD COLUMN requests BIGINT NOT NULL DEFAULT 0;
             """),
+        // Why a transfer in doubt is asked about (`AskReason`): `retry` for a re-payment (`RetryFailed`).
+        Step(name: "v10 retry asks first", sql: """
+            ALTER TABLE transfer ADD COLUMN ask_reason TEXT;
+            """),
     ]
 }

@@ -14,7 +14,9 @@ package protocol TransferLedger: Sendable {
     func hold(id: String, reason: String, actor: String) async throws
     func release(id: String, actor: String) async throws
     func cancel(id: String, actor: String) async throws -> Int
-    func retryFailed(batchID: String?, actor: String) async throws -> Int
+    /// Puts failed transfers (of `batchID`, or all) in new batches formed by `rules`, each asked about
+    /// at the bank before it is sent again (`RetryFailed`).
+    func retryFailed(batchID: String?, actor: String, rules: BatchingRules) async throws -> RetrySummary
     func batches(state: BatchState?, id: String?) async throws -> [BatchSummary]
     func transferRecords(from: String?, to: String?) async throws -> [TransferRecord]
     /// How many transfer attempts have ever been started.

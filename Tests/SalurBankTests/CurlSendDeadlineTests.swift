@@ -1,3 +1,4 @@
+import Foundation
 import CCurl
 import SalurBank
 import Synchronization
@@ -91,7 +92,10 @@ struct CurlSendDeadlineTests {
         #expect(server.acceptedConnections == 0)
     }
 
-    @Test("a deadline that passes while connecting: the pre-request callback withholds the request, reported not sent")
+    // Timed against the kernel's SYN retransmission: it runs on a quiet machine (make test runs it
+    // alone, after the suite; SALUR_SKIP_SOLO=1 leaves it out of the parallel run).
+    @Test("a deadline that passes while connecting: the pre-request callback withholds the request, reported not sent",
+          .enabled(if: ProcessInfo.processInfo.environment["SALUR_SKIP_SOLO"] != "1"))
     func deadlinePassesWhileConnecting() async throws {
         // A listener that never accepts on its own, with room for one pending connection, which the test
         // takes up: the kernel then drops the client's SYN, and curl's connect completes only on the

@@ -1,5 +1,6 @@
 import Foundation
 import SalurCore
+import SalurTestSupport
 @testable import SalurStore
 import Testing
 
@@ -499,7 +500,8 @@ struct BackendTests {
         #expect(try await s.store.verifyAudit().rows == (try await s.audit()).count)
     }
 
-    @Test("retry failed: re-approved with the same reference, its batch approved again, a held batch stays held", arguments: Backend.available)
+    @Test("retry failed: a new batch awaiting approval, the retrying operator a maker; each transfer in doubt, asked first, same reference",
+          arguments: Backend.available)
     func retryFailed(_ backend: Backend) async throws {
         let s = try await backend.open(); defer { s.close() }
         try await s.seedOpened()
@@ -508,37 +510,83 @@ struct BackendTests {
                                              actor: "maker", rules: rules)
         _ = try await s.store.enqueueProgram(program: "PKH", period: Self.november, amount: Rupiah(250_000), remark: "",
                                              actor: "maker", rules: rules)
-        let (b1, b2) = (batchID(1), batchID(2))
+        let (b1, b2, b3, b4) = (batchID(1), batchID(2), batchID(3), batchID(4))
         try await s.sql(
             "UPDATE batch SET state = 'done' WHERE id = '\(b1)'",
-            "UPDATE transfer SET state = 'failed', round_attempts = 3, next_action_at = '2026-11-01T00:00:00.000Z', last_code = '4031714' WHERE id = 1",
+            "UPDATE transfer SET state = 'failed', round_attempts = 3, external_id = '20261123000000000007', last_code = '4031714' WHERE id = 1",
             "UPDATE transfer SET state = 'settled' WHERE id = 2",
             "UPDATE batch SET state = 'held', hold_reason = 'saldo' WHERE id = '\(b2)'",
-            "UPDATE transfer SET state = 'failed' WHERE id = 3",
+            "UPDATE transfer SET state = 'failed', last_code = 'status 05' WHERE id = 3",
             "UPDATE transfer SET state = 'held' WHERE id = 4")
-        #expect(await failure { _ = try await s.store.retryFailed(batchID: "B-NOPE", actor: "operator") } == "not found: batch B-NOPE")
+        #expect(await failure { _ = try await s.store.retryFailed(batchID: "B-NOPE", actor: "operator", rules: Self.approval) }
+                == "not found: batch B-NOPE")
 
         let references = try await s.store.transferRecords(from: nil, to: nil).map(\.partnerReferenceNo)
-        #expect(try await s.store.retryFailed(batchID: nil, actor: "operator") == 2)
+        let summary = try await s.store.retryFailed(batchID: nil, actor: "operator", rules: Self.approval)
+        // One new batch per programme, as batches are formed; both await a checker.
+        #expect(summary == RetrySummary(transfers: 2, batches: [b3, b4], awaitingApproval: true))
         let records = try await s.store.transferRecords(from: nil, to: nil)
-        #expect(records.map(\.state) == ["approved", "settled", "held", "held"])
+        #expect(records.map(\.state) == ["in_doubt", "settled", "in_doubt", "held"])
+        #expect(records.map(\.batchID) == [b3, b1, b4, b2])
         #expect(records.map(\.partnerReferenceNo) == references && records[0].failureCode == "4031714")
-        #expect(try await s.store.batches(state: nil, id: b1).first?.state == "approved")
+        // A transfer that never had an attempt carries a stand-in external id while it is asked about.
+        #expect(records[0].externalID == "20261123000000000007" && records[2].externalID == "retry-3")
+        for (id, program, amount) in [(b3, "BANSOS-NT", Int64(300_000)), (b4, "PKH", Int64(250_000))] {
+            let batch = try #require(try await s.store.batches(state: nil, id: id).first)
+            #expect([batch.state, batch.program, batch.makers] == ["awaiting_approval", program, "maker,operator"])
+            #expect(batch.itemCount == 1 && batch.amount == Rupiah(amount))
+        }
+        #expect(try await s.store.batches(state: nil, id: b1).first?.state == "done")
         #expect(try await s.store.batches(state: nil, id: b2).first?.state == "held")
-        #expect(try await s.audit().last.map { [$0.action, $0.subject, $0.details] }
-                == ["transfers.retry_failed", "all batches", #"{"batches":"\#(b1) \#(b2)","transfers":"2"}"#])
+        #expect(try await s.audit().last.map { [$0.actor, $0.action, $0.subject, $0.details] }
+                == ["operator", "transfers.retry_failed", "all batches", #"{"batches":"\#(b3) \#(b4)","from":"\#(b1) \#(b2)","transfers":"2"}"#])
+        #expect(try await s.audit().suffix(3).prefix(2).map { [$0.actor, $0.action] } == [["operator", "batch.create"], ["operator", "batch.create"]])
+
+        // Asked about at the bank first, the answer read as a re-payment's.
+        let engineLedger = try #require(s.store as? any EngineLedger)
+        let asked = try await engineLedger.dueInquiries(limit: 10, now: Date.distantFuture)
+        #expect(asked.map(\.transferID) == [1, 3] && asked.allSatisfy { $0.askReason == .retry })
+        #expect(asked.map(\.partnerReferenceNo) == [references[0], references[2]])
+
+        // Maker-checker: the operator who retried may not approve; another official may.
+        #expect(await failure { _ = try await s.store.approve(ids: [b3], all: false, actor: "operator", distinctApprover: true) }
+                == "maker-checker: operator queued transfers in batch \(b3) and may not approve it; another official must")
+        #expect(try await s.store.approve(ids: [b3], all: false, actor: "checker", distinctApprover: true) == [b3])
+        #expect(try await s.audit().last.map { [$0.actor, $0.action, $0.subject] } == ["checker", "batch.approve", b3])
+        // Approval does not send it: it stays in doubt until the bank has answered.
+        #expect(try await s.store.transferRecords(from: nil, to: nil)[0].state == "in_doubt")
+
+        // "Not found" (or refunded, cancelled): sent as a new attempt, which clears the ask reason, so an
+        // answer about that attempt is read as any other (a failure then is a failure).
+        let later = WallClock.testDay.now.addingTimeInterval(3_600)
+        try await engineLedger.registerEngine(pid: 4242, host: "retry-test", version: "test")
+        try await engineLedger.record([Resolution(transferID: 1, externalID: "20261123000000000007", next: .retryWait, code: "status 05",
+                                                  nextActionAt: WallClock.testDay.now)], now: WallClock.testDay.now)
+        try await engineLedger.startBatch(id: b3, balance: Rupiah(1_000_000_000))
+        let claimed = try await engineLedger.advance(recording: [], claiming: 10, now: later, maxAttempts: 5)
+        #expect(claimed.map(\.transferID) == [1] && claimed.first?.partnerReferenceNo == references[0])
+        try await engineLedger.record([Resolution(transferID: 1, externalID: try #require(claimed.first).externalID, next: .inDoubt,
+                                                  nextActionAt: later)], now: later)
+        let reasked = try await engineLedger.dueInquiries(limit: 10, now: Date.distantFuture)
+        let again = try #require(reasked.first { $0.transferID == 1 }, "\(reasked)")
+        #expect(again.askReason == nil && again.externalID == claimed.first?.externalID)
+        try await s.sql("UPDATE transfer SET state = 'in_doubt' WHERE id = 1") // as before, for what follows
 
         let before = try await s.snapshot()
-        #expect(try await s.store.retryFailed(batchID: nil, actor: "operator") == 0)
+        #expect(try await s.store.retryFailed(batchID: nil, actor: "operator", rules: Self.approval) == RetrySummary(awaitingApproval: true))
         #expect(try await s.snapshot() == before) // nothing to do, nothing audited
 
-        // Only the named batch; and never in a cancelled batch.
-        try await s.sql("UPDATE transfer SET state = 'failed' WHERE id IN (1, 3)", "UPDATE batch SET state = 'cancelled' WHERE id = '\(b2)'")
-        #expect(try await s.store.retryFailed(batchID: b2, actor: "operator") == 0)
-        #expect(try await s.store.retryFailed(batchID: b1, actor: "operator") == 1)
-        #expect(try await s.audit().last?.subject == b1)
-        #expect(try await s.store.transferRecords(from: nil, to: nil).map(\.state) == ["approved", "settled", "failed", "held"])
+        // Only the named batch; and never in a cancelled batch. Without approval required, the new batch is approved.
+        try await s.sql("UPDATE transfer SET state = 'failed' WHERE id IN (1, 3)", "UPDATE batch SET state = 'cancelled' WHERE id = '\(b4)'")
+        #expect(try await s.store.retryFailed(batchID: b4, actor: "operator", rules: rules).transfers == 0)
+        #expect(try await s.store.retryFailed(batchID: b3, actor: "operator", rules: rules)
+                == RetrySummary(transfers: 1, batches: [batchID(5)], awaitingApproval: false))
+        #expect(try await s.audit().last?.subject == b3)
+        #expect(try await s.store.batches(state: nil, id: batchID(5)).first?.state == "approved")
+        #expect(try await s.store.transferRecords(from: nil, to: nil).map(\.state) == ["in_doubt", "settled", "failed", "held"])
     }
+
+    static let approval = BatchingRules(maxItems: 500, maxAmount: Rupiah(1_000_000_000), approvalRequired: true)
 
     // MARK: Listings
 

@@ -69,6 +69,29 @@ extension Bank {
         }
     }
 
+    /// Reverses the latest booking of `partnerReferenceNo` as a bank's back office does (`04`
+    /// refunded, `05` cancelled): the debit is undone, and a status inquiry reports `status`.
+    /// Returns false when nothing settled or pending carries the reference.
+    func reverse(partnerReferenceNo: String, status: String) -> Bool {
+        let now = clock.now
+        return state.withLock { state in
+            state.settleDue(at: now)
+            guard let index = state.indicesByPartnerReference[partnerReferenceNo, default: []].last(where: {
+                state.records[$0].entry.status != .failed
+            }) else { return false }
+            let amount = state.records[index].entry.amount
+            if state.records[index].entry.status == .pending {
+                state.reserved = (try? state.reserved.subtracting(amount)) ?? .zero
+                state.pendingIndices.removeAll { $0 == index }
+                state.records[index].settlesAt = nil
+            }
+            state.booked = (try? state.booked.subtracting(amount)) ?? .zero
+            state.records[index].entry.status = .failed
+            state.records[index].reversedStatus = status
+            return true
+        }
+    }
+
     /// Replaces the fault rates from the next request on.
     /// Opens or closes the bank's transfer window (403xx06 while closed).
     func setCutOff(_ closed: Bool) { state.withLock { $0.cutOff = closed } }

@@ -59,10 +59,12 @@ extension Bank {
             return answer(.successful, for: service, fields)
         }
         let entry = record.entry
-        let (status, description): (String, String) = switch entry.status {
-        case .settled: ("00", "Success")
-        case .pending: ("03", "Pending")
-        case .failed: ("06", "Failed")
+        let (status, description): (String, String) = switch (entry.status, record.reversedStatus) {
+        case (.failed, "04"?): ("04", "Refunded")
+        case (.failed, "05"?): ("05", "Cancelled")
+        case (.settled, _): ("00", "Success")
+        case (.pending, _): ("03", "Pending")
+        case (.failed, _): ("06", "Failed")
         }
         var fields = [
             JSONMember("originalReferenceNo", .string(entry.referenceNo)),

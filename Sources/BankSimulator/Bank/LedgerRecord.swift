@@ -8,4 +8,7 @@ struct LedgerRecord: Sendable {
     var answeredCode: String?
     /// The request's `transactionDate`.
     var transactionDate: String
+    /// `04` refunded or `05` cancelled once the bank has reversed the booking (`Bank.reverse`):
+    /// what a status inquiry reports instead of `06` for the failed entry.
+    var reversedStatus: String? = nil
 }

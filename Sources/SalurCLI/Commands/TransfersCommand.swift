@@ -75,17 +75,38 @@ struct TransfersCommand: AsyncParsableCommand {
 
     struct Retry: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Queue failed transfers again as new attempts of the same transfer (same partnerReferenceNo).")
+            abstract: "Pay failed transfers again (same partnerReferenceNo) through a new batch a checker approves; each is asked about at the bank before it is sent.")
         @OptionGroup var global: GlobalOptions
         @Flag(help: "Retry failed transfers (required, to say what is meant).") var failed = false
         @Option(help: "Only this batch.") var batch: String?
+        @Flag(help: "Print JSON.") var json = false
 
         func validate() throws { if !failed { throw ValidationError("say --failed") } }
 
         func run() async throws {
-            let count = try await global.store().retryFailed(batchID: batch, actor: OperatorIdentity.current())
-            print(count == 0 ? "no failed transfer to retry." : "\(Output.grouped(count)) failed transfers queued again.")
+            let configuration = try global.load()
+            let ledger = try await configuration.openStore().store
+            let summary = try await ledger.retryFailed(batchID: batch, actor: OperatorIdentity.current(), rules: configuration.batchingRules)
+            if json { return try Output.json(RetryJSON(summary)) }
+            guard summary.transfers > 0 else { return print("no failed transfer to retry.") }
+            let batches = summary.batches.joined(separator: ", ")
+            print("\(Output.grouped(summary.transfers)) failed transfers put in \(summary.batches.count == 1 ? "batch" : "batches") \(batches); "
+                  + "each is asked about at the bank before it is sent again.")
+            if summary.awaitingApproval {
+                print("awaiting approval by another official: salurctl batches approve \(summary.batches.joined(separator: " "))")
+            }
         }
+    }
+}
+
+/// `transfers retry --failed --json`.
+struct RetryJSON: Encodable {
+    let transfers: Int
+    let batches: [String]
+    let awaiting_approval: Bool
+
+    init(_ s: RetrySummary) {
+        transfers = s.transfers; batches = s.batches; awaiting_approval = s.awaitingApproval
     }
 }
 

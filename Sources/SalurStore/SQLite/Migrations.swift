@@ -119,6 +119,7 @@ enum Migrations {
         registerAccountStatus(&migrator)
         registerSendMark(&migrator)
         registerRequestIDs(&migrator)
+        registerRetryAsk(&migrator)
         return migrator
     }
 }

@@ -104,9 +104,11 @@ extension SQLiteLedger {
         }
     }
 
-    /// Queues failed transfers again as new attempts of the same transfer (same partnerReferenceNo).
-    package func retryFailed(batchID: String?, actor: String) throws -> Int {
-        try write("re-queueing failed transfers") { db in
+    /// Puts failed transfers in new batches (maker-checker again, the retrying operator a maker), each
+    /// in doubt until the bank has been asked about it (`RetryFailed` decides; this only persists).
+    package func retryFailed(batchID: String?, actor: String, rules: BatchingRules) throws -> RetrySummary {
+        let date = clock.now
+        return try write("re-queueing failed transfers") { db in
             var sql = """
                 SELECT t.id, t.batch_id FROM transfer t JOIN batch b ON b.id = t.batch_id
                 WHERE t.state = 'failed' AND b.state NOT IN ('cancelled')
@@ -120,29 +122,36 @@ extension SQLiteLedger {
                 sql += " AND t.batch_id = ?"
                 arguments = [batchID]
             }
-            let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
-            let now = self.timestamp()
-            var batches: Set<String> = []
-            for row in rows {
+            let rows = try Row.fetchAll(db, sql: sql + " ORDER BY t.id", arguments: arguments)
+            guard !rows.isEmpty else { return RetrySummary(awaitingApproval: rules.approvalRequired) }
+            let stamp = SQLiteLedger.timestamp(date)
+            let ids = rows.map { $0["id"] as Int64 }
+            let from = Set(rows.map { $0["batch_id"] as String }).sorted()
+            // Out of their old batches, into new ones formed as any batch is.
+            for id in ids {
+                try db.execute(sql: "UPDATE transfer SET state = 'pending', batch_id = NULL, updated_at = ? WHERE id = ?",
+                               arguments: [stamp, id])
+            }
+            let created = try SQLiteLedger.formBatches(db, rules: rules, actor: actor, at: date)
+            for batch in created {
+                let makers = try String.fetchOne(db, sql: "SELECT makers FROM batch WHERE id = ?", arguments: [batch]) ?? ""
+                var names = Set(makers.split(separator: ",").map(String.init))
+                names.insert(actor)
+                try db.execute(sql: "UPDATE batch SET makers = ? WHERE id = ?", arguments: [names.sorted().joined(separator: ","), batch])
+            }
+            // Asked about before anything is sent: in doubt from now, the answer read as a re-payment's.
+            for id in ids {
                 try db.execute(sql: """
-                    UPDATE transfer SET state = 'approved', round_attempts = 0, next_action_at = NULL, updated_at = ? WHERE id = ?
-                    """, arguments: [now, row["id"] as Int64])
-                batches.insert(row["batch_id"])
+                    UPDATE transfer SET state = 'in_doubt', external_id = coalesce(external_id, ? || id), ask_reason = ?,
+                        settle_from = ?, next_action_at = ?, not_found_answers = 0, round_attempts = 0, last_message = ?, updated_at = ?
+                    WHERE id = ?
+                    """, arguments: [RetryFailed.standInExternalIDPrefix, AskReason.retry.rawValue, stamp, stamp,
+                                     RetryFailed.message(actor: actor), stamp, id])
             }
-            for batch in batches {
-                // Approved again, so the engine re-checks the balance before posting; a held batch stays held.
-                try db.execute(sql: "UPDATE batch SET state = 'approved', updated_at = ? WHERE id = ? AND state IN ('done', 'posting')",
-                               arguments: [now, batch])
-                try db.execute(sql: """
-                    UPDATE transfer SET state = 'held' WHERE batch_id = ? AND state = 'approved'
-                      AND (SELECT state FROM batch WHERE id = ?) = 'held'
-                    """, arguments: [batch, batch])
-            }
-            if !rows.isEmpty {
-                try SQLiteLedger.audit(db, actor: actor, action: "transfers.retry_failed", subject: batchID ?? "all batches",
-                                       details: ["transfers": String(rows.count), "batches": batches.sorted().joined(separator: " ")])
-            }
-            return rows.count
+            try SQLiteLedger.audit(db, actor: actor, action: "transfers.retry_failed", subject: batchID ?? "all batches", details: [
+                "transfers": String(ids.count), "from": from.joined(separator: " "), "batches": created.joined(separator: " "),
+            ])
+            return RetrySummary(transfers: ids.count, batches: created, awaitingApproval: rules.approvalRequired)
         }
     }
 

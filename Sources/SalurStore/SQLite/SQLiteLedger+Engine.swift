@@ -104,7 +104,8 @@ extension SQLiteLedger {
                 """)
             let markSending = try db.makeStatement(sql: """
                 UPDATE transfer SET state = 'sending', attempts = attempts + 1, round_attempts = round_attempts + 1,
-                    external_id = ?, next_action_at = NULL, not_found_answers = 0, hold_reason = NULL, updated_at = ? WHERE id = ?
+                    external_id = ?, next_action_at = NULL, not_found_answers = 0, hold_reason = NULL, ask_reason = NULL, updated_at = ?
+                WHERE id = ?
                 """)
             var claimed: [ClaimedAttempt] = []
             var exhausted: Set<String> = []
@@ -214,7 +215,7 @@ extension SQLiteLedger {
         try await pool.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT t.id, t.external_id, t.partner_reference_no, t.kind, t.amount, t.beneficiary_account, t.round_attempts,
-                       t.inquiries, t.not_found_answers, nullif(max(coalesce(a.started_at, ''), coalesce(t.settle_from, '')), '') AS started_at
+                       t.inquiries, t.not_found_answers, t.ask_reason, nullif(max(coalesce(a.started_at, ''), coalesce(t.settle_from, '')), '') AS started_at
                 FROM transfer t LEFT JOIN transfer_attempt a ON a.external_id = t.external_id
                 WHERE t.state = 'in_doubt' AND (t.next_action_at IS NULL OR t.next_action_at <= ?) ORDER BY t.next_action_at, t.id LIMIT ?
                 """, arguments: [SQLiteLedger.timestamp(now), limit]).map { row in
@@ -222,7 +223,8 @@ extension SQLiteLedger {
                               kind: TransferKind(rawValue: row["kind"]) ?? .intrabank, amount: Rupiah(row["amount"] as Int64),
                               roundAttempts: row["round_attempts"], inquiriesSoFar: row["inquiries"],
                               attemptStartedAt: (row["started_at"] as String?).flatMap(Timestamp.parse),
-                              notFoundAnswers: row["not_found_answers"], beneficiaryAccount: row["beneficiary_account"])
+                              notFoundAnswers: row["not_found_answers"], beneficiaryAccount: row["beneficiary_account"],
+                              askReason: (row["ask_reason"] as String?).flatMap(AskReason.init))
             }
         }
     }

@@ -217,8 +217,12 @@ package struct InquiryTarget: Sendable, Equatable {
     package let attemptStartedAt: Date?
     /// How many inquiries in a row have answered "not found" for this attempt.
     package let notFoundAnswers: Int
+    /// Why it is asked about, when that changes what an answer means (`RetryFailed`).
+    package let askReason: AskReason?
     package init(transferID: Int64, externalID: String, partnerReferenceNo: String, kind: TransferKind, amount: Rupiah, roundAttempts: Int,
-                 inquiriesSoFar: Int, attemptStartedAt: Date?, notFoundAnswers: Int, beneficiaryAccount: String? = nil) {
+                 inquiriesSoFar: Int, attemptStartedAt: Date?, notFoundAnswers: Int, beneficiaryAccount: String? = nil,
+                 askReason: AskReason? = nil) {
+        self.askReason = askReason
         self.beneficiaryAccount = beneficiaryAccount
         self.transferID = transferID
         self.externalID = externalID
