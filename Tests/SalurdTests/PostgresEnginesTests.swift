@@ -46,7 +46,10 @@ struct PostgresEnginesTests {
         await treasury.close()
     }
 
-    @Test("a salurd frozen (SIGSTOP) with attempts queued for a slow bank sends none of them on waking, after another engine took them over and paid them: nobody is paid twice")
+    // Timed against a lease of two seconds: it runs on a quiet machine (make test runs it alone, after
+    // the suite; SALUR_SKIP_SOLO=1 leaves it out of the parallel run).
+    @Test("a salurd frozen (SIGSTOP) with attempts queued for a slow bank sends none of them on waking, after another engine took them over and paid them: nobody is paid twice",
+          .enabled(if: ProcessInfo.processInfo.environment["SALUR_SKIP_SOLO"] != "1"))
     func frozenEngineSendsNothingOnWaking() async throws {
         let (url, passwordFile) = try await PostgresScratch.freshDatabase(prefix: "frozen")
         var settings = Treasury.Settings()
