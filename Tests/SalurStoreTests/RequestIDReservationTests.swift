@@ -47,7 +47,7 @@ struct RequestIDReservationTests {
         try await old.write { db in try db.execute(sql: "UPDATE send_mark SET claims = 7") }
         try old.close()
         let ledger = try SQLiteLedger(path: path, clock: .testDay)
-        #expect(SQLiteLedger.knownSteps.last == "v9 request ids")
+        #expect(SQLiteLedger.knownSteps.contains("v9 request ids"))
         #expect(try await ledger.sendMarkStatus().claims == 7)
         #expect(try await ledger.reserveRequestIDs(3) == 1...3)
     }
