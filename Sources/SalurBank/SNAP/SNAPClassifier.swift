@@ -24,7 +24,8 @@ enum SNAPClassifier {
     /// The transport says which only in its reason's words.
     static func isNeverLeft(notSentReason reason: String) -> Bool {
         let text = reason.lowercased()
-        return text.contains("cancelled before the request was sent") || text.contains("shut down")
+        return text.contains("cancelled before the request was sent") || text.contains("shut down before the request was sent")
+            || text.contains("client is shut down")
     }
 
     static func isJSON(_ response: HTTPResponse) -> Bool {
