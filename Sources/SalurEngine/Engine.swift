@@ -420,13 +420,21 @@ package final class Engine: Sendable {
         }
     }
 
+    /// An attempt held back by its fence: it never left, so it waits to be tried again, counting
+    /// towards neither `max_attempts` nor the breaker.
+    private func withheld(_ attempt: ClaimedAttempt, fence: Fence, reason: String?, now: Date) -> Resolution {
+        var metadata: Logger.Metadata = ["ref": "\(attempt.partnerReferenceNo)", "attempt": "\(attempt.attemptNo)"]
+        if let reason { metadata["reason"] = "\(reason)" }
+        logger.warning("\(fence.logMessage)", metadata: metadata)
+        return Resolution(transferID: attempt.transferID, externalID: attempt.externalID, next: .retryWait,
+                          message: fence.message, nextActionAt: now, neverLeft: true)
+    }
+
     private func send(_ attempt: ClaimedAttempt, settings: EngineSettings, sendBy: ContinuousClock.Instant?, fence: Fence) async -> Resolution {
         if let sendBy, ContinuousClock.now >= sendBy {
-            // The lease this attempt was claimed under has run out: another engine may already have
-            // taken the transfer over. Not sent, so it is safe to try again as a new attempt.
-            logger.warning("\(fence.logMessage)", metadata: ["ref": "\(attempt.partnerReferenceNo)", "attempt": "\(attempt.attemptNo)"])
-            return Resolution(transferID: attempt.transferID, externalID: attempt.externalID, next: .retryWait,
-                              message: fence.message, nextActionAt: Date(), neverLeft: true)
+            // The lease this attempt was claimed under has run out (another engine may already have
+            // taken the transfer over), or its departure window has: not even a token is fetched.
+            return withheld(attempt, fence: fence, reason: nil, now: Date())
         }
         let instruction = TransferInstruction(
             service: attempt.kind == .interbank ? .interbank(bankCode: attempt.beneficiaryBankCode ?? "") : .intrabank,
@@ -440,12 +448,8 @@ package final class Engine: Sendable {
         let now = Date()
         let masked = Validate.maskedAccount(attempt.beneficiaryAccount)
         if case .notProcessed(nil, let reason, _, _, _) = outcome, let sendBy, ContinuousClock.now >= sendBy {
-            // Withheld by the fence (or not sent for another reason, past the deadline all the same):
-            // it never left, so it waits to be tried again, without counting against the bank.
-            logger.warning("\(fence.logMessage)", metadata: [
-                "ref": "\(attempt.partnerReferenceNo)", "attempt": "\(attempt.attemptNo)", "reason": "\(reason)"])
-            return Resolution(transferID: attempt.transferID, externalID: attempt.externalID, next: .retryWait,
-                              message: fence.message, nextActionAt: now, neverLeft: true)
+            // Withheld by the transport's fence (or not sent for another reason, past the deadline all the same).
+            return withheld(attempt, fence: fence, reason: reason, now: now)
         }
         switch outcome {
         case .settled(let reference, let code):

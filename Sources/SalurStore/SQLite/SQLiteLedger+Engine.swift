@@ -9,10 +9,7 @@ extension SQLiteLedger {
     package func recoverInterrupted() async throws -> Int {
         try await pool.write { db in
             let now = self.timestamp()
-            try db.execute(sql: """
-                UPDATE transfer_attempt SET outcome = 'interrupted', finished_at = ?
-                WHERE finished_at IS NULL AND transfer_id IN (SELECT id FROM transfer WHERE state = 'sending')
-                """, arguments: [now])
+            try SQLiteLedger.finishInterruptedAttempts(db, at: now)
             try db.execute(sql: """
                 UPDATE transfer SET state = 'in_doubt', next_action_at = ?, settle_from = ?, last_message = 'interrupted while sending',
                     updated_at = ?
@@ -25,6 +22,14 @@ extension SQLiteLedger {
             }
             return count
         }
+    }
+
+    /// Attempts of transfers still `sending` end as interrupted: their answer will never be recorded.
+    static func finishInterruptedAttempts(_ db: Database, at stamp: String) throws {
+        try db.execute(sql: """
+            UPDATE transfer_attempt SET outcome = 'interrupted', finished_at = ?
+            WHERE finished_at IS NULL AND transfer_id IN (SELECT id FROM transfer WHERE state = 'sending')
+            """, arguments: [stamp])
     }
 
     /// Approved batches waiting for their balance check, with what is left to pay in each.

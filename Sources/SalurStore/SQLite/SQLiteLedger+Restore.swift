@@ -17,10 +17,7 @@ extension SQLiteLedger {
             let stamp = SQLiteLedger.timestamp(request.now)
             _ = try SQLiteLedger.formBatches(db, rules: request.rules, actor: request.actor, at: request.now)
             let open = RestoreRecovery.openStates.map { "'\($0.rawValue)'" }.joined(separator: ", ")
-            try db.execute(sql: """
-                UPDATE transfer_attempt SET outcome = 'interrupted', finished_at = ?
-                WHERE finished_at IS NULL AND transfer_id IN (SELECT id FROM transfer WHERE state = 'sending')
-                """, arguments: [stamp])
+            try SQLiteLedger.finishInterruptedAttempts(db, at: stamp)
             try db.execute(sql: """
                 UPDATE transfer SET state = 'in_doubt', external_id = coalesce(external_id, ? || id), next_action_at = ?,
                     not_found_answers = 0, settle_from = ?, last_message = ?, updated_at = ?
