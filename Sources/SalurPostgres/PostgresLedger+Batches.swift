@@ -166,13 +166,60 @@ extension PostgresLedger {
             }
             let now = Timestamp.iso8601(clock.now)
             let cancelled = try await self.execute(connection, """
-                UPDATE transfer SET state = 'cancelled', next_action_at = NULL, updated_at = \(now)
+                UPDATE transfer SET state = 'cancelled', next_action_at = NULL, updated_at = \(now),
+                    dedupe_key = dedupe_key || \(QueueRules.releasedKeyMark) || id
                 WHERE batch_id = \(id) AND state IN ('pending', 'awaiting_approval', 'approved', 'retry_wait', 'held') RETURNING 1
                 """)
             try await self.execute(connection, "UPDATE batch SET state = 'cancelled', updated_at = \(now) WHERE id = \(id) RETURNING 1")
             try await self.audit(connection, actor: actor, action: "batch.cancel", subject: id,
                                  details: ["cancelled": String(cancelled), "was": state])
             return cancelled
+        }
+    }
+
+    /// Cancels failed transfers for good (of `batchID`, or of `niks`, or all), so that their recipients may be
+    /// queued again with corrected data (port of `SQLiteLedger.cancelFailed`). Under the batching lock, as
+    /// queueing and retrying are, so a concurrent retry or enqueue sees either all of it or none.
+    package func cancelFailed(batchID: String?, niks: [String], reason: String, actor: String) async throws -> CancelSummary {
+        try await transaction("cancelling failed transfers") { connection in
+            try await self.execute(connection, "SELECT pg_advisory_xact_lock(\(LockKey.batches.rawValue))")
+            if let batchID {
+                guard try await connection.query("SELECT 1 FROM batch WHERE id = \(batchID)", logger: self.logger).collect().first != nil else {
+                    throw StoreError.notFound("batch \(batchID)")
+                }
+            }
+            var rows: [(id: Int64, batch: String?, amount: Int64)] = []
+            for try await row in try await connection.query("""
+                SELECT t.id, t.batch_id, t.amount FROM transfer t WHERE t.state = 'failed'
+                  AND NOT EXISTS (SELECT 1 FROM statement_entry e WHERE e.transfer_id = t.id AND e.direction = 'debit')
+                  AND (\(batchID)::text IS NULL OR t.batch_id = \(batchID))
+                  AND (cardinality(\(niks)::text[]) = 0 OR t.nik = ANY(\(niks)::text[]))
+                ORDER BY t.id FOR UPDATE OF t
+                """, logger: self.logger).decode((Int64, String?, Int64).self) {
+                rows.append(row)
+            }
+            var summary = CancelSummary()
+            guard !rows.isEmpty else { return summary }
+            let now = Timestamp.iso8601(self.clock.now)
+            let ids = rows.map(\.id)
+            for start in stride(from: 0, to: ids.count, by: Self.chunk) {
+                let chunk = Array(ids[start..<min(start + Self.chunk, ids.count)])
+                try await self.execute(connection, """
+                    UPDATE transfer SET state = 'cancelled', next_action_at = NULL, claimed_by = NULL,
+                        last_message = \(CancelSummary.message(actor: actor, reason: reason)), updated_at = \(now),
+                        dedupe_key = dedupe_key || \(QueueRules.releasedKeyMark) || id
+                    WHERE id = ANY(\(chunk)::bigint[]) AND state = 'failed' RETURNING 1
+                    """)
+            }
+            summary.cancelled = rows.count
+            summary.amount = try Rupiah.sum(rows.map { Rupiah($0.amount) })
+            summary.batches = Set(rows.compactMap(\.batch)).sorted()
+            try await self.audit(connection, actor: actor, action: "transfers.cancel_failed", subject: batchID ?? "all batches", details: [
+                "reason": reason, "cancelled": String(summary.cancelled), "amount": String(summary.amount.value),
+                "batches": summary.batches.joined(separator: " "), "niks": niks.joined(separator: " "),
+                "transfers": ids.map(String.init).joined(separator: " "),
+            ])
+            return summary
         }
     }
 
@@ -252,7 +299,7 @@ extension PostgresLedger {
                 SELECT id, program, period, state, item_count, amount, makers, approved_by, approved_at, hold_reason, created_at FROM batch
                 """
             if let id { bindings.append(id); sql += " WHERE id = $1" } else if let state { bindings.append(state.rawValue); sql += " WHERE state = $1" }
-            sql += " ORDER BY created_at COLLATE \"C\" DESC, id COLLATE \"C\" DESC"
+            sql += " ORDER BY created_at COLLATE \"C\" DESC, length(id) DESC, id COLLATE \"C\" DESC"
             var totals: [String: [String: StateTotal]] = [:]
             var totalBindings = PostgresBindings()
             if let id { totalBindings.append(id) }

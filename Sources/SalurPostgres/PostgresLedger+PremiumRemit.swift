@@ -22,7 +22,7 @@ extension PostgresLedger {
             }
             return try await self.remit(connection, run: run, dedupePrefix: "bpjs-tk:\(id)", program: "BPJSTK-\(id)",
                                         account: stored.agreement.bpjsAccount, bankCode: stored.agreement.bpjsBankCode,
-                                        remark: "BPJSTK \(id) \(period)", actor: actor, rules: rules)
+                                        remark: TransferRemark.formed("BPJSTK \(id) \(period)"), actor: actor, rules: rules)
         }
     }
 
@@ -38,7 +38,7 @@ extension PostgresLedger {
                 throw PremiumRunError.budgetWithoutAccount(budget: budgetID)
             }
             return try await self.remit(connection, run: run, dedupePrefix: "bpjs-bpu:\(budgetID)", program: "BPJSTK-BPU-\(budgetID)",
-                                        account: account, bankCode: bankCode, remark: "BPJSTK BPU \(budgetID) \(period)",
+                                        account: account, bankCode: bankCode, remark: TransferRemark.formed("BPJSTK BPU \(budgetID) \(period)"),
                                         actor: actor, rules: rules)
         }
     }

@@ -182,18 +182,23 @@ extension PostgresLedger {
     /// unique and dense, and the dedupe check sees every committed transfer.
     func insert(_ connection: PostgresConnection, _ transfers: [NewTransfer], actor: String, rules: BatchingRules,
                 into summary: inout EnqueueSummary) async throws {
-        if let large = transfers.first(where: { $0.amount > rules.maxAmount }) {
-            throw StoreError.refused("a transfer of \(large.amount) exceeds batching.max_amount (\(rules.maxAmount)); raise it or split the payment")
+        if let refusal = transfers.lazy.compactMap({ QueueRules.refusal($0, rules: rules) }).first {
+            throw StoreError.refused(refusal)
         }
         try await self.execute(connection, "SELECT pg_advisory_xact_lock(\(LockKey.batches.rawValue))")
+        let before = try await connection.query("SELECT coalesce(sum(amount), 0)::bigint FROM transfer", logger: logger)
+            .collect().first?.decode(Int64.self) ?? 0
+        try QueueRules.checkLedgerTotal(queuedBefore: Rupiah(before), adding: transfers)
         var seen: Set<String> = []
+        var queued: [String: QueuedTerms] = [:]
         let keys = Array(Set(transfers.map(\.dedupeKey)))
         for start in stride(from: 0, to: keys.count, by: Self.chunk) {
             let chunk = Array(keys[start..<min(start + Self.chunk, keys.count)])
-            for try await key in try await connection.query("""
-                SELECT dedupe_key FROM transfer WHERE dedupe_key = ANY(\(chunk)::text[])
-                """, logger: logger).decode(String.self) {
+            for try await (key, amount, remark, account, state) in try await connection.query("""
+                SELECT dedupe_key, amount, remark, beneficiary_account, state FROM transfer WHERE dedupe_key = ANY(\(chunk)::text[])
+                """, logger: logger).decode((String, Int64, String, String, String).self) {
                 seen.insert(key)
+                queued[key] = QueuedTerms(amount: Rupiah(amount), remark: remark, account: account, state: state)
             }
         }
         var nextID = try await connection.query("SELECT coalesce(max(id), 0) + 1 FROM transfer", logger: logger)
@@ -201,7 +206,11 @@ extension PostgresLedger {
         var fresh: [(id: Int64, transfer: NewTransfer)] = []
         var total = summary.queuedAmount
         for t in transfers {
-            guard seen.insert(t.dedupeKey).inserted else { summary.alreadyQueued += 1; continue }
+            guard seen.insert(t.dedupeKey).inserted else {
+                summary.alreadyQueued += 1
+                if let terms = queued[t.dedupeKey] { QueueRules.note(queued: terms, asked: t, into: &summary) }
+                continue
+            }
             fresh.append((nextID, t))
             nextID += 1
             summary.queued += 1

@@ -14,6 +14,9 @@ package protocol TransferLedger: Sendable {
     func hold(id: String, reason: String, actor: String) async throws
     func release(id: String, actor: String) async throws
     func cancel(id: String, actor: String) async throws -> Int
+    /// Cancels failed transfers for good (of `batchID`, of `niks`, or all) so that they may be queued
+    /// again with corrected data; audited with `reason`.
+    func cancelFailed(batchID: String?, niks: [String], reason: String, actor: String) async throws -> CancelSummary
     /// Puts failed transfers (of `batchID`, or all) in new batches formed by `rules`, each asked about
     /// at the bank before it is sent again (`RetryFailed`).
     func retryFailed(batchID: String?, actor: String, rules: BatchingRules) async throws -> RetrySummary

@@ -24,8 +24,10 @@ struct BudgetsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let budget = try PremiumCLI.terms { () throws(TermsError) -> BudgetEnvelope in
-                guard let value = Rupiah(parsing: amount) else {
-                    throw .invalid(field: "amount", reason: "must be whole rupiah, e.g. 1700000000, found \(amount)")
+                let value: Rupiah
+                switch Rupiah.operatorAmount(amount) {
+                case .success(let parsed): value = parsed
+                case .failure(let refusal): throw .invalid(field: "amount", reason: refusal.description)
                 }
                 return try BudgetEnvelope(id: id, agency: agency, year: year, amount: value, bpjsAccount: bpjsAccount,
                                           bpjsBankCode: bpjsBankCode)

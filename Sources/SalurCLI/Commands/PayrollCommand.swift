@@ -165,8 +165,10 @@ enum PremiumCLI {
     }
 
     static func period(_ text: String) throws -> Period {
-        guard let period = Period(text) else { throw CLIError("--period must be YYYY-MM, e.g. 2024-05, found \(text)", exit: .usage) }
-        return period
+        switch Period.operatorPeriod(text) {
+        case .success(let period): return period
+        case .failure(let refusal): throw CLIError("--period: \(refusal)", exit: .usage)
+        }
     }
 
     /// `--today`, else the local date of this machine (the treasury's time zone).

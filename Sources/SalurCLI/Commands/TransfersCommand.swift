@@ -13,8 +13,8 @@ extension SalurConfiguration {
 
 struct TransfersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "transfers", abstract: "Non-cash transfers: queue them, retry failed ones.",
-        subcommands: [Enqueue.self, Retry.self])
+        commandName: "transfers", abstract: "Non-cash transfers: queue them, retry failed ones, cancel failed ones to queue them again corrected.",
+        subcommands: [Enqueue.self, Retry.self, Cancel.self])
 
     struct Enqueue: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -22,8 +22,8 @@ struct TransfersCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Option(help: "The programme, e.g. BANSOS-NT.") var program: String?
         @Option(help: "The period, YYYY-MM.") var period: String?
-        @Option(help: "Whole rupiah per recipient, e.g. 300000.") var amount: String?
-        @Option(help: "Remark sent with each transfer.") var remark: String?
+        @Option(help: "Whole rupiah per recipient, digits only, e.g. 300000 (or 1.250.000 with two or more dots).") var amount: String?
+        @Option(help: "Remark sent with each transfer: printable ASCII, at most 50 characters (default: programme and period).") var remark: String?
         @Option(help: "A CSV of one-off payments instead.") var file: String?
         @Flag(help: "Print JSON.") var json = false
 
@@ -31,7 +31,13 @@ struct TransfersCommand: AsyncParsableCommand {
             if file == nil, program == nil || period == nil || amount == nil {
                 throw ValidationError("give --program, --period and --amount, or --file")
             }
-            if file != nil, program != nil || amount != nil { throw ValidationError("--file cannot be combined with --program/--amount") }
+            if file != nil, program != nil || amount != nil || remark != nil {
+                throw ValidationError("--file cannot be combined with --program/--amount/--remark (the file has a remark column)")
+            }
+            if let amount, case .failure(let refusal) = Rupiah.operatorAmount(amount) { throw ValidationError("--amount \(refusal)") }
+            if let period, file == nil, case .failure(let refusal) = Period.operatorPeriod(period) { throw ValidationError("--period \(refusal)") }
+            if let remark, let problem = TransferRemark.problem(remark) { throw ValidationError("--remark: \(problem)") }
+            if let program, let problem = Validate.code(program) { throw ValidationError("--program: \(problem)") }
         }
 
         func run() async throws {
@@ -45,16 +51,19 @@ struct TransfersCommand: AsyncParsableCommand {
                 summary = try await ledger.enqueueFile(rows, source: SourceFile(path: file, sha256: AuditChain.sha256Hex(bytes)),
                                                  actor: actor, rules: configuration.batchingRules)
             } else {
-                guard let period = Period(period ?? "") else { throw CLIError("--period must be YYYY-MM", exit: .usage) }
-                guard let value = Rupiah(parsing: amount ?? ""), value.value > 0 else {
-                    throw CLIError("--amount must be a whole number of rupiah above zero, e.g. 300000", exit: .usage)
+                guard case .success(let period) = Period.operatorPeriod(period ?? ""),
+                      case .success(let value) = Rupiah.operatorAmount(amount ?? "") else {
+                    throw CLIError("--period and --amount were checked before the database was opened", exit: .failure)
                 }
-                if let problem = Validate.code(program ?? "") { throw CLIError("--program: \(problem)", exit: .usage) }
+                let remark = remark ?? "\(program ?? "") \(period)"
+                if let problem = TransferRemark.problem(remark) {
+                    throw CLIError("the remark formed from the programme and period, \"\(remark)\": \(problem); give --remark", exit: .usage)
+                }
                 summary = try await ledger.enqueueProgram(program: program ?? "", period: period, amount: value,
-                                                    remark: remark ?? "\(program ?? "") \(period)", actor: actor,
-                                                    rules: configuration.batchingRules)
+                                                    remark: remark, actor: actor, rules: configuration.batchingRules)
             }
             if json { return try Output.json(summary) }
+            defer { TransfersCommand.reportDifferences(summary) }
             if summary.queued == 0 {
                 print("nothing queued: \(Output.grouped(summary.alreadyQueued)) already queued for this period.")
             } else {
@@ -70,6 +79,55 @@ struct TransfersCommand: AsyncParsableCommand {
                     print("… and \(summary.skipped.count - shown.count) more: salurctl recipients list --state rejected")
                 }
             }
+        }
+    }
+
+    /// Says which already queued transfers differ from what was asked (nothing of them was changed).
+    static func reportDifferences(_ summary: EnqueueSummary) {
+        guard summary.differingCount > 0 else { return }
+        print("\(Output.grouped(summary.differingCount)) already queued transfer\(summary.differingCount == 1 ? "" : "s") "
+              + "differ\(summary.differingCount == 1 ? "s" : "") from what was asked, and \(summary.differingCount == 1 ? "was" : "were") left as queued:")
+        print(Output.table(["NIK", "PROGRAM", "PERIOD", "STATE", "DIFFERENCE"], summary.differing.map {
+            [$0.nik ?? "", $0.program, $0.period, $0.state, $0.differences.joined(separator: "; ")]
+        }))
+        if summary.differingCount > summary.differing.count {
+            print("… and \(Output.grouped(summary.differingCount - summary.differing.count)) more")
+        }
+        print("to pay them as asked: hold or cancel their batch before it is sent (salurctl batches cancel), or, once failed, "
+              + "salurctl transfers cancel --failed --reason …; then queue them again.")
+    }
+
+    struct Cancel: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Cancel failed transfers for good (audited, with a reason), so that they can be queued again with corrected data.",
+            discussion: """
+                Only failed transfers are cancelled here (a transfer not yet sent is cancelled with its batch: salurctl batches \
+                cancel). A cancelled transfer keeps its reference and history; its recipient, programme and period may then be \
+                queued again (salurctl transfers enqueue), as a new transfer a checker approves.
+                """)
+        @OptionGroup var global: GlobalOptions
+        @Flag(help: "Cancel failed transfers (required, to say what is meant).") var failed = false
+        @Option(help: "Only this batch.") var batch: String?
+        @Option(help: "Only this recipient's (NIK); repeat for more.") var nik: [String] = []
+        @Option(help: "Why (kept in the audit log and on each transfer).") var reason: String
+        @Flag(help: "Print JSON.") var json = false
+
+        func validate() throws {
+            if !failed { throw ValidationError("say --failed") }
+            if let problem = Validate.text(reason, maxLength: 200) { throw ValidationError("--reason: \(problem)") }
+            for value in nik {
+                do { _ = try NIK(validating: value) } catch { throw ValidationError("--nik \(value): \(error)") }
+            }
+        }
+
+        func run() async throws {
+            let configuration = try global.load()
+            let ledger = try await configuration.openStore().store
+            let summary = try await ledger.cancelFailed(batchID: batch, niks: nik, reason: reason, actor: OperatorIdentity.current())
+            if json { return try Output.json(summary) }
+            guard summary.cancelled > 0 else { return print("no failed transfer to cancel.") }
+            print("cancelled \(Output.grouped(summary.cancelled)) failed transfer\(summary.cancelled == 1 ? "" : "s"), \(summary.amount), "
+                  + "of \(summary.batches.joined(separator: ", ")); queue them again with corrected data: salurctl transfers enqueue …")
         }
     }
 

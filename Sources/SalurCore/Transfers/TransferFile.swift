@@ -22,16 +22,21 @@ public enum TransferFile {
             let before = issues.count
             let nik = row.nik(issues: &issues)
             let amountText = row["amount"] ?? ""
-            let amount = Rupiah(parsing: amountText)
-            if amount == nil { issues.append(row.issue("amount", "not a whole-rupiah amount: \"\(amountText)\"")) }
-            if let amount, amount.value <= 0 { issues.append(row.issue("amount", "must be more than zero")) }
+            var amount: Rupiah?
+            switch Rupiah.operatorAmount(amountText) {
+            case .success(let value): amount = value
+            case .failure(let refusal): issues.append(row.issue("amount", refusal.description))
+            }
             let program = row["program"] ?? ""
             if let reason = Validate.code(program) { issues.append(row.issue("program", reason)) }
             let periodText = row["period"] ?? ""
-            let period = Period(periodText)
-            if period == nil { issues.append(row.issue("period", "must be YYYY-MM, found \"\(periodText)\"")) }
+            var period: Period?
+            switch Period.operatorPeriod(periodText) {
+            case .success(let value): period = value
+            case .failure(let refusal): issues.append(row.issue("period", refusal.description))
+            }
             let remark = row["remark"] ?? ""
-            if remark.count > 64 { issues.append(row.issue("remark", "longer than 64 characters")) }
+            if let reason = TransferRemark.problem(remark) { issues.append(row.issue("remark", reason)) }
             if let nik, let period {
                 let key = "\(nik.digits)|\(program)|\(period)"
                 if let first = seen[key] {

@@ -9,7 +9,7 @@ extension SQLiteLedger {
     package func approve(ids: [String], all: Bool, actor: String, distinctApprover: Bool) throws -> [String] {
         try write("approving batches") { db in
             let targets: [Row] = all
-                ? try Row.fetchAll(db, sql: "SELECT * FROM batch WHERE state = 'awaiting_approval' ORDER BY id")
+                ? try Row.fetchAll(db, sql: "SELECT * FROM batch WHERE state = 'awaiting_approval' ORDER BY length(id), id")
                 : try ids.map { id in
                     guard let row = try Row.fetchOne(db, sql: "SELECT * FROM batch WHERE id = ?", arguments: [id]) else {
                         throw StoreError.notFound("batch \(id)")
@@ -94,13 +94,60 @@ extension SQLiteLedger {
             }
             let now = self.timestamp()
             try db.execute(sql: """
-                UPDATE transfer SET state = 'cancelled', next_action_at = NULL, updated_at = ?
+                UPDATE transfer SET state = 'cancelled', next_action_at = NULL, updated_at = ?,
+                    dedupe_key = dedupe_key || ? || id
                 WHERE batch_id = ? AND state IN ('pending', 'awaiting_approval', 'approved', 'retry_wait', 'held')
-                """, arguments: [now, id])
+                """, arguments: [now, QueueRules.releasedKeyMark, id])
             let cancelled = db.changesCount
             try db.execute(sql: "UPDATE batch SET state = 'cancelled', updated_at = ? WHERE id = ?", arguments: [now, id])
             try SQLiteLedger.audit(db, actor: actor, action: "batch.cancel", subject: id, details: ["cancelled": String(cancelled), "was": state])
             return cancelled
+        }
+    }
+
+    /// Cancels failed transfers for good (of `batchID`, or of `niks`, or all), so that their recipients may be
+    /// queued again with corrected data: each gives up its key (`QueueRules.releasedKeyMark`) and keeps
+    /// the reason. A failed transfer a statement shows debited is not touched (the bank booked it).
+    package func cancelFailed(batchID: String?, niks: [String], reason: String, actor: String) throws -> CancelSummary {
+        try write("cancelling failed transfers") { db in
+            var sql = """
+                SELECT id, batch_id, amount FROM transfer t WHERE state = 'failed'
+                  AND NOT EXISTS (SELECT 1 FROM statement_entry e WHERE e.transfer_id = t.id AND e.direction = 'debit')
+                """
+            var arguments: StatementArguments = []
+            if let batchID {
+                guard try Bool.fetchOne(db, sql: "SELECT 1 FROM batch WHERE id = ?", arguments: [batchID]) != nil else {
+                    throw StoreError.notFound("batch \(batchID)")
+                }
+                sql += " AND batch_id = ?"
+                arguments += [batchID]
+            }
+            if !niks.isEmpty {
+                sql += " AND nik IN (\(databaseQuestionMarks(count: niks.count)))"
+                arguments += StatementArguments(niks)
+            }
+            let rows = try Row.fetchAll(db, sql: sql + " ORDER BY id", arguments: arguments)
+            var summary = CancelSummary()
+            guard !rows.isEmpty else { return summary }
+            let now = self.timestamp()
+            let cancel = try db.makeStatement(sql: """
+                UPDATE transfer SET state = 'cancelled', next_action_at = NULL, last_message = ?, updated_at = ?,
+                    dedupe_key = dedupe_key || ? || id
+                WHERE id = ? AND state = 'failed'
+                """)
+            for row in rows {
+                try cancel.execute(arguments: [CancelSummary.message(actor: actor, reason: reason), now, QueueRules.releasedKeyMark,
+                                               row["id"] as Int64])
+                summary.cancelled += 1
+                summary.amount = try summary.amount.adding(Rupiah(row["amount"] as Int64))
+            }
+            summary.batches = Set(rows.compactMap { $0["batch_id"] as String? }).sorted()
+            try SQLiteLedger.audit(db, actor: actor, action: "transfers.cancel_failed", subject: batchID ?? "all batches", details: [
+                "reason": reason, "cancelled": String(summary.cancelled), "amount": String(summary.amount.value),
+                "batches": summary.batches.joined(separator: " "), "niks": niks.joined(separator: " "),
+                "transfers": rows.map { String($0["id"] as Int64) }.joined(separator: " "),
+            ])
+            return summary
         }
     }
 
@@ -161,7 +208,7 @@ extension SQLiteLedger {
             var sql = "SELECT * FROM batch"
             var arguments: StatementArguments = []
             if let id { sql += " WHERE id = ?"; arguments = [id] } else if let state { sql += " WHERE state = ?"; arguments = [state.rawValue] }
-            sql += " ORDER BY created_at DESC, id DESC"
+            sql += " ORDER BY created_at DESC, length(id) DESC, id DESC"
             var totals: [String: [String: StateTotal]] = [:]
             let totalSQL = id == nil
                 ? "SELECT batch_id, state, count(*) AS n, sum(amount) AS a FROM transfer WHERE batch_id IS NOT NULL GROUP BY 1, 2"

@@ -21,7 +21,7 @@ extension SQLiteLedger {
             }
             return try SQLiteLedger.remit(db, run: run, dedupePrefix: "bpjs-tk:\(id)", program: "BPJSTK-\(id)",
                                           account: stored.agreement.bpjsAccount, bankCode: stored.agreement.bpjsBankCode,
-                                          remark: "BPJSTK \(id) \(period)", actor: actor, rules: rules, at: self.clock.now)
+                                          remark: TransferRemark.formed("BPJSTK \(id) \(period)"), actor: actor, rules: rules, at: self.clock.now)
         }
     }
 
@@ -36,7 +36,7 @@ extension SQLiteLedger {
                 throw PremiumRunError.budgetWithoutAccount(budget: budgetID)
             }
             return try SQLiteLedger.remit(db, run: run, dedupePrefix: "bpjs-bpu:\(budgetID)", program: "BPJSTK-BPU-\(budgetID)",
-                                          account: account, bankCode: bankCode, remark: "BPJSTK BPU \(budgetID) \(period)",
+                                          account: account, bankCode: bankCode, remark: TransferRemark.formed("BPJSTK BPU \(budgetID) \(period)"),
                                           actor: actor, rules: rules, at: self.clock.now)
         }
     }

@@ -103,10 +103,12 @@ extension SQLiteLedger {
             """)
         var total = summary.queuedAmount
         var generator = SystemRandomNumberGenerator()
+        if let refusal = transfers.lazy.compactMap({ QueueRules.refusal($0, rules: rules) }).first {
+            throw StoreError.refused(refusal)
+        }
+        try QueueRules.checkLedgerTotal(queuedBefore: try queuedTotal(db), adding: transfers)
+        let queued = try db.makeStatement(sql: "SELECT amount, remark, beneficiary_account, state FROM transfer WHERE dedupe_key = ?")
         for t in transfers {
-            if t.amount > rules.maxAmount {
-                throw StoreError.refused("a transfer of \(t.amount) exceeds batching.max_amount (\(rules.maxAmount)); raise it or split the payment")
-            }
             // A new random reference, drawn again in the (vanishingly rare) case this database already has it.
             var stepped: Int?
             while stepped == nil {
@@ -129,10 +131,24 @@ extension SQLiteLedger {
                 total = try total.adding(t.amount)
             } else {
                 summary.alreadyQueued += 1
+                if let row = try Row.fetchOne(queued, arguments: [t.dedupeKey]) {
+                    QueueRules.note(queued: QueuedTerms(amount: Rupiah(row["amount"] as Int64), remark: row["remark"] ?? "",
+                                                        account: row["beneficiary_account"], state: row["state"]),
+                                    asked: t, into: &summary)
+                }
             }
         }
         summary.queuedAmount = total
         summary.batches += try formBatches(db, rules: rules, actor: actor, at: date)
+    }
+
+    /// The sum of every transfer stored (`QueueRules.checkLedgerTotal` keeps it within `Rupiah.ledgerLimit`).
+    static func queuedTotal(_ db: Database) throws -> Rupiah {
+        do {
+            return Rupiah(try Int64.fetchOne(db, sql: "SELECT coalesce(sum(amount), 0) FROM transfer") ?? 0)
+        } catch let error as DatabaseError where (error.message ?? "").contains("overflow") {
+            throw StoreError.refused("the transfers already stored add up to more than 64-bit rupiah can hold; nothing was queued")
+        }
     }
 
     /// Groups pending transfers into batches of one programme, period and kind, within the limits.

@@ -21,6 +21,10 @@ package struct EnqueueSummary: Sendable, Codable, Equatable {
     /// Recipients of the programme without an opened account: never queued.
     package var skipped: [SkippedRecipient] = []
     package var batches: [String] = []
+    /// Already queued transfers (same recipient, programme and period) whose amount, remark or account
+    /// differ from what was asked: the first `QueueRules.shownDifferences`, and how many in all.
+    package var differing: [DifferingTransfer] = []
+    package var differingCount = 0
     package init() {}
 }
 
