@@ -62,6 +62,8 @@ extension PostgresLedger {
                 fresh.append((record, nextStatement))
                 nextStatement += 1
             }
+            let storedTotal = try await self.scalar(connection, "SELECT coalesce(sum(amount), 0)::bigint FROM statement_entry")
+            try StatementRefusal.checkLedgerTotal(stored: Rupiah(storedTotal), adding: fresh.map(\.record))
 
             // 2. What matching needs: stored booked entries, then the new ones with ids they will get.
             var references: [Int64: StatementReference] = [:]

@@ -45,6 +45,24 @@ extension StatementRefusal {
             """)
     }
 
+    /// Refuses statements whose entries would take the amounts of all stored entries past
+    /// `Rupiah.ledgerLimit`, so that no total a report makes of them (SQL `sum()` included) can wrap.
+    /// `stored` is the sum of every entry already stored; the first statement that would pass is named.
+    package static func checkLedgerTotal(stored: Rupiah, adding records: [StatementRecord]) throws {
+        var total = stored
+        for record in records {
+            for line in record.lines {
+                guard let next = try? total.adding(line.amount), next <= Rupiah.ledgerLimit else {
+                    throw StatementRefusal(file: record.sourceFile, line: record.sourceLine, reason: """
+                        the entries of statement \(record.statementId) would take the amounts of all stored statement entries past \
+                        \(Rupiah.ledgerLimit); no treasury's account moves that much: check the file; nothing was stored
+                        """)
+                }
+                total = next
+            }
+        }
+    }
+
     /// The same file gives another version of this statement at `line`.
     package static func otherVersionInFile(_ record: StatementRecord, alsoAt line: Int) -> StatementRefusal {
         StatementRefusal(file: record.sourceFile, line: record.sourceLine, reason: """

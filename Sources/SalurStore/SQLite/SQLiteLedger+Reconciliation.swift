@@ -45,6 +45,14 @@ extension SQLiteLedger {
                 nextStatement += 1
             }
 
+            let storedTotal: Int64
+            do {
+                storedTotal = try Int64.fetchOne(db, sql: "SELECT coalesce(sum(amount), 0) FROM statement_entry") ?? 0
+            } catch let error as DatabaseError where (error.message ?? "").contains("overflow") {
+                throw StoreError.refused("the statement entries already stored add up to more than 64-bit rupiah can hold")
+            }
+            try StatementRefusal.checkLedgerTotal(stored: Rupiah(storedTotal), adding: fresh.map(\.record))
+
             // 2. What matching needs: stored booked entries, then the new ones with ids they will get.
             var references: [Int64: StatementReference] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT id, statement_id, sequence, source_file FROM statement") {
