@@ -37,8 +37,9 @@ struct CarelessEnqueueCommandTests {
             (["--amount", "300000", "--remark", String(repeating: "x", count: 300)], "--remark: 300 characters; the bank accepts at most 50"),
             (["--amount", "300000", "--remark", "bansos\u{1B}[2J"], "--remark: U+001B (ESC) is not allowed"),
             (["--amount", "300.000"], "--amount \"300.000\" is ambiguous"),
-            (["--amount", "300.00"], "--amount \"300.00\" is ambiguous"),
-            (["--amount", "300,000"], "--amount \"300,000\" is not a whole number of rupiah"),
+            (["--amount", "300.00"], "--amount \"300.00\" has a fraction of a rupiah"),
+            (["--amount", "300,000"], "--amount \"300,000\" is ambiguous"),
+            (["--amount", "Rp 300000"], "--amount \"Rp 300000\" is not a whole number of rupiah"),
         ] {
             let result = try await ws.run(["transfers", "enqueue"], queue + rest)
             expectExit(result, 2)

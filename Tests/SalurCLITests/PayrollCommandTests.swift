@@ -188,7 +188,7 @@ struct PayrollCommandTests {
 
     @Test func budgetsAndBPU() async throws {
         let ws = try workspace(); defer { ws.dir.remove() }
-        let added = try await ws.run(["budgets", "add"], ["--id", "KUKAR-2024-DISTRANSNAKER", "--amount", "1,000,000", "--agency", "Distransnaker",
+        let added = try await ws.run(["budgets", "add"], ["--id", "KUKAR-2024-DISTRANSNAKER", "--amount", "1.000.000", "--agency", "Distransnaker",
                                                           "--year", "2024", "--bpjs-account", "0700000555666", "--bpjs-bank-code", "009"])
         expectExit(added, 0)
         func bpu(_ count: Int) -> String {

@@ -97,7 +97,7 @@ struct PostgresPremiumCommandTests {
         expectExit(outside, 65)
 
         // BPU: an envelope of Rp 1,000,000; 10 workers fit, 20 more would overdraw (exit 65).
-        expectExit(try await pg(ws, ["budgets", "add"], ["--id", "KUKAR-2024-DISTRANSNAKER", "--amount", "1,000,000", "--agency", "Distransnaker",
+        expectExit(try await pg(ws, ["budgets", "add"], ["--id", "KUKAR-2024-DISTRANSNAKER", "--amount", "1.000.000", "--agency", "Distransnaker",
                                                           "--year", "2024", "--bpjs-account", "0700000555666", "--bpjs-bank-code", "009"]), 0)
         func bpu(_ count: Int) -> String {
             (["nik,name,occupation,declared_income"] + (0..<count).map { "\(PayrollCommandTests.nik($0)),Pekerja \($0),Nelayan,1000000" })

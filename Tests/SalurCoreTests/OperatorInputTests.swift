@@ -5,7 +5,7 @@ import Testing
 @Suite("Operator input: amounts, periods, remarks")
 struct OperatorInputTests {
     @Test("amounts: digits, or Indonesian grouping that cannot be misread", arguments: [
-        ("300000", 300_000), ("1", 1), ("1.250.000", 1_250_000), ("12.345.678.901", 12_345_678_901),
+        ("300000", 300_000), ("1", 1), ("1.250.000", 1_250_000), ("12.345.678.901", 12_345_678_901), ("10,042,300", 10_042_300),
         ("1000000000000000", 1_000_000_000_000_000),
     ])
     func amountsRead(_ text: String, _ value: Int64) throws {
@@ -13,8 +13,8 @@ struct OperatorInputTests {
     }
 
     @Test("ambiguous or malformed amounts are refused, saying how to write them", arguments: [
-        ("300.000", "is ambiguous"), ("300.00", "is ambiguous"), ("300,000", "is not a whole number"),
-        ("300000,00", "is not a whole number"), ("1,250,000", "is not a whole number"), ("Rp 300000", "is not a whole number"),
+        ("300.000", "is ambiguous"), ("300.00", "has a fraction of a rupiah"), ("300,000", "is ambiguous"),
+        ("300000,00", "has a fraction of a rupiah"), ("1,250.000", "is not a whole number"), ("Rp 300000", "is not a whole number"),
         ("-300000", "is not a whole number"), ("+300000", "is not a whole number"), (" 300000", "is not a whole number"),
         ("0", "must be more than zero"), ("000", "has a leading zero"), ("0300000", "has a leading zero"),
         ("1.25.000", "is not grouped by thousands"), ("1.250.00", "is not grouped by thousands"), ("", "is empty"),
@@ -24,7 +24,7 @@ struct OperatorInputTests {
     func amountsRefused(_ text: String, _ reason: String) {
         guard case .failure(let refusal) = Rupiah.operatorAmount(text) else { return #expect(Bool(false), "\(text) was read") }
         #expect(refusal.reason.hasPrefix(reason), "\(refusal)")
-        #expect(refusal.description.hasSuffix("write whole rupiah as digits only, e.g. 300000 (or 1.250.000 with two or more dots)"))
+        #expect(refusal.description.hasSuffix("write whole rupiah as digits only, e.g. 300000 (or grouped by thousands with two or more dots: 1.250.000)"))
     }
 
     @Test("periods an operator may pay for lie in 2000-01...2099-12")
@@ -76,7 +76,7 @@ struct OperatorInputTests {
             let lines = error.issues.map(\.description)
             #expect(lines.count == 5)
             #expect(lines[0].hasPrefix("pay.csv:2: amount: \"300.000\" is ambiguous"))
-            #expect(lines[1].hasPrefix("pay.csv:3: amount: \"300.00\" is ambiguous"))
+            #expect(lines[1].hasPrefix("pay.csv:3: amount: \"300.00\" has a fraction of a rupiah"))
             #expect(lines[2].hasPrefix("pay.csv:4: period: \"1900-01\" is outside 2000-01...2099-12"))
             #expect(lines[3] == "pay.csv:5: remark: 300 characters; the bank accepts at most 50")
             #expect(lines[4].hasPrefix("pay.csv:6: remark: U+000A (line feed) is not allowed"))

@@ -9,11 +9,12 @@ extension Rupiah {
     /// The most one transfer or one batch may carry (`batching.max_amount`'s ceiling): 10^15.
     public static let largestTransfer = Rupiah(1_000_000_000_000_000)
 
-    /// Parses an amount an operator typed (`--amount`, an `amount` column): whole rupiah as digits
-    /// (`300000`), or grouped by thousands the Indonesian way with at least two dots (`1.250.000`),
-    /// which cannot be read as a fraction. Refused, with how to write it: one dot (`300.000` reads as
-    /// Rp 300 in English and Rp 300.000 in Indonesian), commas, sen (`300000,00`, `300.00`), signs,
-    /// `Rp`, spaces, zero, and more than `largestTransfer`.
+    /// Parses an amount an operator typed (`--amount`, an `amount` or wage column): whole rupiah as
+    /// digits (`300000`), or grouped by thousands with at least two of the same separator
+    /// (`1.250.000` the Indonesian way, `10,042,300` as payroll systems export), which no reader takes
+    /// for a fraction. Refused, with how to write it: a single separator (`300.000` is Rp 300 to an
+    /// English reader and Rp 300.000 to an Indonesian one; `300,000` the other way round), mixed
+    /// separators, sen (`300000,00`, `300.00`), signs, `Rp`, spaces, zero, more than `largestTransfer`.
     public static func operatorAmount(_ text: String) -> Result<Rupiah, AmountRefusal> {
         let bytes = Array(text.utf8)
         func refuse(_ why: String) -> Result<Rupiah, AmountRefusal> {
@@ -24,12 +25,13 @@ extension Rupiah {
         var digits: [UInt8]
         if bytes.allSatisfy(isDigit) {
             digits = bytes
-        } else if bytes.allSatisfy({ isDigit($0) || $0 == UInt8(ascii: ".") }) {
-            let groups = bytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        } else if let separator = [UInt8(ascii: "."), UInt8(ascii: ",")].first(where: { s in bytes.allSatisfy { isDigit($0) || $0 == s } }) {
+            let groups = bytes.split(separator: separator, omittingEmptySubsequences: false)
             guard groups.count >= 3, let first = groups.first, (1...3).contains(first.count),
                   groups.dropFirst().allSatisfy({ $0.count == 3 }) else {
+                if groups.count == 2, groups[1].count != 3 { return refuse("has a fraction of a rupiah (sen)") }
                 return refuse(groups.count == 2
-                    ? "is ambiguous (one dot can be a decimal point or a thousands separator)"
+                    ? "is ambiguous (one separator can be a decimal point or a thousands separator)"
                     : "is not grouped by thousands")
             }
             digits = groups.flatMap { $0 }
@@ -52,6 +54,6 @@ public struct AmountRefusal: Error, Equatable, CustomStringConvertible {
     public let reason: String
 
     public var description: String {
-        "\"\(text)\" \(reason): write whole rupiah as digits only, e.g. 300000 (or 1.250.000 with two or more dots)"
+        "\"\(text)\" \(reason): write whole rupiah as digits only, e.g. 300000 (or grouped by thousands with two or more dots: 1.250.000)"
     }
 }

@@ -101,26 +101,6 @@ public struct Rupiah: Sendable, Hashable, Comparable, Codable, CustomStringConve
         self.init(negative ? -value - (hasSen ? 1 : 0) : value)
     }
 
-    /// Parses an operator's amount: plain digits (`1250000`), SNAP's `1250000.00`, or digits
-    /// grouped by three with `,` or `.` (`1,250,000`, `1.250.000`); `Rp` and spaces around it are
-    /// allowed. Negative amounts and fractions of a rupiah are refused.
-    public init?(parsing raw: String) {
-        var text = raw.trimmingSpaces
-        if text.hasPrefix("Rp") { text = String(text.dropFirst(2)).trimmingSpaces }
-        if text.hasSuffix(".00"), let value = Rupiah(snapValue: text) { self = value; return }
-        for separator in [",", "."] where text.contains(separator) {
-            let groups = text.split(separator: Character(separator), omittingEmptySubsequences: false)
-            guard groups.count > 1, let first = groups.first, (1...3).contains(first.count),
-                  groups.dropFirst().allSatisfy({ $0.count == 3 }),
-                  groups.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
-                  let value = Int64(groups.joined()) else { return nil }
-            self.init(value)
-            return
-        }
-        guard !text.isEmpty, text.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int64(text) else { return nil }
-        self.init(value)
-    }
-
     static func grouped(_ value: Int64, separator: String) -> String {
         let digits = String(value.magnitude)
         var out = ""

@@ -94,14 +94,15 @@ public enum PayrollFile {
             issues.append(row.issue(field, "negative \(what) \(text): must be above zero"))
             return nil
         }
-        guard let value = Rupiah(parsing: text) else {
-            issues.append(row.issue(field, "not a whole-rupiah amount: \"\(text)\""))
-            return nil
-        }
-        guard value > .zero else {
+        if text.allSatisfy({ $0 == "0" }), !text.isEmpty {
             issues.append(row.issue(field, "\(what) is zero: must be above zero"))
             return nil
         }
-        return value
+        switch Rupiah.operatorAmount(text) {
+        case .success(let value): return value
+        case .failure(let refusal):
+            issues.append(row.issue(field, refusal.description))
+            return nil
+        }
     }
 }
