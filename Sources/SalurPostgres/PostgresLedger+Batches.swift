@@ -184,9 +184,7 @@ extension PostgresLedger {
         try await transaction("cancelling failed transfers") { connection in
             try await self.execute(connection, "SELECT pg_advisory_xact_lock(\(LockKey.batches.rawValue))")
             if let batchID {
-                guard try await connection.query("SELECT 1 FROM batch WHERE id = \(batchID)", logger: self.logger).collect().first != nil else {
-                    throw StoreError.notFound("batch \(batchID)")
-                }
+                try await self.requireBatch(connection, batchID)
             }
             var rows: [(id: Int64, batch: String?, amount: Int64)] = []
             for try await row in try await connection.query("""
@@ -234,9 +232,7 @@ extension PostgresLedger {
             var filter = PostgresBindings()
             var only = ""
             if let batchID {
-                guard try await connection.query("SELECT 1 FROM batch WHERE id = \(batchID)", logger: self.logger).collect().first != nil else {
-                    throw StoreError.notFound("batch \(batchID)")
-                }
+                try await self.requireBatch(connection, batchID)
                 filter.append(batchID)
                 only = " AND t.batch_id = $1"
             }
@@ -286,6 +282,13 @@ extension PostgresLedger {
                 "transfers": String(ids.count), "from": from.joined(separator: " "), "batches": created.joined(separator: " "),
             ])
             return RetrySummary(transfers: ids.count, batches: created, awaitingApproval: rules.approvalRequired)
+        }
+    }
+
+    /// Refuses a batch id this database does not have.
+    func requireBatch(_ connection: PostgresConnection, _ id: String) async throws {
+        guard try await connection.query("SELECT 1 FROM batch WHERE id = \(id)", logger: logger).collect().first != nil else {
+            throw StoreError.notFound("batch \(id)")
         }
     }
 

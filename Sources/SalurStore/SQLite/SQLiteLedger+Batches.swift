@@ -116,9 +116,7 @@ extension SQLiteLedger {
                 """
             var arguments: StatementArguments = []
             if let batchID {
-                guard try Bool.fetchOne(db, sql: "SELECT 1 FROM batch WHERE id = ?", arguments: [batchID]) != nil else {
-                    throw StoreError.notFound("batch \(batchID)")
-                }
+                try SQLiteLedger.requireBatch(db, batchID)
                 sql += " AND batch_id = ?"
                 arguments += [batchID]
             }
@@ -163,9 +161,7 @@ extension SQLiteLedger {
                 """
             var arguments: StatementArguments = []
             if let batchID {
-                guard try Bool.fetchOne(db, sql: "SELECT 1 FROM batch WHERE id = ?", arguments: [batchID]) != nil else {
-                    throw StoreError.notFound("batch \(batchID)")
-                }
+                try SQLiteLedger.requireBatch(db, batchID)
                 sql += " AND t.batch_id = ?"
                 arguments = [batchID]
             }
@@ -199,6 +195,13 @@ extension SQLiteLedger {
                 "transfers": String(ids.count), "from": from.joined(separator: " "), "batches": created.joined(separator: " "),
             ])
             return RetrySummary(transfers: ids.count, batches: created, awaitingApproval: rules.approvalRequired)
+        }
+    }
+
+    /// Refuses a batch id this database does not have.
+    static func requireBatch(_ db: Database, _ id: String) throws {
+        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM batch WHERE id = ?", arguments: [id]) != nil else {
+            throw StoreError.notFound("batch \(id)")
         }
     }
 
