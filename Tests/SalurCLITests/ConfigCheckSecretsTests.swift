@@ -161,6 +161,27 @@ struct ConfigCheckSecretsTests {
         #expect(!start.stderr.contains("warning"), "\(start)")
     }
 
+    @Test("the database as salurd opens it: a PostgreSQL url salurd refuses, a missing password file, a folder as the SQLite file")
+    func database() async throws {
+        let dir = try await Self.workspace()
+        defer { dir.remove() }
+        let postgres = Self.config().replacingOccurrences(
+            of: "path = \"state/salur.db\"",
+            with: "url = \"postgres://salur@db.kupang.example:5432/salur?sslmode=disable\"\npassword_file = \"db-password\"")
+        try dir.write("salur.toml", postgres)
+        for check in try await Self.bothChecks(dir) {
+            #expect(check.status == 1, "\(check)")
+            #expect(check.stderr.contains("salur.toml: database.url: [database] url: db.kupang.example is not a loopback host"), "\(check)")
+            #expect(check.stderr.contains("db-password: database.password_file: cannot read the file: No such file or directory"), "\(check)")
+        }
+        try dir.write("salur.toml", Self.config())
+        try FileManager.default.createDirectory(atPath: dir.file("state/salur.db"), withIntermediateDirectories: true)
+        for check in try await Self.bothChecks(dir) {
+            #expect(check.status == 1, "\(check)")
+            #expect(check.stderr.contains("salur.toml: database.path: state/salur.db is a folder"), "\(check)")
+        }
+    }
+
     @Test("without [bank], salurctl's check warns that salurd would not start; salurd's check refuses")
     func noBank() async throws {
         let dir = try TemporaryDirectory()
