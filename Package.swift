@@ -75,7 +75,7 @@ let package = Package(
         .target(
             name: "SalurEngine",
             dependencies: [
-                "SalurCore", "SalurStore", "SalurBank", "SalurConfig",
+                "SalurCore", "SalurStore", "SalurBank", "SalurConfig", "SalurPostgres",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

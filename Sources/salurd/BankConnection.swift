@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import SalurBank
 import SalurConfig
+import SalurEngine
 
 /// The bank as `[bank]` describes it: a libcurl client and the SNAP client over it, with the
 /// secrets read from their files. A reload that changes `[bank]` (or finds rotated secrets) builds a
@@ -17,11 +18,8 @@ final class BankConnection: Sendable {
     let secretDigest: [UInt8]
 
     init(_ bank: SalurConfiguration.Bank, logger: Logger, externalIDs: any ExternalIDSource) throws {
-        let secret = try SecretFile.readText(bank.clientSecretFile, what: "bank.client_secret_file")
-        let privateKey = try SecretFile.read(bank.privateKeyFile, what: "bank.private_key_file")
-        let credentials = try SNAPCredentials(
-            partnerID: bank.partnerID, clientKey: bank.clientKey, channelID: bank.channelID,
-            clientSecret: Array(secret.utf8), privateKeyPEM: String(decoding: privateKey, as: UTF8.self))
+        // The loader start-up's check and `config check` use too (StartupCheck).
+        let secrets = try BankSecrets.load(bank)
         var options = CurlClient.Options()
         options.maxInFlight = bank.maxInFlight
         options.connectTimeoutMs = bank.connectTimeoutMs
@@ -41,11 +39,11 @@ final class BankConnection: Sendable {
         endpoint.tokenRefreshMarginSeconds = bank.tokenRefreshMarginSeconds
         endpoint.accountStatusWordings = AccountStatusWordings(active: bank.accountStatus.active, notPayable: bank.accountStatus.notPayable)
         transport = try CurlClient(options: options)
-        client = SNAPClient(endpoint: endpoint, credentials: credentials, transport: transport, logger: logger,
+        client = SNAPClient(endpoint: endpoint, credentials: secrets.credentials, transport: transport, logger: logger,
                             externalIDs: externalIDs)
         self.externalIDs = externalIDs
         settings = bank
-        secretDigest = Array(secret.utf8) + [0] + privateKey
+        secretDigest = secrets.digest
     }
 
     /// Whether `other` would talk to the bank exactly as this one does.

@@ -9,7 +9,8 @@ import Synchronization
 /// pass), `[engine] shutdown_timeout_ms`, `[log] level`, and all of `[bank]` — a new libcurl client
 /// is built for it (new limits, timeouts, TLS files, endpoint, re-read secrets) while requests in
 /// flight finish on the old one. Refused, keeping the old config whole: a file with any error, a
-/// changed `database.path`, and a `[bank]` whose secrets cannot be read. Needs a restart:
+/// changed `database.path`, and anything start-up refuses (`StartupCheck`: secrets unreadable, open
+/// to others or empty, a key that is not the private key, a missing CA file…). Needs a restart:
 /// `database.busy_timeout_ms` (the database stays open), `engine.watchdog_interval_ms` (the
 /// watchdog is armed once) and `engine.lease_ms` (PostgreSQL: the engine registered with it).
 final class ConfigReloader: Sendable {
@@ -71,6 +72,17 @@ final class ConfigReloader: Sendable {
             let key = old.database.isPostgres || new.database.isPostgres ? "database.url" : "database.path"
             logger.error("config reload refused: \(key) changed; salurd serves one database for its whole life, restart it to switch (the previous config stays in force)",
                          metadata: ["file": "\(path)", "running": "\(old.database.displayName)", "new": "\(new.database.displayName)"])
+            return false
+        }
+        // What start-up would refuse (StartupCheck: secrets, key, TLS files), a reload refuses too.
+        let problems = StartupCheck.run(new, role: .start, needsBank: true).errors
+        if !problems.isEmpty {
+            for problem in problems {
+                logger.error("config error", metadata: ["file": "\(problem.file)", "line": "\(problem.line)", "key": "\(problem.key)",
+                                                        "reason": "\(problem.reason)"])
+            }
+            logger.error("config reload refused; the previous config stays in force",
+                         metadata: ["file": "\(path)", "errors": "\(problems.count)"])
             return false
         }
         guard let newBank = new.bank else {

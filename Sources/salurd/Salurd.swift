@@ -24,7 +24,7 @@ struct Salurd: AsyncParsableCommand {
 
     @Option(help: "The config file (default: $SALUR_CONFIG, else /etc/salur/salur.toml).") var config: String?
     @Flag(help: "Exit 0 once nothing is left that can progress without an operator.") var exitWhenIdle = false
-    @Flag(help: "Validate the config file and exit.") var checkConfig = false
+    @Flag(help: "Check the config file, and the secrets, keys and files it names, as start-up does; then exit.") var checkConfig = false
 
     func run() async throws {
         let path = SalurConfiguration.resolvePath(flag: config)
@@ -33,6 +33,16 @@ struct Salurd: AsyncParsableCommand {
             configuration = try SalurConfiguration.load(path: path)
         } catch {
             FileHandle.standardError.write(Data("salurd: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        // The same checks for --check-config and for start-up (StartupCheck): secrets, key, TLS files,
+        // database. A check run by a user who cannot read salurd's credentials warns about them.
+        let report = StartupCheck.run(configuration, role: checkConfig ? .check : .start, needsBank: true)
+        for warning in report.warnings {
+            FileHandle.standardError.write(Data("salurd: warning: \(warning)\n".utf8))
+        }
+        if !report.errors.isEmpty {
+            FileHandle.standardError.write(Data("salurd: \(ConfigErrors(report.errors))\n".utf8))
             throw ExitCode(1)
         }
         if checkConfig {

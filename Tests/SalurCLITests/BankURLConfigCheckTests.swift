@@ -45,10 +45,9 @@ struct BankURLConfigCheckTests {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         try dir.write("salur.toml", Self.config("path_prefix = \"/snap\"\nproxy = \"http://127.0.0.1:3128\"\ntls_allow_1_2 = true"))
-        for name in ["client_secret", "private_key.pem"] {
-            try dir.write(name, "placeholder\n")
-            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: dir.file(name))
-        }
+        // Real secrets: the checks read the key as salurd does (ConfigCheckSecretsTests).
+        let keys = try await Salurctl.run(["demo", "keys", "--dir", "."], in: dir)
+        #expect(keys.status == 0, "\(keys)")
         let check = try await Salurctl.run(["config", "check", "--config", "salur.toml"], in: dir)
         #expect(check.status == 0, "\(check)")
         let salurd = try await BuiltProduct.run(BuiltProduct.path("salurd", override: "SALURD"), ["--check-config", "--config", "salur.toml"],

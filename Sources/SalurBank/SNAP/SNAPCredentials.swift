@@ -9,6 +9,9 @@ package struct SNAPCredentials: Sendable, CustomStringConvertible {
     package let clientSecret: [UInt8]
     package let privateKey: _RSA.Signing.PrivateKey
 
+    /// The type of the key that signs access-token requests.
+    package typealias PrivateKey = _RSA.Signing.PrivateKey
+
     package init(partnerID: String, clientKey: String, channelID: String, clientSecret: [UInt8], privateKey: _RSA.Signing.PrivateKey) {
         self.partnerID = partnerID
         self.clientKey = clientKey
@@ -21,11 +24,36 @@ package struct SNAPCredentials: Sendable, CustomStringConvertible {
     package init(partnerID: String, clientKey: String, channelID: String, clientSecret: [UInt8], privateKeyPEM: String) throws {
         let key: _RSA.Signing.PrivateKey
         do {
-            key = try _RSA.Signing.PrivateKey(pemRepresentation: privateKeyPEM)
+            key = try Self.privateKey(pem: privateKeyPEM)
         } catch {
-            throw SNAPError.badCredentials("the private key file is not an RSA private key in PEM form")
+            throw SNAPError.badCredentials("the private key file " + error.reason)
         }
         self.init(partnerID: partnerID, clientKey: clientKey, channelID: channelID, clientSecret: clientSecret, privateKey: key)
+    }
+
+    /// Why a private key file was not accepted: a phrase that follows "the private key file".
+    package struct KeyProblem: Error, Sendable, CustomStringConvertible {
+        package let reason: String
+        package var description: String { reason }
+    }
+
+    /// The RSA private key that signs access-token requests, from its PEM text (PKCS#1 or PKCS#8),
+    /// exactly as salurd loads it; the one place such a key is parsed.
+    package static func privateKey(pem: String) throws(KeyProblem) -> _RSA.Signing.PrivateKey {
+        let expected = "it must be the unencrypted RSA private key in PEM form (\"-----BEGIN PRIVATE KEY-----\" or "
+            + "\"-----BEGIN RSA PRIVATE KEY-----\"), 2048 bits or more"
+        if pem.contains("PUBLIC KEY-----") || pem.contains("BEGIN CERTIFICATE-----") {
+            throw KeyProblem(reason: "holds a public key or certificate, not the private key (the public key is what the bank is given); " + expected)
+        }
+        if pem.contains("BEGIN ENCRYPTED PRIVATE KEY-----") || pem.contains("Proc-Type: 4,ENCRYPTED") {
+            throw KeyProblem(reason: "holds an encrypted private key, which salurd cannot use without a passphrase; " + expected
+                             + " (the file's mode protects it)")
+        }
+        do {
+            return try _RSA.Signing.PrivateKey(pemRepresentation: pem)
+        } catch {
+            throw KeyProblem(reason: "is not a usable RSA private key; " + expected)
+        }
     }
 
     package var description: String { "SNAPCredentials(partner: \(partnerID), client key: \(clientKey), secrets: redacted)" }

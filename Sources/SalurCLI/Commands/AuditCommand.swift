@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import SalurConfig
+import SalurEngine
 import SalurStore
 
 struct AuditCommand: AsyncParsableCommand {
@@ -44,11 +46,23 @@ struct ConfigCommand: AsyncParsableCommand {
         commandName: "config", abstract: "The configuration file.", subcommands: [Check.self])
 
     struct Check: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Validate the config file without touching anything; exit 1 listing every problem.")
+        static let configuration = CommandConfiguration(
+            abstract: "Validate the config file without touching anything; exit 1 listing every problem.",
+            discussion: """
+                Checks what salurd's start-up checks (the same code): every key, and the files the config names — \
+                the client secret (owner-only, not empty), the private key (owner-only, an RSA private key), \
+                the TLS files, the database. A file this user may not read (salurd's credentials) is a warning \
+                on stderr, left to salurd's start-up; `salurd --check-config` as salurd's user checks it.
+                """)
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
             let configuration = try global.load()
+            let report = StartupCheck.run(configuration, role: .check, needsBank: false)
+            for warning in report.warnings {
+                FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
+            }
+            if !report.errors.isEmpty { throw ConfigErrors(report.errors) }
             print("\(configuration.file): ok")
         }
     }
