@@ -59,8 +59,7 @@ struct DbCommand: AsyncParsableCommand {
                 applied = try await ledger.appliedSteps()
                 if !check { done = try await ledger.migrate() }
             } else {
-                let ledger = try SQLiteLedger(path: configuration.database.path,
-                                              busyTimeout: Double(configuration.database.busyTimeoutMs) / 1000, migrate: false)
+                let ledger = try configuration.sqliteLedger(access: check ? .existing : .create, migrate: false)
                 known = SQLiteLedger.knownSteps
                 applied = try ledger.appliedSteps()
                 if !check { done = try ledger.migrate() }
