@@ -43,6 +43,10 @@ struct DatabaseAccessTests {
         #expect(daemon.status == 0, "\(daemon)")
         #expect(!FileManager.default.fileExists(atPath: ws.dir.file("state")), "a read command made the database folder")
 
+        let check = try await ws.run(["db", "migrate", "--check"])
+        #expect(check.status == 1 && check.stdout.contains("0 of "), "\(check)")
+        #expect(!FileManager.default.fileExists(atPath: ws.dir.file("state")), "db migrate --check made the database folder")
+
         // `db migrate` makes one on purpose; then the read commands work.
         let migrated = try await ws.run(["db", "migrate"])
         #expect(migrated.status == 0, "\(migrated)")

@@ -58,6 +58,10 @@ struct DbCommand: AsyncParsableCommand {
                 known = PostgresLedger.knownSteps
                 applied = try await ledger.appliedSteps()
                 if !check { done = try await ledger.migrate() }
+            } else if check, !FileManager.default.fileExists(atPath: configuration.database.path) {
+                // No file yet: every step is missing, and checking makes none.
+                known = SQLiteLedger.knownSteps
+                applied = []
             } else {
                 let ledger = try configuration.sqliteLedger(access: check ? .existing : .create, migrate: false)
                 known = SQLiteLedger.knownSteps
