@@ -121,4 +121,76 @@ struct OperatorIdentityTests {
         let change = try await run(as: checker, ["transfers", "enqueue", "--program", "BANSOS-NT", "--period", "2026-12", "--amount", "300000"])
         #expect(change.status == 1 && change.stderr.contains("you may read it but not change it"), "\(change)")
     }
+
+    @Test("salurd's sandbox (PrivateUsers=yes maps only root, salur and group salur) still reaches a database an operator made",
+          .enabled(if: canMakeUsers && FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare"),
+                   "needs root (useradd, groupadd, setpriv, unshare): it creates a group and two users for the test"))
+    func serviceInItsOwnUserNamespace() async throws {
+        let tag = String((0..<6).map { _ in "abcdefghijklmnopqrstuvwxyz".randomElement()! })
+        let group = "slrt\(tag)", service = "slrt\(tag)s", maker = "slrt\(tag)m"
+        defer {
+            for user in [service, maker] { try? Self.admin("/usr/sbin/userdel", [user]) }
+            try? Self.admin("/usr/sbin/groupdel", [group])
+        }
+        try Self.admin("/usr/sbin/groupadd", [group])
+        try Self.admin("/usr/sbin/useradd", ["-M", "-N", "-s", "/usr/sbin/nologin", "-g", group, service])
+        try Self.admin("/usr/sbin/useradd", ["-M", "-N", "-s", "/usr/sbin/nologin", "-G", group, maker])
+        let gid = try #require(getgrnam(group)).pointee.gr_gid
+        let serviceUID = try #require(getpwnam(service)).pointee.pw_uid
+        let makerGID = try #require(getpwnam(maker)).pointee.pw_gid
+
+        var template = Array((NSTemporaryDirectory() as NSString).appendingPathComponent("salur-sandbox-XXXXXX").utf8CString)
+        let base = String(cString: try #require(mkdtemp(&template)))
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        #expect(chmod(base, 0o755) == 0)
+        let salurctl = base + "/salurctl"
+        try FileManager.default.copyItem(atPath: try BuiltProduct.path("salurctl", override: "SALURCTL"), toPath: salurctl)
+        #expect(chmod(salurctl, 0o755) == 0)
+        let work = base + "/work"
+        #expect(mkdir(work, 0o700) == 0 && chown(work, serviceUID, gid) == 0 && chmod(work, 0o2770) == 0)
+        let config = base + "/salur.toml"
+        try "[database]\npath = \"work/salur.db\"\n".write(toFile: config, atomically: true, encoding: .utf8)
+        #expect(chmod(config, 0o644) == 0)
+        try "nik,name,program,district,phone\n5371031502850001,Yohanes Ndun,BANSOS-NT,Oebobo,081237000001\n"
+            .write(toFile: base + "/r.csv", atomically: true, encoding: .utf8)
+        #expect(chmod(base + "/r.csv", 0o644) == 0)
+
+        // The operator makes the database: maker:group 0660.
+        let made = try await BuiltProduct.run("/usr/bin/setpriv", ["--reuid=\(maker)", "--regid=\(makerGID)", "--init-groups", "--", salurctl,
+                                                                  "recipients", "import", base + "/r.csv", "--config", config], in: work)
+        #expect(made.status == 0, "\(made)")
+
+        // The service in a user namespace of its own mapping only root, its user and its group, as
+        // systemd's PrivateUsers=yes does (the maker shows as nobody there), and no other group.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
+        process.arguments = ["--user", "--", "/bin/sh", "-c",
+                             "echo ready; read go; exec /usr/bin/setpriv --reuid=\(serviceUID) --regid=\(gid) --clear-groups -- "
+                             + "\(salurctl) accounts export-requests -o \(work)/requests.csv --config \(config)"]
+        process.currentDirectoryURL = URL(fileURLWithPath: work)
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        var ready = Data()
+        while !String(decoding: ready, as: UTF8.self).contains("ready\n") {
+            guard let byte = try output.fileHandleForReading.read(upToCount: 1), !byte.isEmpty else { break }
+            ready.append(byte)
+        }
+        let pid = process.processIdentifier
+        try "0 0 1\n\(serviceUID) \(serviceUID) 1\n".write(toFile: "/proc/\(pid)/uid_map", atomically: false, encoding: .utf8)
+        try "0 0 1\n\(gid) \(gid) 1\n".write(toFile: "/proc/\(pid)/gid_map", atomically: false, encoding: .utf8)
+        try input.fileHandleForWriting.write(contentsOf: Data("go\n".utf8))
+        try input.fileHandleForWriting.close()
+        let rest = try output.fileHandleForReading.readToEnd() ?? Data()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(String(decoding: ready + rest, as: UTF8.self))")
+        #expect(FileManager.default.fileExists(atPath: work + "/requests.csv"))
+
+        let log = try await BuiltProduct.run("/usr/bin/setpriv", ["--reuid=\(maker)", "--regid=\(makerGID)", "--init-groups", "--", salurctl,
+                                                                 "audit", "log", "--json", "--config", config], in: work)
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(log.stdout.utf8)) as? [[String: Any]], "\(log)")
+        #expect(rows.contains { $0["action"] as? String == "accounts.export_requests" && $0["actor"] as? String == service }, "\(log)")
+    }
 }
