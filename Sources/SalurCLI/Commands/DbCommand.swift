@@ -40,7 +40,7 @@ struct DbCommand: AsyncParsableCommand {
 
     struct Migrate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Apply the schema steps the database lacks (salurctl and salurd also do this when they open it).",
+            abstract: "Apply the schema steps the database lacks, creating the SQLite file when there is none (salurd and the commands that change something also migrate).",
             discussion: "Refuses a database with steps this binary does not know (a newer Salur wrote it). --check applies nothing and exits 1 when steps are missing.")
         @OptionGroup var global: GlobalOptions
         @Flag(help: "Only report; exit 1 when steps are missing.") var check = false
