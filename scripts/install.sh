@@ -37,10 +37,11 @@ say "$PREFIX/share/doc/salur/, bash completion for salurctl"
 if [ -z "$DESTDIR" ]; then
   systemd-sysusers "$PREFIX/lib/sysusers.d/salur.conf"
   systemd-tmpfiles --create "$PREFIX/lib/tmpfiles.d/salur.conf"
-  say "user salur, /etc/salur, /etc/salur/credentials, /var/lib/salur"
+  say "user and group salur, /etc/salur, /etc/salur/credentials, /var/lib/salur (2770, group salur)"
 else
   install -d -m 0750 "$DESTDIR/etc/salur"
   install -d -m 0700 "$DESTDIR/etc/salur/credentials"
+  install -d -m 2770 "$DESTDIR/var/lib/salur"
 fi
 
 config="$DESTDIR/etc/salur/salur.toml"
@@ -62,5 +63,9 @@ next:
        install -m 0600 private_key.pem /etc/salur/credentials/private_key.pem
   2. edit /etc/salur/salur.toml, then: salurctl --config /etc/salur/salur.toml config check
   3. systemctl enable --now salurd; salurctl daemon status; journalctl -u salurd
+  4. give every operator (each maker and each checker) their own login in group salur, e.g.
+       usermod -aG salur alice; usermod -aG salur budi
+     they run salurctl as themselves (after logging in again), never as root or salur: the audit log
+     names each of them, and a batch is approved by someone other than who queued it.
 NEXT
 fi

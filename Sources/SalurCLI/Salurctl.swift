@@ -61,6 +61,9 @@ package struct Salurctl: AsyncParsableCommand {
         case let error as ConfigError:
             say(error.description)
             return SalurExit.failure.rawValue
+        case let error where StoreError.isDiskFull(error) && !(error is StoreError):
+            say("salurctl: the disk holding the database is full; nothing was changed (free space there, then run the command again)")
+            return SalurExit.failure.rawValue
         case let error as StoreError:
             say("salurctl: \(error)")
             if StoreError.isTransient(error) { return SalurExit.temporary.rawValue }
@@ -100,29 +103,58 @@ package struct GlobalOptions: ParsableArguments {
         try SalurConfiguration.load(path: SalurConfiguration.resolvePath(flag: config))
     }
 
-    /// The store the config names (the SQLite file or PostgreSQL), opened and migrated.
-    package func store() async throws -> any SalurStoreBackend {
-        try await load().openStore().store
+    /// The store the config names (the SQLite file or PostgreSQL), opened for `access`: `.readOnly`
+    /// for commands that only look, `.create` for those that may start a treasury (imports,
+    /// enqueueing, `db migrate`), `.existing` for every other change.
+    package func store(_ access: SQLiteLedger.Access = .existing) async throws -> any SalurStoreBackend {
+        try await load().openStore(access: access).store
     }
 }
 
 extension SalurConfiguration {
-    /// The store `[database]` names, opened and migrated.
-    package func openStore(migrate: Bool = true) async throws -> OpenStore {
+    /// The store `[database]` names, opened for `access` (see `GlobalOptions.store`) and, unless
+    /// read-only, migrated. A command that changes the treasury is refused to a login in
+    /// `[operators] refuse_accounts`.
+    package func openStore(migrate: Bool = true, access: SQLiteLedger.Access = .existing) async throws -> OpenStore {
+        if access != .readOnly { try refuseSharedAccount() }
         do {
             return try await StoreOpener.open(path: database.path, busyTimeoutMs: database.busyTimeoutMs, url: database.url,
                                               passwordFile: database.passwordFile, maxConnections: database.maxConnections,
-                                              migrate: migrate)
+                                              migrate: migrate, access: access)
         } catch let error as PostgresTarget.Invalid {
             throw CLIError("\(file): \(error.description)")
+        } catch StoreError.missing(let path) {
+            throw missingDatabase(path)
         }
     }
 
     /// The SQLite ledger, for what concerns the SQLite file itself (its engine lock, its single engine).
-    package func sqliteLedger(feature: String = "this command") throws -> SQLiteLedger {
+    package func sqliteLedger(feature: String = "this command", access: SQLiteLedger.Access = .existing,
+                              migrate: Bool = true) throws -> SQLiteLedger {
         if database.isPostgres {
             throw CLIError("\(feature) is for the SQLite store, and \(file) names a PostgreSQL database")
         }
-        return try SQLiteLedger(path: database.path, busyTimeout: Double(database.busyTimeoutMs) / 1000)
+        if access != .readOnly { try refuseSharedAccount() }
+        do {
+            return try SQLiteLedger(path: database.path, busyTimeout: Double(database.busyTimeoutMs) / 1000, migrate: migrate, access: access)
+        } catch StoreError.missing(let path) {
+            throw missingDatabase(path)
+        }
+    }
+
+    /// A missing SQLite file, with where its name came from and how to make one on purpose.
+    func missingDatabase(_ path: String) -> CLIError {
+        CLIError("no database at \(path): check [database] path in \(file), or create it with `salurctl db migrate` "
+                 + "(importing recipients or queueing transfers creates it too)")
+    }
+
+    /// Refuses a login that `[operators] refuse_accounts` lists (root, salurd's own `salur`): every
+    /// change is audited under the login that made it, and maker-checker compares those names, so
+    /// a shared account would make every maker and checker one person.
+    func refuseSharedAccount() throws {
+        let actor = OperatorIdentity.current()
+        guard operators.refuseAccounts.contains(actor) else { return }
+        throw CLIError("\(actor) may not change the treasury ([operators] refuse_accounts in \(file)): run salurctl under your own "
+                       + "login, a member of the database's group (usermod -aG salur NAME), so that the audit log names who did it")
     }
 }

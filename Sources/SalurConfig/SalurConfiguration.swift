@@ -16,6 +16,8 @@ public struct SalurConfiguration: Sendable, Equatable {
     public var premiums: Premiums
     /// `[reconciliation]`
     public var reconciliation = Reconciliation()
+    /// `[operators]`
+    public var operators = Operators()
 
     /// `[database]`
     public struct Database: Sendable, Equatable {
@@ -138,6 +140,14 @@ public struct SalurConfiguration: Sendable, Equatable {
     /// `[log]`
     public struct Log: Sendable, Equatable {
         public var level: String
+    }
+
+    /// `[operators]`: who may act on the treasury through salurctl.
+    public struct Operators: Sendable, Equatable {
+        /// Logins refused every command that changes the treasury (e.g. root and salurd's own
+        /// account `salur`): shared accounts would make maker and checker the same name in the audit log.
+        public var refuseAccounts: [String] = []
+        public init(refuseAccounts: [String] = []) { self.refuseAccounts = refuseAccounts }
     }
 
     /// `[premiums]`: BPJS Ketenagakerjaan premiums.
@@ -295,11 +305,18 @@ extension SalurConfiguration {
         if ratesFile.isEmpty { pr.fail("rates_file", "must name the BPJS rates file, e.g. /etc/salur/bpjs-rates.toml") }
         let premiums = Premiums(ratesFile: resolve(ratesFile))
         let reconciliation = readReconciliation(root)
+        let op = root.table("operators")
+        let operators = Operators(refuseAccounts: op.strings("refuse_accounts"))
+        if operators.refuseAccounts.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+            op.fail("refuse_accounts", "must list login names, e.g. [\"root\", \"salur\"]")
+        }
 
         let errors = root.finish()
         if !errors.isEmpty { throw ConfigErrors(errors) }
-        return SalurConfiguration(file: file, database: database, bank: bank, batching: batching, retry: retry, engine: engine, log: log,
-                                  premiums: premiums, reconciliation: reconciliation)
+        var configuration = SalurConfiguration(file: file, database: database, bank: bank, batching: batching, retry: retry, engine: engine,
+                                               log: log, premiums: premiums, reconciliation: reconciliation)
+        configuration.operators = operators
+        return configuration
     }
 
     /// The settle-time rule, in one place: with several engines (PostgreSQL), the longest an attempt

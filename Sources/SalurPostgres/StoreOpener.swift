@@ -16,15 +16,17 @@ package struct OpenStore: Sendable {
 
 /// Opens the store a `[database]` table names.
 package enum StoreOpener {
-    /// `url` set → PostgreSQL (password from `passwordFile`); else the SQLite file at `path`.
+    /// `url` set → PostgreSQL (password from `passwordFile`); else the SQLite file at `path`, opened
+    /// for `access` (created if missing only with `.create`; read-only with `.readOnly`).
     package static func open(path: String, busyTimeoutMs: Int, url: String?, passwordFile: String?, maxConnections: Int = 8,
-                             migrate: Bool = true, logger: Logger = Logger(label: "salur.store")) async throws -> OpenStore {
+                             migrate: Bool = true, access: SQLiteLedger.Access = .create,
+                             logger: Logger = Logger(label: "salur.store")) async throws -> OpenStore {
         if let url {
             let target = try PostgresTarget(url: url, passwordFile: passwordFile)
             let ledger = try await PostgresLedger(target: target, migrate: migrate, maximumConnections: maxConnections, logger: logger)
             return OpenStore(store: ledger, kind: .postgres, name: target.description, postgres: ledger)
         }
-        let ledger = try SQLiteLedger(path: path, busyTimeout: Double(busyTimeoutMs) / 1000)
+        let ledger = try SQLiteLedger(path: path, busyTimeout: Double(busyTimeoutMs) / 1000, migrate: migrate, access: access)
         return OpenStore(store: ledger, kind: .sqlite, name: path, postgres: nil)
     }
 }

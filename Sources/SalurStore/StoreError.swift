@@ -11,6 +11,10 @@ package enum StoreError: Error, CustomStringConvertible {
     case newerSchema(String)
     /// The database file or its folder is not usable.
     case unusable(path: String, reason: String)
+    /// There is no database file at `path`, and the command does not create one.
+    case missing(path: String)
+    /// The disk holding the database is full; the transaction was rolled back.
+    case diskFull(path: String)
     /// A thing the operator named does not exist.
     case notFound(String)
     /// The operation is not allowed in the current state.
@@ -20,6 +24,13 @@ package enum StoreError: Error, CustomStringConvertible {
     package static func isBusy(_ error: any Error) -> Bool {
         if case .busy = error as? StoreError { return true }
         if let error = error as? DatabaseError { return error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED }
+        return false
+    }
+
+    /// Whether `error` is SQLite's "database or disk is full" (`StoreError.diskFull` or the raw error).
+    package static func isDiskFull(_ error: any Error) -> Bool {
+        if case .diskFull = error as? StoreError { return true }
+        if let error = error as? DatabaseError { return error.resultCode == .SQLITE_FULL }
         return false
     }
 
@@ -37,6 +48,8 @@ package enum StoreError: Error, CustomStringConvertible {
         case .unavailable(let what): "database unavailable for now: \(what); try again later"
         case .newerSchema(let what): "the database was written by a newer Salur (\(what)); upgrade this binary"
         case .unusable(let path, let reason): "cannot use database \(path): \(reason)"
+        case .missing(let path): "no database at \(path)"
+        case .diskFull(let path): "the disk holding \(path) is full; nothing was changed (free space there, then run the command again)"
         case .notFound(let what): "not found: \(what)"
         case .refused(let why): why
         }

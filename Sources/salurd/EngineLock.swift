@@ -26,7 +26,8 @@ struct EngineLock {
             try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
                                                      attributes: [.posixPermissions: 0o700])
         }
-        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        // Readable by the folder's group (as far as the umask allows): operators probe it with `salurctl daemon status`.
+        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o640)
         guard fd >= 0 else { throw Unusable(path: path, reason: String(cString: strerror(errno))) }
         // `salurctl daemon status` probes with a shared lock it drops at once: a few quick retries
         // keep that probe from ever refusing a starting engine.

@@ -69,9 +69,12 @@ struct UnitFileTests {
         for setting in ["Type=notify", "NotifyAccess=main", "ExecReload=/bin/kill -HUP $MAINPID", "Restart=on-failure", "User=salur",
                         "StateDirectory=salur", "LoadCredential=client_secret:", "LoadCredential=private_key.pem:", "ProtectSystem=strict",
                         "ProtectHome=yes", "PrivateTmp=yes", "NoNewPrivileges=yes", "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6",
-                        "SystemCallFilter=@system-service", "CapabilityBoundingSet=\n", "UMask=0077", "WatchdogSec=", "TimeoutStopSec=90s"] {
+                        "SystemCallFilter=@system-service", "CapabilityBoundingSet=\n", "UMask=0007", "StateDirectoryMode=2770", "WatchdogSec=", "TimeoutStopSec=90s"] {
             #expect(unit.contains(setting), "missing \(setting)")
         }
+        // The database folder is the operators' group's too, the same whether systemd or tmpfiles makes it.
+        let tmpfiles = try String(contentsOfFile: Self.root + "/systemd/salur.tmpfiles.conf", encoding: .utf8)
+        #expect(tmpfiles.contains("d /var/lib/salur          2770 salur salur -"))
         // The example config's shutdown bound stays below TimeoutStopSec, and its secrets are where LoadCredential= puts them.
         let config = try String(contentsOfFile: Self.root + "/config/salur.toml", encoding: .utf8)
         #expect(config.contains("shutdown_timeout_ms = 45000"))

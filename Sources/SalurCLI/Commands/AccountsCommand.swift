@@ -40,7 +40,7 @@ struct AccountsCommand: AsyncParsableCommand {
         func run() async throws {
             let bytes = try Output.readFile(file)
             let rows = try OpeningResultFile.parse(bytes: bytes, file: file)
-            let summary = try await global.store().applyOpeningResults(
+            let summary = try await global.store(.create).applyOpeningResults(
                 rows, source: SourceFile(path: file, sha256: AuditChain.sha256Hex(bytes)), actor: OperatorIdentity.current())
             print("\(file): \(Output.grouped(summary.opened)) opened, \(Output.grouped(summary.rejected)) rejected, "
                   + "\(Output.grouped(summary.unchanged)) already applied.")
@@ -72,7 +72,7 @@ struct AccountsCommand: AsyncParsableCommand {
                 guard let parsed = OpeningGrouping(rawValue: by) else { throw ValidationError("--by must be district or program") }
                 grouping = parsed
             }
-            let ledger = try await global.store()
+            let ledger = try await global.store(.readOnly)
             let overall = try await ledger.openingStatus(by: nil)[0]
             var groups: [OpeningStatus] = []
             if let grouping { groups = try await ledger.openingStatus(by: grouping) }

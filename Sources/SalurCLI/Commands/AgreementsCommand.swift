@@ -35,7 +35,7 @@ struct AgreementsCommand: AsyncParsableCommand {
                 return try Agreement(id: id, employer: employer, programmes: programmes, riskClass: riskClass, validFrom: start,
                                      validTo: end, bpjsAccount: bpjsAccount, bpjsBankCode: bpjsBankCode, workUnits: units)
             }
-            let added = try await global.store().addAgreement(agreement, actor: OperatorIdentity.current())
+            let added = try await global.store(.create).addAgreement(agreement, actor: OperatorIdentity.current())
             if json { return try Output.json(AgreementJSON(agreement, createdBy: nil, createdAt: nil, today: nil, added: added)) }
             if !added { return print("agreement \(agreement.id) is already recorded with the same terms; nothing changed.") }
             print("recorded agreement \(agreement.id): \(agreement.employer), \(PremiumCLI.programmes(agreement)), risk class "
@@ -53,7 +53,7 @@ struct AgreementsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let day = try PremiumCLI.today(today)
-            let agreements = try await global.store().agreements()
+            let agreements = try await global.store(.readOnly).agreements()
             let entries = agreements.map { AgreementJSON($0.agreement, createdBy: $0.createdBy, createdAt: $0.createdAt, today: day, added: nil) }
             for entry in entries { if let warning = entry.warning { PremiumCLI.warn(warning) } }
             if json { return try Output.json(entries) }
@@ -75,7 +75,7 @@ struct AgreementsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let day = try PremiumCLI.today(today)
-            let ledger = try await global.store()
+            let ledger = try await global.store(.readOnly)
             let stored = try await ledger.agreement(id: id)
             let runs = try await ledger.premiumRuns(kind: .payroll, owner: id)
             let entry = AgreementJSON(stored.agreement, createdBy: stored.createdBy, createdAt: stored.createdAt, today: day, added: nil,

@@ -17,7 +17,7 @@ struct AuditCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let result = try await global.store().verifyAudit()
+            let result = try await global.store(.readOnly).verifyAudit()
             if json {
                 return try Output.json(["rows": String(result.rows), "head_hash": result.headHash, "status": "ok"])
             }
@@ -33,7 +33,7 @@ struct AuditCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let rows = try await global.store().auditTail(limit: limit)
+            let rows = try await global.store(.readOnly).auditTail(limit: limit)
             if json { return try Output.json(rows) }
             print(Output.table(["SEQ", "AT", "ACTOR", "ACTION", "SUBJECT", "DETAILS"],
                                rows.map { [String($0.seq), $0.at, $0.actor, $0.action, $0.subject, $0.details] }, right: [0]))

@@ -32,7 +32,7 @@ struct BudgetsCommand: AsyncParsableCommand {
                 return try BudgetEnvelope(id: id, agency: agency, year: year, amount: value, bpjsAccount: bpjsAccount,
                                           bpjsBankCode: bpjsBankCode)
             }
-            let ledger = try await global.store()
+            let ledger = try await global.store(.create)
             let added = try await ledger.addBudget(budget, actor: OperatorIdentity.current())
             let stored = try await ledger.budget(id: budget.id)
             if json { return try Output.json(BudgetJSON(stored, added: added)) }
@@ -49,7 +49,7 @@ struct BudgetsCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let budgets = try await global.store().budgets()
+            let budgets = try await global.store(.readOnly).budgets()
             if json { return try Output.json(budgets.map { BudgetJSON($0, added: nil) }) }
             print(Output.table(["BUDGET", "AGENCY", "YEAR", "AMOUNT", "SPENT", "COMMITTED", "REMAINING", "MONTHS OF COVER"], budgets.map { b in
                 [b.budget.id, b.budget.agency, String(b.budget.year), b.budget.amount.grouped, b.use.spent.grouped,
@@ -65,7 +65,7 @@ struct BudgetsCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let ledger = try await global.store()
+            let ledger = try await global.store(.readOnly)
             let stored = try await ledger.budget(id: id)
             let runs = try await ledger.premiumRuns(kind: .bpu, owner: id)
             if json { return try Output.json(BudgetJSON(stored, added: nil, runs: runs.map(RunJSON.init))) }

@@ -27,7 +27,7 @@ struct DaemonCommand: AsyncParsableCommand {
             var sendMark: SendMarkStatus?
             let exists = FileManager.default.fileExists(atPath: database)
             if exists {
-                let ledger = try configuration.sqliteLedger()
+                let ledger = try configuration.sqliteLedger(access: .readOnly)
                 lease = try ledger.engineLease()
                 queue = try ledger.queueStatus(now: now)
                 sendMark = try await ledger.sendMarkStatus()
@@ -44,7 +44,7 @@ struct DaemonCommand: AsyncParsableCommand {
             case .notRunning:
                 running = false
             case .unknown(let reason):
-                throw CLIError("cannot tell whether salurd runs: \(reason) (run as salurd's user, e.g. sudo -u salur salurctl daemon status)")
+                throw CLIError("cannot tell whether salurd runs: \(reason) (run it as a member of the database folder's group, e.g. salur)")
             }
             // The lease describes the running engine only when it is the lock holder's.
             let current = running && lease.map { pid == nil || $0.pid == pid } == true
@@ -60,7 +60,7 @@ struct DaemonCommand: AsyncParsableCommand {
         /// On PostgreSQL there is no lock file: every engine registers itself with a lease its
         /// heartbeat renews, and it is live while the lease holds (judged by the server's clock).
         func shared(_ configuration: SalurConfiguration) async throws {
-            let opened = try await configuration.openStore()
+            let opened = try await configuration.openStore(access: .readOnly)
             defer { opened.close() }
             let now = Date()
             let engines = try await opened.store.engines()

@@ -40,7 +40,7 @@ struct DbCommand: AsyncParsableCommand {
 
     struct Migrate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Apply the schema steps the database lacks (salurctl and salurd also do this when they open it).",
+            abstract: "Apply the schema steps the database lacks, creating the SQLite file when there is none (salurd and the commands that change something also migrate).",
             discussion: "Refuses a database with steps this binary does not know (a newer Salur wrote it). --check applies nothing and exits 1 when steps are missing.")
         @OptionGroup var global: GlobalOptions
         @Flag(help: "Only report; exit 1 when steps are missing.") var check = false
@@ -58,9 +58,12 @@ struct DbCommand: AsyncParsableCommand {
                 known = PostgresLedger.knownSteps
                 applied = try await ledger.appliedSteps()
                 if !check { done = try await ledger.migrate() }
+            } else if check, !FileManager.default.fileExists(atPath: configuration.database.path) {
+                // No file yet: every step is missing, and checking makes none.
+                known = SQLiteLedger.knownSteps
+                applied = []
             } else {
-                let ledger = try SQLiteLedger(path: configuration.database.path,
-                                              busyTimeout: Double(configuration.database.busyTimeoutMs) / 1000, migrate: false)
+                let ledger = try configuration.sqliteLedger(access: check ? .existing : .create, migrate: false)
                 known = SQLiteLedger.knownSteps
                 applied = try ledger.appliedSteps()
                 if !check { done = try ledger.migrate() }

@@ -60,7 +60,7 @@ struct PayrollCommand: AsyncParsableCommand {
 
         func run() async throws {
             let period = try PremiumCLI.period(period)
-            let (run, rows) = try await PremiumCLI.refusals { try await global.store().payrollDeductions(agreementID: agreement, period: period) }
+            let (run, rows) = try await PremiumCLI.refusals { try await global.store(.readOnly).payrollDeductions(agreementID: agreement, period: period) }
             var totals = PremiumTotals()
             for row in rows { try totals.add(wage: row.wage, row.premiums) }
             let bytes: [UInt8]
@@ -102,7 +102,7 @@ struct PayrollCommand: AsyncParsableCommand {
 
         func run() async throws {
             let period = try PremiumCLI.period(period)
-            let report = try await PremiumCLI.refusals { try await global.store().payrollReport(agreementID: agreement, period: period) }
+            let report = try await PremiumCLI.refusals { try await global.store(.readOnly).payrollReport(agreementID: agreement, period: period) }
             if json { return try Output.json(ReportJSON(report)) }
             let a = report.agreement, t = report.totals, run = report.run
             print("payroll \(period), agreement \(a.id) (\(a.employer)), revision \(run.revision) from \(run.sourcePath)")
@@ -161,7 +161,7 @@ enum PremiumCLI {
 
     /// The store `[database]` names: the SQLite file or PostgreSQL.
     static func ledger(_ configuration: SalurConfiguration) async throws -> any SalurStoreBackend {
-        try await configuration.openStore().store
+        try await configuration.openStore(access: .create).store
     }
 
     static func period(_ text: String) throws -> Period {

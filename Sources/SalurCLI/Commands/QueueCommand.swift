@@ -13,7 +13,7 @@ struct QueueCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let status = try await global.store().queueStatus()
+            let status = try await global.store(.readOnly).queueStatus()
             if json {
                 struct JSON: Encodable {
                     let transfers: [String: StateTotal]

@@ -21,7 +21,7 @@ struct RecipientsCommand: AsyncParsableCommand {
             // The rows are checked in the background while the store takes those checked so far;
             // a bad row anywhere still imports nothing.
             let rows = try RecipientFile.Reading(bytes: bytes, file: file)
-            let ledger = try await global.store()
+            let ledger = try await global.store(.create)
             let summary = try await ledger.importRecipients(
                 rows, source: SourceFile(path: file, sha256: AuditChain.sha256Hex(bytes)), actor: OperatorIdentity.current())
             if json { return try Output.json(summary) }
@@ -52,7 +52,7 @@ struct RecipientsCommand: AsyncParsableCommand {
                 }
                 filter.state = parsed
             }
-            let found = try await global.store().recipients(matching: filter)
+            let found = try await global.store(.readOnly).recipients(matching: filter)
             if json { return try Output.json(found.map(RecipientJSON.init)) }
             let rows = found.map { stored -> [String] in
                 let r = stored.recipient

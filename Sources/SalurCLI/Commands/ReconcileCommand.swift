@@ -46,7 +46,7 @@ struct ReconcileCommand: AsyncParsableCommand {
         func run() async throws {
             let configuration = try global.load()
             let settings = configuration.reconciliation
-            let ledger = try await configuration.openStore().store
+            let ledger = try await configuration.openStore(access: .create).store
             let today = asOf.flatMap(CalendarDate.init) ?? BankTime.today(utcOffsetHours: settings.utcOffsetHours)
             let actor = OperatorIdentity.current()
             var runs: [(file: String, run: ReconciliationRun)] = []
@@ -149,7 +149,7 @@ struct ReconcileCommand: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try global.load()
-            let status = try await configuration.openStore().store.reconciliationStatus(
+            let status = try await configuration.openStore(access: .readOnly).store.reconciliationStatus(
                 period: period.flatMap(Period.init), utcOffsetHours: configuration.reconciliation.utcOffsetHours)
             if json { return try Output.json(status) }
             print("reconciliation \(status.period.map { "for \($0)" } ?? "for all time") (bank time, UTC\(configuration.reconciliation.utcOffsetHours >= 0 ? "+" : "")\(configuration.reconciliation.utcOffsetHours))")
@@ -188,7 +188,7 @@ struct ReconcileCommand: AsyncParsableCommand {
 
         func run() async throws {
             let filter = ExceptionFilter(states: all ? ["open", "resolved", "cleared"] : nil, kind: kind, period: period)
-            let exceptions = try await global.store().reconciliationExceptions(filter)
+            let exceptions = try await global.store(.readOnly).reconciliationExceptions(filter)
             if json { return try Output.json(exceptions) }
             if exceptions.isEmpty {
                 print(all ? "no exception." : "no open exception.")
@@ -228,7 +228,7 @@ struct ReconcileCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let flagged = try await global.store().flaggedRecipients()
+            let flagged = try await global.store(.readOnly).flaggedRecipients()
             if json { return try Output.json(flagged) }
             if flagged.isEmpty { print("no recipient flagged."); return }
             print(Output.table(["EXCEPTION", "NIK", "NAME", "ACCOUNT", "AMOUNT", "TRANSFER", "RETURNED"], flagged.map {

@@ -42,7 +42,7 @@ struct TransfersCommand: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try global.load()
-            let ledger = try await configuration.openStore().store
+            let ledger = try await configuration.openStore(access: .create).store
             let actor = OperatorIdentity.current()
             let summary: EnqueueSummary
             if let file {
@@ -187,7 +187,7 @@ struct BatchesCommand: AsyncParsableCommand {
                 }
                 filter = parsed
             }
-            let batches = try await global.store().batches(state: filter)
+            let batches = try await global.store(.readOnly).batches(state: filter)
             if json { return try Output.json(batches.map(BatchJSON.init)) }
             print(Output.table(["BATCH", "PROGRAM", "PERIOD", "STATE", "ITEMS", "AMOUNT", "SETTLED", "APPROVED BY", "NOTE"], batches.map { b in
                 [b.id, b.program, b.period, b.state, Output.grouped(b.itemCount), Rupiah(b.amount.value).grouped,
@@ -203,7 +203,7 @@ struct BatchesCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            guard let batch = try await global.store().batches(id: id).first else { throw CLIError("no batch \(id)", exit: .failure) }
+            guard let batch = try await global.store(.readOnly).batches(id: id).first else { throw CLIError("no batch \(id)", exit: .failure) }
             if json { return try Output.json(BatchJSON(batch)) }
             print("batch \(batch.id): \(batch.program) \(batch.period), \(batch.state)")
             print("  \(Output.grouped(batch.itemCount)) transfers, \(batch.amount); queued by \(batch.makers); created \(batch.createdAt)")

@@ -1,5 +1,6 @@
 import Foundation
 package import GRDB
+import GRDBSQLite
 package import SalurCore
 
 /// The embedded default `Ledger`: one SQLite file in WAL mode, written through GRDB.
@@ -15,39 +16,63 @@ package final class SQLiteLedger: Ledger {
     /// The calendar time this ledger stamps records and forms ids with.
     package let clock: WallClock
 
-    /// Opens (creating if needed) the database at `path` and migrates it.
+    /// How a ledger opens its file.
+    package enum Access: Sendable {
+        /// Creates the file (and its folder) when missing, then migrates it: salurd, imports, enqueueing, `db migrate`.
+        case create
+        /// The file must exist; read and written, migrated.
+        case existing
+        /// The file must exist; opened read-only, so nothing is written, not even a schema step: the
+        /// read commands, which then work for a user who may only read the file.
+        case readOnly
+    }
+
+    /// Opens the database at `path` (creating it if needed and `access` allows) and migrates it.
     /// Refuses a database written by a newer schema than this binary knows.
-    package init(path: String, busyTimeout: Double = 5, migrate: Bool = true, clock: WallClock = .system) throws {
+    ///
+    /// A file it creates is 0600, or 0660 when its folder is shared with a group (setgid or group-
+    /// writable, as `/var/lib/salur` is for the operators' group), whatever the process umask; SQLite
+    /// gives the `-wal` and `-shm` files the database file's mode. Those two are kept after the last
+    /// connection closes (emptied), so that a user who may only read can still open the file.
+    package init(path: String, busyTimeout: Double = 5, migrate: Bool = true, access: Access = .create,
+                 clock: WallClock = .system) throws {
         self.path = path
         self.clock = clock
-        let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
-            do {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
-                                                        attributes: [.posixPermissions: 0o700])
-            } catch {
-                throw StoreError.unusable(path: path, reason: "cannot create its folder: \(error.localizedDescription)")
-            }
-        }
+        try DatabaseFile.prepare(path, create: access == .create, readOnly: access == .readOnly)
         var configuration = Configuration()
         configuration.busyMode = .timeout(busyTimeout)
         configuration.label = "salur"
+        configuration.readonly = access == .readOnly
+        configuration.prepareDatabase { db in
+            var persist: Int32 = 1
+            _ = sqlite3_file_control(db.sqliteConnection, "main", SQLITE_FCNTL_PERSIST_WAL, &persist)
+        }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
-            try pool.writeWithoutTransaction { db in
-                try db.execute(sql: "PRAGMA synchronous = FULL")
+            if access != .readOnly {
+                try pool.writeWithoutTransaction { db in
+                    try db.execute(sql: "PRAGMA synchronous = FULL")
+                    // A kept -wal file is emptied when the last connection closes.
+                    try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
+                }
             }
             let migrator = Migrations.migrator
             try pool.read { db in
                 if try migrator.hasBeenSuperseded(db) {
                     throw StoreError.newerSchema("it has migrations this binary does not know")
                 }
+                if access == .readOnly, try !migrator.hasCompletedMigrations(db) {
+                    throw StoreError.unusable(path: path, reason: """
+                        it lacks schema steps this salurctl needs, and a read-only command does not apply them; \
+                        run `salurctl db migrate` (or start salurd) first
+                        """)
+                }
             }
-            if migrate { try migrator.migrate(pool) }
+            if migrate, access != .readOnly { try migrator.migrate(pool) }
         } catch let error as StoreError {
             throw error
         } catch let error as DatabaseError {
-            throw SQLiteLedger.translate(error, path: path)
+            throw SQLiteLedger.translate(error, path: path, readOnly: access == .readOnly)
         }
     }
 
@@ -56,12 +81,15 @@ package final class SQLiteLedger: Ledger {
         try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
     }
 
-    /// Runs `body` in one IMMEDIATE write transaction, mapping SQLite's busy errors to `StoreError.busy`.
+    /// Runs `body` in one IMMEDIATE write transaction, mapping SQLite's busy errors to `StoreError.busy`
+    /// and a full disk to `StoreError.diskFull` (the transaction is rolled back: nothing changed).
     func write<T>(_ what: String, _ body: (Database) throws -> T) throws -> T {
         do {
             return try pool.write(body)
         } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
             throw StoreError.busy(what)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
+            throw StoreError.diskFull(path: path)
         }
     }
 
@@ -74,9 +102,15 @@ package final class SQLiteLedger: Ledger {
         }
     }
 
-    static func translate(_ error: DatabaseError, path: String) -> any Error {
+    static func translate(_ error: DatabaseError, path: String, readOnly: Bool = false) -> any Error {
         switch error.resultCode {
         case .SQLITE_BUSY, .SQLITE_LOCKED: StoreError.busy("opening \(path)")
+        case .SQLITE_FULL: StoreError.diskFull(path: path)
+        case .SQLITE_CANTOPEN where readOnly, .SQLITE_READONLY where readOnly:
+            StoreError.unusable(path: path, reason: """
+                \(error.message ?? "\(error.resultCode)"); reading it needs its -wal and -shm files beside it, or a \
+                folder you may write to (they appear once salurd or a salurctl that writes has opened it)
+                """)
         case .SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_NOTADB, .SQLITE_CORRUPT:
             StoreError.unusable(path: path, reason: error.message ?? "\(error.resultCode)")
         default: error
