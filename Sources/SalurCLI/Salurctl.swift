@@ -50,7 +50,11 @@ package struct Salurctl: AsyncParsableCommand {
     /// Prints `error` where it belongs and returns its exit code.
     package static func report(_ error: any Error) -> Int32 {
         let stderr = FileHandle.standardError
-        func say(_ text: String) { stderr.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8)) }
+        func say(_ message: String) {
+            // What an error echoes from a file or the command line cannot drive the terminal.
+            let text = TerminalText.escaped(message, keepingNewlines: true)
+            stderr.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+        }
         switch error {
         case let failure as ImportFailure:
             say(failure.description)

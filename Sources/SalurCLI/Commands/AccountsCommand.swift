@@ -21,12 +21,12 @@ struct AccountsCommand: AsyncParsableCommand {
             let count = try await ledger.exportOpeningRequests(actor: OperatorIdentity.current()) { requests in
                 var writer = CSVWriter()
                 writer.write(["nik", "name", "district", "phone"])
-                for r in requests { writer.write([r.nik, r.name, r.district, r.phone]) }
+                for r in requests { writer.write([.numeral(r.nik), .text(r.name), .text(r.district), .numeral(r.phone)]) }
                 try Output.writeAtomically(writer.output, to: output)
                 return AuditChain.sha256Hex(writer.output)
             }
-            print(count == 0 ? "\(output): no recipient waiting for a request; wrote the header only."
-                             : "\(output): \(Output.grouped(count)) recipients requested.")
+            print(count == 0 ? "\(TerminalText.escaped(output)): no recipient waiting for a request; wrote the header only."
+                             : "\(TerminalText.escaped(output)): \(Output.grouped(count)) recipients requested.")
         }
     }
 
@@ -42,7 +42,7 @@ struct AccountsCommand: AsyncParsableCommand {
             let rows = try OpeningResultFile.parse(bytes: bytes, file: file)
             let summary = try await global.store(.create).applyOpeningResults(
                 rows, source: SourceFile(path: file, sha256: AuditChain.sha256Hex(bytes)), actor: OperatorIdentity.current())
-            print("\(file): \(Output.grouped(summary.opened)) opened, \(Output.grouped(summary.rejected)) rejected, "
+            print("\(TerminalText.escaped(file)): \(Output.grouped(summary.opened)) opened, \(Output.grouped(summary.rejected)) rejected, "
                   + "\(Output.grouped(summary.unchanged)) already applied.")
         }
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SalurConfig
+import SalurCore
 import SalurPostgres
 import SalurStore
 
@@ -20,6 +21,11 @@ struct DbCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Option(help: "Why: which backup was restored (kept in the audit log).") var reason: String
         @Flag(help: "Print JSON.") var json = false
+
+        func validate() throws {
+            // An empty one is refused in run(), saying what it should name.
+            if let problem = Validate.freeText(reason, maxLength: 500, allowEmpty: true) { throw ValidationError("--reason: \(problem)") }
+        }
 
         func run() async throws {
             let configuration = try global.load()

@@ -75,8 +75,9 @@ struct PayrollCommand: AsyncParsableCommand {
                 writer.write(Self.columns)
                 for row in rows {
                     let p = row.premiums
-                    writer.write([row.employeeID, row.nik, row.name, row.workUnit] + [row.wage, p.jkk, p.jkm, p.jhtEmployer, p.jhtEmployee,
-                                  p.jpEmployer, p.jpEmployee, p.employerTotal, p.employeeTotal].map { String($0.value) })
+                    writer.write([.text(row.employeeID), .numeral(row.nik), .text(row.name), .text(row.workUnit)]
+                                 + [row.wage, p.jkk, p.jkm, p.jhtEmployer, p.jhtEmployee, p.jpEmployer, p.jpEmployee,
+                                    p.employerTotal, p.employeeTotal].map { CSVCell.number($0.value) })
                 }
                 bytes = writer.output
             }

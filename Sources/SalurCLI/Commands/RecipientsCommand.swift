@@ -26,9 +26,9 @@ struct RecipientsCommand: AsyncParsableCommand {
                 rows, source: SourceFile(path: file, sha256: AuditChain.sha256Hex(bytes)), actor: OperatorIdentity.current())
             if json { return try Output.json(summary) }
             if summary.added + summary.updated == 0 {
-                print("\(file): \(Output.grouped(rows.rowCount)) rows, all already known and unchanged; nothing to change.")
+                print("\(TerminalText.escaped(file)): \(Output.grouped(rows.rowCount)) rows, all already known and unchanged; nothing to change.")
             } else {
-                print("\(file): \(Output.grouped(rows.rowCount)) rows: \(Output.grouped(summary.added)) added, "
+                print("\(TerminalText.escaped(file)): \(Output.grouped(rows.rowCount)) rows: \(Output.grouped(summary.added)) added, "
                       + "\(Output.grouped(summary.updated)) updated (\(summary.reopened) rejected openings back to not_requested), "
                       + "\(Output.grouped(summary.unchanged)) unchanged.")
             }

@@ -76,7 +76,7 @@ struct ReconcileCommand: AsyncParsableCommand {
             func count(_ n: Int, _ noun: String) -> String { "\(Output.grouped(n)) \(noun)\(n == 1 ? "" : "s")" }
             for (file, run) in runs {
                 if run.statementsStored + run.statementsUnchanged > 0 {
-                    print("\(file): \(count(run.statementsStored, "statement")) stored, \(count(run.entriesStored, "entry").replacingOccurrences(of: "entrys", with: "entries"))"
+                    print("\(TerminalText.escaped(file)): \(count(run.statementsStored, "statement")) stored, \(count(run.entriesStored, "entry").replacingOccurrences(of: "entrys", with: "entries"))"
                           + (run.statementsUnchanged > 0 ? "; \(run.statementsUnchanged) already stored (unchanged)" : ""))
                 }
                 print("matched \(count(run.matchedByReference, "debit")) by reference, \(Output.grouped(run.matchedWeakly)) weakly; "
@@ -213,6 +213,10 @@ struct ReconcileCommand: AsyncParsableCommand {
         @Argument(help: "The exception's id (salurctl reconcile exceptions).") var id: Int64
         @Option(help: "What was checked and done, e.g. \"bank fee, approved by Kabid\".") var reason: String
         @Flag(help: "Print JSON.") var json = false
+
+        func validate() throws {
+            if let problem = Validate.reason(reason) { throw ValidationError("--reason: \(problem)") }
+        }
 
         func run() async throws {
             let resolved = try await global.store().resolveReconciliationException(id: id, reason: reason, actor: OperatorIdentity.current())

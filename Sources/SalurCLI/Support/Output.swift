@@ -1,4 +1,5 @@
 import Foundation
+import SalurCore
 
 /// Writing results for people and for scripts.
 package enum Output {
@@ -68,11 +69,12 @@ package enum Output {
         }
     }
 
-    /// Reads a whole input file or fails with a message naming it.
+    /// Reads a whole input file (at most `InputFile.maxBytes`) or fails with a message naming it.
     package static func readFile(_ path: String) throws -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw CLIError("cannot read \(path): no such file or not readable", exit: .dataError)
+        do {
+            return try InputFile.read(path)
+        } catch {
+            throw CLIError(error.description, exit: .dataError)
         }
-        return Array(data)
     }
 }

@@ -4,7 +4,16 @@
 /// on, so errors can name `FILE:LINE`. CRLF and LF line ends are both accepted; a UTF-8 byte-order
 /// mark at the start is skipped. Fields stay bytes until asked for, so a caller that validates a
 /// million rows pays for UTF-8 decoding once per field it reads.
+///
+/// A record longer than `maxRecordBytes` or a field longer than `maxFieldBytes` is an error
+/// naming its line: no input Salur reads has rows near that long, and a file that does (say one
+/// line of millions of commas) is refused before the reader holds more than that much of it.
 public struct CSVReader: Sendable {
+    /// The longest record (line, or lines of one quoted record) read: 64 KiB.
+    public static let maxRecordBytes = 64 * 1024
+    /// The longest field read, unquoted: 16 KiB.
+    public static let maxFieldBytes = 16 * 1024
+
     private let bytes: [UInt8]
     private var position: Int
     /// Where the input ends: the whole of `bytes`, or the end of one part of it.
@@ -52,6 +61,7 @@ public struct CSVReader: Sendable {
 
     private mutating func readRecord() throws(CSVError) -> CSVRecord {
         let startLine = line
+        let recordStart = position
         var fields: [CSVField] = []
         fields.reserveCapacity(8)
         while true {
@@ -72,6 +82,9 @@ public struct CSVReader: Sendable {
                     if byte == 0x0A { line += 1 }
                     unquoted.append(byte)
                     position += 1
+                    if unquoted.count > Self.maxFieldBytes {
+                        throw .fieldTooLong(file: file, line: startLine, field: fields.count + 1, limit: Self.maxFieldBytes)
+                    }
                 }
                 field.bytes = ArraySlice(unquoted)
                 if !closed { throw .unterminatedQuote(file: file, line: startLine) }
@@ -80,17 +93,25 @@ public struct CSVReader: Sendable {
                 }
             } else {
                 let start = position
-                while position < end, !isEnd(bytes[position]) {
+                // Scanning stops one byte past the longest field allowed: a longer one is not read on.
+                let stop = min(end, start + Self.maxFieldBytes + 1)
+                while position < stop, !isEnd(bytes[position]) {
                     if bytes[position] == UInt8(ascii: "\"") {
                         throw .quoteInUnquotedField(file: file, line: line, field: fields.count + 1)
                     }
                     position += 1
+                }
+                if position - start > Self.maxFieldBytes {
+                    throw .fieldTooLong(file: file, line: startLine, field: fields.count + 1, limit: Self.maxFieldBytes)
                 }
                 // A slice of the input: no copy per field. (The field stops at a CR that ends the
                 // line, so it never holds one.)
                 field.bytes = bytes[start..<position]
             }
             fields.append(field)
+            if position - recordStart > Self.maxRecordBytes {
+                throw .rowTooLong(file: file, line: startLine, limit: Self.maxRecordBytes)
+            }
             if position >= end { break }
             let byte = bytes[position]
             position += 1
@@ -139,6 +160,19 @@ public enum CSVError: Error, Equatable, CustomStringConvertible {
     case unterminatedQuote(file: String, line: Int)
     case textAfterQuote(file: String, line: Int, field: Int)
     case quoteInUnquotedField(file: String, line: Int, field: Int)
+    case rowTooLong(file: String, line: Int, limit: Int)
+    case fieldTooLong(file: String, line: Int, field: Int, limit: Int)
+
+    /// The line the error is on, and what is wrong there.
+    public var lineAndReason: (line: Int, reason: String) {
+        switch self {
+        case .unterminatedQuote(_, let line): (line, "a quoted field is never closed (missing \")")
+        case .textAfterQuote(_, let line, _): (line, "text after a closing quote")
+        case .quoteInUnquotedField(_, let line, _): (line, "a quote inside an unquoted field")
+        case .rowTooLong(_, let line, let limit): (line, "the row is longer than \(limit) bytes; refused without reading on")
+        case .fieldTooLong(_, let line, let field, let limit): (line, "field \(field) is longer than \(limit) bytes")
+        }
+    }
 
     public var description: String {
         switch self {
@@ -148,6 +182,10 @@ public enum CSVError: Error, Equatable, CustomStringConvertible {
             "\(file):\(line): field \(field): text after a closing quote"
         case .quoteInUnquotedField(let file, let line, let field):
             "\(file):\(line): field \(field): a quote inside an unquoted field (quote the whole field and double the quote)"
+        case .rowTooLong(let file, let line, let limit):
+            "\(file):\(line): the row is longer than \(limit) bytes; refused without reading on"
+        case .fieldTooLong(let file, let line, let field, let limit):
+            "\(file):\(line): field \(field) is longer than \(limit) bytes"
         }
     }
 }

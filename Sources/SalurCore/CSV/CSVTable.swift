@@ -5,19 +5,34 @@ import Dispatch
 /// Columns may come in any order. Unknown, duplicate and missing columns, rows with the wrong
 /// number of fields and fields that are not UTF-8 are all reported as `ImportIssue`s, so that an
 /// import can print every bad row at once and change nothing.
+///
+/// The whole file is read once when the table is made (so a syntax error refuses it before any row
+/// is looked at), keeping only where each record starts; a record's fields are read again when
+/// `forEachRow` comes to it. A table holds the file's bytes and 16 bytes per row, not every field
+/// of every row at once.
 public struct CSVTable: Sendable {
     /// The file name used in issues.
     public let file: String
     /// Column name → index in each record.
     public let columns: [String: Int]
-    private let records: [CSVRecord]
+    private let bytes: [UInt8]
+    private let separator: UInt8
+    private let records: [RecordStart]
+
+    /// Where a data record starts (possibly at blank lines before it) and the line it is on there.
+    struct RecordStart: Sendable {
+        let position: Int
+        let line: Int
+    }
 
     /// Reads and checks the header; throws `ImportFailure` if the file cannot be read as a table.
     public init(bytes: [UInt8], file: String, required: [String], optional: [String] = [],
                 separator: UInt8 = UInt8(ascii: ",")) throws(ImportFailure) {
         self.file = file
+        self.bytes = bytes
+        self.separator = separator
         var reader = CSVReader(bytes: bytes, file: file, separator: separator)
-        var records: [CSVRecord] = []
+        var records: [RecordStart] = []
         do {
             guard let header = try reader.next() else {
                 throw ImportFailure([ImportIssue(file: file, line: 1, field: "header",
@@ -49,11 +64,7 @@ public struct CSVTable: Sendable {
             self.columns = columns
             records = try Self.readRecords(bytes, after: reader, file: file, separator: separator)
         } catch let error as CSVError {
-            let (line, reason): (Int, String) = switch error {
-            case .unterminatedQuote(_, let line): (line, "a quoted field is never closed (missing \")")
-            case .textAfterQuote(_, let line, _): (line, "text after a closing quote")
-            case .quoteInUnquotedField(_, let line, _): (line, "a quote inside an unquoted field")
-            }
+            let (line, reason) = error.lineAndReason
             throw ImportFailure([ImportIssue(file: file, line: line, field: "row", reason: reason)])
         } catch let error as ImportFailure {
             throw error
@@ -66,15 +77,12 @@ public struct CSVTable: Sendable {
     /// The records after the header. A large file without any quote character is read in parts
     /// side by side, split at line ends (no field can span lines without quotes); the records come
     /// out in file order, and the first error in file order is the one thrown, as when read in one go.
-    static func readRecords(_ bytes: [UInt8], after header: CSVReader, file: String, separator: UInt8) throws(CSVError) -> [CSVRecord] {
+    static func readRecords(_ bytes: [UInt8], after header: CSVReader, file: String, separator: UInt8) throws(CSVError) -> [RecordStart] {
         let (start, firstLine) = header.offset
         let partCount = 4
         guard bytes.count - start >= 4 << 20, !bytes[start...].contains(UInt8(ascii: "\"")) else {
             var reader = header
-            var records: [CSVRecord] = []
-            records.reserveCapacity((bytes.count - start) / 64)
-            while let record = try reader.next() { records.append(record) }
-            return records
+            return try starts(&reader, capacity: (bytes.count - start) / 64)
         }
         var bounds = [start]
         for part in 1..<partCount {
@@ -89,27 +97,41 @@ public struct CSVTable: Sendable {
             lines.append(lines[part] + bytes[bounds[part]..<bounds[part + 1]].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) })
         }
         let (parts, starts) = (bounds, lines)
-        var results = [Result<[CSVRecord], CSVError>](repeating: .success([]), count: partCount)
+        var results = [Result<[RecordStart], CSVError>](repeating: .success([]), count: partCount)
         results.withUnsafeMutableBufferPointer { buffer in
             // Each part writes only its own element.
             nonisolated(unsafe) let base = buffer
             DispatchQueue.concurrentPerform(iterations: partCount) { part in
                 var reader = CSVReader(bytes: bytes, range: parts[part]..<parts[part + 1], line: starts[part],
                                        file: file, separator: separator)
-                var records: [CSVRecord] = []
-                records.reserveCapacity((parts[part + 1] - parts[part]) / 64)
                 do throws(CSVError) {
-                    while let record = try reader.next() { records.append(record) }
-                    base[part] = .success(records)
+                    base[part] = .success(try Self.starts(&reader, capacity: (parts[part + 1] - parts[part]) / 64))
                 } catch {
                     base[part] = .failure(error)
                 }
             }
         }
-        var records: [CSVRecord] = []
+        var records: [RecordStart] = []
         records.reserveCapacity((bytes.count - start) / 64)
         for result in results { records += try result.get() }
         return records
+    }
+
+    /// Reads `reader` to its end, keeping where each record starts.
+    private static func starts(_ reader: inout CSVReader, capacity: Int) throws(CSVError) -> [RecordStart] {
+        var records: [RecordStart] = []
+        records.reserveCapacity(capacity)
+        while true {
+            let (position, line) = reader.offset
+            guard try reader.next() != nil else { return records }
+            records.append(RecordStart(position: position, line: line))
+        }
+    }
+
+    /// The record that starts at `start`, read again (it was read without error when the table was made).
+    private func record(at start: RecordStart) -> CSVRecord? {
+        var reader = CSVReader(bytes: bytes, range: start.position..<bytes.count, line: start.line, file: file, separator: separator)
+        return try? reader.next()
     }
 
     /// How many data rows the file has.
@@ -126,10 +148,15 @@ public struct CSVTable: Sendable {
 
     /// `forEachRow(issues:_:)` over the data rows at `range` (0-based) only, so that parts of a large
     /// file can be checked side by side.
+    ///
+    /// Once `issues` holds more than `ImportIssue.limit`, the remaining rows are not checked: the
+    /// file will be refused, and its first problems are what it is refused with.
     public func forEachRow(in range: Range<Int>, issues: inout [ImportIssue], _ body: (CSVRow, inout [ImportIssue]) -> Void) {
         let width = columns.count
         let orderedColumns = self.orderedColumns
-        for record in records[range] {
+        for start in records[range] {
+            if issues.count > ImportIssue.limit { return }
+            guard let record = record(at: start) else { continue }
             guard record.fields.count == width else {
                 issues.append(ImportIssue(file: file, line: record.line, field: "row",
                                           reason: "wrong field count: expected \(width), found \(record.fields.count)"))

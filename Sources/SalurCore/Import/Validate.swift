@@ -1,23 +1,62 @@
 /// Field checks shared by every import. Each returns nil when the value is acceptable, else the reason.
 public enum Validate {
-    /// A person's name: 1–100 characters, no control characters.
+    /// A person's name: 1–100 characters, none of them a control or bidi-formatting character
+    /// (see `forbiddenCharacter(in:)`).
     public static func personName(_ name: String) -> String? {
         if name.isEmpty { return "must not be empty" }
         return text(name, maxLength: 100)
     }
 
-    /// Free text: at most `maxLength` characters, no control characters, not empty.
+    /// Free text (names, districts, reasons): not empty, at most `maxLength` characters, none of
+    /// them a control or bidi-formatting character (see `forbiddenCharacter(in:)`).
     public static func text(_ value: String, maxLength: Int) -> String? {
-        if value.isEmpty { return "must not be empty" }
+        freeText(value, maxLength: maxLength)
+    }
+
+    /// Free text that may be empty when `allowEmpty`: at most `maxLength` characters, none of them a
+    /// control or bidi-formatting character. The one character rule for every text Salur stores,
+    /// writes to a file or sends to the bank.
+    public static func freeText(_ value: String, maxLength: Int, allowEmpty: Bool = false) -> String? {
+        if value.isEmpty { return allowEmpty ? nil : "must not be empty" }
         // Printable ASCII, the common case, needs no Unicode tables: one byte is one character.
         if value.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
             return value.utf8.count > maxLength ? "longer than \(maxLength) characters" : nil
         }
+        if let problem = forbiddenCharacter(in: value) { return problem }
         if value.count > maxLength { return "longer than \(maxLength) characters" }
-        if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-            return "contains a control character"
+        return nil
+    }
+
+    /// An operator's reason (`--reason`, kept in the audit log): free text of at most 500 characters.
+    public static func reason(_ value: String) -> String? {
+        freeText(value, maxLength: 500)
+    }
+
+    /// Why `value` may not be stored as text, or nil: it holds a control character (C0 such as
+    /// NUL, BEL, ESC, tab and line ends; DEL; C1 U+0080–U+009F) or a character that reorders
+    /// text on screen (bidi embeddings and overrides U+202A–U+202E, isolates U+2066–U+2069, marks
+    /// U+200E, U+200F and U+061C), which could make a name or reason display as something else.
+    public static func forbiddenCharacter(in value: String) -> String? {
+        for scalar in value.unicodeScalars {
+            if isControl(scalar) { return "contains a control character" }
+            if isBidiFormatting(scalar) { return "contains a bidi formatting character" }
         }
         return nil
+    }
+
+    /// C0, DEL and C1 control characters.
+    @inline(__always)
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+    }
+
+    /// Characters that change the display order of the text around them.
+    @inline(__always)
+    static func isBidiFormatting(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x202A...0x202E, 0x2066...0x2069, 0x200E, 0x200F, 0x061C: true
+        default: false
+        }
     }
 
     /// A programme or work-unit code: 1–32 of A–Z, 0–9, `-`, `_`, `.`.

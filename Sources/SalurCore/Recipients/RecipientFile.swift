@@ -33,10 +33,11 @@ public enum RecipientFile {
             niks += part.niks.lazy.map { ($0.value, $0.line) }
             accounts += part.accounts.lazy.map { ($0.account, $0.line) }
         }
-        let early = repeats(niks).map { line, first in
+        // Only the first duplicates by line can be among the issues reported (`ImportIssue.limit`).
+        let early = repeats(niks).sorted { $0.line < $1.line }.prefix(ImportIssue.limit + 1).map { line, first in
             ImportIssue(file: file, line: line, field: "nik", reason: "duplicate NIK in this file (first on line \(first))")
         }
-        let late = repeats(accounts).map { line, first in
+        let late = repeats(accounts).sorted { $0.line < $1.line }.prefix(ImportIssue.limit + 1).map { line, first in
             ImportIssue(file: file, line: line, field: "account_no", reason: "account number already given on line \(first)")
         }
         guard !ownIssues.isEmpty || !early.isEmpty || !late.isEmpty else { return [] }

@@ -17,6 +17,15 @@ package enum ExportValue: Sendable, Equatable {
         }
     }
 
+    /// The cell as `CSVWriter` writes it: numbers as numbers, everything else as text (so that a
+    /// text value that starts like a formula is neutralised, and a negative amount is not).
+    var cell: CSVCell {
+        switch self {
+        case .integer(let value): .number(value)
+        default: .text(csv)
+        }
+    }
+
     /// Text, or null when empty or absent.
     static func optional(_ text: String?) -> ExportValue {
         guard let text, !text.isEmpty else { return .null }
@@ -38,11 +47,13 @@ package struct ExportTable: Sendable, Equatable {
         self.rows = rows
     }
 
-    /// CSV with a header row; `excel`: `;` separator and a UTF-8 BOM.
+    /// CSV with a header row; `excel`: `;` separator and a UTF-8 BOM. A text cell that starts
+    /// like a formula (`=`, `+`, `-`, `@`, tab, carriage return) is neutralised by `CSVWriter`;
+    /// integers are written as numbers.
     package func csv(excel: Bool) -> [UInt8] {
         var writer = CSVWriter(excel: excel)
         writer.write(columns)
-        for row in rows { writer.write(row.map(\.csv)) }
+        for row in rows { writer.write(row.map(\.cell)) }
         return writer.output
     }
 

@@ -1,0 +1,62 @@
+import Glibc
+
+/// Reading an input file (recipients, results, payroll, statements) into memory, bounded.
+public enum InputFile {
+    /// The largest input file read: 1 GiB, far above any real import (a million recipients is
+    /// about 80 MB), so that a wrong path (a disk image, /dev/zero) is refused rather than read.
+    public static let maxBytes = 1 << 30
+
+    /// Why a file could not be read.
+    public struct Failure: Error, Sendable, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// The file's bytes, read once straight into the array that is returned (no second copy).
+    /// Throws for a missing or unreadable file, one that is not a regular file, or one larger than
+    /// `limit` bytes, naming the path.
+    public static func read(_ path: String, limit: Int = maxBytes) throws(Failure) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw Failure(description: "cannot read \(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw Failure(description: "cannot read \(path): \(String(cString: strerror(errno)))") }
+        guard (info.st_mode & S_IFMT) == S_IFREG else { return try readStream(fd, path: path, limit: limit) }
+        let size = Int(info.st_size)
+        guard size <= limit else { throw tooLarge(path, size: size, limit: limit) }
+        var bytes = [UInt8](repeating: 0, count: size)
+        var filled = 0
+        while filled < size {
+            let n = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + filled, size - filled) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw Failure(description: "cannot read \(path): \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { break }
+            filled += n
+        }
+        // A file that shrank while being read ends where it ended.
+        if filled < size { bytes.removeLast(size - filled) }
+        return bytes
+    }
+
+    /// A pipe or other stream (`<(…)`, `/dev/stdin`): read to its end, refused past `limit`.
+    private static func readStream(_ fd: Int32, path: String, limit: Int) throws(Failure) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw Failure(description: "cannot read \(path): \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { return bytes }
+            guard bytes.count + n <= limit else { throw tooLarge(path, size: bytes.count + n, limit: limit) }
+            bytes += chunk[..<n]
+        }
+    }
+
+    private static func tooLarge(_ path: String, size: Int, limit: Int) -> Failure {
+        Failure(description: "cannot read \(path): more than the \(limit) bytes an input file may have"
+                + (size > limit ? " (\(size) bytes)" : ""))
+    }
+}
