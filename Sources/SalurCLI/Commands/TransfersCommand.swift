@@ -114,7 +114,7 @@ struct TransfersCommand: AsyncParsableCommand {
 
         func validate() throws {
             if !failed { throw ValidationError("say --failed") }
-            if let problem = Validate.text(reason, maxLength: 200) { throw ValidationError("--reason: \(problem)") }
+            if let problem = Validate.reason(reason) { throw ValidationError("--reason: \(problem)") }
             for value in nik {
                 do { _ = try NIK(validating: value) } catch { throw ValidationError("--nik \(value): \(error)") }
             }
@@ -239,6 +239,10 @@ struct BatchesCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument var id: String
         @Option(help: "Why (kept in the audit log).") var reason = "held by operator"
+
+        func validate() throws {
+            if let problem = Validate.reason(reason) { throw ValidationError("--reason: \(problem)") }
+        }
 
         func run() async throws {
             try await global.store().hold(id: id, reason: reason, actor: OperatorIdentity.current())

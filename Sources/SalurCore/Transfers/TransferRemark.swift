@@ -14,7 +14,7 @@ public enum TransferRemark {
     public static func problem(_ remark: String) -> String? {
         let bytes = Array(remark.utf8)
         if let bad = remark.unicodeScalars.first(where: { $0.value < 0x20 || $0.value > 0x7E }) {
-            return "\(TextEscape.describe(bad)) is not allowed: use printable ASCII (letters, digits, space, punctuation)"
+            return "\(TerminalText.named(bad)) is not allowed: use printable ASCII (letters, digits, space, punctuation)"
         }
         if bytes.count > maxLength { return "\(bytes.count) characters; the bank accepts at most \(maxLength)" }
         if bytes.first == 0x20 || bytes.last == 0x20 { return "starts or ends with a space" }
@@ -31,13 +31,10 @@ public enum TransferRemark {
     }
 }
 
-/// How text from outside is shown back in a message: control, format and bidi characters escaped, so a
-/// file or an argument cannot drive the terminal or reorder what an operator reads.
-public enum TextEscape {
-    /// `U+001B (ESC)`-style name of one character.
-    public static func describe(_ scalar: Unicode.Scalar) -> String {
-        let hex = String(scalar.value, radix: 16, uppercase: true)
-        let code = "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+extension TerminalText {
+    /// One character named for a message: `U+001B (ESC)`, `U+202E (bidi control)`, `U+00E9 ("é")`.
+    public static func named(_ scalar: Unicode.Scalar) -> String {
+        let code = codePoint(scalar)
         switch scalar.value {
         case 0x00: return "\(code) (NUL)"
         case 0x07: return "\(code) (BEL)"
@@ -46,8 +43,10 @@ public enum TextEscape {
         case 0x0D: return "\(code) (carriage return)"
         case 0x1B: return "\(code) (ESC)"
         case 0x7F: return "\(code) (DEL)"
-        case 0x202A...0x202E, 0x2066...0x2069: return "\(code) (bidi control)"
-        default: return scalar.value > 0x7E ? "\(code) (\"\(Character(scalar))\")" : code
+        default:
+            if Validate.isBidiFormatting(scalar) { return "\(code) (bidi control)" }
+            if Validate.isControl(scalar) { return code }
+            return scalar.value > 0x7E ? "\(code) (\"\(Character(scalar))\")" : code
         }
     }
 }
