@@ -28,9 +28,9 @@ build: deps
 # untouched), so that a test depending on today's date fails the day it is written. The second run
 # starts the test binary itself: only it and what it starts (salurd, salurctl) see the moved clock,
 # not the package manager.
-# The few tests timed against the kernel or against leases of seconds (SOLO_TESTS) run alone, after
-# the parallel run has left the machine quiet.
-SOLO_TESTS ?= FenceTests|deadlinePassesWhileConnecting|frozenEngineSendsNothingOnWaking
+# The few tests timed against the kernel or against leases of seconds, and the one that feeds salurctl tens of
+# megabytes (SOLO_TESTS), run alone, after the parallel run has left the machine quiet.
+SOLO_TESTS ?= FenceTests|deadlinePassesWhileConnecting|frozenEngineSendsNothingOnWaking|hugeBadFilesUnderAMemoryLimit
 
 test: deps
 	$(SWIFT) build --build-tests

@@ -153,7 +153,7 @@ struct HostileInputCommandTests {
         #expect(missing.stderr.contains("no\\u{1B}]0;x\\u{7}such.csv"), "\(missing)")
     }
 
-    @Test("200,000 bad rows: the first 100 problems and one line saying there are more, exit 65, nothing stored; 2,000,000 the same under a memory limit")
+    @Test("200,000 bad rows: the first 100 problems and one line saying there are more, exit 65, nothing stored")
     func manyBadRowsAreBounded() async throws {
         let ws = try Workspace(); defer { ws.dir.remove() }
         var text = "nik,name,program,district,phone\n"
@@ -167,21 +167,31 @@ struct HostileInputCommandTests {
         #expect(lines.first == "bad.csv:2: nik: must be 16 digits, found 1 characters")
         #expect(lines.last == "… and more problems: checking stopped after the first 100; nothing was changed.")
         if FileManager.default.fileExists(atPath: ws.database) { #expect(try ws.dump().isEmpty) }
+    }
 
+    // Files of tens of megabytes read by a debug salurctl take seconds of CPU: `make test` runs this alone,
+    // after the parallel suite (SOLO_TESTS), so that it does not starve the tests timed against a bank.
+    @Test("HugeBadFiles: 2,000,000 bad rows and a 30 MB line of commas, under a 1 GiB address-space limit: bounded answers, no crash",
+          .enabled(if: ProcessInfo.processInfo.environment["SALUR_SKIP_SOLO"] != "1"))
+    func hugeBadFilesUnderAMemoryLimit() async throws {
+        try await manyBadRowsUnderAMemoryLimit()
+        try await aHugeLineIsRefusedUnderAMemoryLimit()
+    }
+
+    func manyBadRowsUnderAMemoryLimit() async throws {
+        let ws = try Workspace(); defer { ws.dir.remove() }
+        let header = Array("nik,name,program,district,phone\n".utf8)
+        try Data(header + Array(repeating: Array("x,,,,\n".utf8), count: 200_000).joined()).write(to: URL(fileURLWithPath: ws.dir.file("bad.csv")))
+        let result = try await ws.run(["recipients", "import"], ["bad.csv"])
+        expectExit(result, 65)
         // Ten times as many (a 12 MB file) under a 1 GiB address-space limit: the same answer, no crash.
-        text = ""
-        var big = Array("nik,name,program,district,phone\n".utf8)
-        big.reserveCapacity(2_000_000 * 6 + 40)
-        for _ in 0..<2_000_000 { big += Array("x,,,,\n".utf8) }
-        try Data(big).write(to: URL(fileURLWithPath: ws.dir.file("bad.csv")))
-        big = []
+        try Data(header + Array(repeating: Array("x,,,,\n".utf8), count: 2_000_000).joined()).write(to: URL(fileURLWithPath: ws.dir.file("bad.csv")))
         let limited = try await BuiltProduct.run("/bin/sh", ["-c", "ulimit -v 1048576 && exec \"$0\" \"$@\"", try BuiltProduct.path("salurctl", override: "SALURCTL"),
                                                              "recipients", "import", "--config", ws.config, "bad.csv"], in: ws.dir.path)
         expectExit(limited, 65)
-        #expect(limited.stderr == result.stderr)
+        #expect(limited.stderr == result.stderr && limited.stderr.split(separator: "\n").count == 101)
     }
 
-    @Test("a 30 MB line of commas is refused with a line-length error, under a 1 GiB address-space limit, without a crash")
     func aHugeLineIsRefusedUnderAMemoryLimit() async throws {
         let ws = try Workspace(); defer { ws.dir.remove() }
         var bytes = Array("nik,name,program,district,phone\n".utf8)
