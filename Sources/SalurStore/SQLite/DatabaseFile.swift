@@ -1,4 +1,5 @@
 import Foundation
+import SalurCore
 
 /// The SQLite file's place on disk: its folder and the file itself made with modes that do not
 /// depend on the process umask, and a clear word when it is missing or out of the user's reach.
@@ -120,13 +121,6 @@ enum DatabaseFile {
 
     /// The login name of the real user, or `uid N`.
     private static func userName() -> String {
-        let uid = getuid()
-        var record = passwd()
-        var result: UnsafeMutablePointer<passwd>?
-        var buffer = [CChar](repeating: 0, count: 4096)
-        if getpwuid_r(uid, &record, &buffer, buffer.count, &result) == 0, let result, let name = result.pointee.pw_name {
-            return String(cString: name)
-        }
-        return "uid \(uid)"
+        SystemUser.loginName() ?? "uid \(getuid())"
     }
 }
