@@ -91,4 +91,14 @@ struct CarelessEnqueueCommandTests {
         let row = try #require(audit)
         #expect(!(row["actor"] as String).isEmpty && (row["details"] as String).contains("amount was Rp 300; queued again"))
     }
+
+    @Test("a name stored before names were checked is listed escaped, never sent to the terminal as it is")
+    func storedControlCharactersListedEscaped() async throws {
+        let ws = try await opened(2); defer { ws.dir.remove() }
+        try ws.sql("UPDATE recipient SET name = 'Maria ' || char(27) || '[2J' || char(8238) || 'Bunga' WHERE id = 1")
+        let listed = try await ws.run(["recipients", "list"])
+        expectExit(listed, 0)
+        #expect(listed.stdout.contains("Maria \\u{1B}[2J<U+202E>Bunga"), "\(listed.stdout)")
+        #expect(!listed.stdout.contains("\u{1B}") && !listed.stdout.contains("\u{202E}"))
+    }
 }

@@ -33,8 +33,10 @@ package enum Output {
         return value < 0 ? "-" + out : out
     }
 
-    /// A plain text table, columns padded to their widest cell; `right` columns align right.
+    /// A plain text table, columns padded to their widest cell; `right` columns align right. Every cell
+    /// is shown with control and bidi characters escaped (`TerminalText`), whatever the database holds.
     package static func table(_ header: [String], _ rows: [[String]], right: Set<Int> = []) -> String {
+        let rows = rows.map { $0.map { TerminalText.escaped($0) } }
         var widths = header.map(\.count)
         for row in rows { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) } }
         func line(_ cells: [String]) -> String {
