@@ -26,4 +26,22 @@ struct StatementTotalTests {
                 "\(failure)")
         #expect(try await f.dump() == before)
     }
+
+    @Test("transfers cancel --failed leaves a failed transfer a statement shows debited: the bank booked it", arguments: ReconBackend.available)
+    func debitedFailedIsNotCancelled(_ backend: ReconBackend) async throws {
+        let f = try await backend.open(); defer { f.close() }
+        try await f.seed([
+            .init(id: 1, account: "0012000001", bankReference: "20261123000001"),
+            .init(id: 2, account: "0012000002", bankReference: "20261123000002"),
+            .init(id: 3, account: "0012000003"),
+        ])
+        _ = try await f.reconcile(StatementFixtures.mandiri, today: "2026-11-24")
+        // Recorded failed, all three; the statement shows 1 and 2 debited.
+        try await f.sql("UPDATE transfer SET state = 'failed'")
+        let summary = try await f.store.cancelFailed(batchID: nil, niks: [], reason: "bank refused the remark", actor: "maker")
+        #expect(summary.cancelled == 1)
+        var states: [String] = []
+        for id in 1...3 { states.append(try await f.transferState(Int64(id))) }
+        #expect(states == ["failed", "failed", "cancelled"])
+    }
 }
