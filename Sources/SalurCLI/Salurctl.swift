@@ -65,9 +65,6 @@ package struct Salurctl: AsyncParsableCommand {
         case let error as ConfigError:
             say(error.description)
             return SalurExit.failure.rawValue
-        case let error where StoreError.isDiskFull(error) && !(error is StoreError):
-            say("salurctl: the disk holding the database is full; nothing was changed (free space there, then run the command again)")
-            return SalurExit.failure.rawValue
         case let error as StoreError:
             say("salurctl: \(error)")
             if StoreError.isTransient(error) { return SalurExit.temporary.rawValue }

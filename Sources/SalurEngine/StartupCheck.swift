@@ -153,12 +153,13 @@ package enum StartupCheck {
                                          reason: "\(path) is a folder; name the SQLite file in it, e.g. \(path)/salur.sqlite"), nil))
             return problems
         }
-        let folder = (path as NSString).deletingLastPathComponent
-        if stat(folder.isEmpty ? "." : folder, &info) == 0 {
+        let parent = (path as NSString).deletingLastPathComponent
+        let folder = parent.isEmpty ? "." : parent
+        if stat(folder, &info) == 0 {
             if info.st_mode & S_IFMT != S_IFDIR {
                 problems.append((ConfigError(file: configuration.file, line: 0, key: "database.path",
                                              reason: "\(folder) is not a folder"), nil))
-            } else if access(folder.isEmpty ? "." : folder, W_OK | X_OK) != 0 {
+            } else if access(folder, W_OK | X_OK) != 0 {
                 let code = errno
                 let reason = "cannot write in the database folder \(folder): \(String(cString: strerror(code)))"
                 problems.append((ConfigError(file: folder, line: 0, key: "database.path", reason: reason),

@@ -7,19 +7,7 @@ import Testing
 @Suite("config check refuses bank paths and proxies that start-up refuses")
 struct BankURLConfigCheckTests {
     static func config(_ extra: String) -> String {
-        """
-        [database]
-        path = "state/salur.db"
-        [bank]
-        base_url = "http://127.0.0.1:18443"
-        partner_id = "KUPANG"
-        client_key = "salur-test"
-        client_secret_file = "client_secret"
-        private_key_file = "private_key.pem"
-        source_account = "0011999999"
-        \(extra)
-
-        """
+        ConfigCheckSecretsTests.config(extra, secret: "client_secret", key: "private_key.pem")
     }
 
     @Test("each refused value is named with its line by both checks", arguments: [

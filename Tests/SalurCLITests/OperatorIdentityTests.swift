@@ -33,6 +33,18 @@ struct OperatorIdentityTests {
         return stat(path, &info) == 0 ? (info.st_mode & 0o7777, info.st_gid) : nil
     }
 
+    /// A new folder open to every user (0755) under the temporary folder, holding a copy of salurctl
+    /// (0755): the build folder may not be open to the other logins a test runs it as.
+    static func publicCopy(prefix: String) throws -> (base: String, salurctl: String) {
+        var template = Array((NSTemporaryDirectory() as NSString).appendingPathComponent("\(prefix)-XXXXXX").utf8CString)
+        guard let made = mkdtemp(&template) else { throw POSIXError(.EIO) }
+        let base = String(cString: made)
+        let salurctl = base + "/salurctl"
+        try FileManager.default.copyItem(atPath: try BuiltProduct.path("salurctl", override: "SALURCTL"), toPath: salurctl)
+        guard chmod(base, 0o755) == 0, chmod(salurctl, 0o755) == 0 else { throw POSIXError(.EPERM) }
+        return (base, salurctl)
+    }
+
     @Test("a maker and a checker, each their own login in the group; a third login outside it can neither read nor write",
           .enabled(if: canMakeUsers, "needs root (useradd, groupadd, setpriv): it creates a group and three users for the test"))
     func makerAndChecker() async throws {
@@ -50,13 +62,8 @@ struct OperatorIdentityTests {
 
         // base (0755) holds a copy of salurctl (the build folder may not be open to others) and the
         // config; base/work is the shared folder, 2770 root:group, as /var/lib/salur is installed.
-        var template = Array((NSTemporaryDirectory() as NSString).appendingPathComponent("salur-operators-XXXXXX").utf8CString)
-        let base = String(cString: try #require(mkdtemp(&template)))
+        let (base, salurctl) = try Self.publicCopy(prefix: "salur-operators")
         defer { try? FileManager.default.removeItem(atPath: base) }
-        #expect(chmod(base, 0o755) == 0)
-        let salurctl = base + "/salurctl"
-        try FileManager.default.copyItem(atPath: try BuiltProduct.path("salurctl", override: "SALURCTL"), toPath: salurctl)
-        #expect(chmod(salurctl, 0o755) == 0)
         let work = base + "/work"
         #expect(mkdir(work, 0o700) == 0 && chown(work, 0, gid) == 0 && chmod(work, 0o2770) == 0)
         let config = base + "/salur.toml"
@@ -139,13 +146,8 @@ struct OperatorIdentityTests {
         let serviceUID = try #require(getpwnam(service)).pointee.pw_uid
         let makerGID = try #require(getpwnam(maker)).pointee.pw_gid
 
-        var template = Array((NSTemporaryDirectory() as NSString).appendingPathComponent("salur-sandbox-XXXXXX").utf8CString)
-        let base = String(cString: try #require(mkdtemp(&template)))
+        let (base, salurctl) = try Self.publicCopy(prefix: "salur-sandbox")
         defer { try? FileManager.default.removeItem(atPath: base) }
-        #expect(chmod(base, 0o755) == 0)
-        let salurctl = base + "/salurctl"
-        try FileManager.default.copyItem(atPath: try BuiltProduct.path("salurctl", override: "SALURCTL"), toPath: salurctl)
-        #expect(chmod(salurctl, 0o755) == 0)
         let work = base + "/work"
         #expect(mkdir(work, 0o700) == 0 && chown(work, serviceUID, gid) == 0 && chmod(work, 0o2770) == 0)
         let config = base + "/salur.toml"

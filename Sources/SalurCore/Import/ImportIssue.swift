@@ -84,3 +84,23 @@ public enum TerminalText {
         return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
     }
 }
+
+extension TerminalText {
+    /// One character named for a message: `U+001B (ESC)`, `U+202E (bidi control)`, `U+00E9 ("é")`.
+    public static func named(_ scalar: Unicode.Scalar) -> String {
+        let code = codePoint(scalar)
+        switch scalar.value {
+        case 0x00: return "\(code) (NUL)"
+        case 0x07: return "\(code) (BEL)"
+        case 0x09: return "\(code) (tab)"
+        case 0x0A: return "\(code) (line feed)"
+        case 0x0D: return "\(code) (carriage return)"
+        case 0x1B: return "\(code) (ESC)"
+        case 0x7F: return "\(code) (DEL)"
+        default:
+            if Validate.isBidiFormatting(scalar) { return "\(code) (bidi control)" }
+            if Validate.isControl(scalar) { return code }
+            return scalar.value > 0x7E ? "\(code) (\"\(Character(scalar))\")" : code
+        }
+    }
+}

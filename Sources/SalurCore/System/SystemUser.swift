@@ -15,4 +15,15 @@ public enum SystemUser {
         }
         return String(cString: name)
     }
+
+    /// The name of group `gid`, or nil when it has none.
+    public static func groupName(gid: UInt32) -> String? {
+        var record = group()
+        var result: UnsafeMutablePointer<group>?
+        var buffer = [CChar](repeating: 0, count: 4096)
+        guard getgrgid_r(gid, &record, &buffer, buffer.count, &result) == 0, let result, let name = result.pointee.gr_name else {
+            return nil
+        }
+        return String(cString: name)
+    }
 }

@@ -110,13 +110,7 @@ enum DatabaseFile {
             guard !parent.isEmpty, parent != folder else { return nil }
             folder = parent
         }
-        var record = group()
-        var result: UnsafeMutablePointer<group>?
-        var buffer = [CChar](repeating: 0, count: 4096)
-        guard getgrgid_r(info.st_gid, &record, &buffer, buffer.count, &result) == 0, let result, let name = result.pointee.gr_name else {
-            return "gid \(info.st_gid)"
-        }
-        return String(cString: name)
+        return SystemUser.groupName(gid: info.st_gid) ?? "gid \(info.st_gid)"
     }
 
     /// The login name of the real user, or `uid N`.

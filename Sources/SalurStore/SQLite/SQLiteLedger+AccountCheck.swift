@@ -65,7 +65,7 @@ extension SQLiteLedger {
     /// transfers an earlier answer held (`AccountHold`).
     package func recordAccountChecks(_ checks: [AccountCheckResult], now: Date) async throws {
         guard !checks.isEmpty else { return }
-        try await pool.write { db in
+        try await writeAsync { db in
             let stamp = SQLiteLedger.timestamp(now)
             let update = try db.makeStatement(sql: """
                 UPDATE recipient SET account_check = ?, account_checked_at = ?, bank_account_name = ?, bank_account_status = ?
@@ -113,7 +113,7 @@ extension SQLiteLedger {
     /// one, or after a wording was added to `[bank.account_status]`): the engine's next check decides,
     /// and releases the transfers held for the account once the bank says it is payable.
     package func recheckAccounts(niks: [String], actor: String) async throws -> Int {
-        try await pool.write { db in
+        try await writeAsync { db in
             var count = 0
             for nik in niks {
                 guard let row = try Row.fetchOne(db, sql: "SELECT id, opening_state, account_check FROM recipient WHERE nik = ?", arguments: [nik]) else {

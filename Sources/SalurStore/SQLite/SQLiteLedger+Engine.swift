@@ -7,7 +7,7 @@ package import SalurCore
 extension SQLiteLedger {
     /// On start-up, every transfer left `sending` may or may not have reached the bank: mark it in doubt.
     package func recoverInterrupted() async throws -> Int {
-        try await pool.write { db in
+        try await writeAsync { db in
             let now = self.timestamp()
             try SQLiteLedger.finishInterruptedAttempts(db, at: now)
             try db.execute(sql: """
@@ -55,7 +55,7 @@ extension SQLiteLedger {
 
     /// Starts posting an approved batch whose balance check passed.
     package func startBatch(id: String, balance: Rupiah) async throws {
-        try await pool.write { db in
+        try await writeAsync { db in
             try db.execute(sql: "UPDATE batch SET state = 'posting', updated_at = ? WHERE id = ? AND state = 'approved'",
                            arguments: [self.timestamp(), id])
             if db.changesCount == 1 {
@@ -67,7 +67,7 @@ extension SQLiteLedger {
 
     /// Holds a batch on the engine's own account (e.g. the balance does not cover it).
     package func holdByEngine(id: String, reason: String) async throws {
-        try await pool.write { db in try SQLiteLedger.hold(db, id: id, reason: reason, actor: "salurd", strict: false) }
+        try await writeAsync { db in try SQLiteLedger.hold(db, id: id, reason: reason, actor: "salurd", strict: false) }
     }
 
     /// Commits up to `limit` new attempts as `sending` — one transaction, one fsync — and returns
@@ -79,7 +79,7 @@ extension SQLiteLedger {
     /// Records `resolutions`, then claims up to `limit` new attempts — one transaction, one fsync,
     /// so a busy engine pays one commit per chunk.
     package func advance(recording resolutions: [Resolution], claiming limit: Int, now: Date, maxAttempts: Int) async throws -> [ClaimedAttempt] {
-        try await pool.write { db in
+        try await writeAsync { db in
             try SQLiteLedger.record(db, resolutions, now: now)
             guard limit > 0 else { return [] }
             let stamp = SQLiteLedger.timestamp(now)
@@ -172,7 +172,7 @@ extension SQLiteLedger {
     /// `sending` or `in_doubt`, so a late or repeated answer can never move a transfer backwards.
     package func record(_ resolutions: [Resolution], now: Date) async throws {
         guard !resolutions.isEmpty else { return }
-        try await pool.write { db in try SQLiteLedger.record(db, resolutions, now: now) }
+        try await writeAsync { db in try SQLiteLedger.record(db, resolutions, now: now) }
     }
 
     static func record(_ db: Database, _ resolutions: [Resolution], now: Date) throws {
@@ -278,7 +278,7 @@ extension SQLiteLedger {
 
     /// Records this engine as the database's engine (the OS lock file enforces there is one).
     package func registerEngine(pid: Int, host: String, version: String) async throws {
-        try await pool.write { db in
+        try await writeAsync { db in
             let now = self.timestamp()
             try db.execute(sql: """
                 INSERT INTO engine_lease (id, pid, host, version, started_at, heartbeat_at, status) VALUES (1, ?, ?, ?, ?, ?, 'starting')
@@ -290,7 +290,7 @@ extension SQLiteLedger {
 
     /// The engine's heartbeat and one-line status.
     package func heartbeat(status: String) async throws {
-        try await pool.write { db in
+        try await writeAsync { db in
             try db.execute(sql: "UPDATE engine_lease SET heartbeat_at = ?, status = ? WHERE id = 1",
                            arguments: [self.timestamp(), status])
         }

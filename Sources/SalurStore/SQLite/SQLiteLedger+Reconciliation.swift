@@ -45,13 +45,8 @@ extension SQLiteLedger {
                 nextStatement += 1
             }
 
-            let storedTotal: Int64
-            do {
-                storedTotal = try Int64.fetchOne(db, sql: "SELECT coalesce(sum(amount), 0) FROM statement_entry") ?? 0
-            } catch let error as DatabaseError where (error.message ?? "").contains("overflow") {
-                throw StoreError.refused("the statement entries already stored add up to more than 64-bit rupiah can hold")
-            }
-            try StatementRefusal.checkLedgerTotal(stored: Rupiah(storedTotal), adding: fresh.map(\.record))
+            let stored = try SQLiteLedger.storedTotal(db, of: "statement_entry", what: "the statement entries already stored")
+            try StatementRefusal.checkLedgerTotal(stored: stored, adding: fresh.map(\.record))
 
             // 2. What matching needs: stored booked entries, then the new ones with ids they will get.
             var references: [Int64: StatementReference] = [:]

@@ -13,7 +13,7 @@ extension SQLiteLedger {
     }
 
     package func recoverFromRestore(_ request: RestoreRecoveryRequest) async throws -> Int {
-        try await pool.write { db in
+        try await writeAsync { db in
             let stamp = SQLiteLedger.timestamp(request.now)
             _ = try SQLiteLedger.formBatches(db, rules: request.rules, actor: request.actor, at: request.now)
             let open = RestoreRecovery.openStates.map { "'\($0.rawValue)'" }.joined(separator: ", ")

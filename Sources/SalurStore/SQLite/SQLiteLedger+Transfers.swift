@@ -144,10 +144,16 @@ extension SQLiteLedger {
 
     /// The sum of every transfer stored (`QueueRules.checkLedgerTotal` keeps it within `Rupiah.ledgerLimit`).
     static func queuedTotal(_ db: Database) throws -> Rupiah {
+        try storedTotal(db, of: "transfer", what: "the transfers already stored", then: "; nothing was queued")
+    }
+
+    /// `sum(amount)` over all of `table`, refused in words (never SQLite's raw "integer overflow") when a
+    /// database from before the ledger limits holds more than 64 bits can add up.
+    static func storedTotal(_ db: Database, of table: String, what: String, then: String = "") throws -> Rupiah {
         do {
-            return Rupiah(try Int64.fetchOne(db, sql: "SELECT coalesce(sum(amount), 0) FROM transfer") ?? 0)
+            return Rupiah(try Int64.fetchOne(db, sql: "SELECT coalesce(sum(amount), 0) FROM \(table)") ?? 0)
         } catch let error as DatabaseError where (error.message ?? "").contains("overflow") {
-            throw StoreError.refused("the transfers already stored add up to more than 64-bit rupiah can hold; nothing was queued")
+            throw StoreError.refused("\(what) add up to more than 64-bit rupiah can hold\(then)")
         }
     }
 
@@ -206,6 +212,6 @@ extension SQLiteLedger {
     /// Forms batches from any transfers still pending (the engine calls this each pass).
     package func formPendingBatches(rules: BatchingRules, actor: String) async throws -> [String] {
         let date = clock.now
-        return try await pool.write { db in try SQLiteLedger.formBatches(db, rules: rules, actor: actor, at: date) }
+        return try await writeAsync { db in try SQLiteLedger.formBatches(db, rules: rules, actor: actor, at: date) }
     }
 }

@@ -93,6 +93,17 @@ package final class SQLiteLedger: Ledger {
         }
     }
 
+    /// The engine's writes (awaited, off the caller's thread): one transaction, a full disk mapped to
+    /// `StoreError.diskFull` as `write` maps it; busy errors stay SQLite's own, which the engine's pass
+    /// reads as transient (`StoreError.isTransient`).
+    func writeAsync<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.write(body)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
+            throw StoreError.diskFull(path: path)
+        }
+    }
+
     /// Runs `body` on a read snapshot.
     func read<T>(_ body: (Database) throws -> T) throws -> T {
         do {
