@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "salurd", targets: ["salurd"]),
         .executable(name: "salur-banksim", targets: ["salur-banksim"]),
         .executable(name: "salur-bench", targets: ["salur-bench"]),
+        .executable(name: "salur-sim", targets: ["salur-sim"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -116,6 +117,18 @@ let package = Package(
             name: "salur-banksim",
             dependencies: ["BankSimulator", "SalurCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        .target(
+            name: "SalurSim",
+            dependencies: [
+                "SalurCore", "SalurStore", "SalurBank", "SalurEngine", "BankSimulator", "SalurCLI",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .executableTarget(
+            name: "salur-sim",
+            dependencies: ["SalurSim", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         .executableTarget(
             name: "salur-bench",
             dependencies: [
@@ -124,6 +137,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SalurCoreTests", dependencies: ["SalurCore"]),
+        .testTarget(name: "SalurSimTests", dependencies: ["SalurTestSupport", "salur-sim"]),
         .testTarget(name: "SalurStatementsTests", dependencies: ["SalurStatements", "SalurCore"]),
         .testTarget(name: "SalurConfigTests", dependencies: ["SalurConfig"]),
         .testTarget(name: "SalurStoreTests", dependencies: ["SalurStore", "SalurPostgres", "SalurTestSupport", "SalurCore"]),
