@@ -60,3 +60,13 @@ package final class InProcessBank: Sendable {
     /// What the source account has left.
     package func balance() -> Rupiah { bank.availableBalance() }
 }
+
+extension InProcessBank {
+    /// Adds or changes one account (the bank blocks, reopens or closes it), as `BankSimulator.setAccount`.
+    package func setAccount(_ account: BankAccount, statusText: String? = nil) {
+        bank.changedAccounts.withLock { $0[account.accountNo] = (account, statusText) }
+    }
+
+    /// Closes or opens the bank's window for transfers (answers 403xx.. cut-off while closed).
+    package func setCutOff(_ closed: Bool) { bank.setCutOff(closed) }
+}

@@ -290,8 +290,51 @@ package final class SimRun {
                 skipped += .seconds(86_400)
             }
             restartAt = clock.elapsed + after
+        case .hold(let index), .release(let index), .cancel(let index):
+            guard let id = batchID(index) else { return nil }
+            operatorCommand(event) { ledger in
+                switch event {
+                case .hold: try ledger.hold(id: id, reason: "checking the list again", actor: "checker")
+                case .release: try ledger.release(id: id, actor: "checker")
+                default: trace.log("operator", "batch \(id): \(try ledger.cancel(id: id, actor: "checker")) transfers cancelled")
+                }
+            }
+        case .retryFailed:
+            operatorCommand(event) { ledger in
+                let summary = try ledger.retryFailed(batchID: nil, actor: "maker", rules: scenario.settings.batching)
+                trace.log("operator", "\(summary)")
+            }
+        case .blockAccount(let index), .reopenAccount(let index):
+            guard let account = recipientAccount(index) else { return nil }
+            let blocked: Bool
+            if case .blockAccount = event { blocked = true } else { blocked = false }
+            network.bank.setAccount(BankAccount(accountNo: account, name: "recipient", status: blocked ? .inactive : .active))
+        case .cutOff(let closed):
+            network.bank.setCutOff(closed)
         }
         return nil
+    }
+
+    /// Runs one operator command as salurctl would: its own connection, one transaction; a refusal is
+    /// an answer like any other.
+    private func operatorCommand(_ event: SimScenario.Event, _ body: (SQLiteLedger) throws -> Void) {
+        do {
+            let ledger = try SQLiteLedger(path: dbPath, clock: clock.wall, execution: .inline, random: random)
+            defer { try? ledger.close() }
+            try body(ledger)
+        } catch {
+            trace.log("operator", "refused: \(error)")
+        }
+    }
+
+    private func batchID(_ index: Int) -> String? {
+        guard let batches = try? observer?.batches(), !batches.isEmpty else { return nil }
+        return batches[index % batches.count].id
+    }
+
+    private func recipientAccount(_ index: Int) -> String? {
+        guard let transfers = try? observer?.transfers(), !transfers.isEmpty else { return nil }
+        return transfers[index % transfers.count].account
     }
 
     private func kill(_ process: SimProcess) {
@@ -332,6 +375,9 @@ package final class SimRun {
             let entries = booked[record.account] ?? []
             if record.state == "settled", entries.isEmpty {
                 return "transfer \(record.id) (\(record.reference)) is settled in Salur, but the bank booked nothing for \(record.account)"
+            }
+            if record.state == "cancelled", !entries.isEmpty {
+                return "transfer \(record.id) (\(record.reference)) is cancelled in Salur, but the bank booked it (\(entries[0].partnerReferenceNo))"
             }
             if record.state == "failed", !entries.isEmpty {
                 return "transfer \(record.id) (\(record.reference)) is failed in Salur, but the bank booked it (\(entries[0].partnerReferenceNo))"

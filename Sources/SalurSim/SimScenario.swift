@@ -17,9 +17,28 @@ struct SimScenario: CustomStringConvertible {
         /// The engine killed, the last backup put back in place of the database (`nextDay`: the
         /// clock first moves on a day), and a new engine started `after` later.
         case restore(nextDay: Bool, restartAfter: Duration)
+        /// An operator holds the `batch`-th batch (counting from 0, modulo how many there are), or releases it.
+        case hold(batch: Int)
+        case release(batch: Int)
+        /// An operator cancels the `batch`-th batch (refused while any of its transfers is in flight or in doubt).
+        case cancel(batch: Int)
+        /// An operator queues the failed transfers again (`transfers retry --failed`).
+        case retryFailed
+        /// The bank blocks the `recipient`-th recipient's account, or reopens it.
+        case blockAccount(recipient: Int)
+        case reopenAccount(recipient: Int)
+        /// The bank closes its window for transfers (cut-off), or opens it again.
+        case cutOff(closed: Bool)
 
         var description: String {
             switch self {
+            case .hold(let b): "operator holds batch #\(b)"
+            case .release(let b): "operator releases batch #\(b)"
+            case .cancel(let b): "operator cancels batch #\(b)"
+            case .retryFailed: "operator retries the failed transfers"
+            case .blockAccount(let r): "bank blocks recipient #\(r)'s account"
+            case .reopenAccount(let r): "bank reopens recipient #\(r)'s account"
+            case .cutOff(let closed): closed ? "bank cut-off" : "bank window reopens"
             case .crash(let after): "crash (restart after \(after))"
             case .freeze(let d): "freeze for \(d)"
             case .backup: "backup"
@@ -70,10 +89,12 @@ struct SimScenario: CustomStringConvertible {
         dedupeReference = chance(50)
         settleAfterMs = pick(0...3_000)
         retryAfterSeconds = pick(0...2)
-        network = NetworkProfile(minDelayMs: pick(0...20), maxDelayMs: pick(20...400), slowPercent: chance(40) ? pick(1...10) : 0,
-                                 slowDelayMs: pick(1_000...8_000), refusePercent: chance(30) ? pick(1...10) : 0)
         requestTimeoutMs = pick(1_000...5_000)
         let settle = requestTimeoutMs + pick(500...20_000)
+        // Slow requests reach the bank after the client has given up on them, but within the settle time:
+        // `not_found_settle_ms` is the bound the operator promises on how late a bank may book a request.
+        network = NetworkProfile(minDelayMs: pick(0...20), maxDelayMs: pick(20...400), slowPercent: chance(40) ? pick(1...10) : 0,
+                                 slowDelayMs: pick(1_000...min(8_000, settle - 100)), refusePercent: chance(30) ? pick(1...10) : 0)
         let maxInFlight = pick(1...8)
         settings = EngineSettings(
             batching: BatchingRules(maxItems: batchMaxItems, maxAmount: Rupiah(1_000_000_000), approvalRequired: true),
