@@ -282,6 +282,7 @@ package final class SimRun {
             if let live = current, live.isAlive { kill(live) }
             observer?.close()
             observer = nil
+            lastSeen = [:]   // the restored database has another history
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: dbPath + suffix) }
             do { try FileManager.default.copyItem(atPath: backupPath, toPath: dbPath) } catch { return "could not restore: \(error)" }
             restores += 1
@@ -364,6 +365,7 @@ package final class SimRun {
             return "paid twice: account \(account) booked \(entries.count) times (references \(entries.map(\.partnerReferenceNo)))"
         }
         guard let observer, let records = try? observer.transfers() else { return nil }
+        if let broken = checkTransitions(records) { return broken }
         let byAccount = Dictionary(grouping: records, by: \.account)
         for (account, entries) in booked {
             guard let transfer = byAccount[account]?.first else { return "the bank paid account \(account), which no transfer names" }
@@ -402,7 +404,24 @@ package final class SimRun {
         return nil
     }
 
-    static let terminal: Set<String> = ["settled", "failed", "cancelled"]
+    static let terminal: Set<String> = Set(TransferState.allCases.filter(\.isTerminal).map(\.rawValue))
+
+    /// Each transfer's state when last seen, since the database was last replaced.
+    private var lastSeen: [Int64: TransferState] = [:]
+
+    /// Every change of state seen since the last step is one `TransferState.allows` — directly, or
+    /// through states the transfer passed between two looks.
+    private func checkTransitions(_ records: [SimObserver.Transfer]) -> String? {
+        for record in records {
+            guard let now = TransferState(rawValue: record.state) else { return "transfer \(record.id) is in an unknown state \(record.state)" }
+            defer { lastSeen[record.id] = now }
+            guard let before = lastSeen[record.id], before != now else { continue }
+            if !TransferState.reachable(from: before).contains(now) {
+                return "transfer \(record.id) went from \(before.rawValue) to \(now.rawValue), which TransferState.allows does not lead to"
+            }
+        }
+        return nil
+    }
 
     /// What must hold at the end: every check above, nothing lost, every failure with its reason, the audit chain whole.
     private func finalViolation() -> String? {
