@@ -428,14 +428,17 @@ package final class Engine: Sendable {
         }
     }
 
-    /// An attempt held back by its fence: it never left, so it waits to be tried again, counting
-    /// towards neither `max_attempts` nor the breaker.
+    /// An attempt held back by its fence: it never left, so it waits to be tried again (`OutcomePolicy.withheld`).
     private func withheld(_ attempt: ClaimedAttempt, fence: Fence, reason: String?, now: Date) -> Resolution {
-        var metadata: Logger.Metadata = ["ref": "\(attempt.partnerReferenceNo)", "attempt": "\(attempt.attemptNo)"]
-        if let reason { metadata["reason"] = "\(reason)" }
-        logger.warning("\(fence.logMessage)", metadata: metadata)
-        return Resolution(transferID: attempt.transferID, externalID: attempt.externalID, next: .retryWait,
-                          message: fence.message, nextActionAt: now, neverLeft: true)
+        apply(OutcomePolicy(retry: settings.retry).withheld(attempt, message: fence.message, logMessage: fence.logMessage, reason: reason, at: now),
+              now: now)
+    }
+
+    /// Logs a decision and tells the circuit breaker what it learnt; returns what the store is to record.
+    private func apply(_ decision: OutcomePolicy.Decision, now: Date) -> Resolution {
+        if let unavailable = decision.bankUnavailable { state.withLock { $0.breaker.record(bankUnavailable: unavailable, now: now) } }
+        if let line = decision.log { logger.log(level: line.level, "\(line.message)", metadata: line.metadata) }
+        return decision.resolution
     }
 
     private func send(_ attempt: ClaimedAttempt, settings: EngineSettings, sendBy: ContinuousClock.Instant?, fence: Fence) async -> Resolution {
@@ -454,65 +457,14 @@ package final class Engine: Sendable {
         // and an engine frozen (SIGSTOP, a paused VM) with them queued must not send them on waking.
         let outcome = await bank.transfer(instruction)
         let now = clock.now
-        let masked = Validate.maskedAccount(attempt.beneficiaryAccount)
         if case .notProcessed(nil, let reason, _, _, _) = outcome, let sendBy, time.now >= sendBy {
             // Withheld by the transport's fence (or not sent for another reason, past the deadline all the same).
             return withheld(attempt, fence: fence, reason: reason, now: now)
         }
-        switch outcome {
-        case .settled(let reference, let code):
-            state.withLock { $0.breaker.record(bankUnavailable: false, now: now) }
-            return Resolution(transferID: attempt.transferID, externalID: attempt.externalID, next: .settled, code: code,
-                              bankReference: reference)
-        case .inDoubt(let code, let reason):
-            state.withLock { $0.breaker.record(bankUnavailable: (code.flatMap(SNAPResponseCode.init)?.httpStatus ?? 500) >= 500, now: now) }
-            logger.warning("transfer in doubt", metadata: ["ref": "\(attempt.partnerReferenceNo)", "account": "\(masked)",
-                                                           "attempt": "\(attempt.attemptNo)", "code": "\(code ?? "-")", "reason": "\(reason)"])
-            return Resolution(transferID: attempt.transferID, externalID: attempt.externalID, next: .inDoubt, code: code, message: reason,
-                              nextActionAt: now.addingTimeInterval(Double(settings.retry.inquiryDelayMs) / 1000))
-        case .notProcessed(let code, let reason, _, _, neverLeft: true):
-            // Never handed to the network: says nothing about the bank, so neither the breaker nor
-            // max_attempts counts it; the transfer waits for its next turn as it was.
-            logger.notice("attempt not sent", metadata: ["ref": "\(attempt.partnerReferenceNo)", "attempt": "\(attempt.attemptNo)",
-                                                         "code": "\(code ?? "-")", "reason": "\(reason)"])
-            return Resolution(transferID: attempt.transferID, externalID: attempt.externalID, next: .retryWait, code: code,
-                              message: reason, nextActionAt: now, neverLeft: true)
-        case .notProcessed(let code, let reason, let retryAfter, let unavailable, neverLeft: false):
-            let next = state.withLock { s -> Date in
-                s.breaker.record(bankUnavailable: unavailable, now: now)
-                return settings.retry.date(after: attempt.roundAttempt, retryAfterSeconds: retryAfter, from: now, using: &s.random)
-            }
-            if attempt.roundAttempt >= settings.retry.maxAttempts {
-                logger.error("transfer failed", metadata: ["ref": "\(attempt.partnerReferenceNo)", "account": "\(masked)",
-                                                           "code": "\(code ?? "-")", "reason": "gave up after \(attempt.roundAttempt) attempts: \(reason)"])
-                return Resolution(transferID: attempt.transferID, externalID: attempt.externalID, next: .failed, code: code,
-                                  message: "gave up after \(attempt.roundAttempt) attempts: \(reason)")
-            }
-            return Resolution(transferID: attempt.transferID, externalID: attempt.externalID, next: .retryWait, code: code,
-                              message: reason, nextActionAt: next)
-        case .afterCutOff(let code, let reason):
-            // Past the bank's cut-off nothing is booked, and asking again soon changes nothing: the
-            // transfer waits the longest backoff each time, for as long as the window stays shut, and
-            // the wait counts towards neither max_attempts nor (beyond this answer) the breaker.
-            state.withLock { $0.breaker.record(bankUnavailable: true, now: now) }
-            logger.notice("bank cut-off: the transfer waits for the bank's window to reopen",
-                          metadata: ["ref": "\(attempt.partnerReferenceNo)", "code": "\(code)", "reason": "\(reason)"])
-            return Resolution(transferID: attempt.transferID, externalID: attempt.externalID, next: .retryWait, code: code,
-                              message: "\(reason); waiting for the bank's window to reopen",
-                              nextActionAt: now.addingTimeInterval(Double(settings.retry.maxDelayMs) / 1000), neverLeft: true)
-        case .rejected(let code, let reason):
-            state.withLock { $0.breaker.record(bankUnavailable: false, now: now) }
-            logger.error("transfer failed", metadata: ["ref": "\(attempt.partnerReferenceNo)", "account": "\(masked)",
-                                                       "code": "\(code)", "reason": "\(reason)"])
-            return Resolution(transferID: attempt.transferID, externalID: attempt.externalID, next: .failed, code: code, message: reason)
-        case .insufficientFunds(let code, let reason):
-            state.withLock { $0.breaker.record(bankUnavailable: false, now: now) }
-            // The batch's own "batch held" line follows once, from followBatches.
-            logger.warning("transfer refused for insufficient funds; holding its batch",
-                           metadata: ["batch": "\(attempt.batchID)", "ref": "\(attempt.partnerReferenceNo)", "code": "\(code)", "reason": "\(reason)"])
-            return Resolution(transferID: attempt.transferID, externalID: attempt.externalID, next: .held, code: code, message: reason,
-                              holdBatch: reason)
+        let decision = state.withLock { s in
+            OutcomePolicy(retry: settings.retry).afterTransfer(outcome, of: attempt, at: now, random: &s.random)
         }
+        return apply(decision, now: now)
     }
 
     // MARK: Inquiries
@@ -549,54 +501,11 @@ package final class Engine: Sendable {
                                                      interbank: target.kind == .interbank, amount: target.amount,
                                                      beneficiaryAccount: target.beneficiaryAccount))
         let now = clock.now
-        let later = state.withLock { s in
-            settings.retry.date(after: target.inquiriesSoFar + 1, retryAfterSeconds: nil, from: now, using: &s.random)
+        let knownFor = knownFor(target.externalID)
+        let decision = state.withLock { s in
+            OutcomePolicy(retry: settings.retry).afterInquiry(outcome, of: target, knownFor: knownFor, at: now, random: &s.random)
         }
-        switch outcome {
-        case .settled(let reference):
-            logger.info("transfer in doubt settled by inquiry", metadata: ["ref": "\(target.partnerReferenceNo)"])
-            return Resolution(transferID: target.transferID, externalID: target.externalID, next: .settled, code: "00",
-                              message: "settled (status inquiry)", bankReference: reference)
-        case .failed(let status, let reason):
-            // A re-payment asked about first (`transfers retry --failed`): RetryFailed says what the answer means.
-            let decided = RetryFailed.afterFailedAnswer(status: status, reason: reason, askedFor: target.askReason)
-            if decided.next == .retryWait {
-                logger.info("re-payment: no money moved at the bank; sending again",
-                            metadata: ["ref": "\(target.partnerReferenceNo)", "status": "\(status)"])
-                return Resolution(transferID: target.transferID, externalID: target.externalID, next: .retryWait, code: "status \(status)",
-                                  message: decided.message, nextActionAt: now)
-            }
-            logger.error("transfer failed", metadata: ["ref": "\(target.partnerReferenceNo)", "status": "\(status)", "reason": "\(reason)"])
-            return Resolution(transferID: target.transferID, externalID: target.externalID, next: decided.next, code: "status \(status)",
-                              message: decided.message)
-        case .notFound:
-            // "Not found" is believed only from two answers after the attempt's settle point (NotFoundRule).
-            let rule = NotFoundRule(settleSeconds: Double(settings.retry.notFoundSettleMs) / 1000,
-                                    inquiryDelaySeconds: Double(settings.retry.inquiryDelayMs) / 1000)
-            switch rule.judge(startedAt: target.attemptStartedAt, knownFor: knownFor(target.externalID),
-                              countedSoFar: target.notFoundAnswers, now: now) {
-            case .believe:
-                return Resolution(transferID: target.transferID, externalID: target.externalID, next: .retryWait, code: "status 07",
-                                  message: "not found at the bank (twice); sending again", nextActionAt: now)
-            case .askAgain(let next, let counts):
-                return Resolution(transferID: target.transferID, externalID: target.externalID, next: .inDoubt, code: "status 07",
-                                  message: "not found at the bank yet; asking again before sending", nextActionAt: next,
-                                  notFoundAnswer: counts)
-            }
-        case .pending(let status):
-            return Resolution(transferID: target.transferID, externalID: target.externalID, next: .inDoubt, code: "status \(status)",
-                              message: "still being processed at the bank", nextActionAt: later)
-        case .unknown(let reason, let unavailable):
-            state.withLock { $0.breaker.record(bankUnavailable: unavailable, now: now) }
-            if !unavailable {
-                // The bank answered, but not about what was sent (or not in a way Salur reads): an
-                // operator may have to act; the transfer stays in doubt and is asked about again.
-                logger.warning("inquiry answer not believed; transfer stays in doubt",
-                               metadata: ["ref": "\(target.partnerReferenceNo)", "reason": "\(reason)"])
-            }
-            return Resolution(transferID: target.transferID, externalID: target.externalID, next: .inDoubt, message: "inquiry: \(reason)",
-                              nextActionAt: later)
-        }
+        return apply(decision, now: now)
     }
 
     /// How long, by the monotonic clock, this engine has known the attempt `externalID`: since it claimed
