@@ -25,6 +25,12 @@ struct SalurSimCommand: ParsableCommand {
     @Option(help: "Run this one seed only.")
     var seed: UInt64?
 
+    @Option(help: "Run the seeds in this many processes at once (seed k of every N in each), e.g. one per core for a long run.")
+    var jobs: Int = 1
+
+    @Option(help: .hidden)
+    var stride: UInt64 = 1
+
     @Option(help: "Scheduler steps per seed at most.")
     var steps: Int = 400_000
 
@@ -46,6 +52,8 @@ struct SalurSimCommand: ParsableCommand {
     mutating func validate() throws {
         guard seeds >= 1 else { throw ValidationError("--seeds must be at least 1") }
         guard steps >= 1 else { throw ValidationError("--steps must be at least 1") }
+        guard jobs >= 1, stride >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        if jobs > 1, seed != nil || trace { throw ValidationError("--jobs goes with --seeds, not with --seed or --trace") }
         if let mutation, Mutation(rawValue: mutation) == nil {
             throw ValidationError("--mutation must be one of \(Mutation.allCases.map(\.rawValue).joined(separator: ", ")), got \(mutation)")
         }
@@ -54,6 +62,7 @@ struct SalurSimCommand: ParsableCommand {
 
     mutating func run() throws {
         DeterministicHashing.ensure()
+        if jobs > 1 { return try runInProcesses() }
         // Memory-backed when the machine has it: every commit is fsynced, and a run makes thousands.
         let base = FileManager.default.isWritableFile(atPath: "/dev/shm") ? "/dev/shm/" : NSTemporaryDirectory()
         let folder = scratch ?? (base + "salur-sim-\(getpid())")
@@ -65,7 +74,7 @@ struct SalurSimCommand: ParsableCommand {
         options.echo = trace
         options.traceLines = traceLines
 
-        let list: [UInt64] = seed.map { [$0] } ?? (0..<UInt64(seeds)).map { first + $0 }
+        let list: [UInt64] = seed.map { [$0] } ?? (0..<UInt64(seeds)).map { first + $0 * stride }
         let started = ContinuousClock.now
         var totals = (settled: 0, failed: 0, working: 0, crashes: 0, freezes: 0, restores: 0, requests: 0, steps: 0)
         var found: SimResult?
@@ -84,9 +93,13 @@ struct SalurSimCommand: ParsableCommand {
                 break
             }
             if self.seed != nil { print(result.scenario) }
+            let done = list.firstIndex(of: seed)! + 1
+            if done % 1_000 == 0, done < list.count {
+                let seconds = Self.seconds(since: started)
+                print("\(done) seeds so far, \(String(format: "%.1f", Double(done) / max(seconds, 0.001))) seeds/s, none broke an invariant")
+            }
         }
-        let elapsed = ContinuousClock.now - started
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = Self.seconds(since: started)
         let ran = found.map { list.firstIndex(of: $0.seed)! + 1 } ?? list.count
         print("""
             \(ran) seeds in \(String(format: "%.1f", seconds)) s (\(String(format: "%.1f", Double(ran) / max(seconds, 0.001))) seeds/s): \
@@ -105,6 +118,41 @@ struct SalurSimCommand: ParsableCommand {
             print("no seed broke an invariant: the simulator did not find the broken rule")
             throw ExitCode(1)
         }
+    }
+}
+
+extension SalurSimCommand {
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+
+    /// `--jobs N`: N copies of this program, copy k running seeds first+k, first+k+N, …; their lines
+    /// go to this one's output as they come, and it fails if any copy does.
+    func runInProcesses() throws {
+        let started = ContinuousClock.now
+        var children: [Process] = []
+        for k in 0..<jobs where k < seeds {
+            let count = (seeds - k + jobs - 1) / jobs
+            var arguments = ["--seeds", "\(count)", "--first", "\(first + UInt64(k))", "--stride", "\(UInt64(jobs))",
+                             "--steps", "\(steps)", "--trace-lines", "\(traceLines)"]
+            if let mutation { arguments += ["--mutation", mutation] }
+            if expectViolation { arguments.append("--expect-violation") }
+            if let scratch { arguments += ["--scratch", scratch + "/job-\(k)"] }
+            let child = Process()
+            child.executableURL = URL(fileURLWithPath: "/proc/self/exe")
+            child.arguments = arguments
+            try child.run()
+            children.append(child)
+        }
+        var failed = 0
+        for child in children {
+            child.waitUntilExit()
+            if child.terminationStatus != 0 { failed += 1 }
+        }
+        let seconds = Self.seconds(since: started)
+        print("\(seeds) seeds in \(jobs) processes in \(String(format: "%.1f", seconds)) s (\(String(format: "%.1f", Double(seeds) / max(seconds, 0.001))) seeds/s); \(failed) of them failed")
+        if failed > 0 { throw ExitCode(1) }
     }
 }
 
