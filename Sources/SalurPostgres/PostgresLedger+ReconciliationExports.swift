@@ -91,8 +91,9 @@ extension PostgresLedger {
             var bindings = PostgresBindings()
             if let period {
                 filter = " WHERE s.opening_date <= $1 AND s.closing_date >= $2"
-                bindings.append("\(period)-\(CalendarDate.days(in: period))")
-                bindings.append("\(period)-01")
+                let (first, last) = StatementPeriod.bounds(period)
+                bindings.append(last)
+                bindings.append(first)
             }
             let rows = try await self.rows(connection, PostgresQuery(unsafeSQL: """
                 SELECT s.id, s.account_no, s.statement_id, s.sequence, s.format, s.opening_date, s.closing_date, s.opening_balance,

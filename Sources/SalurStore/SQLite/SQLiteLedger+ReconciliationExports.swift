@@ -67,7 +67,8 @@ extension SQLiteLedger {
             var arguments: StatementArguments = []
             if let period {
                 filter = " WHERE s.opening_date <= ? AND s.closing_date >= ?"
-                arguments = ["\(period)-\(CalendarDate.days(in: period))", "\(period)-01"]
+                let (first, last) = StatementPeriod.bounds(period)
+                arguments = [last, first]
             }
             return try Row.fetchAll(db, sql: """
                 SELECT s.*,

@@ -60,4 +60,17 @@ package struct AccountHold: Sendable, Equatable {
         case .approved?, .posting?, nil: return Move(state: .approved, holdReason: nil)
         }
     }
+
+    /// The audit row of a move: its action and details (`hold`: the new check's hold, if any).
+    package static func audit(_ move: Move, nik: String, hold: AccountHold?) -> (action: String, details: [String: String]) {
+        (move.holdReason == nil ? "transfer.release" : "transfer.hold",
+         ["nik": nik, "reason": move.holdReason ?? hold?.reason ?? "account payable again"])
+    }
+
+    /// The audit details of a check that found the account not payable.
+    package static func checkDetails(_ result: AccountCheckResult) -> [String: String] {
+        var details = ["result": result.check.rawValue, "account": Validate.maskedAccount(result.account.accountNo)]
+        if let status = result.bankStatus { details["status"] = status }
+        return details
+    }
 }
