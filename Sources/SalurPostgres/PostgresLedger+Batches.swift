@@ -23,7 +23,7 @@ extension PostgresLedger {
                 .collect().first?.decode(String.self)
             guard state == "posting" else { continue }
             let open = try await connection.query("""
-                SELECT count(*) FROM transfer WHERE batch_id = \(id) AND state NOT IN ('settled', 'failed', 'cancelled', 'returned')
+                SELECT count(*) FROM transfer WHERE batch_id = \(id) AND state NOT IN (\(unescaped: StoreSQL.list(BatchRules.finished)))
                 """, logger: logger).collect().first?.decode(Int.self) ?? 0
             guard open == 0 else { continue }
             let now = Timestamp.iso8601(clock.now)
@@ -133,7 +133,7 @@ extension PostgresLedger {
                 throw StoreError.notFound("batch \(id)")
             }
             guard state == "held" else { throw StoreError.refused(BatchRules.notHeld(id: id, state: state)) }
-            let next = approvedBy == nil ? "awaiting_approval" : "approved"
+            let next = BatchRules.released(approvedBy: approvedBy).rawValue
             let now = Timestamp.iso8601(clock.now)
             try await self.execute(connection, """
                 UPDATE batch SET state = \(next), hold_reason = NULL, updated_at = \(now) WHERE id = \(id) RETURNING 1

@@ -819,7 +819,7 @@ extension PostgresLedger {
                                   now: String) async throws -> Set<String> {
         let queued = try await rows(connection, """
             SELECT t.id, t.state, t.batch_id, t.hold_reason, b.state AS batch_state FROM transfer t LEFT JOIN batch b ON b.id = t.batch_id
-            WHERE t.recipient_id = \(recipientID) AND t.state IN ('awaiting_approval', 'approved', 'retry_wait', 'held')
+            WHERE t.recipient_id = \(recipientID) AND t.state IN (\(unescaped: StoreSQL.list(AccountHold.movable)))
             ORDER BY t.id FOR UPDATE OF t
             """)
         var batches: Set<String> = []

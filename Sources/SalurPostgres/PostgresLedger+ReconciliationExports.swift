@@ -100,9 +100,9 @@ extension PostgresLedger {
                     s.closing_balance, s.credit_count, s.credit_total, s.debit_count, s.debit_total, s.source_file, s.file_sha256,
                     s.imported_by, s.imported_at,
                     (SELECT count(*) FROM statement_entry e WHERE e.statement_row = s.id AND e.status = 'booked' AND e.direction = 'debit'
-                        AND e.match_kind IN ('reference', 'weak')) AS matched,
+                        AND e.match_kind IN (\(StoreSQL.list(MatchKind.paid)))) AS matched,
                     (SELECT coalesce(sum(amount), 0)::bigint FROM statement_entry e WHERE e.statement_row = s.id AND e.status = 'booked'
-                        AND e.direction = 'debit' AND e.match_kind IN ('reference', 'weak')) AS matched_amount,
+                        AND e.direction = 'debit' AND e.match_kind IN (\(StoreSQL.list(MatchKind.paid)))) AS matched_amount,
                     (SELECT count(*) FROM statement_entry e WHERE e.statement_row = s.id AND e.match_kind = 'weak') AS weak,
                     (SELECT count(*) FROM statement_entry e WHERE e.statement_row = s.id AND e.match_kind = 'duplicate') AS duplicates,
                     (SELECT count(*) FROM statement_entry e WHERE e.statement_row = s.id AND e.status = 'booked' AND e.direction = 'debit'

@@ -26,7 +26,7 @@ extension PostgresLedger {
                     coalesce(sum(CASE WHEN m.transfer_id IS NULL THEN t.amount END), 0)::bigint
                 FROM transfer t
                 LEFT JOIN (SELECT transfer_id, min(CASE match_kind WHEN 'reference' THEN 0 ELSE 1 END) AS weak
-                           FROM statement_entry WHERE match_kind IN ('reference', 'weak') GROUP BY transfer_id) m
+                           FROM statement_entry WHERE match_kind IN (\(StoreSQL.list(MatchKind.paid))) GROUP BY transfer_id) m
                     ON m.transfer_id = t.id
                 WHERE t.state IN ('settled', 'returned')\(transferFilter)
                 """, binds: bindings), logger: self.logger).collect().first?.decode((Int, Int64, Int, Int, Int64).self) {

@@ -90,7 +90,7 @@ extension SQLiteLedger {
     static func applyAccountHold(_ db: Database, recipientID: Int64, nik: String, hold: AccountHold?, now: String) throws -> Set<String> {
         let queued = try Row.fetchAll(db, sql: """
             SELECT t.id, t.state, t.batch_id, t.hold_reason, b.state AS batch_state FROM transfer t LEFT JOIN batch b ON b.id = t.batch_id
-            WHERE t.recipient_id = ? AND t.state IN ('awaiting_approval', 'approved', 'retry_wait', 'held')
+            WHERE t.recipient_id = ? AND t.state IN (\(StoreSQL.list(AccountHold.movable)))
             """, arguments: [recipientID])
         var batches: Set<String> = []
         for row in queued {

@@ -70,7 +70,7 @@ extension SQLiteLedger {
                 throw StoreError.notFound("batch \(id)")
             }
             guard batch["state"] == "held" else { throw StoreError.refused(BatchRules.notHeld(id: id, state: batch["state"])) }
-            let next = (batch["approved_by"] as String?) == nil ? "awaiting_approval" : "approved"
+            let next = BatchRules.released(approvedBy: batch["approved_by"]).rawValue
             let now = self.timestamp()
             try db.execute(sql: "UPDATE batch SET state = ?, hold_reason = NULL, updated_at = ? WHERE id = ?", arguments: [next, now, id])
             try db.execute(sql: "UPDATE transfer SET state = ?, next_action_at = NULL, updated_at = ? WHERE batch_id = ? AND state = 'held'",

@@ -25,7 +25,7 @@ extension SQLiteLedger {
                     coalesce(sum(CASE WHEN m.transfer_id IS NULL THEN t.amount END), 0) AS unmatched_amount
                 FROM transfer t
                 LEFT JOIN (SELECT transfer_id, min(CASE match_kind WHEN 'reference' THEN 0 ELSE 1 END) AS weak
-                           FROM statement_entry WHERE match_kind IN ('reference', 'weak') GROUP BY transfer_id) m
+                           FROM statement_entry WHERE match_kind IN (\(StoreSQL.list(MatchKind.paid))) GROUP BY transfer_id) m
                     ON m.transfer_id = t.id
                 WHERE t.state IN ('settled', 'returned')\(transferFilter)
                 """, arguments: arguments)

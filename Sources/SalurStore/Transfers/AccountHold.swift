@@ -42,15 +42,15 @@ package struct AccountHold: Sendable, Equatable {
         package let holdReason: String?
     }
 
+    /// The transfers to an account a new check may move: those that have not left, held or not.
+    package static let movable: [TransferState] = [.awaitingApproval, .approved, .retryWait, .held]
+
     /// The move a new check makes of one transfer to that account, or nil for none.
     /// - `heldForAccount`: the transfer is held with an account hold reason (not only by its batch).
     /// - `hold`: nil when the new check says the account is payable.
     package static func move(from state: TransferState, heldForAccount: Bool, batchState: BatchState?, hold: AccountHold?) -> Move? {
         if let hold {
-            switch state {
-            case .awaitingApproval, .approved, .retryWait, .held: return Move(state: .held, holdReason: hold.reason)
-            default: return nil
-            }
+            return movable.contains(state) ? Move(state: .held, holdReason: hold.reason) : nil
         }
         guard state == .held, heldForAccount else { return nil }
         switch batchState {

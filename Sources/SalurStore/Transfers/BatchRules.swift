@@ -21,6 +21,10 @@ package enum BatchRules {
         "batch \(id) is \(state); only a batch awaiting approval, approved or posting can be held"
     }
 
+    /// Where a released batch (and its held transfers) goes: back to approved when a checker had
+    /// approved it (its balance is checked again before posting), else back to awaiting approval.
+    package static func released(approvedBy: String?) -> BatchState { approvedBy == nil ? .awaitingApproval : .approved }
+
     // MARK: Cancelling
 
     /// Batches a cancel refuses: they are over.
@@ -45,6 +49,12 @@ package enum BatchRules {
     package static func unresolvedRefusal(id: String, count: Int) -> String {
         "batch \(id) has \(count) transfers in flight or in doubt; hold it and cancel once the bank has answered for them"
     }
+
+    // MARK: Done
+
+    /// A posting batch is done once every transfer of it is in one of these (`TransferState.isTerminal`):
+    /// none of them can still move without an operator.
+    package static let finished: [TransferState] = TransferState.allCases.filter(\.isTerminal)
 
     // MARK: Ids
 
