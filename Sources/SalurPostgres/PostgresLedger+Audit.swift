@@ -18,7 +18,7 @@ extension PostgresLedger {
     func audit(_ connection: PostgresConnection, _ records: [AuditRecord]) async throws {
         guard !records.isEmpty else { return }
         try await self.execute(connection, "SELECT pg_advisory_xact_lock(\(LockKey.audit.rawValue))")
-        let previous = try await connection.query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", logger: logger)
+        let previous = try await connection.query(PostgresQuery(unsafeSQL: StoreSQL.auditHead), logger: logger)
             .collect().first?.decode((Int64, String).self)
         var seq = previous?.0 ?? 0
         var prev = previous?.1 ?? AuditChain.genesis
@@ -47,27 +47,16 @@ extension PostgresLedger {
     /// Recomputes the audit chain from its first row (one statement, so one snapshot, streamed).
     package func verifyAudit() async throws -> AuditVerification {
         try await withConnection("verifying the audit log") { connection in
-            var expectedPrev = AuditChain.genesis
-            var lastSeq: Int64 = 0
-            var count = 0
+            var verifier = AuditChain.Verifier()
             let rows = try await connection.query("""
                 SELECT seq, at, actor, action, subject, details, prev_hash, hash FROM audit_log ORDER BY seq
                 """, logger: self.logger)
             for try await (seq, at, actor, action, subject, details, prev, stored)
                 in rows.decode((Int64, String, String, String, String, String, String, String).self) {
-                if seq != lastSeq + 1 { throw AuditError.gap(after: lastSeq, next: seq) }
-                if prev != expectedPrev {
-                    throw AuditError.tampered(seq: seq, reason: "prev_hash does not match row \(lastSeq)'s hash")
-                }
-                let hash = AuditChain.hash(prev: prev, seq: seq, at: at, actor: actor, action: action, subject: subject, details: details)
-                if hash != stored {
-                    throw AuditError.tampered(seq: seq, reason: "its content does not match its hash")
-                }
-                expectedPrev = hash
-                lastSeq = seq
-                count += 1
+                try verifier.check(seq: seq, at: at, actor: actor, action: action, subject: subject, details: details,
+                                   prevHash: prev, hash: stored)
             }
-            return AuditVerification.make(rows: count, headHash: expectedPrev)
+            return verifier.verification
         }
     }
 

@@ -23,7 +23,7 @@ extension PostgresLedger {
                 .collect().first?.decode(String.self)
             guard state == "posting" else { continue }
             let open = try await connection.query("""
-                SELECT count(*) FROM transfer WHERE batch_id = \(id) AND state NOT IN ('settled', 'failed', 'cancelled', 'returned')
+                SELECT count(*) FROM transfer WHERE batch_id = \(id) AND state NOT IN (\(unescaped: StoreSQL.list(BatchRules.finished)))
                 """, logger: logger).collect().first?.decode(Int.self) ?? 0
             guard open == 0 else { continue }
             let now = Timestamp.iso8601(clock.now)
@@ -49,15 +49,15 @@ extension PostgresLedger {
             .collect().first?.decode(String.self) else {
             throw StoreError.notFound("batch \(id)")
         }
-        guard ["awaiting_approval", "approved", "posting"].contains(state) else {
-            if strict { throw StoreError.refused("batch \(id) is \(state); only a batch awaiting approval, approved or posting can be held") }
+        guard BatchRules.isHoldable(state) else {
+            if strict { throw StoreError.refused(BatchRules.notHoldable(id: id, state: state)) }
             return
         }
         let now = Timestamp.iso8601(clock.now)
         try await execute(connection, "UPDATE batch SET state = 'held', hold_reason = \(reason), updated_at = \(now) WHERE id = \(id) RETURNING 1")
         try await execute(connection, """
             UPDATE transfer SET state = 'held', updated_at = \(now)
-            WHERE batch_id = \(id) AND state IN ('awaiting_approval', 'approved', 'retry_wait') RETURNING 1
+            WHERE batch_id = \(id) AND state IN (\(unescaped: StoreSQL.list(BatchRules.heldWithBatch))) RETURNING 1
             """)
         try await audit(connection, actor: actor, action: "batch.hold", subject: id, details: ["reason": reason, "was": state])
     }
@@ -132,8 +132,8 @@ extension PostgresLedger {
                 """, logger: self.logger).collect().first?.decode((String, String?, String?).self) else {
                 throw StoreError.notFound("batch \(id)")
             }
-            guard state == "held" else { throw StoreError.refused("batch \(id) is \(state), not held") }
-            let next = approvedBy == nil ? "awaiting_approval" : "approved"
+            guard state == "held" else { throw StoreError.refused(BatchRules.notHeld(id: id, state: state)) }
+            let next = BatchRules.released(approvedBy: approvedBy).rawValue
             let now = Timestamp.iso8601(clock.now)
             try await self.execute(connection, """
                 UPDATE batch SET state = \(next), hold_reason = NULL, updated_at = \(now) WHERE id = \(id) RETURNING 1
@@ -156,19 +156,17 @@ extension PostgresLedger {
                 .collect().first?.decode(String.self) else {
                 throw StoreError.notFound("batch \(id)")
             }
-            guard !["done", "cancelled"].contains(state) else { throw StoreError.refused("batch \(id) is already \(state)") }
+            guard !BatchRules.hasEnded(state) else { throw StoreError.refused(BatchRules.alreadyEnded(id: id, state: state)) }
             let unresolved = try await connection.query("""
-                SELECT count(*) FILTER (WHERE state IN ('sending', 'in_doubt'))
+                SELECT count(*) FILTER (WHERE state IN (\(unescaped: StoreSQL.list(BatchRules.unresolved))))
                 FROM (SELECT state FROM transfer WHERE batch_id = \(id) FOR UPDATE) AS t
                 """, logger: self.logger).collect().first?.decode(Int.self) ?? 0
-            if unresolved > 0 {
-                throw StoreError.refused("batch \(id) has \(unresolved) transfers in flight or in doubt; hold it and cancel once the bank has answered for them")
-            }
+            if unresolved > 0 { throw StoreError.refused(BatchRules.unresolvedRefusal(id: id, count: unresolved)) }
             let now = Timestamp.iso8601(clock.now)
             let cancelled = try await self.execute(connection, """
                 UPDATE transfer SET state = 'cancelled', next_action_at = NULL, updated_at = \(now),
                     dedupe_key = dedupe_key || \(QueueRules.releasedKeyMark) || id
-                WHERE batch_id = \(id) AND state IN ('pending', 'awaiting_approval', 'approved', 'retry_wait', 'held') RETURNING 1
+                WHERE batch_id = \(id) AND state IN (\(unescaped: StoreSQL.list(BatchRules.cancellable))) RETURNING 1
                 """)
             try await self.execute(connection, "UPDATE batch SET state = 'cancelled', updated_at = \(now) WHERE id = \(id) RETURNING 1")
             try await self.audit(connection, actor: actor, action: "batch.cancel", subject: id,
@@ -181,7 +179,7 @@ extension PostgresLedger {
     /// queued again with corrected data (port of `SQLiteLedger.cancelFailed`). Under the batching lock, as
     /// queueing and retrying are, so a concurrent retry or enqueue sees either all of it or none.
     package func cancelFailed(batchID: String?, niks: [String], reason: String, actor: String) async throws -> CancelSummary {
-        try await transaction("cancelling failed transfers") { connection in
+        try await transaction(CancelSummary.operation) { connection in
             try await self.execute(connection, "SELECT pg_advisory_xact_lock(\(LockKey.batches.rawValue))")
             if let batchID {
                 try await self.requireBatch(connection, batchID)
@@ -189,7 +187,7 @@ extension PostgresLedger {
             var rows: [(id: Int64, batch: String?, amount: Int64)] = []
             for try await row in try await connection.query("""
                 SELECT t.id, t.batch_id, t.amount FROM transfer t WHERE t.state = 'failed'
-                  AND NOT EXISTS (SELECT 1 FROM statement_entry e WHERE e.transfer_id = t.id AND e.direction = 'debit')
+                  AND \(unescaped: RetryFailed.notDebited)
                   AND (\(batchID)::text IS NULL OR t.batch_id = \(batchID))
                   AND (cardinality(\(niks)::text[]) = 0 OR t.nik = ANY(\(niks)::text[]))
                 ORDER BY t.id FOR UPDATE OF t
@@ -212,11 +210,8 @@ extension PostgresLedger {
             summary.cancelled = rows.count
             summary.amount = try Rupiah.sum(rows.map { Rupiah($0.amount) })
             summary.batches = Set(rows.compactMap(\.batch)).sorted()
-            try await self.audit(connection, actor: actor, action: "transfers.cancel_failed", subject: batchID ?? "all batches", details: [
-                "reason": reason, "cancelled": String(summary.cancelled), "amount": String(summary.amount.value),
-                "batches": summary.batches.joined(separator: " "), "niks": niks.joined(separator: " "),
-                "transfers": ids.map(String.init).joined(separator: " "),
-            ])
+            try await self.audit(connection, actor: actor, action: "transfers.cancel_failed", subject: batchID ?? "all batches",
+                                 details: summary.auditDetails(reason: reason, niks: niks, transfers: ids))
             return summary
         }
     }
@@ -227,7 +222,7 @@ extension PostgresLedger {
     /// before its transfers), then the transfers, so a concurrent hold, cancel, batching or second
     /// retry is serialised with this one.
     package func retryFailed(batchID: String?, actor: String, rules: BatchingRules) async throws -> RetrySummary {
-        try await transaction("re-queueing failed transfers") { connection in
+        try await transaction(RetryFailed.operation) { connection in
             try await self.execute(connection, "SELECT pg_advisory_xact_lock(\(LockKey.batches.rawValue))")
             var filter = PostgresBindings()
             var only = ""
@@ -239,7 +234,7 @@ extension PostgresLedger {
             let candidates = """
                 FROM transfer t JOIN batch b ON b.id = t.batch_id
                 WHERE t.state = 'failed' AND b.state NOT IN ('cancelled')
-                  AND NOT EXISTS (SELECT 1 FROM statement_entry e WHERE e.transfer_id = t.id AND e.direction = 'debit')
+                  AND \(RetryFailed.notDebited)
                 """ + only
             _ = try await self.execute(connection, PostgresQuery(unsafeSQL: """
                 SELECT id FROM batch WHERE id IN (SELECT t.batch_id \(candidates)) ORDER BY id COLLATE "C" FOR UPDATE
@@ -278,9 +273,8 @@ extension PostgresLedger {
                     """)
             }
             let from = Set(rows.map(\.batch)).sorted()
-            try await self.audit(connection, actor: actor, action: "transfers.retry_failed", subject: batchID ?? "all batches", details: [
-                "transfers": String(ids.count), "from": from.joined(separator: " "), "batches": created.joined(separator: " "),
-            ])
+            try await self.audit(connection, actor: actor, action: "transfers.retry_failed", subject: batchID ?? "all batches",
+                                 details: RetryFailed.auditDetails(transfers: ids.count, from: from, batches: created))
             return RetrySummary(transfers: ids.count, batches: created, awaitingApproval: rules.approvalRequired)
         }
     }
@@ -339,7 +333,7 @@ extension PostgresLedger {
                        beneficiary_name, beneficiary_account, beneficiary_bank_code, amount, state, attempts, created_at,
                        settled_at, last_code,
                        coalesce(CASE WHEN state = 'held' THEN hold_reason END, last_message) FROM transfer
-                """ + (clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")) + " ORDER BY id"
+                """ + StoreSQL.where(clauses) + " ORDER BY id"
             var records: [TransferRecord] = []
             for try await (id, reference, externalID, bankReference, batchID, kind, program, period, nik, name, account, bankCode, amount,
                            state, attempts, createdAt, settledAt, code, message)

@@ -804,9 +804,8 @@ extension PostgresLedger {
                     """, logger: self.logger).collect().first?.decode(String.self)
                 guard let nik else { continue }
                 if !result.check.payable {
-                    var details = ["result": result.check.rawValue, "account": Validate.maskedAccount(result.account.accountNo)]
-                    if let status = result.bankStatus { details["status"] = status }
-                    try await self.audit(connection, actor: "salurd", action: "account.check", subject: nik, details: details)
+                    try await self.audit(connection, actor: "salurd", action: "account.check", subject: nik,
+                                         details: AccountHold.checkDetails(result))
                 }
                 touched.formUnion(try await self.applyAccountHold(connection, recipientID: result.account.recipientID, nik: nik,
                                                                   hold: AccountHold(result, checkedAt: stamp), now: stamp))
@@ -820,7 +819,7 @@ extension PostgresLedger {
                                   now: String) async throws -> Set<String> {
         let queued = try await rows(connection, """
             SELECT t.id, t.state, t.batch_id, t.hold_reason, b.state AS batch_state FROM transfer t LEFT JOIN batch b ON b.id = t.batch_id
-            WHERE t.recipient_id = \(recipientID) AND t.state IN ('awaiting_approval', 'approved', 'retry_wait', 'held')
+            WHERE t.recipient_id = \(recipientID) AND t.state IN (\(unescaped: StoreSQL.list(AccountHold.movable)))
             ORDER BY t.id FOR UPDATE OF t
             """)
         var batches: Set<String> = []
@@ -834,8 +833,8 @@ extension PostgresLedger {
                 UPDATE transfer SET state = \(move.state.rawValue), hold_reason = \(move.holdReason), next_action_at = NULL,
                     updated_at = \(now) WHERE id = \(id)
                 """)
-            try await audit(connection, actor: "salurd", action: move.holdReason == nil ? "transfer.release" : "transfer.hold",
-                            subject: String(id), details: ["nik": nik, "reason": move.holdReason ?? hold?.reason ?? "account payable again"])
+            let entry = AccountHold.audit(move, nik: nik, hold: hold)
+            try await audit(connection, actor: "salurd", action: entry.action, subject: String(id), details: entry.details)
             if let batch = try row["batch_id"].decode(String?.self) { batches.insert(batch) }
         }
         return batches

@@ -8,10 +8,10 @@ package import SalurStore
 /// batch forming as every other transfer (`insert(_:_:actor:rules:into:)`).
 extension PostgresLedger {
     /// The name the remittance is sent with (SNAP's `beneficiaryAccountName`), as on SQLite.
-    static let bpjsName = "BPJS KETENAGAKERJAAN"
+    static let bpjsName = Remittance.bpjsName
 
     package func remitPayroll(agreementID: String?, period: Period, actor: String, rules: BatchingRules) async throws -> RemitResult {
-        try await transaction("queueing the BPJS remittance for \(period)") { connection in
+        try await transaction(Remittance.operation(period)) { connection in
             let found = try await self.resolveRun(connection, kind: .payroll, owner: agreementID, period: period)
             // The agreement's row lock keeps an import (or another remit) of its payrolls out until commit.
             guard let id = found.agreementID, let stored = try await self.fetchAgreement(connection, id: id, lock: true) else {
@@ -20,15 +20,16 @@ extension PostgresLedger {
             guard let run = try await self.findRun(connection, id: found.id) else {
                 throw PremiumRunError.noRun(kind: .payroll, owner: "agreement \(id)", period: period)
             }
-            return try await self.remit(connection, run: run, dedupePrefix: "bpjs-tk:\(id)", program: "BPJSTK-\(id)",
+            let names = Remittance.payroll(agreementID: id, period: period)
+            return try await self.remit(connection, run: run, dedupePrefix: names.dedupePrefix, program: names.program,
                                         account: stored.agreement.bpjsAccount, bankCode: stored.agreement.bpjsBankCode,
-                                        remark: TransferRemark.formed("BPJSTK \(id) \(period)"), actor: actor, rules: rules)
+                                        remark: names.remark, actor: actor, rules: rules)
         }
     }
 
     package func remitBPU(budgetID: String, period: Period, account: String?, bankCode: String?, actor: String,
                           rules: BatchingRules) async throws -> RemitResult {
-        try await transaction("queueing the BPJS remittance for \(period)") { connection in
+        try await transaction(Remittance.operation(period)) { connection in
             _ = try await self.resolveRun(connection, kind: .bpu, owner: budgetID, period: period)
             guard let stored = try await self.fetchBudget(connection, id: budgetID, lock: true) else {
                 throw StoreError.notFound("budget \(budgetID)")
@@ -37,9 +38,9 @@ extension PostgresLedger {
             guard let account = account ?? stored.budget.bpjsAccount, let bankCode = bankCode ?? stored.budget.bpjsBankCode else {
                 throw PremiumRunError.budgetWithoutAccount(budget: budgetID)
             }
-            return try await self.remit(connection, run: run, dedupePrefix: "bpjs-bpu:\(budgetID)", program: "BPJSTK-BPU-\(budgetID)",
-                                        account: account, bankCode: bankCode, remark: TransferRemark.formed("BPJSTK BPU \(budgetID) \(period)"),
-                                        actor: actor, rules: rules)
+            let names = Remittance.bpu(budgetID: budgetID, period: period)
+            return try await self.remit(connection, run: run, dedupePrefix: names.dedupePrefix, program: names.program,
+                                        account: account, bankCode: bankCode, remark: names.remark, actor: actor, rules: rules)
         }
     }
 
@@ -53,7 +54,7 @@ extension PostgresLedger {
         guard run.grandTotal > .zero else { throw PremiumRunError.nothingToRemit(run) }
         let number = try await connection.query("SELECT remittances FROM premium_run WHERE id = \(run.id) FOR UPDATE", logger: logger)
             .collect().first?.decode(Int.self) ?? 0
-        let dedupeKey = "\(dedupePrefix):\(run.period):\(number + 1)"
+        let dedupeKey = Remittance.dedupeKey(prefix: dedupePrefix, run: run, number: number + 1)
         let transfer = NewTransfer(kind: .interbank, dedupeKey: dedupeKey, recipientID: nil, nik: nil, beneficiaryName: Self.bpjsName,
                                    beneficiaryAccount: account, beneficiaryBankCode: bankCode, program: program,
                                    period: run.period.description, amount: run.grandTotal, remark: String(remark.prefix(50)))
@@ -61,7 +62,7 @@ extension PostgresLedger {
         try await insert(connection, [transfer], actor: actor, rules: rules, into: &summary)
         guard let transferID = try await connection.query("SELECT id FROM transfer WHERE dedupe_key = \(dedupeKey)", logger: logger)
             .collect().first?.decode(Int64.self) else {
-            throw StoreError.notFound("the remittance transfer \(dedupeKey)")
+            throw StoreError.notFound(Remittance.transferMissing(dedupeKey: dedupeKey))
         }
         try await execute(connection, """
             UPDATE premium_run SET remittances = \(number + 1), remittance_transfer_id = \(transferID) WHERE id = \(run.id)
@@ -69,11 +70,8 @@ extension PostgresLedger {
         guard let updated = try await findRun(connection, id: run.id), let remittance = updated.remittance else {
             throw StoreError.notFound("premium run \(run.id)")
         }
-        try await audit(connection, actor: actor, action: "\(run.kind.rawValue).remit", subject: "\(run.owner) \(run.period)", details: [
-            "transfer": remittance.partnerReferenceNo, "amount": String(run.grandTotal.value), "revision": String(run.revision),
-            "bpjs_account": Validate.maskedAccount(account), "bpjs_bank_code": bankCode, "batches": summary.batches.joined(separator: " "),
-            "due": run.period.remittanceDueDate.description,
-        ])
+        try await audit(connection, actor: actor, action: Remittance.action(run), subject: Remittance.subject(run),
+                        details: Remittance.details(run, remittance: remittance, account: account, bankCode: bankCode, batches: summary.batches))
         return RemitResult.make(queued: true, run: updated, remittance: remittance, beneficiaryAccount: account,
                                 beneficiaryBankCode: bankCode, batches: summary.batches)
     }
@@ -101,8 +99,7 @@ extension PostgresLedger {
                 jhtEmployee: Rupiah(sums.5), jpEmployer: Rupiah(sums.6), jpEmployee: Rupiah(sums.7))
             guard totals.lines == run.lines, totals.employerTotal == run.employerTotal, totals.employeeTotal == run.employeeTotal,
                   totals.grandTotal == run.grandTotal else {
-                throw PremiumRunError.inconsistent(run, reason: "its lines sum to \(totals.grandTotal) over \(totals.lines) lines, "
-                                                   + "its stored total is \(run.grandTotal) over \(run.lines)")
+                throw PremiumRunError.inconsistent(run, reason: PremiumImport.linesDisagree(run, lines: totals.lines, grandTotal: totals.grandTotal))
             }
             var units: [WorkUnitTotal] = []
             for try await (unit, count, er, ee) in try await connection.query("""

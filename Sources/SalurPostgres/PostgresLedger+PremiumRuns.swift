@@ -14,14 +14,14 @@ package import SalurStore
 extension PostgresLedger {
     package func importPayroll(agreementID: String, period: Period, lines: [PayrollLine], totals: PremiumTotals,
                                source: SourceFile, replace: Bool, actor: String) async throws -> PremiumImportResult {
-        try await transaction("importing the payroll for \(period)") { connection in
+        try await transaction(PremiumImport.payrollOperation(period)) { connection in
             guard let stored = try await self.fetchAgreement(connection, id: agreementID, lock: true) else {
                 throw StoreError.notFound("agreement \(agreementID)")
             }
             guard stored.agreement.covers(period) else {
                 throw PremiumRunRefusal.periodOutsideAgreement(agreement: stored.agreement, period: period)
             }
-            let command = "salurctl payroll import \(source.path) --period \(period) --agreement \(agreementID)"
+            let command = PremiumImport.payrollCommand(source: source, period: period, agreementID: agreementID)
             let prepared = try await self.prepareRun(connection, kind: .payroll, owner: agreementID, period: period, source: source,
                                                      replace: replace, command: command, actor: actor)
             if case .unchanged(let run) = prepared { return PremiumImportResult.make(outcome: .unchanged, run: run) }
@@ -43,24 +43,21 @@ extension PostgresLedger {
                         \(p.map(\.employeeTotal.value))::bigint[])
                     """)
             }
-            return try await self.finishImport(connection, prepared, runID: runID, kind: .payroll, source: source, actor: actor, details: [
-                "agreement": agreementID, "period": period.description, "lines": String(totals.lines),
-                "wage_total": String(totals.wage.value), "employer_total": String(totals.employerTotal.value),
-                "employee_total": String(totals.employeeTotal.value), "grand_total": String(totals.grandTotal.value),
-            ])
+            return try await self.finishImport(connection, prepared, runID: runID, kind: .payroll, source: source, actor: actor,
+                                                       details: PremiumImport.payrollDetails(agreementID: agreementID, period: period, totals: totals))
         }
     }
 
     package func importBPU(budgetID: String, period: Period, lines: [BPULine], totals: BPUTotals,
                            source: SourceFile, replace: Bool, actor: String) async throws -> PremiumImportResult {
-        try await transaction("importing the BPU run for \(period)") { connection in
+        try await transaction(PremiumImport.bpuOperation(period)) { connection in
             guard let stored = try await self.fetchBudget(connection, id: budgetID, lock: true) else {
                 throw StoreError.notFound("budget \(budgetID)")
             }
             guard stored.budget.covers(period) else {
                 throw PremiumRunRefusal.periodOutsideBudgetYear(budget: budgetID, year: stored.budget.year, period: period)
             }
-            let command = "salurctl bpu import \(source.path) --period \(period) --budget \(budgetID)"
+            let command = PremiumImport.bpuCommand(source: source, period: period, budgetID: budgetID)
             let prepared = try await self.prepareRun(connection, kind: .bpu, owner: budgetID, period: period, source: source,
                                                      replace: replace, command: command, actor: actor)
             if case .unchanged(let run) = prepared { return PremiumImportResult.make(outcome: .unchanged, run: run) }
@@ -82,11 +79,9 @@ extension PostgresLedger {
                         \(p.map(\.total.value))::bigint[])
                     """)
             }
-            return try await self.finishImport(connection, prepared, runID: runID, kind: .bpu, source: source, actor: actor, details: [
-                "budget": budgetID, "period": period.description, "workers": String(totals.lines),
-                "declared_income_total": String(totals.declaredIncome.value), "total": String(totals.total.value),
-                "remaining_after": String(use.remaining.value - totals.total.value),
-            ])
+            return try await self.finishImport(connection, prepared, runID: runID, kind: .bpu, source: source, actor: actor,
+                                                       details: PremiumImport.bpuDetails(budgetID: budgetID, period: period, totals: totals,
+                                                                                         remainingAfter: use.remaining.value - totals.total.value))
         }
     }
 
@@ -112,7 +107,7 @@ extension PostgresLedger {
         let now = Timestamp.iso8601(clock.now)
         let changed = try await execute(connection, """
             UPDATE transfer SET state = 'cancelled', next_action_at = NULL, updated_at = \(now)
-            WHERE id = \(remittance.transferID) AND attempts = 0 AND state IN ('pending', 'awaiting_approval', 'approved', 'held')
+            WHERE id = \(remittance.transferID) AND attempts = 0 AND state IN (\(unescaped: StoreSQL.list(RemittanceStatus.cancellable)))
             RETURNING 1
             """)
         guard changed == 1 else {
@@ -130,10 +125,8 @@ extension PostgresLedger {
                 try await execute(connection, "UPDATE batch SET state = 'cancelled', updated_at = \(now) WHERE id = \(batch)")
             }
         }
-        try await audit(connection, actor: actor, action: "remittance.cancel", subject: remittance.partnerReferenceNo, details: [
-            "reason": "\(run.period) of \(run.owner) replaced", "amount": String(remittance.amount.value),
-            "batch": remittance.batchID ?? "", "was": remittance.state,
-        ])
+        try await audit(connection, actor: actor, action: "remittance.cancel", subject: remittance.partnerReferenceNo,
+                        details: Remittance.cancelDetails(run, remittance: remittance))
         return true
     }
 
@@ -231,7 +224,7 @@ extension PostgresLedger {
         let id = try row["id"].decode(Int64.self)
         guard let kind = PremiumRunKind(rawValue: try row["kind"].decode(String.self)),
               let period = Period(try row["period"].decode(String.self)) else {
-            throw StoreError.refused("premium run \(id) is unreadable in the database")
+            throw StoreError.refused(PremiumImport.unreadable(id: id))
         }
         var remittance: RemittanceStatus?
         if let transferID = try row["remittance_transfer_id"].decode(Int64?.self) {

@@ -10,7 +10,7 @@ package import SalurStore
 /// once, one inserts and the other waits for it, then compares terms with the committed row.
 extension PostgresLedger: PremiumLedger {
     package func addAgreement(_ agreement: Agreement, actor: String) async throws -> Bool {
-        try await transaction("recording agreement \(agreement.id)") { connection in
+        try await transaction(StoredAgreement.operation(agreement.id)) { connection in
             let programmes = agreement.orderedProgrammes.map(\.rawValue).joined(separator: ",")
             let workUnits = try agreement.workUnits.map(Self.jsonArray)
             let now = Timestamp.iso8601(clock.now)
@@ -27,18 +27,12 @@ extension PostgresLedger: PremiumLedger {
                     throw StoreError.notFound("agreement \(agreement.id)")
                 }
                 guard existing.agreement == agreement else {
-                    throw StoreError.refused("agreement \(agreement.id) is already recorded with other terms (recorded by "
-                                             + "\(existing.createdBy) at \(existing.createdAt)); an agreement is never edited: "
-                                             + "record its renewal under a new id")
+                    throw StoreError.refused(existing.otherTerms(agreement))
                 }
                 return false
             }
-            try await self.audit(connection, actor: actor, action: "agreement.add", subject: agreement.id, details: [
-                "employer": agreement.employer, "programmes": programmes, "risk_class": String(agreement.riskClass.rawValue),
-                "from": agreement.validFrom.description, "to": agreement.validTo.description,
-                "bpjs_account": Validate.maskedAccount(agreement.bpjsAccount), "bpjs_bank_code": agreement.bpjsBankCode,
-                "work_units": agreement.workUnits?.joined(separator: ", ") ?? "(all)",
-            ])
+            try await self.audit(connection, actor: actor, action: "agreement.add", subject: agreement.id,
+                                 details: StoredAgreement.auditDetails(agreement, programmes: programmes))
             return true
         }
     }
@@ -71,7 +65,7 @@ extension PostgresLedger: PremiumLedger {
 
     static func storedAgreement(_ row: PostgresRandomAccessRow) throws -> StoredAgreement {
         let id = try row["id"].decode(String.self)
-        func corrupt(_ what: String) -> any Error { StoreError.refused("agreement \(id) is unreadable in the database: \(what)") }
+        func corrupt(_ what: String) -> any Error { StoreError.refused(StoredAgreement.unreadable(id: id, what: what)) }
         var programmes: Set<Programme> = []
         for name in try row["programmes"].decode(String.self).split(separator: ",") {
             guard let programme = Programme(rawValue: String(name)) else { throw corrupt("programme \(name)") }
@@ -98,7 +92,7 @@ extension PostgresLedger: PremiumLedger {
     // MARK: Budgets
 
     package func addBudget(_ budget: BudgetEnvelope, actor: String) async throws -> Bool {
-        try await transaction("recording budget \(budget.id)") { connection in
+        try await transaction(StoredBudget.operation(budget.id)) { connection in
             let now = Timestamp.iso8601(clock.now)
             let inserted = try await self.execute(connection, """
                 INSERT INTO budget (id, agency, year, amount, bpjs_account, bpjs_bank_code, created_by, created_at)
@@ -111,15 +105,11 @@ extension PostgresLedger: PremiumLedger {
                     throw StoreError.notFound("budget \(budget.id)")
                 }
                 guard existing.budget == budget else {
-                    throw StoreError.refused("budget \(budget.id) is already recorded with other terms (recorded by "
-                                             + "\(existing.createdBy) at \(existing.createdAt)); a budget envelope is never edited")
+                    throw StoreError.refused(existing.otherTerms(budget))
                 }
                 return false
             }
-            try await self.audit(connection, actor: actor, action: "budget.add", subject: budget.id, details: [
-                "agency": budget.agency, "year": String(budget.year), "amount": String(budget.amount.value),
-                "bpjs_account": budget.bpjsAccount.map(Validate.maskedAccount) ?? "", "bpjs_bank_code": budget.bpjsBankCode ?? "",
-            ])
+            try await self.audit(connection, actor: actor, action: "budget.add", subject: budget.id, details: StoredBudget.auditDetails(budget))
             return true
         }
     }
@@ -161,7 +151,7 @@ extension PostgresLedger: PremiumLedger {
         do {
             budget = try BudgetEnvelope(id: id, agency: agency, year: year, amount: amount, bpjsAccount: account, bpjsBankCode: bankCode)
         } catch {
-            throw StoreError.refused("budget \(id) is unreadable in the database: \(error.description)")
+            throw StoreError.refused(StoredBudget.unreadable(id: id, what: error.description))
         }
         return StoredBudget.make(budget: budget, use: try await envelopeUse(connection, budget: budget, excludingRun: nil),
                                  createdBy: try row["created_by"].decode(String.self), createdAt: try row["created_at"].decode(String.self))

@@ -44,7 +44,7 @@ extension PostgresLedger {
             try await self.lockRecipients(connection)
             var summary = RecipientImportSummary()
             let now = Timestamp.iso8601(clock.now)
-            let isEmpty = try await connection.query("SELECT NOT EXISTS (SELECT 1 FROM recipient)", logger: self.logger)
+            let isEmpty = try await connection.query(PostgresQuery(unsafeSQL: StoreSQL.noRecipients), logger: self.logger)
                 .collect().first?.decode(Bool.self) ?? false
             var audits: [AuditRecord] = []
             if isEmpty {
@@ -65,7 +65,7 @@ extension PostgresLedger {
                     let nik = row.nik.digits
                     if let account = row.accountNo, let holder = holders[account], holder != nik {
                         issues.append(ImportIssue(file: source.path, line: row.line, field: "account_no",
-                                                  reason: "account number already belongs to NIK \(holder)"))
+                                                  reason: RecipientImport.accountTaken(holder: holder)))
                         continue
                     }
                     guard let current = stored[nik] else {
@@ -100,11 +100,8 @@ extension PostgresLedger {
                 try await self.updateRecipients(connection, updates.sorted { $0.key < $1.key }, now: now)
             }
             if summary.added + summary.updated > 0 {
-                audits.append(AuditRecord(actor: actor, action: "recipients.import", subject: source.path, details: [
-                    "sha256": source.sha256, "rows": String(rows.count), "added": String(summary.added),
-                    "updated": String(summary.updated), "unchanged": String(summary.unchanged),
-                    "reopened": String(summary.reopened),
-                ]))
+                audits.append(AuditRecord(actor: actor, action: "recipients.import", subject: source.path,
+                                          details: RecipientImport.details(summary, source: source, rows: rows.count)))
             }
             try await self.audit(connection, audits)
             return summary
@@ -112,7 +109,7 @@ extension PostgresLedger {
     }
 
     package func exportOpeningRequests(actor: String, deliver: ([OpeningRequest]) throws -> String) async throws -> Int {
-        try await transaction("exporting opening requests") { connection in
+        try await transaction(RecipientImport.exportOperation) { connection in
             // Writers of recipients wait (an import could otherwise reopen a recipient between the
             // read and the update, or deadlock with it on the rows); exactly the rows read, locked
             // as read, are marked requested.
@@ -136,7 +133,8 @@ extension PostgresLedger {
                     WHERE id = ANY(\(chunk)::bigint[]) AND opening_state = 'not_requested'
                     """)
             }
-            try await self.audit(connection, actor: actor, action: "accounts.export_requests", subject: "\(requests.count) recipients",
+            try await self.audit(connection, actor: actor, action: "accounts.export_requests",
+                                 subject: RecipientImport.exportSubject(count: requests.count),
                                  details: ["sha256": sha256, "count": String(requests.count)])
             return requests.count
         }
@@ -156,7 +154,7 @@ extension PostgresLedger {
                 let nik = row.nik.digits
                 guard let current = stored[nik], let id = current.id else {
                     issues.append(ImportIssue(file: source.path, line: row.line, field: "nik",
-                                              reason: "unknown NIK: no recipient with this NIK was imported"))
+                                              reason: RecipientImport.unknownNIK))
                     continue
                 }
                 let next: AccountOpening
@@ -169,7 +167,7 @@ extension PostgresLedger {
                 }
                 if case .opened(let account) = next, let holder = holders[account], holder != nik {
                     issues.append(ImportIssue(file: source.path, line: row.line, field: "account_no",
-                                              reason: "account number already belongs to NIK \(holder)"))
+                                              reason: RecipientImport.accountTaken(holder: holder)))
                     continue
                 }
                 guard next != current.opening else { summary.unchanged += 1; continue }
@@ -181,10 +179,8 @@ extension PostgresLedger {
             if !issues.isEmpty { throw ImportFailure(issues) }
             try await self.updateOpenings(connection, updates.sorted { $0.key < $1.key })
             if summary.opened + summary.rejected > 0 {
-                try await self.audit(connection, actor: actor, action: "accounts.import_results", subject: source.path, details: [
-                    "sha256": source.sha256, "rows": String(rows.count), "opened": String(summary.opened),
-                    "rejected": String(summary.rejected), "unchanged": String(summary.unchanged),
-                ])
+                try await self.audit(connection, actor: actor, action: "accounts.import_results", subject: source.path,
+                                     details: RecipientImport.details(summary, source: source, rows: rows.count))
             }
             return summary
         }
@@ -216,7 +212,7 @@ extension PostgresLedger {
             if let district = filter.district { bindings.append(district); clauses.append("district = $\(bindings.count)") }
             if let program = filter.program { bindings.append(program); clauses.append("program = $\(bindings.count)") }
             var sql = "SELECT id, nik, name, program, district, phone, opening_state, account_no, rejection_reason, updated_at FROM recipient"
-            if !clauses.isEmpty { sql += " WHERE " + clauses.joined(separator: " AND ") }
+            sql += StoreSQL.where(clauses)
             sql += " ORDER BY nik COLLATE \"C\""
             // SQLite reads a negative LIMIT as none.
             if let limit = filter.limit, limit >= 0 { bindings.append(limit); sql += " LIMIT $\(bindings.count)" }

@@ -30,7 +30,7 @@ extension PostgresLedger {
 
             // 1. Which statements are new.
             var fresh: [(record: StatementRecord, rowID: Int64)] = []
-            var nextStatement = try await self.scalar(connection, "SELECT coalesce(max(id), 0) FROM statement") + 1
+            var nextStatement = try await self.scalar(connection, PostgresQuery(unsafeSQL: StoreSQL.lastStatementID)) + 1
             var seenInFile: Set<String> = []
             for record in statements {
                 let identity = [record.accountNo, record.statementId, record.sequence, record.contentHash].joined(separator: "\u{1F}")
@@ -68,7 +68,7 @@ extension PostgresLedger {
             // 2. What matching needs: stored booked entries, then the new ones with ids they will get.
             var references: [Int64: StatementReference] = [:]
             for try await (id, statementID, sequence, sourceFile) in try await connection.query(
-                "SELECT id, statement_id, sequence, source_file FROM statement", logger: self.logger
+                PostgresQuery(unsafeSQL: StoreSQL.statementReferences), logger: self.logger
             ).decode((Int64, String, String, String).self) {
                 references[id] = StatementReference(statementId: statementID, sequence: sequence, sourceFile: sourceFile)
             }
@@ -90,13 +90,12 @@ extension PostgresLedger {
                 previous.append(transfer.flatMap { id in matchKind.map { EntryMatch(transferID: id, kind: $0) } })
             }
             let storedCount = entries.count
-            let firstEntry = try await self.scalar(connection, "SELECT coalesce(max(id), 0) FROM statement_entry") + 1
+            let firstEntry = try await self.scalar(connection, PostgresQuery(unsafeSQL: StoreSQL.lastStatementEntryID)) + 1
             let firstIDs = ReconciliationEntry.addNew(fresh, firstID: firstEntry, to: &entries, references: &references)
             let transfers = try await self.reconciliationTransfers(connection, utcOffsetHours: utcOffsetHours)
             let input = ReconciliationInput(entries: entries, transfers: transfers, statements: references, today: today,
                                             missingAfterDays: missingAfterDays)
-            let outcome = try match(input)
-            precondition(outcome.matches.count == input.entries.count, "one match (or none) per entry")
+            let outcome = try input.matched(by: match)
             // New booked entries follow the stored ones in `input.entries`, in file order.
             var nextNewMatch = storedCount
 
@@ -189,14 +188,8 @@ extension PostgresLedger {
                 }
             }
             if run.statementsStored + run.matchesChanged + run.exceptionsOpened + run.exceptionsCleared + run.transfersReturned > 0 {
-                audits.append(AuditRecord(actor: actor, action: "reconcile.run", subject: file?.path ?? "(stored statements)", details: [
-                    "statements_stored": String(run.statementsStored), "statements_unchanged": String(run.statementsUnchanged),
-                    "entries_stored": String(run.entriesStored), "matches_changed": String(run.matchesChanged),
-                    "matched_reference": String(run.matchedByReference), "matched_weak": String(run.matchedWeakly),
-                    "exceptions_opened": String(run.exceptionsOpened), "exceptions_cleared": String(run.exceptionsCleared),
-                    "transfers_returned": String(run.transfersReturned), "today": today.description,
-                    "missing_after_days": String(missingAfterDays),
-                ]))
+                audits.append(AuditRecord(actor: actor, action: "reconcile.run", subject: ReconciliationRun.auditSubject(file),
+                                          details: run.auditDetails(today: today, missingAfterDays: missingAfterDays)))
             }
             try await self.audit(connection, audits)
             return run
@@ -239,7 +232,7 @@ extension PostgresLedger {
                                 run: inout ReconciliationRun) async throws {
         var existing: [String: (id: Int64, state: String, evidence: String)] = [:]
         for try await (id, key, state, evidence) in try await connection.query(
-            "SELECT id, key, state, evidence FROM reconciliation_exception", logger: logger
+            PostgresQuery(unsafeSQL: StoreSQL.exceptionsByKey), logger: logger
         ).decode((Int64, String, String, String).self) {
             existing[key] = (id, state, evidence)
         }

@@ -91,17 +91,18 @@ extension PostgresLedger {
             var bindings = PostgresBindings()
             if let period {
                 filter = " WHERE s.opening_date <= $1 AND s.closing_date >= $2"
-                bindings.append("\(period)-\(CalendarDate.days(in: period))")
-                bindings.append("\(period)-01")
+                let (first, last) = StatementPeriod.bounds(period)
+                bindings.append(last)
+                bindings.append(first)
             }
             let rows = try await self.rows(connection, PostgresQuery(unsafeSQL: """
                 SELECT s.id, s.account_no, s.statement_id, s.sequence, s.format, s.opening_date, s.closing_date, s.opening_balance,
                     s.closing_balance, s.credit_count, s.credit_total, s.debit_count, s.debit_total, s.source_file, s.file_sha256,
                     s.imported_by, s.imported_at,
                     (SELECT count(*) FROM statement_entry e WHERE e.statement_row = s.id AND e.status = 'booked' AND e.direction = 'debit'
-                        AND e.match_kind IN ('reference', 'weak')) AS matched,
+                        AND e.match_kind IN (\(StoreSQL.list(MatchKind.paid)))) AS matched,
                     (SELECT coalesce(sum(amount), 0)::bigint FROM statement_entry e WHERE e.statement_row = s.id AND e.status = 'booked'
-                        AND e.direction = 'debit' AND e.match_kind IN ('reference', 'weak')) AS matched_amount,
+                        AND e.direction = 'debit' AND e.match_kind IN (\(StoreSQL.list(MatchKind.paid)))) AS matched_amount,
                     (SELECT count(*) FROM statement_entry e WHERE e.statement_row = s.id AND e.match_kind = 'weak') AS weak,
                     (SELECT count(*) FROM statement_entry e WHERE e.statement_row = s.id AND e.match_kind = 'duplicate') AS duplicates,
                     (SELECT count(*) FROM statement_entry e WHERE e.statement_row = s.id AND e.status = 'booked' AND e.direction = 'debit'

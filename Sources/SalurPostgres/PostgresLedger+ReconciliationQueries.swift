@@ -26,7 +26,7 @@ extension PostgresLedger {
                     coalesce(sum(CASE WHEN m.transfer_id IS NULL THEN t.amount END), 0)::bigint
                 FROM transfer t
                 LEFT JOIN (SELECT transfer_id, min(CASE match_kind WHEN 'reference' THEN 0 ELSE 1 END) AS weak
-                           FROM statement_entry WHERE match_kind IN ('reference', 'weak') GROUP BY transfer_id) m
+                           FROM statement_entry WHERE match_kind IN (\(StoreSQL.list(MatchKind.paid))) GROUP BY transfer_id) m
                     ON m.transfer_id = t.id
                 WHERE t.state IN ('settled', 'returned')\(transferFilter)
                 """, binds: bindings), logger: self.logger).collect().first?.decode((Int, Int64, Int, Int, Int64).self) {
@@ -60,11 +60,12 @@ extension PostgresLedger {
             var statementBindings = PostgresBindings()
             var statementFilter = ""
             if let period {
-                statementBindings.append("\(period)-\(CalendarDate.days(in: period))")
-                statementBindings.append("\(period)-01")
+                let (first, last) = StatementPeriod.bounds(period)
+                statementBindings.append(last)
+                statementBindings.append(first)
                 statementFilter = " WHERE opening_date <= $1 AND closing_date >= $2"
             }
-            status.statements = try await connection.query(PostgresQuery(unsafeSQL: "SELECT count(*) FROM statement" + statementFilter,
+            status.statements = try await connection.query(PostgresQuery(unsafeSQL: StoreSQL.countStatements + statementFilter,
                                                                          binds: statementBindings), logger: self.logger)
                 .collect().first?.decode(Int.self) ?? 0
             let entryFilter = period == nil ? "" : " AND substr(value_date, 1, 7) = $1"
@@ -119,7 +120,7 @@ extension PostgresLedger {
     /// `LockKey.reconcile`, so a reconciliation run never clears what is being resolved.
     package func resolveReconciliationException(id: Int64, reason: String, actor: String) async throws -> ReconciliationException {
         let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { throw StoreError.refused("give a reason: what was checked, and what was done") }
+        guard !trimmed.isEmpty else { throw StoreError.refused(ReconciliationException.reasonMissing) }
         return try await transaction("resolving an exception") { connection in
             try await self.execute(connection, "SELECT pg_advisory_xact_lock(\(LockKey.reconcile.rawValue))")
             guard let (kind, state, amount, resolvedBy, resolvedAt, clearedAt, reference) = try await connection.query("""
@@ -127,13 +128,13 @@ extension PostgresLedger {
                 FROM reconciliation_exception x LEFT JOIN transfer t ON t.id = x.transfer_id WHERE x.id = \(id)
                 FOR UPDATE OF x
                 """, logger: self.logger).collect().first?.decode((String, String, Int64, String?, String?, String?, String?).self) else {
-                throw StoreError.notFound("exception \(id); see salurctl reconcile exceptions --all")
+                throw StoreError.notFound(ReconciliationException.notFound(id: id))
             }
             switch state {
             case "resolved":
-                throw StoreError.refused("exception \(id) was already resolved by \(resolvedBy ?? "?") at \(resolvedAt ?? "?")")
+                throw StoreError.refused(ReconciliationException.alreadyResolved(id: id, by: resolvedBy, at: resolvedAt))
             case "cleared":
-                throw StoreError.refused("exception \(id) cleared by itself at \(clearedAt ?? "?") (a later statement or settlement explained it); nothing to resolve")
+                throw StoreError.refused(ReconciliationException.alreadyCleared(id: id, at: clearedAt))
             default:
                 break
             }

@@ -14,7 +14,7 @@ extension PostgresLedger {
                 """).first.map { try $0["requests"].decode(Int64.self) }
         }
         guard let counter else {
-            throw StoreError.refused("the database has no send mark row (send_mark, id 1); run salurctl db migrate")
+            throw StoreError.refused(RequestIDBlock.sendMarkMissing)
         }
         return try RequestIDBlock.range(endingAt: counter, count: count)
     }

@@ -37,8 +37,8 @@ extension PostgresLedger {
                     recovered_at = \(stamp),
                     recovered_transfers = \(Int64(count)), recovered_by = \(request.actor), recovered_reason = \(request.reason) WHERE id = 1
                 """)
-            try await self.audit(connection, actor: request.actor, action: "database.restore-recovery", subject: "\(count) transfers",
-                                 details: ["in_doubt": String(count), "reason": request.reason, "mark": String(request.markAtLeast)])
+            let entry = RestoreRecovery.audit(request, count: count)
+            try await self.audit(connection, actor: request.actor, action: entry.action, subject: entry.subject, details: entry.details)
             return count
         }
     }

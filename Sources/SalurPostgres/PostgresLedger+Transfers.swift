@@ -25,7 +25,7 @@ extension PostgresLedger {
         guard !pending.isEmpty else { return [] }
         let now = Timestamp.iso8601(clock.now)
         let month = String(now.prefix(7))
-        let pattern = "B-\(month)-%"
+        let pattern = BatchRules.idPattern(month: month)
         var sequence = try await connection.query("SELECT count(*) FROM batch WHERE id LIKE \(pattern)", logger: logger)
             .collect().first?.decode(Int.self) ?? 0
         let state = rules.approvalRequired ? "awaiting_approval" : "approved"
@@ -38,7 +38,7 @@ extension PostgresLedger {
         func close() async throws {
             guard let key, !members.isEmpty else { return }
             sequence += 1
-            let id = "B-\(month)-\(String(repeating: "0", count: max(0, 4 - String(sequence).count)))\(sequence)"
+            let id = BatchRules.id(month: month, sequence: sequence)
             let maker = makers.sorted().joined(separator: ",")
             try await execute(connection, """
                 INSERT INTO batch (id, program, period, kind, state, item_count, amount, makers, created_at, updated_at)
@@ -50,9 +50,8 @@ extension PostgresLedger {
                     UPDATE transfer SET batch_id = \(id), state = \(state), updated_at = \(now) WHERE id = ANY(\(chunk)::bigint[])
                     """)
             }
-            try await audit(connection, actor: actor, action: "batch.create", subject: id, details: [
-                "program": key.0, "period": key.1, "items": String(members.count), "amount": String(amount.value), "state": state,
-            ])
+            try await audit(connection, actor: actor, action: "batch.create", subject: id,
+                            details: BatchRules.createdDetails(program: key.0, period: key.1, items: members.count, amount: amount, state: state))
             created.append(id)
             members = []
             amount = .zero
@@ -105,22 +104,20 @@ extension PostgresLedger {
                 }
                 if let check = check.flatMap(AccountCheck.init), !check.payable {
                     summary.skipped.append(SkippedRecipient.make(nik: nik, name: name, state: "opened",
-                                                                 reason: "the bank reports account \(Validate.maskedAccount(account)) \(check.rawValue)"))
+                                                                 reason: QueueRules.notPayable(account: account, check: check)))
                     continue
                 }
-                transfers.append(NewTransfer(kind: .intrabank, dedupeKey: "aid:\(nik):\(program):\(period)", recipientID: id,
+                transfers.append(NewTransfer(kind: .intrabank, dedupeKey: QueueRules.aidKey(nik: nik, program: program, period: period),
+                                             recipientID: id,
                                              nik: nik, beneficiaryName: name, beneficiaryAccount: account,
                                              beneficiaryBankCode: nil, program: program, period: period.description,
                                              amount: amount, remark: remark))
             }
-            if !any { throw StoreError.notFound("no recipient in programme \(program)") }
+            if !any { throw StoreError.notFound(QueueRules.noRecipient(program: program)) }
             try await self.insert(connection, transfers, actor: actor, rules: rules, into: &summary)
             if summary.queued > 0 {
-                try await self.audit(connection, actor: actor, action: "transfers.enqueue", subject: "\(program) \(period)", details: [
-                    "amount_each": String(amount.value), "queued": String(summary.queued), "total": String(summary.queuedAmount.value),
-                    "already_queued": String(summary.alreadyQueued), "skipped": String(summary.skipped.count),
-                    "batches": summary.batches.joined(separator: " "),
-                ])
+                try await self.audit(connection, actor: actor, action: "transfers.enqueue", subject: "\(program) \(period)",
+                                     details: QueueRules.programDetails(summary, amountEach: amount))
             }
             return summary
         }
@@ -151,10 +148,8 @@ extension PostgresLedger {
             var summary = EnqueueSummary()
             try await self.insert(connection, transfers, actor: actor, rules: rules, into: &summary)
             if summary.queued > 0 {
-                try await self.audit(connection, actor: actor, action: "transfers.enqueue_file", subject: source.path, details: [
-                    "sha256": source.sha256, "queued": String(summary.queued), "total": String(summary.queuedAmount.value),
-                    "already_queued": String(summary.alreadyQueued), "batches": summary.batches.joined(separator: " "),
-                ])
+                try await self.audit(connection, actor: actor, action: "transfers.enqueue_file", subject: source.path,
+                                     details: QueueRules.fileDetails(summary, source: source))
             }
             return summary
         }
@@ -167,10 +162,8 @@ extension PostgresLedger {
             var summary = EnqueueSummary()
             try await self.insert(connection, transfers, actor: actor, rules: rules, into: &summary)
             if summary.queued > 0 {
-                try await self.audit(connection, actor: actor, action: auditAction, subject: auditSubject, details: [
-                    "queued": String(summary.queued), "total": String(summary.queuedAmount.value),
-                    "batches": summary.batches.joined(separator: " "),
-                ])
+                try await self.audit(connection, actor: actor, action: auditAction, subject: auditSubject,
+                                     details: QueueRules.queuedDetails(summary))
             }
             return summary
         }

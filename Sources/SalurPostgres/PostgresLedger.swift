@@ -279,7 +279,7 @@ package final class PostgresLedger: Sendable {
     /// advisory lock serialises appenders until commit, so two transactions never chain to the same row.
     func audit(_ connection: PostgresConnection, actor: String, action: String, subject: String, details: [String: String]) async throws {
         try await self.execute(connection, "SELECT pg_advisory_xact_lock(\(LockKey.audit.rawValue))")
-        let previous = try await connection.query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", logger: logger)
+        let previous = try await connection.query(PostgresQuery(unsafeSQL: StoreSQL.auditHead), logger: logger)
             .collect().first?.decode((Int64, String).self)
         let seq = (previous?.0 ?? 0) + 1
         let prev = previous?.1 ?? AuditChain.genesis

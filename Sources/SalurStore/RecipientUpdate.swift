@@ -51,3 +51,31 @@ package struct RecipientUpdate: Equatable {
         return .update(RecipientUpdate(next: next, changes: changes, newAccount: newAccount, reopened: reopened))
     }
 }
+
+/// What recipients' imports and the bank's opening results refuse and audit, in the same words on
+/// both stores.
+package enum RecipientImport {
+    /// A row giving an account number another recipient already holds.
+    package static func accountTaken(holder: String) -> String { "account number already belongs to NIK \(holder)" }
+
+    /// An opening result for a NIK no import brought.
+    package static let unknownNIK = "unknown NIK: no recipient with this NIK was imported"
+
+    /// What the store does while exporting opening requests, named in its errors.
+    package static let exportOperation = "exporting opening requests"
+
+    /// The audit subject of an export of `count` opening requests.
+    package static func exportSubject(count: Int) -> String { "\(count) recipients" }
+
+    /// The audit details of a recipients import of `rows` rows.
+    package static func details(_ summary: RecipientImportSummary, source: SourceFile, rows: Int) -> [String: String] {
+        ["sha256": source.sha256, "rows": String(rows), "added": String(summary.added), "updated": String(summary.updated),
+         "unchanged": String(summary.unchanged), "reopened": String(summary.reopened)]
+    }
+
+    /// The audit details of the bank's opening results, `rows` rows.
+    package static func details(_ summary: OpeningResultSummary, source: SourceFile, rows: Int) -> [String: String] {
+        ["sha256": source.sha256, "rows": String(rows), "opened": String(summary.opened), "rejected": String(summary.rejected),
+         "unchanged": String(summary.unchanged)]
+    }
+}

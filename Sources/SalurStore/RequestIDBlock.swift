@@ -5,6 +5,10 @@ import SalurCore
 /// database's one counter by raising it in one statement, and never past what 15 digits hold
 /// (`ExternalID.request`).
 package enum RequestIDBlock {
+    /// A database without its send mark row (`send_mark`, id 1), whose counter the numbers come from;
+    /// every migrated database has it.
+    package static let sendMarkMissing = "the database has no send mark row (send_mark, id 1); run salurctl db migrate"
+
     /// The most numbers one reservation may take.
     package static let maxCount = 1_000_000
 

@@ -44,4 +44,32 @@ package enum AuditChain {
 
     /// SHA-256 of bytes, hex: how files are named in the audit log.
     package static func sha256Hex(_ bytes: [UInt8]) -> String { hex(SHA256.hash(data: bytes)) }
+
+    /// Checks the chain row by row, read in `seq` order from the first: each row follows the one
+    /// before it without a gap, names its hash as `prev_hash`, and carries the hash its content gives.
+    package struct Verifier {
+        private var expectedPrev = AuditChain.genesis
+        private var lastSeq: Int64 = 0
+        private var count = 0
+
+        package init() {}
+
+        package mutating func check(seq: Int64, at: String, actor: String, action: String, subject: String, details: String,
+                                    prevHash: String, hash stored: String) throws(AuditError) {
+            if seq != lastSeq + 1 { throw .gap(after: lastSeq, next: seq) }
+            if prevHash != expectedPrev {
+                throw .tampered(seq: seq, reason: "prev_hash does not match row \(lastSeq)'s hash")
+            }
+            let hash = AuditChain.hash(prev: prevHash, seq: seq, at: at, actor: actor, action: action, subject: subject, details: details)
+            if hash != stored {
+                throw .tampered(seq: seq, reason: "its content does not match its hash")
+            }
+            expectedPrev = hash
+            lastSeq = seq
+            count += 1
+        }
+
+        /// What the rows checked so far verify.
+        package var verification: AuditVerification { AuditVerification(rows: count, headHash: expectedPrev) }
+    }
 }

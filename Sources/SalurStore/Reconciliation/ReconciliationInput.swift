@@ -95,3 +95,12 @@ package struct StatementReference: Sendable, Equatable {
         self.sourceFile = sourceFile
     }
 }
+
+extension ReconciliationInput {
+    /// What `match` decides for this input, which must give one match (or none) per entry.
+    package func matched(by match: (ReconciliationInput) throws -> ReconciliationOutcome) rethrows -> ReconciliationOutcome {
+        let outcome = try match(self)
+        precondition(outcome.matches.count == entries.count, "one match (or none) per entry")
+        return outcome
+    }
+}

@@ -37,6 +37,10 @@ package enum MatchKind: String, Sendable, Codable, CaseIterable {
     case duplicate
     /// A credit that gives a transfer's money back (reversal or return).
     case `return`
+
+    /// The kinds that tie a debit to the transfer it paid (by reference, or weakly): the transfer is
+    /// on a statement.
+    package static let paid: [MatchKind] = [.reference, .weak]
 }
 
 /// What does not add up between the statements and the transfers.

@@ -1,3 +1,5 @@
+package import SalurCore
+
 /// What one `salurctl reconcile` did.
 package struct ReconciliationRun: Sendable, Codable, Equatable {
     /// Statements stored by this run.
@@ -43,4 +45,19 @@ package struct StatementRefusal: Error, Sendable, CustomStringConvertible {
     }
 
     package var description: String { "\(file):\(line): \(reason)" }
+}
+
+extension ReconciliationRun {
+    /// The audit subject of a run: the statement file read, or the stored statements alone.
+    package static func auditSubject(_ file: SourceFile?) -> String { file?.path ?? "(stored statements)" }
+
+    /// The audit details of a run that changed anything.
+    package func auditDetails(today: CalendarDate, missingAfterDays: Int) -> [String: String] {
+        ["statements_stored": String(statementsStored), "statements_unchanged": String(statementsUnchanged),
+         "entries_stored": String(entriesStored), "matches_changed": String(matchesChanged),
+         "matched_reference": String(matchedByReference), "matched_weak": String(matchedWeakly),
+         "exceptions_opened": String(exceptionsOpened), "exceptions_cleared": String(exceptionsCleared),
+         "transfers_returned": String(transfersReturned), "today": today.description,
+         "missing_after_days": String(missingAfterDays)]
+    }
 }

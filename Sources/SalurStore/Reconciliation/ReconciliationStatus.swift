@@ -1,3 +1,5 @@
+package import SalurCore
+
 /// `salurctl reconcile status`: how far the statements account for the transfers, and the reverse.
 package struct ReconciliationStatus: Sendable, Codable, Equatable {
     /// The month (in the bank's time zone) the figures are for; nil for all time.
@@ -94,5 +96,32 @@ package struct FlaggedRecipient: Sendable, Codable, Equatable {
         case nik, name, amount, evidence
         case exceptionID = "exception_id", recipientID = "recipient_id", accountNo = "account_no", transferID = "transfer_id"
         case partnerReferenceNo = "partner_reference_no", returnedOn = "returned_on"
+    }
+}
+
+extension ReconciliationException {
+    /// Resolving needs the operator's reason.
+    package static let reasonMissing = "give a reason: what was checked, and what was done"
+
+    /// Resolving an exception the store does not have.
+    package static func notFound(id: Int64) -> String { "exception \(id); see salurctl reconcile exceptions --all" }
+
+    /// Resolving an exception already resolved.
+    package static func alreadyResolved(id: Int64, by: String?, at: String?) -> String {
+        "exception \(id) was already resolved by \(by ?? "?") at \(at ?? "?")"
+    }
+
+    /// Resolving an exception whose condition went away by itself.
+    package static func alreadyCleared(id: Int64, at: String?) -> String {
+        "exception \(id) cleared by itself at \(at ?? "?") (a later statement or settlement explained it); nothing to resolve"
+    }
+}
+
+/// Which statements a period's figures count: those whose days overlap its month.
+package enum StatementPeriod {
+    /// The month's first and last day (`YYYY-MM-DD`): a statement counts when it opens on or before
+    /// the last and closes on or after the first.
+    package static func bounds(_ period: Period) -> (first: String, last: String) {
+        ("\(period)-01", "\(period)-\(CalendarDate.days(in: period))")
     }
 }

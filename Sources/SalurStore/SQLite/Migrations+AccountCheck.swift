@@ -3,7 +3,7 @@ import GRDB
 extension Migrations {
     /// What the bank said when the engine checked an opened account (SNAP service 15).
     static func registerAccountCheck(_ migrator: inout DatabaseMigrator) {
-        migrator.registerMigration("v5 account verification, not-found answers, claim index") { db in
+        migrator.registerMigration(SchemaStep.v5) { db in
             try db.execute(sql: """
                 ALTER TABLE recipient ADD COLUMN account_check TEXT
                     CHECK (account_check IN ('active', 'name_mismatch', 'inactive', 'unknown'));

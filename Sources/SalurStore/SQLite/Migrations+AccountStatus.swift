@@ -8,7 +8,7 @@ extension Migrations {
     /// SQLite cannot alter a CHECK: `account_check` is renamed, added anew with the wider CHECK, copied
     /// and the old column dropped (its CHECK goes with it; no index or trigger names it).
     static func registerAccountStatus(_ migrator: inout DatabaseMigrator) {
-        migrator.registerMigration("v7 account status wordings, transfer account holds") { db in
+        migrator.registerMigration(SchemaStep.v7) { db in
             try db.execute(sql: """
                 ALTER TABLE recipient RENAME COLUMN account_check TO account_check_v6;
                 ALTER TABLE recipient ADD COLUMN account_check TEXT

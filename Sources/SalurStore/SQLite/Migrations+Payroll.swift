@@ -5,7 +5,7 @@ extension Migrations {
     /// their lines. A run's totals are stored beside its lines so that reports and remittances read
     /// one row; the CHECKs keep every stored total the sum of its lines' parts.
     static func registerPayroll(_ migrator: inout DatabaseMigrator) {
-        migrator.registerMigration("v3 agreements, budgets, payroll runs") { db in
+        migrator.registerMigration(SchemaStep.v3) { db in
             try db.execute(sql: """
                 CREATE TABLE agreement (
                     id TEXT PRIMARY KEY,

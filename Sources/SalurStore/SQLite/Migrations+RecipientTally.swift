@@ -16,7 +16,7 @@ extension Migrations {
     ///   reason ('' when none); triggers keep it in step with every insert, update and delete.
     ///   It replaces the index `recipient_opening`, which each status read scanned whole.
     static func registerRecipientTally(_ migrator: inout DatabaseMigrator) {
-        migrator.registerMigration("v6 recipients loaded in bulk, opening tally") { db in
+        migrator.registerMigration(SchemaStep.v6) { db in
             try db.execute(sql: """
                 CREATE TABLE recipient_v6 (
                     id INTEGER PRIMARY KEY,

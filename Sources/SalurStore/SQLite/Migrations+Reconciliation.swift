@@ -4,7 +4,7 @@ extension Migrations {
     /// Bank statements as received, their entries with the transfer each was matched to, and the
     /// exceptions reconciliation found, with their resolution.
     static func registerReconciliation(_ migrator: inout DatabaseMigrator) {
-        migrator.registerMigration("v4 statements and reconciliation") { db in
+        migrator.registerMigration(SchemaStep.v4) { db in
             try db.execute(sql: """
                 CREATE TABLE statement (
                     id INTEGER PRIMARY KEY,

@@ -5,7 +5,7 @@ extension Migrations {
     /// recovery) and each transfer's settle point (the moment from which a "not found" counts, when
     /// later than its last attempt's start: a recovery at start-up or after a restore).
     static func registerSendMark(_ migrator: inout DatabaseMigrator) {
-        migrator.registerMigration("v8 send mark, restore recovery, settle points") { db in
+        migrator.registerMigration(SchemaStep.v8) { db in
             try db.execute(sql: """
                 CREATE TABLE send_mark (
                     id INTEGER PRIMARY KEY CHECK (id = 1),

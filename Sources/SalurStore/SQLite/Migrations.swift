@@ -4,7 +4,7 @@ import GRDB
 enum Migrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1 recipients, account openings, audit log") { db in
+        migrator.registerMigration(SchemaStep.v1) { db in
             try db.execute(sql: """
                 CREATE TABLE recipient (
                     id INTEGER PRIMARY KEY,
@@ -36,7 +36,7 @@ enum Migrations {
                 );
                 """)
         }
-        migrator.registerMigration("v2 transfers, batches, attempts") { db in
+        migrator.registerMigration(SchemaStep.v2) { db in
             try db.execute(sql: """
                 CREATE TABLE batch (
                     id TEXT PRIMARY KEY,

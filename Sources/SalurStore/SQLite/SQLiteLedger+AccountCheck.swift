@@ -77,9 +77,7 @@ extension SQLiteLedger {
                 guard db.changesCount == 1 else { continue }
                 let nik = try String.fetchOne(db, sql: "SELECT nik FROM recipient WHERE id = ?", arguments: [result.account.recipientID]) ?? ""
                 if !result.check.payable {
-                    var details = ["result": result.check.rawValue, "account": Validate.maskedAccount(result.account.accountNo)]
-                    if let status = result.bankStatus { details["status"] = status }
-                    try SQLiteLedger.audit(db, actor: "salurd", action: "account.check", subject: nik, details: details)
+                    try SQLiteLedger.audit(db, actor: "salurd", action: "account.check", subject: nik, details: AccountHold.checkDetails(result))
                 }
                 touched.formUnion(try SQLiteLedger.applyAccountHold(db, recipientID: result.account.recipientID, nik: nik,
                                                                     hold: AccountHold(result, checkedAt: stamp), now: stamp))
@@ -92,7 +90,7 @@ extension SQLiteLedger {
     static func applyAccountHold(_ db: Database, recipientID: Int64, nik: String, hold: AccountHold?, now: String) throws -> Set<String> {
         let queued = try Row.fetchAll(db, sql: """
             SELECT t.id, t.state, t.batch_id, t.hold_reason, b.state AS batch_state FROM transfer t LEFT JOIN batch b ON b.id = t.batch_id
-            WHERE t.recipient_id = ? AND t.state IN ('awaiting_approval', 'approved', 'retry_wait', 'held')
+            WHERE t.recipient_id = ? AND t.state IN (\(StoreSQL.list(AccountHold.movable)))
             """, arguments: [recipientID])
         var batches: Set<String> = []
         for row in queued {
@@ -102,8 +100,8 @@ extension SQLiteLedger {
             guard let move else { continue }
             try db.execute(sql: "UPDATE transfer SET state = ?, hold_reason = ?, next_action_at = NULL, updated_at = ? WHERE id = ?",
                            arguments: [move.state.rawValue, move.holdReason, now, row["id"] as Int64])
-            try audit(db, actor: "salurd", action: move.holdReason == nil ? "transfer.release" : "transfer.hold",
-                      subject: String(row["id"] as Int64), details: ["nik": nik, "reason": move.holdReason ?? hold?.reason ?? "account payable again"])
+            let entry = AccountHold.audit(move, nik: nik, hold: hold)
+            try audit(db, actor: "salurd", action: entry.action, subject: String(row["id"] as Int64), details: entry.details)
             if let batch: String = row["batch_id"] { batches.insert(batch) }
         }
         return batches

@@ -50,15 +50,15 @@ extension SQLiteLedger {
         guard let state = try String.fetchOne(db, sql: "SELECT state FROM batch WHERE id = ?", arguments: [id]) else {
             throw StoreError.notFound("batch \(id)")
         }
-        guard ["awaiting_approval", "approved", "posting"].contains(state) else {
-            if strict { throw StoreError.refused("batch \(id) is \(state); only a batch awaiting approval, approved or posting can be held") }
+        guard BatchRules.isHoldable(state) else {
+            if strict { throw StoreError.refused(BatchRules.notHoldable(id: id, state: state)) }
             return
         }
         let now = systemTimestamp()
         try db.execute(sql: "UPDATE batch SET state = 'held', hold_reason = ?, updated_at = ? WHERE id = ?", arguments: [reason, now, id])
         try db.execute(sql: """
             UPDATE transfer SET state = 'held', updated_at = ?
-            WHERE batch_id = ? AND state IN ('awaiting_approval', 'approved', 'retry_wait')
+            WHERE batch_id = ? AND state IN (\(StoreSQL.list(BatchRules.heldWithBatch)))
             """, arguments: [now, id])
         try audit(db, actor: actor, action: "batch.hold", subject: id, details: ["reason": reason, "was": state])
     }
@@ -69,8 +69,8 @@ extension SQLiteLedger {
             guard let batch = try Row.fetchOne(db, sql: "SELECT * FROM batch WHERE id = ?", arguments: [id]) else {
                 throw StoreError.notFound("batch \(id)")
             }
-            guard batch["state"] == "held" else { throw StoreError.refused("batch \(id) is \(batch["state"] as String), not held") }
-            let next = (batch["approved_by"] as String?) == nil ? "awaiting_approval" : "approved"
+            guard batch["state"] == "held" else { throw StoreError.refused(BatchRules.notHeld(id: id, state: batch["state"])) }
+            let next = BatchRules.released(approvedBy: batch["approved_by"]).rawValue
             let now = self.timestamp()
             try db.execute(sql: "UPDATE batch SET state = ?, hold_reason = NULL, updated_at = ? WHERE id = ?", arguments: [next, now, id])
             try db.execute(sql: "UPDATE transfer SET state = ?, next_action_at = NULL, updated_at = ? WHERE batch_id = ? AND state = 'held'",
@@ -86,17 +86,16 @@ extension SQLiteLedger {
             guard let state = try String.fetchOne(db, sql: "SELECT state FROM batch WHERE id = ?", arguments: [id]) else {
                 throw StoreError.notFound("batch \(id)")
             }
-            guard !["done", "cancelled"].contains(state) else { throw StoreError.refused("batch \(id) is already \(state)") }
-            let unresolved = try Int.fetchOne(db, sql: "SELECT count(*) FROM transfer WHERE batch_id = ? AND state IN ('sending', 'in_doubt')",
-                                              arguments: [id]) ?? 0
-            if unresolved > 0 {
-                throw StoreError.refused("batch \(id) has \(unresolved) transfers in flight or in doubt; hold it and cancel once the bank has answered for them")
-            }
+            guard !BatchRules.hasEnded(state) else { throw StoreError.refused(BatchRules.alreadyEnded(id: id, state: state)) }
+            let unresolved = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM transfer WHERE batch_id = ? AND state IN (\(StoreSQL.list(BatchRules.unresolved)))
+                """, arguments: [id]) ?? 0
+            if unresolved > 0 { throw StoreError.refused(BatchRules.unresolvedRefusal(id: id, count: unresolved)) }
             let now = self.timestamp()
             try db.execute(sql: """
                 UPDATE transfer SET state = 'cancelled', next_action_at = NULL, updated_at = ?,
                     dedupe_key = dedupe_key || ? || id
-                WHERE batch_id = ? AND state IN ('pending', 'awaiting_approval', 'approved', 'retry_wait', 'held')
+                WHERE batch_id = ? AND state IN (\(StoreSQL.list(BatchRules.cancellable)))
                 """, arguments: [now, QueueRules.releasedKeyMark, id])
             let cancelled = db.changesCount
             try db.execute(sql: "UPDATE batch SET state = 'cancelled', updated_at = ? WHERE id = ?", arguments: [now, id])
@@ -109,10 +108,10 @@ extension SQLiteLedger {
     /// queued again with corrected data: each gives up its key (`QueueRules.releasedKeyMark`) and keeps
     /// the reason. A failed transfer a statement shows debited is not touched (the bank booked it).
     package func cancelFailed(batchID: String?, niks: [String], reason: String, actor: String) throws -> CancelSummary {
-        try write("cancelling failed transfers") { db in
+        try write(CancelSummary.operation) { db in
             var sql = """
                 SELECT id, batch_id, amount FROM transfer t WHERE state = 'failed'
-                  AND NOT EXISTS (SELECT 1 FROM statement_entry e WHERE e.transfer_id = t.id AND e.direction = 'debit')
+                  AND \(RetryFailed.notDebited)
                 """
             var arguments: StatementArguments = []
             if let batchID {
@@ -140,11 +139,8 @@ extension SQLiteLedger {
                 summary.amount = try summary.amount.adding(Rupiah(row["amount"] as Int64))
             }
             summary.batches = Set(rows.compactMap { $0["batch_id"] as String? }).sorted()
-            try SQLiteLedger.audit(db, actor: actor, action: "transfers.cancel_failed", subject: batchID ?? "all batches", details: [
-                "reason": reason, "cancelled": String(summary.cancelled), "amount": String(summary.amount.value),
-                "batches": summary.batches.joined(separator: " "), "niks": niks.joined(separator: " "),
-                "transfers": rows.map { String($0["id"] as Int64) }.joined(separator: " "),
-            ])
+            try SQLiteLedger.audit(db, actor: actor, action: "transfers.cancel_failed", subject: batchID ?? "all batches",
+                                   details: summary.auditDetails(reason: reason, niks: niks, transfers: rows.map { $0["id"] as Int64 }))
             return summary
         }
     }
@@ -153,11 +149,11 @@ extension SQLiteLedger {
     /// in doubt until the bank has been asked about it (`RetryFailed` decides; this only persists).
     package func retryFailed(batchID: String?, actor: String, rules: BatchingRules) throws -> RetrySummary {
         let date = clock.now
-        return try write("re-queueing failed transfers") { db in
+        return try write(RetryFailed.operation) { db in
             var sql = """
                 SELECT t.id, t.batch_id FROM transfer t JOIN batch b ON b.id = t.batch_id
                 WHERE t.state = 'failed' AND b.state NOT IN ('cancelled')
-                  AND NOT EXISTS (SELECT 1 FROM statement_entry e WHERE e.transfer_id = t.id AND e.direction = 'debit')
+                  AND \(RetryFailed.notDebited)
                 """
             var arguments: StatementArguments = []
             if let batchID {
@@ -191,9 +187,8 @@ extension SQLiteLedger {
                     """, arguments: [RetryFailed.standInExternalIDPrefix, AskReason.retry.rawValue, stamp, stamp,
                                      RetryFailed.message(actor: actor), stamp, id])
             }
-            try SQLiteLedger.audit(db, actor: actor, action: "transfers.retry_failed", subject: batchID ?? "all batches", details: [
-                "transfers": String(ids.count), "from": from.joined(separator: " "), "batches": created.joined(separator: " "),
-            ])
+            try SQLiteLedger.audit(db, actor: actor, action: "transfers.retry_failed", subject: batchID ?? "all batches",
+                                   details: RetryFailed.auditDetails(transfers: ids.count, from: from, batches: created))
             return RetrySummary(transfers: ids.count, batches: created, awaitingApproval: rules.approvalRequired)
         }
     }
@@ -260,7 +255,7 @@ extension SQLiteLedger {
             var arguments: StatementArguments = []
             if let from { clauses.append("substr(coalesce(settled_at, created_at), 1, 10) >= ?"); arguments += [from] }
             if let to { clauses.append("substr(coalesce(settled_at, created_at), 1, 10) <= ?"); arguments += [to] }
-            let sql = "SELECT * FROM transfer" + (clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")) + " ORDER BY id"
+            let sql = "SELECT * FROM transfer" + StoreSQL.where(clauses) + " ORDER BY id"
             return try Row.fetchAll(db, sql: sql, arguments: arguments).map(SQLiteLedger.record)
         }
     }

@@ -258,7 +258,7 @@ extension SQLiteLedger {
     static func completeBatches<S: Sequence>(_ db: Database, _ ids: S) throws where S.Element == String {
         for id in ids {
             let open = try Int.fetchOne(db, sql: """
-                SELECT count(*) FROM transfer WHERE batch_id = ? AND state NOT IN ('settled', 'failed', 'cancelled', 'returned')
+                SELECT count(*) FROM transfer WHERE batch_id = ? AND state NOT IN (\(StoreSQL.list(BatchRules.finished)))
                 """, arguments: [id]) ?? 0
             if open == 0 {
                 try db.execute(sql: "UPDATE batch SET state = 'done', updated_at = ? WHERE id = ? AND state = 'posting'",

@@ -8,12 +8,10 @@ extension SQLiteLedger {
     /// Records an agreement. Adding the same terms again changes nothing (returns false); other
     /// terms under a known id are refused, since runs were computed under the recorded ones.
     package func addAgreement(_ agreement: Agreement, actor: String) throws -> Bool {
-        try write("recording agreement \(agreement.id)") { db in
+        try write(StoredAgreement.operation(agreement.id)) { db in
             if let existing = try SQLiteLedger.fetchAgreement(db, id: agreement.id) {
                 guard existing.agreement == agreement else {
-                    throw StoreError.refused("agreement \(agreement.id) is already recorded with other terms (recorded by "
-                                             + "\(existing.createdBy) at \(existing.createdAt)); an agreement is never edited: "
-                                             + "record its renewal under a new id")
+                    throw StoreError.refused(existing.otherTerms(agreement))
                 }
                 return false
             }
@@ -26,12 +24,8 @@ extension SQLiteLedger {
                 """, arguments: [agreement.id, agreement.employer, programmes, agreement.riskClass.rawValue,
                                  agreement.validFrom.description, agreement.validTo.description, agreement.bpjsAccount,
                                  agreement.bpjsBankCode, workUnits, actor, self.timestamp()])
-            try SQLiteLedger.audit(db, actor: actor, action: "agreement.add", subject: agreement.id, details: [
-                "employer": agreement.employer, "programmes": programmes, "risk_class": String(agreement.riskClass.rawValue),
-                "from": agreement.validFrom.description, "to": agreement.validTo.description,
-                "bpjs_account": Validate.maskedAccount(agreement.bpjsAccount), "bpjs_bank_code": agreement.bpjsBankCode,
-                "work_units": agreement.workUnits?.joined(separator: ", ") ?? "(all)",
-            ])
+            try SQLiteLedger.audit(db, actor: actor, action: "agreement.add", subject: agreement.id,
+                                   details: StoredAgreement.auditDetails(agreement, programmes: programmes))
             return true
         }
     }
@@ -57,7 +51,7 @@ extension SQLiteLedger {
 
     static func agreement(_ row: Row) throws -> StoredAgreement {
         let id: String = row["id"]
-        func corrupt(_ what: String) -> any Error { StoreError.refused("agreement \(id) is unreadable in the database: \(what)") }
+        func corrupt(_ what: String) -> any Error { StoreError.refused(StoredAgreement.unreadable(id: id, what: what)) }
         var programmes: Set<Programme> = []
         for name in (row["programmes"] as String).split(separator: ",") {
             guard let programme = Programme(rawValue: String(name)) else { throw corrupt("programme \(name)") }
@@ -82,11 +76,10 @@ extension SQLiteLedger {
 
     /// Records a budget envelope; the same terms again change nothing (returns false).
     package func addBudget(_ budget: BudgetEnvelope, actor: String) throws -> Bool {
-        try write("recording budget \(budget.id)") { db in
+        try write(StoredBudget.operation(budget.id)) { db in
             if let existing = try SQLiteLedger.fetchBudget(db, id: budget.id) {
                 guard existing.budget == budget else {
-                    throw StoreError.refused("budget \(budget.id) is already recorded with other terms (recorded by "
-                                             + "\(existing.createdBy) at \(existing.createdAt)); a budget envelope is never edited")
+                    throw StoreError.refused(existing.otherTerms(budget))
                 }
                 return false
             }
@@ -95,10 +88,7 @@ extension SQLiteLedger {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [budget.id, budget.agency, budget.year, budget.amount.value, budget.bpjsAccount, budget.bpjsBankCode,
                                  actor, self.timestamp()])
-            try SQLiteLedger.audit(db, actor: actor, action: "budget.add", subject: budget.id, details: [
-                "agency": budget.agency, "year": String(budget.year), "amount": String(budget.amount.value),
-                "bpjs_account": budget.bpjsAccount.map(Validate.maskedAccount) ?? "", "bpjs_bank_code": budget.bpjsBankCode ?? "",
-            ])
+            try SQLiteLedger.audit(db, actor: actor, action: "budget.add", subject: budget.id, details: StoredBudget.auditDetails(budget))
             return true
         }
     }
@@ -125,7 +115,7 @@ extension SQLiteLedger {
             budget = try BudgetEnvelope(id: id, agency: row["agency"], year: row["year"], amount: Rupiah(row["amount"] as Int64),
                                         bpjsAccount: row["bpjs_account"], bpjsBankCode: row["bpjs_bank_code"])
         } catch {
-            throw StoreError.refused("budget \(id) is unreadable in the database: \(error.description)")
+            throw StoreError.refused(StoredBudget.unreadable(id: id, what: error.description))
         }
         return StoredBudget(budget: budget, use: try envelopeUse(db, budget: budget, excludingRun: nil),
                             createdBy: row["created_by"], createdAt: row["created_at"])

@@ -23,8 +23,7 @@ extension SQLiteLedger {
                 jpEmployer: Rupiah(sums["jp_er"] as Int64), jpEmployee: Rupiah(sums["jp_ee"] as Int64))
             guard totals.lines == run.lines, totals.employerTotal == run.employerTotal, totals.employeeTotal == run.employeeTotal,
                   totals.grandTotal == run.grandTotal else {
-                throw PremiumRunError.inconsistent(run, reason: "its lines sum to \(totals.grandTotal) over \(totals.lines) lines, "
-                                                   + "its stored total is \(run.grandTotal) over \(run.lines)")
+                throw PremiumRunError.inconsistent(run, reason: PremiumImport.linesDisagree(run, lines: totals.lines, grandTotal: totals.grandTotal))
             }
             let units = try Row.fetchAll(db, sql: """
                 SELECT work_unit, count(*) AS n, sum(employer_total) AS er, sum(employee_total) AS ee

@@ -11,12 +11,12 @@ extension SQLiteLedger {
     /// queued but never sent is cancelled with it, to be queued again by `payroll remit`.
     package func importPayroll(agreementID: String, period: Period, lines: [PayrollLine], totals: PremiumTotals,
                                source: SourceFile, replace: Bool, actor: String) throws -> PremiumImportResult {
-        try write("importing the payroll for \(period)") { db in
+        try write(PremiumImport.payrollOperation(period)) { db in
             guard let stored = try SQLiteLedger.fetchAgreement(db, id: agreementID) else { throw StoreError.notFound("agreement \(agreementID)") }
             guard stored.agreement.covers(period) else {
                 throw PremiumRunRefusal.periodOutsideAgreement(agreement: stored.agreement, period: period)
             }
-            let command = "salurctl payroll import \(source.path) --period \(period) --agreement \(agreementID)"
+            let command = PremiumImport.payrollCommand(source: source, period: period, agreementID: agreementID)
             let prepared = try SQLiteLedger.prepareRun(db, kind: .payroll, owner: agreementID, period: period, source: source,
                                                        replace: replace, command: command, actor: actor)
             if case .unchanged(let run) = prepared { return PremiumImportResult(outcome: .unchanged, run: run) }
@@ -36,11 +36,8 @@ extension SQLiteLedger {
                                               p.employerTotal.value, p.employeeTotal.value])
                 try insert.execute()
             }
-            return try SQLiteLedger.finishImport(db, prepared, runID: runID, kind: .payroll, source: source, actor: actor, details: [
-                "agreement": agreementID, "period": period.description, "lines": String(totals.lines),
-                "wage_total": String(totals.wage.value), "employer_total": String(totals.employerTotal.value),
-                "employee_total": String(totals.employeeTotal.value), "grand_total": String(totals.grandTotal.value),
-            ])
+            return try SQLiteLedger.finishImport(db, prepared, runID: runID, kind: .payroll, source: source, actor: actor,
+                                                       details: PremiumImport.payrollDetails(agreementID: agreementID, period: period, totals: totals))
         }
     }
 
@@ -49,12 +46,12 @@ extension SQLiteLedger {
     /// (a replaced run's own total is given back first). Same-file and `replace` rules as payroll.
     package func importBPU(budgetID: String, period: Period, lines: [BPULine], totals: BPUTotals,
                            source: SourceFile, replace: Bool, actor: String) throws -> PremiumImportResult {
-        try write("importing the BPU run for \(period)") { db in
+        try write(PremiumImport.bpuOperation(period)) { db in
             guard let stored = try SQLiteLedger.fetchBudget(db, id: budgetID) else { throw StoreError.notFound("budget \(budgetID)") }
             guard stored.budget.covers(period) else {
                 throw PremiumRunRefusal.periodOutsideBudgetYear(budget: budgetID, year: stored.budget.year, period: period)
             }
-            let command = "salurctl bpu import \(source.path) --period \(period) --budget \(budgetID)"
+            let command = PremiumImport.bpuCommand(source: source, period: period, budgetID: budgetID)
             let prepared = try SQLiteLedger.prepareRun(db, kind: .bpu, owner: budgetID, period: period, source: source,
                                                        replace: replace, command: command, actor: actor)
             if case .unchanged(let run) = prepared { return PremiumImportResult(outcome: .unchanged, run: run) }
@@ -75,11 +72,9 @@ extension SQLiteLedger {
                                               p.jkk.value, p.jkm.value, p.jht.value, p.total.value])
                 try insert.execute()
             }
-            return try SQLiteLedger.finishImport(db, prepared, runID: runID, kind: .bpu, source: source, actor: actor, details: [
-                "budget": budgetID, "period": period.description, "workers": String(totals.lines),
-                "declared_income_total": String(totals.declaredIncome.value), "total": String(totals.total.value),
-                "remaining_after": String(use.remaining.value - totals.total.value),
-            ])
+            return try SQLiteLedger.finishImport(db, prepared, runID: runID, kind: .bpu, source: source, actor: actor,
+                                                       details: PremiumImport.bpuDetails(budgetID: budgetID, period: period, totals: totals,
+                                                                                         remainingAfter: use.remaining.value - totals.total.value))
         }
     }
 
@@ -100,7 +95,7 @@ extension SQLiteLedger {
         let now = systemTimestamp()
         try db.execute(sql: """
             UPDATE transfer SET state = 'cancelled', next_action_at = NULL, updated_at = ?
-            WHERE id = ? AND attempts = 0 AND state IN ('pending', 'awaiting_approval', 'approved', 'held')
+            WHERE id = ? AND attempts = 0 AND state IN (\(StoreSQL.list(RemittanceStatus.cancellable)))
             """, arguments: [now, remittance.transferID])
         guard db.changesCount == 1 else { throw PremiumRunError.remittancePosted(run, remittance) }
         if let batch = remittance.batchID {
@@ -110,10 +105,8 @@ extension SQLiteLedger {
                 try db.execute(sql: "UPDATE batch SET state = 'cancelled', updated_at = ? WHERE id = ?", arguments: [now, batch])
             }
         }
-        try audit(db, actor: actor, action: "remittance.cancel", subject: remittance.partnerReferenceNo, details: [
-            "reason": "\(run.period) of \(run.owner) replaced", "amount": String(remittance.amount.value),
-            "batch": remittance.batchID ?? "", "was": remittance.state,
-        ])
+        try audit(db, actor: actor, action: "remittance.cancel", subject: remittance.partnerReferenceNo,
+                  details: Remittance.cancelDetails(run, remittance: remittance))
     }
 
     /// Inserts the run row, or rewrites the replaced one (its lines deleted); returns its id.
@@ -205,7 +198,7 @@ extension SQLiteLedger {
     static func runSummary(_ row: Row) throws -> PremiumRunSummary {
         let id: Int64 = row["id"]
         guard let kind = PremiumRunKind(rawValue: row["kind"]), let period = Period(row["period"] as String) else {
-            throw StoreError.refused("premium run \(id) is unreadable in the database")
+            throw StoreError.refused(PremiumImport.unreadable(id: id))
         }
         var remittance: RemittanceStatus?
         if let transferID: Int64 = row["remittance_transfer_id"] {

@@ -16,7 +16,7 @@ extension SQLiteLedger {
             var summary = RecipientImportSummary()
             var issues: [ImportIssue] = []
             let now = self.timestamp()
-            let isEmpty = try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM recipient)") ?? false
+            let isEmpty = try Bool.fetchOne(db, sql: StoreSQL.noRecipients) ?? false
             let insert = try db.makeStatement(sql: SQLiteLedger.insertRecipientSQL)
             let restoreCache = try SQLiteLedger.largeCache(db, rows: file.rowCount)
             defer { restoreCache() }
@@ -39,7 +39,7 @@ extension SQLiteLedger {
                     if let account = row.accountNo,
                        let holder = try String.fetchOne(accountHolder, arguments: [account]), holder != row.nik.digits {
                         issues.append(ImportIssue(file: source.path, line: row.line, field: "account_no",
-                                                  reason: "account number already belongs to NIK \(holder)"))
+                                                  reason: RecipientImport.accountTaken(holder: holder)))
                         continue
                     }
                     guard let stored = try Row.fetchOne(find, arguments: [row.nik.digits]) else {
@@ -66,18 +66,15 @@ extension SQLiteLedger {
             }
             if !issues.isEmpty { throw ImportFailure(issues) }
             if summary.added + summary.updated > 0 {
-                try SQLiteLedger.audit(db, actor: actor, action: "recipients.import", subject: source.path, details: [
-                    "sha256": source.sha256, "rows": String(file.rowCount), "added": String(summary.added),
-                    "updated": String(summary.updated), "unchanged": String(summary.unchanged),
-                    "reopened": String(summary.reopened),
-                ])
+                try SQLiteLedger.audit(db, actor: actor, action: "recipients.import", subject: source.path,
+                                       details: RecipientImport.details(summary, source: source, rows: file.rowCount))
             }
             return summary
         }
     }
 
     package func exportOpeningRequests(actor: String, deliver: ([OpeningRequest]) throws -> String) throws -> Int {
-        try write("exporting opening requests") { db in
+        try write(RecipientImport.exportOperation) { db in
             // Read in row order and sorted, not walked in NIK order through its index, which would
             // fetch every row from a different page (three times slower at 1,000,000).
             let requests = try Row.fetchAll(db, sql: """
@@ -88,7 +85,8 @@ extension SQLiteLedger {
             try db.execute(sql: """
                 UPDATE recipient SET opening_state = 'requested', updated_at = ? WHERE opening_state = 'not_requested'
                 """, arguments: [self.timestamp()])
-            try SQLiteLedger.audit(db, actor: actor, action: "accounts.export_requests", subject: "\(requests.count) recipients",
+            try SQLiteLedger.audit(db, actor: actor, action: "accounts.export_requests",
+                                   subject: RecipientImport.exportSubject(count: requests.count),
                                    details: ["sha256": sha256, "count": String(requests.count)])
             return requests.count
         }
@@ -109,7 +107,7 @@ extension SQLiteLedger {
             for row in rows {
                 guard let stored = try Row.fetchOne(find, arguments: [row.nik.digits]) else {
                     issues.append(ImportIssue(file: source.path, line: row.line, field: "nik",
-                                              reason: "unknown NIK: no recipient with this NIK was imported"))
+                                              reason: RecipientImport.unknownNIK))
                     continue
                 }
                 let current = try SQLiteLedger.opening(stored)
@@ -124,7 +122,7 @@ extension SQLiteLedger {
                 if case .opened(let account) = next,
                    let holder = try String.fetchOne(accountHolder, arguments: [account]), holder != row.nik.digits {
                     issues.append(ImportIssue(file: source.path, line: row.line, field: "account_no",
-                                              reason: "account number already belongs to NIK \(holder)"))
+                                              reason: RecipientImport.accountTaken(holder: holder)))
                     continue
                 }
                 guard next != current else { summary.unchanged += 1; continue }
@@ -137,10 +135,8 @@ extension SQLiteLedger {
             // statement, which also keeps the tally trigger's cost per row small.
             try SQLiteLedger.writeOpenings(db, answers, now: now)
             if summary.opened + summary.rejected > 0 {
-                try SQLiteLedger.audit(db, actor: actor, action: "accounts.import_results", subject: source.path, details: [
-                    "sha256": source.sha256, "rows": String(rows.count), "opened": String(summary.opened),
-                    "rejected": String(summary.rejected), "unchanged": String(summary.unchanged),
-                ])
+                try SQLiteLedger.audit(db, actor: actor, action: "accounts.import_results", subject: source.path,
+                                       details: RecipientImport.details(summary, source: source, rows: rows.count))
             }
             return summary
         }
@@ -170,7 +166,7 @@ extension SQLiteLedger {
             if let district = filter.district { clauses.append("district = ?"); arguments += [district] }
             if let program = filter.program { clauses.append("program = ?"); arguments += [program] }
             var sql = "SELECT * FROM recipient"
-            if !clauses.isEmpty { sql += " WHERE " + clauses.joined(separator: " AND ") }
+            sql += StoreSQL.where(clauses)
             sql += " ORDER BY nik"
             if let limit = filter.limit { sql += " LIMIT ?"; arguments += [limit] }
             return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in

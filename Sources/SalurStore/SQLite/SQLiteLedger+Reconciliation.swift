@@ -20,7 +20,7 @@ extension SQLiteLedger {
 
             // 1. Which statements are new.
             var fresh: [(record: StatementRecord, rowID: Int64)] = []
-            var nextStatement = (try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM statement") ?? 0) + 1
+            var nextStatement = (try Int64.fetchOne(db, sql: StoreSQL.lastStatementID) ?? 0) + 1
             var seenInFile: Set<String> = []
             for record in statements {
                 let identity = [record.accountNo, record.statementId, record.sequence, record.contentHash].joined(separator: "\u{1F}")
@@ -50,7 +50,7 @@ extension SQLiteLedger {
 
             // 2. What matching needs: stored booked entries, then the new ones with ids they will get.
             var references: [Int64: StatementReference] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT id, statement_id, sequence, source_file FROM statement") {
+            for row in try Row.fetchAll(db, sql: StoreSQL.statementReferences) {
                 references[row["id"]] = StatementReference(statementId: row["statement_id"], sequence: row["sequence"], sourceFile: row["source_file"])
             }
             var entries: [ReconciliationEntry] = []
@@ -71,13 +71,12 @@ extension SQLiteLedger {
                 previous.append(transfer.flatMap { id in kind.map { EntryMatch(transferID: id, kind: $0) } })
             }
             let storedCount = entries.count
-            let firstEntry = (try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM statement_entry") ?? 0) + 1
+            let firstEntry = (try Int64.fetchOne(db, sql: StoreSQL.lastStatementEntryID) ?? 0) + 1
             let firstIDs = ReconciliationEntry.addNew(fresh, firstID: firstEntry, to: &entries, references: &references)
             let transfers = try SQLiteLedger.reconciliationTransfers(db, utcOffsetHours: utcOffsetHours)
             let input = ReconciliationInput(entries: entries, transfers: transfers, statements: references, today: today,
                                             missingAfterDays: missingAfterDays)
-            let outcome = try match(input)
-            precondition(outcome.matches.count == input.entries.count, "one match (or none) per entry")
+            let outcome = try input.matched(by: match)
             // New booked entries follow the stored ones in `input.entries`, in file order.
             var nextNewMatch = storedCount
 
@@ -156,7 +155,7 @@ extension SQLiteLedger {
 
             // 6. Exceptions: new ones opened, gone ones cleared, resolutions kept.
             var existing: [String: (id: Int64, state: String, evidence: String)] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT id, key, state, evidence FROM reconciliation_exception") {
+            for row in try Row.fetchAll(db, sql: StoreSQL.exceptionsByKey) {
                 existing[row["key"]] = (row["id"], row["state"], row["evidence"])
             }
             var found: Set<String> = []
@@ -204,14 +203,8 @@ extension SQLiteLedger {
                 }
             }
             if run.statementsStored + run.matchesChanged + run.exceptionsOpened + run.exceptionsCleared + run.transfersReturned > 0 {
-                try SQLiteLedger.audit(db, actor: actor, action: "reconcile.run", subject: file?.path ?? "(stored statements)", details: [
-                    "statements_stored": String(run.statementsStored), "statements_unchanged": String(run.statementsUnchanged),
-                    "entries_stored": String(run.entriesStored), "matches_changed": String(run.matchesChanged),
-                    "matched_reference": String(run.matchedByReference), "matched_weak": String(run.matchedWeakly),
-                    "exceptions_opened": String(run.exceptionsOpened), "exceptions_cleared": String(run.exceptionsCleared),
-                    "transfers_returned": String(run.transfersReturned), "today": today.description,
-                    "missing_after_days": String(missingAfterDays),
-                ])
+                try SQLiteLedger.audit(db, actor: actor, action: "reconcile.run", subject: ReconciliationRun.auditSubject(file),
+                                       details: run.auditDetails(today: today, missingAfterDays: missingAfterDays))
             }
             return run
         }

@@ -67,14 +67,15 @@ extension SQLiteLedger {
             var arguments: StatementArguments = []
             if let period {
                 filter = " WHERE s.opening_date <= ? AND s.closing_date >= ?"
-                arguments = ["\(period)-\(CalendarDate.days(in: period))", "\(period)-01"]
+                let (first, last) = StatementPeriod.bounds(period)
+                arguments = [last, first]
             }
             return try Row.fetchAll(db, sql: """
                 SELECT s.*,
                     (SELECT count(*) FROM statement_entry e WHERE e.statement_row = s.id AND e.status = 'booked' AND e.direction = 'debit'
-                        AND e.match_kind IN ('reference', 'weak')) AS matched,
+                        AND e.match_kind IN (\(StoreSQL.list(MatchKind.paid)))) AS matched,
                     (SELECT coalesce(sum(amount), 0) FROM statement_entry e WHERE e.statement_row = s.id AND e.status = 'booked'
-                        AND e.direction = 'debit' AND e.match_kind IN ('reference', 'weak')) AS matched_amount,
+                        AND e.direction = 'debit' AND e.match_kind IN (\(StoreSQL.list(MatchKind.paid)))) AS matched_amount,
                     (SELECT count(*) FROM statement_entry e WHERE e.statement_row = s.id AND e.match_kind = 'weak') AS weak,
                     (SELECT count(*) FROM statement_entry e WHERE e.statement_row = s.id AND e.match_kind = 'duplicate') AS duplicates,
                     (SELECT count(*) FROM statement_entry e WHERE e.statement_row = s.id AND e.status = 'booked' AND e.direction = 'debit'

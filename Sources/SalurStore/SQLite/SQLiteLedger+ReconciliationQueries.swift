@@ -25,7 +25,7 @@ extension SQLiteLedger {
                     coalesce(sum(CASE WHEN m.transfer_id IS NULL THEN t.amount END), 0) AS unmatched_amount
                 FROM transfer t
                 LEFT JOIN (SELECT transfer_id, min(CASE match_kind WHEN 'reference' THEN 0 ELSE 1 END) AS weak
-                           FROM statement_entry WHERE match_kind IN ('reference', 'weak') GROUP BY transfer_id) m
+                           FROM statement_entry WHERE match_kind IN (\(StoreSQL.list(MatchKind.paid))) GROUP BY transfer_id) m
                     ON m.transfer_id = t.id
                 WHERE t.state IN ('settled', 'returned')\(transferFilter)
                 """, arguments: arguments)
@@ -58,11 +58,11 @@ extension SQLiteLedger {
             var statementFilter = ""
             var statementArguments: StatementArguments = []
             if let period {
-                let first = "\(period)-01", last = "\(period)-\(CalendarDate.days(in: period))"
+                let (first, last) = StatementPeriod.bounds(period)
                 statementFilter = " WHERE opening_date <= ? AND closing_date >= ?"
                 statementArguments = [last, first]
             }
-            status.statements = try Int.fetchOne(db, sql: "SELECT count(*) FROM statement" + statementFilter, arguments: statementArguments) ?? 0
+            status.statements = try Int.fetchOne(db, sql: StoreSQL.countStatements + statementFilter, arguments: statementArguments) ?? 0
             let entryFilter = period == nil ? "" : " AND substr(value_date, 1, 7) = ?"
             let debits = try Row.fetchOne(db, sql: """
                 SELECT count(*) AS n, coalesce(sum(amount), 0) AS total FROM statement_entry
@@ -108,19 +108,19 @@ extension SQLiteLedger {
     /// resolved while its condition lasts.
     package func resolveReconciliationException(id: Int64, reason: String, actor: String) throws -> ReconciliationException {
         let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { throw StoreError.refused("give a reason: what was checked, and what was done") }
+        guard !trimmed.isEmpty else { throw StoreError.refused(ReconciliationException.reasonMissing) }
         try write("resolving an exception") { db in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT x.kind, x.state, x.amount, x.resolved_by, x.resolved_at, x.cleared_at, t.partner_reference_no
                 FROM reconciliation_exception x LEFT JOIN transfer t ON t.id = x.transfer_id WHERE x.id = ?
                 """, arguments: [id]) else {
-                throw StoreError.notFound("exception \(id); see salurctl reconcile exceptions --all")
+                throw StoreError.notFound(ReconciliationException.notFound(id: id))
             }
             switch row["state"] as String {
             case "resolved":
-                throw StoreError.refused("exception \(id) was already resolved by \(row["resolved_by"] as String? ?? "?") at \(row["resolved_at"] as String? ?? "?")")
+                throw StoreError.refused(ReconciliationException.alreadyResolved(id: id, by: row["resolved_by"], at: row["resolved_at"]))
             case "cleared":
-                throw StoreError.refused("exception \(id) cleared by itself at \(row["cleared_at"] as String? ?? "?") (a later statement or settlement explained it); nothing to resolve")
+                throw StoreError.refused(ReconciliationException.alreadyCleared(id: id, at: row["cleared_at"]))
             default:
                 break
             }

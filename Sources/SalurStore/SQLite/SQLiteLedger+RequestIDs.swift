@@ -8,7 +8,7 @@ extension SQLiteLedger {
         let counter = try await writeAsync { db -> Int64 in
             try db.execute(sql: "UPDATE send_mark SET requests = requests + ? WHERE id = 1", arguments: [count])
             guard db.changesCount == 1, let counter = try Int64.fetchOne(db, sql: "SELECT requests FROM send_mark WHERE id = 1") else {
-                throw StoreError.refused("the database has no send mark row (send_mark, id 1); run salurctl db migrate")
+                throw StoreError.refused(RequestIDBlock.sendMarkMissing)
             }
             return counter
         }

@@ -29,8 +29,8 @@ extension SQLiteLedger {
                 UPDATE send_mark SET claims = max(claims, ?), requests = requests + \(RestoreRecovery.requestIDJump), recovered_at = ?, recovered_transfers = ?, recovered_by = ?,
                     recovered_reason = ? WHERE id = 1
                 """, arguments: [request.markAtLeast, stamp, count, request.actor, request.reason])
-            try SQLiteLedger.audit(db, actor: request.actor, action: "database.restore-recovery", subject: "\(count) transfers",
-                                   details: ["in_doubt": String(count), "reason": request.reason, "mark": String(request.markAtLeast)])
+            let entry = RestoreRecovery.audit(request, count: count)
+            try SQLiteLedger.audit(db, actor: request.actor, action: entry.action, subject: entry.subject, details: entry.details)
             return count
         }
     }

@@ -15,7 +15,7 @@ extension SQLiteLedger {
                 SELECT id, nik, name, opening_state, account_no, rejection_reason, account_check FROM recipient
                 WHERE program = ? ORDER BY nik
                 """, arguments: [program])
-            if rows.isEmpty { throw StoreError.notFound("no recipient in programme \(program)") }
+            if rows.isEmpty { throw StoreError.notFound(QueueRules.noRecipient(program: program)) }
             for row in rows {
                 let nik: String = row["nik"]
                 guard row["opening_state"] == "opened", let account: String = row["account_no"] else {
@@ -25,21 +25,19 @@ extension SQLiteLedger {
                 }
                 if let check = (row["account_check"] as String?).flatMap(AccountCheck.init), !check.payable {
                     summary.skipped.append(SkippedRecipient(nik: nik, name: row["name"], state: "opened",
-                                                            reason: "the bank reports account \(Validate.maskedAccount(account)) \(check.rawValue)"))
+                                                            reason: QueueRules.notPayable(account: account, check: check)))
                     continue
                 }
-                transfers.append(NewTransfer(kind: .intrabank, dedupeKey: "aid:\(nik):\(program):\(period)", recipientID: row["id"],
+                transfers.append(NewTransfer(kind: .intrabank, dedupeKey: QueueRules.aidKey(nik: nik, program: program, period: period),
+                                             recipientID: row["id"],
                                              nik: nik, beneficiaryName: row["name"], beneficiaryAccount: account,
                                              beneficiaryBankCode: nil, program: program, period: period.description,
                                              amount: amount, remark: remark))
             }
             try SQLiteLedger.insert(db, transfers, actor: actor, rules: rules, at: self.clock.now, into: &summary, random: self.random)
             if summary.queued > 0 {
-                try SQLiteLedger.audit(db, actor: actor, action: "transfers.enqueue", subject: "\(program) \(period)", details: [
-                    "amount_each": String(amount.value), "queued": String(summary.queued), "total": String(summary.queuedAmount.value),
-                    "already_queued": String(summary.alreadyQueued), "skipped": String(summary.skipped.count),
-                    "batches": summary.batches.joined(separator: " "),
-                ])
+                try SQLiteLedger.audit(db, actor: actor, action: "transfers.enqueue", subject: "\(program) \(period)",
+                                       details: QueueRules.programDetails(summary, amountEach: amount))
             }
             return summary
         }
@@ -64,10 +62,8 @@ extension SQLiteLedger {
             var summary = EnqueueSummary()
             try SQLiteLedger.insert(db, transfers, actor: actor, rules: rules, at: self.clock.now, into: &summary, random: self.random)
             if summary.queued > 0 {
-                try SQLiteLedger.audit(db, actor: actor, action: "transfers.enqueue_file", subject: source.path, details: [
-                    "sha256": source.sha256, "queued": String(summary.queued), "total": String(summary.queuedAmount.value),
-                    "already_queued": String(summary.alreadyQueued), "batches": summary.batches.joined(separator: " "),
-                ])
+                try SQLiteLedger.audit(db, actor: actor, action: "transfers.enqueue_file", subject: source.path,
+                                       details: QueueRules.fileDetails(summary, source: source))
             }
             return summary
         }
@@ -80,10 +76,7 @@ extension SQLiteLedger {
             var summary = EnqueueSummary()
             try SQLiteLedger.insert(db, transfers, actor: actor, rules: rules, at: self.clock.now, into: &summary, random: self.random)
             if summary.queued > 0 {
-                try SQLiteLedger.audit(db, actor: actor, action: auditAction, subject: auditSubject, details: [
-                    "queued": String(summary.queued), "total": String(summary.queuedAmount.value),
-                    "batches": summary.batches.joined(separator: " "),
-                ])
+                try SQLiteLedger.audit(db, actor: actor, action: auditAction, subject: auditSubject, details: QueueRules.queuedDetails(summary))
             }
             return summary
         }
@@ -166,7 +159,7 @@ extension SQLiteLedger {
         guard !rows.isEmpty else { return [] }
         let now = timestamp(date)
         let month = String(now.prefix(7))
-        var sequence = (try Int.fetchOne(db, sql: "SELECT count(*) FROM batch WHERE id LIKE ?", arguments: ["B-\(month)-%"]) ?? 0)
+        var sequence = (try Int.fetchOne(db, sql: "SELECT count(*) FROM batch WHERE id LIKE ?", arguments: [BatchRules.idPattern(month: month)]) ?? 0)
         let state = rules.approvalRequired ? "awaiting_approval" : "approved"
         let assign = try BulkStatement(db, sql: "UPDATE transfer SET batch_id = ?, state = ?, updated_at = ? WHERE id = ?")
         var created: [String] = []
@@ -178,7 +171,7 @@ extension SQLiteLedger {
         func close() throws {
             guard let key, !members.isEmpty else { return }
             sequence += 1
-            let id = "B-\(month)-\(String(repeating: "0", count: max(0, 4 - String(sequence).count)))\(sequence)"
+            let id = BatchRules.id(month: month, sequence: sequence)
             try db.execute(sql: """
                 INSERT INTO batch (id, program, period, kind, state, item_count, amount, makers, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -187,9 +180,8 @@ extension SQLiteLedger {
                 assign.bind(1, id); assign.bind(2, state); assign.bind(3, now); assign.bind(4, member)
                 try assign.step()
             }
-            try audit(db, actor: actor, action: "batch.create", subject: id, details: [
-                "program": key.0, "period": key.1, "items": String(members.count), "amount": String(amount.value), "state": state,
-            ])
+            try audit(db, actor: actor, action: "batch.create", subject: id,
+                      details: BatchRules.createdDetails(program: key.0, period: key.1, items: members.count, amount: amount, state: state))
             created.append(id)
             members = []
             amount = .zero

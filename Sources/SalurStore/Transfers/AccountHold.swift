@@ -42,15 +42,15 @@ package struct AccountHold: Sendable, Equatable {
         package let holdReason: String?
     }
 
+    /// The transfers to an account a new check may move: those that have not left, held or not.
+    package static let movable: [TransferState] = [.awaitingApproval, .approved, .retryWait, .held]
+
     /// The move a new check makes of one transfer to that account, or nil for none.
     /// - `heldForAccount`: the transfer is held with an account hold reason (not only by its batch).
     /// - `hold`: nil when the new check says the account is payable.
     package static func move(from state: TransferState, heldForAccount: Bool, batchState: BatchState?, hold: AccountHold?) -> Move? {
         if let hold {
-            switch state {
-            case .awaitingApproval, .approved, .retryWait, .held: return Move(state: .held, holdReason: hold.reason)
-            default: return nil
-            }
+            return movable.contains(state) ? Move(state: .held, holdReason: hold.reason) : nil
         }
         guard state == .held, heldForAccount else { return nil }
         switch batchState {
@@ -59,5 +59,18 @@ package struct AccountHold: Sendable, Equatable {
         case .cancelled?, .done?: return nil
         case .approved?, .posting?, nil: return Move(state: .approved, holdReason: nil)
         }
+    }
+
+    /// The audit row of a move: its action and details (`hold`: the new check's hold, if any).
+    package static func audit(_ move: Move, nik: String, hold: AccountHold?) -> (action: String, details: [String: String]) {
+        (move.holdReason == nil ? "transfer.release" : "transfer.hold",
+         ["nik": nik, "reason": move.holdReason ?? hold?.reason ?? "account payable again"])
+    }
+
+    /// The audit details of a check that found the account not payable.
+    package static func checkDetails(_ result: AccountCheckResult) -> [String: String] {
+        var details = ["result": result.check.rawValue, "account": Validate.maskedAccount(result.account.accountNo)]
+        if let status = result.bankStatus { details["status"] = status }
+        return details
     }
 }

@@ -54,6 +54,40 @@ package enum QueueRules {
     /// How many differing transfers a summary lists one by one.
     package static let shownDifferences = 20
 
+    /// A programme's transfer is queued once per recipient, programme and period: its dedupe key.
+    package static func aidKey(nik: String, program: String, period: Period) -> String { "aid:\(nik):\(program):\(period)" }
+
+    /// `transfers enqueue` of a programme no recipient is in.
+    package static func noRecipient(program: String) -> String { "no recipient in programme \(program)" }
+
+    /// Why a recipient with an opened account is not paid: the bank's last check of the account says
+    /// it is not payable (`AccountHold`).
+    package static func notPayable(account: String, check: AccountCheck) -> String {
+        "the bank reports account \(Validate.maskedAccount(account)) \(check.rawValue)"
+    }
+
+    /// The audit details of `transfers enqueue` of a programme (`amountEach` to each recipient).
+    package static func programDetails(_ summary: EnqueueSummary, amountEach: Rupiah) -> [String: String] {
+        var details = queuedDetails(summary)
+        details["amount_each"] = String(amountEach.value)
+        details["already_queued"] = String(summary.alreadyQueued)
+        details["skipped"] = String(summary.skipped.count)
+        return details
+    }
+
+    /// The audit details of `transfers enqueue` of a file.
+    package static func fileDetails(_ summary: EnqueueSummary, source: SourceFile) -> [String: String] {
+        var details = queuedDetails(summary)
+        details["sha256"] = source.sha256
+        details["already_queued"] = String(summary.alreadyQueued)
+        return details
+    }
+
+    /// The audit details of any queueing: how many, their total, the batches they went to.
+    package static func queuedDetails(_ summary: EnqueueSummary) -> [String: String] {
+        ["queued": String(summary.queued), "total": String(summary.queuedAmount.value), "batches": summary.batches.joined(separator: " ")]
+    }
+
     /// A transfer cancelled for good gives up its key: `dedupe_key` becomes `key#cancelled-<id>`, so that
     /// its recipient, programme and period may be queued again (with corrected data) while the cancelled
     /// transfer stays on record under its own id and reference. Both stores write `dedupe_key || mark || id`.
@@ -94,4 +128,14 @@ package struct CancelSummary: Sendable, Codable, Equatable {
 
     /// The `last_message` a cancelled failed transfer keeps.
     package static func message(actor: String, reason: String) -> String { "cancelled by \(actor): \(reason)" }
+
+    /// What the store does, named in its errors.
+    package static let operation = "cancelling failed transfers"
+
+    /// The audit details of `transfers cancel --failed`: the operator's reason, what was asked for
+    /// (`niks`) and the transfers cancelled (`transfers`, by id).
+    package func auditDetails(reason: String, niks: [String], transfers: [Int64]) -> [String: String] {
+        ["reason": reason, "cancelled": String(cancelled), "amount": String(amount.value), "batches": batches.joined(separator: " "),
+         "niks": niks.joined(separator: " "), "transfers": transfers.map(String.init).joined(separator: " ")]
+    }
 }

@@ -29,6 +29,12 @@ package enum RestoreRecovery {
     /// transfer, and is never sent as X-EXTERNAL-ID (inquiries go by partnerReferenceNo).
     package static let standInExternalIDPrefix = "restore-"
 
+    /// The audit row of a recovery that put `count` transfers in doubt.
+    package static func audit(_ request: RestoreRecoveryRequest, count: Int) -> (action: String, subject: String, details: [String: String]) {
+        ("database.restore-recovery", "\(count) transfers",
+         ["in_doubt": String(count), "reason": request.reason, "mark": String(request.markAtLeast)])
+    }
+
     /// How far a recovery moves the request-id counter (`send_mark.requests`) on: a restored counter
     /// would hand out again, the same day, X-EXTERNAL-IDs sent after the backup. More than any day's
     /// inquiries; a thousandth of the counter's 15 digits.

@@ -21,6 +21,18 @@ package enum RetryFailed {
     /// partnerReferenceNo).
     package static let standInExternalIDPrefix = "retry-"
 
+    /// The SQL condition, on a transfer `t`, that no statement shows it debited: a failed transfer a
+    /// statement shows debited was booked by the bank, and is neither re-paid nor cancelled.
+    package static let notDebited = "NOT EXISTS (SELECT 1 FROM statement_entry e WHERE e.transfer_id = t.id AND e.direction = 'debit')"
+
+    /// What the store does, named in its errors.
+    package static let operation = "re-queueing failed transfers"
+
+    /// The audit details of a retry: how many transfers, from which batches, into which new ones.
+    package static func auditDetails(transfers: Int, from: [String], batches: [String]) -> [String: String] {
+        ["transfers": String(transfers), "from": from.joined(separator: " "), "batches": batches.joined(separator: " ")]
+    }
+
     /// The transfer's `last_message` while it is asked about.
     package static func message(actor: String) -> String {
         "re-payment queued by \(actor): asking the bank before it is sent again"

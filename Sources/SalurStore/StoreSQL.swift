@@ -1,0 +1,43 @@
+/// The schema's steps, by the name each store records once it has applied one (SQLite's
+/// `grdb_migrations`, PostgreSQL's `salur_migrations`): both stores apply the same steps under the same
+/// names, each in its own dialect (PostgreSQL adds steps only a shared database needs). A step, once
+/// released, is never renamed or edited.
+package enum SchemaStep {
+    package static let v1 = "v1 recipients, account openings, audit log"
+    package static let v2 = "v2 transfers, batches, attempts"
+    package static let v3 = "v3 agreements, budgets, payroll runs"
+    package static let v4 = "v4 statements and reconciliation"
+    package static let v5 = "v5 account verification, not-found answers, claim index"
+    package static let v6 = "v6 recipients loaded in bulk, opening tally"
+    package static let v7 = "v7 account status wordings, transfer account holds"
+    package static let v8 = "v8 send mark, restore recovery, settle points"
+    package static let v9 = "v9 request ids"
+    package static let v10 = "v10 retry asks first"
+}
+
+/// SQL text both stores run as it is: statements written the same in SQLite's and PostgreSQL's
+/// dialect, and how a list of states becomes an SQL list.
+package enum StoreSQL {
+    /// `state IN (…)` text for a list of states: `'a', 'b'`. The states are Salur's own constants,
+    /// never operator input.
+    package static func list<State: RawRepresentable>(_ states: [State]) -> String where State.RawValue == String {
+        states.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+    }
+
+    /// ` WHERE a AND b`, or nothing for no clauses.
+    package static func `where`(_ clauses: [String]) -> String {
+        clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
+    }
+
+    /// The audit chain's head: the row a new one chains to.
+    package static let auditHead = "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"
+    /// Whether no recipient is stored yet (a first import appends in bulk).
+    package static let noRecipients = "SELECT NOT EXISTS (SELECT 1 FROM recipient)"
+    package static let lastStatementID = "SELECT coalesce(max(id), 0) FROM statement"
+    package static let lastStatementEntryID = "SELECT coalesce(max(id), 0) FROM statement_entry"
+    package static let countStatements = "SELECT count(*) FROM statement"
+    /// Every stored statement, by the reference its entries' matches name.
+    package static let statementReferences = "SELECT id, statement_id, sequence, source_file FROM statement"
+    /// Every exception found so far, by key (a run opens, reopens, refreshes or clears each).
+    package static let exceptionsByKey = "SELECT id, key, state, evidence FROM reconciliation_exception"
+}

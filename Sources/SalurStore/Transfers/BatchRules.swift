@@ -1,0 +1,75 @@
+package import SalurCore
+
+/// What holding and cancelling a batch may touch, and how batches are named — decided here once,
+/// for both stores, which render these states into their SQL and only lock and write.
+package enum BatchRules {
+    // MARK: Holding
+
+    /// The batches a hold applies to: not yet done, cancelled or already held.
+    package static let holdable: [BatchState] = [.awaitingApproval, .approved, .posting]
+    /// The transfers of a batch that are held with it: those not sent yet, or waiting to be sent again.
+    /// Transfers on the wire or in doubt still resolve, since stopping them cannot undo what the bank may have done.
+    package static let heldWithBatch: [TransferState] = [.awaitingApproval, .approved, .retryWait]
+
+    /// Whether a batch in `state` (as stored) can be held.
+    package static func isHoldable(_ state: String) -> Bool {
+        BatchState(rawValue: state).map(holdable.contains) ?? false
+    }
+
+    /// An operator's hold of a batch that cannot be held.
+    package static func notHoldable(id: String, state: String) -> String {
+        "batch \(id) is \(state); only a batch awaiting approval, approved or posting can be held"
+    }
+
+    /// Where a released batch (and its held transfers) goes: back to approved when a checker had
+    /// approved it (its balance is checked again before posting), else back to awaiting approval.
+    package static func released(approvedBy: String?) -> BatchState { approvedBy == nil ? .awaitingApproval : .approved }
+
+    // MARK: Cancelling
+
+    /// Batches a cancel refuses: they are over.
+    package static let ended: [BatchState] = [.done, .cancelled]
+    /// Transfers that make a cancel wait: the bank may have booked them.
+    package static let unresolved: [TransferState] = [.sending, .inDoubt]
+    /// The transfers of a batch a cancel stops for good: those not sent (or not to be sent again).
+    package static let cancellable: [TransferState] = [.pending, .awaitingApproval, .approved, .retryWait, .held]
+
+    /// Whether a batch in `state` (as stored) is over, so that cancelling it is refused.
+    package static func hasEnded(_ state: String) -> Bool {
+        BatchState(rawValue: state).map(ended.contains) ?? false
+    }
+
+    /// A cancel of a batch that is over.
+    package static func alreadyEnded(id: String, state: String) -> String { "batch \(id) is already \(state)" }
+
+    /// A release of a batch that is not held.
+    package static func notHeld(id: String, state: String) -> String { "batch \(id) is \(state), not held" }
+
+    /// A cancel refused while `count` transfers of the batch are unresolved.
+    package static func unresolvedRefusal(id: String, count: Int) -> String {
+        "batch \(id) has \(count) transfers in flight or in doubt; hold it and cancel once the bank has answered for them"
+    }
+
+    // MARK: Done
+
+    /// A posting batch is done once every transfer of it is in one of these (`TransferState.isTerminal`):
+    /// none of them can still move without an operator.
+    package static let finished: [TransferState] = TransferState.allCases.filter(\.isTerminal)
+
+    // MARK: Ids
+
+    /// A batch's id: `B-YYYY-MM-nnnn`, the month of its forming and its number in that month (four
+    /// digits at least, more once a month has 10,000 batches).
+    package static func id(month: String, sequence: Int) -> String {
+        let number = String(sequence)
+        return "B-\(month)-" + String(repeating: "0", count: max(0, 4 - number.count)) + number
+    }
+
+    /// The `LIKE` pattern of a month's batch ids (their count + 1 is the next number).
+    package static func idPattern(month: String) -> String { "B-\(month)-%" }
+
+    /// The audit details of a new batch.
+    package static func createdDetails(program: String, period: String, items: Int, amount: Rupiah, state: String) -> [String: String] {
+        ["program": program, "period": period, "items": String(items), "amount": String(amount.value), "state": state]
+    }
+}
