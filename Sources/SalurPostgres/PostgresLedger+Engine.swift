@@ -363,7 +363,7 @@ extension PostgresLedger {
         try await withConnection("listing batches to start") { connection in
             try await self.rows(connection, """
                 SELECT b.id, coalesce(sum(t.amount), 0)::bigint AS remaining FROM batch b
-                LEFT JOIN transfer t ON t.batch_id = b.id AND t.state IN ('approved', 'retry_wait')
+                LEFT JOIN transfer t ON t.batch_id = b.id AND t.state IN (\(unescaped: StoreSQL.list(EngineRules.toPay)))
                 WHERE b.state = 'approved' GROUP BY b.id ORDER BY b.created_at, b.id
                 """).map { BatchToStart(id: try $0["id"].decode(String.self), remaining: Rupiah(try $0["remaining"].decode(Int64.self))) }
         }
@@ -373,7 +373,7 @@ extension PostgresLedger {
         try await withConnection("reading what is still posting") { connection in
             Rupiah(try await connection.query("""
                 SELECT coalesce(sum(t.amount), 0)::bigint FROM transfer t JOIN batch b ON b.id = t.batch_id
-                WHERE b.state = 'posting' AND t.state IN ('approved', 'retry_wait', 'sending', 'in_doubt')
+                WHERE b.state = 'posting' AND t.state IN (\(unescaped: StoreSQL.list(EngineRules.mayStillTake)))
                 """, logger: self.logger).collect().first?.decode(Int64.self) ?? 0)
         }
     }
@@ -473,9 +473,9 @@ extension PostgresLedger {
                                                  checkedAt: try row["account_checked_at"].decode(String?.self)) {
                     // Never sent to an account the bank reported not payable: held, with the reason, for an operator.
                     accountHolds.append((id, try row["nik"].decode(String?.self) ?? "", hold.reason))
-                } else if try row["round_attempts"].decode(Int64.self) >= maxAttempts {
-                    let rounds = try row["round_attempts"].decode(Int64.self)
-                    exhausted.append((id, "gave up after \(rounds) attempts; last: \(try row["last_message"].decode(String?.self) ?? "")"))
+                } else if AttemptRules.isExhausted(round: Int(try row["round_attempts"].decode(Int64.self)), maxAttempts: maxAttempts) {
+                    let rounds = Int(try row["round_attempts"].decode(Int64.self))
+                    exhausted.append((id, AttemptRules.gaveUpWaiting(after: rounds, last: try row["last_message"].decode(String?.self))))
                     exhaustedBatches.insert(try row["batch_id"].decode(String.self))
                 } else {
                     sending.append(row)
@@ -594,7 +594,7 @@ extension PostgresLedger {
                         round_attempts = greatest(0, t.round_attempts - CASE WHEN v.never_left THEN 1 ELSE 0 END),
                         updated_at = \(stamp)
                     FROM v, locked
-                    WHERE t.id = v.id AND locked.id = t.id AND t.external_id = v.external_id AND t.state IN ('sending', 'in_doubt')
+                    WHERE t.id = v.id AND locked.id = t.id AND t.external_id = v.external_id AND t.state IN (\(unescaped: StoreSQL.list(EngineRules.answerable)))
                     RETURNING t.id, t.batch_id, v.external_id),
                 attempts AS (
                     UPDATE transfer_attempt a SET finished_at = coalesce(a.finished_at, \(stamp)), outcome = v.state,
@@ -696,7 +696,7 @@ extension PostgresLedger {
         let me = engineID ?? ""
         return try await withConnection("reading the next due time") { connection in
             let row = try await self.rows(connection, """
-                SELECT (SELECT min(next_action_at) FROM transfer WHERE state IN ('retry_wait', 'in_doubt')) AS due,
+                SELECT (SELECT min(next_action_at) FROM transfer WHERE state IN (\(unescaped: StoreSQL.list(EngineRules.waitingForTime)))) AS due,
                        (SELECT extract(epoch FROM min(e.lease_until) - clock_timestamp())::float8 FROM engine e
                         WHERE e.id <> \(me) AND EXISTS (SELECT 1 FROM transfer t WHERE t.state = 'sending' AND t.claimed_by = e.id)) AS lease_left
                 """).first
@@ -712,7 +712,7 @@ extension PostgresLedger {
     package func isIdle() async throws -> Bool {
         try await withConnection("checking for work") { connection in
             let busy = try await connection.query("""
-                SELECT EXISTS (SELECT 1 FROM transfer WHERE state IN ('pending', 'sending', 'in_doubt', 'retry_wait'))
+                SELECT EXISTS (SELECT 1 FROM transfer WHERE state IN (\(unescaped: StoreSQL.list(EngineRules.keepEngineBusy))))
                     OR EXISTS (SELECT 1 FROM transfer t JOIN batch b ON b.id = t.batch_id
                                WHERE t.state = 'approved' AND b.state IN ('approved', 'posting'))
                 """, logger: self.logger).collect().first?.decode(Bool.self) ?? false

@@ -37,7 +37,7 @@ extension SQLiteLedger {
         try await readAsync { db in
             try Row.fetchAll(db, sql: """
                 SELECT b.id, coalesce(sum(t.amount), 0) AS remaining FROM batch b
-                LEFT JOIN transfer t ON t.batch_id = b.id AND t.state IN ('approved', 'retry_wait')
+                LEFT JOIN transfer t ON t.batch_id = b.id AND t.state IN (\(StoreSQL.list(EngineRules.toPay)))
                 WHERE b.state = 'approved' GROUP BY b.id ORDER BY b.created_at, b.id
                 """).map { BatchToStart(id: $0["id"], remaining: Rupiah($0["remaining"] as Int64)) }
         }
@@ -48,7 +48,7 @@ extension SQLiteLedger {
         try await readAsync { db in
             Rupiah(try Int64.fetchOne(db, sql: """
                 SELECT coalesce(sum(t.amount), 0) FROM transfer t JOIN batch b ON b.id = t.batch_id
-                WHERE b.state = 'posting' AND t.state IN ('approved', 'retry_wait', 'sending', 'in_doubt')
+                WHERE b.state = 'posting' AND t.state IN (\(StoreSQL.list(EngineRules.mayStillTake)))
                 """) ?? 0)
         }
     }
@@ -140,10 +140,10 @@ extension SQLiteLedger {
                                            details: ["nik": (row["nik"] as String?) ?? "", "reason": hold.reason])
                     continue
                 }
-                if (row["round_attempts"] as Int) >= maxAttempts {
+                if AttemptRules.isExhausted(round: row["round_attempts"] as Int, maxAttempts: maxAttempts) {
                     try db.execute(sql: """
                         UPDATE transfer SET state = 'failed', last_message = ?, next_action_at = NULL, updated_at = ? WHERE id = ?
-                        """, arguments: ["gave up after \(row["round_attempts"] as Int) attempts; last: \(row["last_message"] as String? ?? "")", stamp, id])
+                        """, arguments: [AttemptRules.gaveUpWaiting(after: row["round_attempts"] as Int, last: row["last_message"] as String?), stamp, id])
                     exhausted.insert(row["batch_id"])
                     continue
                 }
@@ -187,7 +187,7 @@ extension SQLiteLedger {
                     not_found_answers = CASE WHEN ? THEN not_found_answers + 1 ELSE 0 END,
                     round_attempts = max(0, round_attempts - CASE WHEN ? THEN 1 ELSE 0 END),
                     updated_at = ?
-                WHERE id = ? AND external_id = ? AND state IN ('sending', 'in_doubt')
+                WHERE id = ? AND external_id = ? AND state IN (\(StoreSQL.list(EngineRules.answerable)))
                 """)
             let finishAttempt = try db.makeStatement(sql: """
                 UPDATE transfer_attempt SET finished_at = coalesce(finished_at, ?), outcome = ?, code = coalesce(?, code),
@@ -238,7 +238,7 @@ extension SQLiteLedger {
     package func nextDue() async throws -> Date? {
         try await readAsync { db in
             try String.fetchOne(db, sql: """
-                SELECT min(next_action_at) FROM transfer WHERE state IN ('retry_wait', 'in_doubt')
+                SELECT min(next_action_at) FROM transfer WHERE state IN (\(StoreSQL.list(EngineRules.waitingForTime)))
                 """).flatMap(Timestamp.parse)
         }
     }
@@ -247,7 +247,7 @@ extension SQLiteLedger {
     package func isIdle() async throws -> Bool {
         try await readAsync { db in
             let busy = try Int.fetchOne(db, sql: """
-                SELECT count(*) FROM transfer WHERE state IN ('pending', 'sending', 'in_doubt', 'retry_wait')
+                SELECT count(*) FROM transfer WHERE state IN (\(StoreSQL.list(EngineRules.keepEngineBusy)))
                    OR (state = 'approved' AND batch_id IN (SELECT id FROM batch WHERE state IN ('approved', 'posting')))
                 """) ?? 0
             return busy == 0
