@@ -30,6 +30,11 @@ final class SimObserver {
 
     func close() { try? queue.close() }
 
+    /// Changes whenever another connection commits (`PRAGMA data_version`): what was read before still holds while it does not.
+    func dataVersion() throws -> Int {
+        try queue.inDatabase { db in try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
+    }
+
     func transfers() throws -> [Transfer] {
         try queue.read { db in
             try Row.fetchAll(db, sql: """

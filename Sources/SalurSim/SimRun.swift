@@ -282,6 +282,7 @@ package final class SimRun {
             if let live = current, live.isAlive { kill(live) }
             observer?.close()
             observer = nil
+            lastChecked = nil
             lastSeen = [:]   // the restored database has another history
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: dbPath + suffix) }
             do { try FileManager.default.copyItem(atPath: backupPath, toPath: dbPath) } catch { return "could not restore: \(error)" }
@@ -358,8 +359,16 @@ package final class SimRun {
         Dictionary(grouping: network.bank.ledger().filter { $0.status != .failed }, by: \.beneficiaryAccountNo)
     }
 
+    /// The bank's ledger size and the database's data version at the last check: while neither
+    /// changes, what held then holds now.
+    private var lastChecked: (bank: Int, data: Int)?
+
     /// What must hold at every step.
     private func checkInvariants() -> String? {
+        let bankEntries = network.bank.stats().requests.values.reduce(0, +)
+        let data = (try? observer?.dataVersion()) ?? -1
+        if let lastChecked, lastChecked == (bankEntries, data), data >= 0 { return nil }
+        lastChecked = (bankEntries, data)
         let booked = bookings()
         for (account, entries) in booked where entries.count > 1 {
             return "paid twice: account \(account) booked \(entries.count) times (references \(entries.map(\.partnerReferenceNo)))"
