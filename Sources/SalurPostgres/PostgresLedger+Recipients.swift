@@ -269,7 +269,7 @@ extension PostgresLedger {
     private func insertRecipients(_ connection: PostgresConnection, _ rows: [NewRecipient], now: String) async throws {
         for start in stride(from: 0, to: rows.count, by: Self.chunk) {
             let chunk = rows[start..<min(start + Self.chunk, rows.count)]
-            let columns = chunk.map { Self.columns($0.opening) }
+            let columns = chunk.map { $0.opening.storedColumns }
             try await execute(connection, """
                 INSERT INTO recipient (nik, name, program, district, phone, opening_state, account_no, rejection_reason, created_at, updated_at)
                 SELECT nik, name, program, district, phone, state, CASE WHEN has_account THEN account END,
@@ -288,7 +288,7 @@ extension PostgresLedger {
     private func updateRecipients(_ connection: PostgresConnection, _ rows: [(key: Int64, value: NewRecipient)], now: String) async throws {
         for start in stride(from: 0, to: rows.count, by: Self.chunk) {
             let chunk = rows[start..<min(start + Self.chunk, rows.count)]
-            let columns = chunk.map { Self.columns($0.value.opening) }
+            let columns = chunk.map { $0.value.opening.storedColumns }
             try await execute(connection, """
                 UPDATE recipient r SET name = u.name, program = u.program, district = u.district, phone = u.phone,
                     opening_state = u.state, account_no = CASE WHEN u.has_account THEN u.account END,
@@ -309,7 +309,7 @@ extension PostgresLedger {
         let now = Timestamp.iso8601(clock.now)
         for start in stride(from: 0, to: rows.count, by: Self.chunk) {
             let chunk = rows[start..<min(start + Self.chunk, rows.count)]
-            let columns = chunk.map { Self.columns($0.value.opening) }
+            let columns = chunk.map { $0.value.opening.storedColumns }
             try await execute(connection, """
                 UPDATE recipient r SET opening_state = u.state, account_no = CASE WHEN u.has_account THEN u.account END,
                     rejection_reason = CASE WHEN u.has_reason THEN u.reason END, updated_at = \(now)
@@ -330,16 +330,6 @@ extension PostgresLedger {
         case ("opened", let account?, _): return .opened(accountNo: account)
         case ("rejected", _, let reason?): return .rejected(reason: reason)
         default: throw StoreError.refused("corrupt recipient row: unknown opening state \(state)")
-        }
-    }
-
-    /// The columns that hold an opening state.
-    static func columns(_ opening: AccountOpening) -> (state: String, account: String?, reason: String?) {
-        switch opening {
-        case .notRequested: ("not_requested", nil, nil)
-        case .requested: ("requested", nil, nil)
-        case .opened(let account): ("opened", account, nil)
-        case .rejected(let reason): ("rejected", nil, reason)
         }
     }
 }

@@ -180,14 +180,8 @@ extension PostgresLedger {
                 """, logger: self.logger).decode((String, Int).self) {
                 run.openExceptions[kind] = count
             }
-            for match in outcome.matches {
-                switch match?.kind {
-                case .reference?: run.matchedByReference += 1
-                case .weak?: run.matchedWeakly += 1
-                default: break
-                }
-            }
-            if run.statementsStored + run.matchesChanged + run.exceptionsOpened + run.exceptionsCleared + run.transfersReturned > 0 {
+            run.count(outcome.matches)
+            if run.changedAnything {
                 audits.append(AuditRecord(actor: actor, action: "reconcile.run", subject: ReconciliationRun.auditSubject(file),
                                           details: run.auditDetails(today: today, missingAfterDays: missingAfterDays)))
             }

@@ -61,3 +61,21 @@ extension ReconciliationRun {
          "missing_after_days": String(missingAfterDays)]
     }
 }
+
+extension ReconciliationRun {
+    /// Counts the matches of `outcome` by kind (by reference, weak).
+    package mutating func count(_ matches: [EntryMatch?]) {
+        for match in matches {
+            switch match?.kind {
+            case .reference?: matchedByReference += 1
+            case .weak?: matchedWeakly += 1
+            default: break
+            }
+        }
+    }
+
+    /// Whether the run changed anything (and so is audited).
+    package var changedAnything: Bool {
+        statementsStored + matchesChanged + exceptionsOpened + exceptionsCleared + transfersReturned > 0
+    }
+}

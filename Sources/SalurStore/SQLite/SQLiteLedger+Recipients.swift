@@ -57,7 +57,7 @@ extension SQLiteLedger {
                     case .update(let found): change = found
                     }
                     if change.reopened { summary.reopened += 1 }
-                    let (state, account, reason) = SQLiteLedger.columns(change.next)
+                    let (state, account, reason) = change.next.storedColumns
                     try update.execute(arguments: [row.name, row.program, row.district, row.phone, state, account, reason,
                                                    now, stored["id"] as Int64])
                     try SQLiteLedger.audit(db, actor: actor, action: "recipient.update", subject: row.nik.digits, details: change.changes)
@@ -196,7 +196,7 @@ extension SQLiteLedger {
                 UPDATE recipient SET opening_state = ?, account_no = ?, rejection_reason = ?, updated_at = ? WHERE id = ?
                 """)
             for answer in answers {
-                let (state, account, reason) = columns(answer.next)
+                let (state, account, reason) = answer.next.storedColumns
                 try update.execute(arguments: [state, account, reason, now, answer.id])
             }
             return
@@ -206,7 +206,7 @@ extension SQLiteLedger {
             """)
         _ = try BulkStatement.insert(db, "INSERT INTO temp.opening_answer (id, state, account_no, reason) VALUES",
                                      row: "(?, ?, ?, ?)", width: 4, count: answers.count) { statement, column, index in
-            let (state, account, reason) = columns(answers[index].next)
+            let (state, account, reason) = answers[index].next.storedColumns
             statement.bind(column + 1, answers[index].id); statement.bind(column + 2, state)
             statement.bind(column + 3, account); statement.bind(column + 4, reason)
         }
@@ -239,16 +239,6 @@ extension SQLiteLedger {
         case "opened": return .opened(accountNo: row["account_no"])
         case "rejected": return .rejected(reason: row["rejection_reason"])
         case let other: throw StoreError.refused("corrupt recipient row: unknown opening state \(other)")
-        }
-    }
-
-    /// The columns that hold an opening state.
-    static func columns(_ opening: AccountOpening) -> (state: String, account: String?, reason: String?) {
-        switch opening {
-        case .notRequested: ("not_requested", nil, nil)
-        case .requested: ("requested", nil, nil)
-        case .opened(let account): ("opened", account, nil)
-        case .rejected(let reason): ("rejected", nil, reason)
         }
     }
 }

@@ -195,14 +195,8 @@ extension SQLiteLedger {
             for row in try Row.fetchAll(db, sql: "SELECT kind, count(*) AS n FROM reconciliation_exception WHERE state = 'open' GROUP BY kind") {
                 run.openExceptions[row["kind"]] = row["n"]
             }
-            for match in outcome.matches {
-                switch match?.kind {
-                case .reference?: run.matchedByReference += 1
-                case .weak?: run.matchedWeakly += 1
-                default: break
-                }
-            }
-            if run.statementsStored + run.matchesChanged + run.exceptionsOpened + run.exceptionsCleared + run.transfersReturned > 0 {
+            run.count(outcome.matches)
+            if run.changedAnything {
                 try SQLiteLedger.audit(db, actor: actor, action: "reconcile.run", subject: ReconciliationRun.auditSubject(file),
                                        details: run.auditDetails(today: today, missingAfterDays: missingAfterDays))
             }
