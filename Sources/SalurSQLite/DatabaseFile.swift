@@ -1,5 +1,6 @@
 import Foundation
 import SalurCore
+import SalurStore
 
 /// The SQLite file's place on disk: its folder and the file itself made with modes that do not
 /// depend on the process umask, and a clear word when it is missing or out of the user's reach.

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+package import SalurStore
 
 extension SQLiteLedger {
     /// Appends one audit row inside the caller's transaction, chained to the previous row.
@@ -41,7 +42,7 @@ extension SQLiteLedger {
                 lastSeq = seq
                 count += 1
             }
-            return AuditVerification(rows: count, headHash: expectedPrev)
+            return AuditVerification.make(rows: count, headHash: expectedPrev)
         }
     }
 
@@ -50,7 +51,7 @@ extension SQLiteLedger {
             try Row.fetchAll(db, sql: "SELECT * FROM audit_log ORDER BY seq DESC LIMIT ?", arguments: [limit])
                 .reversed()
                 .map { row in
-                    AuditEntry(seq: row["seq"], at: row["at"], actor: row["actor"], action: row["action"],
+                    AuditEntry.make(seq: row["seq"], at: row["at"], actor: row["actor"], action: row["action"],
                                subject: row["subject"], details: row["details"], prevHash: row["prev_hash"], hash: row["hash"])
                 }
         }

@@ -1,4 +1,5 @@
 import GRDB
+package import SalurStore
 
 extension SQLiteLedger {
     /// Every batch now posting, plus the batches in `ids` whatever their state, with transfer

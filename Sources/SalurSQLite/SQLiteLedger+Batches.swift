@@ -1,6 +1,7 @@
 package import Foundation
 import GRDB
 package import SalurCore
+package import SalurStore
 
 /// Maker-checker: approve, hold, release, cancel, retry. Each is one audited transaction.
 extension SQLiteLedger {
@@ -220,7 +221,7 @@ extension SQLiteLedger {
                 totals[row["batch_id"], default: [:]][row["state"]] = StateTotal(count: row["n"], amount: row["a"])
             }
             return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
-                BatchSummary(id: row["id"], program: row["program"], period: row["period"], state: row["state"], itemCount: row["item_count"],
+                BatchSummary.make(id: row["id"], program: row["program"], period: row["period"], state: row["state"], itemCount: row["item_count"],
                              amount: Rupiah(row["amount"] as Int64), makers: row["makers"], approvedBy: row["approved_by"],
                              approvedAt: row["approved_at"], holdReason: row["hold_reason"], createdAt: row["created_at"],
                              transfers: totals[row["id"]] ?? [:])
@@ -267,7 +268,7 @@ extension SQLiteLedger {
 
     static func record(_ row: Row) -> TransferRecord {
         let state: String = row["state"]
-        return TransferRecord(
+        return TransferRecord.make(
             transferID: row["id"], partnerReferenceNo: row["partner_reference_no"], externalID: row["external_id"],
             bankReferenceNo: row["bank_reference_no"], batchID: row["batch_id"], kind: row["kind"], program: row["program"],
             period: row["period"], nik: row["nik"], name: row["beneficiary_name"], accountNo: row["beneficiary_account"],

@@ -1,6 +1,7 @@
 package import Foundation
 import GRDB
 package import SalurCore
+package import SalurStore
 
 /// What the engine asks of the store. Each call is one transaction: a state is durable before
 /// the network call that depends on it.

@@ -1,5 +1,6 @@
 import GRDB
 import SalurCore
+import SalurStore
 
 extension SQLiteLedger {
     /// A first import, into an empty recipient table: the rows are appended in file order, part

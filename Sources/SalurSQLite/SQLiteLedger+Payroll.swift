@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 package import SalurCore
+package import SalurStore
 
 /// BPJS Ketenagakerjaan agreements (PKS) and BPU budget envelopes: recorded once, never edited,
 /// each addition one audited transaction.
@@ -72,7 +73,7 @@ extension SQLiteLedger {
             let agreement = try Agreement(id: id, employer: row["employer"], programmes: programmes, riskClass: riskClass,
                                           validFrom: from, validTo: to, bpjsAccount: row["bpjs_account"],
                                           bpjsBankCode: row["bpjs_bank_code"], workUnits: workUnits)
-            return StoredAgreement(agreement: agreement, createdBy: row["created_by"], createdAt: row["created_at"])
+            return StoredAgreement.make(agreement: agreement, createdBy: row["created_by"], createdAt: row["created_at"])
         } catch {
             throw corrupt(error.description)
         }
@@ -127,7 +128,7 @@ extension SQLiteLedger {
         } catch {
             throw StoreError.refused("budget \(id) is unreadable in the database: \(error.description)")
         }
-        return StoredBudget(budget: budget, use: try envelopeUse(db, budget: budget, excludingRun: nil),
+        return StoredBudget.make(budget: budget, use: try envelopeUse(db, budget: budget, excludingRun: nil),
                             createdBy: row["created_by"], createdAt: row["created_at"])
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 package import SalurCore
+package import SalurStore
 
 /// Remittances: one interbank transfer (SNAP service 18) per run to BPJS Ketenagakerjaan's account,
 /// queued like any transfer, so it goes through maker-checker batches and exactly-once posting.
@@ -44,7 +45,7 @@ extension SQLiteLedger {
     static func remit(_ db: Database, run: PremiumRunSummary, dedupePrefix: String, program: String, account: String,
                       bankCode: String, remark: String, actor: String, rules: BatchingRules, at date: Date) throws -> RemitResult {
         if let existing = run.remittance, existing.isLive {
-            return RemitResult(queued: false, run: run, remittance: existing, beneficiaryAccount: account,
+            return RemitResult.make(queued: false, run: run, remittance: existing, beneficiaryAccount: account,
                                beneficiaryBankCode: bankCode, batches: [])
         }
         guard run.grandTotal > .zero else { throw PremiumRunError.nothingToRemit(run) }
@@ -68,7 +69,7 @@ extension SQLiteLedger {
             "bpjs_account": Validate.maskedAccount(account), "bpjs_bank_code": bankCode, "batches": summary.batches.joined(separator: " "),
             "due": run.period.remittanceDueDate.description,
         ])
-        return RemitResult(queued: true, run: updated, remittance: remittance, beneficiaryAccount: account,
+        return RemitResult.make(queued: true, run: updated, remittance: remittance, beneficiaryAccount: account,
                            beneficiaryBankCode: bankCode, batches: summary.batches)
     }
 }

@@ -1,5 +1,6 @@
 import GRDB
 package import SalurCore
+package import SalurStore
 
 /// What a payroll run says: the deductions file and the report, both read from the stored lines.
 extension SQLiteLedger {
@@ -31,10 +32,10 @@ extension SQLiteLedger {
                 FROM payroll_line WHERE run_id = ? GROUP BY work_unit ORDER BY n DESC, work_unit
                 """, arguments: [run.id]).map { row -> WorkUnitTotal in
                     let employer = Rupiah(row["er"] as Int64), employee = Rupiah(row["ee"] as Int64)
-                    return WorkUnitTotal(workUnit: row["work_unit"], headcount: row["n"], employerTotal: employer,
+                    return WorkUnitTotal.make(workUnit: row["work_unit"], headcount: row["n"], employerTotal: employer,
                                          employeeTotal: employee, total: try employer.adding(employee))
                 }
-            return PayrollReport(agreement: stored.agreement, run: run, totals: totals, workUnits: units)
+            return PayrollReport.make(agreement: stored.agreement, run: run, totals: totals, workUnits: units)
         }
     }
 
@@ -50,7 +51,7 @@ extension SQLiteLedger {
                 let premiums = try PremiumLines(jkk: money("jkk"), jkm: money("jkm"), jhtEmployer: money("jht_employer"),
                                                 jhtEmployee: money("jht_employee"), jpEmployer: money("jp_employer"),
                                                 jpEmployee: money("jp_employee"))
-                rows.append(DeductionRow(line: row["line"], employeeID: row["employee_id"], nik: row["nik"], name: row["name"],
+                rows.append(DeductionRow.make(line: row["line"], employeeID: row["employee_id"], nik: row["nik"], name: row["name"],
                                          workUnit: row["work_unit"], riskClass: row["risk_class"], wage: money("wage"),
                                          premiums: premiums))
             }

@@ -1,5 +1,6 @@
 import GRDB
 package import SalurCore
+package import SalurStore
 
 /// Premium runs: a payroll (per agreement and period) or a BPU run (per budget and period), imported
 /// all or nothing with their computed lines, each import one audited transaction.
@@ -19,7 +20,7 @@ extension SQLiteLedger {
             let command = "salurctl payroll import \(source.path) --period \(period) --agreement \(agreementID)"
             let prepared = try SQLiteLedger.prepareRun(db, kind: .payroll, owner: agreementID, period: period, source: source,
                                                        replace: replace, command: command, actor: actor)
-            if case .unchanged(let run) = prepared { return PremiumImportResult(outcome: .unchanged, run: run) }
+            if case .unchanged(let run) = prepared { return PremiumImportResult.make(outcome: .unchanged, run: run) }
             let runID = try SQLiteLedger.saveRun(db, prepared, kind: .payroll, owner: agreementID, period: period, source: source,
                                                  lines: totals.lines, employer: totals.employerTotal, employee: totals.employeeTotal,
                                                  grand: totals.grandTotal, actor: actor)
@@ -57,7 +58,7 @@ extension SQLiteLedger {
             let command = "salurctl bpu import \(source.path) --period \(period) --budget \(budgetID)"
             let prepared = try SQLiteLedger.prepareRun(db, kind: .bpu, owner: budgetID, period: period, source: source,
                                                        replace: replace, command: command, actor: actor)
-            if case .unchanged(let run) = prepared { return PremiumImportResult(outcome: .unchanged, run: run) }
+            if case .unchanged(let run) = prepared { return PremiumImportResult.make(outcome: .unchanged, run: run) }
             let use = try SQLiteLedger.envelopeUse(db, budget: stored.budget, excludingRun: prepared.existingID)
             if let by = use.overdraw(by: totals.total) {
                 throw PremiumRunError.overdraw(budget: budgetID, period: period, total: totals.total, workers: totals.lines, use: use, by: by)
@@ -150,7 +151,7 @@ extension SQLiteLedger {
         guard let run = try findRun(db, id: runID) else { throw StoreError.notFound("premium run \(runID)") }
         details["revision"] = String(run.revision)
         try audit(db, actor: actor, action: "\(kind.rawValue).import", subject: "\(run.owner) \(run.period)", details: details)
-        return PremiumImportResult(outcome: outcome, run: run)
+        return PremiumImportResult.make(outcome: outcome, run: run)
     }
 
     // MARK: Finding runs
@@ -209,11 +210,11 @@ extension SQLiteLedger {
         }
         var remittance: RemittanceStatus?
         if let transferID: Int64 = row["remittance_transfer_id"] {
-            remittance = RemittanceStatus(transferID: transferID, partnerReferenceNo: row["t_reference"], state: row["t_state"],
+            remittance = RemittanceStatus.make(transferID: transferID, partnerReferenceNo: row["t_reference"], state: row["t_state"],
                                           batchID: row["t_batch"], amount: Rupiah(row["t_amount"] as Int64), attempts: row["t_attempts"],
                                           settledAt: row["t_settled_at"])
         }
-        return PremiumRunSummary(
+        return PremiumRunSummary.make(
             id: id, kind: kind, agreementID: row["agreement_id"], budgetID: row["budget_id"], period: period, revision: row["revision"],
             sourcePath: row["source_path"], sourceSHA256: row["source_sha256"], lines: row["line_count"],
             employerTotal: Rupiah(row["employer_total"] as Int64), employeeTotal: Rupiah(row["employee_total"] as Int64),

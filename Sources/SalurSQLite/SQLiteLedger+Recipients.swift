@@ -1,5 +1,6 @@
 import GRDB
 package import SalurCore
+package import SalurStore
 
 extension SQLiteLedger {
     package func importRecipients(_ rows: [RecipientFile.Row], source: SourceFile, actor: String) throws -> RecipientImportSummary {
@@ -82,7 +83,7 @@ extension SQLiteLedger {
             // fetch every row from a different page (three times slower at 1,000,000).
             let requests = try Row.fetchAll(db, sql: """
                 SELECT nik, name, district, phone FROM recipient NOT INDEXED WHERE opening_state = 'not_requested' ORDER BY nik
-                """).map { OpeningRequest(nik: $0["nik"], name: $0["name"], district: $0["district"], phone: $0["phone"]) }
+                """).map { OpeningRequest.make(nik: $0["nik"], name: $0["name"], district: $0["district"], phone: $0["phone"]) }
             let sha256 = try deliver(requests)
             guard !requests.isEmpty else { return 0 }
             try db.execute(sql: """
@@ -175,7 +176,7 @@ extension SQLiteLedger {
             if let limit = filter.limit { sql += " LIMIT ?"; arguments += [limit] }
             return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
                 let nik = try NIK(validating: row["nik"])
-                return StoredRecipient(
+                return StoredRecipient.make(
                     id: row["id"],
                     recipient: Recipient(nik: nik, name: row["name"], program: row["program"], district: row["district"],
                                          phone: row["phone"], opening: try SQLiteLedger.opening(row)),

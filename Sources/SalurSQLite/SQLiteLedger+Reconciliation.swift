@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 package import SalurCore
+package import SalurStore
 
 /// Reconciliation: statements stored once, matched to transfers, exceptions kept with their resolution.
 extension SQLiteLedger {

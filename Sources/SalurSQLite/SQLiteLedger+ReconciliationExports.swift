@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 package import SalurCore
+package import SalurStore
 
 /// What the reconciliation exports read, and the audit row every export file leaves.
 extension SQLiteLedger {
@@ -28,7 +29,7 @@ extension SQLiteLedger {
                     continue
                 }
                 if paid[transfer] == nil {
-                    paid[transfer] = (MatchedEntry(entryID: row[0], statementId: row[7], sequence: row[8], line: row[3], sourceFile: row[9],
+                    paid[transfer] = (MatchedEntry.make(entryID: row[0], statementId: row[7], sequence: row[8], line: row[3], sourceFile: row[9],
                                                    valueDate: row[4], bankReference: row[5], amount: row[6]), kind)
                 }
             }
@@ -41,7 +42,7 @@ extension SQLiteLedger {
             return records.map { record in
                 let found = paid[record.transferID]
                 let open = exceptions[record.transferID] ?? []
-                return ReconciledTransfer(transfer: record, entry: found?.entry, matchKind: found?.kind ?? "",
+                return ReconciledTransfer.make(transfer: record, entry: found?.entry, matchKind: found?.kind ?? "",
                                           duplicates: duplicates[record.transferID] ?? 0, openExceptions: open,
                                           recipientFlagged: open.contains(ExceptionKind.returned.rawValue))
             }
@@ -91,7 +92,7 @@ extension SQLiteLedger {
                 let credits: Int64 = row["credit_total"], debits: Int64 = row["debit_total"]
                 let (sum, overflow1) = opening.addingReportingOverflow(credits)
                 let (computed, overflow2) = sum.subtractingReportingOverflow(debits)
-                return StatementCheck(
+                return StatementCheck.make(
                     rowID: row["id"], accountNo: row["account_no"], statementId: row["statement_id"], sequence: row["sequence"],
                     format: row["format"], openingDate: row["opening_date"], closingDate: row["closing_date"], openingBalance: opening,
                     creditCount: row["credit_count"], creditTotal: credits, debitCount: row["debit_count"], debitTotal: debits,

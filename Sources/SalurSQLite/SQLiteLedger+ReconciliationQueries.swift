@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 package import SalurCore
+package import SalurStore
 
 /// Reconciliation as operators read and steer it: status, exceptions, resolutions, flagged recipients.
 extension SQLiteLedger {
@@ -94,7 +95,7 @@ extension SQLiteLedger {
                 WHERE \(clauses.joined(separator: " AND "))
                 ORDER BY x.id
                 """, arguments: arguments).map { row in
-                ReconciliationException(
+                ReconciliationException.make(
                     id: row["id"], kind: row["kind"], state: row["state"], amount: row["amount"], day: row["day"], evidence: row["evidence"],
                     transferID: row["transfer_id"], partnerReferenceNo: row["partner_reference_no"], transferState: row["transfer_state"],
                     nik: row["nik"], name: row["beneficiary_name"], entryID: row["entry_id"], statementId: row["statement_ref"],
@@ -149,7 +150,7 @@ extension SQLiteLedger {
                 FROM reconciliation_exception x JOIN transfer t ON t.id = x.transfer_id
                 WHERE x.kind = 'returned' AND x.state = 'open' ORDER BY x.id
                 """).map { row in
-                FlaggedRecipient(exceptionID: row["exception_id"], recipientID: row["recipient_id"], nik: row["nik"],
+                FlaggedRecipient.make(exceptionID: row["exception_id"], recipientID: row["recipient_id"], nik: row["nik"],
                                  name: row["beneficiary_name"], accountNo: row["beneficiary_account"], transferID: row["transfer_id"],
                                  partnerReferenceNo: row["partner_reference_no"], amount: row["amount"], returnedOn: row["day"],
                                  evidence: row["evidence"])

@@ -1,5 +1,6 @@
 import GRDB
 import SalurCore
+import SalurStore
 
 /// Request `X-EXTERNAL-ID` numbers on SQLite (`RequestIDBlock` decides the rule).
 extension SQLiteLedger {

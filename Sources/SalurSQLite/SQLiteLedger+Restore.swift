@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 package import SalurCore
+package import SalurStore
 
 /// The send mark and restore recovery on SQLite (`RestoreRecovery` decides what they do).
 extension SQLiteLedger {

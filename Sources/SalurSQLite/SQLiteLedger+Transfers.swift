@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 package import SalurCore
+package import SalurStore
 
 /// Transfers and batches: what operators queue and approve.
 extension SQLiteLedger {
@@ -19,12 +20,12 @@ extension SQLiteLedger {
             for row in rows {
                 let nik: String = row["nik"]
                 guard row["opening_state"] == "opened", let account: String = row["account_no"] else {
-                    summary.skipped.append(SkippedRecipient(nik: nik, name: row["name"], state: row["opening_state"],
+                    summary.skipped.append(SkippedRecipient.make(nik: nik, name: row["name"], state: row["opening_state"],
                                                             reason: row["rejection_reason"]))
                     continue
                 }
                 if let check = (row["account_check"] as String?).flatMap(AccountCheck.init), !check.payable {
-                    summary.skipped.append(SkippedRecipient(nik: nik, name: row["name"], state: "opened",
+                    summary.skipped.append(SkippedRecipient.make(nik: nik, name: row["name"], state: "opened",
                                                             reason: "the bank reports account \(Validate.maskedAccount(account)) \(check.rawValue)"))
                     continue
                 }

@@ -2,6 +2,7 @@ import Foundation
 package import GRDB
 import GRDBSQLite
 package import SalurCore
+import SalurStore
 
 /// The embedded default `Ledger`: one SQLite file in WAL mode, written through GRDB.
 ///

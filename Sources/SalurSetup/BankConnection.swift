@@ -1,23 +1,22 @@
 import Foundation
-import Logging
-import SalurBank
-import SalurConfig
-import SalurEngine
+package import Logging
+package import SalurBank
+package import SalurConfig
 
 /// The bank as `[bank]` describes it: a libcurl client and the SNAP client over it, with the
 /// secrets read from their files. A reload that changes `[bank]` (or finds rotated secrets) builds a
 /// new one; the old one serves its requests in flight and is then shut down.
-final class BankConnection: Sendable {
-    let settings: SalurConfiguration.Bank
-    let transport: CurlClient
-    let client: SNAPClient
+package final class BankConnection: Sendable {
+    package let settings: SalurConfiguration.Bank
+    package let transport: CurlClient
+    package let client: SNAPClient
     /// Where inquiries' `X-EXTERNAL-ID`s come from: the database's request counter, kept across
     /// reloads (a new connection carries on with the same source).
-    let externalIDs: any ExternalIDSource
+    package let externalIDs: any ExternalIDSource
     /// What the secret files held, to tell whether a reload found them changed.
-    let secretDigest: [UInt8]
+    package let secretDigest: [UInt8]
 
-    init(_ bank: SalurConfiguration.Bank, logger: Logger, externalIDs: any ExternalIDSource) throws {
+    package init(_ bank: SalurConfiguration.Bank, logger: Logger, externalIDs: any ExternalIDSource) throws {
         // The loader start-up's check and `config check` use too (StartupCheck).
         let secrets = try BankSecrets.load(bank)
         var options = CurlClient.Options()
@@ -47,7 +46,7 @@ final class BankConnection: Sendable {
     }
 
     /// Whether `other` would talk to the bank exactly as this one does.
-    func isEquivalent(to other: BankConnection) -> Bool {
+    package func isEquivalent(to other: BankConnection) -> Bool {
         settings == other.settings && secretDigest == other.secretDigest
     }
 }

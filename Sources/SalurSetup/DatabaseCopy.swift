@@ -4,7 +4,9 @@ import Logging
 import NIOCore
 import PostgresNIO
 import SalurCore
-package import SalurStore
+package import SalurPostgres
+package import SalurSQLite
+import SalurStore
 
 /// `salurctl db copy`: moves a treasury from its SQLite file to an empty PostgreSQL database.
 ///

@@ -1,4 +1,6 @@
 package import Logging
+package import SalurPostgres
+package import SalurSQLite
 package import SalurStore
 
 /// An open store: the SQLite file or a PostgreSQL database, behind the store protocols.

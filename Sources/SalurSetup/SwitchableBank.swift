@@ -1,10 +1,10 @@
-import SalurBank
+package import SalurBank
 import Synchronization
 
 /// The engine's bank, replaceable while the engine runs (config reload). Each call uses the
 /// connection current when it starts and finishes on it; a replaced connection is shut down once
 /// its last call has returned, so no request in flight is aborted by a reload.
-final class SwitchableBank: BankAdapter {
+package final class SwitchableBank: BankAdapter {
     private struct Generation {
         let connection: BankConnection
         var users = 0
@@ -19,17 +19,17 @@ final class SwitchableBank: BankAdapter {
 
     private let state: Mutex<State>
 
-    init(_ connection: BankConnection) {
+    package init(_ connection: BankConnection) {
         state = Mutex(State(current: 0, generations: [0: Generation(connection: connection)], nextID: 1))
     }
 
     /// The connection new calls use.
-    var current: BankConnection {
+    package var current: BankConnection {
         state.withLock { $0.generations[$0.current]!.connection }
     }
 
     /// Makes `connection` the one new calls use; the previous one is shut down when idle.
-    func replace(with connection: BankConnection) {
+    package func replace(with connection: BankConnection) {
         let idle = state.withLock { s -> BankConnection? in
             let old = s.current
             s.current = s.nextID
@@ -43,13 +43,13 @@ final class SwitchableBank: BankAdapter {
     }
 
     /// Shuts every connection down (the process is ending); later calls fail as not sent.
-    func shutdown() {
+    package func shutdown() {
         let all = state.withLock { $0.generations.values.map(\.connection) }
         for connection in all { connection.transport.shutdown() }
     }
 
     /// Fetches an access token now.
-    func warmUp() async throws {
+    package func warmUp() async throws {
         try await using { try await $0.warmUp() }
     }
 
@@ -73,19 +73,19 @@ final class SwitchableBank: BankAdapter {
 
     // MARK: BankAdapter
 
-    func transfer(_ instruction: TransferInstruction) async -> TransferOutcome {
+    package func transfer(_ instruction: TransferInstruction) async -> TransferOutcome {
         await using { await $0.transfer(instruction) }
     }
 
-    func inquire(_ query: StatusQuery) async -> InquiryOutcome {
+    package func inquire(_ query: StatusQuery) async -> InquiryOutcome {
         await using { await $0.inquire(query) }
     }
 
-    func availableBalance() async -> BalanceOutcome {
+    package func availableBalance() async -> BalanceOutcome {
         await using { await $0.availableBalance() }
     }
 
-    func inquireAccount(_ accountNo: String) async -> AccountOutcome {
+    package func inquireAccount(_ accountNo: String) async -> AccountOutcome {
         await using { await $0.inquireAccount(accountNo) }
     }
 }
