@@ -2,7 +2,7 @@
 import PackageDescription
 
 /// Salur: non-cash social-aid and BPJS premium payments through a regional bank's SNAP-BI API.
-/// Arrows point down only: executables → CLI → Setup/Engine/Reports → SQLite/Postgres → Store/Bank → Core.
+/// Arrows point down only: executables → CLI → Setup, Engine, Reports → SQLite, Postgres, Bank, Config → Store → Core.
 ///
 /// - SalurStore: the store protocols, records and rules, backend-neutral (no database driver).
 /// - SalurSQLite: the SQLite file (GRDB) and its engine lock; SalurPostgres: PostgreSQL (PostgresNIO).
@@ -156,8 +156,7 @@ let package = Package(
         .executableTarget(
             name: "salur-bench",
             dependencies: [
-                "SalurCore", "SalurStore", "SalurSQLite", "SalurPostgres", "SalurSetup", "SalurTestSupport", "SalurCLI", "SalurBank", "SalurEngine",
-                "BankSimulator", "SalurReports", "SalurStatements",
+                "SalurCore", "SalurStore", "SalurSQLite", "SalurPostgres", "SalurTestSupport", "SalurCLI", "SalurBank", "SalurEngine", "BankSimulator", "SalurReports", "SalurStatements",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -168,8 +167,8 @@ let package = Package(
         .testTarget(name: "SalurBankTests", dependencies: ["SalurBank", "CCurl", "BankSimulator"]),
         .testTarget(name: "SalurEngineTests", dependencies: ["SalurEngine", "SalurStore", "SalurSQLite", "SalurPostgres", "SalurTestSupport", "SalurBank", "BankSimulator", "SalurCLI",
                                                        .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "SalurCLITests", dependencies: ["SalurCLI", "SalurStore", "SalurSQLite", "SalurPostgres", "SalurSetup", "SalurTestSupport"]),
-        .testTarget(name: "SalurdTests", dependencies: ["salurd", "SalurCLI", "SalurStore", "SalurSQLite", "SalurPostgres", "SalurSetup", "SalurTestSupport", "SalurCore", "SalurBank", "BankSimulator", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "SalurCLITests", dependencies: ["SalurCLI", "SalurStore", "SalurSQLite", "SalurPostgres", "SalurTestSupport"]),
+        .testTarget(name: "SalurdTests", dependencies: ["salurd", "SalurCLI", "SalurStore", "SalurSQLite", "SalurPostgres", "SalurTestSupport", "SalurCore", "SalurBank", "BankSimulator", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "SalurPayrollTests", dependencies: ["SalurCore", "SalurConfig", "SalurStore", "SalurSQLite", "SalurPostgres", "SalurTestSupport", "SalurEngine", "SalurBank", "BankSimulator", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "SalurReportsTests",
