@@ -16,7 +16,7 @@ import PackageDescription
 /// - Executables wire: salurd (process, signals, systemd, engine service), salurctl (SalurCLI),
 ///   salur-bench.
 ///
-/// Libraries → what they depend on (test support and the bank simulator aside):
+/// Libraries → what they depend on (test support, the bank simulator and the engine simulator SalurSim aside):
 ///     SalurCLI      → SalurSetup, SalurEngine, SalurReports, SalurSQLite, SalurPostgres, ...
 ///     SalurSetup    → SalurSQLite, SalurPostgres, SalurBank, SalurConfig, SalurStore, SalurCore
 ///     SalurEngine   → SalurStore, SalurBank, SalurConfig, SalurCore
@@ -37,6 +37,7 @@ let package = Package(
         .executable(name: "salurd", targets: ["salurd"]),
         .executable(name: "salur-banksim", targets: ["salur-banksim"]),
         .executable(name: "salur-bench", targets: ["salur-bench"]),
+        .executable(name: "salur-sim", targets: ["salur-sim"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -153,6 +154,18 @@ let package = Package(
             name: "salur-banksim",
             dependencies: ["BankSimulator", "SalurCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        .target(
+            name: "SalurSim",
+            dependencies: [
+                "SalurCore", "SalurStore", "SalurSQLite", "SalurBank", "SalurEngine", "BankSimulator", "SalurCLI",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .executableTarget(
+            name: "salur-sim",
+            dependencies: ["SalurSim", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         .executableTarget(
             name: "salur-bench",
             dependencies: [
@@ -161,6 +174,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SalurCoreTests", dependencies: ["SalurCore"]),
+        .testTarget(name: "SalurSimTests", dependencies: ["SalurTestSupport", "salur-sim"]),
         .testTarget(name: "SalurStatementsTests", dependencies: ["SalurStatements", "SalurCore"]),
         .testTarget(name: "SalurConfigTests", dependencies: ["SalurConfig"]),
         .testTarget(name: "SalurStoreTests", dependencies: ["SalurStore", "SalurSQLite", "SalurPostgres", "SalurTestSupport", "SalurCore"]),

@@ -23,7 +23,7 @@ extension Engine {
             }
             return all
         }
-        try await ledger.recordAccountChecks(results, now: Date())
+        try await ledger.recordAccountChecks(results, now: clock.now)
         report.accountsChecked += results.count
         for result in results where !result.check.payable {
             var metadata: Logger.Metadata = ["account": "\(Validate.maskedAccount(result.account.accountNo))", "check": "\(result.check.rawValue)"]

@@ -14,8 +14,10 @@ package final class Engine: Sendable {
     let logger: Logger
     /// Where the highest send mark seen is kept outside the database; nil: restores are not noticed.
     let sentMark: SentMarkFile?
-    /// The calendar time attempts are claimed at (it dates their X-EXTERNAL-IDs).
+    /// The calendar time attempts are claimed at (it dates their X-EXTERNAL-IDs) and outcomes recorded at.
     let clock: WallClock
+    /// The monotonic clock leases, fences, backoff and idle waits are measured on.
+    let time: any MonotonicTime
     /// When this engine started, by the monotonic clock.
     let startedAt: ContinuousClock.Instant
     private let state: Mutex<MutableState>
@@ -24,11 +26,11 @@ package final class Engine: Sendable {
     private struct MutableState {
         var settings: EngineSettings
         var breaker: CircuitBreaker
-        var random = SystemRandomNumberGenerator()
+        var random: RandomSource.Generator
         var stopping = false
         var lastBatchEvent = ""
         var heartbeat: EngineHeartbeat?
-        var lastBeat = ContinuousClock.now
+        var lastBeat: ContinuousClock.Instant
         /// Batches seen posting, whose end (done, held) is still to be logged.
         var watchedBatches: Set<String> = []
         /// When (monotonic) this engine claimed each attempt still unresolved, by external id.
@@ -50,16 +52,22 @@ package final class Engine: Sendable {
         package var didWork: Bool { sent + inquired + accountsChecked > 0 || !batchesStarted.isEmpty || !batchesHeld.isEmpty }
     }
 
+    /// - Parameters:
+    ///   - clock: the calendar time; `time`: the monotonic clock; `random`: retry jitter. The system's
+    ///     in production; simulated and seeded in `salur-sim`.
     package init(ledger: any EngineLedger, bank: any BankAdapter, settings: EngineSettings, logger: Logger,
-                 sentMark: SentMarkFile? = nil, clock: WallClock = .system) {
+                 sentMark: SentMarkFile? = nil, clock: WallClock = .system, time: any MonotonicTime = SystemTime(),
+                 random: RandomSource = .system) {
         self.clock = clock
-        self.startedAt = .now
+        self.time = time
+        self.startedAt = time.now
         self.ledger = ledger
         self.bank = bank
         self.logger = logger
         self.sentMark = sentMark
         state = Mutex(MutableState(settings: settings,
-                                   breaker: CircuitBreaker(threshold: settings.breakerThreshold, cooldownMs: settings.breakerCooldownMs)))
+                                   breaker: CircuitBreaker(threshold: settings.breakerThreshold, cooldownMs: settings.breakerCooldownMs),
+                                   random: random.generator, lastBeat: time.now))
     }
 
     /// Replaces the settings (config reload); work in flight keeps the settings it started with.
@@ -95,7 +103,7 @@ package final class Engine: Sendable {
                      afterPass: @Sendable (PassReport) async -> Void = { _ in }) async throws {
         state.withLock {
             $0.heartbeat = heartbeat
-            $0.lastBeat = .now
+            $0.lastBeat = time.now
         }
         defer { state.withLock { $0.heartbeat = nil } }
         // Several engines on one database: the lease on what this engine claims is renewed by a task
@@ -118,7 +126,7 @@ package final class Engine: Sendable {
     /// does to the database delays it.
     private func keepLease(every interval: Duration) async {
         while !Task.isCancelled {
-            do { try await Task.sleep(for: interval) } catch { return }
+            do { try await time.sleep(for: interval) } catch { return }
             do {
                 try await ledger.renewLease()
             } catch {
@@ -131,7 +139,7 @@ package final class Engine: Sendable {
     /// the start of a pass, since a posting session can run for minutes.
     private func takeOverAbandoned(every interval: Duration) async {
         while !Task.isCancelled {
-            do { try await Task.sleep(for: interval) } catch { return }
+            do { try await time.sleep(for: interval) } catch { return }
             do {
                 let abandoned = try await ledger.takeOverAbandoned()
                 if abandoned > 0 {
@@ -203,7 +211,7 @@ package final class Engine: Sendable {
         logger.critical("the database is behind what was sent (restored backup or failover); asking the bank about every open transfer before sending",
                         metadata: ["database_mark": "\(status.claims)", "seen_mark": "\(seen)"])
         let count = try await ledger.recoverFromRestore(RestoreRecoveryRequest(reason: reason, actor: "salurd", markAtLeast: seen,
-                                                                               rules: settings.batching, now: Date()))
+                                                                               rules: settings.batching, now: clock.now))
         logger.notice("restore recovery: transfers in doubt until the bank answers", metadata: ["count": "\(count)"])
         state.withLock { $0.lastBatchEvent = "restore recovery: \(count) transfers asked about" }
     }
@@ -216,15 +224,15 @@ package final class Engine: Sendable {
     private func idleWait(askingLedger: Bool = true) async throws {
         let settings = self.settings
         var wait = Double(settings.pollIntervalMs) / 1000
-        if askingLedger, let due = try await ledger.nextDue() { wait = min(wait, max(0.005, due.timeIntervalSinceNow)) }
-        if let reopens = state.withLock({ $0.breaker.reopensAt }) { wait = min(wait, max(0.005, reopens.timeIntervalSinceNow)) }
-        let clock = ContinuousClock()
-        let deadline = clock.now + .milliseconds(Int(wait * 1000))
+        let wallNow = clock.now
+        if askingLedger, let due = try await ledger.nextDue() { wait = min(wait, max(0.005, due.timeIntervalSince(wallNow))) }
+        if let reopens = state.withLock({ $0.breaker.reopensAt }) { wait = min(wait, max(0.005, reopens.timeIntervalSince(wallNow))) }
+        let deadline = time.now + .milliseconds(Int(wait * 1000))
         let beatEvery = state.withLock { $0.heartbeat?.interval }
         var slice = Self.idleSlice
         if let beatEvery { slice = min(slice, beatEvery) }
-        while !isStopping, clock.now < deadline {
-            let woken = await wakeSignal.sleep(until: min(deadline, clock.now + slice))
+        while !isStopping, time.now < deadline {
+            let woken = await wakeSignal.sleep(until: min(deadline, time.now + slice), on: time)
             if Task.isCancelled { beginStopping() }
             await beatIfDue()
             if woken { break }
@@ -238,7 +246,7 @@ package final class Engine: Sendable {
     func beatIfDue() async {
         let beat = state.withLock { s -> (@Sendable () async -> Void)? in
             guard let heartbeat = s.heartbeat else { return nil }
-            let now = ContinuousClock.now
+            let now = time.now
             guard now - s.lastBeat >= heartbeat.interval else { return nil }
             s.lastBeat = now
             return heartbeat.beat
@@ -346,9 +354,9 @@ package final class Engine: Sendable {
                 // Read before claiming: what is claimed now is sent only while this engine's lease
                 // (as renewed before the claim) still holds, so that no other engine can have taken it over.
                 let leaseEnds = ledger.sendDeadline()
-                let leaseHolds = leaseEnds.map { ContinuousClock.now < $0 } ?? true
+                let leaseHolds = leaseEnds.map { time.now < $0 } ?? true
                 // And only within the departure window, so that the settle time covers every queueing delay.
-                let windowEnds = settings.departureWindowMs.map { ContinuousClock.now + .milliseconds($0) }
+                let windowEnds = settings.departureWindowMs.map { time.now + .milliseconds($0) }
                 let sendBy = [leaseEnds, windowEnds].compactMap { $0 }.min()
                 let fence: Fence = leaseEnds != nil && sendBy == leaseEnds ? .lease : .departureWindow
                 let mayClaim = !exhausted && !stopping && leaseHolds && state.withLock { $0.breaker.allows(now) } && window - inFlight >= chunk
@@ -360,7 +368,7 @@ package final class Engine: Sendable {
                     if mayClaim && claimed.count < limit { exhausted = true }
                     // The claim raised the database's send mark: kept outside it before any request leaves.
                     if !claimed.isEmpty, let sentMark { try sentMark.raise(to: try await ledger.sendMarkStatus().claims) }
-                    let claimedNow = ContinuousClock.now
+                    let claimedNow = time.now
                     state.withLock { s in for attempt in claimed { s.claimedAt[attempt.externalID] = claimedNow } }
                     for attempt in claimed {
                         group.addTask { await self.send(attempt, settings: settings, sendBy: sendBy, fence: fence) }
@@ -387,7 +395,7 @@ package final class Engine: Sendable {
                 buffer.append(resolution)
             }
             group.cancelAll()
-            if !buffer.isEmpty { try await ledger.record(buffer, now: Date()) }
+            if !buffer.isEmpty { try await ledger.record(buffer, now: clock.now) }
         }
         report.sent += sent
         report.settled += settled
@@ -398,7 +406,7 @@ package final class Engine: Sendable {
     /// Returns once a stop is requested, or when cancelled.
     private func untilStopping() async {
         while !isStopping {
-            do { try await Task.sleep(for: .milliseconds(50)) } catch { return }
+            do { try await time.sleep(for: .milliseconds(50)) } catch { return }
         }
     }
 
@@ -420,21 +428,24 @@ package final class Engine: Sendable {
         }
     }
 
-    /// An attempt held back by its fence: it never left, so it waits to be tried again, counting
-    /// towards neither `max_attempts` nor the breaker.
+    /// An attempt held back by its fence: it never left, so it waits to be tried again (`OutcomePolicy.withheld`).
     private func withheld(_ attempt: ClaimedAttempt, fence: Fence, reason: String?, now: Date) -> Resolution {
-        var metadata: Logger.Metadata = ["ref": "\(attempt.partnerReferenceNo)", "attempt": "\(attempt.attemptNo)"]
-        if let reason { metadata["reason"] = "\(reason)" }
-        logger.warning("\(fence.logMessage)", metadata: metadata)
-        return Resolution(transferID: attempt.transferID, externalID: attempt.externalID, next: .retryWait,
-                          message: fence.message, nextActionAt: now, neverLeft: true)
+        apply(OutcomePolicy(retry: settings.retry).withheld(attempt, message: fence.message, logMessage: fence.logMessage, reason: reason, at: now),
+              now: now)
+    }
+
+    /// Logs a decision and tells the circuit breaker what it learnt; returns what the store is to record.
+    private func apply(_ decision: OutcomePolicy.Decision, now: Date) -> Resolution {
+        if let unavailable = decision.bankUnavailable { state.withLock { $0.breaker.record(bankUnavailable: unavailable, now: now) } }
+        if let line = decision.log { logger.log(level: line.level, "\(line.message)", metadata: line.metadata) }
+        return decision.resolution
     }
 
     private func send(_ attempt: ClaimedAttempt, settings: EngineSettings, sendBy: ContinuousClock.Instant?, fence: Fence) async -> Resolution {
-        if let sendBy, ContinuousClock.now >= sendBy {
+        if let sendBy, time.now >= sendBy {
             // The lease this attempt was claimed under has run out (another engine may already have
             // taken the transfer over), or its departure window has: not even a token is fetched.
-            return withheld(attempt, fence: fence, reason: nil, now: Date())
+            return withheld(attempt, fence: fence, reason: nil, now: clock.now)
         }
         let instruction = TransferInstruction(
             service: attempt.kind == .interbank ? .interbank(bankCode: attempt.beneficiaryBankCode ?? "") : .intrabank,
@@ -445,73 +456,22 @@ package final class Engine: Sendable {
         // moment before the first byte leaves: up to 3 × max_in_flight attempts wait for a connection,
         // and an engine frozen (SIGSTOP, a paused VM) with them queued must not send them on waking.
         let outcome = await bank.transfer(instruction)
-        let now = Date()
-        let masked = Validate.maskedAccount(attempt.beneficiaryAccount)
-        if case .notProcessed(nil, let reason, _, _, _) = outcome, let sendBy, ContinuousClock.now >= sendBy {
+        let now = clock.now
+        if case .notProcessed(nil, let reason, _, _, _) = outcome, let sendBy, time.now >= sendBy {
             // Withheld by the transport's fence (or not sent for another reason, past the deadline all the same).
             return withheld(attempt, fence: fence, reason: reason, now: now)
         }
-        switch outcome {
-        case .settled(let reference, let code):
-            state.withLock { $0.breaker.record(bankUnavailable: false, now: now) }
-            return Resolution(transferID: attempt.transferID, externalID: attempt.externalID, next: .settled, code: code,
-                              bankReference: reference)
-        case .inDoubt(let code, let reason):
-            state.withLock { $0.breaker.record(bankUnavailable: (code.flatMap(SNAPResponseCode.init)?.httpStatus ?? 500) >= 500, now: now) }
-            logger.warning("transfer in doubt", metadata: ["ref": "\(attempt.partnerReferenceNo)", "account": "\(masked)",
-                                                           "attempt": "\(attempt.attemptNo)", "code": "\(code ?? "-")", "reason": "\(reason)"])
-            return Resolution(transferID: attempt.transferID, externalID: attempt.externalID, next: .inDoubt, code: code, message: reason,
-                              nextActionAt: now.addingTimeInterval(Double(settings.retry.inquiryDelayMs) / 1000))
-        case .notProcessed(let code, let reason, _, _, neverLeft: true):
-            // Never handed to the network: says nothing about the bank, so neither the breaker nor
-            // max_attempts counts it; the transfer waits for its next turn as it was.
-            logger.notice("attempt not sent", metadata: ["ref": "\(attempt.partnerReferenceNo)", "attempt": "\(attempt.attemptNo)",
-                                                         "code": "\(code ?? "-")", "reason": "\(reason)"])
-            return Resolution(transferID: attempt.transferID, externalID: attempt.externalID, next: .retryWait, code: code,
-                              message: reason, nextActionAt: now, neverLeft: true)
-        case .notProcessed(let code, let reason, let retryAfter, let unavailable, neverLeft: false):
-            let next = state.withLock { s -> Date in
-                s.breaker.record(bankUnavailable: unavailable, now: now)
-                return settings.retry.date(after: attempt.roundAttempt, retryAfterSeconds: retryAfter, from: now, using: &s.random)
-            }
-            if attempt.roundAttempt >= settings.retry.maxAttempts {
-                logger.error("transfer failed", metadata: ["ref": "\(attempt.partnerReferenceNo)", "account": "\(masked)",
-                                                           "code": "\(code ?? "-")", "reason": "gave up after \(attempt.roundAttempt) attempts: \(reason)"])
-                return Resolution(transferID: attempt.transferID, externalID: attempt.externalID, next: .failed, code: code,
-                                  message: "gave up after \(attempt.roundAttempt) attempts: \(reason)")
-            }
-            return Resolution(transferID: attempt.transferID, externalID: attempt.externalID, next: .retryWait, code: code,
-                              message: reason, nextActionAt: next)
-        case .afterCutOff(let code, let reason):
-            // Past the bank's cut-off nothing is booked, and asking again soon changes nothing: the
-            // transfer waits the longest backoff each time, for as long as the window stays shut, and
-            // the wait counts towards neither max_attempts nor (beyond this answer) the breaker.
-            state.withLock { $0.breaker.record(bankUnavailable: true, now: now) }
-            logger.notice("bank cut-off: the transfer waits for the bank's window to reopen",
-                          metadata: ["ref": "\(attempt.partnerReferenceNo)", "code": "\(code)", "reason": "\(reason)"])
-            return Resolution(transferID: attempt.transferID, externalID: attempt.externalID, next: .retryWait, code: code,
-                              message: "\(reason); waiting for the bank's window to reopen",
-                              nextActionAt: now.addingTimeInterval(Double(settings.retry.maxDelayMs) / 1000), neverLeft: true)
-        case .rejected(let code, let reason):
-            state.withLock { $0.breaker.record(bankUnavailable: false, now: now) }
-            logger.error("transfer failed", metadata: ["ref": "\(attempt.partnerReferenceNo)", "account": "\(masked)",
-                                                       "code": "\(code)", "reason": "\(reason)"])
-            return Resolution(transferID: attempt.transferID, externalID: attempt.externalID, next: .failed, code: code, message: reason)
-        case .insufficientFunds(let code, let reason):
-            state.withLock { $0.breaker.record(bankUnavailable: false, now: now) }
-            // The batch's own "batch held" line follows once, from followBatches.
-            logger.warning("transfer refused for insufficient funds; holding its batch",
-                           metadata: ["batch": "\(attempt.batchID)", "ref": "\(attempt.partnerReferenceNo)", "code": "\(code)", "reason": "\(reason)"])
-            return Resolution(transferID: attempt.transferID, externalID: attempt.externalID, next: .held, code: code, message: reason,
-                              holdBatch: reason)
+        let decision = state.withLock { s in
+            OutcomePolicy(retry: settings.retry).afterTransfer(outcome, of: attempt, at: now, random: &s.random)
         }
+        return apply(decision, now: now)
     }
 
     // MARK: Inquiries
 
     private func inquirySession(_ report: inout PassReport, settings: EngineSettings) async throws {
         guard !isStopping else { return }
-        let due = try await ledger.dueInquiries(limit: settings.chunkSize, now: Date())
+        let due = try await ledger.dueInquiries(limit: settings.chunkSize, now: clock.now)
         guard !due.isEmpty else { return }
         let resolutions = await withTaskGroup(of: Resolution.self) { group in
             for target in due { group.addTask { await self.inquire(target, settings: settings) } }
@@ -522,7 +482,7 @@ package final class Engine: Sendable {
             }
             return all
         }
-        try await ledger.record(resolutions, now: Date())
+        try await ledger.record(resolutions, now: clock.now)
         state.withLock { s in for r in resolutions where r.next != .inDoubt { s.claimedAt.removeValue(forKey: r.externalID) } }
         report.inquired += due.count
         for r in resolutions {
@@ -540,76 +500,33 @@ package final class Engine: Sendable {
         let outcome = await bank.inquire(StatusQuery(partnerReferenceNo: target.partnerReferenceNo, externalID: target.externalID,
                                                      interbank: target.kind == .interbank, amount: target.amount,
                                                      beneficiaryAccount: target.beneficiaryAccount))
-        let now = Date()
-        let later = state.withLock { s in
-            settings.retry.date(after: target.inquiriesSoFar + 1, retryAfterSeconds: nil, from: now, using: &s.random)
+        let now = clock.now
+        let knownFor = knownFor(target.externalID)
+        let decision = state.withLock { s in
+            OutcomePolicy(retry: settings.retry).afterInquiry(outcome, of: target, knownFor: knownFor, at: now, random: &s.random)
         }
-        switch outcome {
-        case .settled(let reference):
-            logger.info("transfer in doubt settled by inquiry", metadata: ["ref": "\(target.partnerReferenceNo)"])
-            return Resolution(transferID: target.transferID, externalID: target.externalID, next: .settled, code: "00",
-                              message: "settled (status inquiry)", bankReference: reference)
-        case .failed(let status, let reason):
-            // A re-payment asked about first (`transfers retry --failed`): RetryFailed says what the answer means.
-            let decided = RetryFailed.afterFailedAnswer(status: status, reason: reason, askedFor: target.askReason)
-            if decided.next == .retryWait {
-                logger.info("re-payment: no money moved at the bank; sending again",
-                            metadata: ["ref": "\(target.partnerReferenceNo)", "status": "\(status)"])
-                return Resolution(transferID: target.transferID, externalID: target.externalID, next: .retryWait, code: "status \(status)",
-                                  message: decided.message, nextActionAt: now)
-            }
-            logger.error("transfer failed", metadata: ["ref": "\(target.partnerReferenceNo)", "status": "\(status)", "reason": "\(reason)"])
-            return Resolution(transferID: target.transferID, externalID: target.externalID, next: decided.next, code: "status \(status)",
-                              message: decided.message)
-        case .notFound:
-            // "Not found" is believed only from two answers after the attempt's settle point (NotFoundRule).
-            let rule = NotFoundRule(settleSeconds: Double(settings.retry.notFoundSettleMs) / 1000,
-                                    inquiryDelaySeconds: Double(settings.retry.inquiryDelayMs) / 1000)
-            switch rule.judge(startedAt: target.attemptStartedAt, knownFor: knownFor(target.externalID),
-                              countedSoFar: target.notFoundAnswers, now: now) {
-            case .believe:
-                return Resolution(transferID: target.transferID, externalID: target.externalID, next: .retryWait, code: "status 07",
-                                  message: "not found at the bank (twice); sending again", nextActionAt: now)
-            case .askAgain(let next, let counts):
-                return Resolution(transferID: target.transferID, externalID: target.externalID, next: .inDoubt, code: "status 07",
-                                  message: "not found at the bank yet; asking again before sending", nextActionAt: next,
-                                  notFoundAnswer: counts)
-            }
-        case .pending(let status):
-            return Resolution(transferID: target.transferID, externalID: target.externalID, next: .inDoubt, code: "status \(status)",
-                              message: "still being processed at the bank", nextActionAt: later)
-        case .unknown(let reason, let unavailable):
-            state.withLock { $0.breaker.record(bankUnavailable: unavailable, now: now) }
-            if !unavailable {
-                // The bank answered, but not about what was sent (or not in a way Salur reads): an
-                // operator may have to act; the transfer stays in doubt and is asked about again.
-                logger.warning("inquiry answer not believed; transfer stays in doubt",
-                               metadata: ["ref": "\(target.partnerReferenceNo)", "reason": "\(reason)"])
-            }
-            return Resolution(transferID: target.transferID, externalID: target.externalID, next: .inDoubt, message: "inquiry: \(reason)",
-                              nextActionAt: later)
-        }
+        return apply(decision, now: now)
     }
 
     /// How long, by the monotonic clock, this engine has known the attempt `externalID`: since it claimed
     /// it, or since the engine started (an attempt of an earlier process or of another engine).
     func knownFor(_ externalID: String) -> TimeInterval {
         let since = state.withLock { $0.claimedAt[externalID] } ?? startedAt
-        let elapsed = ContinuousClock.now - since
+        let elapsed = time.now - since
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 
     /// Transfers whose outcome only this bank can tell (`sending` or `in_doubt`), or nil when the
     /// database cannot be read right now.
     package func unresolvedCount() async -> Int? {
-        guard let status = try? await ledger.queueStatus(now: Date()) else { return nil }
+        guard let status = try? await ledger.queueStatus(now: clock.now) else { return nil }
         return (status.transfers["sending"]?.count ?? 0) + (status.transfers["in_doubt"]?.count ?? 0)
     }
 
     /// One line for `STATUS=` and logs: `42 pending, 3 in doubt, last batch B-2026-11-0007 posting`.
     package func statusLine() async -> String {
         let last = state.withLock { $0.lastBatchEvent }
-        guard let status = try? await ledger.queueStatus(now: Date()) else { return last }
+        guard let status = try? await ledger.queueStatus(now: clock.now) else { return last }
         let waiting = ["pending", "awaiting_approval", "approved", "retry_wait", "sending"].reduce(0) { $0 + (status.transfers[$1]?.count ?? 0) }
         var parts = ["\(waiting) pending", "\(status.transfers["in_doubt"]?.count ?? 0) in doubt",
                      "\(status.transfers["settled"]?.count ?? 0) settled", "\(status.transfers["failed"]?.count ?? 0) failed"]

@@ -1,3 +1,4 @@
+import SalurCore
 import Synchronization
 
 /// Lets another task end the engine's idle wait at once. A signal given while nobody waits is kept
@@ -22,12 +23,12 @@ final class WakeSignal: Sendable {
         waiter?.resume(returning: true)
     }
 
-    /// Sleeps until `deadline` or a signal, whichever comes first; returns whether it was a signal.
-    func sleep(until deadline: ContinuousClock.Instant) async -> Bool {
+    /// Sleeps until `deadline` by `time`, or a signal, whichever comes first; returns whether it was a signal.
+    func sleep(until deadline: ContinuousClock.Instant, on time: any MonotonicTime = SystemTime()) async -> Bool {
         if takePending() { return true }
         return await withTaskGroup(of: Bool.self) { group in
             group.addTask {
-                try? await Task.sleep(until: deadline, clock: .continuous)
+                try? await time.sleep(until: deadline)
                 return false
             }
             group.addTask { await self.nextSignal() }

@@ -6,7 +6,7 @@ package import SalurStore
 extension SQLiteLedger {
     /// Opened accounts never checked with the bank.
     package func accountsToCheck(limit: Int) async throws -> [AccountToCheck] {
-        try await pool.read { db in
+        try await readAsync { db in
             try Row.fetchAll(db, sql: """
                 SELECT id, account_no, name FROM recipient
                 WHERE opening_state = 'opened' AND account_checked_at IS NULL ORDER BY id LIMIT ?

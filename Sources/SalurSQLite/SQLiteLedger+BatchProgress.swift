@@ -6,7 +6,7 @@ extension SQLiteLedger {
     /// counts per state — one read, so the engine can tell which batches it saw posting have
     /// finished or been held since.
     package func batchProgress(watching ids: Set<String>) async throws -> [BatchProgress] {
-        try await pool.read { db in
+        try await readAsync { db in
             let listed = Array(ids)
             let placeholders = listed.isEmpty ? "" : " OR b.id IN (" + listed.map { _ in "?" }.joined(separator: ", ") + ")"
             let rows = try Row.fetchAll(db, sql: """

@@ -35,7 +35,7 @@ extension SQLiteLedger {
 
     /// Approved batches waiting for their balance check, with what is left to pay in each.
     package func batchesToStart() async throws -> [BatchToStart] {
-        try await pool.read { db in
+        try await readAsync { db in
             try Row.fetchAll(db, sql: """
                 SELECT b.id, coalesce(sum(t.amount), 0) AS remaining FROM batch b
                 LEFT JOIN transfer t ON t.batch_id = b.id AND t.state IN ('approved', 'retry_wait')
@@ -46,7 +46,7 @@ extension SQLiteLedger {
 
     /// What batches already posting may still take from the source account.
     package func outstandingPosting() async throws -> Rupiah {
-        try await pool.read { db in
+        try await readAsync { db in
             Rupiah(try Int64.fetchOne(db, sql: """
                 SELECT coalesce(sum(t.amount), 0) FROM transfer t JOIN batch b ON b.id = t.batch_id
                 WHERE b.state = 'posting' AND t.state IN ('approved', 'retry_wait', 'sending', 'in_doubt')
@@ -218,7 +218,7 @@ extension SQLiteLedger {
 
     /// Transfers in doubt whose next inquiry is due.
     package func dueInquiries(limit: Int, now: Date) async throws -> [InquiryTarget] {
-        try await pool.read { db in
+        try await readAsync { db in
             try Row.fetchAll(db, sql: """
                 SELECT t.id, t.external_id, t.partner_reference_no, t.kind, t.amount, t.beneficiary_account, t.round_attempts,
                        t.inquiries, t.not_found_answers, t.ask_reason, nullif(max(coalesce(a.started_at, ''), coalesce(t.settle_from, '')), '') AS started_at
@@ -237,7 +237,7 @@ extension SQLiteLedger {
 
     /// The earliest time any engine work falls due (a retry or an inquiry), if any.
     package func nextDue() async throws -> Date? {
-        try await pool.read { db in
+        try await readAsync { db in
             try String.fetchOne(db, sql: """
                 SELECT min(next_action_at) FROM transfer WHERE state IN ('retry_wait', 'in_doubt')
                 """).flatMap(Timestamp.parse)
@@ -246,7 +246,7 @@ extension SQLiteLedger {
 
     /// True when nothing is left that the engine can move without an operator.
     package func isIdle() async throws -> Bool {
-        try await pool.read { db in
+        try await readAsync { db in
             let busy = try Int.fetchOne(db, sql: """
                 SELECT count(*) FROM transfer WHERE state IN ('pending', 'sending', 'in_doubt', 'retry_wait')
                    OR (state = 'approved' AND batch_id IN (SELECT id FROM batch WHERE state IN ('approved', 'posting')))

@@ -6,7 +6,7 @@ package import SalurStore
 /// The send mark and restore recovery on SQLite (`RestoreRecovery` decides what they do).
 extension SQLiteLedger {
     package func sendMarkStatus() async throws -> SendMarkStatus {
-        try await pool.read { db in
+        try await readAsync { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM send_mark WHERE id = 1") else { return SendMarkStatus(claims: 0) }
             return SendMarkStatus(claims: row["claims"], recoveredAt: row["recovered_at"], recoveredTransfers: row["recovered_transfers"],
                                   recoveredBy: row["recovered_by"], recoveredReason: row["recovered_reason"])

@@ -34,7 +34,7 @@ extension SQLiteLedger {
                                              beneficiaryBankCode: nil, program: program, period: period.description,
                                              amount: amount, remark: remark))
             }
-            try SQLiteLedger.insert(db, transfers, actor: actor, rules: rules, at: self.clock.now, into: &summary)
+            try SQLiteLedger.insert(db, transfers, actor: actor, rules: rules, at: self.clock.now, into: &summary, random: self.random)
             if summary.queued > 0 {
                 try SQLiteLedger.audit(db, actor: actor, action: "transfers.enqueue", subject: "\(program) \(period)", details: [
                     "amount_each": String(amount.value), "queued": String(summary.queued), "total": String(summary.queuedAmount.value),
@@ -63,7 +63,7 @@ extension SQLiteLedger {
             }
             if !issues.isEmpty { throw ImportFailure(issues) }
             var summary = EnqueueSummary()
-            try SQLiteLedger.insert(db, transfers, actor: actor, rules: rules, at: self.clock.now, into: &summary)
+            try SQLiteLedger.insert(db, transfers, actor: actor, rules: rules, at: self.clock.now, into: &summary, random: self.random)
             if summary.queued > 0 {
                 try SQLiteLedger.audit(db, actor: actor, action: "transfers.enqueue_file", subject: source.path, details: [
                     "sha256": source.sha256, "queued": String(summary.queued), "total": String(summary.queuedAmount.value),
@@ -79,7 +79,7 @@ extension SQLiteLedger {
                          auditSubject: String) throws -> EnqueueSummary {
         try write("queueing transfers") { db in
             var summary = EnqueueSummary()
-            try SQLiteLedger.insert(db, transfers, actor: actor, rules: rules, at: self.clock.now, into: &summary)
+            try SQLiteLedger.insert(db, transfers, actor: actor, rules: rules, at: self.clock.now, into: &summary, random: self.random)
             if summary.queued > 0 {
                 try SQLiteLedger.audit(db, actor: actor, action: auditAction, subject: auditSubject, details: [
                     "queued": String(summary.queued), "total": String(summary.queuedAmount.value),
@@ -92,7 +92,7 @@ extension SQLiteLedger {
 
 
     static func insert(_ db: Database, _ transfers: [NewTransfer], actor: String, rules: BatchingRules, at date: Date,
-                       into summary: inout EnqueueSummary) throws {
+                       into summary: inout EnqueueSummary, random: RandomSource = .system) throws {
         let now = timestamp(date)
         var nextID = (try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM transfer") ?? 0) + 1
         let insert = try BulkStatement(db, sql: """
@@ -103,7 +103,7 @@ extension SQLiteLedger {
             ON CONFLICT (dedupe_key) DO NOTHING
             """)
         var total = summary.queuedAmount
-        var generator = SystemRandomNumberGenerator()
+        var generator = random.generator
         if let refusal = transfers.lazy.compactMap({ QueueRules.refusal($0, rules: rules) }).first {
             throw StoreError.refused(refusal)
         }

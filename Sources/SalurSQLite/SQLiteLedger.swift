@@ -16,6 +16,19 @@ package final class SQLiteLedger: Ledger {
     package let path: String
     /// The calendar time this ledger stamps records and forms ids with.
     package let clock: WallClock
+    /// How the engine's calls reach the database.
+    package let execution: Execution
+    /// Where new partner references are drawn from.
+    package let random: RandomSource
+
+    /// How the engine's (async) calls reach the database.
+    package enum Execution: Sendable {
+        /// On GRDB's own queues, awaited: the caller's thread is free meanwhile (salurd, salurctl).
+        case pooled
+        /// On the caller's thread, start to end, before the call returns: `salur-sim`, whose scheduler
+        /// must see every step of the engine happen on its own executor, in its own order.
+        case inline
+    }
 
     /// How a ledger opens its file.
     package enum Access: Sendable {
@@ -36,9 +49,11 @@ package final class SQLiteLedger: Ledger {
     /// gives the `-wal` and `-shm` files the database file's mode. Those two are kept after the last
     /// connection closes (emptied), so that a user who may only read can still open the file.
     package init(path: String, busyTimeout: Double = 5, migrate: Bool = true, access: Access = .create,
-                 clock: WallClock = .system) throws {
+                 clock: WallClock = .system, execution: Execution = .pooled, random: RandomSource = .system) throws {
         self.path = path
         self.clock = clock
+        self.execution = execution
+        self.random = random
         try DatabaseFile.prepare(path, create: access == .create, readOnly: access == .readOnly)
         var configuration = Configuration()
         configuration.busyMode = .timeout(busyTimeout)
@@ -99,10 +114,36 @@ package final class SQLiteLedger: Ledger {
     /// reads as transient (`StoreError.isTransient`).
     func writeAsync<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {
-            return try await pool.write(body)
+            switch execution {
+            case .pooled: return try await pool.write(body)
+            case .inline: return try writeInline(body)
+            }
         } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
             throw StoreError.diskFull(path: path)
         }
+    }
+
+    /// The engine's reads: on a snapshot, awaited (or inline, see `Execution`).
+    func readAsync<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        switch execution {
+        case .pooled: return try await pool.read(body)
+        case .inline: return try readInline(body)
+        }
+    }
+
+    private func writeInline<T>(_ body: (Database) throws -> T) throws -> T { try pool.write(body) }
+    private func readInline<T>(_ body: (Database) throws -> T) throws -> T { try pool.read(body) }
+
+    /// Closes every connection: a later call fails. What was committed stays in the file.
+    package func close() throws {
+        try pool.close()
+    }
+
+    /// Copies the database, as committed now, to a new file at `path` (SQLite's online backup).
+    package func backup(to path: String) throws {
+        let copy = try DatabaseQueue(path: path)
+        try pool.backup(to: copy)
+        try copy.close()
     }
 
     /// Runs `body` on a read snapshot.

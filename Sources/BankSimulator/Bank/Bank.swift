@@ -15,14 +15,16 @@ final class Bank: Sendable {
     let directory: AccountDirectory
     let routes: [String: SNAPService]
     let state: Mutex<BankState>
-    let clock = ContinuousClock()
+    /// The monotonic clock settle delays and token lifetimes are measured on.
+    let clock: BankClock
     /// Accounts changed while running (`BankSimulator.setAccount`), each with the status wording
     /// its inquiry answers, if not the configured one; they take precedence over `directory`.
     let changedAccounts = Mutex<[String: (account: BankAccount, statusText: String?)]>([:])
 
     /// A bank for `config`; throws when the public key cannot be read or a setting is invalid.
-    init(config: BankSimulatorConfig) throws(BankSimulatorError) {
+    init(config: BankSimulatorConfig, clock: BankClock = BankClock()) throws(BankSimulatorError) {
         try config.validate()
+        self.clock = clock
         do {
             publicKey = try _RSA.Signing.PublicKey(pemRepresentation: config.clientPublicKeyPEM)
         } catch {

@@ -128,3 +128,16 @@ package enum AccountOutcome: Sendable, Equatable {
     /// A status wording Salur does not know: not paid until an operator decides, shown with the text.
     case unrecognised(status: String, name: String?)
 }
+
+extension TransferOutcome {
+    /// Whether the answer says the bank itself is unavailable (a 5xx, or no answer at all), for the
+    /// circuit breaker; read from the SNAP code here, where SNAP codes are read.
+    package var bankUnavailable: Bool {
+        switch self {
+        case .settled, .rejected, .insufficientFunds: false
+        case .afterCutOff: true
+        case .notProcessed(_, _, _, let unavailable, _): unavailable
+        case .inDoubt(let code, _): (code.flatMap(SNAPResponseCode.init)?.httpStatus ?? 500) >= 500
+        }
+    }
+}

@@ -25,8 +25,9 @@ package actor ReservedExternalIDs: ExternalIDSource {
     /// The next number to hand out, and the last of the block it belongs to.
     private var nextNumber: Int64 = 1
     private var lastNumber: Int64 = 0
-    /// A reservation under way, which every caller that finds the block used up waits for.
-    private var refill: Task<ClosedRange<Int64>, any Error>?
+    /// Callers waiting for the reservation under way (made in the first caller's own task, so that it
+    /// runs wherever that caller runs); nil when none is.
+    private var waiting: [CheckedContinuation<Void, any Error>]?
 
     /// - Parameters:
     ///   - blockSize: numbers per reservation.
@@ -41,26 +42,25 @@ package actor ReservedExternalIDs: ExternalIDSource {
 
     package func next() async throws -> String {
         while nextNumber > lastNumber {
-            let task: Task<ClosedRange<Int64>, any Error>
-            if let refill {
-                task = refill
-            } else {
-                task = Task { [reserve, blockSize] in try await reserve(blockSize) }
-                refill = task
+            if waiting != nil {
+                // Another caller is reserving: wait for it, then look again.
+                try await withCheckedThrowingContinuation { continuation in waiting?.append(continuation) }
+                continue
             }
-            let block: ClosedRange<Int64>
+            waiting = []
+            let result: Result<Void, any Error>
             do {
-                block = try await task.value
-            } catch {
-                if refill == task { refill = nil }
-                throw ExternalIDUnavailable(reason: "cannot reserve request ids in the database: \(error)")
-            }
-            // Only the first caller back installs the block; the others find it in place.
-            if refill == task {
-                refill = nil
+                let block = try await reserve(blockSize)
                 nextNumber = block.lowerBound
                 lastNumber = block.upperBound
+                result = .success(())
+            } catch {
+                result = .failure(ExternalIDUnavailable(reason: "cannot reserve request ids in the database: \(error)"))
             }
+            let waiters = waiting ?? []
+            waiting = nil
+            for waiter in waiters { waiter.resume(with: result) }
+            try result.get()
         }
         let number = nextNumber
         nextNumber += 1

@@ -1,6 +1,6 @@
 import Foundation
 package import Logging
-import SalurCore
+package import SalurCore
 
 /// Salur's SNAP-BI client: signs and sends requests over an `HTTPTransport` (libcurl in
 /// production) and classifies every answer for the exactly-once protocol.
@@ -44,13 +44,15 @@ package final class SNAPClient: BankAdapter {
     /// - Parameter externalIDs: where inquiries' `X-EXTERNAL-ID`s come from. salurd passes ids the
     ///   database allocates (`ReservedExternalIDs`), unique across every engine on it; the default,
     ///   `RandomExternalIDs`, shares nothing between processes (see there) and suits a bare client.
+    /// - Parameter clock: the calendar time the token's lifetime is judged by.
     package init(endpoint: Endpoint, credentials: SNAPCredentials, transport: any HTTPTransport,
-                 logger: Logger = Logger(label: "salur.bank"), externalIDs: any ExternalIDSource = RandomExternalIDs()) {
+                 logger: Logger = Logger(label: "salur.bank"), externalIDs: any ExternalIDSource = RandomExternalIDs(),
+                 clock: WallClock = .system) {
         self.endpoint = endpoint
         self.credentials = credentials
         self.transport = transport
         self.logger = logger
-        tokens = TokenCache(refreshMarginSeconds: endpoint.tokenRefreshMarginSeconds)
+        tokens = TokenCache(refreshMarginSeconds: endpoint.tokenRefreshMarginSeconds, clock: clock)
         self.externalIDs = externalIDs
         var base = endpoint.baseURL
         while base.hasSuffix("/") { base.removeLast() }

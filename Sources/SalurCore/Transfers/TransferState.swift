@@ -50,6 +50,19 @@ public enum TransferState: String, Sendable, CaseIterable, Codable {
         }
     }
 
+    /// Every state a transfer in `state` can come to by moves `allows`, `state` itself included.
+    public static func reachable(from state: TransferState) -> Set<TransferState> {
+        var seen: Set<TransferState> = [state]
+        var frontier = [state]
+        while let current = frontier.popLast() {
+            for next in allCases where current.allows(next) && !seen.contains(next) {
+                seen.insert(next)
+                frontier.append(next)
+            }
+        }
+        return seen
+    }
+
     /// The states a transfer can be in at rest (everything but `sending`, which only exists in flight).
     public static let operatorStoppable: [TransferState] = [.pending, .awaitingApproval, .approved, .retryWait, .held]
 }
