@@ -2,7 +2,28 @@
 import PackageDescription
 
 /// Salur: non-cash social-aid and BPJS premium payments through a regional bank's SNAP-BI API.
-/// Arrows point down only: executables → Engine/Reports → Store/Bank → Core.
+/// Arrows point down only: executables → CLI → Setup, Engine, Reports → SQLite, Postgres, Bank, Config → Store → Core.
+///
+/// - SalurStore: the store protocols, records and rules, backend-neutral (no database driver).
+/// - SalurSQLite: the SQLite file (GRDB) and its engine lock; SalurPostgres: PostgreSQL (PostgresNIO).
+///   Each depends on SalurStore, never on the other.
+/// - SalurEngine: the posting engine, against the store protocols and the bank adapter; it knows no
+///   concrete store.
+/// - SalurSetup: turns a configuration into working parts: opens the store `[database]` names,
+///   checks a configuration as start-up does, builds the bank connection from `[bank]` (switchable
+///   on reload, with the reload policy), copies a SQLite file into PostgreSQL. The one library that
+///   depends on both stores.
+/// - Executables wire: salurd (process, signals, systemd, engine service), salurctl (SalurCLI),
+///   salur-bench.
+///
+/// Libraries → what they depend on (test support, the bank simulator and the engine simulator SalurSim aside):
+///     SalurCLI      → SalurSetup, SalurEngine, SalurReports, SalurSQLite, SalurPostgres, ...
+///     SalurSetup    → SalurSQLite, SalurPostgres, SalurBank, SalurConfig, SalurStore, SalurCore
+///     SalurEngine   → SalurStore, SalurBank, SalurConfig, SalurCore
+///     SalurReports  → SalurStore, SalurStatements, SalurCore
+///     SalurSQLite   → SalurStore, SalurCore (+ GRDB)
+///     SalurPostgres → SalurStore, SalurCore (+ PostgresNIO)
+///     SalurStore    → SalurCore
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("InternalImportsByDefault"),
@@ -45,9 +66,15 @@ let package = Package(
             name: "SalurStore",
             dependencies: [
                 "SalurCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "SalurSQLite",
+            dependencies: [
+                "SalurCore", "SalurStore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(
@@ -55,7 +82,6 @@ let package = Package(
             dependencies: [
                 "SalurCore", "SalurStore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -76,7 +102,17 @@ let package = Package(
         .target(
             name: "SalurEngine",
             dependencies: [
-                "SalurCore", "SalurStore", "SalurBank", "SalurConfig", "SalurPostgres",
+                "SalurCore", "SalurStore", "SalurBank", "SalurConfig",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "SalurSetup",
+            dependencies: [
+                "SalurCore", "SalurStore", "SalurSQLite", "SalurPostgres", "SalurBank", "SalurConfig",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -98,7 +134,8 @@ let package = Package(
         .target(
             name: "SalurCLI",
             dependencies: [
-                "SalurCore", "SalurStore", "SalurPostgres", "SalurConfig", "SalurEngine", "SalurReports", "SalurStatements", "SalurBank",
+                "SalurCore", "SalurStore", "SalurSQLite", "SalurPostgres", "SalurSetup", "SalurConfig", "SalurEngine", "SalurReports",
+                "SalurStatements", "SalurBank",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -106,7 +143,7 @@ let package = Package(
         .executableTarget(
             name: "salurd",
             dependencies: [
-                "SalurCore", "SalurStore", "SalurPostgres", "SalurConfig", "SalurEngine", "SalurBank",
+                "SalurCore", "SalurStore", "SalurSQLite", "SalurPostgres", "SalurSetup", "SalurConfig", "SalurEngine", "SalurBank",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -120,7 +157,7 @@ let package = Package(
         .target(
             name: "SalurSim",
             dependencies: [
-                "SalurCore", "SalurStore", "SalurBank", "SalurEngine", "BankSimulator", "SalurCLI",
+                "SalurCore", "SalurStore", "SalurSQLite", "SalurBank", "SalurEngine", "BankSimulator", "SalurCLI",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
@@ -132,7 +169,7 @@ let package = Package(
         .executableTarget(
             name: "salur-bench",
             dependencies: [
-                "SalurCore", "SalurStore", "SalurPostgres", "SalurTestSupport", "SalurCLI", "SalurBank", "SalurEngine", "BankSimulator", "SalurReports", "SalurStatements",
+                "SalurCore", "SalurStore", "SalurSQLite", "SalurPostgres", "SalurTestSupport", "SalurCLI", "SalurBank", "SalurEngine", "BankSimulator", "SalurReports", "SalurStatements",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -140,18 +177,18 @@ let package = Package(
         .testTarget(name: "SalurSimTests", dependencies: ["SalurTestSupport", "salur-sim"]),
         .testTarget(name: "SalurStatementsTests", dependencies: ["SalurStatements", "SalurCore"]),
         .testTarget(name: "SalurConfigTests", dependencies: ["SalurConfig"]),
-        .testTarget(name: "SalurStoreTests", dependencies: ["SalurStore", "SalurPostgres", "SalurTestSupport", "SalurCore"]),
+        .testTarget(name: "SalurStoreTests", dependencies: ["SalurStore", "SalurSQLite", "SalurPostgres", "SalurTestSupport", "SalurCore"]),
         .testTarget(name: "SalurBankTests", dependencies: ["SalurBank", "CCurl", "BankSimulator"]),
-        .testTarget(name: "SalurEngineTests", dependencies: ["SalurEngine", "SalurStore", "SalurPostgres", "SalurTestSupport", "SalurBank", "BankSimulator", "SalurCLI",
+        .testTarget(name: "SalurEngineTests", dependencies: ["SalurEngine", "SalurStore", "SalurSQLite", "SalurPostgres", "SalurTestSupport", "SalurBank", "BankSimulator", "SalurCLI",
                                                        .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "SalurCLITests", dependencies: ["SalurCLI", "SalurStore", "SalurPostgres", "SalurTestSupport"]),
-        .testTarget(name: "SalurdTests", dependencies: ["salurd", "SalurCLI", "SalurStore", "SalurPostgres", "SalurTestSupport", "SalurCore", "SalurBank", "BankSimulator", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "SalurPayrollTests", dependencies: ["SalurCore", "SalurConfig", "SalurStore", "SalurPostgres", "SalurTestSupport", "SalurEngine", "SalurBank", "BankSimulator", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "SalurCLITests", dependencies: ["SalurCLI", "SalurStore", "SalurSQLite", "SalurPostgres", "SalurTestSupport"]),
+        .testTarget(name: "SalurdTests", dependencies: ["salurd", "SalurCLI", "SalurStore", "SalurSQLite", "SalurPostgres", "SalurTestSupport", "SalurCore", "SalurBank", "BankSimulator", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "SalurPayrollTests", dependencies: ["SalurCore", "SalurConfig", "SalurStore", "SalurSQLite", "SalurPostgres", "SalurTestSupport", "SalurEngine", "SalurBank", "BankSimulator", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "SalurReportsTests",
             dependencies: [
                 "SalurReports", "SalurStatements", "SalurStore", "SalurCore", "SalurConfig", "SalurEngine", "SalurBank", "BankSimulator",
-                "SalurCLI", "SalurPostgres", "SalurTestSupport",
+                "SalurCLI", "SalurSQLite", "SalurPostgres", "SalurTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

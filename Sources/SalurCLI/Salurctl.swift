@@ -3,7 +3,9 @@ import Foundation
 package import SalurConfig
 import SalurCore
 package import SalurStore
-package import SalurPostgres
+import SalurPostgres
+package import SalurSQLite
+package import SalurSetup
 
 /// `salurctl`: the operator's view of Salur's queue and records. A client of the database, like
 /// the daemon, so it works whether or not `salurd` is running.

@@ -18,7 +18,7 @@ package final class PostgresLedger: Sendable {
     package let target: PostgresTarget
     /// The calendar time this ledger stamps records and forms ids with.
     package let clock: WallClock
-    let logger: Logger
+    package let logger: Logger
     private let runner: Task<Void, Never>
     /// This process's engine, once registered (PostgresLedger+Engine.swift).
     let engineSession = EngineSession()
@@ -277,7 +277,7 @@ package final class PostgresLedger: Sendable {
 
     /// Appends one audit row inside the caller's transaction, chained to the previous row. The
     /// advisory lock serialises appenders until commit, so two transactions never chain to the same row.
-    func audit(_ connection: PostgresConnection, actor: String, action: String, subject: String, details: [String: String]) async throws {
+    package func audit(_ connection: PostgresConnection, actor: String, action: String, subject: String, details: [String: String]) async throws {
         try await self.execute(connection, "SELECT pg_advisory_xact_lock(\(LockKey.audit.rawValue))")
         let previous = try await connection.query(PostgresQuery(unsafeSQL: StoreSQL.auditHead), logger: logger)
             .collect().first?.decode((Int64, String).self)

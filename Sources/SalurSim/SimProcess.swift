@@ -1,4 +1,5 @@
 import SalurEngine
+import SalurSQLite
 import SalurStore
 import Synchronization
 

@@ -72,15 +72,3 @@ package protocol EngineLedger: Sendable {
     /// memory; numbers it does not use are simply skipped.
     func reserveRequestIDs(_ count: Int) async throws -> ClosedRange<Int64>
 }
-
-extension SQLiteLedger: EngineLedger {
-    package var leaseRenewalInterval: Duration? { nil }
-    package func renewLease() async throws {}
-    package func sendDeadline() -> ContinuousClock.Instant? { nil }
-    package func takeOverAbandoned() async throws -> Int { 0 }
-    package func whileStartingBatches(_ body: () async throws -> Void) async throws -> Bool {
-        try await body()
-        return true
-    }
-    package func stopEngine() async throws {}
-}

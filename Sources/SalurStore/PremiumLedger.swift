@@ -22,5 +22,3 @@ package protocol PremiumLedger: Sendable {
     func remitBPU(budgetID: String, period: Period, account: String?, bankCode: String?, actor: String,
                   rules: BatchingRules) async throws -> RemitResult
 }
-
-extension SQLiteLedger: PremiumLedger {}

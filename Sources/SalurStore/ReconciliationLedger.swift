@@ -27,5 +27,3 @@ package protocol ReconciliationLedger: Sendable {
     func recordExport(kind: String, destination: String, sha256: String, rows: Int, details: [String: String],
                       actor: String) async throws
 }
-
-extension SQLiteLedger: ReconciliationLedger {}

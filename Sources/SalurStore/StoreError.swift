@@ -1,5 +1,3 @@
-import GRDB
-
 /// Why the store refused or failed an operation, in words an operator can act on.
 package enum StoreError: Error, CustomStringConvertible {
     /// Another process held the database past the busy timeout: try again.
@@ -23,14 +21,14 @@ package enum StoreError: Error, CustomStringConvertible {
     /// Whether `error` means another connection held the database past the busy timeout.
     package static func isBusy(_ error: any Error) -> Bool {
         if case .busy = error as? StoreError { return true }
-        if let error = error as? DatabaseError { return error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED }
+        if let error = error as? any StoreDriverError { return error.isBusyFailure }
         return false
     }
 
     /// Whether `error` is SQLite's "database or disk is full" (`StoreError.diskFull` or the raw error).
     package static func isDiskFull(_ error: any Error) -> Bool {
         if case .diskFull = error as? StoreError { return true }
-        if let error = error as? DatabaseError { return error.resultCode == .SQLITE_FULL }
+        if let error = error as? any StoreDriverError { return error.isDiskFullFailure }
         return false
     }
 
@@ -54,4 +52,13 @@ package enum StoreError: Error, CustomStringConvertible {
         case .refused(let why): why
         }
     }
+}
+
+/// A database driver's own error, as the store may let it through (SQLite's busy error on the
+/// engine's writes): what `StoreError.isBusy`, `isDiskFull` and `isTransient` need to know of it.
+package protocol StoreDriverError: Error {
+    /// Another connection held the database past the busy timeout.
+    var isBusyFailure: Bool { get }
+    /// The disk holding the database is full.
+    var isDiskFullFailure: Bool { get }
 }

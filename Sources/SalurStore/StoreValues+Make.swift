@@ -1,6 +1,6 @@
 package import SalurCore
 
-// Values a store returns, made from another module (SalurPostgres). Their synthesized memberwise
+// Values a store returns, made from another module (SalurSQLite, SalurPostgres). Their synthesized memberwise
 // initializers are internal to SalurStore, and an extension cannot redeclare them as `package`, so
 // each gets a `make` with the same parameters.
 

@@ -4,6 +4,7 @@ import Foundation
 import SalurBank
 import SalurCLI
 import SalurCore
+import SalurSQLite
 import SalurStore
 
 /// Issue figure: the daemon's peak resident memory with N transfers queued, while it posts them

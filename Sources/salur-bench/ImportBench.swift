@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SalurCLI
 import SalurCore
+import SalurSQLite
 import SalurStore
 
 /// Issue figures: importing N recipients (validating every row) against `sqlite3 .import` of the

@@ -7,6 +7,7 @@ import SalurCLI
 import SalurCore
 import SalurEngine
 import SalurPostgres
+import SalurSQLite
 import SalurStore
 import SalurTestSupport
 import Synchronization

@@ -3,6 +3,7 @@ import Foundation
 import SalurCLI
 import SalurConfig
 import SalurCore
+import SalurSQLite
 import SalurStore
 
 /// Issue figures: computing and storing BPJS premiums for a large payroll — parse and validate the

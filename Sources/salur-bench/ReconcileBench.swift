@@ -3,6 +3,7 @@ import Foundation
 import SalurCore
 import SalurReports
 import SalurStatements
+import SalurSQLite
 import SalurStore
 
 /// Issue figures: reconciling one MT940 statement of N entries against N settled transfers — parse,

@@ -1,18 +1,19 @@
 import Logging
 import SalurConfig
 import SalurEngine
+import SalurSetup
 import Synchronization
 
-/// SIGHUP: reads the config file again and applies what can change while the engine runs.
+/// SIGHUP: reads the config file again and applies what can change while the engine runs, as
+/// `ReloadPolicy` says.
 ///
-/// Applied at once: `[batching]`, `[retry]`, `[engine]` poll interval and chunk size (from the next
-/// pass), `[engine] shutdown_timeout_ms`, `[log] level`, and all of `[bank]` — a new libcurl client
-/// is built for it (new limits, timeouts, TLS files, endpoint, re-read secrets) while requests in
-/// flight finish on the old one. Refused, keeping the old config whole: a file with any error, a
-/// changed `database.path`, and anything start-up refuses (`StartupCheck`: secrets unreadable, open
-/// to others or empty, a key that is not the private key, a missing CA file…). Needs a restart:
-/// `database.busy_timeout_ms` (the database stays open), `engine.watchdog_interval_ms` (the
-/// watchdog is armed once) and `engine.lease_ms` (PostgreSQL: the engine registered with it).
+/// `[bank]` changes get a new libcurl client (new limits, timeouts, TLS files, endpoint, re-read
+/// secrets) while requests in flight finish on the old one. Refused, keeping the old config whole: a
+/// file with any error, a changed `database.path`, and anything start-up refuses (`StartupCheck`:
+/// secrets unreadable, open to others or empty, a key that is not the private key, a missing CA
+/// file…). Needs a restart: `database.busy_timeout_ms` (the database stays open),
+/// `engine.watchdog_interval_ms` (the watchdog is armed once) and `engine.lease_ms` (PostgreSQL: the
+/// engine registered with it).
 final class ConfigReloader: Sendable {
     let path: String
     private let current: Mutex<SalurConfiguration>
@@ -22,11 +23,6 @@ final class ConfigReloader: Sendable {
     private let notifier: SystemdNotifier
     private let logger: Logger
     private let bankLogger: Logger
-
-    /// Keys read only at start.
-    static let restartOnly: Set<String> = ["database.busy_timeout_ms", "database.password_file", "database.max_connections",
-                                           "database.synchronous_commit",
-                                           "engine.watchdog_interval_ms", "engine.lease_ms"]
 
     init(path: String, configuration: SalurConfiguration, engine: Engine, bank: SwitchableBank, levels: LogLevelSwitch,
          notifier: SystemdNotifier, logger: Logger, bankLogger: Logger) {
@@ -68,15 +64,15 @@ final class ConfigReloader: Sendable {
                          metadata: ["file": "\(path)", "errors": "\(error.errors.count)"])
             return false
         }
-        if new.database.path != old.database.path || new.database.displayName != old.database.displayName {
-            let key = old.database.isPostgres || new.database.isPostgres ? "database.url" : "database.path"
+        switch ReloadPolicy.refusal(replacing: old, with: new) {
+        case nil:
+            break
+        case .databaseChanged(let key):
             logger.error("config reload refused: \(key) changed; salurd serves one database for its whole life, restart it to switch (the previous config stays in force)",
                          metadata: ["file": "\(path)", "running": "\(old.database.displayName)", "new": "\(new.database.displayName)"])
             return false
-        }
-        // What start-up would refuse (StartupCheck: secrets, key, TLS files), a reload refuses too.
-        let problems = StartupCheck.run(new, role: .start, needsBank: true).errors
-        if !problems.isEmpty {
+        case .startupProblems(let problems):
+            // What start-up would refuse (StartupCheck: secrets, key, TLS files), a reload refuses too.
             for problem in problems {
                 logger.error("config error", metadata: ["file": "\(problem.file)", "line": "\(problem.line)", "key": "\(problem.key)",
                                                         "reason": "\(problem.reason)"])
@@ -91,11 +87,7 @@ final class ConfigReloader: Sendable {
             return false
         }
         var changed = old.changedKeys(to: new)
-        // Transfers in doubt can only be settled by the bank that may have booked them: pointing
-        // the engine at another endpoint or account now would ask the wrong bank, whose "not
-        // found" could lead to paying again.
-        let identity = ["bank.base_url", "bank.path_prefix", "bank.partner_id", "bank.source_account"]
-        let moved = changed.filter { identity.contains($0) || $0.hasPrefix("bank.paths") }
+        let moved = ReloadPolicy.bankMoves(in: changed)
         if !moved.isEmpty {
             let unresolved = await engine.unresolvedCount()
             if unresolved != 0 {
@@ -124,7 +116,7 @@ final class ConfigReloader: Sendable {
         if let level = Logger.Level(rawValue: new.log.level) { levels.current = level }
         current.withLock { $0 = new }
 
-        let later = changed.filter(Self.restartOnly.contains)
+        let later = changed.filter(ReloadPolicy.restartOnly.contains)
         if changed.isEmpty {
             logger.notice("config reloaded; nothing changed", metadata: ["file": "\(path)"])
         } else {

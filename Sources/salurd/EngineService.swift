@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import SalurEngine
+import SalurSetup
 import SalurStore
 import ServiceLifecycle
 import Synchronization

@@ -6,6 +6,8 @@ import SalurConfig
 import SalurCore
 import SalurEngine
 import SalurPostgres
+import SalurSQLite
+import SalurSetup
 import SalurStore
 import ServiceLifecycle
 import UnixSignals

@@ -5,6 +5,7 @@ import Logging
 import SalurCLI
 import SalurCore
 import SalurEngine
+import SalurSQLite
 import SalurStore
 import Synchronization
 import Testing

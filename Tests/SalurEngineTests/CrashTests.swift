@@ -3,6 +3,7 @@ import Foundation
 import SalurBank
 import SalurCLI
 import SalurCore
+import SalurSQLite
 import SalurStore
 import SalurTestSupport
 import Testing

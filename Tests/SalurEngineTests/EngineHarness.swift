@@ -5,6 +5,7 @@ import SalurBank
 import SalurCLI
 import SalurCore
 import SalurEngine
+import SalurSQLite
 import SalurStore
 import SalurTestSupport
 

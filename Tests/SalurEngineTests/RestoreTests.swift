@@ -4,6 +4,7 @@ import GRDB
 import Logging
 import SalurCore
 import SalurEngine
+import SalurSQLite
 import SalurStore
 import SalurTestSupport
 import Testing

@@ -1,4 +1,5 @@
 import Foundation
+import SalurSQLite
 import Testing
 import SalurCore
 import SalurStore

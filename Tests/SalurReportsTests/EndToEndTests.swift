@@ -4,6 +4,7 @@ import GRDB
 import SalurBank
 import SalurCore
 import SalurReports
+import SalurSQLite
 import SalurStatements
 import SalurStore
 import Testing

@@ -1,3 +1,4 @@
+@testable import SalurSQLite
 import Testing
 @testable import SalurCore
 @testable import SalurStore

@@ -1,4 +1,5 @@
 import Foundation
+@testable import SalurSQLite
 import Testing
 import SalurCore
 @testable import SalurStore

@@ -1,5 +1,6 @@
 import Foundation
 import SalurCore
+@testable import SalurSQLite
 @testable import SalurStore
 import Testing
 

@@ -2,6 +2,7 @@ import Foundation
 import PostgresNIO
 import SalurCore
 import SalurPostgres
+@testable import SalurSQLite
 @testable import SalurStore
 import SalurTestSupport
 import Testing

@@ -1,5 +1,6 @@
 import Foundation
 import SalurCore
+@testable import SalurSQLite
 import SalurTestSupport
 @testable import SalurStore
 import Testing

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+@testable import SalurSQLite
 import Testing
 import SalurCore
 @testable import SalurStore

@@ -1,3 +1,4 @@
+@testable import SalurSQLite
 import Testing
 import SalurCore
 @testable import SalurStore

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+@testable import SalurSQLite
 import Testing
 @testable import SalurCore
 @testable import SalurStore

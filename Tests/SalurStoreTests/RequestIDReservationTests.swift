@@ -3,6 +3,7 @@ import GRDB
 import PostgresNIO
 import SalurCore
 import SalurPostgres
+@testable import SalurSQLite
 @testable import SalurStore
 import SalurTestSupport
 import Testing

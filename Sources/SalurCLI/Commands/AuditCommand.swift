@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SalurConfig
 import SalurEngine
+import SalurSetup
 import SalurStore
 
 struct AuditCommand: AsyncParsableCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SalurConfig
 import SalurCore
+import SalurSQLite
 import SalurStore
 
 struct DaemonCommand: AsyncParsableCommand {
@@ -19,8 +20,8 @@ struct DaemonCommand: AsyncParsableCommand {
             let configuration = try global.load()
             if configuration.database.isPostgres { return try await shared(configuration) }
             let database = configuration.database.path
-            let lockPath = database + ".lock"
-            let probe = EngineProbe.look(at: lockPath)
+            let lockPath = EngineLock.path(databasePath: database)
+            let probe = EngineLock.probe(databasePath: database)
             let now = Date()
             var lease: EngineLease?
             var queue: QueueStatus?
@@ -216,32 +217,5 @@ struct DaemonCommand: AsyncParsableCommand {
         if seconds < 3600 { return "\(seconds / 60) min \(seconds % 60) s" }
         if seconds < 86_400 { return "\(seconds / 3600) h \(seconds % 3600 / 60) min" }
         return "\(seconds / 86_400) d \(seconds % 86_400 / 3600) h"
-    }
-}
-
-/// Whether an engine holds `<database>.lock`, asked the way the engine takes it: a non-blocking
-/// `flock`. If the probe gets the lock, no engine runs, and it lets go at once. The file is only
-/// opened, never created, so an operator's probe cannot leave a lock file salurd's user cannot open.
-enum EngineProbe: Equatable {
-    /// Held; the PID the holder wrote, if readable.
-    case running(pid: Int?)
-    case notRunning
-    case unknown(String)
-
-    static func look(at lockPath: String) -> EngineProbe {
-        let fd = open(lockPath, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            return errno == ENOENT ? .notRunning : .unknown("cannot open \(lockPath): \(String(cString: strerror(errno)))")
-        }
-        defer { close(fd) }
-        if flock(fd, LOCK_SH | LOCK_NB) == 0 {
-            flock(fd, LOCK_UN)
-            return .notRunning
-        }
-        guard errno == EWOULDBLOCK else { return .unknown("cannot probe \(lockPath): \(String(cString: strerror(errno)))") }
-        var buffer = [UInt8](repeating: 0, count: 32)
-        let n = pread(fd, &buffer, 32, 0)
-        let text = n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : ""
-        return .running(pid: Int(text))
     }
 }

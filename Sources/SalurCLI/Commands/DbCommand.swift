@@ -3,6 +3,8 @@ import Foundation
 import SalurConfig
 import SalurCore
 import SalurPostgres
+import SalurSQLite
+import SalurSetup
 import SalurStore
 
 /// `salurctl db`: the database's schema, and moving a treasury from SQLite to PostgreSQL.
@@ -104,7 +106,7 @@ struct DbCommand: AsyncParsableCommand {
         func run() async throws {
             let path = from.hasPrefix("sqlite:") ? String(from.dropFirst("sqlite:".count)) : from
             guard FileManager.default.fileExists(atPath: path) else { throw CLIError("--from: no SQLite file at \(path)") }
-            if case .running(let pid) = EngineProbe.look(at: path + ".lock") {
+            if case .running(let pid) = EngineLock.probe(databasePath: path) {
                 throw CLIError("salurd (PID \(pid.map(String.init) ?? "unknown")) is running against \(path); stop it before copying")
             }
             let target: PostgresTarget

@@ -1,4 +1,5 @@
 package import SalurCore
+package import SalurSQLite
 package import SalurStore
 
 /// A treasury ready to pay, for benchmarks and tests: `count` recipients imported, their

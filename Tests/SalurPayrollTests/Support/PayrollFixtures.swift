@@ -1,4 +1,5 @@
 import Foundation
+import SalurSQLite
 import Testing
 import SalurConfig
 import SalurCore

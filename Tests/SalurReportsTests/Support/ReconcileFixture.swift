@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import SalurCore
 import SalurReports
+import SalurSQLite
 import SalurStatements
 import SalurStore
 import SalurTestSupport

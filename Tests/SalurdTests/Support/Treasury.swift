@@ -4,6 +4,7 @@ import GRDB
 import SalurBank
 import SalurCLI
 import SalurCore
+import SalurSQLite
 import SalurStore
 import SalurTestSupport
 

@@ -1,0 +1,245 @@
+import GRDB
+package import SalurCore
+package import SalurStore
+
+extension SQLiteLedger {
+    package func importRecipients(_ rows: [RecipientFile.Row], source: SourceFile, actor: String) throws -> RecipientImportSummary {
+        try importRecipients(RecipientFile.Reading(rows: rows), source: source, actor: actor)
+    }
+
+    /// A first import stores the rows of the file's first parts while later ones are still being
+    /// checked, and throws away what it stored if the file turns out bad. Any other import waits
+    /// for the whole file first, so as not to hold the write lock meanwhile.
+    package func importRecipients(_ file: RecipientFile.Reading, source: SourceFile, actor: String) throws -> RecipientImportSummary {
+        let known = try read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM recipient)") ?? false }
+        let checked = known ? try file.rows() : nil
+        return try write("importing recipients") { db in
+            var summary = RecipientImportSummary()
+            var issues: [ImportIssue] = []
+            let now = self.timestamp()
+            let isEmpty = try Bool.fetchOne(db, sql: StoreSQL.noRecipients) ?? false
+            let insert = try db.makeStatement(sql: SQLiteLedger.insertRecipientSQL)
+            let restoreCache = try SQLiteLedger.largeCache(db, rows: file.rowCount)
+            defer { restoreCache() }
+            if isEmpty {
+                try SQLiteLedger.appendFirstRecipients(db, file, now: now)
+                summary.added = file.rowCount
+            } else {
+                let rows = try checked ?? file.rows()
+                let find = try db.makeStatement(sql: """
+                    SELECT id, name, program, district, phone, opening_state, account_no, rejection_reason
+                    FROM recipient WHERE nik = ?
+                    """)
+                let accountHolder = try db.makeStatement(sql: "SELECT nik FROM recipient WHERE account_no = ?")
+                let update = try db.makeStatement(sql: """
+                    UPDATE recipient SET name = ?, program = ?, district = ?, phone = ?, opening_state = ?,
+                        account_no = ?, rejection_reason = ?, updated_at = ?,
+                        account_check = NULL, account_checked_at = NULL, bank_account_name = NULL, bank_account_status = NULL WHERE id = ?
+                    """)
+                for row in rows {
+                    if let account = row.accountNo,
+                       let holder = try String.fetchOne(accountHolder, arguments: [account]), holder != row.nik.digits {
+                        issues.append(ImportIssue(file: source.path, line: row.line, field: "account_no",
+                                                  reason: RecipientImport.accountTaken(holder: holder)))
+                        continue
+                    }
+                    guard let stored = try Row.fetchOne(find, arguments: [row.nik.digits]) else {
+                        try insert.execute(arguments: [row.nik.digits, row.name, row.program, row.district, row.phone,
+                                                       row.accountNo == nil ? "not_requested" : "opened", row.accountNo, now, now])
+                        summary.added += 1
+                        continue
+                    }
+                    let current = try SQLiteLedger.opening(stored)
+                    let change: RecipientUpdate
+                    switch RecipientUpdate.of(row, name: stored["name"], program: stored["program"], district: stored["district"],
+                                              phone: stored["phone"], opening: current, file: source.path) {
+                    case .refused(let issue): issues.append(issue); continue
+                    case .unchanged: summary.unchanged += 1; continue
+                    case .update(let found): change = found
+                    }
+                    if change.reopened { summary.reopened += 1 }
+                    let (state, account, reason) = change.next.storedColumns
+                    try update.execute(arguments: [row.name, row.program, row.district, row.phone, state, account, reason,
+                                                   now, stored["id"] as Int64])
+                    try SQLiteLedger.audit(db, actor: actor, action: "recipient.update", subject: row.nik.digits, details: change.changes)
+                    summary.updated += 1
+                }
+            }
+            if !issues.isEmpty { throw ImportFailure(issues) }
+            if summary.added + summary.updated > 0 {
+                try SQLiteLedger.audit(db, actor: actor, action: "recipients.import", subject: source.path,
+                                       details: RecipientImport.details(summary, source: source, rows: file.rowCount))
+            }
+            return summary
+        }
+    }
+
+    package func exportOpeningRequests(actor: String, deliver: ([OpeningRequest]) throws -> String) throws -> Int {
+        try write(RecipientImport.exportOperation) { db in
+            // Read in row order and sorted, not walked in NIK order through its index, which would
+            // fetch every row from a different page (three times slower at 1,000,000).
+            let requests = try Row.fetchAll(db, sql: """
+                SELECT nik, name, district, phone FROM recipient NOT INDEXED WHERE opening_state = 'not_requested' ORDER BY nik
+                """).map { OpeningRequest.make(nik: $0["nik"], name: $0["name"], district: $0["district"], phone: $0["phone"]) }
+            let sha256 = try deliver(requests)
+            guard !requests.isEmpty else { return 0 }
+            try db.execute(sql: """
+                UPDATE recipient SET opening_state = 'requested', updated_at = ? WHERE opening_state = 'not_requested'
+                """, arguments: [self.timestamp()])
+            try SQLiteLedger.audit(db, actor: actor, action: "accounts.export_requests",
+                                   subject: RecipientImport.exportSubject(count: requests.count),
+                                   details: ["sha256": sha256, "count": String(requests.count)])
+            return requests.count
+        }
+    }
+
+    package func applyOpeningResults(_ rows: [OpeningResultFile.Row], source: SourceFile, actor: String) throws -> OpeningResultSummary {
+        try write("applying opening results") { db in
+            let restoreCache = try SQLiteLedger.largeCache(db, rows: rows.count)
+            defer { restoreCache() }
+            var summary = OpeningResultSummary()
+            var issues: [ImportIssue] = []
+            let now = self.timestamp()
+            let find = try db.makeStatement(sql: """
+                SELECT id, opening_state, account_no, rejection_reason FROM recipient WHERE nik = ?
+                """)
+            let accountHolder = try db.makeStatement(sql: "SELECT nik FROM recipient WHERE account_no = ?")
+            var answers: [(id: Int64, next: AccountOpening)] = []
+            for row in rows {
+                guard let stored = try Row.fetchOne(find, arguments: [row.nik.digits]) else {
+                    issues.append(ImportIssue(file: source.path, line: row.line, field: "nik",
+                                              reason: RecipientImport.unknownNIK))
+                    continue
+                }
+                let current = try SQLiteLedger.opening(stored)
+                let next: AccountOpening
+                do throws(TransitionError) {
+                    next = try current.bankAnswered(row.result)
+                } catch {
+                    issues.append(ImportIssue(file: source.path, line: row.line, field: "status",
+                                              reason: "recipient is \(current.state.rawValue); \(error.description)"))
+                    continue
+                }
+                if case .opened(let account) = next,
+                   let holder = try String.fetchOne(accountHolder, arguments: [account]), holder != row.nik.digits {
+                    issues.append(ImportIssue(file: source.path, line: row.line, field: "account_no",
+                                              reason: RecipientImport.accountTaken(holder: holder)))
+                    continue
+                }
+                guard next != current else { summary.unchanged += 1; continue }
+                answers.append((stored["id"], next))
+                if case .opened = next { summary.opened += 1 } else { summary.rejected += 1 }
+            }
+            if !issues.isEmpty { throw ImportFailure(issues) }
+            // Decided row by row above (a file gives a NIK and an account number once each, so no
+            // decision depends on another row's write), written all together: a large file in one
+            // statement, which also keeps the tally trigger's cost per row small.
+            try SQLiteLedger.writeOpenings(db, answers, now: now)
+            if summary.opened + summary.rejected > 0 {
+                try SQLiteLedger.audit(db, actor: actor, action: "accounts.import_results", subject: source.path,
+                                       details: RecipientImport.details(summary, source: source, rows: rows.count))
+            }
+            return summary
+        }
+    }
+
+    package func openingStatus(by grouping: OpeningGrouping?) throws -> [OpeningStatus] {
+        try read { db in
+            // The tally the triggers keep (a few rows per programme and district), not the recipients.
+            let group = grouping.map { $0 == .district ? "district" : "program" } ?? "NULL"
+            let sql = """
+                SELECT \(group) AS grp, opening_state, nullif(rejection_reason, '') AS rejection_reason, sum(n) AS n
+                FROM recipient_tally WHERE n > 0 GROUP BY 1, 2, 3 ORDER BY 1
+                """
+            var fold = OpeningStatusFold(grouped: grouping != nil)
+            for row in try Row.fetchAll(db, sql: sql) {
+                fold.add(group: row["grp"], state: row["opening_state"], reason: row["rejection_reason"], count: row["n"])
+            }
+            return fold.groups
+        }
+    }
+
+    package func recipients(matching filter: RecipientFilter) throws -> [StoredRecipient] {
+        try read { db in
+            var clauses: [String] = []
+            var arguments: StatementArguments = []
+            if let state = filter.state { clauses.append("opening_state = ?"); arguments += [state.rawValue] }
+            if let district = filter.district { clauses.append("district = ?"); arguments += [district] }
+            if let program = filter.program { clauses.append("program = ?"); arguments += [program] }
+            var sql = "SELECT * FROM recipient"
+            sql += StoreSQL.where(clauses)
+            sql += " ORDER BY nik"
+            if let limit = filter.limit { sql += " LIMIT ?"; arguments += [limit] }
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                let nik = try NIK(validating: row["nik"])
+                return StoredRecipient.make(
+                    id: row["id"],
+                    recipient: Recipient(nik: nik, name: row["name"], program: row["program"], district: row["district"],
+                                         phone: row["phone"], opening: try SQLiteLedger.opening(row)),
+                    updatedAt: row["updated_at"])
+            }
+        }
+    }
+
+    static let insertRecipientSQL = """
+        INSERT INTO recipient (nik, name, program, district, phone, opening_state, account_no,
+                               rejection_reason, created_at, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)
+        """
+
+    /// Sets the opening state of the recipients `answers` name (by id). Many answers go through a
+    /// temporary table and one `UPDATE … FROM` that walks the recipient table in row order (left
+    /// to itself, SQLite walks it in NIK order through the NIK index, and every row written lands
+    /// on a different page: three times slower); a few go one by one.
+    static func writeOpenings(_ db: Database, _ answers: [(id: Int64, next: AccountOpening)], now: String) throws {
+        guard answers.count >= 10_000 else {
+            let update = try db.makeStatement(sql: """
+                UPDATE recipient SET opening_state = ?, account_no = ?, rejection_reason = ?, updated_at = ? WHERE id = ?
+                """)
+            for answer in answers {
+                let (state, account, reason) = answer.next.storedColumns
+                try update.execute(arguments: [state, account, reason, now, answer.id])
+            }
+            return
+        }
+        try db.execute(sql: """
+            CREATE TEMP TABLE opening_answer (id INTEGER PRIMARY KEY, state TEXT NOT NULL, account_no TEXT, reason TEXT)
+            """)
+        _ = try BulkStatement.insert(db, "INSERT INTO temp.opening_answer (id, state, account_no, reason) VALUES",
+                                     row: "(?, ?, ?, ?)", width: 4, count: answers.count) { statement, column, index in
+            let (state, account, reason) = answers[index].next.storedColumns
+            statement.bind(column + 1, answers[index].id); statement.bind(column + 2, state)
+            statement.bind(column + 3, account); statement.bind(column + 4, reason)
+        }
+        try db.execute(sql: """
+            UPDATE recipient NOT INDEXED
+            SET opening_state = a.state, account_no = a.account_no, rejection_reason = a.reason, updated_at = ?
+            FROM temp.opening_answer AS a WHERE recipient.id = a.id
+            """, arguments: [now])
+        guard db.changesCount == answers.count else {
+            throw StoreError.refused("\(db.changesCount) of \(answers.count) recipients took the bank's answer; nothing was applied")
+        }
+        try db.execute(sql: "DROP TABLE temp.opening_answer")
+    }
+
+    /// A change of many recipients touches index pages all over the file: it gets a cache big
+    /// enough to keep them (the default 2 MB turns it into disk reads); call what this returns to
+    /// restore the connection's own.
+    static func largeCache(_ db: Database, rows: Int) throws -> () -> Void {
+        guard rows > 10_000 else { return {} }
+        let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
+        try db.execute(sql: "PRAGMA cache_size = -262144")
+        return { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
+    }
+
+    /// The opening state held in a recipient row.
+    static func opening(_ row: Row) throws -> AccountOpening {
+        switch row["opening_state"] as String {
+        case "not_requested": return .notRequested
+        case "requested": return .requested
+        case "opened": return .opened(accountNo: row["account_no"])
+        case "rejected": return .rejected(reason: row["rejection_reason"])
+        case let other: throw StoreError.refused("corrupt recipient row: unknown opening state \(other)")
+        }
+    }
+}

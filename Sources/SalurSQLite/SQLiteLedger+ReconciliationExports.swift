@@ -1,0 +1,121 @@
+import Foundation
+import GRDB
+package import SalurCore
+package import SalurStore
+
+/// What the reconciliation exports read, and the audit row every export file leaves.
+extension SQLiteLedger {
+    /// The reconciliation export's rows: each transfer with the statement entry that pays it.
+    package func reconciledTransfers(from: String?, to: String?, batchID: String? = nil) throws -> [ReconciledTransfer] {
+        let records = try batchID.map { id in
+            try read { db in
+                try Row.fetchAll(db, sql: "SELECT * FROM transfer WHERE batch_id = ? ORDER BY id", arguments: [id]).map(SQLiteLedger.record)
+            }
+        } ?? transferRecords(from: from, to: to)
+        return try read { db in
+            var paid: [Int64: (entry: MatchedEntry, kind: String)] = [:]
+            var duplicates: [Int64: Int] = [:]
+            let cursor = try Row.fetchCursor(db, sql: """
+                SELECT e.id, e.transfer_id, e.match_kind, e.line, e.value_date, e.bank_reference, e.amount,
+                       s.statement_id, s.sequence, s.source_file
+                FROM statement_entry e JOIN statement s ON s.id = e.statement_row
+                WHERE e.match_kind IN ('reference', 'weak', 'duplicate') ORDER BY e.id
+                """)
+            while let row = try cursor.next() {
+                let transfer: Int64 = row[1]
+                let kind: String = row[2]
+                if kind == "duplicate" {
+                    duplicates[transfer, default: 0] += 1
+                    continue
+                }
+                if paid[transfer] == nil {
+                    paid[transfer] = (MatchedEntry.make(entryID: row[0], statementId: row[7], sequence: row[8], line: row[3], sourceFile: row[9],
+                                                   valueDate: row[4], bankReference: row[5], amount: row[6]), kind)
+                }
+            }
+            var exceptions: [Int64: [String]] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT transfer_id, kind FROM reconciliation_exception WHERE state = 'open' AND transfer_id IS NOT NULL ORDER BY kind
+                """) {
+                exceptions[row[0], default: []].append(row[1])
+            }
+            return records.map { record in
+                let found = paid[record.transferID]
+                let open = exceptions[record.transferID] ?? []
+                return ReconciledTransfer.make(transfer: record, entry: found?.entry, matchKind: found?.kind ?? "",
+                                          duplicates: duplicates[record.transferID] ?? 0, openExceptions: open,
+                                          recipientFlagged: open.contains(ExceptionKind.returned.rawValue))
+            }
+        }
+    }
+
+    /// Every stored statement whose dates touch `period` (all when nil), with how it reconciles and
+    /// whether its opening balance follows on from the previous statement of the same account.
+    package func statementChecks(period: Period?) throws -> [StatementCheck] {
+        try read { db in
+            var gaps: [Int64: Int64?] = [:]
+            var last: [String: Int64] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT id, account_no, opening_balance, closing_balance FROM statement
+                ORDER BY account_no, closing_date, opening_date, id
+                """) {
+                let account: String = row["account_no"]
+                let opening: Int64 = row["opening_balance"]
+                gaps[row["id"]] = last[account].map { opening - $0 }
+                last[account] = row["closing_balance"]
+            }
+            var filter = ""
+            var arguments: StatementArguments = []
+            if let period {
+                filter = " WHERE s.opening_date <= ? AND s.closing_date >= ?"
+                let (first, last) = StatementPeriod.bounds(period)
+                arguments = [last, first]
+            }
+            return try Row.fetchAll(db, sql: """
+                SELECT s.*,
+                    (SELECT count(*) FROM statement_entry e WHERE e.statement_row = s.id AND e.status = 'booked' AND e.direction = 'debit'
+                        AND e.match_kind IN (\(StoreSQL.list(MatchKind.paid)))) AS matched,
+                    (SELECT coalesce(sum(amount), 0) FROM statement_entry e WHERE e.statement_row = s.id AND e.status = 'booked'
+                        AND e.direction = 'debit' AND e.match_kind IN (\(StoreSQL.list(MatchKind.paid)))) AS matched_amount,
+                    (SELECT count(*) FROM statement_entry e WHERE e.statement_row = s.id AND e.match_kind = 'weak') AS weak,
+                    (SELECT count(*) FROM statement_entry e WHERE e.statement_row = s.id AND e.match_kind = 'duplicate') AS duplicates,
+                    (SELECT count(*) FROM statement_entry e WHERE e.statement_row = s.id AND e.status = 'booked' AND e.direction = 'debit'
+                        AND e.match_kind IS NULL) AS unmatched,
+                    (SELECT coalesce(sum(amount), 0) FROM statement_entry e WHERE e.statement_row = s.id AND e.status = 'booked'
+                        AND e.direction = 'debit' AND e.match_kind IS NULL) AS unmatched_amount,
+                    (SELECT count(*) FROM statement_entry e WHERE e.statement_row = s.id AND e.match_kind = 'return') AS returns,
+                    (SELECT count(*) FROM reconciliation_exception x JOIN statement_entry e ON e.id = x.entry_id
+                        WHERE e.statement_row = s.id AND x.state = 'open') AS open_exceptions
+                FROM statement s\(filter)
+                ORDER BY s.account_no, s.closing_date, s.opening_date, s.id
+                """, arguments: arguments).map { row in
+                let opening: Int64 = row["opening_balance"], closing: Int64 = row["closing_balance"]
+                let credits: Int64 = row["credit_total"], debits: Int64 = row["debit_total"]
+                let (sum, overflow1) = opening.addingReportingOverflow(credits)
+                let (computed, overflow2) = sum.subtractingReportingOverflow(debits)
+                return StatementCheck.make(
+                    rowID: row["id"], accountNo: row["account_no"], statementId: row["statement_id"], sequence: row["sequence"],
+                    format: row["format"], openingDate: row["opening_date"], closingDate: row["closing_date"], openingBalance: opening,
+                    creditCount: row["credit_count"], creditTotal: credits, debitCount: row["debit_count"], debitTotal: debits,
+                    closingBalance: closing, balanced: !overflow1 && !overflow2 && computed == closing,
+                    gapFromPrevious: gaps[row["id"] as Int64] ?? nil, matchedDebits: row["matched"], matchedAmount: row["matched_amount"],
+                    weakDebits: row["weak"], duplicateDebits: row["duplicates"], unmatchedDebits: row["unmatched"],
+                    unmatchedAmount: row["unmatched_amount"], returns: row["returns"], openExceptions: row["open_exceptions"],
+                    sourceFile: row["source_file"], fileSHA256: row["file_sha256"], importedBy: row["imported_by"],
+                    importedAt: row["imported_at"])
+            }
+        }
+    }
+
+    /// Records that `actor` wrote an export file with this SHA-256, so the file can later be proved
+    /// to be the one Salur produced.
+    package func recordExport(kind: String, destination: String, sha256: String, rows: Int, details: [String: String],
+                              actor: String) throws {
+        try write("recording an export") { db in
+            var facts = details
+            facts["sha256"] = sha256
+            facts["rows"] = String(rows)
+            try SQLiteLedger.audit(db, actor: actor, action: "export.\(kind)", subject: destination, details: facts)
+        }
+    }
+}

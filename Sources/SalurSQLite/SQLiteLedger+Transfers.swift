@@ -1,0 +1,210 @@
+import Foundation
+import GRDB
+package import SalurCore
+package import SalurStore
+
+/// Transfers and batches: what operators queue and approve.
+extension SQLiteLedger {
+    /// Queues one transfer for every recipient of `program` with an opened account, idempotently
+    /// per (recipient, programme, period), and forms batches — in one transaction.
+    package func enqueueProgram(program: String, period: Period, amount: Rupiah, remark: String,
+                                actor: String, rules: BatchingRules) throws -> EnqueueSummary {
+        try write("queueing transfers") { db in
+            var transfers: [NewTransfer] = []
+            var summary = EnqueueSummary()
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT id, nik, name, opening_state, account_no, rejection_reason, account_check FROM recipient
+                WHERE program = ? ORDER BY nik
+                """, arguments: [program])
+            if rows.isEmpty { throw StoreError.notFound(QueueRules.noRecipient(program: program)) }
+            for row in rows {
+                let nik: String = row["nik"]
+                guard row["opening_state"] == "opened", let account: String = row["account_no"] else {
+                    summary.skipped.append(SkippedRecipient.make(nik: nik, name: row["name"], state: row["opening_state"],
+                                                            reason: row["rejection_reason"]))
+                    continue
+                }
+                if let check = (row["account_check"] as String?).flatMap(AccountCheck.init), !check.payable {
+                    summary.skipped.append(SkippedRecipient.make(nik: nik, name: row["name"], state: "opened",
+                                                            reason: QueueRules.notPayable(account: account, check: check)))
+                    continue
+                }
+                transfers.append(NewTransfer(kind: .intrabank, dedupeKey: QueueRules.aidKey(nik: nik, program: program, period: period),
+                                             recipientID: row["id"],
+                                             nik: nik, beneficiaryName: row["name"], beneficiaryAccount: account,
+                                             beneficiaryBankCode: nil, program: program, period: period.description,
+                                             amount: amount, remark: remark))
+            }
+            try SQLiteLedger.insert(db, transfers, actor: actor, rules: rules, at: self.clock.now, into: &summary, random: self.random)
+            if summary.queued > 0 {
+                try SQLiteLedger.audit(db, actor: actor, action: "transfers.enqueue", subject: "\(program) \(period)",
+                                       details: QueueRules.programDetails(summary, amountEach: amount))
+            }
+            return summary
+        }
+    }
+
+    /// Queues one-off payments from a file, all or nothing.
+    package func enqueueFile(_ rows: [TransferFile.Row], source: SourceFile, actor: String, rules: BatchingRules) throws -> EnqueueSummary {
+        try write("queueing transfers") { db in
+            var issues: [ImportIssue] = []
+            var transfers: [NewTransfer] = []
+            let find = try db.makeStatement(sql: "SELECT id, name, opening_state, account_no, account_check FROM recipient WHERE nik = ?")
+            for row in rows {
+                let payee = try Row.fetchOne(find, arguments: [row.nik.digits]).map { r in
+                    Payee(id: r["id"], name: r["name"], openingState: r["opening_state"], account: r["account_no"], accountCheck: r["account_check"])
+                }
+                switch row.transfer(to: payee, source: source, rules: rules) {
+                case .queue(let transfer): transfers.append(transfer)
+                case .refused(let issue): issues.append(issue)
+                }
+            }
+            if !issues.isEmpty { throw ImportFailure(issues) }
+            var summary = EnqueueSummary()
+            try SQLiteLedger.insert(db, transfers, actor: actor, rules: rules, at: self.clock.now, into: &summary, random: self.random)
+            if summary.queued > 0 {
+                try SQLiteLedger.audit(db, actor: actor, action: "transfers.enqueue_file", subject: source.path,
+                                       details: QueueRules.fileDetails(summary, source: source))
+            }
+            return summary
+        }
+    }
+
+    /// Queues arbitrary transfers (e.g. a BPJS remittance) idempotently by their dedupe key.
+    package func enqueue(_ transfers: [NewTransfer], actor: String, rules: BatchingRules, auditAction: String,
+                         auditSubject: String) throws -> EnqueueSummary {
+        try write("queueing transfers") { db in
+            var summary = EnqueueSummary()
+            try SQLiteLedger.insert(db, transfers, actor: actor, rules: rules, at: self.clock.now, into: &summary, random: self.random)
+            if summary.queued > 0 {
+                try SQLiteLedger.audit(db, actor: actor, action: auditAction, subject: auditSubject, details: QueueRules.queuedDetails(summary))
+            }
+            return summary
+        }
+    }
+
+
+    static func insert(_ db: Database, _ transfers: [NewTransfer], actor: String, rules: BatchingRules, at date: Date,
+                       into summary: inout EnqueueSummary, random: RandomSource = .system) throws {
+        let now = timestamp(date)
+        var nextID = (try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM transfer") ?? 0) + 1
+        let insert = try BulkStatement(db, sql: """
+            INSERT INTO transfer (id, partner_reference_no, dedupe_key, kind, recipient_id, nik, beneficiary_name,
+                beneficiary_account, beneficiary_bank_code, program, period, amount, remark, state, enqueued_by,
+                created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)
+            ON CONFLICT (dedupe_key) DO NOTHING
+            """)
+        var total = summary.queuedAmount
+        var generator = random.generator
+        if let refusal = transfers.lazy.compactMap({ QueueRules.refusal($0, rules: rules) }).first {
+            throw StoreError.refused(refusal)
+        }
+        try QueueRules.checkLedgerTotal(queuedBefore: try queuedTotal(db), adding: transfers)
+        let queued = try db.makeStatement(sql: "SELECT amount, remark, beneficiary_account, state FROM transfer WHERE dedupe_key = ?")
+        for t in transfers {
+            // A new random reference, drawn again in the (vanishingly rare) case this database already has it.
+            var stepped: Int?
+            while stepped == nil {
+                insert.bind(1, nextID); insert.bind(2, PartnerReference.make(using: &generator)); insert.bind(3, t.dedupeKey)
+                insert.bind(4, t.kind.rawValue)
+                if let recipient = t.recipientID { insert.bind(5, recipient) } else { insert.bind(5, nil as String?) }
+                insert.bind(6, t.nik); insert.bind(7, t.beneficiaryName); insert.bind(8, t.beneficiaryAccount)
+                insert.bind(9, t.beneficiaryBankCode); insert.bind(10, t.program); insert.bind(11, t.period); insert.bind(12, t.amount.value)
+                insert.bind(13, t.remark); insert.bind(14, actor); insert.bind(15, now); insert.bind(16, now)
+                do {
+                    stepped = try insert.step()
+                } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT
+                    && (error.message ?? "").contains("partner_reference_no") {
+                    continue
+                }
+            }
+            if stepped == 1 {
+                nextID += 1
+                summary.queued += 1
+                total = try total.adding(t.amount)
+            } else {
+                summary.alreadyQueued += 1
+                if let row = try Row.fetchOne(queued, arguments: [t.dedupeKey]) {
+                    QueueRules.note(queued: QueuedTerms(amount: Rupiah(row["amount"] as Int64), remark: row["remark"] ?? "",
+                                                        account: row["beneficiary_account"], state: row["state"]),
+                                    asked: t, into: &summary)
+                }
+            }
+        }
+        summary.queuedAmount = total
+        summary.batches += try formBatches(db, rules: rules, actor: actor, at: date)
+    }
+
+    /// The sum of every transfer stored (`QueueRules.checkLedgerTotal` keeps it within `Rupiah.ledgerLimit`).
+    static func queuedTotal(_ db: Database) throws -> Rupiah {
+        try storedTotal(db, of: "transfer", what: "the transfers already stored", then: "; nothing was queued")
+    }
+
+    /// `sum(amount)` over all of `table`, refused in words (never SQLite's raw "integer overflow") when a
+    /// database from before the ledger limits holds more than 64 bits can add up.
+    static func storedTotal(_ db: Database, of table: String, what: String, then: String = "") throws -> Rupiah {
+        do {
+            return Rupiah(try Int64.fetchOne(db, sql: "SELECT coalesce(sum(amount), 0) FROM \(table)") ?? 0)
+        } catch let error as DatabaseError where (error.message ?? "").contains("overflow") {
+            throw StoreError.refused("\(what) add up to more than 64-bit rupiah can hold\(then)")
+        }
+    }
+
+    /// Groups pending transfers into batches of one programme, period and kind, within the limits.
+    static func formBatches(_ db: Database, rules: BatchingRules, actor: String, at date: Date) throws -> [String] {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT id, program, period, kind, amount, enqueued_by FROM transfer WHERE state = 'pending'
+            ORDER BY program, period, kind, id
+            """)
+        guard !rows.isEmpty else { return [] }
+        let now = timestamp(date)
+        let month = String(now.prefix(7))
+        var sequence = (try Int.fetchOne(db, sql: "SELECT count(*) FROM batch WHERE id LIKE ?", arguments: [BatchRules.idPattern(month: month)]) ?? 0)
+        let state = rules.approvalRequired ? "awaiting_approval" : "approved"
+        let assign = try BulkStatement(db, sql: "UPDATE transfer SET batch_id = ?, state = ?, updated_at = ? WHERE id = ?")
+        var created: [String] = []
+
+        var members: [Int64] = []
+        var amount = Rupiah.zero
+        var makers: Set<String> = []
+        var key: (String, String, String)?
+        func close() throws {
+            guard let key, !members.isEmpty else { return }
+            sequence += 1
+            let id = BatchRules.id(month: month, sequence: sequence)
+            try db.execute(sql: """
+                INSERT INTO batch (id, program, period, kind, state, item_count, amount, makers, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [id, key.0, key.1, key.2, state, members.count, amount.value, makers.sorted().joined(separator: ","), now, now])
+            for member in members {
+                assign.bind(1, id); assign.bind(2, state); assign.bind(3, now); assign.bind(4, member)
+                try assign.step()
+            }
+            try audit(db, actor: actor, action: "batch.create", subject: id,
+                      details: BatchRules.createdDetails(program: key.0, period: key.1, items: members.count, amount: amount, state: state))
+            created.append(id)
+            members = []
+            amount = .zero
+            makers = []
+        }
+        for row in rows {
+            let rowKey = (row["program"] as String, row["period"] as String, row["kind"] as String)
+            let value = Rupiah(row["amount"] as Int64)
+            let fits = members.count < rules.maxItems && (try? amount.adding(value)).map { $0 <= rules.maxAmount } == true
+            if key.map({ $0 != rowKey }) ?? true || !fits { try close() }
+            key = rowKey
+            members.append(row["id"])
+            amount = try amount.adding(value)
+            makers.insert(row["enqueued_by"])
+        }
+        try close()
+        return created
+    }
+
+    /// Forms batches from any transfers still pending (the engine calls this each pass).
+    package func formPendingBatches(rules: BatchingRules, actor: String) async throws -> [String] {
+        let date = clock.now
+        return try await writeAsync { db in try SQLiteLedger.formBatches(db, rules: rules, actor: actor, at: date) }
+    }
+}
