@@ -275,10 +275,12 @@ final class CurlTestServer: Sendable {
             return .request(CurlTestRequest(method: requestLine[0], path: requestLine[1], headers: headers, body: body, connection: connection))
         }
 
-        /// Reads what is there; false on end of stream, error, or 10 s of silence.
+        /// Reads what is there; false on end of stream, error, or two minutes of silence. (Long: a test's
+        /// next request on a kept-alive connection may come seconds later on a loaded machine, and an idle
+        /// connection the server closed would be replaced by a new one; `stop()` ends the wait at once.)
         private mutating func readMore() -> Bool {
             var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            guard poll(&descriptor, 1, 10_000) > 0 else { return false }
+            guard poll(&descriptor, 1, 120_000) > 0 else { return false }
             var chunk = [UInt8](repeating: 0, count: 65_536)
             let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             guard count > 0 else { return false }
