@@ -67,10 +67,13 @@ struct EngineHarness {
                        breakerThreshold: 10_000, breakerCooldownMs: 20, chunkSize: 128, maxInFlight: 16, pollIntervalMs: 20)
     }
 
-    func engine() -> Engine {
+    func engine() -> Engine { Self.engine(ledger: ledger, bank: bank) }
+
+    /// An engine with the harness's settings over any store, logging only what is critical.
+    static func engine(ledger: any EngineLedger, bank: any BankAdapter) -> Engine {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        return Engine(ledger: ledger, bank: bank, settings: Self.settings, logger: logger)
+        return Engine(ledger: ledger, bank: bank, settings: settings, logger: logger)
     }
 
     func close() async throws {

@@ -55,11 +55,7 @@ struct ExactlyOnceTests {
             return Harness(ledger: ledger, simulator: simulator, client: client, bank: bank, count: count, closeStore: closeStore)
         }
 
-        func engine() -> Engine {
-            var logger = Logger(label: "test")
-            logger.logLevel = .critical
-            return Engine(ledger: ledger, bank: bank, settings: EngineHarness.settings, logger: logger)
-        }
+        func engine() -> Engine { EngineHarness.engine(ledger: ledger, bank: bank) }
 
         func close() async throws {
             client.shutdown()
