@@ -33,8 +33,10 @@ package final class Engine: Sendable {
         var lastBeat: ContinuousClock.Instant
         /// Batches seen posting, whose end (done, held) is still to be logged.
         var watchedBatches: Set<String> = []
-        /// When (monotonic) this engine claimed each attempt still unresolved, by external id.
-        var claimedAt: [String: ContinuousClock.Instant] = [:]
+        /// For each attempt of this engine still unresolved, by external id: the monotonic instant its
+        /// request had certainly ended (the transport's answer or failure), or its claim while it is
+        /// still being sent. A "not found" is believed only `not_found_settle_ms` after it.
+        var settleOrigin: [String: ContinuousClock.Instant] = [:]
     }
 
     /// What one pass of the engine did (for logs, STATUS= and tests).
@@ -369,7 +371,7 @@ package final class Engine: Sendable {
                     // The claim raised the database's send mark: kept outside it before any request leaves.
                     if !claimed.isEmpty, let sentMark { try sentMark.raise(to: try await ledger.sendMarkStatus().claims) }
                     let claimedNow = time.now
-                    state.withLock { s in for attempt in claimed { s.claimedAt[attempt.externalID] = claimedNow } }
+                    state.withLock { s in for attempt in claimed { s.settleOrigin[attempt.externalID] = claimedNow } }
                     for attempt in claimed {
                         group.addTask { await self.send(attempt, settings: settings, sendBy: sendBy, fence: fence) }
                     }
@@ -385,7 +387,7 @@ package final class Engine: Sendable {
                 }
                 await beatIfDue()
                 inFlight -= 1
-                if resolution.next != .inDoubt { state.withLock { _ = $0.claimedAt.removeValue(forKey: resolution.externalID) } }
+                if resolution.next != .inDoubt { state.withLock { _ = $0.settleOrigin.removeValue(forKey: resolution.externalID) } }
                 switch resolution.next {
                 case .settled: settled += 1
                 case .inDoubt: inDoubt += 1
@@ -457,6 +459,10 @@ package final class Engine: Sendable {
         // and an engine frozen (SIGSTOP, a paused VM) with them queued must not send them on waking.
         let outcome = await bank.transfer(instruction)
         let now = clock.now
+        // Its request has ended by now, whenever it left: the settle time bounds how late the bank may
+        // book it from here, not from the claim — an attempt that waited for a connection until the end
+        // of its departure window gets the whole settle time too.
+        state.withLock { $0.settleOrigin[attempt.externalID] = time.now }
         if case .notProcessed(nil, let reason, _, _, _) = outcome, let sendBy, time.now >= sendBy {
             // Withheld by the transport's fence (or not sent for another reason, past the deadline all the same).
             return withheld(attempt, fence: fence, reason: reason, now: now)
@@ -483,7 +489,7 @@ package final class Engine: Sendable {
             return all
         }
         try await ledger.record(resolutions, now: clock.now)
-        state.withLock { s in for r in resolutions where r.next != .inDoubt { s.claimedAt.removeValue(forKey: r.externalID) } }
+        state.withLock { s in for r in resolutions where r.next != .inDoubt { s.settleOrigin.removeValue(forKey: r.externalID) } }
         report.inquired += due.count
         for r in resolutions {
             switch r.next {
@@ -508,10 +514,11 @@ package final class Engine: Sendable {
         return apply(decision, now: now)
     }
 
-    /// How long, by the monotonic clock, this engine has known the attempt `externalID`: since it claimed
-    /// it, or since the engine started (an attempt of an earlier process or of another engine).
+    /// How long, by the monotonic clock, this engine has known the attempt `externalID` to be over on its
+    /// side: since its request ended (`settleOrigin`), or since the engine started (an attempt of an
+    /// earlier process, whose requests ended when it did; another engine's is measured from its take-over).
     func knownFor(_ externalID: String) -> TimeInterval {
-        let since = state.withLock { $0.claimedAt[externalID] } ?? startedAt
+        let since = state.withLock { $0.settleOrigin[externalID] } ?? startedAt
         let elapsed = time.now - since
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }

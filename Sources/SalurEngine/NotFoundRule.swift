@@ -6,8 +6,8 @@ package import Foundation
 ///
 /// An attempt's age is measured on the wall clock from its start (or from a recovery, which is its
 /// settle point then: `settle_from`), and never taken as more than the monotonic time this engine has
-/// known of it — since it claimed the attempt, or since the engine started for attempts of an earlier
-/// process or of another engine. So a wall clock stepped forward (NTP, an operator, a restored VM)
+/// known the attempt's request to be over — since its request ended (however long it waited to leave), or
+/// since the engine started for attempts of an earlier process or of another engine. So a wall clock stepped forward (NTP, an operator, a restored VM)
 /// cannot make an attempt look older than it is; one stepped back only makes it look younger, which
 /// delays the resend and never hastens it.
 package struct NotFoundRule {
@@ -31,7 +31,7 @@ package struct NotFoundRule {
 
     /// - Parameters:
     ///   - startedAt: the attempt's start, or the transfer's settle point when later (wall clock).
-    ///   - knownFor: how long, by the monotonic clock, this engine has known the attempt.
+    ///   - knownFor: how long, by the monotonic clock, this engine has known the attempt's request to be over.
     ///   - countedSoFar: earlier "not found" answers that came after the settle point.
     package func judge(startedAt: Date?, knownFor: TimeInterval, countedSoFar: Int, now: Date) -> Verdict {
         let wallAge = startedAt.map { now.timeIntervalSince($0) } ?? 0

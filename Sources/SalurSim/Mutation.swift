@@ -1,7 +1,8 @@
 import SalurBank
 
-/// A rule deliberately broken, to show that the simulator finds what breaking it costs. Applied
-/// between the real SNAP client and the real engine, so that Salur's own code carries no switch for it.
+/// A rule — or an assumption the rules rest on — deliberately broken, to show that the simulator finds
+/// what breaking it costs. Applied between the real SNAP client and the real engine, or to the simulated
+/// world, so that Salur's own code carries no switch for it.
 package enum Mutation: String, Sendable, CaseIterable {
     /// A transfer whose outcome is unknown (timeout, dropped connection, unreadable answer) is taken
     /// as "not processed" and sent again without asking the bank first.
@@ -9,6 +10,9 @@ package enum Mutation: String, Sendable, CaseIterable {
     /// A status inquiry that finds nothing is believed at once ("not found" ⇒ send again), without
     /// waiting for the attempt's settle point.
     case notFoundBelievedAtOnce = "not-found-believed-at-once"
+    /// The network delivers some requests to the bank later than `retry.not_found_settle_ms` after they
+    /// left — the bound the configuration promises and the "not found" rule rests on.
+    case bankLaterThanSettle = "bank-later-than-settle"
 }
 
 /// The real bank client with one rule of the outcome policy broken (`Mutation`).

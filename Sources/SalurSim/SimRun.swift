@@ -84,7 +84,7 @@ package final class SimRun {
     package init(seed: UInt64, options: SimOptions) {
         self.seed = seed
         self.options = options
-        scenario = SimScenario(seed: seed)
+        scenario = SimScenario(seed: seed, mutation: options.mutation)
         // Monday 2 November 2026, 09:00 in Jakarta.
         clock = SimClock(wallOrigin: Date(timeIntervalSince1970: 1_793_584_800))
         random = RandomSource(seed: seed)

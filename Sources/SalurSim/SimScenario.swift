@@ -71,7 +71,7 @@ struct SimScenario: CustomStringConvertible {
     }
 
     /// The scenario of `seed`: drawn from its own generator, so that the same seed gives the same scenario.
-    init(seed: UInt64) {
+    init(seed: UInt64, mutation: Mutation? = nil) {
         let random = RandomSource(seed: seed ^ 0x5A17_5EED)
         func pick(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(random.next() % UInt64(range.count)) }
         func chance(_ percent: Int) -> Bool { pick(0...99) < percent }
@@ -95,6 +95,10 @@ struct SimScenario: CustomStringConvertible {
         // `not_found_settle_ms` is the bound the operator promises on how late a bank may book a request.
         network = NetworkProfile(minDelayMs: pick(0...20), maxDelayMs: pick(20...400), slowPercent: chance(40) ? pick(1...10) : 0,
                                  slowDelayMs: pick(1_000...min(8_000, settle - 100)), refusePercent: chance(30) ? pick(1...10) : 0)
+        if mutation == .bankLaterThanSettle {
+            network.slowPercent = pick(5...20)
+            network.slowDelayMs = settle + pick(1_000...10_000)
+        }
         let maxInFlight = pick(1...8)
         settings = EngineSettings(
             batching: BatchingRules(maxItems: batchMaxItems, maxAmount: Rupiah(1_000_000_000), approvalRequired: true),

@@ -97,6 +97,7 @@ struct SalurSimCommand: ParsableCommand {
             if done % 1_000 == 0, done < list.count {
                 let seconds = Self.seconds(since: started)
                 print("\(done) seeds so far, \(String(format: "%.1f", Double(done) / max(seconds, 0.001))) seeds/s, none broke an invariant")
+                fflush(nil)   // a long run's progress shows as it happens, in a log file too
             }
         }
         let seconds = Self.seconds(since: started)
