@@ -7,7 +7,7 @@ import Glibc
 import Darwin
 #endif
 
-@Suite("CurlClient: failures split into notSent and outcomeUnknown", .timeLimit(.minutes(3)))
+@Suite("CurlClient: failures split into notSent and outcomeUnknown", .timeLimit(.minutes(5)))
 struct CurlClientFailureTests {
     @Test("connection refused is notSent")
     func connectionRefused() async throws {

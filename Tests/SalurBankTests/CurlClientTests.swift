@@ -1,7 +1,7 @@
 import SalurBank
 import Testing
 
-@Suite("CurlClient: requests, keep-alive, concurrency, cancellation, shutdown", .timeLimit(.minutes(3)))
+@Suite("CurlClient: requests, keep-alive, concurrency, cancellation, shutdown", .timeLimit(.minutes(5)))
 struct CurlClientTests {
     @Test("a GET and a POST reach the loopback server with their headers and exact body bytes")
     func getAndPost() async throws {

@@ -12,7 +12,7 @@ import Darwin
 /// Fence at departure (DESIGN §4.8): a request carries `sendBy`, a monotonic deadline that CurlClient
 /// checks before the transfer starts and again in libcurl's pre-request callback, right before the first
 /// byte is written. Past it the request is withheld and reported `.notSent` (it never left).
-@Suite("CurlClient: send deadline (fence at departure)", .timeLimit(.minutes(3)))
+@Suite("CurlClient: send deadline (fence at departure)", .timeLimit(.minutes(5)))
 struct CurlSendDeadlineTests {
     @Test("a request whose deadline passes while it waits in the queue is not sent, and says so; one within its deadline goes")
     func deadlinePassesInQueue() async throws {

@@ -4,7 +4,7 @@ import Testing
 
 /// No proxy from the environment: only `[bank] proxy` routes requests through one. The environment
 /// is the whole process's, so this suite runs its tests one at a time and puts every variable back.
-@Suite("libcurl proxies: never from the environment, [bank] proxy when set", .serialized, .timeLimit(.minutes(3)))
+@Suite("libcurl proxies: never from the environment, [bank] proxy when set", .serialized, .timeLimit(.minutes(5)))
 struct CurlTLSProxyTests {
     static let variables = ["http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY",
                             "no_proxy", "NO_PROXY", "SSL_CERT_FILE", "SSL_CERT_DIR"]

@@ -4,7 +4,7 @@ import Testing
 /// The SNAP standard's secured channel (ASPI, Keamanan): TLS 1.3, TLS 1.2 only where `[bank]
 /// tls_allow_1_2` says so and then only with the standard's four suites; `ca_file` is the whole trust
 /// store. Against a real TLS server (`openssl s_server`) on loopback.
-@Suite("libcurl TLS: versions, suites and the CA file", .timeLimit(.minutes(3)))
+@Suite("libcurl TLS: versions, suites and the CA file", .timeLimit(.minutes(5)))
 struct CurlTLSVersionAndTrustTests {
     static func client(caFile: String?, allowTLS12: Bool = false) throws -> CurlClient {
         var options = CurlClient.Options()

@@ -5,7 +5,7 @@ import Testing
 
 /// A request URL is `base_url` + `path_prefix` + service path, and only `base_url` may say where it
 /// goes: the SNAP client checks libcurl's reading of the joined URL before anything leaves.
-@Suite("SNAP request URLs keep base_url's scheme, host and port", .timeLimit(.minutes(3)))
+@Suite("SNAP request URLs keep base_url's scheme, host and port", .timeLimit(.minutes(5)))
 struct SNAPRequestURLTests {
     /// Records what would have been sent, and answers 500.
     final class RecordingTransport: HTTPTransport {

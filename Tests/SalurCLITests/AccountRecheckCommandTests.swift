@@ -4,7 +4,7 @@ import Testing
 
 /// `salurctl accounts recheck NIK…`: the operator's way to have the engine ask the bank again about
 /// an account whose payments are held.
-@Suite("salurctl accounts recheck", .timeLimit(.minutes(2)))
+@Suite("salurctl accounts recheck", .timeLimit(.minutes(5)))
 struct AccountRecheckCommandTests {
     func expectExit(_ result: Salurctl.Result, _ code: Int32, sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(result.status == code, "\(result)", sourceLocation: sourceLocation)

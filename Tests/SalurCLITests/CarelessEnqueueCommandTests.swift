@@ -5,7 +5,7 @@ import Testing
 /// `salurctl transfers enqueue` and `transfers cancel --failed` in a careless operator's hands: what the
 /// bank would refuse or what could be misread is refused before anything is stored, and a programme the
 /// bank refused can be corrected and paid.
-@Suite("salurctl: careless queueing", .timeLimit(.minutes(2)))
+@Suite("salurctl: careless queueing", .timeLimit(.minutes(5)))
 struct CarelessEnqueueCommandTests {
     func expectExit(_ result: Salurctl.Result, _ code: Int32, sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(result.status == code, "\(result)", sourceLocation: sourceLocation)

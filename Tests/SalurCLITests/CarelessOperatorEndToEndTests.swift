@@ -5,7 +5,7 @@ import Testing
 /// One careless (or hostile) operator against one treasury, through the built salurctl: every case of
 /// issue 14 tried in turn is refused or neutralised, and at the end the audit chain is intact and the
 /// queue is exactly what the one good command queued.
-@Suite("salurctl: a careless operator end to end", .timeLimit(.minutes(3)))
+@Suite("salurctl: a careless operator end to end", .timeLimit(.minutes(5)))
 struct CarelessOperatorEndToEndTests {
     struct Queue: Decodable, Equatable {
         let transfers: [String: Total]

@@ -6,7 +6,7 @@ import Testing
 /// (StartupCheck) on the files the config names: the client secret owner-only and not empty, the
 /// private key owner-only and an RSA private key, the TLS files there. Every problem is listed,
 /// each with its config key and file.
-@Suite("config check and start-up check the secrets and files the config names", .timeLimit(.minutes(2)))
+@Suite("config check and start-up check the secrets and files the config names", .timeLimit(.minutes(5)))
 struct ConfigCheckSecretsTests {
     static func config(_ extra: String = "", secret: String = "secrets/client_secret", key: String = "secrets/private_key.pem") -> String {
         """

@@ -6,7 +6,7 @@ import Testing
 /// How `salurctl` opens the database: read commands never create one and open it read-only; a file
 /// it creates is closed to others whatever the umask; a shared login may be refused; a full disk is
 /// said in words.
-@Suite("salurctl database access", .timeLimit(.minutes(2)))
+@Suite("salurctl database access", .timeLimit(.minutes(5)))
 struct DatabaseAccessTests {
     static let recipients = """
         nik,name,program,district,phone

@@ -6,7 +6,7 @@ import Testing
 /// Files and options a careless or hostile operator gives `salurctl`: formulas neutralised in every
 /// file written, control and bidi characters refused with nothing stored, errors that escape what
 /// they echo, and bounded work (and no crash under a memory limit) on huge bad files.
-@Suite("salurctl hostile input", .timeLimit(.minutes(3)))
+@Suite("salurctl hostile input", .timeLimit(.minutes(5)))
 struct HostileInputCommandTests {
     /// Names that start like a spreadsheet formula, and how each must come out in a CSV file.
     static let formulaNames: [(name: String, csvField: String)] = [

@@ -5,7 +5,7 @@ import Testing
 /// Maker-checker on an installed server: operators are OS users in the database folder's group,
 /// each running salurctl under their own login. Played with real users: a maker queues, a checker
 /// approves, a third login outside the group can do neither, and the audit log names both.
-@Suite("operators as OS users", .timeLimit(.minutes(3)))
+@Suite("operators as OS users", .timeLimit(.minutes(5)))
 struct OperatorIdentityTests {
     static let tools = ["/usr/sbin/useradd", "/usr/sbin/userdel", "/usr/sbin/groupadd", "/usr/sbin/groupdel", "/usr/bin/setpriv"]
     static var canMakeUsers: Bool { geteuid() == 0 && tools.allSatisfy { FileManager.default.isExecutableFile(atPath: $0) } }

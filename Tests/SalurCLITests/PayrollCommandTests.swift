@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `salurctl agreements|budgets|payroll|bpu` through the built executable: exit codes, messages and JSON.
-@Suite("salurctl premiums", .timeLimit(.minutes(3)))
+@Suite("salurctl premiums", .timeLimit(.minutes(5)))
 struct PayrollCommandTests {
     static let ratesFile = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("config/bpjs-rates.toml").path

@@ -4,7 +4,7 @@ import SalurTestSupport
 import Testing
 
 /// `salurctl` against a PostgreSQL database (`[database] url`), and `db copy` / `db migrate`.
-@Suite("salurctl on PostgreSQL", .enabled(if: PostgresScratch.isEnabled), .timeLimit(.minutes(3)))
+@Suite("salurctl on PostgreSQL", .enabled(if: PostgresScratch.isEnabled), .timeLimit(.minutes(5)))
 struct PostgresCommandTests {
     func expectExit(_ result: Salurctl.Result, _ code: Int32, sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(result.status == code, "\(result)", sourceLocation: sourceLocation)

@@ -4,7 +4,7 @@ import Testing
 
 /// `salurctl agreements|budgets|payroll|bpu` against a PostgreSQL database (`[database] url`): the
 /// same flow, exit codes and numbers as on SQLite (PayrollCommandTests).
-@Suite("salurctl premiums on PostgreSQL", .enabled(if: PostgresScratch.isEnabled), .timeLimit(.minutes(3)))
+@Suite("salurctl premiums on PostgreSQL", .enabled(if: PostgresScratch.isEnabled), .timeLimit(.minutes(5)))
 struct PostgresPremiumCommandTests {
     func expectExit(_ result: Salurctl.Result, _ code: Int32, sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(result.status == code, "\(result)", sourceLocation: sourceLocation)

@@ -7,7 +7,7 @@ import SalurTestSupport
 import Testing
 
 /// `salurctl reconcile` and `salurctl export` against a PostgreSQL database (`[database] url`).
-@Suite("salurctl reconcile and export on PostgreSQL", .enabled(if: PostgresScratch.isEnabled), .timeLimit(.minutes(3)))
+@Suite("salurctl reconcile and export on PostgreSQL", .enabled(if: PostgresScratch.isEnabled), .timeLimit(.minutes(5)))
 struct PostgresReconcileCommandTests {
     func expectExit(_ result: Salurctl.Result, _ code: Int32, sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(result.status == code, "\(result)", sourceLocation: sourceLocation)

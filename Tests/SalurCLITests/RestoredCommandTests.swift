@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `salurctl db restored`: the restore runbook's step, through the built executable.
-@Suite("salurctl db restored", .timeLimit(.minutes(2)))
+@Suite("salurctl db restored", .timeLimit(.minutes(5)))
 struct RestoredCommandTests {
     @Test("db restored puts every open transfer in doubt, audited under the operator's login; daemon status shows it; a reason is required")
     func restoredByHand() async throws {

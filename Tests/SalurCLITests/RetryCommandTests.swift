@@ -3,7 +3,7 @@ import GRDB
 import Testing
 
 /// `salurctl transfers retry --failed`: re-payment through a new batch that another official approves.
-@Suite("salurctl transfers retry", .timeLimit(.minutes(2)))
+@Suite("salurctl transfers retry", .timeLimit(.minutes(5)))
 struct RetryCommandTests {
     struct Summary: Decodable, Equatable {
         let transfers: Int

@@ -3,7 +3,7 @@ import GRDB
 import Testing
 
 /// `salurctl` end to end, through the built executable: exit codes, messages and JSON of DESIGN.md §6.
-@Suite("salurctl", .timeLimit(.minutes(2)))
+@Suite("salurctl", .timeLimit(.minutes(5)))
 struct SalurctlTests {
     static let header = "nik,name,program,district,phone\n"
     static let twoRecipients = header + """

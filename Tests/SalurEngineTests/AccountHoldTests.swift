@@ -58,7 +58,7 @@ struct AccountHoldTests {
     }
 
     @Test("reported inactive after its transfer was queued and approved: not sent, held with the reason, paid after the operator's re-check",
-          .timeLimit(.minutes(2)), arguments: Backend.available)
+          .timeLimit(.minutes(5)), arguments: Backend.available)
     func inactiveAfterApproval(_ backend: Backend) async throws {
         let store = try await Store.open(backend)
         defer { store.close() }
@@ -124,7 +124,7 @@ struct AccountHoldTests {
     }
 
     @Test("an unrecognised status wording holds the payment with the bank's text; unknown accounts too",
-          .timeLimit(.minutes(2)), arguments: Backend.available)
+          .timeLimit(.minutes(5)), arguments: Backend.available)
     func unrecognisedAndUnknown(_ backend: Backend) async throws {
         let store = try await Store.open(backend)
         defer { store.close() }

@@ -17,7 +17,7 @@ import Testing
 @Suite("Account status wordings end to end")
 struct AccountStatusEndToEndTests {
     @Test("a bank answering its own active wording: all 390 accounts checked payable, paid, and queued again next period",
-          .timeLimit(.minutes(2)), arguments: [String?("Rekening aktif"), "AKTIF", "Active", nil])
+          .timeLimit(.minutes(5)), arguments: [String?("Rekening aktif"), "AKTIF", "Active", nil])
     func activeWordingPays(_ wording: String?) async throws {
         let count = 390
         let directory = NSTemporaryDirectory() + "salur-wording-\(UUID().uuidString)"

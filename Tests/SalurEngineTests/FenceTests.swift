@@ -17,7 +17,7 @@ import Testing
 // runs it alone, after the suite; SALUR_SKIP_SOLO=1 leaves it out of the parallel run).
 @Suite("Fence at departure, lease renewal and claim durability (PostgreSQL)", .enabled(if: PostgresScratch.isEnabled),
        .enabled(if: ProcessInfo.processInfo.environment["SALUR_SKIP_SOLO"] != "1"),
-       .timeLimit(.minutes(3)))
+       .timeLimit(.minutes(5)))
 struct FenceTests {
     /// The in-process simulator answering every request after `latencyMs`, and a real libcurl + SNAP
     /// client to it with `maxInFlight` connections.

@@ -13,7 +13,7 @@ import Testing
 /// exactly once at the bank, none is lost, none settled twice.
 @Suite("Several engines on one PostgreSQL", .serialized, .enabled(if: PostgresScratch.isEnabled))
 struct MultiEngineTests {
-    @Test("three salurd, one SIGKILLed and restarted 10 times, 5,000 transfers: each booked exactly once", .timeLimit(.minutes(3)))
+    @Test("three salurd, one SIGKILLed and restarted 10 times, 5,000 transfers: each booked exactly once", .timeLimit(.minutes(5)))
     func threeEnginesOneKilled() async throws {
         let clock = ContinuousClock()
         let began = clock.now

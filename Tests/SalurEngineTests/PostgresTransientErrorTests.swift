@@ -17,7 +17,7 @@ import Testing
 @Suite("A PostgreSQL statement failing for a while does not stop the engine", .serialized, .enabled(if: PostgresScratch.isEnabled))
 struct PostgresTransientErrorTests {
     @Test("the engine's statement cancelled while it posts: the pass is abandoned, what was in flight is asked about, each transfer paid once",
-          .timeLimit(.minutes(2)))
+          .timeLimit(.minutes(5)))
     func statementCancelled() async throws {
         let count = 600
         let target = try await PostgresScratch.freshTarget(prefix: "outage")

@@ -15,7 +15,7 @@ import Testing
 @Suite("X-EXTERNAL-IDs of several engines on one PostgreSQL", .serialized, .enabled(if: PostgresScratch.isEnabled))
 struct RequestIDEngineTests {
     @Test("two engines through a bank that times out and answers pending: every X-EXTERNAL-ID distinct, attempts' 20 digits, inquiries' 24",
-          .timeLimit(.minutes(2)))
+          .timeLimit(.minutes(5)))
     func twoEngines() async throws {
         let count = 300
         let target = try await PostgresScratch.freshTarget(prefix: "extid")

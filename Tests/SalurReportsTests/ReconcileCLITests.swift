@@ -4,7 +4,7 @@ import SalurStore
 import Testing
 
 /// `salurctl reconcile` and the exports, through the built executable: exit codes, JSON keys, audit.
-@Suite("salurctl reconcile and exports", .timeLimit(.minutes(3)))
+@Suite("salurctl reconcile and exports", .timeLimit(.minutes(5)))
 struct ReconcileCLITests {
     /// A fixture with a config next to its database; `csv` adds a `[reconciliation.csv]` table.
     func workspace(csv: Bool = false) throws -> (ReconcileFixture, String) {

@@ -5,7 +5,7 @@ import Testing
 
 /// No total of statement entries can wrap: a statement whose entries would take the amounts of all
 /// stored entries past 10^18 is refused with its file and line, on both stores, and nothing is stored.
-@Suite("Statement totals stay within 64 bits", .timeLimit(.minutes(2)))
+@Suite("Statement totals stay within 64 bits", .timeLimit(.minutes(5)))
 struct StatementTotalTests {
     @Test("a statement that would take the stored entries past 10^18 is refused whole", arguments: ReconBackend.available)
     func refusedPastLimit(_ backend: ReconBackend) async throws {
