@@ -432,8 +432,7 @@ package final class Engine: Sendable {
 
     /// An attempt held back by its fence: it never left, so it waits to be tried again (`OutcomePolicy.withheld`).
     private func withheld(_ attempt: ClaimedAttempt, fence: Fence, reason: String?, now: Date) -> Resolution {
-        apply(OutcomePolicy(retry: settings.retry).withheld(attempt, message: fence.message, logMessage: fence.logMessage, reason: reason, at: now),
-              now: now)
+        apply(OutcomePolicy.withheld(attempt, message: fence.message, logMessage: fence.logMessage, reason: reason, at: now), now: now)
     }
 
     /// Logs a decision and tells the circuit breaker what it learnt; returns what the store is to record.
@@ -458,12 +457,12 @@ package final class Engine: Sendable {
         // moment before the first byte leaves: up to 3 × max_in_flight attempts wait for a connection,
         // and an engine frozen (SIGSTOP, a paused VM) with them queued must not send them on waking.
         let outcome = await bank.transfer(instruction)
-        let now = clock.now
+        let now = clock.now, ended = time.now
         // Its request has ended by now, whenever it left: the settle time bounds how late the bank may
         // book it from here, not from the claim — an attempt that waited for a connection until the end
         // of its departure window gets the whole settle time too.
-        state.withLock { $0.settleOrigin[attempt.externalID] = time.now }
-        if case .notProcessed(nil, let reason, _, _, _) = outcome, let sendBy, time.now >= sendBy {
+        state.withLock { $0.settleOrigin[attempt.externalID] = ended }
+        if case .notProcessed(nil, let reason, _, _, _) = outcome, let sendBy, ended >= sendBy {
             // Withheld by the transport's fence (or not sent for another reason, past the deadline all the same).
             return withheld(attempt, fence: fence, reason: reason, now: now)
         }

@@ -87,7 +87,7 @@ package struct OutcomePolicy: Sendable {
 
     /// An attempt held back by its fence (`message`): it never left, so it waits to be tried again,
     /// counting towards neither `max_attempts` nor the breaker.
-    package func withheld(_ attempt: ClaimedAttempt, message: String, logMessage: String, reason: String?, at now: Date) -> Decision {
+    package static func withheld(_ attempt: ClaimedAttempt, message: String, logMessage: String, reason: String?, at now: Date) -> Decision {
         var metadata: Logger.Metadata = ["ref": "\(attempt.partnerReferenceNo)", "attempt": "\(attempt.attemptNo)"]
         if let reason { metadata["reason"] = "\(reason)" }
         return Decision(resolution: Resolution(transferID: attempt.transferID, externalID: attempt.externalID, next: .retryWait,

@@ -103,9 +103,6 @@ final class SimClock: MonotonicTime, @unchecked Sendable {
         state.withLock { $0.elapsed = max($0.elapsed, elapsed) }
     }
 
-    /// Timers still set.
-    var timerCount: Int { state.withLock { $0.timers.count } }
-
     static func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
