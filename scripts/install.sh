@@ -29,7 +29,7 @@ say "/etc/systemd/system/salurd.service"
 install -m 0644 systemd/salur.sysusers.conf "$DESTDIR$PREFIX/lib/sysusers.d/salur.conf"
 install -m 0644 systemd/salur.tmpfiles.conf "$DESTDIR$PREFIX/lib/tmpfiles.d/salur.conf"
 say "$PREFIX/lib/sysusers.d/salur.conf, $PREFIX/lib/tmpfiles.d/salur.conf"
-install -m 0644 README.md config/salur.toml "$DESTDIR$PREFIX/share/doc/salur/"
+install -m 0644 README.md config/salur.toml config/bpjs-rates.toml "$DESTDIR$PREFIX/share/doc/salur/"
 "$BIN_DIR/salurctl" --generate-completion-script bash > "$DESTDIR$PREFIX/share/bash-completion/completions/salurctl"
 say "$PREFIX/share/doc/salur/, bash completion for salurctl"
 

@@ -16,7 +16,7 @@ package struct Salurctl: AsyncParsableCommand {
         discussion: "Every command reads the config from --config FILE, else $SALUR_CONFIG, else /etc/salur/salur.toml.\nExit codes: 0 ok, 1 failure, 2 usage, 65 bad input data, 75 temporary (try again).",
         subcommands: [RecipientsCommand.self, AccountsCommand.self, TransfersCommand.self, BatchesCommand.self, QueueCommand.self,
                       ExportCommand.self, ReconcileCommand.self, AuditCommand.self, ConfigCommand.self, DaemonCommand.self, DemoCommand.self,
-                      AgreementsCommand.self, BudgetsCommand.self, PayrollCommand.self, BPUCommand.self, DbCommand.self]
+                      AgreementsCommand.self, BudgetsCommand.self, PayrollCommand.self, BPUCommand.self, PremiumsCommand.self, DbCommand.self]
     )
 
     package init() {}

@@ -10,11 +10,29 @@ public enum BPJSRatesFile {
     /// The arrays a rates file may hold.
     static let kinds = ["wage_rate", "jp_ceiling", "bpu_rate", "bpu_income"]
 
+    /// The text of the built-in table: `config/bpjs-rates.toml` as it was built.
+    public static var builtInText: String { BuiltInBPJSRates.text }
+
+    /// The name built-in rows carry in messages and in `premiums rates`.
+    public static let builtInName = "built-in bpjs-rates.toml"
+
+    /// The table Salur ships (`config/bpjs-rates.toml`, compiled in), validated like any file.
+    public static func builtIn() throws(ConfigErrors) -> PremiumRates {
+        try parse(text: BuiltInBPJSRates.text, file: builtInName)
+    }
+
+    /// The rates an installation uses: the file `[premiums] rates_file` names, which replaces the
+    /// built-in table whole, or the built-in table when none is named.
+    public static func load(configured path: String?) throws(ConfigErrors) -> PremiumRates {
+        guard let path else { return try builtIn() }
+        return try load(path: path)
+    }
+
     /// Reads and validates the file at `path`.
     public static func load(path: String) throws(ConfigErrors) -> PremiumRates {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigErrors([ConfigError(file: path, line: 0, key: "file",
-                                            reason: "cannot read the BPJS rates file (set [premiums] rates_file in the config)")])
+                                            reason: "cannot read the BPJS rates file named by [premiums] rates_file (leave the key out to use the built-in table)")])
         }
         guard let text = String(validating: Array(data), as: UTF8.self) else {
             throw ConfigErrors([ConfigError(file: path, line: 0, key: "file", reason: "not valid UTF-8")])
@@ -95,8 +113,9 @@ public enum BPJSRatesFile {
         let from = row.period("from", required: true)
         let to = row.period("to", required: false)
         let regulation = row.string("regulation", required: true)
+        let source = row.string("source", required: false)
         guard let amount, let from, let regulation else { return nil }
-        return .init(amount: Rupiah(amount), from: from, to: to, regulation: regulation, origin: row.origin)
+        return .init(amount: Rupiah(amount), from: from, to: to, regulation: regulation, source: source, origin: row.origin)
     }
 
     private static func bpuRate(_ row: BPJSRatesRowReader) -> PremiumRates.Source.BPURate? {

@@ -152,8 +152,9 @@ public struct SalurConfiguration: Sendable, Equatable {
 
     /// `[premiums]`: BPJS Ketenagakerjaan premiums.
     public struct Premiums: Sendable, Equatable {
-        /// The rates file (`config/bpjs-rates.toml` in the source tree), read by `BPJSRatesFile`.
-        public var ratesFile: String
+        /// A rates file replacing the built-in table (`config/bpjs-rates.toml` in the source tree),
+        /// read by `BPJSRatesFile`; nil: the built-in table.
+        public var ratesFile: String?
     }
 }
 
@@ -301,9 +302,11 @@ extension SalurConfiguration {
         let log = Log(level: l.oneOf("level", default: "info", allowed: ["trace", "debug", "info", "notice", "warning", "error", "critical"]))
 
         let pr = root.table("premiums")
-        let ratesFile = pr.string("rates_file") ?? "/etc/salur/bpjs-rates.toml"
-        if ratesFile.isEmpty { pr.fail("rates_file", "must name the BPJS rates file, e.g. /etc/salur/bpjs-rates.toml") }
-        let premiums = Premiums(ratesFile: resolve(ratesFile))
+        let ratesFile = pr.string("rates_file")
+        if ratesFile?.isEmpty == true {
+            pr.fail("rates_file", "must name a BPJS rates file, e.g. /etc/salur/bpjs-rates.toml, or be left out to use the built-in table")
+        }
+        let premiums = Premiums(ratesFile: ratesFile.map(resolve))
         let reconciliation = readReconciliation(root)
         let op = root.table("operators")
         let operators = Operators(refuseAccounts: op.strings("refuse_accounts"))

@@ -95,9 +95,16 @@ struct PayrollComputationTests {
         #expect(throws: PremiumRunRefusal.periodOutsideAgreement(agreement: F.kendari, period: F.period("2023-12"))) {
             try PremiumComputation.payroll(rows, agreement: F.kendari, period: F.period("2023-12"), rates: F.rates, file: "f.csv")
         }
-        #expect(throws: PremiumRunRefusal.premium(.noJPWageCeiling(period: F.period("2025-03")))) {
-            try PremiumComputation.payroll(rows, agreement: F.kendari, period: F.period("2025-03"), rates: F.rates, file: "f.csv")
+        // The shipped table's last JP ceiling runs to 2027-02; an agreement running past it is refused there.
+        let renewed = try Agreement(
+            id: "KENDARI-PKS-2026", employer: F.kendari.employer, programmes: [.jkk, .jkm, .jht, .jp], riskClass: .low,
+            validFrom: F.day("2026-01-01"), validTo: F.day("2027-12-31"), bpjsAccount: F.kendari.bpjsAccount,
+            bpjsBankCode: F.kendari.bpjsBankCode, workUnits: F.kendari.workUnits)
+        #expect(throws: PremiumRunRefusal.premium(.noJPWageCeiling(period: F.period("2027-03")))) {
+            try PremiumComputation.payroll(rows, agreement: renewed, period: F.period("2027-03"), rates: F.rates, file: "f.csv")
         }
+        #expect(try PremiumComputation.payroll(rows, agreement: renewed, period: F.period("2027-02"), rates: F.rates, file: "f.csv")
+            .totals.jpEmployer == Rupiah(60_000))
         let refusal = PremiumRunRefusal.periodOutsideAgreement(agreement: F.kupang, period: F.period("2021-04"))
         #expect(refusal.description.contains("in force on its first day (2021-04-01)"))
         #expect(refusal.description.contains("it covers 2021-05 to 2024-04"))

@@ -32,7 +32,8 @@ struct RatesFileTests {
     func shippedFile() throws {
         let rates = try BPJSRatesFile.load(path: PayrollFixture.ratesPath)
         #expect(rates.source.wageRates.count == 10)
-        #expect(rates.source.jpCeilings.map(\.amount) == [Rupiah(9_559_600), Rupiah(10_042_300)])
+        #expect(rates.source.jpCeilings.count == 12)
+        #expect(rates.source.jpCeilings.suffix(3).map(\.amount) == [Rupiah(10_042_300), Rupiah(10_547_400), Rupiah(11_086_300)])
         #expect(rates.source.bpuRates.count == 3)
         #expect(rates.source.bpuIncomes.count == 1)
         let text = try String(contentsOfFile: PayrollFixture.ratesPath, encoding: .utf8)
@@ -121,10 +122,10 @@ struct RatesFileTests {
                                               + "[[bpu_rate]] and [[bpu_income]] rows in force (see the schema in config/bpjs-rates.toml)"])
     }
 
-    @Test("[premiums] rates_file: default, relative to the config's folder, strict")
+    @Test("[premiums] rates_file: absent means the built-in table, relative to the config's folder, strict")
     func configKey() throws {
         let base = "[database]\npath = \"/var/lib/salur/salur.db\"\n"
-        #expect(try SalurConfiguration.parse(text: base, file: "/etc/salur/salur.toml").premiums.ratesFile == "/etc/salur/bpjs-rates.toml")
+        #expect(try SalurConfiguration.parse(text: base, file: "/etc/salur/salur.toml").premiums.ratesFile == nil)
         let relative = try SalurConfiguration.parse(text: base + "[premiums]\nrates_file = \"rates/bpjs.toml\"\n", file: "/srv/salur/salur.toml")
         #expect(relative.premiums.ratesFile == "/srv/salur/rates/bpjs.toml")
         do {

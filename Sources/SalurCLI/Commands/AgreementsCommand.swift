@@ -46,13 +46,14 @@ struct AgreementsCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List agreements; warns about any that ends within 60 days.")
+        static let configuration = CommandConfiguration(abstract: "List agreements; warns about any that ends within 60 days, and when the BPJS rate table does.")
         @OptionGroup var global: GlobalOptions
         @Option(help: "Measure from this day, YYYY-MM-DD (default: today's local date).") var today: String?
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
             let day = try PremiumCLI.today(today)
+            if let warning = PremiumCLI.rateTableWarning(try global.load(), today: day) { PremiumCLI.warn(warning) }
             let agreements = try await global.store(.readOnly).agreements()
             let entries = agreements.map { AgreementJSON($0.agreement, createdBy: $0.createdBy, createdAt: $0.createdAt, today: day, added: nil) }
             for entry in entries { if let warning = entry.warning { PremiumCLI.warn(warning) } }

@@ -30,7 +30,7 @@ struct BPUCommand: AsyncParsableCommand {
                 guard envelope.covers(period) else {
                     throw PremiumRunRefusal.periodOutsideBudgetYear(budget: envelope.id, year: envelope.year, period: period)
                 }
-                let rates = try BPJSRatesFile.load(path: configuration.premiums.ratesFile)
+                let rates = try BPJSRatesFile.load(configured: configuration.premiums.ratesFile)
                 let bytes = try Output.readFile(file)
                 let rows = try BPUFile.parse(bytes: bytes, file: file)
                 let run = try PremiumComputation.bpu(rows, period: period, rates: rates, file: file)

@@ -14,10 +14,12 @@ struct DaemonCommand: AsyncParsableCommand {
             abstract: "Whether an engine holds the database, its PID, version, uptime, last heartbeat, and the queue.",
             discussion: "Works while salurd is down (it says so). Exit 0 either way; --json has \"running\".")
         @OptionGroup var global: GlobalOptions
+        @Option(help: "Measure the BPJS rate table's end from this day, YYYY-MM-DD (default: today's local date).") var today: String?
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
             let configuration = try global.load()
+            if let warning = PremiumCLI.rateTableWarning(configuration, today: try PremiumCLI.today(today)) { PremiumCLI.warn(warning) }
             if configuration.database.isPostgres { return try await shared(configuration) }
             let database = configuration.database.path
             let lockPath = EngineLock.path(databasePath: database)

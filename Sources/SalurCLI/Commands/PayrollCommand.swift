@@ -9,7 +9,7 @@ struct PayrollCommand: AsyncParsableCommand {
         commandName: "payroll",
         abstract: "BPJS Ketenagakerjaan premiums of contract staff: import a payroll, the deductions file, the report, the remittance.",
         discussion: "Every premium line is the wage (for JP, the wage up to the ceiling in force) times its rate, rounded half up "
-            + "to the rupiah on its own; totals are sums of those lines. Rates come from [premiums] rates_file.",
+            + "to the rupiah on its own; totals are sums of those lines. Rates come from the built-in table, or the file [premiums] rates_file names (see `salurctl premiums rates`).",
         subcommands: [Import.self, Deductions.self, Report.self, Remit.self])
 
     struct Import: AsyncParsableCommand {
@@ -29,7 +29,7 @@ struct PayrollCommand: AsyncParsableCommand {
             let terms = try await ledger.agreement(id: agreement).agreement
             let result = try await PremiumCLI.refusals {
                 guard terms.covers(period) else { throw PremiumRunRefusal.periodOutsideAgreement(agreement: terms, period: period) }
-                let rates = try BPJSRatesFile.load(path: configuration.premiums.ratesFile)
+                let rates = try BPJSRatesFile.load(configured: configuration.premiums.ratesFile)
                 let bytes = try Output.readFile(file)
                 let rows = try PayrollFile.parse(bytes: bytes, file: file, agreement: terms)
                 let run = try PremiumComputation.payroll(rows, agreement: terms, period: period, rates: rates, file: file)

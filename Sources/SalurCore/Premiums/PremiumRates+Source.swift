@@ -84,15 +84,18 @@ extension PremiumRates.Source {
         public var to: Period?
         /// TOML `regulation`.
         public var regulation: String
+        /// TOML `source`, optional: the announcement the amount comes from.
+        public var source: String?
         /// Where the row came from, for messages; not a TOML key.
         public var origin: String?
 
         /// A row as read.
-        public init(amount: Rupiah, from: Period, to: Period?, regulation: String, origin: String? = nil) {
+        public init(amount: Rupiah, from: Period, to: Period?, regulation: String, source: String? = nil, origin: String? = nil) {
             self.amount = amount
             self.from = from
             self.to = to
             self.regulation = regulation
+            self.source = source
             self.origin = origin
         }
 

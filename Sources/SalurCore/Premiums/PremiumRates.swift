@@ -1,8 +1,9 @@
 /// The BPJS Ketenagakerjaan rate table, validated: rates, JP wage ceilings and BPU rules, each
 /// with the payroll periods it applies to.
 ///
-/// Rates come only from `config/bpjs-rates.toml` (through `Source`); there is deliberately no
-/// built-in table, so a rate change is a data change that an operator can see and review.
+/// Rates come from a rates table (through `Source`): the one Salur ships (`config/bpjs-rates.toml`,
+/// built into SalurConfig) or a treasury's own file, so a rate change is a data change that an
+/// operator can see and review; nothing here knows a rate.
 public struct PremiumRates: Sendable, Hashable {
     /// The rows the table was built from, as given.
     public let source: Source
@@ -50,7 +51,7 @@ public struct PremiumRates: Sendable, Hashable {
         return row
     }
 
-    private func covers(_ from: Period, _ to: Period?, _ period: Period) -> Bool {
+    func covers(_ from: Period, _ to: Period?, _ period: Period) -> Bool {
         from <= period && to.map { period <= $0 } ?? true
     }
 }
