@@ -13,6 +13,11 @@ deps:
 	  echo "installing libcurl4-openssl-dev"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libcurl4-openssl-dev; \
 	fi
+	@if [ ! -e /usr/include/xlsxwriter.h ]; then \
+	  echo "installing libxlsxwriter-dev (Excel workbooks: export --format xlsx)"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libxlsxwriter-dev; \
+	fi
+	@if ! command -v python3 >/dev/null; then $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3; fi
 	@if ! command -v sqlite3 >/dev/null; then $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq sqlite3; fi
 	@if ! command -v systemd-analyze >/dev/null; then \
 	  echo "installing systemd (systemd-analyze, for the unit file tests)"; \

@@ -56,6 +56,11 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        .systemLibrary(
+            name: "CXLSXWriter",
+            pkgConfig: "xlsxwriter",
+            providers: [.apt(["libxlsxwriter-dev"])]
+        ),
         .target(name: "SalurCore"),
         .target(name: "SalurStatements", dependencies: ["SalurCore"]),
         .target(
@@ -118,7 +123,7 @@ let package = Package(
         ),
         .target(
             name: "SalurReports",
-            dependencies: ["SalurCore", "SalurStore", "SalurStatements"]
+            dependencies: ["SalurCore", "SalurStore", "SalurStatements", "CXLSXWriter"]
         ),
         .target(
             name: "BankSimulator",

@@ -11,16 +11,36 @@ struct ExportCommand: AsyncParsableCommand {
 
     /// `--format`, `--excel`, `-o`: how every export is written.
     struct FileOptions: ParsableArguments {
-        @Option(help: "csv or json.") var format = "csv"
+        @Option(help: "csv, json or xlsx (an Excel workbook: a summary sheet of control totals, then one sheet per section).")
+        var format = "csv"
         @Option(name: .shortAndLong, help: "Write to this file instead of standard output.") var output: String?
         @Flag(help: "The CSV dialect Indonesian Excel opens directly: ';' separator and a UTF-8 BOM.") var excel = false
 
         func validate() throws {
-            guard ["csv", "json"].contains(format) else { throw ValidationError("--format must be csv or json") }
-            if excel && format == "json" { throw ValidationError("--excel is a CSV dialect; leave out --format json") }
+            guard ["csv", "json", "xlsx"].contains(format) else { throw ValidationError("--format must be csv, json or xlsx") }
+            if excel && format != "csv" { throw ValidationError("--excel is a CSV dialect; leave it out with --format \(format)") }
+            try ExportCommand.refuseWorkbookOnTerminal(format: format, output: output)
         }
 
-        func bytes(_ table: ExportTable) -> [UInt8] { format == "json" ? table.json() : table.csv(excel: excel) }
+        /// The file's bytes: `table` as CSV or JSON, or `workbook` as an Excel workbook.
+        func bytes(_ table: ExportTable, workbook: @autoclosure () -> Workbook) throws -> [UInt8] {
+            switch format {
+            case "json": return table.json()
+            case "xlsx": return try ExportCommand.xlsx(workbook())
+            default: return table.csv(excel: excel)
+            }
+        }
+    }
+
+    /// A workbook is not text: written to a terminal it would be noise.
+    static func refuseWorkbookOnTerminal(format: String, output: String?) throws {
+        if format == "xlsx", output == nil, isatty(STDOUT_FILENO) == 1 {
+            throw ValidationError("--format xlsx writes a workbook: give -o FILE.xlsx (or redirect standard output)")
+        }
+    }
+
+    static func xlsx(_ workbook: Workbook) throws -> [UInt8] {
+        do { return try workbook.xlsx() } catch { throw CLIError("cannot write the workbook: \(error)") }
     }
 
     /// Writes `bytes` (atomically to a file, or to standard output), prints its SHA-256 on standard
@@ -59,14 +79,15 @@ struct ExportCommand: AsyncParsableCommand {
             let ledger = try await global.store()
             let records = try await ledger.reconciledTransfers(from: from, to: to, batchID: nil)
             let details = ["format": file.format, "excel": String(file.excel), "from": from ?? "", "to": to ?? ""]
-            try await ExportCommand.deliver(file.bytes(ReconciliationExport.table(records)), to: file.output, kind: "reconciliation",
-                                      rows: records.count, details: details, ledger: ledger)
+            let table = ReconciliationExport.table(records)
             let totals = ReconciliationExport.summary(records)
+            try await ExportCommand.deliver(file.bytes(table, workbook: Workbook([.init("Summary", totals), .init("Transfers", table)])),
+                                      to: file.output, kind: "reconciliation", rows: records.count, details: details, ledger: ledger)
             if let summary {
                 var facts = details
                 facts["of"] = file.output ?? "(stdout)"
-                try await ExportCommand.deliver(file.bytes(totals), to: summary, kind: "reconciliation_summary", rows: totals.rows.count,
-                                          details: facts, ledger: ledger)
+                try await ExportCommand.deliver(file.bytes(totals, workbook: Workbook([.init("Summary", totals)])), to: summary,
+                                          kind: "reconciliation_summary", rows: totals.rows.count, details: facts, ledger: ledger)
             }
             let states = totals.rows.filter { $0.first == .text("state") }.map { row in
                 "\(row[1].csv) \(row[2].csv) (Rp \(Rupiah(Int64(row[3].csv) ?? 0).grouped))"
@@ -90,7 +111,9 @@ struct ExportCommand: AsyncParsableCommand {
         func run() async throws {
             let ledger = try await global.store()
             let checks = try await ledger.statementChecks(period: Period(period))
-            try await ExportCommand.deliver(file.bytes(StatementCheckExport.table(checks)), to: file.output, kind: "statement_check",
+            let table = StatementCheckExport.table(checks)
+            let workbook = Workbook([.init("Summary", StatementCheckExport.summary(checks)), .init("Statements", table)])
+            try await ExportCommand.deliver(file.bytes(table, workbook: workbook), to: file.output, kind: "statement_check",
                                       rows: checks.count, details: ["period": period, "format": file.format], ledger: ledger)
             let gaps = checks.filter { ($0.gapFromPrevious ?? 0) != 0 }
             let unmatched = checks.reduce(0) { $0 + $1.unmatchedDebits }
@@ -119,7 +142,8 @@ struct ExportCommand: AsyncParsableCommand {
             let offset = configuration.reconciliation.utcOffsetHours
             let lines = BatchProofExport.table(batch: batch, transfers: records, utcOffsetHours: offset)
             let header = BatchProofExport.header(batch: batch, transfers: records)
-            let bytes = file.format == "json" ? BatchProofExport.json(header: header, lines: lines) : file.bytes(lines)
+            let bytes = file.format == "json" ? BatchProofExport.json(header: header, lines: lines)
+                : try file.bytes(lines, workbook: Workbook([.init("Batch", header), .init("Lines", lines)]))
             try await ExportCommand.deliver(bytes, to: file.output, kind: "batch_proof", rows: records.count,
                                       details: ["batch": id, "format": file.format], ledger: ledger)
             let paid = records.filter { $0.transfer.state == "settled" || $0.transfer.state == "returned" }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SalurConfig
 import SalurCore
+import SalurReports
 import SalurStore
 
 struct PayrollCommand: AsyncParsableCommand {
@@ -48,14 +49,15 @@ struct PayrollCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Option(help: "The payroll period, YYYY-MM.") var period: String
         @Option(help: "The agreement, when several have a payroll for the period.") var agreement: String?
-        @Option(help: "csv or json.") var format = "csv"
+        @Option(help: "csv, json or xlsx (an Excel workbook: a summary sheet, the totals per programme, the deductions).") var format = "csv"
         @Option(name: .shortAndLong, help: "Write to this file instead of standard output.") var output: String?
 
         static let columns = ["employee_id", "nik", "name", "work_unit", "wage", "jkk", "jkm", "jht_employer", "jht_employee",
                               "jp_employer", "jp_employee", "employer_total", "employee_total"]
 
         func validate() throws {
-            guard ["csv", "json"].contains(format) else { throw ValidationError("--format must be csv or json") }
+            guard ["csv", "json", "xlsx"].contains(format) else { throw ValidationError("--format must be csv, json or xlsx") }
+            try ExportCommand.refuseWorkbookOnTerminal(format: format, output: output)
         }
 
         func run() async throws {
@@ -70,6 +72,13 @@ struct PayrollCommand: AsyncParsableCommand {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
                 bytes = Array(try encoder.encode(document)) + [0x0A]
+            } else if format == "xlsx" {
+                let summary = PremiumWorkbook.summary(agreement: run.agreementID ?? "", employer: nil, period: period, revision: run.revision,
+                                                      source: run.sourcePath, totals: totals, remittance: nil)
+                bytes = try ExportCommand.xlsx(Workbook([
+                    .init("Summary", summary), .init("By programme", PremiumWorkbook.programmes(totals, covered: Set(Programme.allCases))),
+                    .init("Deductions", PremiumWorkbook.deductions(rows, columns: Self.columns)),
+                ]))
             } else {
                 var writer = CSVWriter()
                 writer.write(Self.columns)
@@ -96,16 +105,35 @@ struct PayrollCommand: AsyncParsableCommand {
         @Option(help: "The agreement, when several have a payroll for the period.") var agreement: String?
         @Option(help: "Show only this breakdown: work_unit or programme (default both; --json always has both).") var by: String?
         @Flag(help: "Print JSON.") var json = false
+        @Option(help: "text, json or xlsx (an Excel workbook: a summary sheet, the totals per programme and per work unit).")
+        var format: String?
+        @Option(name: .shortAndLong, help: "With --format xlsx: write the workbook to this file.") var output: String?
 
         func validate() throws {
             if let by, !["work_unit", "programme"].contains(by) { throw ValidationError("--by must be work_unit or programme") }
+            if let format, !["text", "json", "xlsx"].contains(format) { throw ValidationError("--format must be text, json or xlsx") }
+            if json && (format ?? "json") != "json" { throw ValidationError("--json is --format json; give one of them") }
+            try ExportCommand.refuseWorkbookOnTerminal(format: format ?? "", output: output)
         }
 
         func run() async throws {
             let period = try PremiumCLI.period(period)
             let report = try await PremiumCLI.refusals { try await global.store(.readOnly).payrollReport(agreementID: agreement, period: period) }
-            if json { return try Output.json(ReportJSON(report)) }
+            if json || format == "json" { return try Output.json(ReportJSON(report)) }
             let a = report.agreement, t = report.totals, run = report.run
+            let remittance = run.remittance.map { "\($0.partnerReferenceNo) \($0.state)" + ($0.batchID.map { " (batch \($0))" } ?? "") }
+            if format == "xlsx" {
+                let summary = PremiumWorkbook.summary(agreement: a.id, employer: a.employer, period: period, revision: run.revision,
+                                                      source: run.sourcePath, totals: t, remittance: remittance ?? "not queued")
+                let bytes = try ExportCommand.xlsx(Workbook([
+                    .init("Summary", summary), .init("By programme", PremiumWorkbook.programmes(t, covered: a.programmes)),
+                    .init("By work unit", PremiumWorkbook.workUnits(report)),
+                ]))
+                if let output { try Output.writeAtomically(bytes, to: output) } else { FileHandle.standardOutput.write(Data(bytes)) }
+                PremiumCLI.note("payroll report \(period), agreement \(a.id): grand total Rp \(t.grandTotal.grouped); "
+                                + "sha256 \(AuditChain.sha256Hex(bytes))")
+                return
+            }
             print("payroll \(period), agreement \(a.id) (\(a.employer)), revision \(run.revision) from \(run.sourcePath)")
             print("\(Output.grouped(t.lines)) lines, wages Rp \(t.wage.grouped)")
             if by != "work_unit" {
@@ -125,8 +153,7 @@ struct PayrollCommand: AsyncParsableCommand {
             }
             print("")
             print("grand total to BPJS Ketenagakerjaan: \(t.grandTotal), due \(period.remittanceDueDate); remittance: "
-                  + (run.remittance.map { "\($0.partnerReferenceNo) \($0.state)" + ($0.batchID.map { " (batch \($0))" } ?? "") }
-                     ?? "not queued (salurctl payroll remit --period \(period))"))
+                  + (remittance ?? "not queued (salurctl payroll remit --period \(period))"))
         }
     }
 
