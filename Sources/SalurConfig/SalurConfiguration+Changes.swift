@@ -38,6 +38,9 @@ extension SalurConfiguration {
             check("bank.paths.transfer_status", old.paths.transferStatus, new.paths.transferStatus)
             check("bank.paths.account_inquiry_internal", old.paths.accountInquiryInternal, new.paths.accountInquiryInternal)
             check("bank.paths.balance_inquiry", old.paths.balanceInquiry, new.paths.balanceInquiry)
+            check("bank.paths.transfer_rtgs", old.paths.transferRTGS, new.paths.transferRTGS)
+            check("bank.paths.transfer_skn", old.paths.transferSKN, new.paths.transferSKN)
+            check("bank.routing", old.routing, new.routing)
         case (nil, nil):
             break
         default:

@@ -77,6 +77,28 @@ public struct SalurConfiguration: Sendable, Equatable {
         /// `proxy`: `http://host:port` to reach the bank through; nil for none (the environment's
         /// `http_proxy`/`https_proxy` are never used).
         public var proxy: String? = nil
+        /// `[bank.routing]`: which SNAP service carries a transfer.
+        public var routing = Routing()
+    }
+
+    /// `[bank.routing]`: the service per transfer from its amount and the beneficiary's bank, with
+    /// the bank's published limits as defaults (whole rupiah; 0 means no such limit).
+    public struct Routing: Sendable, Equatable {
+        /// `intrabank_max`: the bank's cap on one intrabank transfer (17); 0: none.
+        public var intrabankMax: Int64 = 0
+        /// `interbank_max`: BI-FAST's Rp 250 juta per transaction (18), or the bank's lower cap.
+        public var interbankMax: Int64 = 250_000_000
+        /// `rtgs_min`: the smallest RTGS transfer (22): above Rp 100 juta.
+        public var rtgsMin: Int64 = 100_000_001
+        /// `rtgs_max`: a cap on RTGS; 0: none.
+        public var rtgsMax: Int64 = 0
+        /// `skn_max`: SKNBI's Rp 1 miliar per transaction (23).
+        public var sknMax: Int64 = 1_000_000_000
+        /// `interbank_order`: the services tried in order for a transfer to another bank.
+        public var interbankOrder: [String] = ["18", "22", "23"]
+        /// `no_bifast_banks`: bank codes 18 cannot reach.
+        public var noBIFastBanks: [String] = []
+        public init() {}
     }
 
     /// `[bank.account_status]`: how this bank words `beneficiaryAccountStatus` in its account
@@ -98,6 +120,8 @@ public struct SalurConfiguration: Sendable, Equatable {
         public var token: String
         public var transferIntrabank: String
         public var transferInterbank: String
+        public var transferRTGS = "/v1.0/transfer-rtgs"
+        public var transferSKN = "/v1.0/transfer-skn"
         public var transferStatus: String
         public var accountInquiryInternal: String
         public var balanceInquiry: String
@@ -209,13 +233,15 @@ extension SalurConfiguration {
                 if let problem = SalurConfiguration.pathProblem(value) { p.fail(key, problem) }
                 return value
             }
-            let paths = Paths(
+            var paths = Paths(
                 token: path("token", "/v1.0/access-token/b2b"),
                 transferIntrabank: path("transfer_intrabank", "/v1.0/transfer-intrabank"),
                 transferInterbank: path("transfer_interbank", "/v1.0/transfer-interbank"),
                 transferStatus: path("transfer_status", "/v1.0/transfer/status"),
                 accountInquiryInternal: path("account_inquiry_internal", "/v1.0/account-inquiry-internal"),
                 balanceInquiry: path("balance_inquiry", "/v1.0/balance-inquiry"))
+            paths.transferRTGS = path("transfer_rtgs", "/v1.0/transfer-rtgs")
+            paths.transferSKN = path("transfer_skn", "/v1.0/transfer-skn")
             let baseURL = b.string("base_url", required: true) ?? ""
             if !baseURL.isEmpty, !(baseURL.hasPrefix("https://") || baseURL.hasPrefix("http://")) {
                 b.fail("base_url", "must start with https:// (or http:// for a loopback simulator)")
@@ -257,6 +283,7 @@ extension SalurConfiguration {
                 statusTable.fail("not_payable", "\"\(wording)\" is also listed as active; a wording means one thing")
             }
             bank?.accountStatus = statusWordings
+            bank?.routing = Self.readRouting(b.table("routing"))
         }
 
         let bt = root.table("batching")
@@ -346,5 +373,34 @@ extension SalurConfiguration {
         let octets = host.split(separator: ".", omittingEmptySubsequences: false)
         return octets.count == 4 && octets[0] == "127"
             && octets.allSatisfy { !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isNumber) && Int($0)! <= 255 }
+    }
+}
+
+extension SalurConfiguration {
+    /// `[bank.routing]`, strictly: amounts in whole rupiah, services among 18, 22 and 23, each once.
+    static func readRouting(_ r: ConfigReader) -> Routing {
+        var routing = Routing()
+        let limit: ClosedRange<Int64> = 0...1_000_000_000_000_000
+        routing.intrabankMax = r.int64("intrabank_max", default: routing.intrabankMax, range: limit)
+        routing.interbankMax = r.int64("interbank_max", default: routing.interbankMax, range: limit)
+        routing.rtgsMin = r.int64("rtgs_min", default: routing.rtgsMin, range: limit)
+        routing.rtgsMax = r.int64("rtgs_max", default: routing.rtgsMax, range: limit)
+        routing.sknMax = r.int64("skn_max", default: routing.sknMax, range: limit)
+        let order = r.strings("interbank_order", default: routing.interbankOrder)
+        if let bad = order.first(where: { !["18", "22", "23"].contains($0) }) {
+            r.fail("interbank_order", "\"\(bad)\" is not a transfer service to another bank; use \"18\", \"22\" and \"23\"")
+        } else if Set(order).count != order.count || order.isEmpty {
+            r.fail("interbank_order", "must name each of \"18\", \"22\", \"23\" at most once, and at least one")
+        } else {
+            routing.interbankOrder = order
+        }
+        if routing.rtgsMax != 0, routing.rtgsMax < routing.rtgsMin {
+            r.fail("rtgs_max", "\(routing.rtgsMax) is below rtgs_min (\(routing.rtgsMin))")
+        }
+        routing.noBIFastBanks = r.strings("no_bifast_banks")
+        for code in routing.noBIFastBanks where !code.allSatisfy({ $0.isASCII && ($0.isNumber || $0.isLetter) }) || code.count > 11 {
+            r.fail("no_bifast_banks", "\"\(code)\" is not a bank code (digits or a BIC, at most 11 characters)")
+        }
+        return routing
     }
 }

@@ -449,10 +449,11 @@ package final class Engine: Sendable {
             return withheld(attempt, fence: fence, reason: nil, now: clock.now)
         }
         let instruction = TransferInstruction(
-            service: attempt.kind == .interbank ? .interbank(bankCode: attempt.beneficiaryBankCode ?? "") : .intrabank,
+            service: Self.service(attempt),
             partnerReferenceNo: attempt.partnerReferenceNo, externalID: attempt.externalID,
             beneficiaryAccount: attempt.beneficiaryAccount, beneficiaryName: attempt.beneficiaryName,
-            amount: attempt.amount, remark: attempt.remark, transactionDate: attempt.createdAt, sendBy: sendBy)
+            amount: attempt.amount, remark: attempt.remark, transactionDate: attempt.createdAt, sendBy: sendBy,
+            beneficiaryType: attempt.paysPerson ? .individual : .corporate)
         // The deadline travels with the request down to libcurl, which checks it again at the last
         // moment before the first byte leaves: up to 3 × max_in_flight attempts wait for a connection,
         // and an engine frozen (SIGSTOP, a paused VM) with them queued must not send them on waking.
@@ -504,7 +505,8 @@ package final class Engine: Sendable {
         // this reference is not believed.
         let outcome = await bank.inquire(StatusQuery(partnerReferenceNo: target.partnerReferenceNo, externalID: target.externalID,
                                                      interbank: target.kind == .interbank, amount: target.amount,
-                                                     beneficiaryAccount: target.beneficiaryAccount))
+                                                     beneficiaryAccount: target.beneficiaryAccount,
+                                                     serviceCode: target.service.rawValue))
         let now = clock.now
         let knownFor = knownFor(target.externalID)
         let decision = state.withLock { s in
@@ -538,5 +540,18 @@ package final class Engine: Sendable {
                      "\(status.transfers["settled"]?.count ?? 0) settled", "\(status.transfers["failed"]?.count ?? 0) failed"]
         if !last.isEmpty { parts.append("last \(last)") }
         return parts.joined(separator: ", ")
+    }
+}
+
+extension Engine {
+    /// The SNAP service an attempt goes by, as it was queued (`TransferService`).
+    static func service(_ attempt: ClaimedAttempt) -> TransferInstruction.Service {
+        let bank = attempt.beneficiaryBankCode ?? ""
+        switch attempt.service {
+        case .intrabank: return .intrabank
+        case .interbank: return .interbank(bankCode: bank)
+        case .rtgs: return .rtgs(bankCode: bank)
+        case .skn: return .skn(bankCode: bank)
+        }
     }
 }

@@ -30,7 +30,7 @@ package struct EngineSettings: Sendable {
     /// The settings a configuration file gives.
     package init(_ c: SalurConfiguration) {
         self.init(
-            batching: BatchingRules(maxItems: c.batching.maxItems, maxAmount: c.batching.maxAmount, approvalRequired: c.batching.approvalRequired),
+            batching: BatchingRules(c),
             retry: RetryPolicy(baseDelayMs: c.retry.baseDelayMs, maxDelayMs: c.retry.maxDelayMs, maxAttempts: c.retry.maxAttempts,
                                inquiryDelayMs: c.retry.inquiryDelayMs, notFoundSettleMs: c.retry.notFoundSettleMs),
             breakerThreshold: c.retry.breakerThreshold, breakerCooldownMs: c.retry.breakerCooldownMs,
@@ -44,5 +44,19 @@ package struct EngineSettings: Sendable {
     /// (and counts as never having left). Nil when the request timeout is not known.
     package var departureWindowMs: Int? {
         requestTimeoutMs.map { max(0, retry.notFoundSettleMs - $0) }
+    }
+}
+
+extension BatchingRules {
+    /// The rules `[batching]` and `[bank.routing]` give (the standard routing without a `[bank]`).
+    package init(_ c: SalurConfiguration) {
+        let r = c.bank?.routing ?? SalurConfiguration.Routing()
+        func limit(_ value: Int64) -> Rupiah? { value == 0 ? nil : Rupiah(value) }
+        let routing = ServiceRouting(
+            intrabankMax: limit(r.intrabankMax), interbankMax: Rupiah(r.interbankMax), rtgsMin: Rupiah(r.rtgsMin),
+            rtgsMax: limit(r.rtgsMax), sknMax: Rupiah(r.sknMax),
+            interbankOrder: r.interbankOrder.compactMap(TransferService.init(rawValue:)), noBIFastBanks: Set(r.noBIFastBanks))
+        self.init(maxItems: c.batching.maxItems, maxAmount: c.batching.maxAmount, approvalRequired: c.batching.approvalRequired,
+                  routing: routing)
     }
 }

@@ -332,20 +332,20 @@ extension PostgresLedger {
                 SELECT id, partner_reference_no, external_id, bank_reference_no, batch_id, kind, program, period, nik,
                        beneficiary_name, beneficiary_account, beneficiary_bank_code, amount, state, attempts, created_at,
                        settled_at, last_code,
-                       coalesce(CASE WHEN state = 'held' THEN hold_reason END, last_message) FROM transfer
+                       coalesce(CASE WHEN state = 'held' THEN hold_reason END, last_message), service FROM transfer
                 """ + StoreSQL.where(clauses) + " ORDER BY id"
             var records: [TransferRecord] = []
             for try await (id, reference, externalID, bankReference, batchID, kind, program, period, nik, name, account, bankCode, amount,
-                           state, attempts, createdAt, settledAt, code, message)
+                           state, attempts, createdAt, settledAt, code, message, service)
                 in try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: self.logger)
                 .decode((Int64, String, String?, String?, String?, String, String, String, String?, String, String, String?, Int64,
-                         String, Int, String, String?, String?, String?).self) {
+                         String, Int, String, String?, String?, String?, String?).self) {
                 let settled = state == "settled"
                 records.append(TransferRecord.make(
                     transferID: id, partnerReferenceNo: reference, externalID: externalID, bankReferenceNo: bankReference, batchID: batchID,
                     kind: kind, program: program, period: period, nik: nik, name: name, accountNo: account, bankCode: bankCode,
                     amount: Rupiah(amount), state: state, attempts: attempts, createdAt: createdAt, settledAt: settledAt,
-                    failureCode: settled ? nil : code, failureMessage: settled ? nil : message))
+                    failureCode: settled ? nil : code, failureMessage: settled ? nil : message, service: service))
             }
             return records
         }

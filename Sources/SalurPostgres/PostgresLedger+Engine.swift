@@ -434,7 +434,7 @@ extension PostgresLedger {
             let stamp = Timestamp.iso8601(now)
             // With each, what the bank last said of its recipient's account (`AccountHold` gate).
             let columns = """
-                t.id, t.attempts, t.round_attempts, t.last_message, t.batch_id, t.partner_reference_no, t.kind,
+                t.id, t.attempts, t.round_attempts, t.last_message, t.batch_id, t.partner_reference_no, t.kind, t.service,
                 t.beneficiary_account, t.beneficiary_name, t.beneficiary_bank_code, t.amount, t.remark, t.nik, t.created_at,
                 r.account_check, r.bank_account_status, r.account_checked_at
                 """
@@ -524,7 +524,8 @@ extension PostgresLedger {
                         beneficiaryBankCode: try row["beneficiary_bank_code"].decode(String?.self),
                         amount: Rupiah(try row["amount"].decode(Int64.self)), remark: try row["remark"].decode(String.self),
                         batchID: try row["batch_id"].decode(String.self),
-                        createdAt: Timestamp.parse(try row["created_at"].decode(String.self))))
+                        createdAt: Timestamp.parse(try row["created_at"].decode(String.self)),
+                        service: try row["service"].decode(String?.self), paysPerson: try row["nik"].decode(String?.self) != nil))
                 }
                 // started_at by PostgreSQL's clock: the not-found settle window is judged against it,
                 // by whichever engine asks the bank later.
@@ -650,7 +651,7 @@ extension PostgresLedger {
                     SELECT id FROM transfer WHERE state = 'in_doubt' AND (next_action_at IS NULL OR next_action_at <= \(stamp))
                     ORDER BY next_action_at NULLS FIRST, id LIMIT \(limit) FOR UPDATE SKIP LOCKED)
                 UPDATE transfer t SET next_action_at = \(claimedUntil) FROM due WHERE t.id = due.id
-                RETURNING t.id, t.external_id, t.partner_reference_no, t.kind, t.amount, t.beneficiary_account, t.round_attempts,
+                RETURNING t.id, t.external_id, t.partner_reference_no, t.kind, t.service, t.amount, t.beneficiary_account, t.round_attempts,
                     t.inquiries, t.not_found_answers, t.settle_from, t.ask_reason
                 """)
             guard !rows.isEmpty else { return [] }
@@ -676,7 +677,8 @@ extension PostgresLedger {
                                                        settleFrom: try row["settle_from"].decode(String?.self).flatMap(Timestamp.parse)),
                     notFoundAnswers: Int(try row["not_found_answers"].decode(Int64.self)),
                     beneficiaryAccount: try row["beneficiary_account"].decode(String.self),
-                    askReason: try row["ask_reason"].decode(String?.self).flatMap(AskReason.init))
+                    askReason: try row["ask_reason"].decode(String?.self).flatMap(AskReason.init),
+                    service: try row["service"].decode(String?.self))
             }.sorted { $0.transferID < $1.transferID }
         }
     }

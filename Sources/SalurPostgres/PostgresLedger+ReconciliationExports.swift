@@ -56,19 +56,19 @@ extension PostgresLedger {
         try await withConnection("reading transfers") { connection in
             var records: [TransferRecord] = []
             for try await (id, reference, externalID, bankReference, batch, kind, program, period, nik, name, account, bankCode, amount,
-                           state, attempts, createdAt, settledAt, code, message) in try await connection.query("""
+                           state, attempts, createdAt, settledAt, code, message, service) in try await connection.query("""
                 SELECT id, partner_reference_no, external_id, bank_reference_no, batch_id, kind, program, period, nik,
                        beneficiary_name, beneficiary_account, beneficiary_bank_code, amount, state, attempts, created_at,
                        settled_at, last_code,
-                       coalesce(CASE WHEN state = 'held' THEN hold_reason END, last_message) FROM transfer WHERE batch_id = \(batchID) ORDER BY id
+                       coalesce(CASE WHEN state = 'held' THEN hold_reason END, last_message), service FROM transfer WHERE batch_id = \(batchID) ORDER BY id
                 """, logger: self.logger).decode((Int64, String, String?, String?, String?, String, String, String, String?, String, String,
-                                                  String?, Int64, String, Int, String, String?, String?, String?).self) {
+                                                  String?, Int64, String, Int, String, String?, String?, String?, String?).self) {
                 let settled = state == "settled"
                 records.append(TransferRecord.make(
                     transferID: id, partnerReferenceNo: reference, externalID: externalID, bankReferenceNo: bankReference, batchID: batch,
                     kind: kind, program: program, period: period, nik: nik, name: name, accountNo: account, bankCode: bankCode,
                     amount: Rupiah(amount), state: state, attempts: attempts, createdAt: createdAt, settledAt: settledAt,
-                    failureCode: settled ? nil : code, failureMessage: settled ? nil : message))
+                    failureCode: settled ? nil : code, failureMessage: settled ? nil : message, service: service))
             }
             return records
         }

@@ -221,9 +221,10 @@ extension PostgresLedger {
             try await execute(connection, """
                 INSERT INTO transfer (id, partner_reference_no, dedupe_key, kind, recipient_id, nik, beneficiary_name,
                     beneficiary_account, beneficiary_bank_code, program, period, amount, remark, state, enqueued_by,
-                    created_at, updated_at)
+                    created_at, updated_at, service)
                 SELECT id, ref, key, kind, CASE WHEN has_recipient THEN recipient END, CASE WHEN has_nik THEN nik END, name,
-                    account, CASE WHEN has_bank THEN bank END, program, period, amount, remark, 'pending', \(actor), \(now), \(now)
+                    account, CASE WHEN has_bank THEN bank END, program, period, amount, remark, 'pending', \(actor), \(now), \(now),
+                    service
                 FROM unnest(\(chunk.map(\.id))::bigint[], \(references)::text[],
                             \(t.map(\.dedupeKey))::text[], \(t.map(\.kind.rawValue))::text[],
                             \(t.map { $0.recipientID ?? 0 })::bigint[], \(t.map { $0.recipientID != nil })::bool[],
@@ -231,9 +232,9 @@ extension PostgresLedger {
                             \(t.map(\.beneficiaryName))::text[], \(t.map(\.beneficiaryAccount))::text[],
                             \(t.map { $0.beneficiaryBankCode ?? "" })::text[], \(t.map { $0.beneficiaryBankCode != nil })::bool[],
                             \(t.map(\.program))::text[], \(t.map(\.period))::text[], \(t.map(\.amount.value))::bigint[],
-                            \(t.map(\.remark))::text[])
+                            \(t.map(\.remark))::text[], \(t.map { QueueRules.serviceCode($0, rules: rules) })::text[])
                      AS u(id, ref, key, kind, recipient, has_recipient, nik, has_nik, name, account, bank, has_bank,
-                          program, period, amount, remark)
+                          program, period, amount, remark, service)
                 """)
         }
         summary.batches += try await formBatches(connection, rules: rules, actor: actor)
@@ -264,3 +265,4 @@ extension PostgresLedger {
         }
     }
 }
+

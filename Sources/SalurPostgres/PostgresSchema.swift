@@ -386,5 +386,10 @@ enum PostgresSchema {
         Step(name: SchemaStep.v10, sql: """
             ALTER TABLE transfer ADD COLUMN ask_reason TEXT;
             """),
+        // The SNAP service a transfer is queued for (`TransferService`, `[bank.routing]`); NULL for
+        // transfers queued before: their kind's service, 17 or 18.
+        Step(name: SchemaStep.v12, sql: """
+            ALTER TABLE transfer ADD COLUMN service TEXT;
+            """),
     ]
 }

@@ -271,6 +271,7 @@ extension SQLiteLedger {
             createdAt: row["created_at"], settledAt: row["settled_at"],
             failureCode: state == "settled" ? nil : row["last_code"],
             // A transfer held for its account shows why (`AccountHold`), the reason an operator acts on.
-            failureMessage: state == "settled" ? nil : (state == "held" ? row["hold_reason"] as String? : nil) ?? (row["last_message"] as String?))
+            failureMessage: state == "settled" ? nil : (state == "held" ? row["hold_reason"] as String? : nil) ?? (row["last_message"] as String?),
+            service: row["service"])
     }
 }

@@ -159,7 +159,8 @@ extension SQLiteLedger {
                     kind: TransferKind(rawValue: row["kind"]) ?? .intrabank, beneficiaryAccount: row["beneficiary_account"],
                     beneficiaryName: row["beneficiary_name"], beneficiaryBankCode: row["beneficiary_bank_code"],
                     amount: Rupiah(row["amount"] as Int64), remark: row["remark"], batchID: row["batch_id"],
-                    createdAt: (row["created_at"] as String?).flatMap(Timestamp.parse)))
+                    createdAt: (row["created_at"] as String?).flatMap(Timestamp.parse), service: row["service"],
+                    paysPerson: (row["nik"] as String?) != nil))
             }
             if !exhausted.isEmpty { try SQLiteLedger.completeBatches(db, exhausted) }
             // One claim more in the send mark: a restored database shows fewer than an engine has seen.
@@ -220,7 +221,7 @@ extension SQLiteLedger {
     package func dueInquiries(limit: Int, now: Date) async throws -> [InquiryTarget] {
         try await readAsync { db in
             try Row.fetchAll(db, sql: """
-                SELECT t.id, t.external_id, t.partner_reference_no, t.kind, t.amount, t.beneficiary_account, t.round_attempts,
+                SELECT t.id, t.external_id, t.partner_reference_no, t.kind, t.service, t.amount, t.beneficiary_account, t.round_attempts,
                        t.inquiries, t.not_found_answers, t.ask_reason, nullif(max(coalesce(a.started_at, ''), coalesce(t.settle_from, '')), '') AS started_at
                 FROM transfer t LEFT JOIN transfer_attempt a ON a.external_id = t.external_id
                 WHERE t.state = 'in_doubt' AND (t.next_action_at IS NULL OR t.next_action_at <= ?) ORDER BY t.next_action_at, t.id LIMIT ?
@@ -230,7 +231,7 @@ extension SQLiteLedger {
                               roundAttempts: row["round_attempts"], inquiriesSoFar: row["inquiries"],
                               attemptStartedAt: (row["started_at"] as String?).flatMap(Timestamp.parse),
                               notFoundAnswers: row["not_found_answers"], beneficiaryAccount: row["beneficiary_account"],
-                              askReason: (row["ask_reason"] as String?).flatMap(AskReason.init))
+                              askReason: (row["ask_reason"] as String?).flatMap(AskReason.init), service: row["service"])
             }
         }
     }

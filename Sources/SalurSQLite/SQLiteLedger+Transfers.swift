@@ -91,8 +91,8 @@ extension SQLiteLedger {
         let insert = try BulkStatement(db, sql: """
             INSERT INTO transfer (id, partner_reference_no, dedupe_key, kind, recipient_id, nik, beneficiary_name,
                 beneficiary_account, beneficiary_bank_code, program, period, amount, remark, state, enqueued_by,
-                created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)
+                created_at, updated_at, service)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)
             ON CONFLICT (dedupe_key) DO NOTHING
             """)
         var total = summary.queuedAmount
@@ -112,6 +112,7 @@ extension SQLiteLedger {
                 insert.bind(6, t.nik); insert.bind(7, t.beneficiaryName); insert.bind(8, t.beneficiaryAccount)
                 insert.bind(9, t.beneficiaryBankCode); insert.bind(10, t.program); insert.bind(11, t.period); insert.bind(12, t.amount.value)
                 insert.bind(13, t.remark); insert.bind(14, actor); insert.bind(15, now); insert.bind(16, now)
+                insert.bind(17, QueueRules.serviceCode(t, rules: rules))
                 do {
                     stepped = try insert.step()
                 } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT

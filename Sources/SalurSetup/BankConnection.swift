@@ -32,6 +32,8 @@ package final class BankConnection: Sendable {
         endpoint.tokenPath = bank.paths.token
         endpoint.transferIntrabankPath = bank.paths.transferIntrabank
         endpoint.transferInterbankPath = bank.paths.transferInterbank
+        endpoint.transferRTGSPath = bank.paths.transferRTGS
+        endpoint.transferSKNPath = bank.paths.transferSKN
         endpoint.transferStatusPath = bank.paths.transferStatus
         endpoint.accountInquiryPath = bank.paths.accountInquiryInternal
         endpoint.balanceInquiryPath = bank.paths.balanceInquiry

@@ -48,11 +48,12 @@ extension TransferRecord {
     package static func make(transferID: Int64, partnerReferenceNo: String, externalID: String?, bankReferenceNo: String?,
                              batchID: String?, kind: String, program: String, period: String, nik: String?, name: String,
                              accountNo: String, bankCode: String?, amount: Rupiah, state: String, attempts: Int, createdAt: String,
-                             settledAt: String?, failureCode: String?, failureMessage: String?) -> TransferRecord {
+                             settledAt: String?, failureCode: String?, failureMessage: String?, service: String? = nil) -> TransferRecord {
         TransferRecord(transferID: transferID, partnerReferenceNo: partnerReferenceNo, externalID: externalID,
                        bankReferenceNo: bankReferenceNo, batchID: batchID, kind: kind, program: program, period: period, nik: nik,
                        name: name, accountNo: accountNo, bankCode: bankCode, amount: amount, state: state, attempts: attempts,
-                       createdAt: createdAt, settledAt: settledAt, failureCode: failureCode, failureMessage: failureMessage)
+                       createdAt: createdAt, settledAt: settledAt, failureCode: failureCode, failureMessage: failureMessage,
+                       service: TransferService.stored(service, kind: kind == "intrabank" ? .intrabank : .interbank).rawValue)
     }
 }
 

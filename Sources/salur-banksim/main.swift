@@ -60,6 +60,9 @@ struct SalurBankSim: AsyncParsableCommand {
     @Option(help: "Per-transfer limit, whole rupiah (403xx02 above it); none when left out.")
     var maxAmount: Int64?
 
+    @Option(help: "Limit of service 18 (BI-FAST) per transfer, whole rupiah (403xx02 above it); none when left out.")
+    var interbankMaxAmount: Int64?
+
     @Option(help: "CSV of accounts (account_no,name,status); without it every 6–20 digit number is active.")
     var accounts: String?
 
@@ -116,6 +119,7 @@ struct SalurBankSim: AsyncParsableCommand {
         config.sourceAccountNo = sourceAccount
         config.sourceBalance = Rupiah(balance)
         config.maxAmount = maxAmount.map(Rupiah.init)
+        config.interbankMaxAmount = interbankMaxAmount.map(Rupiah.init)
         if let accounts {
             config.accounts = try AccountsCSV.parse(try SimulatorFile.text(at: accounts), file: accounts)
         }

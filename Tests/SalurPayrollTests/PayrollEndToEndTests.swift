@@ -19,7 +19,7 @@ struct PayrollEndToEndTests {
     static let faults: [(name: String, fault: SimulatedFault?)] = [("clean bank", nil), ("answer lost after booking", .timeoutAfter),
                                                                     ("connection dropped after booking", .dropAfter)]
 
-    @Test("one settled interbank transfer equal to the report's grand total, to the agreement's BPJS account", arguments: faults)
+    @Test("one settled transfer to another bank (RTGS: above BI-FAST's cap) equal to the report's grand total, to the agreement's BPJS account", arguments: faults)
     func remitToBPJS(_ scenario: (name: String, fault: SimulatedFault?)) async throws {
         let store = try PayrollStore(); defer { store.remove() }
         let ledger = store.ledger
@@ -65,7 +65,9 @@ struct PayrollEndToEndTests {
 
         #expect(booked.count == 1, "\(booked)")
         let entry = try #require(booked.first)
-        #expect(entry.service == .transferInterbank)
+        // Kendari's grand total is above BI-FAST's Rp 250 juta: the standard routing sends it by RTGS (22).
+        #expect(report.totals.grandTotal > Rupiah(250_000_000))
+        #expect(entry.service == .transferRTGS)
         #expect(entry.amount == report.totals.grandTotal)
         #expect(entry.beneficiaryAccountNo == F.kendari.bpjsAccount)
         #expect(entry.beneficiaryBankCode == F.kendari.bpjsBankCode)

@@ -2,7 +2,9 @@ import NIOCore
 import SalurCore
 
 extension Bank {
-    /// Services 17 and 18: authorizes, checks the fields, then decides and books atomically.
+    /// Services 17, 18, 22 and 23: authorizes, checks the fields, then decides and books atomically.
+    /// SKN (23) books the order pending and answers 200 with `transactionStatus` `03`: it clears
+    /// `settleAfterMilliseconds` later, as the status inquiry then says.
     ///
     /// Order of decisions: an injected "before" fault; a duplicate `partnerReferenceNo` (only with
     /// `dedupePartnerReference`); the source account; the per-transfer limit; the beneficiary;
@@ -24,6 +26,11 @@ extension Bank {
             let fields = transferFields(entry, order: order)
             switch fault {
             case nil:
+                if service == .transferRTGS || service == .transferSKN {
+                    let status = entry.status == .pending ? ("03", "Pending") : ("00", "Success")
+                    return answer(.successful, for: service, fields + [JSONMember("transactionStatus", .string(status.0)),
+                                                                       JSONMember("transactionStatusDesc", .string(status.1))])
+                }
                 return answer(.successful, for: service, fields)
             case .pending:
                 return answer(.inProgress, for: service, fields)
@@ -84,7 +91,8 @@ extension Bank {
                 return .refused(refusal, fault: nil)
             }
 
-            entry.status = fault == .pending ? .pending : .settled
+            let clears = fault == .pending || (service == .transferSKN && fault == nil)
+            entry.status = clears ? .pending : .settled
             let answered: SNAPStatus? = switch fault {
             case .pending: .inProgress
             case .timeoutAfter: .timeout
@@ -92,7 +100,7 @@ extension Bank {
             default: .successful
             }
             let record = LedgerRecord(
-                entry: entry, settlesAt: fault == .pending ? now.advanced(by: settleAfter) : nil,
+                entry: entry, settlesAt: clears ? now.advanced(by: settleAfter) : nil,
                 answeredCode: answered?.responseCode(for: service), transactionDate: order.transactionDate)
             do {
                 try state.append(record)
@@ -109,6 +117,12 @@ extension Bank {
             return .notPermitted("sourceAccountNo is not the partner's account")
         }
         if let maxAmount = config.maxAmount, order.amount > maxAmount { return .exceedsAmountLimit }
+        switch order.service {
+        case .transferInterbank: if let cap = config.interbankMaxAmount, order.amount > cap { return .exceedsAmountLimit }
+        case .transferRTGS: if order.amount < config.rtgsMinAmount { return .exceedsAmountLimit }
+        case .transferSKN: if order.amount > config.sknMaxAmount { return .exceedsAmountLimit }
+        default: break
+        }
         let changed = changedAccounts.withLock { $0[order.beneficiaryAccountNo] }
         let beneficiary = changed.map { AccountDirectory.lookup($0.account) } ?? (order.service == .transferIntrabank
             ? directory.internalAccount(order.beneficiaryAccountNo)

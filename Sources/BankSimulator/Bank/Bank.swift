@@ -52,7 +52,7 @@ final class Bank: Sendable {
             switch service {
             case .accessToken:
                 return try issueToken(request)
-            case .transferIntrabank, .transferInterbank:
+            case .transferIntrabank, .transferInterbank, .transferRTGS, .transferSKN:
                 return try transfer(request, service: service)
             case .transferStatus:
                 return try transferStatus(request)

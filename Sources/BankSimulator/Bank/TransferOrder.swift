@@ -1,6 +1,6 @@
 import SalurCore
 
-/// The fields of a transfer request (services 17 and 18), checked for form.
+/// The fields of a transfer request (services 17, 18, 22 and 23), checked for form.
 struct TransferOrder: Sendable {
     let service: SNAPService
     let partnerReferenceNo: String
@@ -23,7 +23,16 @@ struct TransferOrder: Sendable {
         if let info = body["additionalInfo"], info != .null, !info.isObject {
             throw Refusal(.invalidFieldFormat("additionalInfo"))
         }
-        if service == .transferInterbank {
+        if service == .transferRTGS || service == .transferSKN {
+            // Mandatory in 22 and 23: who the beneficiary is, for the clearing's reports to BI.
+            guard ["1", "2"].contains(try body.requiredString("beneficiaryCustomerResidence", maxLength: 1)) else {
+                throw Refusal(.invalidFieldFormat("beneficiaryCustomerResidence"))
+            }
+            guard ["1", "2", "3"].contains(try body.requiredString("beneficiaryCustomerType", maxLength: 1)) else {
+                throw Refusal(.invalidFieldFormat("beneficiaryCustomerType"))
+            }
+        }
+        if service.isToAnotherBank {
             let bankCode = try body.requiredString("beneficiaryBankCode", maxLength: 11)
             guard bankCode.count >= 3, bankCode.allSatisfy({ $0.isASCII && ($0.isNumber || $0.isUppercase) }) else {
                 throw Refusal(.invalidFieldFormat("beneficiaryBankCode"))

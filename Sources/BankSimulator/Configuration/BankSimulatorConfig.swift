@@ -27,6 +27,12 @@ public struct BankSimulatorConfig: Sendable {
     public var sourceBalance: Rupiah = Rupiah(1_000_000_000_000)
     /// `--max-amount`: the per-transfer limit (403xx02 above it); `nil` for none.
     public var maxAmount: Rupiah? = nil
+    /// `--interbank-max-amount`: the cap on service 18 (BI-FAST's Rp 250 juta, or lower); `nil` for none.
+    public var interbankMaxAmount: Rupiah? = nil
+    /// `--rtgs-min-amount`: the smallest RTGS transfer (22); below it the transfer is refused (403xx02).
+    public var rtgsMinAmount: Rupiah = Rupiah(100_000_001)
+    /// `--skn-max-amount`: SKNBI's cap per transfer (23).
+    public var sknMaxAmount: Rupiah = Rupiah(1_000_000_000)
     /// `--accounts`: the bank's accounts; `nil` makes every well-formed number (6 to 20 digits)
     /// an active account named `NASABAH <last 4 digits>`.
     public var accounts: [BankAccount]? = nil

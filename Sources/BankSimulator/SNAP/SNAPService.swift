@@ -10,6 +10,10 @@ public enum SNAPService: String, Sendable, Hashable, CaseIterable, Codable {
     case transferIntrabank = "17"
     /// 18, `POST /v1.0/transfer-interbank`: a transfer to another bank.
     case transferInterbank = "18"
+    /// 22, `POST /v1.0/transfer-rtgs`: a transfer to another bank through BI-RTGS.
+    case transferRTGS = "22"
+    /// 23, `POST /v1.0/transfer-skn`: a transfer to another bank through SKNBI, cleared in batches.
+    case transferSKN = "23"
     /// 36, `POST /v1.0/transfer/status`.
     case transferStatus = "36"
 
@@ -24,10 +28,15 @@ public enum SNAPService: String, Sendable, Hashable, CaseIterable, Codable {
         case .accountInquiryInternal: "/v1.0/account-inquiry-internal"
         case .transferIntrabank: "/v1.0/transfer-intrabank"
         case .transferInterbank: "/v1.0/transfer-interbank"
+        case .transferRTGS: "/v1.0/transfer-rtgs"
+        case .transferSKN: "/v1.0/transfer-skn"
         case .transferStatus: "/v1.0/transfer/status"
         }
     }
 
     /// Whether the service moves money, and so is subject to fault injection.
-    public var isTransfer: Bool { self == .transferIntrabank || self == .transferInterbank }
+    public var isTransfer: Bool { [.transferIntrabank, .transferInterbank, .transferRTGS, .transferSKN].contains(self) }
+
+    /// Whether the service pays another bank's account (18, 22, 23).
+    public var isToAnotherBank: Bool { [.transferInterbank, .transferRTGS, .transferSKN].contains(self) }
 }

@@ -21,8 +21,43 @@ package struct TransferInstruction: Sendable, Equatable {
         case intrabank
         /// SNAP 18: to another bank (e.g. BPJS's account), with its bank code.
         case interbank(bankCode: String)
+        /// SNAP 22: to another bank through BI-RTGS.
+        case rtgs(bankCode: String)
+        /// SNAP 23: to another bank through SKNBI.
+        case skn(bankCode: String)
+
+        /// The SNAP service code: `17`, `18`, `22` or `23`.
+        package var code: String {
+            switch self {
+            case .intrabank: "17"
+            case .interbank: "18"
+            case .rtgs: "22"
+            case .skn: "23"
+            }
+        }
+
+        /// The beneficiary's bank, for a transfer to another bank.
+        package var bankCode: String? {
+            switch self {
+            case .intrabank: nil
+            case .interbank(let code), .rtgs(let code), .skn(let code): code
+            }
+        }
     }
+
+    /// SNAP `beneficiaryCustomerType` (RTGS and SKN): who is paid.
+    package enum CustomerType: String, Sendable, Equatable {
+        /// `1`: a person (an aid recipient, a worker).
+        case individual = "1"
+        /// `2`: a company or institution (BPJS Ketenagakerjaan).
+        case corporate = "2"
+        /// `3`: a government body.
+        case government = "3"
+    }
+
     package var service: Service
+    /// Who is paid (sent by RTGS and SKN only).
+    package var beneficiaryType: CustomerType = .individual
     package var partnerReferenceNo: String
     package var externalID: String
     package var beneficiaryAccount: String
@@ -38,7 +73,8 @@ package struct TransferInstruction: Sendable, Equatable {
 
     package init(service: Service, partnerReferenceNo: String, externalID: String, beneficiaryAccount: String,
                  beneficiaryName: String, amount: Rupiah, remark: String, transactionDate: Date? = nil,
-                 sendBy: ContinuousClock.Instant? = nil) {
+                 sendBy: ContinuousClock.Instant? = nil, beneficiaryType: CustomerType = .individual) {
+        self.beneficiaryType = beneficiaryType
         self.transactionDate = transactionDate
         self.sendBy = sendBy
         self.service = service
@@ -79,15 +115,18 @@ package struct StatusQuery: Sendable, Equatable {
     package var externalID: String
     /// Service 18 (interbank) rather than 17 (intrabank).
     package var interbank: Bool
+    /// The SNAP service the transfer was sent by (`17`, `18`, `22`, `23`): the inquiry's `serviceCode`.
+    package var serviceCode: String
     /// The amount sent; nil when not known (the answer's amount is then not checked).
     package var amount: Rupiah?
     /// The beneficiary account sent; nil when not known (the answer's account is then not checked).
     package var beneficiaryAccount: String?
     package init(partnerReferenceNo: String, externalID: String, interbank: Bool, amount: Rupiah? = nil,
-                 beneficiaryAccount: String? = nil) {
+                 beneficiaryAccount: String? = nil, serviceCode: String? = nil) {
         self.partnerReferenceNo = partnerReferenceNo
         self.externalID = externalID
         self.interbank = interbank
+        self.serviceCode = serviceCode ?? (interbank ? "18" : "17")
         self.amount = amount
         self.beneficiaryAccount = beneficiaryAccount
     }

@@ -37,11 +37,7 @@ enum SNAPClassifier {
     /// beneficiary account, where the bank returns them, must be what `sent` says; otherwise the
     /// transfer is in doubt and the status inquiry settles it.
     static func transfer(_ exchange: SNAPClient.Exchange, sent: TransferInstruction) -> TransferOutcome {
-        let expectedService: String
-        switch sent.service {
-        case .intrabank: expectedService = "17"
-        case .interbank: expectedService = "18"
-        }
+        let expectedService = sent.service.code
         let partnerReferenceNo = sent.partnerReferenceNo
         let response: HTTPResponse
         switch exchange.result {
@@ -83,6 +79,12 @@ enum SNAPClassifier {
             if let difference = Echo.difference(amount: decoded.amount, account: decoded.beneficiaryAccountNo,
                                                 sentAmount: sent.amount, sentAccount: sent.beneficiaryAccount) {
                 return .inDoubt(code: raw, reason: "success for \(partnerReferenceNo) \(difference); asking the bank")
+            }
+            // SKN clears in batches and RTGS may queue: a 200 whose status is not "00" (success) says
+            // the bank took the order, not that the money moved; the status inquiry settles it.
+            if let status = decoded.transactionStatus ?? decoded.latestTransactionStatus, status != "00" {
+                return .inDoubt(code: raw, reason: "accepted, transaction status \(status) (\(SNAPStatusWords.name(status))): "
+                                + "asking the bank until it clears")
             }
             return .settled(bankReference: decoded.referenceNo, code: raw)
         case (202, _):
@@ -133,7 +135,7 @@ enum SNAPClassifier {
     /// both values, so a mismatch never settles or fails the transfer, nor lets it be sent again.
     static func inquiry(_ exchange: SNAPClient.Exchange, query: StatusQuery) -> InquiryOutcome {
         let partnerReferenceNo = query.partnerReferenceNo
-        let service = query.interbank ? "18" : "17"
+        let service = query.serviceCode
         guard case .success(let response) = exchange.result else {
             if case .failure(let error) = exchange.result { return .unknown(reason: error.description, bankUnavailable: true) }
             return .unknown(reason: "no answer", bankUnavailable: true)
@@ -238,5 +240,22 @@ enum SNAPClassifier {
     static func retryAfter(_ response: HTTPResponse) -> Int? {
         guard let value = response.headers["retry-after"] else { return nil }
         return Int(value.trimmingCharacters(in: .whitespaces)).map { max(0, $0) } ?? 1
+    }
+}
+
+/// The names of SNAP's transaction status values (service 36's `latestTransactionStatus`).
+enum SNAPStatusWords {
+    static func name(_ status: String) -> String {
+        switch status {
+        case "00": "success"
+        case "01": "initiated"
+        case "02": "paying"
+        case "03": "pending"
+        case "04": "refunded"
+        case "05": "cancelled"
+        case "06": "failed"
+        case "07": "not found"
+        default: "unknown"
+        }
     }
 }

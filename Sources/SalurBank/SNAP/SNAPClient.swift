@@ -12,6 +12,8 @@ package final class SNAPClient: BankAdapter {
         package var tokenPath = "/v1.0/access-token/b2b"
         package var transferIntrabankPath = "/v1.0/transfer-intrabank"
         package var transferInterbankPath = "/v1.0/transfer-interbank"
+        package var transferRTGSPath = "/v1.0/transfer-rtgs"
+        package var transferSKNPath = "/v1.0/transfer-skn"
         package var transferStatusPath = "/v1.0/transfer/status"
         package var accountInquiryPath = "/v1.0/account-inquiry-internal"
         package var balanceInquiryPath = "/v1.0/balance-inquiry"
@@ -65,26 +67,31 @@ package final class SNAPClient: BankAdapter {
     // MARK: BankAdapter
 
     package func transfer(_ instruction: TransferInstruction) async -> TransferOutcome {
-        let interbank: Bool
-        let bankCode: String?
-        switch instruction.service {
-        case .intrabank: interbank = false; bankCode = nil
-        case .interbank(let code): interbank = true; bankCode = code
-        }
-        let body = TransferRequest(
-            partnerReferenceNo: instruction.partnerReferenceNo,
-            amount: SNAPAmount(value: instruction.amount.snapValue, currency: "IDR"),
-            beneficiaryAccountNo: instruction.beneficiaryAccount,
-            beneficiaryAccountName: interbank ? instruction.beneficiaryName : nil,
-            beneficiaryBankCode: bankCode,
-            sourceAccountNo: endpoint.sourceAccount,
-            // The transfer's own date, not the attempt's: every attempt of one transfer is the same request.
-            transactionDate: SNAPTimestamp.string(instruction.transactionDate ?? Date()),
-            remark: instruction.remark.isEmpty ? nil : instruction.remark)
-        let path = interbank ? endpoint.transferInterbankPath : endpoint.transferIntrabankPath
+        let amount = SNAPAmount(value: instruction.amount.snapValue, currency: "IDR")
+        // The transfer's own date, not the attempt's: every attempt of one transfer is the same request.
+        let date = SNAPTimestamp.string(instruction.transactionDate ?? Date())
+        let remark = instruction.remark.isEmpty ? nil : instruction.remark
         let exchange: Exchange
         do {
-            exchange = try await post(path: path, body: body, externalID: instruction.externalID, sendBy: instruction.sendBy)
+            switch instruction.service {
+            case .intrabank, .interbank:
+                let bankCode = instruction.service.bankCode
+                let body = TransferRequest(
+                    partnerReferenceNo: instruction.partnerReferenceNo, amount: amount,
+                    beneficiaryAccountNo: instruction.beneficiaryAccount,
+                    beneficiaryAccountName: bankCode != nil ? instruction.beneficiaryName : nil,
+                    beneficiaryBankCode: bankCode, sourceAccountNo: endpoint.sourceAccount, transactionDate: date, remark: remark)
+                let path = bankCode != nil ? endpoint.transferInterbankPath : endpoint.transferIntrabankPath
+                exchange = try await post(path: path, body: body, externalID: instruction.externalID, sendBy: instruction.sendBy)
+            case .rtgs(let bankCode), .skn(let bankCode):
+                let body = ClearingTransferRequest(
+                    partnerReferenceNo: instruction.partnerReferenceNo, amount: amount,
+                    beneficiaryAccountName: instruction.beneficiaryName, beneficiaryAccountNo: instruction.beneficiaryAccount,
+                    beneficiaryBankCode: bankCode, beneficiaryCustomerType: instruction.beneficiaryType.rawValue,
+                    sourceAccountNo: endpoint.sourceAccount, transactionDate: date, remark: remark)
+                let path = instruction.service.code == "22" ? endpoint.transferRTGSPath : endpoint.transferSKNPath
+                exchange = try await post(path: path, body: body, externalID: instruction.externalID, sendBy: instruction.sendBy)
+            }
         } catch {
             return .notProcessed(code: nil, reason: error.description, retryAfterSeconds: nil,
                                  bankUnavailable: !error.neverLeft, neverLeft: error.neverLeft)
@@ -96,7 +103,7 @@ package final class SNAPClient: BankAdapter {
         // By partnerReferenceNo alone: the answer must cover every attempt of the transfer (an
         // earlier attempt may be the one booked), not just the latest external id.
         let body = StatusRequest(originalPartnerReferenceNo: query.partnerReferenceNo, originalExternalId: nil,
-                                 serviceCode: query.interbank ? "18" : "17",
+                                 serviceCode: query.serviceCode,
                                  amount: query.amount.map { SNAPAmount(value: $0.snapValue, currency: "IDR") })
         let externalID: String
         do { externalID = try await nextExternalID() } catch {

@@ -41,11 +41,30 @@ struct TransferRequest: Encodable {
     var remark: String?
 }
 
+/// Services 22 (RTGS) and 23 (SKN): the interbank fields and the ones these two make mandatory.
+struct ClearingTransferRequest: Encodable {
+    var partnerReferenceNo: String
+    var amount: SNAPAmount
+    var beneficiaryAccountName: String
+    var beneficiaryAccountNo: String
+    var beneficiaryBankCode: String
+    /// `1` resident, `2` non-resident: Salur pays residents only.
+    var beneficiaryCustomerResidence = "1"
+    /// `1` individual, `2` corporate, `3` government.
+    var beneficiaryCustomerType: String
+    var sourceAccountNo: String
+    var transactionDate: String
+    var remark: String?
+}
+
 struct TransferResponse: Decodable {
     var responseCode: String?
     var responseMessage: String?
     var referenceNo: String?
     var partnerReferenceNo: String?
+    /// Services 22 and 23: where the bank says the order stands (`00` done, `03` pending, …).
+    var transactionStatus: String?
+    var latestTransactionStatus: String?
     /// Echoes of what was sent, where the bank returns them: checked before a success is believed.
     var amount: SNAPAmount?
     var beneficiaryAccountNo: String?

@@ -2,13 +2,12 @@ import ArgumentParser
 import Foundation
 import SalurConfig
 import SalurCore
+import SalurEngine
 import SalurStore
 
 extension SalurConfiguration {
     /// The batching rules the store applies when transfers are queued.
-    var batchingRules: BatchingRules {
-        BatchingRules(maxItems: batching.maxItems, maxAmount: batching.maxAmount, approvalRequired: batching.approvalRequired)
-    }
+    var batchingRules: BatchingRules { BatchingRules(self) }
 }
 
 struct TransfersCommand: AsyncParsableCommand {
@@ -188,7 +187,7 @@ struct BatchesCommand: AsyncParsableCommand {
                 filter = parsed
             }
             let batches = try await global.store(.readOnly).batches(state: filter)
-            if json { return try Output.json(batches.map(BatchJSON.init)) }
+            if json { return try Output.json(batches.map { BatchJSON($0) }) }
             print(Output.table(["BATCH", "PROGRAM", "PERIOD", "STATE", "ITEMS", "AMOUNT", "SETTLED", "APPROVED BY", "NOTE"], batches.map { b in
                 [b.id, b.program, b.period, b.state, Output.grouped(b.itemCount), Rupiah(b.amount.value).grouped,
                  Output.grouped(b.transfers["settled"]?.count ?? 0), b.approvedBy ?? "", b.holdReason ?? ""]
@@ -203,14 +202,26 @@ struct BatchesCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            guard let batch = try await global.store(.readOnly).batches(id: id).first else { throw CLIError("no batch \(id)", exit: .failure) }
-            if json { return try Output.json(BatchJSON(batch)) }
+            let ledger = try await global.store(.readOnly)
+            guard let batch = try await ledger.batches(id: id).first else { throw CLIError("no batch \(id)", exit: .failure) }
+            // The SNAP service each transfer is queued for ([bank.routing]), counted.
+            var services: [String: StateTotal] = [:]
+            for record in try await ledger.reconciledTransfers(from: nil, to: nil, batchID: id) {
+                let service = record.transfer.service ?? ""
+                let now = services[service] ?? StateTotal(count: 0, amount: 0)
+                services[service] = StateTotal(count: now.count + 1, amount: now.amount &+ record.transfer.amount.value)
+            }
+            if json { return try Output.json(BatchJSON(batch, services: services)) }
             print("batch \(batch.id): \(batch.program) \(batch.period), \(batch.state)")
             print("  \(Output.grouped(batch.itemCount)) transfers, \(batch.amount); queued by \(batch.makers); created \(batch.createdAt)")
             if let by = batch.approvedBy { print("  approved by \(by) at \(batch.approvedAt ?? "")") }
             if let reason = batch.holdReason { print("  held: \(reason)") }
             print(Output.table(["STATE", "COUNT", "AMOUNT"], batch.transfers.sorted { $0.key < $1.key }.map {
                 [$0.key, Output.grouped($0.value.count), Rupiah($0.value.amount).grouped]
+            }, right: [1, 2]))
+            print("")
+            print(Output.table(["SERVICE", "COUNT", "AMOUNT"], services.sorted { $0.key < $1.key }.map {
+                [TransferService(rawValue: $0.key)?.label ?? $0.key, Output.grouped($0.value.count), Rupiah($0.value.amount).grouped]
             }, right: [1, 2]))
         }
     }
@@ -280,10 +291,12 @@ struct BatchJSON: Encodable {
     let amount: Int64
     let approved_by, approved_at, hold_reason: String?
     let transfers: [String: StateTotal]
+    /// `batches show --json`: count and amount per SNAP service code (`17`, `18`, `22`, `23`).
+    let services: [String: StateTotal]?
 
-    init(_ b: BatchSummary) {
+    init(_ b: BatchSummary, services: [String: StateTotal]? = nil) {
         id = b.id; program = b.program; period = b.period; state = b.state; makers = b.makers; created_at = b.createdAt
         items = b.itemCount; amount = b.amount.value; approved_by = b.approvedBy; approved_at = b.approvedAt
-        hold_reason = b.holdReason; transfers = b.transfers
+        hold_reason = b.holdReason; transfers = b.transfers; self.services = services
     }
 }

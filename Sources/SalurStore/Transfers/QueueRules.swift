@@ -11,7 +11,18 @@ package enum QueueRules {
             return "a transfer of \(transfer.amount) exceeds batching.max_amount (\(rules.maxAmount)); raise it or split the payment"
         }
         if let problem = TransferRemark.problem(transfer.remark) { return "remark \(problem)" }
+        if case .failure(let refusal) = service(transfer, rules: rules) { return refusal.description }
         return nil
+    }
+
+    /// The SNAP service `transfer` is queued for (`[bank.routing]`), stored with it.
+    package static func service(_ transfer: NewTransfer, rules: BatchingRules) -> Result<TransferService, RoutingRefusal> {
+        rules.routing.route(kind: transfer.kind, amount: transfer.amount, bankCode: transfer.beneficiaryBankCode)
+    }
+
+    /// The service code a store writes with a new transfer (`refusal` was checked before).
+    package static func serviceCode(_ transfer: NewTransfer, rules: BatchingRules) -> String {
+        ((try? service(transfer, rules: rules).get()) ?? TransferService.stored(nil, kind: transfer.kind)).rawValue
     }
 
     /// Refuses a queueing that would take the ledger's transfers past `Rupiah.ledgerLimit` in all, so

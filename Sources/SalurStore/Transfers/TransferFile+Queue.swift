@@ -41,6 +41,9 @@ extension TransferFile.Row {
         if amount > rules.maxAmount {
             return .refused(ImportIssue(file: source.path, line: line, field: "amount", reason: "exceeds batching.max_amount (\(rules.maxAmount))"))
         }
+        if case .failure(let refusal) = rules.routing.route(kind: .intrabank, amount: amount, bankCode: nil) {
+            return .refused(ImportIssue(file: source.path, line: line, field: "amount", reason: refusal.description))
+        }
         return .queue(NewTransfer(kind: .intrabank, dedupeKey: "aid:\(nik.digits):\(program):\(period)",
                                     recipientID: payee.id, nik: nik.digits, beneficiaryName: payee.name,
                                     beneficiaryAccount: account, beneficiaryBankCode: nil, program: program,

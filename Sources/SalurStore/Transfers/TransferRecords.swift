@@ -6,10 +6,13 @@ package struct BatchingRules: Sendable {
     package var maxItems: Int
     package var maxAmount: Rupiah
     package var approvalRequired: Bool
-    package init(maxItems: Int, maxAmount: Rupiah, approvalRequired: Bool) {
+    /// `[bank.routing]`: the service each transfer is queued for.
+    package var routing: ServiceRouting
+    package init(maxItems: Int, maxAmount: Rupiah, approvalRequired: Bool, routing: ServiceRouting = .standard) {
         self.maxItems = maxItems
         self.maxAmount = maxAmount
         self.approvalRequired = approvalRequired
+        self.routing = routing
     }
 }
 
@@ -134,6 +137,8 @@ package struct TransferRecord: Sendable, Codable, Equatable {
     package let settledAt: String?
     package let failureCode: String?
     package let failureMessage: String?
+    /// The SNAP service it is queued for (`17`, `18`, `22`, `23`).
+    package var service: String? = nil
 }
 
 /// An attempt committed as `sending`: everything needed to send it.
@@ -153,10 +158,17 @@ package struct ClaimedAttempt: Sendable, Equatable {
     package let batchID: String
     /// When the transfer was created: its SNAP `transactionDate`, the same on every attempt.
     package let createdAt: Date?
+    /// The SNAP service it was queued for.
+    package let service: TransferService
+    /// Whether it pays a person (a recipient, with a NIK) rather than an institution (BPJS):
+    /// RTGS and SKN send the beneficiary's customer type.
+    package let paysPerson: Bool
     package init(transferID: Int64, attemptNo: Int, roundAttempt: Int, externalID: String, partnerReferenceNo: String, kind: TransferKind,
                  beneficiaryAccount: String, beneficiaryName: String, beneficiaryBankCode: String?, amount: Rupiah, remark: String,
-                 batchID: String, createdAt: Date? = nil) {
+                 batchID: String, createdAt: Date? = nil, service: String? = nil, paysPerson: Bool = true) {
         self.createdAt = createdAt
+        self.service = TransferService.stored(service, kind: kind)
+        self.paysPerson = paysPerson
         self.transferID = transferID
         self.attemptNo = attemptNo
         self.roundAttempt = roundAttempt
@@ -223,10 +235,13 @@ package struct InquiryTarget: Sendable, Equatable {
     package let notFoundAnswers: Int
     /// Why it is asked about, when that changes what an answer means (`RetryFailed`).
     package let askReason: AskReason?
+    /// The SNAP service the transfer was sent by: the inquiry's `serviceCode`.
+    package let service: TransferService
     package init(transferID: Int64, externalID: String, partnerReferenceNo: String, kind: TransferKind, amount: Rupiah, roundAttempts: Int,
                  inquiriesSoFar: Int, attemptStartedAt: Date?, notFoundAnswers: Int, beneficiaryAccount: String? = nil,
-                 askReason: AskReason? = nil) {
+                 askReason: AskReason? = nil, service: String? = nil) {
         self.askReason = askReason
+        self.service = TransferService.stored(service, kind: kind)
         self.beneficiaryAccount = beneficiaryAccount
         self.transferID = transferID
         self.externalID = externalID
