@@ -13,6 +13,7 @@ package enum SchemaStep {
     package static let v8 = "v8 send mark, restore recovery, settle points"
     package static let v9 = "v9 request ids"
     package static let v10 = "v10 retry asks first"
+    package static let v11 = "v11 statement sen, bank items"
 }
 
 /// SQL text both stores run as it is: statements written the same in SQLite's and PostgreSQL's
