@@ -9,13 +9,13 @@ package enum BankItemChanges {
     }
 
     /// The audit row's details for re-classified entries: how many, and how many moved from one
-    /// kind to another (`interest→none`, `none→account_fee`).
+    /// kind to another (`interest->none`, `none->account_fee`).
     package static func auditDetails(_ changed: [Int], previous: [BankItemKind?], _ outcome: ReconciliationOutcome,
                                      entries: [ReconciliationEntry]) -> [String: String] {
         var moves: [String: Int] = [:]
         var first: [String] = []
         for index in changed {
-            let move = "\(previous[index]?.rawValue ?? "none")→\(outcome.bankItem(index)?.rawValue ?? "none")"
+            let move = "\(previous[index]?.rawValue ?? "none")->\(outcome.bankItem(index)?.rawValue ?? "none")"
             moves[move, default: 0] += 1
             if first.count < 10 { first.append("E\(entries[index].id)") }
         }
