@@ -25,6 +25,9 @@ struct BankItemSetupTests {
             "BIAYA ADM" = "account_fee"
             "BIAYA TRANSFER" = "transfer_fee"
             """, file: "salur.toml")
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let example = try SalurConfiguration.load(path: root.path + "/config/salur.toml")
+        #expect(Set(example.reconciliation.bankItems) == Set(rules.reconciliation.bankItems))
         #expect(Set(rules.reconciliation.bankItems) == [
             BankItemRule(text: "JASA GIRO", kind: .interest), BankItemRule(text: "PAJAK JASA GIRO", kind: .interestTax),
             BankItemRule(text: "BIAYA ADM", kind: .accountFee), BankItemRule(text: "BIAYA TRANSFER", kind: .transferFee),
