@@ -388,18 +388,6 @@ enum PostgresSchema {
             """),
         // Statements in sen (see `Migrations.registerStatementSen`): each amount column keeps its
         // whole rupiah, a `_sen_part` column the sen beyond them; statements stored before have none.
-        Step(name: SchemaStep.v11, sql: """
-            ALTER TABLE statement ADD COLUMN opening_balance_sen_part BIGINT NOT NULL DEFAULT 0
-                CHECK (opening_balance_sen_part BETWEEN -99 AND 99);
-            ALTER TABLE statement ADD COLUMN closing_balance_sen_part BIGINT NOT NULL DEFAULT 0
-                CHECK (closing_balance_sen_part BETWEEN -99 AND 99);
-            ALTER TABLE statement ADD COLUMN debit_total_sen_part BIGINT NOT NULL DEFAULT 0 CHECK (debit_total_sen_part BETWEEN 0 AND 99);
-            ALTER TABLE statement ADD COLUMN credit_total_sen_part BIGINT NOT NULL DEFAULT 0 CHECK (credit_total_sen_part BETWEEN 0 AND 99);
-            ALTER TABLE statement ADD COLUMN opening_derived_from TEXT;
-            ALTER TABLE statement_entry ADD COLUMN amount_sen_part BIGINT NOT NULL DEFAULT 0 CHECK (amount_sen_part BETWEEN 0 AND 99);
-            ALTER TABLE statement_entry ADD COLUMN transaction_code TEXT NOT NULL DEFAULT '';
-            ALTER TABLE statement_entry ADD COLUMN bank_item TEXT
-                CHECK (bank_item IN ('interest', 'interest_tax', 'account_fee', 'transfer_fee'));
-            """),
+        Step(name: SchemaStep.v11, sql: StoreSQL.statementSenStep(integer: "BIGINT")),
     ]
 }

@@ -11,19 +11,7 @@ extension Migrations {
     /// (MT940 `:61:` type, camt.053 `BkTxCd`) and the bank item it was classified as (NULL: none).
     static func registerStatementSen(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration(SchemaStep.v11) { db in
-            try db.execute(sql: """
-                ALTER TABLE statement ADD COLUMN opening_balance_sen_part INTEGER NOT NULL DEFAULT 0
-                    CHECK (opening_balance_sen_part BETWEEN -99 AND 99);
-                ALTER TABLE statement ADD COLUMN closing_balance_sen_part INTEGER NOT NULL DEFAULT 0
-                    CHECK (closing_balance_sen_part BETWEEN -99 AND 99);
-                ALTER TABLE statement ADD COLUMN debit_total_sen_part INTEGER NOT NULL DEFAULT 0 CHECK (debit_total_sen_part BETWEEN 0 AND 99);
-                ALTER TABLE statement ADD COLUMN credit_total_sen_part INTEGER NOT NULL DEFAULT 0 CHECK (credit_total_sen_part BETWEEN 0 AND 99);
-                ALTER TABLE statement ADD COLUMN opening_derived_from TEXT;
-                ALTER TABLE statement_entry ADD COLUMN amount_sen_part INTEGER NOT NULL DEFAULT 0 CHECK (amount_sen_part BETWEEN 0 AND 99);
-                ALTER TABLE statement_entry ADD COLUMN transaction_code TEXT NOT NULL DEFAULT '';
-                ALTER TABLE statement_entry ADD COLUMN bank_item TEXT
-                    CHECK (bank_item IN ('interest', 'interest_tax', 'account_fee', 'transfer_fee'));
-                """)
+            try db.execute(sql: StoreSQL.statementSenStep(integer: "INTEGER"))
         }
     }
 }
