@@ -17,21 +17,22 @@ extension PostgresLedger {
         return try await withConnection("reading reconciled transfers") { connection in
             var paid: [Int64: (entry: MatchedEntry, kind: String)] = [:]
             var duplicates: [Int64: Int] = [:]
-            for try await (id, transfer, kind, line, valueDate, bankReference, amount, statementID, sequence, sourceFile)
+            for try await (id, transfer, kind, line, valueDate, bankReference, amount, statementID, sequence, sourceFile, senPart)
                 in try await connection.query("""
                 SELECT e.id, e.transfer_id, e.match_kind, e.line, e.value_date, e.bank_reference, e.amount,
-                       s.statement_id, s.sequence, s.source_file
+                       s.statement_id, s.sequence, s.source_file, e.amount_sen_part
                 FROM statement_entry e JOIN statement s ON s.id = e.statement_row
                 WHERE e.match_kind IN ('reference', 'weak', 'duplicate') ORDER BY e.id
-                """, logger: self.logger).decode((Int64, Int64, String, Int, String, String, Int64, String, String, String).self) {
+                """, logger: self.logger).decode((Int64, Int64, String, Int, String, String, Int64, String, String, String, Int64).self) {
                 if kind == "duplicate" {
                     duplicates[transfer, default: 0] += 1
                     continue
                 }
                 if paid[transfer] == nil {
-                    paid[transfer] = (MatchedEntry.make(entryID: id, statementId: statementID, sequence: sequence, line: line,
-                                                        sourceFile: sourceFile, valueDate: valueDate, bankReference: bankReference,
-                                                        amount: amount), kind)
+                    var entry = MatchedEntry.make(entryID: id, statementId: statementID, sequence: sequence, line: line,
+                                                  sourceFile: sourceFile, valueDate: valueDate, bankReference: bankReference, amount: amount)
+                    entry.amountSenPart = senPart
+                    paid[transfer] = (entry, kind)
                 }
             }
             var exceptions: [Int64: [String]] = [:]

@@ -17,7 +17,7 @@ extension SQLiteLedger {
             var duplicates: [Int64: Int] = [:]
             let cursor = try Row.fetchCursor(db, sql: """
                 SELECT e.id, e.transfer_id, e.match_kind, e.line, e.value_date, e.bank_reference, e.amount,
-                       s.statement_id, s.sequence, s.source_file
+                       s.statement_id, s.sequence, s.source_file, e.amount_sen_part
                 FROM statement_entry e JOIN statement s ON s.id = e.statement_row
                 WHERE e.match_kind IN ('reference', 'weak', 'duplicate') ORDER BY e.id
                 """)
@@ -29,8 +29,10 @@ extension SQLiteLedger {
                     continue
                 }
                 if paid[transfer] == nil {
-                    paid[transfer] = (MatchedEntry.make(entryID: row[0], statementId: row[7], sequence: row[8], line: row[3], sourceFile: row[9],
-                                                   valueDate: row[4], bankReference: row[5], amount: row[6]), kind)
+                    var entry = MatchedEntry.make(entryID: row[0], statementId: row[7], sequence: row[8], line: row[3], sourceFile: row[9],
+                                                  valueDate: row[4], bankReference: row[5], amount: row[6])
+                    entry.amountSenPart = row[10]
+                    paid[transfer] = (entry, kind)
                 }
             }
             var exceptions: [Int64: [String]] = [:]

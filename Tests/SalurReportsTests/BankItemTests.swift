@@ -170,6 +170,8 @@ struct BankItemTests {
         #expect(open.map(\.kind) == ["amount_differs"] && open.first?.partnerReferenceNo == "SLR000000000002")
         #expect(open.first?.evidence.contains("debit of Rp 300.000,50") == true, "\(open)")
         #expect(open.first?.evidence.contains("the bank debited +0.50 rupiah more") == true, "\(open)")
+        let rows = try await f.store.reconciledTransfers(from: nil, to: nil, batchID: nil)
+        #expect(rows.map { $0.entry?.amountSen } == [Sen(30_000_000), Sen(30_000_050)])
     }
 
     @Test("a debit that differs by sen is not taken for a transfer by amount, account and day either")

@@ -22,7 +22,7 @@ package enum ReconciliationExport {
                 .optional(r.batchID), .text(r.program), .text(r.period), .optional(r.nik), .text(r.name), .text(r.accountNo),
                 .integer(r.amount.value), .text(r.state), .integer(Int64(r.attempts)), .optional(r.settledAt), .optional(r.failureCode),
                 .optional(row.entry?.statementId), .optional(row.entry?.sequence), .optional(row.entry?.line),
-                .optional(row.entry?.valueDate), .optional(row.entry?.bankReference), .optional(row.entry?.amount),
+                .optional(row.entry?.valueDate), .optional(row.entry?.bankReference), row.entry.map { ExportValue.amount($0.amountSen) } ?? .null,
                 .optional(row.matchKind), .integer(Int64(row.duplicates)), .optional(row.openExceptions.joined(separator: " ")),
                 .flag(row.recipientFlagged),
             ]

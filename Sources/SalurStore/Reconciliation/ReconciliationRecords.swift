@@ -25,6 +25,11 @@ package struct MatchedEntry: Sendable, Equatable, Codable {
     package let valueDate: String
     package let bankReference: String
     package let amount: Int64
+    /// The sen beyond `amount` (whole rupiah), when the entry has them.
+    package var amountSenPart: Int64 = 0
+
+    /// The entry's amount exactly.
+    package var amountSen: Sen { Sen(whole: amount, senPart: amountSenPart) ?? Sen(amount) }
 }
 
 /// One stored statement and how it reconciles: a row of `export statement-check`.
