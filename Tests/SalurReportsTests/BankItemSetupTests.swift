@@ -122,6 +122,19 @@ struct BankItemSetupTests {
         #expect(lines[1].contains(",1000000000.50,1,12345.67,1,2469.13,1000009877.04,true,") && lines[1].contains(",1,12345.67,1,2469.13,0,0,0,0,"),
                 "\(lines[1])")
 
+        let december = BankItemTests.camtWithoutOpening(id: "DEC", closing: "1000009877.04", entries: "")
+        try december.write(toFile: fixture.directory + "/dec.xml", atomically: true, encoding: .utf8)
+        let derived = try await run(["reconcile", "dec.xml", "--as-of", "2027-01-02"])
+        #expect(derived.status == 0 && derived.stdout.contains("dec.xml:1: statement DEC has no opening balance in the file; taken from "
+                                                               + "the closing balance Rp 1.000.009.877,04 of statement RKUD202611 (2026-11-30, nov.sta)"),
+                "\(derived)")
+        let alone = BankItemTests.camtWithoutOpening(id: "OTHER", closing: "5.00", entries: "")
+            .replacingOccurrences(of: "2026-12-01T00:00:00", with: "2026-10-01T00:00:00")
+        try alone.write(toFile: fixture.directory + "/oct.xml", atomically: true, encoding: .utf8)
+        let refused = try await run(["reconcile", "oct.xml"])
+        #expect(refused.status == 65 && refused.stderr.contains("oct.xml:1: statement OTHER of account 0011999999 has no opening balance"),
+                "\(refused)")
+
         try """
             :20:INTRADAY
             :25:0011999999
