@@ -95,6 +95,11 @@ final class ConfigReader {
         return text
     }
 
+    /// The table's keys in order, for a table whose keys are the operator's own words (rules).
+    func keys() -> [String] {
+        (table?.keys ?? []).sorted()
+    }
+
     /// A sub-table; absent tables read as empty (every key takes its default).
     func table(_ key: String) -> ConfigReader {
         let found = value(key)

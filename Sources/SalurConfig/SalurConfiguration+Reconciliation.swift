@@ -1,3 +1,6 @@
+public import SalurCore
+import Foundation
+
 extension SalurConfiguration {
     /// `[reconciliation]`: how bank statements are read and matched.
     public struct Reconciliation: Sendable, Equatable {
@@ -8,11 +11,18 @@ extension SalurConfiguration {
         public var utcOffsetHours: Int = 7
         /// `[reconciliation.csv]`: the bank's CSV export, when it sends one.
         public var csv: CSVColumns?
+        /// `[reconciliation.bank_items]`: description rules for the bank's own items, `"TEXT" = "kind"`
+        /// (`"PAJAK JASA GIRO" = "interest_tax"`). An entry whose description contains the text
+        /// (ignoring case; the longest text that fits wins) is that kind of bank item: it pays no
+        /// transfer and opens no exception. Kinds: interest, interest_tax, account_fee, transfer_fee.
+        /// The statement's own codes (MT940 `NINT`, camt.053 `BkTxCd`) are recognised without rules.
+        public var bankItems: [BankItemRule]
 
-        public init(missingAfterDays: Int = 3, utcOffsetHours: Int = 7, csv: CSVColumns? = nil) {
+        public init(missingAfterDays: Int = 3, utcOffsetHours: Int = 7, csv: CSVColumns? = nil, bankItems: [BankItemRule] = []) {
             self.missingAfterDays = missingAfterDays
             self.utcOffsetHours = utcOffsetHours
             self.csv = csv
+            self.bankItems = bankItems
         }
     }
 
@@ -55,12 +65,28 @@ extension SalurConfiguration {
         public var skipTrailingLines: Int
     }
 
+    /// Reads `[reconciliation.bank_items]`: each key a description text, each value a kind.
+    static func readBankItems(_ table: ConfigReader) -> [BankItemRule] {
+        let kinds = BankItemKind.allCases.map(\.rawValue)
+        var rules: [BankItemRule] = []
+        for text in table.keys() {
+            let value = table.oneOf(text, default: "", allowed: kinds)
+            if text.trimmingCharacters(in: .whitespaces).isEmpty {
+                table.fail(text, "the description text is empty: it would match every entry")
+                continue
+            }
+            if let kind = BankItemKind(rawValue: value) { rules.append(BankItemRule(text: text, kind: kind)) }
+        }
+        return rules
+    }
+
     /// Reads `[reconciliation]` (every key optional).
     static func readReconciliation(_ root: ConfigReader) -> Reconciliation {
         let r = root.table("reconciliation")
         var settings = Reconciliation(
             missingAfterDays: r.int("missing_after_days", default: 3, range: 0...366),
             utcOffsetHours: r.int("utc_offset_hours", default: 7, range: -12...14))
+        settings.bankItems = readBankItems(r.table("bank_items"))
         let c = r.table("csv")
         guard c.isPresent else { return settings }
         let columns = CSVColumns(

@@ -74,20 +74,24 @@ extension PostgresLedger {
             }
             var entries: [ReconciliationEntry] = []
             var previous: [EntryMatch?] = []
+            var previousItems: [BankItemKind?] = []
             for try await (id, statement, value, booking, direction, amount, reversal, bankReference, customerReference, counterparty,
-                           description, line, transfer, kind) in try await connection.query("""
+                           description, line, transfer, kind, senPart, code, item) in try await connection.query("""
                 SELECT id, statement_row, value_date, booking_date, direction, amount, is_reversal, bank_reference,
-                       customer_reference, counterparty_account, description, line, transfer_id, match_kind
+                       customer_reference, counterparty_account, description, line, transfer_id, match_kind,
+                       amount_sen_part, transaction_code, bank_item
                 FROM statement_entry WHERE status = 'booked' ORDER BY id
                 """, logger: self.logger).decode((Int64, Int64, String, String?, String, Int64, Int64, String, String, String?, String,
-                                                  Int, Int64?, String?).self) {
-                guard let valueDate = CalendarDate(value) else { continue }
+                                                  Int, Int64?, String?, Int64, String, String?).self) {
+                guard let valueDate = CalendarDate(value), let exact = Sen(whole: amount, senPart: senPart) else { continue }
                 entries.append(ReconciliationEntry(
                     id: id, statement: statement, valueDate: valueDate, bookingDate: booking.flatMap(CalendarDate.init),
-                    isDebit: direction == "debit", isReversal: reversal != 0, amount: Rupiah(amount), bankReference: bankReference,
-                    customerReference: customerReference, counterpartyAccount: counterparty, description: description, line: line))
+                    isDebit: direction == "debit", isReversal: reversal != 0, amountSen: exact, transactionCode: code,
+                    bankReference: bankReference, customerReference: customerReference, counterpartyAccount: counterparty,
+                    description: description, line: line))
                 let matchKind = kind.flatMap(MatchKind.init(rawValue:))
                 previous.append(transfer.flatMap { id in matchKind.map { EntryMatch(transferID: id, kind: $0) } })
+                previousItems.append(item.flatMap(BankItemKind.init(rawValue:)))
             }
             let storedCount = entries.count
             let firstEntry = try await self.scalar(connection, PostgresQuery(unsafeSQL: StoreSQL.lastStatementEntryID)) + 1
@@ -105,25 +109,33 @@ extension PostgresLedger {
                 try await self.execute(connection, """
                     INSERT INTO statement (id, account_no, statement_id, sequence, content_hash, format, currency, opening_balance,
                         closing_balance, opening_date, closing_date, entry_count, debit_count, debit_total, credit_count, credit_total,
-                        source_file, source_line, file_sha256, imported_by, imported_at)
+                        source_file, source_line, file_sha256, imported_by, imported_at, opening_balance_sen_part,
+                        closing_balance_sen_part, debit_total_sen_part, credit_total_sen_part, opening_derived_from)
                     VALUES (\(rowID), \(record.accountNo), \(record.statementId), \(record.sequence), \(record.contentHash),
-                        \(record.format), \(record.currency), \(record.openingBalance.value), \(record.closingBalance.value),
+                        \(record.format), \(record.currency), \(record.openingBalanceSen.columns.whole),
+                        \(record.closingBalanceSen.columns.whole),
                         \(record.openingDate.description), \(record.closingDate.description), \(record.lines.count),
-                        \(debits.count), \(debits.total.value), \(credits.count), \(credits.total.value), \(record.sourceFile),
-                        \(record.sourceLine), \(record.fileSHA256), \(actor), \(now))
+                        \(debits.count), \(debits.total.columns.whole), \(credits.count), \(credits.total.columns.whole),
+                        \(record.sourceFile), \(record.sourceLine), \(record.fileSHA256), \(actor), \(now),
+                        \(record.openingBalanceSen.columns.senPart), \(record.closingBalanceSen.columns.senPart),
+                        \(debits.total.columns.senPart), \(credits.total.columns.senPart), \(record.openingDerivedFrom))
                     """)
                 var matches: [EntryMatch?] = []
+                var items: [BankItemKind?] = []
                 matches.reserveCapacity(record.lines.count)
                 for line in record.lines {
                     var found: EntryMatch?
+                    var item: BankItemKind?
                     if line.isBooked {
                         found = outcome.matches[nextNewMatch]
+                        item = outcome.bankItem(nextNewMatch)
                         nextNewMatch += 1
                     }
                     matches.append(found)
+                    items.append(item)
                     if found != nil { run.matchesChanged += 1 }
                 }
-                try await self.insertEntries(connection, record.lines, matches: matches, statement: rowID, firstID: firstID)
+                try await self.insertEntries(connection, record.lines, matches: matches, items: items, statement: rowID, firstID: firstID)
                 run.statementsStored += 1
                 run.entriesStored += record.lines.count
                 if let file {
@@ -149,15 +161,33 @@ extension PostgresLedger {
                     WHERE e.id = v.id
                     """)
             }
+            // 4b. Stored entries a changed `[reconciliation.bank_items]` rule classifies anew, audited.
+            let reclassified = BankItemChanges.changed(previous: previousItems, outcome)
+            for start in stride(from: 0, to: reclassified.count, by: Self.chunk) {
+                let chunk = reclassified[start..<min(start + Self.chunk, reclassified.count)]
+                try await self.execute(connection, """
+                    UPDATE statement_entry e SET bank_item = CASE WHEN v.item = '' THEN NULL ELSE v.item END
+                    FROM unnest(\(chunk.map { input.entries[$0].id })::bigint[],
+                                \(chunk.map { outcome.bankItem($0)?.rawValue ?? "" })::text[]) AS v(id, item)
+                    WHERE e.id = v.id
+                    """)
+            }
+            if !reclassified.isEmpty {
+                run.bankItemsReclassified = reclassified.count
+                audits.append(AuditRecord(actor: actor, action: "reconcile.bank_items", subject: ReconciliationRun.auditSubject(file),
+                                          details: BankItemChanges.auditDetails(reclassified, previous: previousItems, outcome,
+                                                                                entries: input.entries)))
+            }
+            run.totalBankItems(input.entries, outcome, months: BankItemChanges.months(of: fresh.map(\.record)))
 
             // 5. Money that came back.
             for id in Set(outcome.returnedTransfers).sorted() {
                 // Returned only when what came back covers the payment as often as it was paid: a
                 // partial refund, or the bank reversing its own duplicate debit, is not a return.
                 guard let (credited, creditCount, debitCount, amount) = try await connection.query("""
-                    SELECT coalesce(sum(CASE WHEN e.direction = 'credit' THEN e.amount END), 0)::bigint,
+                    SELECT coalesce(sum(CASE WHEN e.direction = 'credit' THEN e.amount * 100 + e.amount_sen_part END), 0)::bigint,
                            count(CASE WHEN e.direction = 'credit' THEN 1 END),
-                           count(CASE WHEN e.direction = 'debit' THEN 1 END), t.amount
+                           count(CASE WHEN e.direction = 'debit' THEN 1 END), t.amount * 100
                     FROM transfer t LEFT JOIN statement_entry e ON e.transfer_id = t.id WHERE t.id = \(id) GROUP BY t.id
                     """, logger: self.logger).collect().first?.decode((Int64, Int, Int, Int64).self),
                       credited >= amount, creditCount >= max(1, debitCount) else { continue }
@@ -191,31 +221,36 @@ extension PostgresLedger {
     }
 
     /// Inserts one statement's entries with ids `firstID`, `firstID + 1`, … in file order, in bulk.
-    private func insertEntries(_ connection: PostgresConnection, _ lines: [StatementLine], matches: [EntryMatch?], statement: Int64,
-                               firstID: Int64) async throws {
+    private func insertEntries(_ connection: PostgresConnection, _ lines: [StatementLine], matches: [EntryMatch?],
+                               items: [BankItemKind?], statement: Int64, firstID: Int64) async throws {
         for start in stride(from: 0, to: lines.count, by: Self.chunk) {
             let range = start..<min(start + Self.chunk, lines.count)
             let l = lines[range]
             let m = matches[range]
+            let b = items[range]
             try await execute(connection, """
                 INSERT INTO statement_entry (id, statement_row, position, value_date, booking_date, direction, amount, is_reversal,
                     status, bank_reference, customer_reference, counterparty_account, counterparty_name, description, line,
-                    transfer_id, match_kind)
+                    transfer_id, match_kind, amount_sen_part, transaction_code, bank_item)
                 SELECT \(firstID + Int64(start)) + n - 1, \(statement), \(start) + n, value_date,
                     CASE WHEN has_booking THEN booking_date END, direction, amount, reversal, status, bank_reference,
                     customer_reference, CASE WHEN has_account THEN account END, CASE WHEN has_name THEN name END, description, line,
-                    CASE WHEN has_match THEN transfer END, CASE WHEN has_match THEN kind END
+                    CASE WHEN has_match THEN transfer END, CASE WHEN has_match THEN kind END, sen_part, code,
+                    CASE WHEN item = '' THEN NULL ELSE item END
                 FROM unnest(\(l.map(\.valueDate.description))::text[], \(l.map { $0.bookingDate?.description ?? "" })::text[],
                             \(l.map { $0.bookingDate != nil })::bool[], \(l.map { $0.isDebit ? "debit" : "credit" })::text[],
-                            \(l.map(\.amount.value))::bigint[], \(l.map { Int64($0.isReversal ? 1 : 0) })::bigint[],
+                            \(l.map(\.amountSen.columns.whole))::bigint[], \(l.map { Int64($0.isReversal ? 1 : 0) })::bigint[],
                             \(l.map { $0.isBooked ? "booked" : "pending" })::text[], \(l.map(\.bankReference))::text[],
                             \(l.map(\.customerReference))::text[], \(l.map { $0.counterpartyAccount ?? "" })::text[],
                             \(l.map { $0.counterpartyAccount != nil })::bool[], \(l.map { $0.counterpartyName ?? "" })::text[],
                             \(l.map { $0.counterpartyName != nil })::bool[], \(l.map(\.description))::text[],
                             \(l.map { Int64($0.line) })::bigint[], \(m.map { $0?.transferID ?? 0 })::bigint[],
-                            \(m.map { $0 != nil })::bool[], \(m.map { $0?.kind.rawValue ?? "" })::text[])
+                            \(m.map { $0 != nil })::bool[], \(m.map { $0?.kind.rawValue ?? "" })::text[],
+                            \(l.map(\.amountSen.columns.senPart))::bigint[], \(l.map(\.transactionCode))::text[],
+                            \(b.map { $0?.rawValue ?? "" })::text[])
                      WITH ORDINALITY AS u(value_date, booking_date, has_booking, direction, amount, reversal, status, bank_reference,
-                          customer_reference, account, has_account, name, has_name, description, line, transfer, has_match, kind, n)
+                          customer_reference, account, has_account, name, has_name, description, line, transfer, has_match, kind,
+                          sen_part, code, item, n)
                 """)
         }
     }

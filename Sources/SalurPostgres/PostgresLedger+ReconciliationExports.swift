@@ -17,21 +17,22 @@ extension PostgresLedger {
         return try await withConnection("reading reconciled transfers") { connection in
             var paid: [Int64: (entry: MatchedEntry, kind: String)] = [:]
             var duplicates: [Int64: Int] = [:]
-            for try await (id, transfer, kind, line, valueDate, bankReference, amount, statementID, sequence, sourceFile)
+            for try await (id, transfer, kind, line, valueDate, bankReference, amount, statementID, sequence, sourceFile, senPart)
                 in try await connection.query("""
                 SELECT e.id, e.transfer_id, e.match_kind, e.line, e.value_date, e.bank_reference, e.amount,
-                       s.statement_id, s.sequence, s.source_file
+                       s.statement_id, s.sequence, s.source_file, e.amount_sen_part
                 FROM statement_entry e JOIN statement s ON s.id = e.statement_row
                 WHERE e.match_kind IN ('reference', 'weak', 'duplicate') ORDER BY e.id
-                """, logger: self.logger).decode((Int64, Int64, String, Int, String, String, Int64, String, String, String).self) {
+                """, logger: self.logger).decode((Int64, Int64, String, Int, String, String, Int64, String, String, String, Int64).self) {
                 if kind == "duplicate" {
                     duplicates[transfer, default: 0] += 1
                     continue
                 }
                 if paid[transfer] == nil {
-                    paid[transfer] = (MatchedEntry.make(entryID: id, statementId: statementID, sequence: sequence, line: line,
-                                                        sourceFile: sourceFile, valueDate: valueDate, bankReference: bankReference,
-                                                        amount: amount), kind)
+                    var entry = MatchedEntry.make(entryID: id, statementId: statementID, sequence: sequence, line: line,
+                                                  sourceFile: sourceFile, valueDate: valueDate, bankReference: bankReference, amount: amount)
+                    entry.amountSenPart = senPart
+                    paid[transfer] = (entry, kind)
                 }
             }
             var exceptions: [Int64: [String]] = [:]
@@ -106,16 +107,16 @@ extension PostgresLedger {
                     (SELECT count(*) FROM statement_entry e WHERE e.statement_row = s.id AND e.match_kind = 'weak') AS weak,
                     (SELECT count(*) FROM statement_entry e WHERE e.statement_row = s.id AND e.match_kind = 'duplicate') AS duplicates,
                     (SELECT count(*) FROM statement_entry e WHERE e.statement_row = s.id AND e.status = 'booked' AND e.direction = 'debit'
-                        AND e.match_kind IS NULL) AS unmatched,
+                        AND e.match_kind IS NULL AND e.bank_item IS NULL) AS unmatched,
                     (SELECT coalesce(sum(amount), 0)::bigint FROM statement_entry e WHERE e.statement_row = s.id AND e.status = 'booked'
-                        AND e.direction = 'debit' AND e.match_kind IS NULL) AS unmatched_amount,
+                        AND e.direction = 'debit' AND e.match_kind IS NULL AND e.bank_item IS NULL) AS unmatched_amount,
                     (SELECT count(*) FROM statement_entry e WHERE e.statement_row = s.id AND e.match_kind = 'return') AS returns,
                     (SELECT count(*) FROM reconciliation_exception x JOIN statement_entry e ON e.id = x.entry_id
                         WHERE e.statement_row = s.id AND x.state = 'open') AS open_exceptions
                 FROM statement s\(filter)
                 ORDER BY s.account_no COLLATE "C", s.closing_date COLLATE "C", s.opening_date COLLATE "C", s.id
                 """, binds: bindings))
-            return try rows.map { row in
+            var checks = try rows.map { row in
                 func int(_ column: String) throws -> Int { try row[column].decode(Int.self) }
                 func money(_ column: String) throws -> Int64 { try row[column].decode(Int64.self) }
                 func text(_ column: String) throws -> String { try row[column].decode(String.self) }
@@ -135,6 +136,26 @@ extension PostgresLedger {
                     sourceFile: try text("source_file"), fileSHA256: try text("file_sha256"), importedBy: try text("imported_by"),
                     importedAt: try text("imported_at"))
             }
+            var statements: [StatementCheckSen.StatementRow] = []
+            for try await (id, account, opening, openingSen, closing, closingSen, credits, creditsSen, debits, debitsSen, derived)
+                in try await connection.query(PostgresQuery(unsafeSQL: StatementCheckSen.statementsSQL), logger: self.logger)
+                .decode((Int64, String, Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64, String?).self) {
+                statements.append(StatementCheckSen.StatementRow(
+                    id: id, accountNo: account, opening: (opening, openingSen), closing: (closing, closingSen),
+                    credits: (credits, creditsSen), debits: (debits, debitsSen), openingDerivedFrom: derived))
+            }
+            var debits: [Int64: (matched: Int64, unmatched: Int64)] = [:]
+            for try await (statement, matched, unmatched) in try await connection.query(
+                PostgresQuery(unsafeSQL: StatementCheckSen.debitsSQL), logger: self.logger).decode((Int64, Int64, Int64).self) {
+                debits[statement] = (matched, unmatched)
+            }
+            var items: [(statement: Int64, kind: String, count: Int, sen: Int64)] = []
+            for try await (statement, kind, count, sen) in try await connection.query(
+                PostgresQuery(unsafeSQL: StatementCheckSen.bankItemsSQL), logger: self.logger).decode((Int64, String, Int, Int64).self) {
+                items.append((statement, kind, count, sen))
+            }
+            StatementCheckSen.fill(&checks, statements: statements, debits: debits, bankItems: items)
+            return checks
         }
     }
 

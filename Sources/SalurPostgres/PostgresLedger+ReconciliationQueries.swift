@@ -76,6 +76,13 @@ extension PostgresLedger {
                 status.statementDebits = count
                 status.statementDebitAmount = total
             }
+            var items: [(kind: String, count: Int, sen: Int64)] = []
+            for try await (kind, count, sen) in try await connection.query(PostgresQuery(
+                unsafeSQL: ReconciliationStatus.bankItemsSQL(month: period == nil ? nil : "$1"), binds: dayBindings
+            ), logger: self.logger).decode((String, Int, Int64).self) {
+                items.append((kind, count, sen))
+            }
+            status.setBankItems(items)
             return status
         }
     }

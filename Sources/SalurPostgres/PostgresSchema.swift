@@ -386,6 +386,9 @@ enum PostgresSchema {
         Step(name: SchemaStep.v10, sql: """
             ALTER TABLE transfer ADD COLUMN ask_reason TEXT;
             """),
+        // Statements in sen (see `Migrations.registerStatementSen`): each amount column keeps its
+        // whole rupiah, a `_sen_part` column the sen beyond them; statements stored before have none.
+        Step(name: SchemaStep.v11, sql: StoreSQL.statementSenStep(integer: "BIGINT")),
         // The SNAP service a transfer is queued for (`TransferService`, `[bank.routing]`); NULL for
         // transfers queued before: their kind's service, 17 or 18.
         Step(name: SchemaStep.v12, sql: """

@@ -121,6 +121,7 @@ enum Migrations {
         registerSendMark(&migrator)
         registerRequestIDs(&migrator)
         registerRetryAsk(&migrator)
+        registerStatementSen(&migrator)
         registerTransferService(&migrator)
         return migrator
     }

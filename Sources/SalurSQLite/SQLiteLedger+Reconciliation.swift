@@ -56,20 +56,23 @@ extension SQLiteLedger {
             }
             var entries: [ReconciliationEntry] = []
             var previous: [EntryMatch?] = []
+            var previousItems: [BankItemKind?] = []
             let cursor = try Row.fetchCursor(db, sql: """
                 SELECT id, statement_row, value_date, booking_date, direction, amount, is_reversal, bank_reference,
-                       customer_reference, counterparty_account, description, line, transfer_id, match_kind
+                       customer_reference, counterparty_account, description, line, transfer_id, match_kind,
+                       amount_sen_part, transaction_code, bank_item
                 FROM statement_entry WHERE status = 'booked' ORDER BY id
                 """)
             while let row = try cursor.next() {
-                guard let valueDate = CalendarDate(row[2] as String) else { continue }
+                guard let valueDate = CalendarDate(row[2] as String), let amount = Sen(whole: row[5], senPart: row[14]) else { continue }
                 entries.append(ReconciliationEntry(
                     id: row[0], statement: row[1], valueDate: valueDate, bookingDate: (row[3] as String?).flatMap(CalendarDate.init),
-                    isDebit: (row[4] as String) == "debit", isReversal: row[6] as Bool, amount: Rupiah(row[5] as Int64), bankReference: row[7],
-                    customerReference: row[8], counterpartyAccount: row[9], description: row[10], line: row[11]))
+                    isDebit: (row[4] as String) == "debit", isReversal: row[6] as Bool, amountSen: amount, transactionCode: row[15],
+                    bankReference: row[7], customerReference: row[8], counterpartyAccount: row[9], description: row[10], line: row[11]))
                 let transfer: Int64? = row[12]
                 let kind = (row[13] as String?).flatMap(MatchKind.init(rawValue:))
                 previous.append(transfer.flatMap { id in kind.map { EntryMatch(transferID: id, kind: $0) } })
+                previousItems.append((row[16] as String?).flatMap(BankItemKind.init(rawValue:)))
             }
             let storedCount = entries.count
             let firstEntry = (try Int64.fetchOne(db, sql: StoreSQL.lastStatementEntryID) ?? 0) + 1
@@ -85,33 +88,39 @@ extension SQLiteLedger {
             let insertEntry = try db.makeStatement(sql: """
                 INSERT INTO statement_entry (id, statement_row, position, value_date, booking_date, direction, amount, is_reversal,
                     status, bank_reference, customer_reference, counterparty_account, counterparty_name, description, line,
-                    transfer_id, match_kind)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    transfer_id, match_kind, amount_sen_part, transaction_code, bank_item)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             for ((record, rowID), firstID) in zip(fresh, firstIDs) {
                 let (debits, credits) = try record.bookedTotals()
                 try db.execute(sql: """
                     INSERT INTO statement (id, account_no, statement_id, sequence, content_hash, format, currency, opening_balance,
                         closing_balance, opening_date, closing_date, entry_count, debit_count, debit_total, credit_count, credit_total,
-                        source_file, source_line, file_sha256, imported_by, imported_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        source_file, source_line, file_sha256, imported_by, imported_at, opening_balance_sen_part,
+                        closing_balance_sen_part, debit_total_sen_part, credit_total_sen_part, opening_derived_from)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [rowID, record.accountNo, record.statementId, record.sequence, record.contentHash, record.format,
-                                     record.currency, record.openingBalance.value, record.closingBalance.value,
+                                     record.currency, record.openingBalanceSen.columns.whole, record.closingBalanceSen.columns.whole,
                                      record.openingDate.description, record.closingDate.description, record.lines.count,
-                                     debits.count, debits.total.value, credits.count, credits.total.value, record.sourceFile,
-                                     record.sourceLine, record.fileSHA256, actor, now])
+                                     debits.count, debits.total.columns.whole, credits.count, credits.total.columns.whole, record.sourceFile,
+                                     record.sourceLine, record.fileSHA256, actor, now, record.openingBalanceSen.columns.senPart,
+                                     record.closingBalanceSen.columns.senPart, debits.total.columns.senPart,
+                                     credits.total.columns.senPart, record.openingDerivedFrom])
                 for (position, line) in record.lines.enumerated() {
                     let id = firstID + Int64(position)
                     var found: EntryMatch?
+                    var item: BankItemKind?
                     if line.isBooked {
                         found = outcome.matches[nextNewMatch]
+                        item = outcome.bankItem(nextNewMatch)
                         nextNewMatch += 1
                     }
                     insertEntry.setUncheckedArguments([
                         id, rowID, position + 1, line.valueDate.description, line.bookingDate?.description,
-                        line.isDebit ? "debit" : "credit", line.amount.value, line.isReversal, line.isBooked ? "booked" : "pending",
+                        line.isDebit ? "debit" : "credit", line.amountSen.columns.whole, line.isReversal, line.isBooked ? "booked" : "pending",
                         line.bankReference, line.customerReference, line.counterpartyAccount, line.counterpartyName, line.description,
-                        line.line, found?.transferID, found?.kind.rawValue,
+                        line.line, found?.transferID, found?.kind.rawValue, line.amountSen.columns.senPart, line.transactionCode,
+                        item?.rawValue,
                     ])
                     try insertEntry.execute()
                     if found != nil { run.matchesChanged += 1 }
@@ -131,15 +140,28 @@ extension SQLiteLedger {
                 try updateEntry.execute(arguments: [found?.transferID, found?.kind.rawValue, input.entries[index].id])
                 run.matchesChanged += 1
             }
+            // 4b. Stored entries a changed `[reconciliation.bank_items]` rule classifies anew, audited.
+            let reclassified = BankItemChanges.changed(previous: previousItems, outcome)
+            if !reclassified.isEmpty {
+                let updateItem = try db.makeStatement(sql: "UPDATE statement_entry SET bank_item = ? WHERE id = ?")
+                for index in reclassified {
+                    try updateItem.execute(arguments: [outcome.bankItem(index)?.rawValue, input.entries[index].id])
+                }
+                run.bankItemsReclassified = reclassified.count
+                try SQLiteLedger.audit(db, actor: actor, action: "reconcile.bank_items", subject: ReconciliationRun.auditSubject(file),
+                                       details: BankItemChanges.auditDetails(reclassified, previous: previousItems, outcome,
+                                                                             entries: input.entries))
+            }
+            run.totalBankItems(input.entries, outcome, months: BankItemChanges.months(of: fresh.map(\.record)))
 
             // 5. Money that came back.
             for id in Set(outcome.returnedTransfers).sorted() {
                 // Returned only when what came back covers the payment as often as it was paid: a
                 // partial refund, or the bank reversing its own duplicate debit, is not a return.
                 let sums = try Row.fetchOne(db, sql: """
-                    SELECT coalesce(sum(CASE WHEN e.direction = 'credit' THEN e.amount END), 0) AS credited,
+                    SELECT coalesce(sum(CASE WHEN e.direction = 'credit' THEN e.amount * 100 + e.amount_sen_part END), 0) AS credited,
                            count(CASE WHEN e.direction = 'credit' THEN 1 END) AS credits,
-                           count(CASE WHEN e.direction = 'debit' THEN 1 END) AS debits, t.amount AS amount
+                           count(CASE WHEN e.direction = 'debit' THEN 1 END) AS debits, t.amount * 100 AS amount
                     FROM transfer t LEFT JOIN statement_entry e ON e.transfer_id = t.id WHERE t.id = ? GROUP BY t.id
                     """, arguments: [id])
                 guard let sums, (sums["credited"] as Int64) >= (sums["amount"] as Int64),

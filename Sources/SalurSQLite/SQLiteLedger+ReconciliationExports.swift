@@ -17,7 +17,7 @@ extension SQLiteLedger {
             var duplicates: [Int64: Int] = [:]
             let cursor = try Row.fetchCursor(db, sql: """
                 SELECT e.id, e.transfer_id, e.match_kind, e.line, e.value_date, e.bank_reference, e.amount,
-                       s.statement_id, s.sequence, s.source_file
+                       s.statement_id, s.sequence, s.source_file, e.amount_sen_part
                 FROM statement_entry e JOIN statement s ON s.id = e.statement_row
                 WHERE e.match_kind IN ('reference', 'weak', 'duplicate') ORDER BY e.id
                 """)
@@ -29,8 +29,10 @@ extension SQLiteLedger {
                     continue
                 }
                 if paid[transfer] == nil {
-                    paid[transfer] = (MatchedEntry.make(entryID: row[0], statementId: row[7], sequence: row[8], line: row[3], sourceFile: row[9],
-                                                   valueDate: row[4], bankReference: row[5], amount: row[6]), kind)
+                    var entry = MatchedEntry.make(entryID: row[0], statementId: row[7], sequence: row[8], line: row[3], sourceFile: row[9],
+                                                  valueDate: row[4], bankReference: row[5], amount: row[6])
+                    entry.amountSenPart = row[10]
+                    paid[transfer] = (entry, kind)
                 }
             }
             var exceptions: [Int64: [String]] = [:]
@@ -71,7 +73,7 @@ extension SQLiteLedger {
                 let (first, last) = StatementPeriod.bounds(period)
                 arguments = [last, first]
             }
-            return try Row.fetchAll(db, sql: """
+            var checks = try Row.fetchAll(db, sql: """
                 SELECT s.*,
                     (SELECT count(*) FROM statement_entry e WHERE e.statement_row = s.id AND e.status = 'booked' AND e.direction = 'debit'
                         AND e.match_kind IN (\(StoreSQL.list(MatchKind.paid)))) AS matched,
@@ -80,9 +82,9 @@ extension SQLiteLedger {
                     (SELECT count(*) FROM statement_entry e WHERE e.statement_row = s.id AND e.match_kind = 'weak') AS weak,
                     (SELECT count(*) FROM statement_entry e WHERE e.statement_row = s.id AND e.match_kind = 'duplicate') AS duplicates,
                     (SELECT count(*) FROM statement_entry e WHERE e.statement_row = s.id AND e.status = 'booked' AND e.direction = 'debit'
-                        AND e.match_kind IS NULL) AS unmatched,
+                        AND e.match_kind IS NULL AND e.bank_item IS NULL) AS unmatched,
                     (SELECT coalesce(sum(amount), 0) FROM statement_entry e WHERE e.statement_row = s.id AND e.status = 'booked'
-                        AND e.direction = 'debit' AND e.match_kind IS NULL) AS unmatched_amount,
+                        AND e.direction = 'debit' AND e.match_kind IS NULL AND e.bank_item IS NULL) AS unmatched_amount,
                     (SELECT count(*) FROM statement_entry e WHERE e.statement_row = s.id AND e.match_kind = 'return') AS returns,
                     (SELECT count(*) FROM reconciliation_exception x JOIN statement_entry e ON e.id = x.entry_id
                         WHERE e.statement_row = s.id AND x.state = 'open') AS open_exceptions
@@ -104,6 +106,18 @@ extension SQLiteLedger {
                     sourceFile: row["source_file"], fileSHA256: row["file_sha256"], importedBy: row["imported_by"],
                     importedAt: row["imported_at"])
             }
+            let statements = try Row.fetchAll(db, sql: StatementCheckSen.statementsSQL).map { row in
+                StatementCheckSen.StatementRow(
+                    id: row[0], accountNo: row[1], opening: (row[2], row[3]), closing: (row[4], row[5]), credits: (row[6], row[7]),
+                    debits: (row[8], row[9]), openingDerivedFrom: row[10])
+            }
+            var debits: [Int64: (matched: Int64, unmatched: Int64)] = [:]
+            for row in try Row.fetchAll(db, sql: StatementCheckSen.debitsSQL) { debits[row[0]] = (row[1], row[2]) }
+            let items = try Row.fetchAll(db, sql: StatementCheckSen.bankItemsSQL).map { row in
+                (statement: row[0] as Int64, kind: row[1] as String, count: row[2] as Int, sen: row[3] as Int64)
+            }
+            StatementCheckSen.fill(&checks, statements: statements, debits: debits, bankItems: items)
+            return checks
         }
     }
 

@@ -71,6 +71,8 @@ extension SQLiteLedger {
                 """, arguments: dayArguments)
             status.statementDebits = debits?["n"] ?? 0
             status.statementDebitAmount = debits?["total"] ?? 0
+            status.setBankItems(try Row.fetchAll(db, sql: ReconciliationStatus.bankItemsSQL(month: period == nil ? nil : "?"),
+                                                 arguments: dayArguments).map { (kind: $0[0], count: $0[1], sen: $0[2]) })
             return status
         }
     }

@@ -1,3 +1,5 @@
+import SalurCore
+
 /// The schema's steps, by the name each store records once it has applied one (SQLite's
 /// `grdb_migrations`, PostgreSQL's `salur_migrations`): both stores apply the same steps under the same
 /// names, each in its own dialect (PostgreSQL adds steps only a shared database needs). A step, once
@@ -13,6 +15,7 @@ package enum SchemaStep {
     package static let v8 = "v8 send mark, restore recovery, settle points"
     package static let v9 = "v9 request ids"
     package static let v10 = "v10 retry asks first"
+    package static let v11 = "v11 statement sen, bank items"
     package static let v12 = "v12 transfer service"
 }
 
@@ -41,4 +44,23 @@ package enum StoreSQL {
     package static let statementReferences = "SELECT id, statement_id, sequence, source_file FROM statement"
     /// Every exception found so far, by key (a run opens, reopens, refreshes or clears each).
     package static let exceptionsByKey = "SELECT id, key, state, evidence FROM reconciliation_exception"
+
+    /// Schema step v11 (statements in sen, bank items) in either dialect, `integer` being its 64-bit
+    /// integer type: each amount column keeps its whole rupiah, a `_sen_part` column beside it the sen
+    /// beyond them (default 0: statements stored before carry none), and each entry its transaction
+    /// code and bank item (NULL: none).
+    package static func statementSenStep(integer: String) -> String {
+        func sen(_ table: String, _ column: String, _ range: String) -> String {
+            "ALTER TABLE \(table) ADD COLUMN \(column) \(integer) NOT NULL DEFAULT 0 CHECK (\(column) BETWEEN \(range));"
+        }
+        return [
+            sen("statement", "opening_balance_sen_part", "-99 AND 99"), sen("statement", "closing_balance_sen_part", "-99 AND 99"),
+            sen("statement", "debit_total_sen_part", "0 AND 99"), sen("statement", "credit_total_sen_part", "0 AND 99"),
+            "ALTER TABLE statement ADD COLUMN opening_derived_from TEXT;",
+            sen("statement_entry", "amount_sen_part", "0 AND 99"),
+            "ALTER TABLE statement_entry ADD COLUMN transaction_code TEXT NOT NULL DEFAULT '';",
+            "ALTER TABLE statement_entry ADD COLUMN bank_item TEXT CHECK (bank_item IN ("
+                + BankItemKind.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ") + "));",
+        ].joined(separator: "\n")
+    }
 }

@@ -110,11 +110,11 @@ struct PartsTests {
             default: ("", "", "KE \(account)")
             }
             entries.append(ReconciliationEntry(id: Int64(i), statement: 1, valueDate: day, bookingDate: nil, isDebit: true, isReversal: false,
-                                               amount: amount, bankReference: bank, customerReference: customer, counterpartyAccount: nil,
+                                               amountSen: Sen(exactly: amount)!, transactionCode: "NTRF", bankReference: bank, customerReference: customer, counterpartyAccount: nil,
                                                description: text, line: i))
         }
         entries.append(ReconciliationEntry(id: Int64(count + 1), statement: 1, valueDate: day, bookingDate: nil, isDebit: true, isReversal: false,
-                                           amount: Rupiah(300_000), bankReference: "B3XYZ", customerReference: "", counterpartyAccount: nil,
+                                           amountSen: Sen(30_000_000), transactionCode: "NTRF", bankReference: "B3XYZ", customerReference: "", counterpartyAccount: nil,
                                            description: "", line: 0))
         let outcome = Reconciler.match(ReconciliationInput(entries: entries, transfers: transfers, statements: [:],
                                                            today: CalendarDate("2026-12-31")!, missingAfterDays: 3))

@@ -83,7 +83,7 @@ struct StatementMatchingTests {
             try fixture.reconcile(text, file: "short.sta")
         } throws: { error in
             guard let error = error as? StatementBalanceError else { return false }
-            return error.difference == Rupiah(500) && error.description.contains("off by +500 rupiah") && error.description.hasPrefix("short.sta:1:")
+            return error.difference == Sen(50_000) && error.description.contains("off by +500 rupiah") && error.description.hasPrefix("short.sta:1:")
         }
         #expect(try fixture.count("SELECT count(*) FROM statement") == 0)
         #expect(try fixture.count("SELECT count(*) FROM audit_log") == 0)

@@ -1,4 +1,5 @@
 import Foundation
+import SalurCore
 import SalurReports
 import SalurStore
 import SalurTestSupport
@@ -50,6 +51,17 @@ struct WorkbookTests {
         #expect(first[9] == nil, "an absent value is an empty cell")
         #expect(second[9]?.isText == true && second[9]?.text == "4031802", "a code stays text")
         #expect((sheet.widths[1] ?? 0) >= 30 && (sheet.widths[0] ?? 0) >= 8 && sheet.widths.values.allSatisfy { $0 <= 60 })
+    }
+
+    @Test("amounts in sen: whole rupiah as #,##0, with sen as #,##0.00")
+    func senAmounts() async throws {
+        let table = ExportTable(columns: ["debit_total", "interest_amount"], rows: [
+            [.amount(Sen(1_234_567)), .amount(Sen(30_000_000))], [.amount(Sen(-5)), .null],
+        ])
+        let sheet = try #require(try await write(Workbook([.init("Statements", table)])).sheet("Statements"))
+        #expect(sheet.rows[1][0]?.number == 12_345.67 && sheet.rows[1][0]?.format == "#,##0.00")
+        #expect(sheet.rows[1][1]?.number == 300_000 && sheet.rows[1][1]?.format == "#,##0")
+        #expect(sheet.rows[2][0]?.number == -0.05 && sheet.rows[2][1] == nil)
     }
 
     @Test("one sheet per section in the order given; bad sheet names are refused")

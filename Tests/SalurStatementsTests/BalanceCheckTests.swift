@@ -25,7 +25,7 @@ struct BalanceCheckTests {
         do throws(StatementBalanceError) {
             try statement.checkBalance()
         } catch {
-            #expect(error.difference == Rupiah(difference))
+            #expect(error.difference == Sen(difference * 100))
             #expect(error.statementId == "STMT20260131")
             let description = error.description
             #expect(description.hasPrefix("mandiri.sta:2: statement STMT20260131 (account 1230007654321): balances do not add up"))

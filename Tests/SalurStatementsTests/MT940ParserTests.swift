@@ -144,8 +144,8 @@ struct MT940ParserTests {
         ("currency changes", ":20:A\n:25:1\n:60F:C260130IDR100,00\n:62F:C260131EUR100,00", 4, ":62F:", "EUR is not supported"),
         ("mark not D/C/RD/RC", ":20:A\n:25:1\n:60F:C260130IDR100,00\n:61:260130X100,00NTRFNONREF\n:62F:C260131IDR100,00", 4, ":61:", "must be D, C, RD or RC; found \"X1\""),
         ("mark RX", ":20:A\n:25:1\n:60F:C260130IDR100,00\n:61:2601300130RX100,00NTRFNONREF\n:62F:C260131IDR100,00", 4, ":61:", "found \"RX\""),
-        ("fraction of a rupiah", ":20:A\n:25:1\n:60F:C260130IDR100,00\n:61:260130D1500,50NTRFNONREF\n:62F:C260131IDR100,00", 4, ":61:", "\"1500,50\" has a fraction of a rupiah"),
-        ("fraction in a balance", ":20:A\n:25:1\n:60F:C260130IDR100,01\n", 3, ":60F:", "fraction of a rupiah"),
+        ("three decimals", ":20:A\n:25:1\n:60F:C260130IDR100,00\n:61:260130D1500,505NTRFNONREF\n:62F:C260131IDR100,00", 4, ":61:", "\"1500,505\" has 3 decimals"),
+        ("three decimals in a balance", ":20:A\n:25:1\n:60F:C260130IDR100,001\n", 3, ":60F:", "has 3 decimals"),
         ("huge amount", ":20:A\n:25:1\n:60F:C260130IDR99999999999999999999,00\n", 3, ":60F:", "too large"),
         ("huge entry", ":20:A\n:25:1\n:60F:C260130IDR0\n:61:260130C99999999999999999999,00NTRFX\n", 4, ":61:", "too large"),
         ("entry before opening balance", ":20:A\n:25:1\n:61:260130D100,00NTRFNONREF\n:60F:C260130IDR100,00", 3, ":61:", "before any opening balance"),
@@ -182,10 +182,10 @@ struct MT940ParserTests {
     }
 
     @Test func errorLineCountsCRLFAndBlankLines() throws {
-        let text = "\r\n:20:A\r\n\r\n:25:1\r\n:60F:C260130IDR100,00\r\n:61:260130D1500,50NTRFNONREF\r\n"
+        let text = "\r\n:20:A\r\n\r\n:25:1\r\n:60F:C260130IDR100,00\r\n:61:260130D1500,505NTRFNONREF\r\n"
         let error = try #require(parseError { () throws(StatementParseError) in try MT940Parser.parse(text, file: "f") })
         #expect(error.line == 6)
-        #expect(error.description.hasPrefix("f:6: :61: amount \"1500,50\" has a fraction of a rupiah"))
+        #expect(error.description.hasPrefix("f:6: :61: amount \"1500,505\" has 3 decimals"))
     }
 
     @Test func latin1BytesAreRead() throws {

@@ -25,7 +25,11 @@ struct ReconcileCommand: AsyncParsableCommand {
             discussion: """
                 Each statement's opening balance + entries must equal its closing balance, or the file is refused (exit 65) \
                 saying by how much. A statement already stored with the same content changes nothing. Debits are matched to \
-                transfers by bank or partner reference, then by amount, beneficiary account and day (marked weak).
+                transfers by bank or partner reference, then by amount, beneficiary account and day (marked weak). Amounts \
+                are exact to the sen: a whole-rupiah transfer is paid only by a debit of exactly that amount ,00. The bank's own \
+                items (interest/jasa giro, tax on it, account and transfer fees) are recognised by the statement's codes and by \
+                [reconciliation.bank_items] rules, and open no exception. A camt.053 statement without an opening balance takes \
+                it from the previous statement of its account (said in the output), or is refused.
                 """)
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Statement files; none re-matches what is stored.") var files: [String] = []
@@ -49,30 +53,38 @@ struct ReconcileCommand: AsyncParsableCommand {
             let ledger = try await configuration.openStore(access: .create).store
             let today = asOf.flatMap(CalendarDate.init) ?? BankTime.today(utcOffsetHours: settings.utcOffsetHours)
             let actor = OperatorIdentity.current()
+            let bankItems = BankItemClassifier(rules: settings.bankItems)
+            let match = { (input: ReconciliationInput) in Reconciler.match(input, bankItems: bankItems) }
             var runs: [(file: String, run: ReconciliationRun)] = []
+            var notes: [String] = []
             try await Refusals.asDataErrors {
                 if files.isEmpty {
                     runs.append(("(stored statements)", try await ledger.reconcile(
                         statements: [], file: nil, actor: actor, today: today, missingAfterDays: settings.missingAfterDays,
-                        utcOffsetHours: settings.utcOffsetHours, match: Reconciler.match)))
+                        utcOffsetHours: settings.utcOffsetHours, match: match)))
                 }
                 for file in files {
                     let bytes = try Output.readFile(file)
                     let chosen = format.flatMap(StatementFormat.init(rawValue:))
                     let mapping = chosen == .csv ? try csvMapping(configuration) : nil
-                    let statements = try StatementFile(bytes: bytes, file: file, format: chosen, csvMapping: mapping,
+                    var statements = try StatementFile(bytes: bytes, file: file, format: chosen, csvMapping: mapping,
                                                        sourceAccount: configuration.bank?.sourceAccount)
+                    if !statements.openingsNeeded.isEmpty {
+                        try statements.deriveOpenings(from: StatementFile.StoredClosing.from(try await ledger.statementChecks(period: nil)))
+                    }
+                    notes += statements.derivationNotes
                     let source = SourceFile(path: file, sha256: statements.sha256)
                     let run = try await ledger.reconcile(
                         statements: statements.records(sourceFile: file), file: source,
                         actor: actor, today: today, missingAfterDays: settings.missingAfterDays,
-                        utcOffsetHours: settings.utcOffsetHours, match: Reconciler.match)
+                        utcOffsetHours: settings.utcOffsetHours, match: match)
                     runs.append((file, run))
                 }
             }
             if json {
                 return try Output.json(runs.map { ReconcileRunJSON(file: $0.file, run: $0.run) })
             }
+            for note in notes { print(TerminalText.escaped(note)) }
             func count(_ n: Int, _ noun: String) -> String { "\(Output.grouped(n)) \(noun)\(n == 1 ? "" : "s")" }
             for (file, run) in runs {
                 if run.statementsStored + run.statementsUnchanged > 0 {
@@ -82,6 +94,15 @@ struct ReconcileCommand: AsyncParsableCommand {
                 print("matched \(count(run.matchedByReference, "debit")) by reference, \(Output.grouped(run.matchedWeakly)) weakly; "
                       + "exceptions: \(run.exceptionsOpened) new, \(run.exceptionsCleared) cleared"
                       + (run.transfersReturned > 0 ? "; \(count(run.transfersReturned, "transfer")) returned" : ""))
+                if run.bankItemsReclassified > 0 {
+                    print("\(count(run.bankItemsReclassified, "stored entry").replacingOccurrences(of: "entrys", with: "entries")) "
+                          + "re-classified by the [reconciliation.bank_items] rules (audited)")
+                }
+                for (month, kinds) in run.bankItems.sorted(by: { $0.key < $1.key }) {
+                    print("bank items \(month): " + BankItemKind.allCases.compactMap { kind in
+                        kinds[kind.rawValue].map { "\(kind.rawValue) \($0.count) (\(Sen($0.amountSen)))" }
+                    }.joined(separator: ", "))
+                }
             }
             if let last = runs.last?.run {
                 let open = last.openExceptions.values.reduce(0, +)
@@ -160,6 +181,11 @@ struct ReconcileCommand: AsyncParsableCommand {
                 ["unmatched (not on a statement yet)", Output.grouped(status.unmatched), Rupiah(status.unmatchedAmount).grouped],
                 ["statement debits", Output.grouped(status.statementDebits), Rupiah(status.statementDebitAmount).grouped],
             ], right: [1, 2]))
+            print("")
+            print(Output.table(["BANK ITEMS (NO EXCEPTION)", "COUNT", "AMOUNT"], BankItemKind.allCases.map { kind in
+                let total = status.bankItems[kind.rawValue] ?? BankItemTotal()
+                return [kind.rawValue, Output.grouped(total.count), Sen(total.amountSen).grouped]
+            }, right: [1, 2]))
             print("")
             print(Output.table(["OPEN EXCEPTIONS", "COUNT", "AMOUNT", "RESOLVED"], ExceptionKind.allCases.map { kind in
                 [kind.rawValue, Output.grouped(status.exceptions[kind.rawValue] ?? 0),

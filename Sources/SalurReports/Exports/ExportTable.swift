@@ -1,9 +1,11 @@
-import SalurCore
+package import SalurCore
 
 /// One value of an export cell: typed, so JSON gets numbers where CSV gets digits.
 package enum ExportValue: Sendable, Equatable {
     case text(String)
     case integer(Int64)
+    /// An amount in sen: digits when whole rupiah (as `integer`), `12345.67` when it has sen.
+    case amount(Sen)
     case flag(Bool)
     case null
 
@@ -12,6 +14,7 @@ package enum ExportValue: Sendable, Equatable {
         switch self {
         case .text(let text): text
         case .integer(let value): String(value)
+        case .amount(let sen): sen.plain
         case .flag(let value): value ? "true" : "false"
         case .null: ""
         }
@@ -22,6 +25,7 @@ package enum ExportValue: Sendable, Equatable {
     var cell: CSVCell {
         switch self {
         case .integer(let value): .number(value)
+        case .amount(let sen) where sen.fraction == 0: .number(sen.rupiahPart.value)
         default: .text(csv)
         }
     }
@@ -98,6 +102,7 @@ enum JSONText {
         switch value {
         case .text(let text): out.append(contentsOf: Array(quoted(text).utf8))
         case .integer(let number): out.append(contentsOf: Array(String(number).utf8))
+        case .amount(let sen): out.append(contentsOf: Array(sen.plain.utf8))
         case .flag(let flag): out.append(contentsOf: Array((flag ? "true" : "false").utf8))
         case .null: out.append(contentsOf: Array("null".utf8))
         }

@@ -22,7 +22,7 @@ package enum ReconciliationExport {
                 .optional(r.batchID), .text(r.program), .text(r.period), .optional(r.nik), .text(r.name), .text(r.accountNo),
                 .integer(r.amount.value), .text(r.state), .integer(Int64(r.attempts)), .optional(r.settledAt), .optional(r.failureCode),
                 .optional(row.entry?.statementId), .optional(row.entry?.sequence), .optional(row.entry?.line),
-                .optional(row.entry?.valueDate), .optional(row.entry?.bankReference), .optional(row.entry?.amount),
+                .optional(row.entry?.valueDate), .optional(row.entry?.bankReference), row.entry.map { ExportValue.amount($0.amountSen) } ?? .null,
                 .optional(row.matchKind), .integer(Int64(row.duplicates)), .optional(row.openExceptions.joined(separator: " ")),
                 .flag(row.recipientFlagged),
             ]
@@ -67,19 +67,29 @@ package enum StatementCheckExport {
         "credit_total", "debit_count", "debit_total", "closing_balance", "balanced", "gap_from_previous", "matched_debits",
         "matched_amount", "weak_debits", "duplicate_debits", "unmatched_debits", "unmatched_amount", "returns", "open_exceptions",
         "source_file", "file_sha256", "imported_by", "imported_at",
-    ]
+    ] + BankItemKind.allCases.flatMap { ["\($0.rawValue)_count", "\($0.rawValue)_amount"] } + ["opening_derived_from"]
 
+    /// Amounts are whole rupiah, or rupiah and sen (`12345.67`) where the statement has sen; the
+    /// bank's own items (interest, tax on it, fees) follow per kind, then where a derived opening
+    /// balance came from.
     package static func table(_ checks: [StatementCheck]) -> ExportTable {
         ExportTable(columns: columns, rows: checks.map { c in
-            [
+            let x = c.exact
+            var row: [ExportValue] = [
                 .text(c.accountNo), .text(c.statementId), .optional(c.sequence), .text(c.format), .text(c.openingDate),
-                .text(c.closingDate), .integer(c.openingBalance), .integer(Int64(c.creditCount)), .integer(c.creditTotal),
-                .integer(Int64(c.debitCount)), .integer(c.debitTotal), .integer(c.closingBalance), .flag(c.balanced),
-                .optional(c.gapFromPrevious), .integer(Int64(c.matchedDebits)), .integer(c.matchedAmount), .integer(Int64(c.weakDebits)),
-                .integer(Int64(c.duplicateDebits)), .integer(Int64(c.unmatchedDebits)), .integer(c.unmatchedAmount),
-                .integer(Int64(c.returns)), .integer(Int64(c.openExceptions)), .text(c.sourceFile), .text(c.fileSHA256),
-                .text(c.importedBy), .text(c.importedAt),
+                .text(c.closingDate), .amount(x.openingBalance), .integer(Int64(c.creditCount)), .amount(x.creditTotal),
+                .integer(Int64(c.debitCount)), .amount(x.debitTotal), .amount(x.closingBalance), .flag(c.balanced),
+                x.gapFromPrevious.map(ExportValue.amount) ?? .null, .integer(Int64(c.matchedDebits)), .amount(x.matchedAmount),
+                .integer(Int64(c.weakDebits)), .integer(Int64(c.duplicateDebits)), .integer(Int64(c.unmatchedDebits)),
+                .amount(x.unmatchedAmount), .integer(Int64(c.returns)), .integer(Int64(c.openExceptions)), .text(c.sourceFile),
+                .text(c.fileSHA256), .text(c.importedBy), .text(c.importedAt),
             ]
+            for kind in BankItemKind.allCases {
+                let total = c.bankItems[kind.rawValue] ?? BankItemTotal()
+                row += [.integer(Int64(total.count)), .amount(Sen(total.amountSen))]
+            }
+            row.append(.optional(c.openingDerivedFrom))
+            return row
         })
     }
 }

@@ -191,6 +191,11 @@ private struct SheetWriter {
             return LXW_NO_ERROR
         case .flag(let flag):
             return worksheet_write_boolean(worksheet, r, c, flag ? 1 : 0, nil)
+        case .amount(let sen):
+            guard sen.value.magnitude <= 1 << 53 else { return worksheet_write_string(worksheet, r, c, sen.plain, nil) }
+            if sen.fraction == 0 { return worksheet_write_number(worksheet, r, c, Double(sen.rupiahPart.value), formats.rupiah) }
+            // The nearest double to the amount; `#,##0.00` shows its exact sen below Rp 90 trillion.
+            return worksheet_write_number(worksheet, r, c, Double(sen.value) / 100, formats.sen)
         case .integer(let number):
             // Beyond 2^53 a double would not hold the number exactly: write its digits as text.
             guard number.magnitude <= 1 << 53 else { return worksheet_write_string(worksheet, r, c, String(number), nil) }
@@ -228,6 +233,7 @@ private struct SheetWriter {
                 let shown: Int = switch value {
                 case .integer(let n) where kinds[column] == .rupiah || kinds[column] == .count:
                     String(n).count + String(n.magnitude).count / 3
+                case .amount(let sen): sen.plain.count + String(sen.rupiahPart.value.magnitude).count / 3
                 case .text(let t) where kinds[column] == .timestamp: min(t.count, 26)
                 default: value.csv.count
                 }

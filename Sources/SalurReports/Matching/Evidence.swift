@@ -10,7 +10,7 @@ struct Evidence {
 
     /// `debit of Rp 300.000 valued 2026-11-23, statement STMT1 (bank.sta:42), bank ref 2026…, customer ref SLR…`
     func entry(_ entry: ReconciliationEntry) -> String {
-        var text = "\(entry.isReversal ? "reversal " : "")\(entry.isDebit ? "debit" : "credit") of \(entry.amount) valued \(entry.valueDate)"
+        var text = "\(entry.isReversal ? "reversal " : "")\(entry.isDebit ? "debit" : "credit") of \(entry.amountSen) valued \(entry.valueDate)"
         if let statement = statements[entry.statement] {
             text += ", statement \(statement.statementId)\(statement.sequence.isEmpty ? "" : " no. \(statement.sequence)")"
                 + " (\(statement.sourceFile):\(entry.line))"

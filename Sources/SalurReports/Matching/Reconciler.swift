@@ -5,22 +5,33 @@ package import SalurStore
 ///
 /// Hash-based, so a million entries against a million transfers is a few dictionary look-ups
 /// each, never a scan per entry:
+/// 0. The bank's own items (interest, tax on it, fees; see `BankItemClassifier`) are set aside:
+///    they pay no transfer and open no exception, even when their text carries a transfer's reference.
 /// 1. References, in entry order: the entry's bank reference or customer reference, then any
 ///    reference-like word of its description, looked up among the transfers' bank references
 ///    (`referenceNo`) and Salur's partner references. A debit found this way pays that transfer;
 ///    a second debit for the same transfer is a duplicate payment; a credit is money coming back.
-/// 2. Debits with no reference: (amount, beneficiary account, day) among settled transfers, the
+///    A whole-rupiah transfer is paid by a debit of exactly that amount `,00`: a debit that differs
+///    by sen is `amount_differs`.
+/// 2. Debits with no reference: (amount in sen, beneficiary account, day) among settled transfers, the
 ///    day being the entry's value or booking date or the day before (a bank may book a late
 ///    transfer the next morning). Marked `weak`.
 /// 3. Settled transfers that no debit pays, `missingAfterDays` after settling.
 package enum Reconciler {
     /// The outcome for `input`; pure, so it can run inside the store's transaction.
     package static func match(_ input: ReconciliationInput) -> ReconciliationOutcome {
+        match(input, bankItems: BankItemClassifier())
+    }
+
+    /// The outcome for `input`, recognising the bank's own items with `bankItems`.
+    package static func match(_ input: ReconciliationInput, bankItems: BankItemClassifier) -> ReconciliationOutcome {
         var state = MatchingState(input: input)
-        state.matchReferences()
+        let kinds = input.entries.map(bankItems.kind(of:))
+        state.matchReferences(skipping: kinds)
         state.matchWeakly()
         state.findMissing()
-        return ReconciliationOutcome(matches: state.matches, findings: state.findings, returnedTransfers: state.returned)
+        return ReconciliationOutcome(matches: state.matches, findings: state.findings, returnedTransfers: state.returned,
+                                     bankItems: kinds)
     }
 }
 
@@ -67,8 +78,8 @@ private struct MatchingState {
         return nil
     }
 
-    mutating func matchReferences() {
-        for (index, entry) in input.entries.enumerated() {
+    mutating func matchReferences(skipping bankItems: [BankItemKind?]) {
+        for (index, entry) in input.entries.enumerated() where bankItems[index] == nil {
             guard let found = referencedTransfer(entry) else {
                 if entry.isDebit { unreferenced.append(index) }
                 continue
@@ -101,13 +112,14 @@ private struct MatchingState {
         matches[entryIndex] = EntryMatch(transferID: transfer.id, kind: kind)
         switch transfer.state {
         case .settled, .returned:
-            if entry.amount != transfer.amount {
-                let difference = (try? entry.amount.subtracting(transfer.amount)) ?? .zero
+            let sent = Sen(exactly: transfer.amount)
+            if entry.amountSen != sent {
+                let difference = sent.flatMap { try? entry.amountSen.subtracting($0) } ?? .zero
                 findings.append(ReconciliationFinding(
                     kind: .amountDiffers, key: "amount_differs:E\(entry.id)", transferID: transfer.id, entryID: entry.id,
                     amount: entry.amount, day: entry.valueDate,
                     evidence: "\(evidence.entry(entry)) is for \(evidence.transfer(transfer)), but Salur sent \(transfer.amount): "
-                        + "the bank debited \(difference.value > 0 ? "+" : "")\(difference.value) rupiah more"))
+                        + "the bank debited \(difference.value > 0 ? "+" : "")\(difference.plain) rupiah more"))
             }
         case .failed, .cancelled:
             findings.append(ReconciliationFinding(
@@ -137,7 +149,7 @@ private struct MatchingState {
                 + "and its recipient flagged; check the account with the recipient, then pay again or not"))
     }
 
-    /// Weak key: whole rupiah, beneficiary account digits, day number.
+    /// Weak key: the amount in sen, beneficiary account digits, day number.
     struct WeakKey: Hashable {
         let amount: Int64
         let account: String
@@ -152,10 +164,12 @@ private struct MatchingState {
         for (index, transfer) in input.transfers.enumerated() {
             let account = ReferenceText.digits(transfer.accountNo)
             if transfer.state == .settled || transfer.state == .returned, let day = transfer.settledDay {
-                paid[WeakKey(amount: transfer.amount.value, account: account, day: day.dayNumber), default: []].append(Int32(index))
+                guard let sen = Sen(exactly: transfer.amount) else { continue }
+                paid[WeakKey(amount: sen.value, account: account, day: day.dayNumber), default: []].append(Int32(index))
             } else if transfer.state == .failed || transfer.state == .cancelled || transfer.state == .inDoubt || transfer.state == .sending {
                 // Never settled, so no settlement day: what may have been debited without Salur knowing.
-                unpaid[WeakKey(amount: transfer.amount.value, account: account, day: 0), default: []].append(Int32(index))
+                guard let sen = Sen(exactly: transfer.amount) else { continue }
+                unpaid[WeakKey(amount: sen.value, account: account, day: 0), default: []].append(Int32(index))
             }
         }
         for entryIndex in unreferenced {
@@ -172,7 +186,7 @@ private struct MatchingState {
             var paidCandidate: Int?
             search: for account in accounts {
                 for day in days {
-                    guard let candidates = paid[WeakKey(amount: entry.amount.value, account: account, day: day)] else { continue }
+                    guard let candidates = paid[WeakKey(amount: entry.amountSen.value, account: account, day: day)] else { continue }
                     for candidate in candidates {
                         if payingEntry[Int(candidate)] < 0 {
                             unpaidCandidate = Int(candidate)
@@ -186,7 +200,7 @@ private struct MatchingState {
                 pay(transfer, with: entryIndex, kind: .weak)
                 continue
             }
-            let neverSettled = accounts.lazy.compactMap { unpaid[WeakKey(amount: entry.amount.value, account: $0, day: 0)]?.first }.first
+            let neverSettled = accounts.lazy.compactMap { unpaid[WeakKey(amount: entry.amountSen.value, account: $0, day: 0)]?.first }.first
             if let transfer = neverSettled, payingEntry[Int(transfer)] < 0 {
                 pay(Int(transfer), with: entryIndex, kind: .weak)
                 continue

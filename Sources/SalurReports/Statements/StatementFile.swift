@@ -1,4 +1,4 @@
-import SalurCore
+package import SalurCore
 package import SalurStatements
 package import SalurStore
 
@@ -11,6 +11,12 @@ package struct StatementFile: Sendable {
     package let sha256: String
     /// The format read.
     package let format: StatementFormat
+    /// Statements (by index) whose file gives no opening balance and no earlier statement of
+    /// their account to take it from: `deriveOpenings(from:)` takes it from the stored ones.
+    package private(set) var openingsNeeded: [Int] = []
+    /// Where each derived opening balance came from, by statement index (said in the run's output
+    /// and stored with the statement).
+    package private(set) var derivedOpenings: [Int: String] = [:]
 
     /// Reads `bytes`. `format` nil detects MT940 or camt.053; a CSV file needs `format: .csv` and a
     /// mapping. `sourceAccount`, when given, is the only account a statement may be for.
@@ -24,20 +30,34 @@ package struct StatementFile: Sendable {
             throw StatementRefusal(file: file, line: 1, reason: "not an MT940 or camt.053 statement (no :20: tag, no camt.053 Document); "
                                    + "for the bank's CSV export say --format csv")
         }
-        let statements: [Statement]
+        let parsed: [Statement]
         switch format {
         case .mt940:
-            statements = try MT940Parser.parse(bytes: bytes, file: file)
+            parsed = try MT940Parser.parse(bytes: bytes, file: file)
         case .camt053:
-            statements = try Camt053Parser.parse(bytes: bytes, file: file)
+            parsed = try Camt053Parser.parse(bytes: bytes, file: file)
         case .csv:
             guard let csvMapping else {
                 throw StatementRefusal(file: file, line: 1, reason: "a CSV statement needs its column mapping: add a [reconciliation.csv] table to the config")
             }
-            statements = [try CSVStatementParser(mapping: csvMapping).parse(bytes: bytes, file: file)]
+            parsed = [try CSVStatementParser(mapping: csvMapping).parse(bytes: bytes, file: file)]
         }
-        for statement in statements {
-            try statement.checkBalance()
+        var statements = parsed
+        for (index, statement) in statements.enumerated() {
+            if !statement.hasOpeningBalance {
+                // A camt.053 statement without OPBD/PRCD: the previous statement of its account in
+                // this file closes where it opens; else the stored ones are asked (`deriveOpenings`).
+                if let previous = statements[..<index].last(where: { $0.accountNo == statement.accountNo }) {
+                    derivedOpenings[index] = StatementFile.derivation(from: previous.statementId, closing: previous.closingBalanceSen,
+                                                                      on: previous.closingDate, in: file)
+                    statements[index].openingBalanceSen = previous.closingBalanceSen
+                    try statements[index].checkBalance()
+                } else {
+                    openingsNeeded.append(index)
+                }
+            } else {
+                try statement.checkBalance()
+            }
             if let sourceAccount, !StatementFile.isSameAccount(statement.accountNo, sourceAccount) {
                 throw StatementRefusal(file: file, line: statement.sourceLine, reason: """
                     statement \(statement.statementId) is for account \(statement.accountNo), not the treasury's source account \
@@ -48,6 +68,71 @@ package struct StatementFile: Sendable {
         self.statements = statements
         self.format = format
         sha256 = AuditChain.sha256Hex(bytes)
+    }
+
+    /// A stored statement's closing balance: where the next statement of its account opens.
+    package struct StoredClosing: Sendable {
+        package var accountNo: String
+        package var statementId: String
+        package var closingDate: CalendarDate
+        package var closingBalance: Sen
+        package var sourceFile: String
+
+        package init(accountNo: String, statementId: String, closingDate: CalendarDate, closingBalance: Sen, sourceFile: String) {
+            self.accountNo = accountNo
+            self.statementId = statementId
+            self.closingDate = closingDate
+            self.closingBalance = closingBalance
+            self.sourceFile = sourceFile
+        }
+
+        /// The stored statements as `export statement-check` lists them.
+        package static func from(_ checks: [StatementCheck]) -> [StoredClosing] {
+            checks.compactMap { check in
+                CalendarDate(check.closingDate).map {
+                    StoredClosing(accountNo: check.accountNo, statementId: check.statementId, closingDate: $0,
+                                  closingBalance: check.exact.closingBalance, sourceFile: check.sourceFile)
+                }
+            }
+        }
+    }
+
+    /// Takes the opening balance of each statement in `openingsNeeded` from the stored statement of
+    /// its account that closes last on or before the day it opens, then checks its balances.
+    /// Throws `StatementRefusal` naming the statement's line and what to ask the bank for when
+    /// there is none, and `StatementBalanceError` when the derived balance does not add up.
+    package mutating func deriveOpenings(from stored: [StoredClosing]) throws {
+        for index in openingsNeeded {
+            let statement = statements[index]
+            let previous = stored.filter { $0.accountNo == statement.accountNo && $0.closingDate <= statement.openingDate }
+                .max { $0.closingDate < $1.closingDate }
+            guard let previous else {
+                throw StatementRefusal(file: statement.sourceFile, line: statement.sourceLine, reason: """
+                    statement \(statement.statementId) of account \(statement.accountNo) has no opening balance (no Bal with \
+                    Tp/CdOrPrtry/Cd OPBD or PRCD), and no earlier statement of the account is stored to take it from: import the \
+                    previous statement first, or ask the bank for this statement with its opening balance (OPBD); nothing was stored
+                    """)
+            }
+            derivedOpenings[index] = StatementFile.derivation(from: previous.statementId, closing: previous.closingBalance,
+                                                              on: previous.closingDate, in: previous.sourceFile)
+            statements[index].openingBalanceSen = previous.closingBalance
+            try statements[index].checkBalance()
+        }
+        openingsNeeded = []
+    }
+
+    /// `the closing balance Rp 1.000,50 of statement S1 (2026-10-31, f.xml)`.
+    static func derivation(from statementId: String, closing: Sen, on day: CalendarDate, in file: String) -> String {
+        "the closing balance \(closing) of statement \(statementId) (\(day), \(file))"
+    }
+
+    /// What the run says of derived openings: `f.xml:12: statement S2 has no opening balance; taken from …`.
+    package var derivationNotes: [String] {
+        derivedOpenings.sorted { $0.key < $1.key }.map { index, source in
+            let statement = statements[index]
+            return "\(statement.sourceFile):\(statement.sourceLine): statement \(statement.statementId) has no opening balance in the file; "
+                + "taken from \(source)"
+        }
     }
 
     /// Whether a statement's account field names `account`: the same digits (banks write
@@ -76,30 +161,36 @@ package struct StatementFile: Sendable {
 
     /// The statements as the store keeps them, each with its content hash. Consumes the parsed
     /// statements one by one, so a large file is not held twice.
+    /// Every statement must have its opening balance by now: from the file, or derived.
     package consuming func records(sourceFile: String) -> [StatementRecord] {
+        precondition(openingsNeeded.isEmpty, "deriveOpenings(from:) before records(sourceFile:)")
         var pending = statements
         statements = []
         pending.reverse()
         var records: [StatementRecord] = []
+        var index = 0
         while let statement = pending.popLast() {
-            records.append(record(statement, sourceFile: sourceFile))
+            records.append(record(statement, sourceFile: sourceFile, derivedFrom: derivedOpenings[index]))
+            index += 1
         }
         return records
     }
 
-    private func record(_ statement: consuming Statement, sourceFile: String) -> StatementRecord {
+    private func record(_ statement: consuming Statement, sourceFile: String, derivedFrom: String?) -> StatementRecord {
         var record = StatementRecord(
             accountNo: statement.accountNo, statementId: statement.statementId, sequence: StatementFile.sequenceKey(statement.sequence),
-            contentHash: "", format: statement.format.rawValue, currency: statement.currency, openingBalance: statement.openingBalance,
-            closingBalance: statement.closingBalance, openingDate: statement.openingDate, closingDate: statement.closingDate,
+            contentHash: "", format: statement.format.rawValue, currency: statement.currency,
+            openingBalanceSen: statement.openingBalanceSen, closingBalanceSen: statement.closingBalanceSen,
+            openingDate: statement.openingDate, closingDate: statement.closingDate,
             sourceFile: sourceFile, sourceLine: statement.sourceLine, fileSHA256: sha256,
             lines: statement.entries.map { entry in
                 StatementLine(valueDate: entry.valueDate, bookingDate: entry.bookingDate, isDebit: entry.direction == .debit,
-                              amount: entry.amount, isReversal: entry.isReversal, isBooked: entry.status == .booked,
+                              amountSen: entry.amountSen, isReversal: entry.isReversal, isBooked: entry.status == .booked,
                               bankReference: entry.bankReference, customerReference: entry.customerReference,
                               counterpartyAccount: entry.counterpartyAccount, counterpartyName: entry.counterpartyName,
-                              description: entry.description, line: entry.line)
+                              description: entry.description, transactionCode: entry.transactionCode, line: entry.line)
             })
+        record.openingDerivedFrom = derivedFrom
         record.contentHash = StatementFingerprint.contentHash(of: record)
         return record
     }

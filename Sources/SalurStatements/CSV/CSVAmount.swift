@@ -1,8 +1,8 @@
-/// Amounts as bank CSV exports write them: `1.500.000,00`, `1,500,000.00`, `1500000`, `-250.000`.
+/// Amounts as bank CSV exports write them: `1.500.000,00`, `1,500,000.75`, `1500000`, `-250.000`; read into sen.
 enum CSVAmount {
-    /// Whole rupiah, signed when `signed` allows a leading `-` or `+`. The decimal part, if any,
-    /// must be zero and at most two digits (three would mean the separators are swapped); digit
-    /// groups, if any, must be of three.
+    /// The amount in sen, signed when `signed` allows a leading `-` or `+`. The decimal part, if
+    /// any, has at most two digits (three would mean the separators are swapped); digit groups, if
+    /// any, must be of three.
     static func parse(_ raw: String, decimal: Character?, thousands: Character?, signed: Bool) -> Result<Int64, AmountError> {
         var text = Substring(raw.trimmingSpaces)
         guard !text.isEmpty else { return .failure(AmountError(reason: "the amount is empty")) }
@@ -38,12 +38,9 @@ enum CSVAmount {
         if fraction.count > 2, let decimal {
             return .failure(AmountError(reason: "amount \"\(raw)\" has \(fraction.count) digits after the decimal \"\(decimal)\": if \"\(decimal)\" groups thousands in this file, the mapping's separators are wrong"))
         }
-        guard fraction.utf8.allSatisfy({ $0 == UInt8(ascii: "0") }) else {
-            return .failure(AmountError(reason: "amount \"\(raw)\" has a fraction of a rupiah (\(decimal.map(String.init) ?? "")\(fraction)); statements must be in whole rupiah"))
+        switch AmountText.senValue(whole: digits, fraction: fraction, text: raw) {
+        case .success(let sen): return .success(negative ? 0 - sen.value : sen.value)
+        case .failure(let problem): return .failure(problem)
         }
-        guard let value = AmountText.digitsValue(digits) else {
-            return .failure(AmountError(reason: "amount \"\(raw)\" is too large: at most 9223372036854775807 rupiah"))
-        }
-        return .success(negative ? 0 - value : value)
     }
 }

@@ -45,7 +45,7 @@ public struct CSVStatementParser: Sendable {
         let table = try CSVTable(bytes: input, file: file, required: required, optional: optional, separator: separator)
         var issues: [ImportIssue] = []
         var entries: [StatementEntry] = []
-        var account = Agreed<String>(), opening = Agreed<Rupiah>(), closing = Agreed<Rupiah>()
+        var account = Agreed<String>(), opening = Agreed<Sen>(), closing = Agreed<Sen>()
         var statementId = Agreed<String>(), openingDate = Agreed<CalendarDate>(), closingDate = Agreed<CalendarDate>()
 
         table.forEachRow(issues: &issues) { row, issues in
@@ -61,8 +61,8 @@ public struct CSVStatementParser: Sendable {
         }
 
         let accountNo = resolve(mapping.accountNo, account, "accountNo", "the account number", headerLine, file, &issues)
-        let openingBalance = resolve(mapping.openingBalance, opening, "openingBalance", "the opening balance", headerLine, file, &issues)
-        let closingBalance = resolve(mapping.closingBalance, closing, "closingBalance", "the closing balance", headerLine, file, &issues)
+        let openingBalance = resolve(Self.inSen(mapping.openingBalance), opening, "openingBalance", "the opening balance", headerLine, file, &issues)
+        let closingBalance = resolve(Self.inSen(mapping.closingBalance), closing, "closingBalance", "the closing balance", headerLine, file, &issues)
         let id = mapping.statementId.flatMap { resolve($0, statementId, "statementId", "the statement id", headerLine, file, &issues) }
         let dates = entries.map { $0.bookingDate ?? $0.valueDate }
         let firstDate = mapping.openingDate.map { resolve($0, openingDate, "openingDate", "the opening date", headerLine, file, &issues) } ?? dates.min()
@@ -75,7 +75,7 @@ public struct CSVStatementParser: Sendable {
             throw ImportFailure(issues)
         }
         return Statement(accountNo: accountNo, statementId: id ?? file, sequence: nil, currency: "IDR",
-                         openingBalance: openingBalance, closingBalance: closingBalance, openingDate: firstDate,
+                         openingBalanceSen: openingBalance, closingBalanceSen: closingBalance, openingDate: firstDate,
                          closingDate: lastDate, entries: entries, format: .csv, sourceFile: file, sourceLine: headerLine)
     }
 
@@ -96,7 +96,7 @@ public struct CSVStatementParser: Sendable {
             guard let column, let text = row[key(column)], !text.isEmpty else { return nil }
             return text
         }
-        return StatementEntry(valueDate: valueDate, bookingDate: bookingDate, direction: direction, amount: amount,
+        return StatementEntry(valueDate: valueDate, bookingDate: bookingDate, direction: direction, amountSen: amount,
                               isReversal: false, status: .booked, bankReference: row[key(mapping.bankReference)] ?? "",
                               customerReference: optional(mapping.customerReference) ?? "",
                               counterpartyAccount: optional(mapping.counterpartyAccount),
@@ -114,7 +114,7 @@ public struct CSVStatementParser: Sendable {
         return date
     }
 
-    private func amountAndDirection(_ row: CSVRow, _ issues: inout [ImportIssue]) -> (StatementEntry.Direction, Rupiah)? {
+    private func amountAndDirection(_ row: CSVRow, _ issues: inout [ImportIssue]) -> (StatementEntry.Direction, Sen)? {
         switch mapping.amounts {
         case .marked(let amountColumn, let directionColumn, let debitMarker, let creditMarker):
             var amountText = row[key(amountColumn)] ?? ""
@@ -142,13 +142,13 @@ public struct CSVStatementParser: Sendable {
                 return nil
             }
             guard let amount = amount(row, amountColumn, amountText, signed: false, &issues) else { return nil }
-            return (direction, Rupiah(amount))
+            return (direction, Sen(amount))
         case .split(let debitColumn, let creditColumn):
             let debit = optionalAmount(row, debitColumn, &issues)
             let credit = optionalAmount(row, creditColumn, &issues)
             switch (debit, credit) {
-            case (.some(let value), nil): return (.debit, Rupiah(value))
-            case (nil, .some(let value)): return (.credit, Rupiah(value))
+            case (.some(let value), nil): return (.debit, Sen(value))
+            case (nil, .some(let value)): return (.credit, Sen(value))
             case (.some, .some):
                 issues.append(row.issue(debitColumn, "both \(debitColumn) and \(creditColumn) have an amount; a row is either a debit or a credit"))
                 return nil
@@ -164,7 +164,7 @@ public struct CSVStatementParser: Sendable {
                 issues.append(row.issue(column, "the amount is zero, so it is neither a debit nor a credit"))
                 return nil
             }
-            return value < 0 ? (.debit, Rupiah(0 - value)) : (.credit, Rupiah(value))
+            return value < 0 ? (.debit, Sen(0 - value)) : (.credit, Sen(value))
         }
     }
 
@@ -183,8 +183,16 @@ public struct CSVStatementParser: Sendable {
         }
     }
 
-    private func balance(_ text: String) -> Result<Rupiah, AmountError> {
-        CSVAmount.parse(text, decimal: mapping.decimalSeparator, thousands: mapping.thousandsSeparator, signed: true).map(Rupiah.init)
+    private func balance(_ text: String) -> Result<Sen, AmountError> {
+        CSVAmount.parse(text, decimal: mapping.decimalSeparator, thousands: mapping.thousandsSeparator, signed: true).map(Sen.init)
+    }
+
+    /// A balance given in whole rupiah (by the operator), in sen; a column stays a column.
+    private static func inSen(_ source: CSVStatementMapping.Source<Rupiah>) -> CSVStatementMapping.Source<Sen> {
+        switch source {
+        case .column(let name): .column(name)
+        case .value(let rupiah): .value(Sen(exactly: rupiah) ?? Sen(rupiah.value))
+        }
     }
 
     private func date(_ text: String) -> Result<CalendarDate, AmountError> {

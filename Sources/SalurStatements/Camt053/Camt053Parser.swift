@@ -2,7 +2,11 @@ internal import SalurCore
 
 /// Reads ISO 20022 camt.053 bank-to-customer statements, versions `camt.053.001.02` to `.08`.
 ///
-/// Every `BkToCstmrStmt/Stmt` becomes a `Statement`. Errors name the element path
+/// Every `BkToCstmrStmt/Stmt` becomes a `Statement`. Amounts have at most two decimals (sen); more
+/// is refused with the line. A statement without an opening balance (`OPBD` or `PRCD`), as some
+/// banks send, is read with `hasOpeningBalance` false: `StatementFile` derives it from the previous
+/// statement's closing balance or refuses it. Each entry keeps its `BkTxCd` (`Domn/Cd`, `Fmly/Cd`,
+/// `SubFmlyCd` as `ACMT/MDOP/INTR`, then the proprietary `Prtry/Cd`, space-separated). Errors name the element path
 /// (`Document/BkToCstmrStmt/Stmt[2]/Ntry[5]/Amt`) and the line of its start tag; for a missing
 /// element, the path it should have and its parent's line. Malformed XML names the elements open
 /// where the XML parser stopped.
@@ -89,7 +93,7 @@ private struct Walker {
         guard !accountNo.isEmpty else { throw fail(accountId, "the account number is empty") }
         if let currency = child(account, "Ccy") { try requireIDR(text(currency), at: currency) }
 
-        var balances: [String: (amount: Rupiah, date: CalendarDate, element: Element)] = [:]
+        var balances: [String: (amount: Sen, date: CalendarDate, element: Element)] = [:]
         for bal in children(stmt, "Bal") {
             let codeOrProprietary = try require(try require(bal, "Tp"), "CdOrPrtry")
             guard let codeElement = child(codeOrProprietary, "Cd") else { continue } // proprietary types are not ours
@@ -101,20 +105,39 @@ private struct Walker {
             let amount = try signedAmount(bal)
             balances[code] = (amount, try date(try require(bal, "Dt")), bal)
         }
-        guard let opening = balances["OPBD"] ?? balances["PRCD"] else {
-            throw missing(stmt, "Bal", "no opening balance: expected a Bal with Tp/CdOrPrtry/Cd OPBD or PRCD")
-        }
         guard let closing = balances["CLBD"] else {
             throw missing(stmt, "Bal", "no closing balance: expected a Bal with Tp/CdOrPrtry/Cd CLBD")
         }
 
         var entries: [StatementEntry] = []
         for ntry in children(stmt, "Ntry") { entries.append(try entry(ntry)) }
-        return Statement(accountNo: accountNo, statementId: statementId, sequence: sequence, currency: "IDR",
-                         openingBalance: opening.amount, closingBalance: closing.amount,
-                         closingAvailableBalance: balances["CLAV"]?.amount, openingDate: opening.date,
-                         closingDate: closing.date, entries: entries, format: .camt053, sourceFile: file,
-                         sourceLine: tree.node(stmt.index).line)
+        let opening = balances["OPBD"] ?? balances["PRCD"]
+        var openingDate = closing.date
+        if let opening {
+            openingDate = opening.date
+        } else if let start = try periodStart(stmt, entries: entries) {
+            openingDate = start
+        }
+        var statement = Statement(
+            accountNo: accountNo, statementId: statementId, sequence: sequence, currency: "IDR",
+            openingBalanceSen: opening?.amount ?? .zero, closingBalanceSen: closing.amount,
+            closingAvailableBalanceSen: balances["CLAV"]?.amount,
+            openingDate: openingDate,
+            closingDate: closing.date, entries: entries, format: .camt053, sourceFile: file, sourceLine: tree.node(stmt.index).line)
+        statement.hasOpeningBalance = opening != nil
+        return statement
+    }
+
+    /// Where a statement without an opening balance starts: `FrToDt/FrDtTm`, else its first entry's day.
+    private func periodStart(_ stmt: Element, entries: [StatementEntry]) throws(StatementParseError) -> CalendarDate? {
+        if let from = child(stmt, "FrToDt").flatMap({ child($0, "FrDtTm") }) {
+            let value = text(from)
+            guard let date = CalendarDate(String(value.prefix(10))) else {
+                throw fail(from, "\"\(value)\" is not a date-time (YYYY-MM-DDThh:mm:ss)")
+            }
+            return date
+        }
+        return entries.map { $0.bookingDate ?? $0.valueDate }.min()
     }
 
     // MARK: Entry
@@ -167,27 +190,44 @@ private struct Walker {
             description = nonEmpty(child(ntry, "AddtlNtryInf").map(oneLine))
                 ?? nonEmpty(details.flatMap { child($0, "AddtlTxInf") }.map(oneLine)) ?? ""
         }
-        return StatementEntry(valueDate: value, bookingDate: bookingDate, direction: direction, amount: amount,
+        return StatementEntry(valueDate: value, bookingDate: bookingDate, direction: direction, amountSen: amount,
                               isReversal: isReversal, status: status, bankReference: bankReference,
                               customerReference: customerReference, counterpartyAccount: counterpartyAccount,
                               counterpartyName: counterpartyName, description: description,
-                              line: tree.node(ntry.index).line)
+                              transactionCode: transactionCode(ntry), line: tree.node(ntry.index).line)
+    }
+
+    /// `BkTxCd` as one text: `DOMN/FMLY/SUBF` from `Domn`, then `Prtry/Cd`, space-separated; empty when none.
+    private func transactionCode(_ ntry: Element) -> String {
+        guard let code = child(ntry, "BkTxCd") else { return "" }
+        var parts: [String] = []
+        if let domain = child(code, "Domn") {
+            var path = [child(domain, "Cd").map(text) ?? ""]
+            if let family = child(domain, "Fmly") {
+                path += [child(family, "Cd").map(text) ?? "", child(family, "SubFmlyCd").map(text) ?? ""]
+            }
+            parts.append(path.joined(separator: "/"))
+        }
+        if let proprietary = child(code, "Prtry").flatMap({ child($0, "Cd") }).map(text), !proprietary.isEmpty {
+            parts.append(proprietary)
+        }
+        return parts.joined(separator: " ")
     }
 
     // MARK: Values
 
     /// `Amt` and `CdtDbtInd` of a balance, signed.
-    private func signedAmount(_ bal: Element) throws(StatementParseError) -> Rupiah {
+    private func signedAmount(_ bal: Element) throws(StatementParseError) -> Sen {
         let amount = try self.amount(try requireOne(bal, "Amt"))
         switch try direction(try requireOne(bal, "CdtDbtInd")) {
         case .credit: return amount
-        case .debit: return Rupiah(0 - amount.value)
+        case .debit: return Sen(0 - amount.value)
         }
     }
 
-    private func amount(_ amt: Element) throws(StatementParseError) -> Rupiah {
+    private func amount(_ amt: Element) throws(StatementParseError) -> Sen {
         if let currency = tree.node(amt.index).attributes["Ccy"] { try requireIDR(currency, at: amt) }
-        switch AmountText.wholeRupiah(Substring(text(amt)), decimalSeparator: ".") {
+        switch AmountText.sen(Substring(text(amt)), decimalSeparator: ".") {
         case .success(let amount): return amount
         case .failure(let problem): throw fail(amt, problem.reason)
         }

@@ -39,16 +39,18 @@ public enum Camt053Writer {
         xml.open("Id"); xml.open("Othr"); xml.leaf("Id", statement.accountNo); xml.close("Othr"); xml.close("Id")
         xml.leaf("Ccy", statement.currency)
         xml.close("Acct")
-        balance("OPBD", statement.openingBalance, statement.openingDate, statement.currency, to: &xml)
-        balance("CLBD", statement.closingBalance, statement.closingDate, statement.currency, to: &xml)
-        if let available = statement.closingAvailableBalance {
+        if statement.hasOpeningBalance {
+            balance("OPBD", statement.openingBalanceSen, statement.openingDate, statement.currency, to: &xml)
+        }
+        balance("CLBD", statement.closingBalanceSen, statement.closingDate, statement.currency, to: &xml)
+        if let available = statement.closingAvailableBalanceSen {
             balance("CLAV", available, statement.closingDate, statement.currency, to: &xml)
         }
         for entry in statement.entries { write(entry, currency: statement.currency, to: &xml) }
         xml.close("Stmt")
     }
 
-    private static func balance(_ code: String, _ amount: Rupiah, _ date: CalendarDate, _ currency: String,
+    private static func balance(_ code: String, _ amount: Sen, _ date: CalendarDate, _ currency: String,
                                 to xml: inout XMLText) {
         xml.open("Bal")
         xml.open("Tp"); xml.open("CdOrPrtry"); xml.leaf("Cd", code); xml.close("CdOrPrtry"); xml.close("Tp")
@@ -60,14 +62,16 @@ public enum Camt053Writer {
 
     private static func write(_ entry: StatementEntry, currency: String, to xml: inout XMLText) {
         xml.open("Ntry")
-        xml.leaf("Amt", AmountText.format(entry.amount, decimalSeparator: "."), attributes: " Ccy=\"\(XMLText.escape(currency))\"")
+        xml.leaf("Amt", AmountText.format(entry.amountSen, decimalSeparator: "."), attributes: " Ccy=\"\(XMLText.escape(currency))\"")
         xml.leaf("CdtDbtInd", entry.direction == .credit ? "CRDT" : "DBIT")
         if entry.isReversal { xml.leaf("RvslInd", "true") }
         xml.leaf("Sts", entry.status == .booked ? "BOOK" : "PDNG")
         if let booking = entry.bookingDate { xml.open("BookgDt"); xml.leaf("Dt", booking.description); xml.close("BookgDt") }
         xml.open("ValDt"); xml.leaf("Dt", entry.valueDate.description); xml.close("ValDt")
         if let reference = nonEmpty(entry.bankReference) { xml.leaf("AcctSvcrRef", reference) }
-        xml.open("BkTxCd"); xml.open("Prtry"); xml.leaf("Cd", "NTRF"); xml.close("Prtry"); xml.close("BkTxCd")
+        if let code = nonEmpty(entry.transactionCode) {
+            xml.open("BkTxCd"); xml.open("Prtry"); xml.leaf("Cd", code); xml.close("Prtry"); xml.close("BkTxCd")
+        }
 
         let customerReference = nonEmpty(entry.customerReference)
         let name = nonEmpty(entry.counterpartyName.map(MT940Syntax.spacingControls))

@@ -6,8 +6,14 @@ internal import SalurCore
 /// `1500000`), `:61:` with or without the booking date and the funds-code letter, `NONREF`, an
 /// optional `//bankref`, one- or many-line `:86:`, CRLF or LF, trailing spaces, SWIFT block
 /// wrappers, several statements in one file, unknown tags (skipped). Strict where money is at
-/// stake: every balance and entry must parse, marks are D/C/RD/RC, amounts are whole rupiah in
-/// IDR, entries sit between an opening and a closing balance.
+/// stake: every balance and entry must parse, marks are D/C/RD/RC, amounts are rupiah with at
+/// most two decimals (sen) in IDR, entries sit between an opening and a closing balance.
+///
+/// MT942 interim transaction reports (intraday: `:34F:` floor limit, `:90D:`/`:90C:` sums, no
+/// booked closing balance) are refused, not read as pending entries: what they
+/// announce arrives booked on the day's MT940, which is what reconciliation needs. The refusal names
+/// the line and says to ask the bank for the end-of-day MT940 statement. Each entry keeps its
+/// `:61:` transaction type (`NTRF`, `NINT`, `NTAX`, `NCHG`, …) for the bank's own items.
 public enum MT940Parser {
     /// Parses every statement in the file; throws the first problem with its line.
     public static func parse(bytes: [UInt8], file: String) throws(StatementParseError) -> [Statement] {
@@ -38,8 +44,8 @@ private struct Field {
 private struct Balance {
     let date: CalendarDate
     let currency: String
-    /// Signed: a debit balance is negative.
-    let amount: Rupiah
+    /// Signed, in sen: a debit balance is negative.
+    let amount: Sen
 }
 
 /// Groups lines into fields, then assembles statements field by field.
@@ -60,7 +66,7 @@ private struct Reader {
         var opening: Balance?
         var closing: Balance?
         var closingLine = 0
-        var available: Rupiah?
+        var available: Sen?
         var entries: [StatementEntry] = []
         /// Whether a following `:86:` belongs to the last entry.
         var entryOpen = false
@@ -196,8 +202,12 @@ private struct Reader {
             current.available = try balance(field).amount
         case "65":
             try requireOneLine(field)
+        case "34F", "90D", "90C":
+            throw error(field.line, field.display, "this is an MT942 interim transaction report (intraday, \(field.display) "
+                        + "has no place in an MT940 statement, and it has no booked closing balance); Salur reconciles end-of-day "
+                        + "MT940 statements only: ask the bank for the MT940 statement of the day instead")
         default:
-            return // :21:, :13D:, :34F:, :NS: and other fields Salur does not use
+            return // :21:, :13D:, :NS: and other fields Salur does not use
         }
     }
 
@@ -209,8 +219,8 @@ private struct Reader {
         }
         statements.append(Statement(
             accountNo: accountNo, statementId: current.statementId, sequence: current.sequence,
-            currency: opening.currency, openingBalance: opening.amount, closingBalance: closing.amount,
-            closingAvailableBalance: current.available, openingDate: opening.date, closingDate: closing.date,
+            currency: opening.currency, openingBalanceSen: opening.amount, closingBalanceSen: closing.amount,
+            closingAvailableBalanceSen: current.available, openingDate: opening.date, closingDate: closing.date,
             entries: current.entries, format: .mt940, sourceFile: file, sourceLine: current.startLine))
     }
 
@@ -239,9 +249,9 @@ private struct Reader {
         }
         let amountText = text(scalars.dropFirst(10))
         guard !amountText.isEmpty else { throw fail("the balance has no amount after \(currency)") }
-        switch AmountText.wholeRupiah(Substring(amountText), decimalSeparator: ",") {
+        switch AmountText.sen(Substring(amountText), decimalSeparator: ",") {
         case .success(let amount):
-            return Balance(date: date, currency: currency, amount: mark == "D" ? Rupiah(0 - amount.value) : amount)
+            return Balance(date: date, currency: currency, amount: mark == "D" ? Sen(0 - amount.value) : amount)
         case .failure(let problem):
             throw fail(problem.reason)
         }
@@ -286,8 +296,8 @@ private struct Reader {
         guard !amountText.isEmpty else {
             throw fail("no amount after the debit/credit mark; found \"\(text(scalars[amountStart...].prefix(12)))\"")
         }
-        let amount: Rupiah
-        switch AmountText.wholeRupiah(Substring(amountText), decimalSeparator: ",") {
+        let amount: Sen
+        switch AmountText.sen(Substring(amountText), decimalSeparator: ",") {
         case .success(let value): amount = value
         case .failure(let problem): throw fail(problem.reason)
         }
@@ -309,9 +319,10 @@ private struct Reader {
         customerReference = MT940Syntax.trimmed(customerReference)
         if customerReference == "NONREF" { customerReference = "" }
         let supplementary = field.continuation.first.map { MT940Syntax.trimmed($0.text) } ?? ""
-        return StatementEntry(valueDate: valueDate, bookingDate: bookingDate, direction: direction, amount: amount,
+        return StatementEntry(valueDate: valueDate, bookingDate: bookingDate, direction: direction, amountSen: amount,
                               isReversal: isReversal, status: .booked, bankReference: bankReference,
-                              customerReference: customerReference, description: supplementary, line: field.line)
+                              customerReference: customerReference, description: supplementary,
+                              transactionCode: text(type), line: field.line)
     }
 
     /// The `:86:` lines joined: a line filled to 65 characters runs on, a shorter one ended at a space.

@@ -3,7 +3,7 @@ internal import SalurCore
 /// Writes statements as an MT940 file that `MT940Parser` reads back to the same statements.
 ///
 /// Layout: `:20: :25: :28C: :60F:`, then per booked entry
-/// `:61:YYMMDD[MMDD](D|C|RD|RC)amount,00NTRF<customer ref or NONREF>[//bank ref]` and `:86:` wrapped
+/// `:61:YYMMDD[MMDD](D|C|RD|RC)amount,senTYPE<customer ref or NONREF>[//bank ref]` and `:86:` wrapped
 /// at 65 characters, then `:62F:`, `:64:` when known, and `-`; CRLF line ends. MT940 has no place
 /// for pending entries (they are left out) nor for the counterparty fields; years are written with
 /// two digits (1980–2079). Line breaks and tabs inside a text become spaces.
@@ -19,7 +19,7 @@ public enum MT940Writer {
             lines.append(":20:" + oneLine(statement.statementId))
             lines.append(":25:" + oneLine(statement.accountNo))
             if let sequence = statement.sequence.map(oneLine), !sequence.isEmpty { lines.append(":28C:" + sequence) }
-            lines.append(":60F:" + balance(statement.openingBalance, statement.openingDate, statement.currency))
+            lines.append(":60F:" + balance(statement.openingBalanceSen, statement.openingDate, statement.currency))
             for entry in statement.entries where entry.status == .booked {
                 lines.append(":61:" + entryLine(entry))
                 let description = oneLine(entry.description)
@@ -29,8 +29,8 @@ public enum MT940Writer {
                     lines.append(contentsOf: pieces.dropFirst())
                 }
             }
-            lines.append(":62F:" + balance(statement.closingBalance, statement.closingDate, statement.currency))
-            if let available = statement.closingAvailableBalance {
+            lines.append(":62F:" + balance(statement.closingBalanceSen, statement.closingDate, statement.currency))
+            if let available = statement.closingAvailableBalanceSen {
                 lines.append(":64:" + balance(available, statement.closingDate, statement.currency))
             }
             lines.append("-")
@@ -44,7 +44,7 @@ public enum MT940Writer {
         canStartContinuation: MT940Syntax.canStartContinuation)
 
     /// `C260131IDR1500000,00`
-    private static func balance(_ amount: Rupiah, _ date: CalendarDate, _ currency: String) -> String {
+    private static func balance(_ amount: Sen, _ date: CalendarDate, _ currency: String) -> String {
         (amount.value < 0 ? "D" : "C") + MT940Syntax.yymmdd(date) + currency + AmountText.format(amount, decimalSeparator: ",")
     }
 
@@ -57,12 +57,21 @@ public enum MT940Writer {
         case (.credit, true): "RD"
         case (.debit, true): "RC"
         }
-        line += mark + AmountText.format(entry.amount, decimalSeparator: ",") + "NTRF"
+        line += mark + AmountText.format(entry.amountSen, decimalSeparator: ",") + transactionType(entry.transactionCode)
         let customer = oneLine(entry.customerReference)
         line += customer.isEmpty ? "NONREF" : customer
         let bank = oneLine(entry.bankReference)
         if !bank.isEmpty { line += "//" + bank }
         return line
+    }
+
+    /// The entry's `:61:` transaction type when it is one (a letter and three letters or digits),
+    /// else `NTRF`.
+    static func transactionType(_ code: String) -> String {
+        let scalars = Array(code.unicodeScalars)
+        guard scalars.count == 4, MT940Syntax.isUpperLetter(scalars[0]),
+              scalars.dropFirst().allSatisfy({ MT940Syntax.isUpperLetter($0) || ("0"..."9").contains($0) }) else { return "NTRF" }
+        return code
     }
 
     /// Line breaks and tabs become spaces and surrounding spaces go, as the parser would read them.

@@ -6,8 +6,8 @@ public struct StatementBalanceError: Error, Sendable, Hashable, CustomStringConv
     public enum Problem: Sendable, Hashable {
         /// opening + credits − debits is `computedClosing`, which is `difference` less than the
         /// stated closing balance (`difference` = closing − computed, signed).
-        case mismatch(credits: Rupiah, debits: Rupiah, computedClosing: Rupiah, difference: Rupiah)
-        /// The sums do not fit 64-bit whole rupiah.
+        case mismatch(credits: Sen, debits: Sen, computedClosing: Sen, difference: Sen)
+        /// The sums do not fit 64-bit sen.
         case overflow(String)
     }
 
@@ -20,9 +20,9 @@ public struct StatementBalanceError: Error, Sendable, Hashable, CustomStringConv
     /// Its account.
     public let accountNo: String
     /// Stated opening balance.
-    public let openingBalance: Rupiah
+    public let openingBalance: Sen
     /// Stated closing balance.
-    public let closingBalance: Rupiah
+    public let closingBalance: Sen
     /// What is wrong.
     public let problem: Problem
 
@@ -31,24 +31,24 @@ public struct StatementBalanceError: Error, Sendable, Hashable, CustomStringConv
         line = statement.sourceLine
         statementId = statement.statementId
         accountNo = statement.accountNo
-        openingBalance = statement.openingBalance
-        closingBalance = statement.closingBalance
+        openingBalance = statement.openingBalanceSen
+        closingBalance = statement.closingBalanceSen
         self.problem = problem
     }
 
-    /// The signed difference closing − (opening + credits − debits), when the sums fit.
-    public var difference: Rupiah? {
+    /// The signed difference closing − (opening + credits − debits) in sen, when the sums fit.
+    public var difference: Sen? {
         if case .mismatch(_, _, _, let difference) = problem { return difference }
         return nil
     }
 
-    /// `FILE:LINE: statement ID (account N): balances do not add up: … off by +500 rupiah …`
+    /// `FILE:LINE: statement ID (account N): balances do not add up: … off by +500 rupiah …` (`+0.67` when sen)
     public var description: String {
         let head = "\(file.isEmpty ? "<statement>" : file):\(line): statement \(statementId.isEmpty ? "(no id)" : statementId) (account \(accountNo))"
         switch problem {
         case .mismatch(let credits, let debits, let computed, let difference):
             return head + ": balances do not add up: opening \(openingBalance) + credits \(credits) − debits \(debits) = \(computed), "
-                + "but the closing balance is \(closingBalance); off by \(difference.value > 0 ? "+" : "")\(difference.value) rupiah "
+                + "but the closing balance is \(closingBalance); off by \(difference.value > 0 ? "+" : "")\(difference.plain) rupiah "
                 + "(closing − computed). Check for a missing or duplicated entry, or a partial file."
         case .overflow(let detail):
             return head + ": balances cannot be checked: \(detail)"

@@ -26,8 +26,17 @@ public struct StatementEntry: Sendable, Hashable, Codable {
     /// The entry's effect on the balance; for a reversal, the direction of the reversing booking
     /// (MT940 `RD` is a credit, `RC` a debit).
     public var direction: Direction
-    /// Whole rupiah, never negative.
-    public var amount: Rupiah
+    /// The amount exactly, in sen, never negative: a statement carries sen (interest, tax on it).
+    public var amountSen: Sen
+    /// The whole rupiah of `amountSen` (sen dropped); kept for callers that build whole-rupiah entries.
+    public var amount: Rupiah {
+        get { amountSen.rupiahPart }
+        set { amountSen = Sen(exactly: newValue) ?? Sen(newValue.value) }
+    }
+    /// The bank's own code for the kind of booking: the MT940 `:61:` transaction type (`NTRF`,
+    /// `NINT`, `NTAX`, `NCHG`, …) or the camt.053 `BkTxCd` (`PMNT/ICDT/ESCT`, `ACMT/MDOP/INTR`, or
+    /// its proprietary code); empty when the file has none (CSV).
+    public var transactionCode: String
     /// The entry undoes an earlier one (MT940 `RD`/`RC`, camt `RvslInd`).
     public var isReversal: Bool
     /// Booked or pending.
@@ -45,15 +54,28 @@ public struct StatementEntry: Sendable, Hashable, Codable {
     /// 1-based line where the entry starts in its file (camt: the `<Ntry>` start tag).
     public var line: Int
 
-    /// An entry; `line` is 0 when it was not read from a file.
+    /// An entry of whole rupiah, an ordinary transfer (`NTRF`) unless `transactionCode` says
+    /// otherwise; `line` is 0 when it was not read from a file.
     public init(valueDate: CalendarDate, bookingDate: CalendarDate? = nil, direction: Direction, amount: Rupiah,
                 isReversal: Bool = false, status: Status = .booked, bankReference: String = "",
                 customerReference: String = "", counterpartyAccount: String? = nil, counterpartyName: String? = nil,
-                description: String = "", line: Int = 0) {
+                description: String = "", transactionCode: String = "NTRF", line: Int = 0) {
+        self.init(valueDate: valueDate, bookingDate: bookingDate, direction: direction, amountSen: Sen(exactly: amount) ?? Sen(amount.value),
+                  isReversal: isReversal, status: status, bankReference: bankReference, customerReference: customerReference,
+                  counterpartyAccount: counterpartyAccount, counterpartyName: counterpartyName, description: description,
+                  transactionCode: transactionCode, line: line)
+    }
+
+    /// An entry in sen; `line` is 0 when it was not read from a file.
+    public init(valueDate: CalendarDate, bookingDate: CalendarDate? = nil, direction: Direction, amountSen: Sen,
+                isReversal: Bool = false, status: Status = .booked, bankReference: String = "",
+                customerReference: String = "", counterpartyAccount: String? = nil, counterpartyName: String? = nil,
+                description: String = "", transactionCode: String = "", line: Int = 0) {
         self.valueDate = valueDate
         self.bookingDate = bookingDate
         self.direction = direction
-        self.amount = amount
+        self.amountSen = amountSen
+        self.transactionCode = transactionCode
         self.isReversal = isReversal
         self.status = status
         self.bankReference = bankReference

@@ -33,7 +33,12 @@ package struct ReconciliationEntry: Sendable {
     package var bookingDate: CalendarDate?
     package var isDebit: Bool
     package var isReversal: Bool
-    package var amount: Rupiah
+    /// The amount exactly, in sen: a transfer of whole rupiah matches only a debit of exactly that `,00`.
+    package var amountSen: Sen
+    /// The whole rupiah of the amount (sen dropped).
+    package var amount: Rupiah { amountSen.rupiahPart }
+    /// The bank's code for the booking (MT940 `:61:` type, camt.053 `BkTxCd`); empty when none.
+    package var transactionCode: String
     package var bankReference: String
     package var customerReference: String
     package var counterpartyAccount: String?
@@ -42,15 +47,16 @@ package struct ReconciliationEntry: Sendable {
     package var line: Int
 
     package init(id: Int64, statement: Int64, valueDate: CalendarDate, bookingDate: CalendarDate?, isDebit: Bool, isReversal: Bool,
-                 amount: Rupiah, bankReference: String, customerReference: String, counterpartyAccount: String?,
-                 description: String, line: Int) {
+                 amountSen: Sen, transactionCode: String, bankReference: String, customerReference: String,
+                 counterpartyAccount: String?, description: String, line: Int) {
         self.id = id
         self.statement = statement
         self.valueDate = valueDate
         self.bookingDate = bookingDate
         self.isDebit = isDebit
         self.isReversal = isReversal
-        self.amount = amount
+        self.amountSen = amountSen
+        self.transactionCode = transactionCode
         self.bankReference = bankReference
         self.customerReference = customerReference
         self.counterpartyAccount = counterpartyAccount
@@ -101,6 +107,7 @@ extension ReconciliationInput {
     package func matched(by match: (ReconciliationInput) throws -> ReconciliationOutcome) rethrows -> ReconciliationOutcome {
         let outcome = try match(self)
         precondition(outcome.matches.count == entries.count, "one match (or none) per entry")
+        precondition(outcome.bankItems.isEmpty || outcome.bankItems.count == entries.count, "one bank item (or none) per entry")
         return outcome
     }
 }

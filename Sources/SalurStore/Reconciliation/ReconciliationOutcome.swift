@@ -8,11 +8,21 @@ package struct ReconciliationOutcome: Sendable {
     package var findings: [ReconciliationFinding]
     /// Settled transfers a statement shows credited back: they become `returned`.
     package var returnedTransfers: [Int64]
+    /// Aligned with `ReconciliationInput.entries` (or empty: none): the bank's own item each entry
+    /// is (interest, tax, fees), which is matched to no transfer and opens no exception.
+    package var bankItems: [BankItemKind?]
 
-    package init(matches: [EntryMatch?], findings: [ReconciliationFinding], returnedTransfers: [Int64]) {
+    package init(matches: [EntryMatch?], findings: [ReconciliationFinding], returnedTransfers: [Int64],
+                 bankItems: [BankItemKind?] = []) {
         self.matches = matches
         self.findings = findings
         self.returnedTransfers = returnedTransfers
+        self.bankItems = bankItems
+    }
+
+    /// The bank item of entry `index` (nil when none, or when matching classified nothing).
+    package func bankItem(_ index: Int) -> BankItemKind? {
+        index < bankItems.count ? bankItems[index] : nil
     }
 }
 

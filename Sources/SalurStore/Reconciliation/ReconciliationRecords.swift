@@ -1,3 +1,5 @@
+package import SalurCore
+
 /// A transfer with what the statements say about it: the reconciliation export's row.
 package struct ReconciledTransfer: Sendable, Equatable {
     package let transfer: TransferRecord
@@ -23,6 +25,11 @@ package struct MatchedEntry: Sendable, Equatable, Codable {
     package let valueDate: String
     package let bankReference: String
     package let amount: Int64
+    /// The sen beyond `amount` (whole rupiah), when the entry has them.
+    package var amountSenPart: Int64 = 0
+
+    /// The entry's amount exactly.
+    package var amountSen: Sen { Sen(whole: amount, senPart: amountSenPart) ?? Sen(amount) }
 }
 
 /// One stored statement and how it reconciles: a row of `export statement-check`.
@@ -41,7 +48,7 @@ package struct StatementCheck: Sendable, Equatable, Codable {
     package let debitTotal: Int64
     package let closingBalance: Int64
     /// Opening + credits − debits = closing (always true when stored: unbalanced files are refused).
-    package let balanced: Bool
+    package var balanced: Bool
     /// Opening balance minus the previous statement's closing balance on the same account; 0 when
     /// they chain, nil for the first statement.
     package let gapFromPrevious: Int64?
@@ -57,4 +64,24 @@ package struct StatementCheck: Sendable, Equatable, Codable {
     package let fileSHA256: String
     package let importedBy: String
     package let importedAt: String
+    /// The amounts above exactly, in sen (the columns above keep whole rupiah, sen dropped): what
+    /// the export writes, with the sen where the statement has them.
+    package var exact = ExactAmounts()
+    /// Where the opening balance came from when the file gave none (camt.053 without `OPBD`).
+    package var openingDerivedFrom: String?
+    /// The bank's own items on the statement (interest, tax, fees), by kind.
+    package var bankItems: [String: BankItemTotal] = [:]
+
+    /// A statement's amounts in sen.
+    package struct ExactAmounts: Sendable, Equatable, Codable {
+        package var openingBalance = Sen.zero
+        package var creditTotal = Sen.zero
+        package var debitTotal = Sen.zero
+        package var closingBalance = Sen.zero
+        package var gapFromPrevious: Sen?
+        package var matchedAmount = Sen.zero
+        package var unmatchedAmount = Sen.zero
+
+        package init() {}
+    }
 }

@@ -21,6 +21,12 @@ package struct ReconciliationRun: Sendable, Codable, Equatable {
     package var transfersReturned = 0
     /// Open exceptions after this run, by kind.
     package var openExceptions: [String: Int] = [:]
+    /// Stored entries whose bank item kind changed in this run (a `[reconciliation.bank_items]`
+    /// rule added, changed or removed): re-classified, and audited.
+    package var bankItemsReclassified = 0
+    /// The bank's own items (interest, tax, fees) of the months this run's statements cover (all
+    /// months when it stored none), by month (`YYYY-MM`, value date) and kind.
+    package var bankItems: [String: [String: BankItemTotal]] = [:]
 
     package init() {}
 
@@ -29,6 +35,29 @@ package struct ReconciliationRun: Sendable, Codable, Equatable {
         case matchesChanged = "matches_changed", matchedByReference = "matched_reference", matchedWeakly = "matched_weak"
         case exceptionsOpened = "exceptions_opened", exceptionsCleared = "exceptions_cleared"
         case transfersReturned = "transfers_returned", openExceptions = "open_exceptions"
+        case bankItemsReclassified = "bank_items_reclassified", bankItems = "bank_items"
+    }
+}
+
+/// How many bank items of one kind, and their total in sen.
+package struct BankItemTotal: Sendable, Codable, Equatable {
+    package var count = 0
+    package var amountSen: Int64 = 0
+
+    package init(count: Int = 0, amountSen: Int64 = 0) {
+        self.count = count
+        self.amountSen = amountSen
+    }
+
+    /// Adds one item; a total past 64-bit sen stays at its limit rather than wrap (the ledger limit keeps it far off).
+    package mutating func add(_ amount: Sen) {
+        count += 1
+        let (sum, overflow) = amountSen.addingReportingOverflow(amount.value)
+        amountSen = overflow ? Int64.max : sum
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case count, amountSen = "amount_sen"
     }
 }
 
@@ -53,12 +82,14 @@ extension ReconciliationRun {
 
     /// The audit details of a run that changed anything.
     package func auditDetails(today: CalendarDate, missingAfterDays: Int) -> [String: String] {
-        ["statements_stored": String(statementsStored), "statements_unchanged": String(statementsUnchanged),
+        var details = ["statements_stored": String(statementsStored), "statements_unchanged": String(statementsUnchanged),
          "entries_stored": String(entriesStored), "matches_changed": String(matchesChanged),
          "matched_reference": String(matchedByReference), "matched_weak": String(matchedWeakly),
          "exceptions_opened": String(exceptionsOpened), "exceptions_cleared": String(exceptionsCleared),
          "transfers_returned": String(transfersReturned), "today": today.description,
          "missing_after_days": String(missingAfterDays)]
+        if bankItemsReclassified > 0 { details["bank_items_reclassified"] = String(bankItemsReclassified) }
+        return details
     }
 }
 
@@ -76,6 +107,17 @@ extension ReconciliationRun {
 
     /// Whether the run changed anything (and so is audited).
     package var changedAnything: Bool {
-        statementsStored + matchesChanged + exceptionsOpened + exceptionsCleared + transfersReturned > 0
+        statementsStored + matchesChanged + exceptionsOpened + exceptionsCleared + transfersReturned + bankItemsReclassified > 0
+    }
+
+    /// Totals the bank items of `entries` (aligned with `outcome`) by month and kind: only the
+    /// months in `months`, or every month when `months` is empty.
+    package mutating func totalBankItems(_ entries: [ReconciliationEntry], _ outcome: ReconciliationOutcome, months: Set<String>) {
+        for (index, entry) in entries.enumerated() {
+            guard let kind = outcome.bankItem(index) else { continue }
+            let month = String(entry.valueDate.description.prefix(7))
+            guard months.isEmpty || months.contains(month) else { continue }
+            bankItems[month, default: [:]][kind.rawValue, default: BankItemTotal()].add(entry.amountSen)
+        }
     }
 }

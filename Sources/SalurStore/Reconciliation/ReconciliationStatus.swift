@@ -21,6 +21,9 @@ package struct ReconciliationStatus: Sendable, Codable, Equatable {
     package var statements = 0
     package var statementDebits = 0
     package var statementDebitAmount: Int64 = 0
+    /// The bank's own items (interest, tax on it, fees) booked in the period (by value date), by
+    /// kind: how many and their total in sen. Every kind is present, zero when none.
+    package var bankItems: [String: BankItemTotal] = [:]
     /// Recipients flagged by a return (open `returned` exceptions).
     package var flaggedRecipients = 0
 
@@ -31,6 +34,23 @@ package struct ReconciliationStatus: Sendable, Codable, Equatable {
         case matchedAmount = "matched_amount", matchedWeak = "matched_weak", unmatchedAmount = "unmatched_amount"
         case exceptionAmounts = "exception_amounts", statementDebits = "statement_debits"
         case statementDebitAmount = "statement_debit_amount", flaggedRecipients = "flagged_recipients"
+        case bankItems = "bank_items"
+    }
+
+    /// The bank items per kind of a period (`month` the placeholder binding `YYYY-MM`, nil for all
+    /// time), in the SQL both stores speak: kind, count, total in sen.
+    package static func bankItemsSQL(month placeholder: String?) -> String {
+        """
+        SELECT bank_item, count(*), CAST(coalesce(sum(amount * 100 + amount_sen_part), 0) AS BIGINT) FROM statement_entry
+        WHERE status = 'booked' AND bank_item IS NOT NULL\(placeholder.map { " AND substr(value_date, 1, 7) = \($0)" } ?? "")
+        GROUP BY bank_item
+        """
+    }
+
+    /// Records the rows of `bankItemsSQL`, every kind present.
+    package mutating func setBankItems(_ rows: [(kind: String, count: Int, sen: Int64)]) {
+        for kind in BankItemKind.allCases { bankItems[kind.rawValue] = BankItemTotal() }
+        for row in rows { bankItems[row.kind] = BankItemTotal(count: row.count, amountSen: row.sen) }
     }
 }
 

@@ -4,7 +4,9 @@ import Crypto
 ///
 /// It covers what reconciliation depends on: account, id, sequence, currency, balances and their
 /// dates, and each booked entry's value date, direction, amount, reversal mark and references.
-/// Descriptions, names and pending entries are left out: MT940 and camt.053 render them
+/// Amounts are written as whole rupiah when they have no sen (so statements stored before sen were
+/// kept hash as they did), else as rupiah and sen (`12345.67`). Descriptions, transaction codes,
+/// names and pending entries are left out: MT940 and camt.053 render them
 /// differently (MT940 cannot carry pending entries at all), and the same statement must hash the
 /// same from either file.
 package enum StatementFingerprint {
@@ -16,15 +18,15 @@ package enum StatementFingerprint {
             hasher.update(data: Array(text.utf8))
         }
         for text in [record.accountNo, record.statementId, record.sequence, record.currency,
-                     String(record.openingBalance.value), record.openingDate.description,
-                     String(record.closingBalance.value), record.closingDate.description] {
+                     record.openingBalanceSen.plain, record.openingDate.description,
+                     record.closingBalanceSen.plain, record.closingDate.description] {
             field(text)
         }
         for line in record.lines where line.isBooked {
             field(line.valueDate.description)
             field(line.isDebit ? "D" : "C")
             field(line.isReversal ? "R" : "")
-            field(String(line.amount.value))
+            field(line.amountSen.plain)
             field(line.bankReference)
             field(line.customerReference)
         }

@@ -9,14 +9,14 @@ extension StatementRecord {
             && openingDate == other.openingDate && closingDate == other.closingDate
     }
 
-    /// The booked debits and credits: how many, and their totals (an overflow is refused).
-    package func bookedTotals() throws -> (debits: (count: Int, total: Rupiah), credits: (count: Int, total: Rupiah)) {
-        var debits = (count: 0, total: Rupiah.zero), credits = (count: 0, total: Rupiah.zero)
+    /// The booked debits and credits: how many, and their totals in sen (an overflow is refused).
+    package func bookedTotals() throws -> (debits: (count: Int, total: Sen), credits: (count: Int, total: Sen)) {
+        var debits = (count: 0, total: Sen.zero), credits = (count: 0, total: Sen.zero)
         for line in lines where line.isBooked {
             if line.isDebit {
-                debits = (debits.count + 1, try debits.total.adding(line.amount))
+                debits = (debits.count + 1, try debits.total.adding(line.amountSen))
             } else {
-                credits = (credits.count + 1, try credits.total.adding(line.amount))
+                credits = (credits.count + 1, try credits.total.adding(line.amountSen))
             }
         }
         return (debits, credits)
@@ -24,12 +24,14 @@ extension StatementRecord {
 
     /// The audit row's details when this statement is stored from `file`.
     package func auditDetails(file: SourceFile) -> [String: String] {
-        [
+        var details = [
             "file_sha256": file.sha256, "account": accountNo, "statement_id": statementId,
             "sequence": sequence, "content_sha256": contentHash,
             "period": "\(openingDate)..\(closingDate)", "entries": String(lines.count),
-            "opening": String(openingBalance.value), "closing": String(closingBalance.value),
+            "opening": openingBalanceSen.plain, "closing": closingBalanceSen.plain,
         ]
+        if let openingDerivedFrom { details["opening_derived_from"] = openingDerivedFrom }
+        return details
     }
 }
 
@@ -88,7 +90,8 @@ extension ReconciliationEntry {
                 if line.isBooked {
                     entries.append(ReconciliationEntry(
                         id: next, statement: rowID, valueDate: line.valueDate, bookingDate: line.bookingDate, isDebit: line.isDebit,
-                        isReversal: line.isReversal, amount: line.amount, bankReference: line.bankReference,
+                        isReversal: line.isReversal, amountSen: line.amountSen, transactionCode: line.transactionCode,
+                        bankReference: line.bankReference,
                         customerReference: line.customerReference, counterpartyAccount: line.counterpartyAccount,
                         description: line.description, line: line.line))
                 }

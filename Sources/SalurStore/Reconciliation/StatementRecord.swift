@@ -14,8 +14,16 @@ package struct StatementRecord: Sendable {
     /// `mt940`, `camt053` or `csv`.
     package var format: String
     package var currency: String
-    package var openingBalance: Rupiah
-    package var closingBalance: Rupiah
+    /// Balances exactly, in sen.
+    package var openingBalanceSen: Sen
+    package var closingBalanceSen: Sen
+    /// The whole rupiah of the balances (sen dropped), as the `opening_balance` and
+    /// `closing_balance` columns keep them.
+    package var openingBalance: Rupiah { openingBalanceSen.rupiahPart }
+    package var closingBalance: Rupiah { closingBalanceSen.rupiahPart }
+    /// Where the opening balance came from when the file gave none (camt.053 without `OPBD`): the
+    /// previous statement whose closing balance it is. Nil when the file states it.
+    package var openingDerivedFrom: String?
     package var openingDate: CalendarDate
     package var closingDate: CalendarDate
     /// The file it was read from, and where in it the statement starts.
@@ -27,7 +35,7 @@ package struct StatementRecord: Sendable {
     package var lines: [StatementLine]
 
     package init(accountNo: String, statementId: String, sequence: String, contentHash: String, format: String, currency: String,
-                 openingBalance: Rupiah, closingBalance: Rupiah, openingDate: CalendarDate, closingDate: CalendarDate,
+                 openingBalanceSen: Sen, closingBalanceSen: Sen, openingDate: CalendarDate, closingDate: CalendarDate,
                  sourceFile: String, sourceLine: Int, fileSHA256: String, lines: [StatementLine]) {
         self.accountNo = accountNo
         self.statementId = statementId
@@ -35,8 +43,8 @@ package struct StatementRecord: Sendable {
         self.contentHash = contentHash
         self.format = format
         self.currency = currency
-        self.openingBalance = openingBalance
-        self.closingBalance = closingBalance
+        self.openingBalanceSen = openingBalanceSen
+        self.closingBalanceSen = closingBalanceSen
         self.openingDate = openingDate
         self.closingDate = closingDate
         self.sourceFile = sourceFile
@@ -52,8 +60,12 @@ package struct StatementLine: Sendable {
     package var bookingDate: CalendarDate?
     /// Money left the account (debet); otherwise it came in (kredit).
     package var isDebit: Bool
-    /// Whole rupiah, never negative.
-    package var amount: Rupiah
+    /// The amount exactly, in sen, never negative.
+    package var amountSen: Sen
+    /// The whole rupiah of the amount (sen dropped), as the `amount` column keeps it.
+    package var amount: Rupiah { amountSen.rupiahPart }
+    /// The bank's code for the booking (MT940 `:61:` type, camt.053 `BkTxCd`); empty when none.
+    package var transactionCode: String
     /// The booking undoes an earlier one (MT940 `RD`/`RC`, camt `RvslInd`).
     package var isReversal: Bool
     /// Only booked lines move the balance and are reconciled; pending ones are kept for the record.
@@ -66,13 +78,14 @@ package struct StatementLine: Sendable {
     /// Where the entry starts in its file.
     package var line: Int
 
-    package init(valueDate: CalendarDate, bookingDate: CalendarDate?, isDebit: Bool, amount: Rupiah, isReversal: Bool, isBooked: Bool,
+    package init(valueDate: CalendarDate, bookingDate: CalendarDate?, isDebit: Bool, amountSen: Sen, isReversal: Bool, isBooked: Bool,
                  bankReference: String, customerReference: String, counterpartyAccount: String?, counterpartyName: String?,
-                 description: String, line: Int) {
+                 description: String, transactionCode: String = "", line: Int) {
         self.valueDate = valueDate
         self.bookingDate = bookingDate
         self.isDebit = isDebit
-        self.amount = amount
+        self.amountSen = amountSen
+        self.transactionCode = transactionCode
         self.isReversal = isReversal
         self.isBooked = isBooked
         self.bankReference = bankReference

@@ -63,20 +63,26 @@ struct StoreFixture: Sendable {
     /// Reads, checks, stores and matches a statement file's text, as `salurctl reconcile FILE` does.
     @discardableResult
     func reconcile(_ text: String, file: String = "bank.sta", format: StatementFormat? = nil, today: String = "2026-11-24",
-                   missingAfterDays: Int = 3, actor: String = "operator") async throws -> ReconciliationRun {
-        let statement = try StatementFile(bytes: Array(text.utf8), file: file, format: format, csvMapping: nil,
+                   missingAfterDays: Int = 3, actor: String = "operator", bankItems: [BankItemRule] = []) async throws -> ReconciliationRun {
+        var statement = try StatementFile(bytes: Array(text.utf8), file: file, format: format, csvMapping: nil,
                                           sourceAccount: ReconcileFixture.source)
+        if !statement.openingsNeeded.isEmpty {
+            try statement.deriveOpenings(from: StatementFile.StoredClosing.from(try await store.statementChecks(period: nil)))
+        }
+        let classifier = BankItemClassifier(rules: bankItems)
         return try await store.reconcile(statements: statement.records(sourceFile: file),
                                          file: SourceFile(path: file, sha256: statement.sha256), actor: actor,
                                          today: CalendarDate(today)!, missingAfterDays: missingAfterDays, utcOffsetHours: 7,
-                                         match: Reconciler.match)
+                                         match: { Reconciler.match($0, bankItems: classifier) })
     }
 
     /// Matches again what is stored, as `salurctl reconcile` without a file does.
     @discardableResult
-    func rematch(today: String = "2026-11-24", missingAfterDays: Int = 3) async throws -> ReconciliationRun {
-        try await store.reconcile(statements: [], file: nil, actor: "operator", today: CalendarDate(today)!,
-                                  missingAfterDays: missingAfterDays, utcOffsetHours: 7, match: Reconciler.match)
+    func rematch(today: String = "2026-11-24", missingAfterDays: Int = 3, bankItems: [BankItemRule] = []) async throws -> ReconciliationRun {
+        let classifier = BankItemClassifier(rules: bankItems)
+        return try await store.reconcile(statements: [], file: nil, actor: "operator", today: CalendarDate(today)!,
+                                         missingAfterDays: missingAfterDays, utcOffsetHours: 7,
+                                         match: { Reconciler.match($0, bankItems: classifier) })
     }
 
     func openExceptions() async throws -> [ReconciliationException] { try await store.reconciliationExceptions(ExceptionFilter()) }

@@ -59,20 +59,27 @@ struct ReconcileFixture {
     /// Reads, checks, stores and matches a statement file's text, as `salurctl reconcile FILE` does.
     @discardableResult
     func reconcile(_ text: String, file: String = "bank.sta", format: StatementFormat? = nil, csvMapping: CSVStatementMapping? = nil,
-                   today: String = "2026-11-24", missingAfterDays: Int = 3, actor: String = "operator") throws -> ReconciliationRun {
+                   today: String = "2026-11-24", missingAfterDays: Int = 3, actor: String = "operator",
+                   bankItems: [BankItemRule] = []) throws -> ReconciliationRun {
         let bytes = Array(text.utf8)
-        let statement = try StatementFile(bytes: bytes, file: file, format: format, csvMapping: csvMapping, sourceAccount: Self.source)
+        var statement = try StatementFile(bytes: bytes, file: file, format: format, csvMapping: csvMapping, sourceAccount: Self.source)
+        if !statement.openingsNeeded.isEmpty {
+            try statement.deriveOpenings(from: StatementFile.StoredClosing.from(try ledger.statementChecks(period: nil)))
+        }
         let source = SourceFile(path: file, sha256: statement.sha256)
+        let classifier = BankItemClassifier(rules: bankItems)
         return try ledger.reconcile(statements: statement.records(sourceFile: file), file: source,
                                     actor: actor, today: CalendarDate(today)!, missingAfterDays: missingAfterDays, utcOffsetHours: 7,
-                                    match: Reconciler.match)
+                                    match: { Reconciler.match($0, bankItems: classifier) })
     }
 
     /// Matches again what is stored, as `salurctl reconcile` without a file does.
     @discardableResult
-    func rematch(today: String = "2026-11-24", missingAfterDays: Int = 3) throws -> ReconciliationRun {
-        try ledger.reconcile(statements: [], file: nil, actor: "operator", today: CalendarDate(today)!, missingAfterDays: missingAfterDays,
-                             utcOffsetHours: 7, match: Reconciler.match)
+    func rematch(today: String = "2026-11-24", missingAfterDays: Int = 3, bankItems: [BankItemRule] = []) throws -> ReconciliationRun {
+        let classifier = BankItemClassifier(rules: bankItems)
+        return try ledger.reconcile(statements: [], file: nil, actor: "operator", today: CalendarDate(today)!,
+                                    missingAfterDays: missingAfterDays, utcOffsetHours: 7,
+                                    match: { Reconciler.match($0, bankItems: classifier) })
     }
 
     func openExceptions() throws -> [ReconciliationException] { try ledger.reconciliationExceptions() }
