@@ -76,6 +76,26 @@ package struct OutcomePolicy: Sendable {
                 resolution: resolution(.failed, code: code, message: reason), bankUnavailable: false,
                 log: (.error, "transfer failed", ["ref": "\(attempt.partnerReferenceNo)", "account": "\(masked)",
                                                   "code": "\(code)", "reason": "\(reason)"]))
+        case .overLimit(let code, let reason, let limit, daily: false):
+            // Above what the bank takes per transaction: sending it again changes nothing. The batch is
+            // held, naming the limit, until an operator re-routes or splits it (or the bank raises it).
+            let why = "refused by \(limit) (\(code) \(reason)): nothing was booked; lower [bank.routing] to the bank's limit and "
+                + "cancel and queue the transfer again, or ask the bank to raise it, then release the batch"
+            return Decision(
+                resolution: resolution(.held, code: code, message: why, holdBatch: why), bankUnavailable: false,
+                log: (.warning, "transfer above the bank's amount limit; holding its batch",
+                      ["batch": "\(attempt.batchID)", "ref": "\(attempt.partnerReferenceNo)", "code": "\(code)", "reason": "\(reason)"]))
+        case .overLimit(let code, let reason, let limit, daily: true):
+            // A daily limit lifts at the bank's next day (WIB, the standard's time zone): the transfer
+            // waits until then, and the wait counts towards no limit of Salur's.
+            let resume = OutcomePolicy.nextBankDay(after: now)
+            return Decision(
+                resolution: resolution(.retryWait, code: code,
+                                       message: "\(limit) reached (\(code) \(reason)); waiting until the bank's next day",
+                                       nextActionAt: resume, neverLeft: true),
+                bankUnavailable: false,
+                log: (.notice, "the bank's daily limit is reached: the transfer waits until the bank's next day",
+                      ["ref": "\(attempt.partnerReferenceNo)", "code": "\(code)", "until": "\(Timestamp.iso8601(resume))"]))
         case .insufficientFunds(let code, let reason):
             // The batch's own "batch held" line follows once, from the engine's batch follow-up.
             return Decision(
@@ -141,5 +161,16 @@ package struct OutcomePolicy: Sendable {
                             log: unavailable ? nil : (.warning, "inquiry answer not believed; transfer stays in doubt",
                                                       ["ref": "\(target.partnerReferenceNo)", "reason": "\(reason)"]))
         }
+    }
+}
+
+extension OutcomePolicy {
+    /// Five minutes past the next midnight in Jakarta (UTC+7, the SNAP standard's time zone) after
+    /// `instant`: when a bank's daily limits have lifted.
+    package static func nextBankDay(after instant: Date) -> Date {
+        let wib = 7 * 3_600.0, day = 86_400.0
+        let local = instant.timeIntervalSince1970 + wib
+        let midnight = (local / day).rounded(.down) * day + day
+        return Date(timeIntervalSince1970: midnight - wib + 300)
     }
 }

@@ -63,6 +63,9 @@ struct SalurBankSim: AsyncParsableCommand {
     @Option(help: "Limit of service 18 (BI-FAST) per transfer, whole rupiah (403xx02 above it); none when left out.")
     var interbankMaxAmount: Int64?
 
+    @Option(help: "What the source account may send in one day, whole rupiah (403xx23 past it, until the next day); none when left out.")
+    var dailyLimit: Int64?
+
     @Option(help: "CSV of accounts (account_no,name,status); without it every 6–20 digit number is active.")
     var accounts: String?
 
@@ -120,6 +123,7 @@ struct SalurBankSim: AsyncParsableCommand {
         config.sourceBalance = Rupiah(balance)
         config.maxAmount = maxAmount.map(Rupiah.init)
         config.interbankMaxAmount = interbankMaxAmount.map(Rupiah.init)
+        config.dailyLimit = dailyLimit.map(Rupiah.init)
         if let accounts {
             config.accounts = try AccountsCSV.parse(try SimulatorFile.text(at: accounts), file: accounts)
         }

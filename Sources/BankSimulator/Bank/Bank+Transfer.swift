@@ -80,7 +80,9 @@ extension Bank {
                 sourceAccountNo: order.sourceAccountNo, beneficiaryAccountNo: order.beneficiaryAccountNo,
                 beneficiaryBankCode: order.beneficiaryBankCode, amount: order.amount, status: .failed,
                 bookedAt: authorized.receivedAt.text)
-            if let refusal = businessRefusal(order, available: state.availableBalance) {
+            let bookedToday = state.bookedByDay[String(authorized.receivedAt.text.prefix(10))] ?? .zero
+            let overDaily = config.dailyLimit.map { limit in ((try? bookedToday.adding(order.amount)) ?? limit) > limit } ?? false
+            if let refusal = overDaily ? .accountLimitExceeded : businessRefusal(order, available: state.availableBalance) {
                 let record = LedgerRecord(
                     entry: entry, answeredCode: refusal.responseCode(for: service), transactionDate: order.transactionDate)
                 do {

@@ -59,6 +59,7 @@ struct BankState: Sendable {
         pendingIndices = []
         booked = .zero
         reserved = .zero
+        bookedByDay = [:]
         stats = BankStats()
         transactionDates = [:]
         generator = SeededGenerator(seed: seed)
@@ -100,9 +101,14 @@ struct BankState: Sendable {
     }
 
     /// Appends an entry and debits the source account unless it failed.
+    /// What was booked per bank day (`yyyy-MM-dd`, the day the request was received), for `dailyLimit`.
+    var bookedByDay: [String: Rupiah] = [:]
+
     mutating func append(_ record: LedgerRecord) throws(MoneyError) {
         if record.entry.status != .failed {
             booked = try booked.adding(record.entry.amount)
+            let day = String(record.entry.bookedAt.prefix(10))
+            bookedByDay[day] = try (bookedByDay[day] ?? .zero).adding(record.entry.amount)
             if record.entry.status == .pending { reserved = try reserved.adding(record.entry.amount) }
         }
         let index = records.count

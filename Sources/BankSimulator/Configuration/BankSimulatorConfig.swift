@@ -27,6 +27,9 @@ public struct BankSimulatorConfig: Sendable {
     public var sourceBalance: Rupiah = Rupiah(1_000_000_000_000)
     /// `--max-amount`: the per-transfer limit (403xx02 above it); `nil` for none.
     public var maxAmount: Rupiah? = nil
+    /// `--daily-limit`: what the source account may send in one bank day (403xx23 "Account Limit
+    /// Exceed" past it, until the next day); `nil` for none.
+    public var dailyLimit: Rupiah? = nil
     /// `--interbank-max-amount`: the cap on service 18 (BI-FAST's Rp 250 juta, or lower); `nil` for none.
     public var interbankMaxAmount: Rupiah? = nil
     /// `--rtgs-min-amount`: the smallest RTGS transfer (22); below it the transfer is refused (403xx02).

@@ -42,6 +42,7 @@ package struct SNAPStatus: Sendable, Equatable {
     package static let exceedsAmountLimit = SNAPStatus(403, 2, "Exceeds Transaction Amount Limit")
     /// 403xx14.
     package static let insufficientFunds = SNAPStatus(403, 14, "Insufficient Funds")
+    package static let accountLimitExceeded = SNAPStatus(403, 23, "Account Limit Exceed")
     /// 403xx15.
     package static func notPermitted(_ reason: String) -> SNAPStatus { SNAPStatus(403, 15, "Transaction Not Permitted. \(reason)") }
     /// 403xx06: the bank's cut-off; nothing is booked.

@@ -106,6 +106,10 @@ package enum TransferOutcome: Sendable, Equatable {
     /// The bank's cut-off (SNAP `403xx06`, "feature not allowed at this time"): nothing was booked;
     /// the transfer waits until the bank's window reopens, and the wait counts towards no limit.
     case afterCutOff(code: String, reason: String)
+    /// A limit of the bank refused it, booking nothing: the amount limit per transaction (`403xx02`),
+    /// which holds the batch for an operator, or a daily limit (`403xx20` merchant, `403xx23`
+    /// account), which lifts at the bank's next day. `limit` names it in the operator's words.
+    case overLimit(code: String, reason: String, limit: String, daily: Bool)
 }
 
 /// A status inquiry about one attempt, with what was sent: an answer is believed only when it is
@@ -173,7 +177,7 @@ extension TransferOutcome {
     /// circuit breaker; read from the SNAP code here, where SNAP codes are read.
     package var bankUnavailable: Bool {
         switch self {
-        case .settled, .rejected, .insufficientFunds: false
+        case .settled, .rejected, .insufficientFunds, .overLimit: false
         case .afterCutOff: true
         case .notProcessed(_, _, _, let unavailable, _): unavailable
         case .inDoubt(let code, _): (code.flatMap(SNAPResponseCode.init)?.httpStatus ?? 500) >= 500

@@ -103,6 +103,19 @@ enum SNAPClassifier {
             return .afterCutOff(code: raw, reason: "bank cut-off time: \(message)")
         case (403, "14"):
             return .insufficientFunds(code: raw, reason: "insufficient funds in the source account: \(message)")
+        case (403, "02"):
+            return .overLimit(code: raw, reason: message.isEmpty ? "exceeds transaction amount limit" : message,
+                              limit: "the bank's amount limit per transaction of service \(expectedService)", daily: false)
+        case (403, "20"):
+            return .overLimit(code: raw, reason: message.isEmpty ? "merchant limit exceeded" : message,
+                              limit: "the bank's daily limit for the treasury (merchant limit)", daily: true)
+        case (403, "23"):
+            return .overLimit(code: raw, reason: message.isEmpty ? "account limit exceeded" : message,
+                              limit: "the bank's daily limit of the source account", daily: true)
+        case (403, "04"):
+            // "Activity count limit exceeded": too many requests for now. Nothing was booked; back off as for 429.
+            return .notProcessed(code: raw, reason: "the bank's frequency limit: \(message)", retryAfterSeconds: retryAfter(response),
+                                 bankUnavailable: true)
         case (404, "18"):
             // SNAP: "Inconsistent Request … considered as success in transfer credit": the reference
             // was processed before. Neither failed nor sent again; the status inquiry says what it became.
