@@ -255,16 +255,29 @@ extension SalurConfiguration {
             let proxy = b.string("proxy")
             if let proxy, let problem = SalurConfiguration.proxyProblem(proxy) { b.fail("proxy", problem) }
             let source = b.string("source_account", required: true) ?? ""
-            if !source.isEmpty, let problem = Validate.accountNo(source) { b.fail("source_account", problem) }
+            if !source.isEmpty, let problem = Validate.accountNo(source) {
+                b.fail("source_account", problem)
+            } else if source.utf8.count > SNAPBounds.balanceAccountNo {
+                b.fail("source_account", "\(source.utf8.count) digits; SNAP's balance inquiry (11) takes an accountNo of at most "
+                       + "\(SNAPBounds.balanceAccountNo) (and transfers a sourceAccountNo of at most \(SNAPBounds.sourceAccountNo))")
+            }
+            let partnerID = b.string("partner_id", required: true) ?? ""
+            if partnerID.utf8.count > SNAPBounds.partnerID || partnerID.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value > 0x7E }) {
+                b.fail("partner_id", "X-PARTNER-ID is at most \(SNAPBounds.partnerID) printable characters without spaces, found \(partnerID.count)")
+            }
+            let channelID = b.string("channel_id") ?? "95221"
+            if channelID.isEmpty || channelID.utf8.count > SNAPBounds.channelID || !channelID.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+                b.fail("channel_id", "CHANNEL-ID is 1 to \(SNAPBounds.channelID) digits (the bank assigns it, e.g. \"95221\"), found \"\(channelID)\"")
+            }
             bank = Bank(
                 baseURL: baseURL,
                 pathPrefix: pathPrefix,
                 paths: paths,
-                partnerID: b.string("partner_id", required: true) ?? "",
+                partnerID: partnerID,
                 clientKey: b.string("client_key", required: true) ?? "",
                 clientSecretFile: resolve(b.string("client_secret_file", required: true) ?? ""),
                 privateKeyFile: resolve(b.string("private_key_file", required: true) ?? ""),
-                channelID: b.string("channel_id") ?? "95221",
+                channelID: channelID,
                 sourceAccount: source,
                 caFile: b.string("ca_file").map(resolve),
                 clientCertFile: b.string("client_cert_file").map(resolve),

@@ -60,4 +60,19 @@ struct RoutingConfigTests {
             #expect(error.errors.map(\.description).contains { $0.contains("at most once") })
         }
     }
+
+    @Test("X-PARTNER-ID, CHANNEL-ID and the source account within the standard's bounds, each named with its line")
+    func headerAndAccountBounds() throws {
+        let text = "[database]\npath = \"/var/lib/salur/salur.db\"\n" + ConfigurationTests.bank
+            .replacingOccurrences(of: "partner_id = \"SALUR01\"", with: "partner_id = \"\(String(repeating: "P", count: 37))\"\nchannel_id = \"952210\"")
+            .replacingOccurrences(of: "source_account = \"0011000000123\"", with: "source_account = \"00110000001230000\"")
+        var errors: [String] = []
+        do { _ = try SalurConfiguration.parse(text: text, file: ConfigurationTests.file) } catch { errors = error.errors.map(\.description) }
+        #expect(errors.count == 3, "\(errors)")
+        #expect(errors.contains { $0.contains("bank.partner_id") && $0.contains("at most 36") })
+        #expect(errors.contains { $0.contains("bank.channel_id") && $0.contains("1 to 5 digits") })
+        #expect(errors.contains { $0.contains("bank.source_account") && $0.contains("at most 16") })
+        let fine = try SalurConfiguration.parse(text: Self.head, file: ConfigurationTests.file)
+        #expect(fine.bank?.channelID == "95221" && fine.bank?.partnerID == "SALUR01")
+    }
 }

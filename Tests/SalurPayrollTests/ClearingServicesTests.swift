@@ -62,6 +62,12 @@ struct ClearingServicesTests {
             "\(error)".contains("no service of bank.routing.interbank_order takes a transfer of Rp 2.000.000.000")
         }
         #expect(try store.ledger.transferRecords(from: nil, to: nil).isEmpty)
+        var noBank = Self.remittance(1_000_000, key: "nobank")
+        noBank.beneficiaryBankCode = nil
+        #expect {
+            try store.ledger.enqueue([noBank], actor: "maker", rules: PayrollFixture.rules, auditAction: "test.enqueue", auditSubject: "nobank")
+        } throws: { "\($0)".contains("needs the beneficiary's bank code") }
+        #expect(try store.ledger.transferRecords(from: nil, to: nil).isEmpty)
     }
 
     static let cases: [(amount: Int64, service: SNAPService)] = [(161_000_000, .transferRTGS), (60_000_000, .transferSKN)]

@@ -80,7 +80,9 @@ package final class SNAPClient: BankAdapter {
                     partnerReferenceNo: instruction.partnerReferenceNo, amount: amount,
                     beneficiaryAccountNo: instruction.beneficiaryAccount,
                     beneficiaryAccountName: bankCode != nil ? instruction.beneficiaryName : nil,
-                    beneficiaryBankCode: bankCode, sourceAccountNo: endpoint.sourceAccount, transactionDate: date, remark: remark)
+                    // `remark` is a field of 17, not of 18: an interbank transfer goes without it.
+                    beneficiaryBankCode: bankCode, sourceAccountNo: endpoint.sourceAccount, transactionDate: date,
+                    remark: bankCode == nil ? remark : nil)
                 let path = bankCode != nil ? endpoint.transferInterbankPath : endpoint.transferIntrabankPath
                 exchange = try await post(path: path, body: body, externalID: instruction.externalID, sendBy: instruction.sendBy)
             case .rtgs(let bankCode), .skn(let bankCode):

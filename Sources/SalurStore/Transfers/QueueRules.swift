@@ -11,6 +11,13 @@ package enum QueueRules {
             return "a transfer of \(transfer.amount) exceeds batching.max_amount (\(rules.maxAmount)); raise it or split the payment"
         }
         if let problem = TransferRemark.problem(transfer.remark) { return "remark \(problem)" }
+        if transfer.kind == .interbank {
+            let code = transfer.beneficiaryBankCode ?? ""
+            guard !code.isEmpty else { return "a transfer to another bank needs the beneficiary's bank code" }
+            guard code.utf8.count <= SNAPBounds.bankCode, code.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) }) else {
+                return "bank code \"\(code)\" is not a bank code (digits or a BIC, at most \(SNAPBounds.bankCode) characters)"
+            }
+        }
         if case .failure(let refusal) = service(transfer, rules: rules) { return refusal.description }
         return nil
     }
