@@ -50,6 +50,7 @@ struct ReconcileCommand: AsyncParsableCommand {
             let today = asOf.flatMap(CalendarDate.init) ?? BankTime.today(utcOffsetHours: settings.utcOffsetHours)
             let actor = OperatorIdentity.current()
             var runs: [(file: String, run: ReconciliationRun)] = []
+            let bar = ProgressBar.onStandardError("reconciling", total: nil, unit: "entries", quiet: json)
             try await Refusals.asDataErrors {
                 if files.isEmpty {
                     runs.append(("(stored statements)", try await ledger.reconcile(
@@ -63,13 +64,16 @@ struct ReconcileCommand: AsyncParsableCommand {
                     let statements = try StatementFile(bytes: bytes, file: file, format: chosen, csvMapping: mapping,
                                                        sourceAccount: configuration.bank?.sourceAccount)
                     let source = SourceFile(path: file, sha256: statements.sha256)
+                    let entries = statements.statements.reduce(0) { $0 + $1.entries.count }
                     let run = try await ledger.reconcile(
                         statements: statements.records(sourceFile: file), file: source,
                         actor: actor, today: today, missingAfterDays: settings.missingAfterDays,
                         utcOffsetHours: settings.utcOffsetHours, match: Reconciler.match)
                     runs.append((file, run))
+                    bar.advance(by: entries)
                 }
             }
+            bar.finish()
             if json {
                 return try Output.json(runs.map { ReconcileRunJSON(file: $0.file, run: $0.run) })
             }
