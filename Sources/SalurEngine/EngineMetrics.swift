@@ -1,5 +1,5 @@
 import Foundation
-import Metrics
+package import Metrics
 package import SalurBank
 package import SalurCore
 package import SalurStore
@@ -42,14 +42,24 @@ package enum MetricName {
 /// counted by outcome (and SNAP code family). What the engine decides is unchanged.
 package struct MeteredBank: BankAdapter {
     let bank: any BankAdapter
+    /// Where the counts go: the process's metrics backend unless a test gives its own.
+    let factory: any MetricsFactory
 
-    package init(_ bank: any BankAdapter) { self.bank = bank }
+    package init(_ bank: any BankAdapter, factory: (any MetricsFactory)? = nil) {
+        self.bank = bank
+        self.factory = factory ?? MetricsSystem.factory
+    }
 
     private func timed<T>(_ service: String, _ call: () async -> T) async -> T {
         let started = ContinuousClock.now
         let result = await call()
-        Metrics.Timer(label: MetricName.bankLatency, dimensions: [("service", service)]).record(duration: ContinuousClock.now - started)
+        Metrics.Timer(label: MetricName.bankLatency, dimensions: [("service", service)], factory: factory)
+            .record(duration: ContinuousClock.now - started)
         return result
+    }
+
+    private func count(_ name: String, _ labels: [(String, String)]) {
+        Counter(label: name, dimensions: labels, factory: factory).increment()
     }
 
     package func transfer(_ instruction: TransferInstruction) async -> TransferOutcome {
@@ -67,8 +77,7 @@ package struct MeteredBank: BankAdapter {
         case .insufficientFunds(let code, _): ("insufficient_funds", code)
         case .afterCutOff(let code, _): ("after_cut_off", code)
         }
-        Counter(label: MetricName.attempts, dimensions: [("service", service), ("outcome", name),
-                                                         ("code_family", MetricName.codeFamily(code))]).increment()
+        count(MetricName.attempts, [("service", service), ("outcome", name), ("code_family", MetricName.codeFamily(code))])
         return outcome
     }
 
@@ -81,7 +90,7 @@ package struct MeteredBank: BankAdapter {
         case .pending: "pending"
         case .unknown: "unknown"
         }
-        Counter(label: MetricName.inquiries, dimensions: [("outcome", name)]).increment()
+        count(MetricName.inquiries, [("outcome", name)])
         return outcome
     }
 
@@ -91,7 +100,7 @@ package struct MeteredBank: BankAdapter {
         case .available: "available"
         case .unavailable: "unavailable"
         }
-        Counter(label: MetricName.balanceInquiries, dimensions: [("outcome", name)]).increment()
+        count(MetricName.balanceInquiries, [("outcome", name)])
         return outcome
     }
 
@@ -104,7 +113,7 @@ package struct MeteredBank: BankAdapter {
         case .unavailable: "unavailable"
         case .unrecognised: "unrecognised"
         }
-        Counter(label: MetricName.accountInquiries, dimensions: [("outcome", name)]).increment()
+        count(MetricName.accountInquiries, [("outcome", name)])
         return outcome
     }
 }
@@ -120,51 +129,59 @@ package struct StoreGauges: Sendable {
     let host: String
     /// The calendar time ages are measured against.
     let clock: WallClock
+    /// Where the gauges are kept: the process's metrics backend unless a test gives its own.
+    let factory: any MetricsFactory
 
-    package init(ledger: any EngineLedger, engine: Engine?, pid: Int, host: String, clock: WallClock = .system) {
+    package init(ledger: any EngineLedger, engine: Engine?, pid: Int, host: String, clock: WallClock = .system,
+                 factory: (any MetricsFactory)? = nil) {
         self.ledger = ledger
         self.engine = engine
         self.pid = pid
         self.host = host
         self.clock = clock
+        self.factory = factory ?? MetricsSystem.factory
+    }
+
+    private func set(_ name: String, _ labels: [(String, String)] = [], _ value: Double) {
+        Gauge(label: name, dimensions: labels, factory: factory).record(value)
     }
 
     /// Reads the store and sets every gauge; a store that cannot be read sets `salur_store_up` to 0
     /// and leaves the others as last read.
     package func refresh() async {
         let now = clock.now
-        if let engine { Gauge(label: MetricName.breakerOpen).record(engine.breakerIsOpen ? 1 : 0) }
+        if let engine { set(MetricName.breakerOpen, [], engine.breakerIsOpen ? 1 : 0) }
         do {
             let status = try await ledger.queueStatus(now: now)
             for (state, total) in status.transfers {
-                Gauge(label: MetricName.transfers, dimensions: [("state", state)]).record(total.count)
-                Gauge(label: MetricName.transfersAmount, dimensions: [("state", state)]).record(total.amount)
+                set(MetricName.transfers, [("state", state)], Double(total.count))
+                set(MetricName.transfersAmount, [("state", state)], Double(total.amount))
             }
             for (state, total) in status.batches {
-                Gauge(label: MetricName.batches, dimensions: [("state", state)]).record(total.count)
+                set(MetricName.batches, [("state", state)], Double(total.count))
             }
-            Gauge(label: MetricName.oldestInDoubt).record(status.oldestInDoubtAgeSeconds ?? 0)
-            Gauge(label: MetricName.oldestPending).record(status.oldestPendingAgeSeconds ?? 0)
+            set(MetricName.oldestInDoubt, [], Double(status.oldestInDoubtAgeSeconds ?? 0))
+            set(MetricName.oldestPending, [], Double(status.oldestPendingAgeSeconds ?? 0))
 
             let engines = try await ledger.engines()
             if let mine = engines.first(where: { $0.pid == pid && $0.host == host }) ?? (engines.count == 1 ? engines.first : nil) {
                 if let beat = Timestamp.parse(mine.heartbeatAt) {
-                    Gauge(label: MetricName.heartbeatAge).record(max(0, now.timeIntervalSince(beat)))
+                    set(MetricName.heartbeatAge, [], max(0, now.timeIntervalSince(beat)))
                 }
                 if let until = mine.leaseUntil.flatMap(Timestamp.parse) {
-                    Gauge(label: MetricName.leaseRemaining).record(until.timeIntervalSince(now))
+                    set(MetricName.leaseRemaining, [], until.timeIntervalSince(now))
                 }
             }
             if let reconciliation = ledger as? any ReconciliationLedger {
                 let gauges = try await reconciliation.reconciliationGauges()
-                Gauge(label: MetricName.lastReconciliation).record(gauges.lastRunAt.flatMap(Timestamp.parse)?.timeIntervalSince1970 ?? 0)
+                set(MetricName.lastReconciliation, [], gauges.lastRunAt.flatMap(Timestamp.parse)?.timeIntervalSince1970 ?? 0)
                 for (kind, count) in gauges.openExceptions {
-                    Gauge(label: MetricName.openExceptions, dimensions: [("kind", kind)]).record(count)
+                    set(MetricName.openExceptions, [("kind", kind)], Double(count))
                 }
             }
-            Gauge(label: MetricName.storeUp).record(1)
+            set(MetricName.storeUp, [], 1)
         } catch {
-            Gauge(label: MetricName.storeUp).record(0)
+            set(MetricName.storeUp, [], 0)
         }
     }
 }
