@@ -25,6 +25,11 @@ package enum MetricName {
     package static let openExceptions = "salur_reconciliation_open_exceptions"
     package static let storeUp = "salur_store_up"
 
+    /// Every name above (the README's table lists them all).
+    package static let all = [transfers, transfersAmount, batches, oldestInDoubt, oldestPending, attempts, inquiries, accountInquiries,
+                              balanceInquiries, bankLatency, breakerOpen, heartbeatAge, leaseRemaining, lastReconciliation,
+                              openExceptions, storeUp]
+
     /// The latency histogram's buckets: a SNAP call takes tens of milliseconds to tens of seconds.
     package static let latencyBuckets: [Duration] = [.milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
                                                      .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2_500),

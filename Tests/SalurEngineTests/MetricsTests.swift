@@ -93,6 +93,22 @@ struct MetricsTests {
         }
     }
 
+    @Test("the README's table lists every metric, and the example alert rules use only those")
+    func documented() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        let readme = try String(contentsOfFile: root + "/README.md", encoding: .utf8)
+        let table = Set(readme.matches(of: /\n\| `(salur_[a-z_]+)` \|/).map { String($0.1) })
+        #expect(table == Set(MetricName.all), "README table: \(table.sorted()), metrics: \(MetricName.all.sorted())")
+        let alerts = try String(contentsOfFile: root + "/config/salur-alerts.yml", encoding: .utf8)
+        let used = Set(alerts.matches(of: /\bsalur_[a-z_]+/).map { name in
+            String(name.output).replacing(/_(bucket|count|sum)$/, with: "")
+        })
+        #expect(!used.isEmpty && used.isSubset(of: Set(MetricName.all)), "\(used.subtracting(MetricName.all).sorted())")
+        for name in [MetricName.oldestInDoubt, MetricName.breakerOpen, MetricName.heartbeatAge, MetricName.openExceptions] {
+            #expect(used.contains(name), "no alert on \(name)")
+        }
+    }
+
     @Test("a SNAP code's family is its HTTP status part; no code is none; anything else is other")
     func codeFamily() {
         #expect(MetricName.codeFamily("2001800") == "200")
