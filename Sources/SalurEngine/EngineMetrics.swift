@@ -86,40 +86,41 @@ package struct MeteredBank: BankAdapter {
         return outcome
     }
 
+    /// A call timed under `service` and its answer counted in `metric` by `outcome`.
+    private func measured<T>(_ service: String, _ metric: String, _ call: () async -> T, outcome: (T) -> String) async -> T {
+        let result = await timed(service, call)
+        count(metric, [("outcome", outcome(result))])
+        return result
+    }
+
     package func inquire(_ query: StatusQuery) async -> InquiryOutcome {
-        let outcome = await timed("transfer_status") { await bank.inquire(query) }
-        let name = switch outcome {
-        case .settled: "settled"
-        case .failed: "failed"
-        case .notFound: "not_found"
-        case .pending: "pending"
-        case .unknown: "unknown"
+        await measured("transfer_status", MetricName.inquiries, { await bank.inquire(query) }) {
+            switch $0 {
+            case .settled: "settled"
+            case .failed: "failed"
+            case .notFound: "not_found"
+            case .pending: "pending"
+            case .unknown: "unknown"
+            }
         }
-        count(MetricName.inquiries, [("outcome", name)])
-        return outcome
     }
 
     package func availableBalance() async -> BalanceOutcome {
-        let outcome = await timed("balance_inquiry") { await bank.availableBalance() }
-        let name = switch outcome {
-        case .available: "available"
-        case .unavailable: "unavailable"
+        await measured("balance_inquiry", MetricName.balanceInquiries, { await bank.availableBalance() }) {
+            if case .available = $0 { "available" } else { "unavailable" }
         }
-        count(MetricName.balanceInquiries, [("outcome", name)])
-        return outcome
     }
 
     package func inquireAccount(_ accountNo: String) async -> AccountOutcome {
-        let outcome = await timed("account_inquiry") { await bank.inquireAccount(accountNo) }
-        let name = switch outcome {
-        case .active: "active"
-        case .inactive: "inactive"
-        case .unknown: "unknown"
-        case .unavailable: "unavailable"
-        case .unrecognised: "unrecognised"
+        await measured("account_inquiry", MetricName.accountInquiries, { await bank.inquireAccount(accountNo) }) {
+            switch $0 {
+            case .active: "active"
+            case .inactive: "inactive"
+            case .unknown: "unknown"
+            case .unavailable: "unavailable"
+            case .unrecognised: "unrecognised"
+            }
         }
-        count(MetricName.accountInquiries, [("outcome", name)])
-        return outcome
     }
 }
 

@@ -43,8 +43,10 @@ struct AccountsCommand: AsyncParsableCommand {
             let store = try await global.store(.create)
             let bar = ProgressBar.onStandardError("applying \(TerminalText.escaped(file))", total: rows.count, quiet: false)
             let summary = try await bar.around(total: rows.count) {
-                try await store.applyOpeningResults(
-                    rows, source: SourceFile(path: file, sha256: AuditChain.sha256Hex(bytes)), actor: OperatorIdentity.current())
+                try await RowProgress.$report.withValue({ bar.update(done: $0) }) {
+                    try await store.applyOpeningResults(
+                        rows, source: SourceFile(path: file, sha256: AuditChain.sha256Hex(bytes)), actor: OperatorIdentity.current())
+                }
             }
             print("\(TerminalText.escaped(file)): \(Output.grouped(summary.opened)) opened, \(Output.grouped(summary.rejected)) rejected, "
                   + "\(Output.grouped(summary.unchanged)) already applied.")
