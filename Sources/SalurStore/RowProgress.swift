@@ -1,7 +1,6 @@
 /// How far a long store operation has got, for salurctl's progress bar: a store method that goes
-/// through a file's rows one by one tells `RowProgress.report` (bound by the caller with
-/// `RowProgress.$report.withValue`) the rows done so far, every `every` rows and at the end. Unbound,
-/// nothing is reported and nothing is counted.
+/// through a file's rows tells `RowProgress.report` (bound by the caller with `RowProgress.$report.withValue`)
+/// the rows done so far, every `every` rows or after each bulk statement. Unbound, nothing is reported.
 package enum RowProgress {
     @TaskLocal package static var report: (@Sendable (Int) -> Void)?
 
@@ -20,6 +19,12 @@ package enum RowProgress {
         package mutating func tick() {
             done += 1
             if done % RowProgress.every == 0 { report?(done) }
+        }
+
+        /// `rows` more done at once (a bulk statement): reported at once.
+        package mutating func add(_ rows: Int) {
+            done += rows
+            report?(done)
         }
     }
 }

@@ -35,7 +35,7 @@ struct BPUCommand: AsyncParsableCommand {
                 let rows = try BPUFile.parse(bytes: bytes, file: file)
                 let run = try PremiumComputation.bpu(rows, period: period, rates: rates, file: file)
                 let bar = ProgressBar.onStandardError("importing \(TerminalText.escaped(file))", total: rows.count, quiet: json)
-                return try await bar.around(total: rows.count) {
+                return try await bar.rows(total: rows.count) {
                     try await ledger.importBPU(budgetID: envelope.id, period: period, lines: run.lines, totals: run.totals,
                                                source: SourceFile(path: file, sha256: AuditChain.sha256Hex(bytes)),
                                                replace: replace, actor: OperatorIdentity.current())
