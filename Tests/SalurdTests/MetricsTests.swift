@@ -1,4 +1,5 @@
 import Foundation
+import SalurTestSupport
 import Testing
 
 /// `GET /metrics` scraped from a running salurd over HTTP, as Prometheus does: after it has paid a
@@ -132,6 +133,39 @@ struct MetricsTests {
         #expect(Self.sample(body, "salur_store_up") == 1)
         daemon.signal(SIGTERM)
         #expect(await daemon.waitForExit(within: .seconds(30)) == 0, "log:\n\(daemon.log.suffix(2000))")
+        await treasury.close()
+    }
+
+    @Test("two engines on one PostgreSQL database: each shows its own heartbeat and the lease it holds",
+          .enabled(if: PostgresScratch.isEnabled))
+    func postgresLease() async throws {
+        let (url, passwordFile) = try await PostgresScratch.freshDatabase(prefix: "metrics")
+        var settings = Treasury.Settings()
+        settings.databaseURL = url
+        settings.passwordFile = passwordFile
+        settings.leaseMs = 3_000
+        settings.notFoundSettleMs = 13_000
+        settings.extra = "\n[metrics]\nlisten = \"127.0.0.1:0\"\n"
+        let treasury = try await Treasury.make(count: 0, settings: settings)
+        let first = try DaemonProcess(["--config", treasury.config], stderr: treasury.directory + "/salurd-1.log")
+        let second = try DaemonProcess(["--config", treasury.config], stderr: treasury.directory + "/salurd-2.log")
+        defer { first.stop(); second.stop() }
+        for daemon in [first, second] {
+            #expect(await daemon.waitForLog("salurd ready", within: .seconds(60)), "log:\n\(daemon.log)")
+            let port = try #require(Self.listeningPort(daemon), "log:\n\(daemon.log)")
+            let (status, body) = try Self.get("/metrics", port: port)
+            #expect(status == 200)
+            #expect(Self.sample(body, "salur_store_up") == 1, "\(body)")
+            let lease = try #require(Self.sample(body, "salur_engine_lease_remaining_seconds"), "\(body)")
+            #expect(lease > 0 && lease <= 3.5, "lease remaining \(lease)")
+            let heartbeat = try #require(Self.sample(body, "salur_engine_heartbeat_age_seconds"))
+            #expect(heartbeat >= 0 && heartbeat < 3, "heartbeat age \(heartbeat)")
+            #expect(Self.sample(body, "salur_transfers", #"state="settled""#) == 0)
+        }
+        first.signal(SIGTERM)
+        second.signal(SIGTERM)
+        #expect(await first.waitForExit(within: .seconds(30)) == 0)
+        #expect(await second.waitForExit(within: .seconds(30)) == 0)
         await treasury.close()
     }
 }
