@@ -105,6 +105,18 @@ struct MetricsTests {
         await treasury.close()
     }
 
+    @Test("--exit-when-idle with metrics served: salurd still ends by itself, exit 0, once the work is done")
+    func exitWhenIdle() async throws {
+        var settings = Treasury.Settings()
+        settings.extra = "\n[metrics]\nlisten = \"127.0.0.1:0\"\n"
+        let treasury = try await Treasury.make(count: 5, settings: settings)
+        let daemon = try DaemonProcess(["--config", treasury.config, "--exit-when-idle"], stderr: treasury.directory + "/salurd.log")
+        defer { daemon.stop() }
+        #expect(await daemon.waitForExit(within: .seconds(60)) == 0, "log:\n\(daemon.log.suffix(2000))")
+        #expect(try treasury.transferStates() == ["settled": 5])
+        await treasury.close()
+    }
+
     @Test("on a Unix socket path: served there, the stale socket of an earlier process replaced")
     func unixSocket() async throws {
         let treasury = try await Treasury.make(count: 0)
