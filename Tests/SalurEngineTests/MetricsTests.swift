@@ -1,6 +1,8 @@
 import Foundation
+import Logging
 import Prometheus
 import SalurBank
+import SalurCLI
 import SalurCore
 import SalurEngine
 import SalurSQLite
@@ -91,6 +93,33 @@ struct MetricsTests {
         for kind in ExceptionKind.allCases {
             #expect(Self.sample(text, "salur_reconciliation_open_exceptions", #"kind="\#(kind.rawValue)""#) == 0, "\(kind)")
         }
+    }
+
+    @Test("the breaker gauge: 0 while the bank answers, 1 once \"bank unavailable\" answers opened it")
+    func breakerGauge() async throws {
+        let directory = NSTemporaryDirectory() + "salur-metrics-breaker-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let ledger = try SQLiteLedger(path: directory + "/salur.sqlite")
+        let rules = BatchingRules(maxItems: 10, maxAmount: Rupiah(1_000_000_000), approvalRequired: false)
+        try DemoTreasury.seed(ledger, count: 1, seed: 1, amount: Rupiah(100_000), rules: rules)
+        let down = ScriptedBank(transferOutcome: .notProcessed(code: "5031700", reason: "service unavailable", retryAfterSeconds: nil,
+                                                               bankUnavailable: true))
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        // A breaker that opens for an hour on the first "bank unavailable".
+        let engine = Engine(ledger: ledger, bank: down, settings: EngineSettings(
+            batching: rules, retry: RetryPolicy(baseDelayMs: 1, maxDelayMs: 5, maxAttempts: 5, inquiryDelayMs: 0),
+            breakerThreshold: 1, breakerCooldownMs: 3_600_000, chunkSize: 10, maxInFlight: 4, pollIntervalMs: 10), logger: logger)
+        let registry = PrometheusCollectorRegistry()
+        let gauges = StoreGauges(ledger: ledger, engine: engine, pid: 1, host: "h", factory: PrometheusMetricsFactory(registry: registry))
+        await gauges.refresh()
+        #expect(Self.sample(registry.emitToString(), "salur_circuit_breaker_open") == 0)
+        #expect(try await engine.pass().sent == 1)
+        await gauges.refresh()
+        let text = registry.emitToString()
+        #expect(Self.sample(text, "salur_circuit_breaker_open") == 1, "\(text)")
+        #expect(Self.sample(text, "salur_transfers", #"state="retry_wait""#) == 1)
     }
 
     @Test("the README's table lists every metric, and the example alert rules use only those")
