@@ -19,6 +19,10 @@ deps:
 	fi
 	@if ! command -v python3 >/dev/null; then $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3; fi
 	@if ! command -v sqlite3 >/dev/null; then $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq sqlite3; fi
+	@if ! command -v groff >/dev/null; then \
+	  echo "installing groff-base (groff, for the man page tests)"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq groff-base; \
+	fi
 	@if ! command -v systemd-analyze >/dev/null; then \
 	  echo "installing systemd (systemd-analyze, for the unit file tests)"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq systemd; \

@@ -49,6 +49,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         .systemLibrary(
@@ -109,6 +111,7 @@ let package = Package(
             dependencies: [
                 "SalurCore", "SalurStore", "SalurBank", "SalurConfig",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
         .target(
@@ -153,6 +156,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .executableTarget(
@@ -185,7 +193,8 @@ let package = Package(
         .testTarget(name: "SalurStoreTests", dependencies: ["SalurStore", "SalurSQLite", "SalurPostgres", "SalurTestSupport", "SalurCore"]),
         .testTarget(name: "SalurBankTests", dependencies: ["SalurBank", "CCurl", "BankSimulator"]),
         .testTarget(name: "SalurEngineTests", dependencies: ["SalurEngine", "SalurStore", "SalurSQLite", "SalurPostgres", "SalurTestSupport", "SalurBank", "BankSimulator", "SalurCLI",
-                                                       .product(name: "GRDB", package: "GRDB.swift")]),
+                                                       .product(name: "GRDB", package: "GRDB.swift"),
+                                                       .product(name: "Prometheus", package: "swift-prometheus")]),
         .testTarget(name: "SalurCLITests", dependencies: ["SalurCLI", "SalurStore", "SalurSQLite", "SalurPostgres", "SalurTestSupport"]),
         .testTarget(name: "SalurdTests", dependencies: ["salurd", "SalurCLI", "SalurStore", "SalurSQLite", "SalurPostgres", "SalurTestSupport", "SalurCore", "SalurBank", "BankSimulator", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "SalurPayrollTests", dependencies: ["SalurCore", "SalurConfig", "SalurStore", "SalurSQLite", "SalurPostgres", "SalurTestSupport", "SalurEngine", "SalurBank", "BankSimulator", .product(name: "Logging", package: "swift-log")]),

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs Salur as a systemd service (Debian 12): binaries, unit, system user, folders, config example.
+# Installs Salur as a systemd service (Debian 12): binaries, unit, system user, folders, config example,
+# man pages.
 #   make install                     build (release) and install; run as root
 #   DESTDIR=/tmp/stage scripts/install.sh   stage the files only (nothing is run against the system)
 # An existing /etc/salur/salur.toml is never overwritten: the example then goes to salur.toml.example.
@@ -32,6 +33,11 @@ say "$PREFIX/lib/sysusers.d/salur.conf, $PREFIX/lib/tmpfiles.d/salur.conf"
 install -m 0644 README.md config/salur.toml config/bpjs-rates.toml "$DESTDIR$PREFIX/share/doc/salur/"
 "$BIN_DIR/salurctl" --generate-completion-script bash > "$DESTDIR$PREFIX/share/bash-completion/completions/salurctl"
 say "$PREFIX/share/doc/salur/, bash completion for salurctl"
+install -d -m 0755 "$DESTDIR$PREFIX/share/man/man1" "$DESTDIR$PREFIX/share/man/man5"
+install -m 0644 man/salurctl.1 man/salurd.1 "$DESTDIR$PREFIX/share/man/man1/"
+install -m 0644 man/salur.toml.5 "$DESTDIR$PREFIX/share/man/man5/"
+install -m 0644 config/salur-alerts.yml "$DESTDIR$PREFIX/share/doc/salur/"
+say "$PREFIX/share/man/man1/salurctl.1, salurd.1, $PREFIX/share/man/man5/salur.toml.5, example alert rules"
 
 # The user and folders first, so the config can belong to salurd's group.
 if [ -z "$DESTDIR" ]; then

@@ -66,6 +66,7 @@ extension SalurConfiguration {
         check("engine.lease_ms", engine.leaseMs, newer.engine.leaseMs)
 
         check("log.level", log.level, newer.log.level)
+        check("metrics.listen", metrics.listen, newer.metrics.listen)
         return changed
     }
 }

@@ -18,6 +18,8 @@ public struct SalurConfiguration: Sendable, Equatable {
     public var reconciliation = Reconciliation()
     /// `[operators]`
     public var operators = Operators()
+    /// `[metrics]`
+    public var metrics = Metrics()
 
     /// `[database]`
     public struct Database: Sendable, Equatable {
@@ -348,6 +350,7 @@ extension SalurConfiguration {
         }
         let premiums = Premiums(ratesFile: ratesFile.map(resolve))
         let reconciliation = readReconciliation(root)
+        let metrics = readMetrics(root)
         let op = root.table("operators")
         let operators = Operators(refuseAccounts: op.strings("refuse_accounts"))
         if operators.refuseAccounts.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
@@ -359,6 +362,7 @@ extension SalurConfiguration {
         var configuration = SalurConfiguration(file: file, database: database, bank: bank, batching: batching, retry: retry, engine: engine,
                                                log: log, premiums: premiums, reconciliation: reconciliation)
         configuration.operators = operators
+        configuration.metrics = metrics
         return configuration
     }
 

@@ -83,6 +83,12 @@ package final class Engine: Sendable {
 
     package var settings: EngineSettings { state.withLock { $0.settings } }
 
+    /// Whether the circuit breaker holds new attempts back now.
+    package var breakerIsOpen: Bool {
+        let now = clock.now
+        return state.withLock { !$0.breaker.allows(now) }
+    }
+
     /// Stop starting new attempts; what is in flight finishes and is recorded.
     package func beginStopping() { state.withLock { $0.stopping = true } }
     package var isStopping: Bool { state.withLock { $0.stopping } }

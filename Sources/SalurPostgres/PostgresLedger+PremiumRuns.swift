@@ -14,7 +14,9 @@ package import SalurStore
 extension PostgresLedger {
     package func importPayroll(agreementID: String, period: Period, lines: [PayrollLine], totals: PremiumTotals,
                                source: SourceFile, replace: Bool, actor: String) async throws -> PremiumImportResult {
-        try await transaction(PremiumImport.payrollOperation(period)) { connection in
+        let report = RowProgress.report
+        return try await transaction(PremiumImport.payrollOperation(period)) { connection in
+            var progress = RowProgress.Counter(report)
             guard let stored = try await self.fetchAgreement(connection, id: agreementID, lock: true) else {
                 throw StoreError.notFound("agreement \(agreementID)")
             }
@@ -42,6 +44,7 @@ extension PostgresLedger {
                         \(p.map(\.jpEmployee.value))::bigint[], \(p.map(\.employerTotal.value))::bigint[],
                         \(p.map(\.employeeTotal.value))::bigint[])
                     """)
+                progress.add(chunk.count)
             }
             return try await self.finishImport(connection, prepared, runID: runID, kind: .payroll, source: source, actor: actor,
                                                        details: PremiumImport.payrollDetails(agreementID: agreementID, period: period, totals: totals))
@@ -50,7 +53,9 @@ extension PostgresLedger {
 
     package func importBPU(budgetID: String, period: Period, lines: [BPULine], totals: BPUTotals,
                            source: SourceFile, replace: Bool, actor: String) async throws -> PremiumImportResult {
-        try await transaction(PremiumImport.bpuOperation(period)) { connection in
+        let report = RowProgress.report
+        return try await transaction(PremiumImport.bpuOperation(period)) { connection in
+            var progress = RowProgress.Counter(report)
             guard let stored = try await self.fetchBudget(connection, id: budgetID, lock: true) else {
                 throw StoreError.notFound("budget \(budgetID)")
             }
@@ -78,6 +83,7 @@ extension PostgresLedger {
                         \(p.map(\.jkk.value))::bigint[], \(p.map(\.jkm.value))::bigint[], \(p.map(\.jht.value))::bigint[],
                         \(p.map(\.total.value))::bigint[])
                     """)
+                progress.add(chunk.count)
             }
             return try await self.finishImport(connection, prepared, runID: runID, kind: .bpu, source: source, actor: actor,
                                                        details: PremiumImport.bpuDetails(budgetID: budgetID, period: period, totals: totals,

@@ -141,7 +141,9 @@ extension PostgresLedger {
     }
 
     package func applyOpeningResults(_ rows: [OpeningResultFile.Row], source: SourceFile, actor: String) async throws -> OpeningResultSummary {
-        try await transaction("applying opening results") { connection in
+        let report = RowProgress.report
+        return try await transaction("applying opening results") { connection in
+            var progress = RowProgress.Counter(report)
             try await self.lockRecipients(connection)
             var summary = OpeningResultSummary()
             var issues: [ImportIssue] = []
@@ -151,6 +153,7 @@ extension PostgresLedger {
             })
             var updates: [Int64: NewRecipient] = [:]
             for row in rows {
+                progress.tick()
                 let nik = row.nik.digits
                 guard let current = stored[nik], let id = current.id else {
                     issues.append(ImportIssue(file: source.path, line: row.line, field: "nik",

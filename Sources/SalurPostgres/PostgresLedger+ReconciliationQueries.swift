@@ -6,6 +6,20 @@ package import SalurStore
 /// Reconciliation as operators read and steer it, on PostgreSQL: ports of
 /// SQLiteLedger+ReconciliationQueries.swift with the same results and refusals.
 extension PostgresLedger {
+    /// When reconciliation last ran and the open exceptions by kind (for the metrics).
+    package func reconciliationGauges() async throws -> ReconciliationGauges {
+        try await withConnection("reading the reconciliation gauges") { connection in
+            var counts: [(String, Int)] = []
+            for try await (kind, count) in try await connection.query(PostgresQuery(unsafeSQL: ReconciliationGauges.openExceptionsSQL),
+                                                                      logger: self.logger).decode((String, Int).self) {
+                counts.append((kind, count))
+            }
+            let lastRunAt = try await connection.query(PostgresQuery(unsafeSQL: ReconciliationGauges.lastRunSQL), logger: self.logger)
+                .collect().first?.decode(String.self)
+            return ReconciliationGauges(lastRunAt: lastRunAt, openExceptions: ReconciliationGauges.open(counts))
+        }
+    }
+
     /// Matched, unmatched and open exceptions, for one month in the bank's time zone or for all time.
     package func reconciliationStatus(period: Period?, utcOffsetHours: Int) async throws -> ReconciliationStatus {
         try await withConnection("reading the reconciliation status") { connection in

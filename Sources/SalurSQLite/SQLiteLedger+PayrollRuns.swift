@@ -12,7 +12,9 @@ extension SQLiteLedger {
     /// queued but never sent is cancelled with it, to be queued again by `payroll remit`.
     package func importPayroll(agreementID: String, period: Period, lines: [PayrollLine], totals: PremiumTotals,
                                source: SourceFile, replace: Bool, actor: String) throws -> PremiumImportResult {
-        try write(PremiumImport.payrollOperation(period)) { db in
+        let report = RowProgress.report
+        return try write(PremiumImport.payrollOperation(period)) { db in
+            var progress = RowProgress.Counter(report)
             guard let stored = try SQLiteLedger.fetchAgreement(db, id: agreementID) else { throw StoreError.notFound("agreement \(agreementID)") }
             guard stored.agreement.covers(period) else {
                 throw PremiumRunRefusal.periodOutsideAgreement(agreement: stored.agreement, period: period)
@@ -36,6 +38,7 @@ extension SQLiteLedger {
                                               p.jhtEmployer.value, p.jhtEmployee.value, p.jpEmployer.value, p.jpEmployee.value,
                                               p.employerTotal.value, p.employeeTotal.value])
                 try insert.execute()
+                progress.tick()
             }
             return try SQLiteLedger.finishImport(db, prepared, runID: runID, kind: .payroll, source: source, actor: actor,
                                                        details: PremiumImport.payrollDetails(agreementID: agreementID, period: period, totals: totals))
@@ -47,7 +50,9 @@ extension SQLiteLedger {
     /// (a replaced run's own total is given back first). Same-file and `replace` rules as payroll.
     package func importBPU(budgetID: String, period: Period, lines: [BPULine], totals: BPUTotals,
                            source: SourceFile, replace: Bool, actor: String) throws -> PremiumImportResult {
-        try write(PremiumImport.bpuOperation(period)) { db in
+        let report = RowProgress.report
+        return try write(PremiumImport.bpuOperation(period)) { db in
+            var progress = RowProgress.Counter(report)
             guard let stored = try SQLiteLedger.fetchBudget(db, id: budgetID) else { throw StoreError.notFound("budget \(budgetID)") }
             guard stored.budget.covers(period) else {
                 throw PremiumRunRefusal.periodOutsideBudgetYear(budget: budgetID, year: stored.budget.year, period: period)
@@ -72,6 +77,7 @@ extension SQLiteLedger {
                 insert.setUncheckedArguments([runID, row.line, row.nik.digits, row.name, row.occupation, row.declaredIncome.value,
                                               p.jkk.value, p.jkm.value, p.jht.value, p.total.value])
                 try insert.execute()
+                progress.tick()
             }
             return try SQLiteLedger.finishImport(db, prepared, runID: runID, kind: .bpu, source: source, actor: actor,
                                                        details: PremiumImport.bpuDetails(budgetID: budgetID, period: period, totals: totals,

@@ -94,7 +94,9 @@ extension SQLiteLedger {
     }
 
     package func applyOpeningResults(_ rows: [OpeningResultFile.Row], source: SourceFile, actor: String) throws -> OpeningResultSummary {
-        try write("applying opening results") { db in
+        let report = RowProgress.report
+        return try write("applying opening results") { db in
+            var progress = RowProgress.Counter(report)
             let restoreCache = try SQLiteLedger.largeCache(db, rows: rows.count)
             defer { restoreCache() }
             var summary = OpeningResultSummary()
@@ -106,6 +108,7 @@ extension SQLiteLedger {
             let accountHolder = try db.makeStatement(sql: "SELECT nik FROM recipient WHERE account_no = ?")
             var answers: [(id: Int64, next: AccountOpening)] = []
             for row in rows {
+                progress.tick()
                 guard let stored = try Row.fetchOne(find, arguments: [row.nik.digits]) else {
                     issues.append(ImportIssue(file: source.path, line: row.line, field: "nik",
                                               reason: RecipientImport.unknownNIK))

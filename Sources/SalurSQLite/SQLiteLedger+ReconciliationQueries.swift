@@ -5,6 +5,15 @@ package import SalurStore
 
 /// Reconciliation as operators read and steer it: status, exceptions, resolutions, flagged recipients.
 extension SQLiteLedger {
+    /// When reconciliation last ran and the open exceptions by kind (for the metrics).
+    package func reconciliationGauges() throws -> ReconciliationGauges {
+        try read { db in
+            let counts = try Row.fetchAll(db, sql: ReconciliationGauges.openExceptionsSQL).map { row -> (String, Int) in (row[0], row[1]) }
+            return ReconciliationGauges(lastRunAt: try String.fetchOne(db, sql: ReconciliationGauges.lastRunSQL),
+                                        openExceptions: ReconciliationGauges.open(counts))
+        }
+    }
+
     /// Matched, unmatched and open exceptions, for one month in the bank's time zone or for all time.
     package func reconciliationStatus(period: Period?, utcOffsetHours: Int) throws -> ReconciliationStatus {
         try read { db in

@@ -52,7 +52,8 @@ package enum DatabaseCopy {
     /// Copies `source` (a SQLite file at this binary's schema) into `target`, which must hold no
     /// recipients, transfers or audit rows. Throws before committing anything if a check fails.
     package static func run(source: SQLiteLedger, to target: PostgresLedger, actor: String,
-                            progress: @Sendable (String, Int) -> Void = { _, _ in }) async throws -> Report {
+                            progress: @Sendable (String, Int) -> Void = { _, _ in },
+                            rowsCopied: @Sendable (Int) -> Void = { _ in }) async throws -> Report {
         let started = Date()
         let snapshot = try source.snapshot()
         var report = Report()
@@ -71,7 +72,8 @@ package enum DatabaseCopy {
             }
             for table in tables {
                 let columns = try await commonColumns(table, snapshot: snapshot, connection: connection, logger: logger)
-                let count = try await copy(table, columns: columns, snapshot: snapshot, connection: connection, logger: logger)
+                let before = report.rows.values.reduce(0, +)
+                let count = try await copy(table, columns: columns, snapshot: snapshot, connection: connection, logger: logger) { rowsCopied(before + $0) }
                 report.rows[table] = count
                 progress(table, count)
                 let copied = try await connection.query(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(table)"), logger: logger)
@@ -126,8 +128,9 @@ package enum DatabaseCopy {
     }
 
     /// Streams one table in pages of 20,000 rows as COPY text; returns the row count.
+    /// `copied` is told the table's rows copied so far after each page.
     static func copy(_ table: String, columns: [String], snapshot: DatabaseSnapshot, connection: PostgresConnection,
-                     logger: Logger) async throws -> Int {
+                     logger: Logger, copied: (Int) -> Void = { _ in }) async throws -> Int {
         let list = columns.joined(separator: ", ")
         let key = keyed[table] ?? ["rowid"]
         let page = 20_000
@@ -161,6 +164,7 @@ package enum DatabaseCopy {
                 }
                 if count > 0 { try await writer.write(buffer) }
                 total += count
+                copied(total)
                 guard count == page, let last else { break }
                 after = last
             }

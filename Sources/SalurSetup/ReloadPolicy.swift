@@ -12,7 +12,7 @@ package enum ReloadPolicy {
     /// Keys read only at start.
     package static let restartOnly: Set<String> = ["database.busy_timeout_ms", "database.password_file", "database.max_connections",
                                                    "database.synchronous_commit",
-                                                   "engine.watchdog_interval_ms", "engine.lease_ms"]
+                                                   "engine.watchdog_interval_ms", "engine.lease_ms", "metrics.listen"]
 
     /// Why `new` may not replace `old`, whatever the engine is doing; nil when it may.
     package enum Refusal: Sendable {

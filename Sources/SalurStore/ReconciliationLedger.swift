@@ -12,6 +12,8 @@ package protocol ReconciliationLedger: Sendable {
                    match: (ReconciliationInput) throws -> ReconciliationOutcome) async throws -> ReconciliationRun
     /// Matched, unmatched and open exceptions, for one month in the bank's time zone or for all time.
     func reconciliationStatus(period: Period?, utcOffsetHours: Int) async throws -> ReconciliationStatus
+    /// When reconciliation last ran and the open exceptions by kind (for the metrics).
+    func reconciliationGauges() async throws -> ReconciliationGauges
     /// Exceptions in id order.
     func reconciliationExceptions(_ filter: ExceptionFilter) async throws -> [ReconciliationException]
     /// Marks an open exception resolved with the operator's reason, audited.

@@ -29,7 +29,7 @@ struct ServiceConfigTests {
 
     /// Every key the decoder knows appears in the example (commented-out optional file keys count):
     /// an unknown key planted in each table makes the decoder list the keys it knows there.
-    @Test("the production example lists every key", arguments: ["database", "bank", "bank.paths", "bank.account_status", "batching", "retry", "engine", "log"])
+    @Test("the production example lists every key", arguments: ["database", "bank", "bank.paths", "bank.account_status", "batching", "retry", "engine", "log", "metrics"])
     func exampleListsEveryKey(table: String) throws {
         let text = try String(contentsOfFile: Self.example, encoding: .utf8)
         let planted = text.replacingOccurrences(of: "[\(table)]\n", with: "[\(table)]\nzz_planted = 1\n")

@@ -91,7 +91,8 @@ struct UnitFileTests {
         #expect(first.status == 0, "\(first.output)")
         for path in ["/usr/local/bin/salurd", "/usr/local/bin/salurctl", "/etc/systemd/system/salurd.service",
                      "/usr/local/lib/sysusers.d/salur.conf", "/usr/local/lib/tmpfiles.d/salur.conf", "/etc/salur/salur.toml",
-                     "/usr/local/share/doc/salur/README.md"] {
+                     "/usr/local/share/doc/salur/README.md", "/usr/local/share/man/man1/salurctl.1", "/usr/local/share/man/man1/salurd.1",
+                     "/usr/local/share/man/man5/salur.toml.5", "/usr/local/share/doc/salur/salur-alerts.yml"] {
             #expect(FileManager.default.fileExists(atPath: stage + path), "not installed: \(path)")
         }
         #expect(FileManager.default.isExecutableFile(atPath: stage + "/usr/local/bin/salurd"))

@@ -40,8 +40,12 @@ struct AccountsCommand: AsyncParsableCommand {
         func run() async throws {
             let bytes = try Output.readFile(file)
             let rows = try OpeningResultFile.parse(bytes: bytes, file: file)
-            let summary = try await global.store(.create).applyOpeningResults(
-                rows, source: SourceFile(path: file, sha256: AuditChain.sha256Hex(bytes)), actor: OperatorIdentity.current())
+            let store = try await global.store(.create)
+            let bar = ProgressBar.onStandardError("applying \(TerminalText.escaped(file))", total: rows.count, quiet: false)
+            let summary = try await bar.rows(total: rows.count) {
+                try await store.applyOpeningResults(
+                    rows, source: SourceFile(path: file, sha256: AuditChain.sha256Hex(bytes)), actor: OperatorIdentity.current())
+            }
             print("\(TerminalText.escaped(file)): \(Output.grouped(summary.opened)) opened, \(Output.grouped(summary.rejected)) rejected, "
                   + "\(Output.grouped(summary.unchanged)) already applied.")
         }

@@ -34,9 +34,12 @@ struct BPUCommand: AsyncParsableCommand {
                 let bytes = try Output.readFile(file)
                 let rows = try BPUFile.parse(bytes: bytes, file: file)
                 let run = try PremiumComputation.bpu(rows, period: period, rates: rates, file: file)
-                return try await ledger.importBPU(budgetID: envelope.id, period: period, lines: run.lines, totals: run.totals,
-                                            source: SourceFile(path: file, sha256: AuditChain.sha256Hex(bytes)),
-                                            replace: replace, actor: OperatorIdentity.current())
+                let bar = ProgressBar.onStandardError("importing \(TerminalText.escaped(file))", total: rows.count, quiet: json)
+                return try await bar.rows(total: rows.count) {
+                    try await ledger.importBPU(budgetID: envelope.id, period: period, lines: run.lines, totals: run.totals,
+                                               source: SourceFile(path: file, sha256: AuditChain.sha256Hex(bytes)),
+                                               replace: replace, actor: OperatorIdentity.current())
+                }
             }
             PremiumCLI.printImport(result, json: json, what: "workers")
             if json { return try Output.json(ImportJSON(result)) }

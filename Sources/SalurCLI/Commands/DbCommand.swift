@@ -123,9 +123,12 @@ struct DbCommand: AsyncParsableCommand {
             let ledger = try await PostgresLedger(target: target)
             defer { ledger.shutdown() }
             let quiet = json
+            let bar = ProgressBar.onStandardError("copying", total: nil, quiet: json)
             let report = try await DatabaseCopy.run(source: source, to: ledger, actor: OperatorIdentity.current()) { table, rows in
-                if !quiet { FileHandle.standardError.write(Data("copied \(table): \(rows) rows\n".utf8)) }
-            }
+                // On a terminal the bar's line is ended first, and redrawn by the next page.
+                if !quiet { FileHandle.standardError.write(Data(((bar.isDrawing ? "\r\u{1B}[K" : "") + "copied \(table): \(rows) rows\n").utf8)) }
+            } rowsCopied: { bar.update(done: $0) }
+            bar.finish()
             let verifiedRows = try await DbCommand.verifyCopiedAudit(ledger)
             if json { return try Output.json(report) }
             print(Output.table(["TABLE", "ROWS"], report.rows.sorted { $0.key < $1.key }.map { [$0.key, Output.grouped($0.value)] }, right: [1]))

@@ -34,9 +34,12 @@ struct PayrollCommand: AsyncParsableCommand {
                 let bytes = try Output.readFile(file)
                 let rows = try PayrollFile.parse(bytes: bytes, file: file, agreement: terms)
                 let run = try PremiumComputation.payroll(rows, agreement: terms, period: period, rates: rates, file: file)
-                return try await ledger.importPayroll(agreementID: terms.id, period: period, lines: run.lines, totals: run.totals,
-                                                source: SourceFile(path: file, sha256: AuditChain.sha256Hex(bytes)),
-                                                replace: replace, actor: OperatorIdentity.current())
+                let bar = ProgressBar.onStandardError("importing \(TerminalText.escaped(file))", total: rows.count, quiet: json)
+                return try await bar.rows(total: rows.count) {
+                    try await ledger.importPayroll(agreementID: terms.id, period: period, lines: run.lines, totals: run.totals,
+                                                   source: SourceFile(path: file, sha256: AuditChain.sha256Hex(bytes)),
+                                                   replace: replace, actor: OperatorIdentity.current())
+                }
             }
             PremiumCLI.printImport(result, json: json, what: "employees")
             if json { try Output.json(ImportJSON(result)) }

@@ -21,9 +21,12 @@ struct RecipientsCommand: AsyncParsableCommand {
             // The rows are checked in the background while the store takes those checked so far;
             // a bad row anywhere still imports nothing.
             let rows = try RecipientFile.Reading(bytes: bytes, file: file)
+            let progress = ProgressBar.onStandardError("importing \(TerminalText.escaped(file))", total: rows.rowCount, quiet: json)
+            rows.onRowsTaken = { progress.update(done: $0) }
             let ledger = try await global.store(.create)
             let summary = try await ledger.importRecipients(
                 rows, source: SourceFile(path: file, sha256: AuditChain.sha256Hex(bytes)), actor: OperatorIdentity.current())
+            progress.finish(done: rows.rowCount)
             if json { return try Output.json(summary) }
             if summary.added + summary.updated == 0 {
                 print("\(TerminalText.escaped(file)): \(Output.grouped(rows.rowCount)) rows, all already known and unchanged; nothing to change.")

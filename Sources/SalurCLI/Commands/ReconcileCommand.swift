@@ -57,6 +57,7 @@ struct ReconcileCommand: AsyncParsableCommand {
             let match = { (input: ReconciliationInput) in Reconciler.match(input, bankItems: bankItems) }
             var runs: [(file: String, run: ReconciliationRun)] = []
             var notes: [String] = []
+            let bar = ProgressBar.onStandardError("reconciling", total: nil, unit: "entries", quiet: json)
             try await Refusals.asDataErrors {
                 if files.isEmpty {
                     runs.append(("(stored statements)", try await ledger.reconcile(
@@ -74,13 +75,16 @@ struct ReconcileCommand: AsyncParsableCommand {
                     }
                     notes += statements.derivationNotes
                     let source = SourceFile(path: file, sha256: statements.sha256)
+                    let entries = statements.statements.reduce(0) { $0 + $1.entries.count }
                     let run = try await ledger.reconcile(
                         statements: statements.records(sourceFile: file), file: source,
                         actor: actor, today: today, missingAfterDays: settings.missingAfterDays,
                         utcOffsetHours: settings.utcOffsetHours, match: match)
                     runs.append((file, run))
+                    bar.advance(by: entries)
                 }
             }
+            bar.finish()
             if json {
                 return try Output.json(runs.map { ReconcileRunJSON(file: $0.file, run: $0.run) })
             }

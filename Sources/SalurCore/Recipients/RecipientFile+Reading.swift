@@ -21,6 +21,9 @@ extension RecipientFile {
         private var taken = 0
         private var stopped = false
         private var waited = false
+        private var rowsTaken = 0
+        /// Called with the rows handed to the reader so far, after each part is taken (for a progress bar).
+        public var onRowsTaken: (@Sendable (Int) -> Void)?
 
         /// Rows per part; a file of fewer than twice this many is checked at once, on the calling thread.
         static let rowsPerPart = 20_000
@@ -74,6 +77,8 @@ extension RecipientFile {
             let part = parts[taken]
             taken += 1
             if !part.issues.isEmpty { stopped = true; return nil }
+            rowsTaken += part.rows.count
+            onRowsTaken?(rowsTaken)
             return part.rows
         }
 
