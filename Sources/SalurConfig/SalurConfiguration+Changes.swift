@@ -40,6 +40,7 @@ extension SalurConfiguration {
             check("bank.paths.balance_inquiry", old.paths.balanceInquiry, new.paths.balanceInquiry)
             check("bank.paths.transfer_rtgs", old.paths.transferRTGS, new.paths.transferRTGS)
             check("bank.paths.transfer_skn", old.paths.transferSKN, new.paths.transferSKN)
+            check("bank.paths.account_inquiry_external", old.paths.accountInquiryExternal, new.paths.accountInquiryExternal)
             check("bank.routing", old.routing, new.routing)
         case (nil, nil):
             break

@@ -124,6 +124,7 @@ public struct SalurConfiguration: Sendable, Equatable {
         public var transferInterbank: String
         public var transferRTGS = "/v1.0/transfer-rtgs"
         public var transferSKN = "/v1.0/transfer-skn"
+        public var accountInquiryExternal = "/v1.0/account-inquiry-external"
         public var transferStatus: String
         public var accountInquiryInternal: String
         public var balanceInquiry: String
@@ -244,6 +245,7 @@ extension SalurConfiguration {
                 balanceInquiry: path("balance_inquiry", "/v1.0/balance-inquiry"))
             paths.transferRTGS = path("transfer_rtgs", "/v1.0/transfer-rtgs")
             paths.transferSKN = path("transfer_skn", "/v1.0/transfer-skn")
+            paths.accountInquiryExternal = path("account_inquiry_external", "/v1.0/account-inquiry-external")
             let baseURL = b.string("base_url", required: true) ?? ""
             if !baseURL.isEmpty, !(baseURL.hasPrefix("https://") || baseURL.hasPrefix("http://")) {
                 b.fail("base_url", "must start with https:// (or http:// for a loopback simulator)")

@@ -37,6 +37,8 @@ package final class Engine: Sendable {
         /// request had certainly ended (the transport's answer or failure), or its claim while it is
         /// still being sent. A "not found" is believed only `not_found_settle_ms` after it.
         var settleOrigin: [String: ContinuousClock.Instant] = [:]
+        /// Payees at other banks the bank confirmed (SNAP 16) while this engine runs (`PayeeCheck.key`).
+        var verifiedPayees: Set<String> = []
     }
 
     /// What one pass of the engine did (for logs, STATUS= and tests).
@@ -453,6 +455,13 @@ package final class Engine: Sendable {
             // The lease this attempt was claimed under has run out (another engine may already have
             // taken the transfer over), or its departure window has: not even a token is fetched.
             return withheld(attempt, fence: fence, reason: nil, now: clock.now)
+        }
+        if PayeeCheck.applies(to: attempt), !state.withLock({ $0.verifiedPayees.contains(PayeeCheck.key(attempt)) }) {
+            let answer = await bank.inquireExternalAccount(bankCode: attempt.beneficiaryBankCode ?? "", accountNo: attempt.beneficiaryAccount)
+            let now = clock.now
+            if let decision = PayeeCheck.decision(answer, for: attempt, retry: settings.retry, at: now) { return apply(decision, now: now) }
+            state.withLock { _ = $0.verifiedPayees.insert(PayeeCheck.key(attempt)) }
+            if let sendBy, time.now >= sendBy { return withheld(attempt, fence: fence, reason: nil, now: clock.now) }
         }
         let instruction = TransferInstruction(
             service: Self.service(attempt),

@@ -115,14 +115,21 @@ package struct MeteredBank: BankAdapter {
     }
 
     package func inquireAccount(_ accountNo: String) async -> AccountOutcome {
-        await measured("account_inquiry", MetricName.accountInquiries, { await bank.inquireAccount(accountNo) }) {
-            switch $0 {
-            case .active: "active"
-            case .inactive: "inactive"
-            case .unknown: "unknown"
-            case .unavailable: "unavailable"
-            case .unrecognised: "unrecognised"
-            }
+        await measured("account_inquiry", MetricName.accountInquiries, { await bank.inquireAccount(accountNo) }, outcome: Self.name)
+    }
+
+    package func inquireExternalAccount(bankCode: String, accountNo: String) async -> AccountOutcome {
+        await measured("account_inquiry_external", MetricName.accountInquiries,
+                       { await bank.inquireExternalAccount(bankCode: bankCode, accountNo: accountNo) }, outcome: Self.name)
+    }
+
+    private static func name(_ outcome: AccountOutcome) -> String {
+        switch outcome {
+        case .active: "active"
+        case .inactive: "inactive"
+        case .unknown: "unknown"
+        case .unavailable: "unavailable"
+        case .unrecognised: "unrecognised"
         }
     }
 }

@@ -34,6 +34,7 @@ package final class BankConnection: Sendable {
         endpoint.transferInterbankPath = bank.paths.transferInterbank
         endpoint.transferRTGSPath = bank.paths.transferRTGS
         endpoint.transferSKNPath = bank.paths.transferSKN
+        endpoint.externalAccountInquiryPath = bank.paths.accountInquiryExternal
         endpoint.transferStatusPath = bank.paths.transferStatus
         endpoint.accountInquiryPath = bank.paths.accountInquiryInternal
         endpoint.balanceInquiryPath = bank.paths.balanceInquiry

@@ -88,4 +88,8 @@ package final class SwitchableBank: BankAdapter {
     package func inquireAccount(_ accountNo: String) async -> AccountOutcome {
         await using { await $0.inquireAccount(accountNo) }
     }
+
+    package func inquireExternalAccount(bankCode: String, accountNo: String) async -> AccountOutcome {
+        await using { await $0.inquireExternalAccount(bankCode: bankCode, accountNo: accountNo) }
+    }
 }

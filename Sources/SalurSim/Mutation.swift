@@ -41,4 +41,8 @@ struct MutatedBank: BankAdapter {
     func availableBalance() async -> BalanceOutcome { await inner.availableBalance() }
 
     func inquireAccount(_ accountNo: String) async -> AccountOutcome { await inner.inquireAccount(accountNo) }
+
+    func inquireExternalAccount(bankCode: String, accountNo: String) async -> AccountOutcome {
+        await inner.inquireExternalAccount(bankCode: bankCode, accountNo: accountNo)
+    }
 }

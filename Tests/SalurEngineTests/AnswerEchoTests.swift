@@ -22,6 +22,7 @@ final class NeverLeavingBank: BankAdapter {
     func inquire(_ query: StatusQuery) async -> InquiryOutcome { .unknown(reason: "not asked", bankUnavailable: false) }
     func availableBalance() async -> BalanceOutcome { .available(Rupiah(1_000_000_000_000)) }
     func inquireAccount(_ accountNo: String) async -> AccountOutcome { .active(name: "") }
+    func inquireExternalAccount(bankCode: String, accountNo: String) async -> AccountOutcome { .unavailable(reason: "not offered") }
 }
 
 @Suite("The engine believes the bank only about what was sent")

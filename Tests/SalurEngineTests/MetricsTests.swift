@@ -29,6 +29,7 @@ struct MetricsTests {
         func inquire(_ query: StatusQuery) async -> InquiryOutcome { .notFound }
         func availableBalance() async -> BalanceOutcome { .available(Rupiah(1_000_000)) }
         func inquireAccount(_ accountNo: String) async -> AccountOutcome { .active(name: "MARIA") }
+        func inquireExternalAccount(bankCode: String, accountNo: String) async -> AccountOutcome { .unavailable(reason: "not offered") }
     }
 
     static func instruction(_ account: String) -> TransferInstruction {

@@ -24,6 +24,7 @@ final class ScriptedBank: BankAdapter {
     }
     func availableBalance() async -> BalanceOutcome { .available(Rupiah(1_000_000_000_000)) }
     func inquireAccount(_ accountNo: String) async -> AccountOutcome { .active(name: "") }
+    func inquireExternalAccount(bankCode: String, accountNo: String) async -> AccountOutcome { .unavailable(reason: "not offered") }
 }
 
 @Suite("A 'not found' answer is not believed too early")

@@ -28,6 +28,7 @@ struct BankLimitsTests {
         let secret = "test-secret-\(UUID().uuidString)"
         var config = BankSimulatorConfig(clientKey: "salur-test", clientPublicKeyPEM: keys.publicPEM, clientSecret: secret)
         config.sourceAccountNo = "0011999999"
+        config.accounts = [BankAccount(accountNo: "0700000111222", name: "BPJS KETENAGAKERJAAN", status: .active)]
         config.seed = 3
         configure(&config)
         let simulator = try await BankSimulator.start(config)

@@ -87,6 +87,7 @@ struct ClearingServicesTests {
         let secret = "test-secret-\(UUID().uuidString)"
         var config = BankSimulatorConfig(clientKey: "salur-test", clientPublicKeyPEM: keys.publicPEM, clientSecret: secret)
         config.sourceAccountNo = "0011999999"
+        config.accounts = [BankAccount(accountNo: "0700000111222", name: "BPJS KETENAGAKERJAAN", status: .active)]
         config.seed = 7
         config.settleAfterMilliseconds = 30
         config.interbankMaxAmount = Rupiah(50_000_000)

@@ -40,6 +40,8 @@ struct PayrollEndToEndTests {
         let secret = "test-secret-\(UUID().uuidString)"
         var config = BankSimulatorConfig(clientKey: "salur-test", clientPublicKeyPEM: keys.publicPEM, clientSecret: secret)
         config.sourceAccountNo = "0011999999"
+        // BPJS's account as the bank knows it: the external account inquiry (16) confirms it before the payment.
+        config.accounts = [BankAccount(accountNo: F.kendari.bpjsAccount, name: "BPJS KETENAGAKERJAAN", status: .active)]
         config.seed = 5
         config.settleAfterMilliseconds = 30
         if let fault = scenario.fault { config.faults[fault] = 100 }

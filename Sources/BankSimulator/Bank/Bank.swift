@@ -58,6 +58,8 @@ final class Bank: Sendable {
                 return try transferStatus(request)
             case .accountInquiryInternal:
                 return try accountInquiry(request)
+            case .accountInquiryExternal:
+                return try externalAccountInquiry(request)
             case .balanceInquiry:
                 return try balanceInquiry(request)
             }

@@ -6,6 +6,8 @@ public enum SNAPService: String, Sendable, Hashable, CaseIterable, Codable {
     case balanceInquiry = "11"
     /// 15, `POST /v1.0/account-inquiry-internal`.
     case accountInquiryInternal = "15"
+    /// 16, `POST /v1.0/account-inquiry-external`: an account at another bank.
+    case accountInquiryExternal = "16"
     /// 17, `POST /v1.0/transfer-intrabank`: a transfer to an account at this bank.
     case transferIntrabank = "17"
     /// 18, `POST /v1.0/transfer-interbank`: a transfer to another bank.
@@ -26,6 +28,7 @@ public enum SNAPService: String, Sendable, Hashable, CaseIterable, Codable {
         case .accessToken: "/v1.0/access-token/b2b"
         case .balanceInquiry: "/v1.0/balance-inquiry"
         case .accountInquiryInternal: "/v1.0/account-inquiry-internal"
+        case .accountInquiryExternal: "/v1.0/account-inquiry-external"
         case .transferIntrabank: "/v1.0/transfer-intrabank"
         case .transferInterbank: "/v1.0/transfer-interbank"
         case .transferRTGS: "/v1.0/transfer-rtgs"

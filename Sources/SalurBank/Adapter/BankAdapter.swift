@@ -12,6 +12,9 @@ package protocol BankAdapter: Sendable {
     func availableBalance() async -> BalanceOutcome
     /// Whether an account exists and is active, and its holder's name (SNAP service 15).
     func inquireAccount(_ accountNo: String) async -> AccountOutcome
+    /// Whether an account at another bank exists, and its holder's name (SNAP service 16), asked
+    /// before the first payment to it by 18, 22 or 23.
+    func inquireExternalAccount(bankCode: String, accountNo: String) async -> AccountOutcome
 }
 
 /// One attempt of one transfer, as sent.

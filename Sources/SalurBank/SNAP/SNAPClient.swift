@@ -16,6 +16,7 @@ package final class SNAPClient: BankAdapter {
         package var transferSKNPath = "/v1.0/transfer-skn"
         package var transferStatusPath = "/v1.0/transfer/status"
         package var accountInquiryPath = "/v1.0/account-inquiry-internal"
+        package var externalAccountInquiryPath = "/v1.0/account-inquiry-external"
         package var balanceInquiryPath = "/v1.0/balance-inquiry"
         /// The treasury's source account.
         package var sourceAccount: String
@@ -137,6 +138,19 @@ package final class SNAPClient: BankAdapter {
         let body = AccountInquiryRequest(partnerReferenceNo: "ACC" + externalID, beneficiaryAccountNo: accountNo)
         do {
             let exchange = try await post(path: endpoint.accountInquiryPath, body: body, externalID: externalID)
+            return SNAPClassifier.account(exchange, wordings: endpoint.accountStatusWordings)
+        } catch {
+            return .unavailable(reason: error.description)
+        }
+    }
+
+    package func inquireExternalAccount(bankCode: String, accountNo: String) async -> AccountOutcome {
+        let externalID: String
+        do { externalID = try await nextExternalID() } catch { return .unavailable(reason: error.description) }
+        let body = ExternalAccountInquiryRequest(beneficiaryBankCode: bankCode, beneficiaryAccountNo: accountNo,
+                                                 partnerReferenceNo: "ACX" + externalID)
+        do {
+            let exchange = try await post(path: endpoint.externalAccountInquiryPath, body: body, externalID: externalID)
             return SNAPClassifier.account(exchange, wordings: endpoint.accountStatusWordings)
         } catch {
             return .unavailable(reason: error.description)

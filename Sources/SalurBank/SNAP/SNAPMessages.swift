@@ -113,6 +113,13 @@ struct AccountInquiryRequest: Encodable {
     var beneficiaryAccountNo: String
 }
 
+/// Service 16: an account at another bank.
+struct ExternalAccountInquiryRequest: Encodable {
+    var beneficiaryBankCode: String
+    var beneficiaryAccountNo: String
+    var partnerReferenceNo: String
+}
+
 struct AccountInquiryResponse: Decodable {
     var responseCode: String?
     var responseMessage: String?
