@@ -42,6 +42,7 @@ extension SalurConfiguration {
             check("bank.paths.transfer_skn", old.paths.transferSKN, new.paths.transferSKN)
             check("bank.paths.account_inquiry_external", old.paths.accountInquiryExternal, new.paths.accountInquiryExternal)
             check("bank.routing", old.routing, new.routing)
+            check("bank.max_requests_per_second", old.maxRequestsPerSecond, new.maxRequestsPerSecond)
         case (nil, nil):
             break
         default:

@@ -81,6 +81,8 @@ public struct SalurConfiguration: Sendable, Equatable {
         public var proxy: String? = nil
         /// `[bank.routing]`: which SNAP service carries a transfer.
         public var routing = Routing()
+        /// `max_requests_per_second`: every request to the bank at most at this rate; 0: no limit.
+        public var maxRequestsPerSecond = 0
     }
 
     /// `[bank.routing]`: the service per transfer from its amount and the beneficiary's bank, with
@@ -301,6 +303,7 @@ extension SalurConfiguration {
             }
             bank?.accountStatus = statusWordings
             bank?.routing = Self.readRouting(b.table("routing"))
+            bank?.maxRequestsPerSecond = b.int("max_requests_per_second", default: 0, range: 0...10_000)
         }
 
         let bt = root.table("batching")

@@ -42,7 +42,8 @@ package final class BankConnection: Sendable {
         endpoint.accountStatusWordings = AccountStatusWordings(active: bank.accountStatus.active, notPayable: bank.accountStatus.notPayable)
         transport = try CurlClient(options: options)
         client = SNAPClient(endpoint: endpoint, credentials: secrets.credentials, transport: transport, logger: logger,
-                            externalIDs: externalIDs)
+                            externalIDs: externalIDs,
+                            rate: bank.maxRequestsPerSecond > 0 ? RequestRate(perSecond: bank.maxRequestsPerSecond) : nil)
         self.externalIDs = externalIDs
         settings = bank
         secretDigest = secrets.digest

@@ -43,6 +43,8 @@ package final class SNAPClient: BankAdapter {
     private let origin: String
     /// Where `baseURL` leads; every request URL must lead exactly there.
     private let baseParts: CurlURLParts?
+    /// `[bank] max_requests_per_second`, when set.
+    private let rate: RequestRate?
 
     /// - Parameter externalIDs: where inquiries' `X-EXTERNAL-ID`s come from. salurd passes ids the
     ///   database allocates (`ReservedExternalIDs`), unique across every engine on it; the default,
@@ -50,7 +52,8 @@ package final class SNAPClient: BankAdapter {
     /// - Parameter clock: the calendar time the token's lifetime is judged by.
     package init(endpoint: Endpoint, credentials: SNAPCredentials, transport: any HTTPTransport,
                  logger: Logger = Logger(label: "salur.bank"), externalIDs: any ExternalIDSource = RandomExternalIDs(),
-                 clock: WallClock = .system) {
+                 clock: WallClock = .system, rate: RequestRate? = nil) {
+        self.rate = rate
         self.endpoint = endpoint
         self.credentials = credentials
         self.transport = transport
@@ -211,11 +214,19 @@ package final class SNAPClient: BankAdapter {
                                                     timestamp: timestamp, clientSecret: secret)
             return [(name: "X-TIMESTAMP", value: timestamp), (name: "X-SIGNATURE", value: signature)]
         })
+        if let rate {
+            do { try await rate.acquire() } catch { throw NotSent(description: "cancelled while waiting for the request rate", neverLeft: true) }
+        }
         let result: Result<HTTPResponse, HTTPClientError>
         do throws(HTTPClientError) {
             result = .success(try await transport.send(request))
         } catch {
             result = .failure(error)
+        }
+        if let rate, case .success(let response) = result, response.status == 429
+            || (response.status == 403 && SNAPClassifier.responseCode(response)?.caseCode == "04") {
+            // Too many requests, or the frequency limit: nothing more leaves until the bank's Retry-After.
+            rate.pause(seconds: SNAPClassifier.retryAfter(response) ?? 1)
         }
         if case .success(let response) = result, response.status == 401, let code = SNAPClassifier.responseCode(response),
            SNAPClassifier.isTokenRefusal(code: code, message: SNAPClassifier.responseMessage(response) ?? "") {
