@@ -20,6 +20,9 @@ final class Bank: Sendable {
     /// Accounts changed while running (`BankSimulator.setAccount`), each with the status wording
     /// its inquiry answers, if not the configured one; they take precedence over `directory`.
     let changedAccounts = Mutex<[String: (account: BankAccount, statusText: String?)]>([:])
+    /// Accounts whose inquiry is refused (`BankSimulator.refuseAccountInquiry`), and the source
+    /// account's status in the balance inquiry (`BankSimulator.setSourceAccountStatus`).
+    let accountAnswers = Mutex(AccountAnswers())
 
     /// A bank for `config`; throws when the public key cannot be read or a setting is invalid.
     init(config: BankSimulatorConfig, clock: BankClock = BankClock()) throws(BankSimulatorError) {
