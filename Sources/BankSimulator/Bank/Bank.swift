@@ -51,6 +51,7 @@ final class Bank: Sendable {
         }
         state.withLock { $0.stats.requests[service, default: 0] += 1 }
         guard request.method == .POST else { return answer(.functionNotSupported, for: service) }
+        if config.strict, let refusal = StrictSchema.refusal(request, service: service) { return answer(refusal, for: service) }
         do throws(Refusal) {
             switch service {
             case .accessToken:
