@@ -803,8 +803,8 @@ extension PostgresLedger {
                 binds.append(bound.before)
                 binds.append(bound.period)
                 conditions.append("""
-                    (account_checked_at < $\(binds.count - 1) AND EXISTS (SELECT 1 FROM transfer t WHERE t.recipient_id = recipient.id
-                        AND t.period = $\(binds.count) AND t.state IN (\(waiting))))
+                    (account_checked_at < $\(binds.count - 1) AND id IN (SELECT recipient_id FROM transfer
+                        WHERE state IN (\(waiting)) AND period = $\(binds.count) AND recipient_id IS NOT NULL))
                     """)
             }
             binds.append(Int64(limit))

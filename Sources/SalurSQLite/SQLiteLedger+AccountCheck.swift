@@ -19,9 +19,10 @@ extension SQLiteLedger {
                 SELECT DISTINCT period FROM transfer WHERE state IN (\(waiting)) AND recipient_id IS NOT NULL
                 """)
             for bound in recheck.bounds(periods: periods) {
+                // Not correlated: each period's recipients are read once (by the state index), not per recipient.
                 conditions.append("""
-                    (account_checked_at < ? AND EXISTS (SELECT 1 FROM transfer t WHERE t.recipient_id = recipient.id
-                        AND t.period = ? AND t.state IN (\(waiting))))
+                    (account_checked_at < ? AND id IN (SELECT recipient_id FROM transfer
+                        WHERE state IN (\(waiting)) AND period = ? AND recipient_id IS NOT NULL))
                     """)
                 arguments += [bound.before, bound.period]
             }
