@@ -104,6 +104,12 @@ public final class BankSimulator: Sendable {
         bank.changedAccounts.withLock { $0[account.accountNo] = (account, statusText) }
     }
 
+    /// With `strict`: the body fields received so far that the standard's table for the service does
+    /// not define (accepted, as banks do, but no part of the standard), per service.
+    public func fieldsOutsideTheStandard() async -> [SNAPService: Set<String>] {
+        bank.fieldsOutsideTheStandard.withLock { $0 }
+    }
+
     /// Answers every account inquiry about `accountNo` with `refusal` (403xx18, 403xx09, 404xx02,
     /// 404xx16) from now on; nil answers it as before.
     public func refuseAccountInquiry(_ accountNo: String, with refusal: AccountRefusal?) async {

@@ -21,7 +21,13 @@ struct StrictTests {
             let account = try client.post("/v1.0/account-inquiry-internal",
                                           body: #"{"partnerReferenceNo":"ACC-1","beneficiaryAccountNo":"9876543210"}"#)
             #expect(account?.responseCode == "2001500")
-            #expect(await simulator.ledger().count == 1)
+            // The test client's transfer body is the standard's; a field outside it is accepted and noted.
+            #expect(await simulator.fieldsOutsideTheStandard().isEmpty)
+            let extra = SNAPTestClient.transferBody(reference: "S-OK-2").replacingFirst(#""remark""#, with: #""note":"x","remark""#)
+            let accepted = try client.post("/v1.0/transfer-intrabank", body: extra)
+            #expect(accepted?.responseCode == "2001700")
+            #expect(await simulator.fieldsOutsideTheStandard() == [.transferIntrabank: ["note"]])
+            #expect(await simulator.ledger().count == 2)
         }
     }
 

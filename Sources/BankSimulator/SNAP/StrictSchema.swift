@@ -5,7 +5,7 @@
 /// 400xx01 "Invalid Field Format {field}" for one of the wrong type, too long or malformed.
 ///
 /// A field the table does not define is not refused (the standard gives no code for it; banks ignore
-/// such fields). Conditional fields (C) are checked as optional, except balance inquiry's `accountNo`,
+/// such fields), but noted per service (`BankSimulator.fieldsOutsideTheStandard`). Conditional fields (C) are checked as optional, except balance inquiry's `accountNo`,
 /// which is mandatory when no card token is sent.
 package enum StrictSchema {
     /// A body field: its name, whether the standard makes it mandatory, and its kind.
@@ -120,6 +120,26 @@ package enum StrictSchema {
             return .badRequest("the body must be a JSON object")
         }
         return refusal(body, fields(of: service), path: "")
+    }
+
+    /// The body fields of `request` that `service`'s table does not define (`amount.x` for one inside
+    /// an object): not refused, but noted (`BankSimulator.fieldsOutsideTheStandard`).
+    static func undefinedFields(_ request: SimulatorRequest, service: SNAPService) -> [String] {
+        guard let body = try? JSONParser.parse(request.body) else { return [] }
+        return undefined(body, fields(of: service), path: "")
+    }
+
+    static func undefined(_ object: JSONValue, _ fields: [Field], path: String) -> [String] {
+        guard case .object(let members) = object else { return [] }
+        var found: [String] = []
+        for member in members {
+            guard let field = fields.first(where: { $0.name == member.key }) else {
+                found.append(path + member.key)
+                continue
+            }
+            if case .object(let inner) = field.kind { found += undefined(member.value, inner, path: path + member.key + ".") }
+        }
+        return found
     }
 
     static func refusal(_ object: JSONValue, _ fields: [Field], path: String) -> SNAPStatus? {
