@@ -7,14 +7,7 @@ import Testing
 struct AccountRecheckConfigTests {
     static let sqlite = "[database]\npath = \"/d/s.db\"\n"
 
-    func errors(_ text: String) -> [ConfigError] {
-        do {
-            _ = try SalurConfiguration.parse(text: text, file: "/etc/salur/salur.toml")
-            return []
-        } catch {
-            return error.errors
-        }
-    }
+    func errors(_ text: String) -> [ConfigError] { ServiceConfigTests().errors(text) }
 
     @Test("default 30; 0 turns the schedule off; the example documents it")
     func values() throws {
