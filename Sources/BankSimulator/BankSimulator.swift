@@ -104,6 +104,24 @@ public final class BankSimulator: Sendable {
         bank.changedAccounts.withLock { $0[account.accountNo] = (account, statusText) }
     }
 
+    /// With `strict`: the body fields received so far that the standard's table for the service does
+    /// not define (accepted, as banks do, but no part of the standard), per service.
+    public func fieldsOutsideTheStandard() async -> [SNAPService: Set<String>] {
+        bank.fieldsOutsideTheStandard.withLock { $0 }
+    }
+
+    /// Answers every account inquiry about `accountNo` with `refusal` (403xx18, 403xx09, 404xx02,
+    /// 404xx16) from now on; nil answers it as before.
+    public func refuseAccountInquiry(_ accountNo: String, with refusal: AccountRefusal?) async {
+        bank.accountAnswers.withLock { $0.refusals[accountNo] = refusal }
+    }
+
+    /// The source account's `status` in the balance inquiry from now on (four digits: 0001 active,
+    /// 0002 closed, 0006 restricted, 0007 frozen, 0009 dormant).
+    public func setSourceAccountStatus(_ status: String) async {
+        bank.accountAnswers.withLock { $0.sourceStatus = status }
+    }
+
     /// Expires every issued access token, and answers a request that still carries one with `refusal`
     /// (401xx01 invalid token, 401xx03 token not found, or 401xx00 naming the token).
     public func expireTokens(answering refusal: TokenRefusal) async {

@@ -66,6 +66,7 @@ extension SalurConfiguration {
         check("engine.shutdown_timeout_ms", engine.shutdownTimeoutMs, newer.engine.shutdownTimeoutMs)
         check("engine.watchdog_interval_ms", engine.watchdogIntervalMs, newer.engine.watchdogIntervalMs)
         check("engine.lease_ms", engine.leaseMs, newer.engine.leaseMs)
+        check("engine.account_recheck_days", engine.accountRecheckDays, newer.engine.accountRecheckDays)
 
         check("log.level", log.level, newer.log.level)
         check("metrics.listen", metrics.listen, newer.metrics.listen)

@@ -164,6 +164,9 @@ public struct SalurConfiguration: Sendable, Equatable {
         /// PostgreSQL only: how long what an engine claims stays its own without a renewal; an engine
         /// silent for longer (killed, cut off) has its transfers taken over by the others.
         public var leaseMs: Int = 30_000
+        /// Days after which an account checked with the bank (service 15) is checked again; 0: never
+        /// by age (a new period's first payment still checks it again).
+        public var accountRecheckDays: Int = 30
     }
 
     /// `[log]`
@@ -331,6 +334,7 @@ extension SalurConfiguration {
             shutdownTimeoutMs: e.int("shutdown_timeout_ms", default: 60_000, range: 100...3_600_000),
             watchdogIntervalMs: e.int("watchdog_interval_ms", default: 0, range: 0...3_600_000))
         engine.leaseMs = e.int("lease_ms", default: 30_000, range: 300...3_600_000)
+        engine.accountRecheckDays = e.int("account_recheck_days", default: 30, range: 0...3_650)
         if !database.isPostgres, let bank, retry.notFoundSettleMs <= bank.requestTimeoutMs {
             r.fail("not_found_settle_ms", "must be above bank.request_timeout_ms (\(bank.requestTimeoutMs)): a \"not found\" is believed "
                    + "only once every request of the attempt has ended, and an attempt may leave only within not_found_settle_ms "

@@ -9,19 +9,31 @@ extension Engine {
     /// inactive or unknown account, or one whose status wording Salur does not recognise, is not
     /// paid — the transfers already queued to it are held with the reason (the store decides, by
     /// `AccountHold`); a name that differs is paid and shown.
+    ///
+    /// Accounts checked before are asked about again when due (`AccountRecheck`: `[engine]
+    /// account_recheck_days`, and before a new period's first payment). An answer that says nothing
+    /// about the account (a set-up error at the bank, no answer) records nothing: the account is asked
+    /// about again on the next pass, and the reason is logged once per pass.
     func checkAccounts(_ report: inout PassReport, settings: EngineSettings) async throws {
-        let accounts = try await ledger.accountsToCheck(limit: settings.chunkSize)
+        let recheck = AccountRecheck(now: clock.now, recheckDays: settings.accountRecheckDays)
+        let accounts = try await ledger.accountsToCheck(limit: settings.chunkSize, recheck: recheck)
         guard !accounts.isEmpty else { return }
-        let results = await withTaskGroup(of: AccountCheckResult?.self) { group in
+        let answers = await withTaskGroup(of: (AccountToCheck, AccountOutcome).self) { group in
             for account in accounts {
-                group.addTask { Engine.result(of: await self.bank.inquireAccount(account.accountNo), for: account) }
+                group.addTask { (account, await self.bank.inquireAccount(account.accountNo)) }
             }
-            var all: [AccountCheckResult] = []
-            for await result in group {
+            var all: [(AccountToCheck, AccountOutcome)] = []
+            for await answer in group {
                 await beatIfDue()
-                if let result { all.append(result) }
+                all.append(answer)
             }
             return all
+        }
+        let results = answers.compactMap { Engine.result(of: $0.1, for: $0.0) }
+        var unanswered: [String: Int] = [:]
+        for case (_, .unavailable(let reason)) in answers { unanswered[reason, default: 0] += 1 }
+        for (reason, count) in unanswered.sorted(by: { $0.key < $1.key }) {
+            logger.warning("account inquiry without an answer about the account; asked again", metadata: ["accounts": "\(count)", "reason": "\(reason)"])
         }
         try await ledger.recordAccountChecks(results, now: clock.now)
         report.accountsChecked += results.count

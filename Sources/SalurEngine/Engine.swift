@@ -318,6 +318,14 @@ package final class Engine: Sendable {
         case .unavailable(let reason):
             logger.warning("balance inquiry failed; batches wait", metadata: ["batches": "\(waiting.count)", "reason": "\(reason)"])
             return
+        case .notUsable(let reason):
+            for batch in waiting {
+                try await ledger.holdByEngine(id: batch.id, reason: reason)
+                report.batchesHeld.append(batch.id)
+                logger.warning("batch held", metadata: ["batch": "\(batch.id)", "reason": "\(reason)"])
+                state.withLock { $0.lastBatchEvent = "batch \(batch.id) held" }
+            }
+            return
         case .available(let amount):
             balance = amount
         }

@@ -14,6 +14,8 @@ package struct EngineSettings: Sendable {
     /// The bank client's request timeout; with `retry.notFoundSettleMs` it bounds how long a claimed
     /// attempt may wait before it leaves (`departureWindowMs`). Nil: unknown (no such bound).
     package var requestTimeoutMs: Int?
+    /// Days after which a checked account is asked about again (`[engine] account_recheck_days`); 0: never by age.
+    package var accountRecheckDays: Int = 30
 
     package init(batching: BatchingRules, retry: RetryPolicy, breakerThreshold: Int, breakerCooldownMs: Int,
                  chunkSize: Int, maxInFlight: Int, pollIntervalMs: Int, requestTimeoutMs: Int? = nil) {
@@ -36,6 +38,7 @@ package struct EngineSettings: Sendable {
             breakerThreshold: c.retry.breakerThreshold, breakerCooldownMs: c.retry.breakerCooldownMs,
             chunkSize: c.engine.chunkSize, maxInFlight: c.bank?.maxInFlight ?? 8, pollIntervalMs: c.engine.pollIntervalMs,
             requestTimeoutMs: c.bank?.requestTimeoutMs)
+        accountRecheckDays = c.engine.accountRecheckDays
     }
 
     /// How long after its claim an attempt may still begin to leave: the settle time less the request

@@ -436,7 +436,7 @@ extension PostgresLedger {
             let columns = """
                 t.id, t.attempts, t.round_attempts, t.last_message, t.batch_id, t.partner_reference_no, t.kind, t.service,
                 t.beneficiary_account, t.beneficiary_name, t.beneficiary_bank_code, t.amount, t.remark, t.nik, t.created_at,
-                r.account_check, r.bank_account_status, r.account_checked_at
+                t.period, r.account_check, r.bank_account_status, r.account_checked_at
                 """
             var rows = try await self.rows(connection, """
                 SELECT \(unescaped: columns) FROM transfer t JOIN batch b ON b.id = t.batch_id LEFT JOIN recipient r ON r.id = t.recipient_id
@@ -463,6 +463,7 @@ extension PostgresLedger {
             var exhaustedBatches: Set<String> = []
             var sending: [PostgresRandomAccessRow] = []
             var accountHolds: [(Int64, String, String)] = []
+            let recheck = AccountRecheck(now: now, recheckDays: 0)
             for row in rows {
                 let id = try row["id"].decode(Int64.self)
                 if debited.contains(id) {
@@ -473,6 +474,12 @@ extension PostgresLedger {
                                                  checkedAt: try row["account_checked_at"].decode(String?.self)) {
                     // Never sent to an account the bank reported not payable: held, with the reason, for an operator.
                     accountHolds.append((id, try row["nik"].decode(String?.self) ?? "", hold.reason))
+                } else if try row["attempts"].decode(Int64.self) == 0,
+                          recheck.awaitsCheck(checkedAt: try row["account_checked_at"].decode(String?.self),
+                                              period: try row["period"].decode(String.self)) {
+                    // A new period's payment waits for its recipient's account to be checked again
+                    // (before its first attempt: a retry is not held back).
+                    continue
                 } else if AttemptRules.isExhausted(round: Int(try row["round_attempts"].decode(Int64.self)), maxAttempts: maxAttempts) {
                     let rounds = Int(try row["round_attempts"].decode(Int64.self))
                     exhausted.append((id, AttemptRules.gaveUpWaiting(after: rounds, last: try row["last_message"].decode(String?.self))))
@@ -780,14 +787,34 @@ extension PostgresLedger {
 
     // MARK: Account checks
 
-    package func accountsToCheck(limit: Int) async throws -> [AccountToCheck] {
+    package func accountsToCheck(limit: Int, recheck: AccountRecheck) async throws -> [AccountToCheck] {
         try await withConnection("listing accounts to check") { connection in
-            try await self.rows(connection, """
-                SELECT id, account_no, name FROM recipient
-                WHERE opening_state = 'opened' AND account_checked_at IS NULL ORDER BY id LIMIT \(limit)
-                """).map {
+            let waiting = StoreSQL.list(AccountRecheck.waitingStates)
+            let periods = try await self.rows(connection, """
+                SELECT DISTINCT period FROM transfer WHERE state IN (\(unescaped: waiting)) AND recipient_id IS NOT NULL
+                """).map { try $0["period"].decode(String.self) }
+            var binds = PostgresBindings()
+            var conditions = ["account_checked_at IS NULL"]
+            if let before = recheck.dueBefore {
+                binds.append(before)
+                conditions.append("account_checked_at < $\(binds.count)")
+            }
+            for bound in recheck.bounds(periods: periods) {
+                binds.append(bound.before)
+                binds.append(bound.period)
+                conditions.append("""
+                    (account_checked_at < $\(binds.count - 1) AND id IN (SELECT recipient_id FROM transfer
+                        WHERE state IN (\(waiting)) AND period = $\(binds.count) AND recipient_id IS NOT NULL))
+                    """)
+            }
+            binds.append(Int64(limit))
+            let query = PostgresQuery(unsafeSQL: """
+                SELECT id, account_no, name, account_checked_at FROM recipient
+                WHERE opening_state = 'opened' AND (\(conditions.joined(separator: " OR "))) ORDER BY id LIMIT $\(binds.count)
+                """, binds: binds)
+            return try await self.rows(connection, query).map {
                 AccountToCheck(recipientID: try $0["id"].decode(Int64.self), accountNo: try $0["account_no"].decode(String.self),
-                               name: try $0["name"].decode(String.self))
+                               name: try $0["name"].decode(String.self), checkedAt: try $0["account_checked_at"].decode(String?.self))
             }
         }
     }
@@ -802,7 +829,8 @@ extension PostgresLedger {
                 let nik = try await connection.query("""
                     UPDATE recipient SET account_check = \(result.check.rawValue), account_checked_at = \(stamp),
                         bank_account_name = \(result.bankName), bank_account_status = \(result.bankStatus)
-                    WHERE id = \(result.account.recipientID) AND account_checked_at IS NULL RETURNING nik
+                    WHERE id = \(result.account.recipientID) AND account_checked_at IS NOT DISTINCT FROM \(result.account.checkedAt)
+                    RETURNING nik
                     """, logger: self.logger).collect().first?.decode(String.self)
                 guard let nik else { continue }
                 if !result.check.payable {

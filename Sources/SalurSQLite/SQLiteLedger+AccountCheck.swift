@@ -4,13 +4,35 @@ import SalurCore
 package import SalurStore
 
 extension SQLiteLedger {
-    /// Opened accounts never checked with the bank.
-    package func accountsToCheck(limit: Int) async throws -> [AccountToCheck] {
+    /// Opened accounts never checked with the bank, or due again (`AccountRecheck`): by age, or
+    /// checked before the period of a transfer to them that has not left.
+    package func accountsToCheck(limit: Int, recheck: AccountRecheck) async throws -> [AccountToCheck] {
         try await readAsync { db in
-            try Row.fetchAll(db, sql: """
-                SELECT id, account_no, name FROM recipient
-                WHERE opening_state = 'opened' AND account_checked_at IS NULL ORDER BY id LIMIT ?
-                """, arguments: [limit]).map { AccountToCheck(recipientID: $0["id"], accountNo: $0["account_no"], name: $0["name"]) }
+            var conditions = ["account_checked_at IS NULL"]
+            var arguments: [(any DatabaseValueConvertible)?] = []
+            if let before = recheck.dueBefore {
+                conditions.append("account_checked_at < ?")
+                arguments.append(before)
+            }
+            let waiting = StoreSQL.list(AccountRecheck.waitingStates)
+            let periods = try String.fetchAll(db, sql: """
+                SELECT DISTINCT period FROM transfer WHERE state IN (\(waiting)) AND recipient_id IS NOT NULL
+                """)
+            for bound in recheck.bounds(periods: periods) {
+                // Not correlated: each period's recipients are read once (by the state index), not per recipient.
+                conditions.append("""
+                    (account_checked_at < ? AND id IN (SELECT recipient_id FROM transfer
+                        WHERE state IN (\(waiting)) AND period = ? AND recipient_id IS NOT NULL))
+                    """)
+                arguments += [bound.before, bound.period]
+            }
+            arguments.append(limit)
+            return try Row.fetchAll(db, sql: """
+                SELECT id, account_no, name, account_checked_at FROM recipient
+                WHERE opening_state = 'opened' AND (\(conditions.joined(separator: " OR "))) ORDER BY id LIMIT ?
+                """, arguments: StatementArguments(arguments)).map {
+                AccountToCheck(recipientID: $0["id"], accountNo: $0["account_no"], name: $0["name"], checkedAt: $0["account_checked_at"])
+            }
         }
     }
 
@@ -23,11 +45,12 @@ extension SQLiteLedger {
             let stamp = SQLiteLedger.timestamp(now)
             let update = try db.makeStatement(sql: """
                 UPDATE recipient SET account_check = ?, account_checked_at = ?, bank_account_name = ?, bank_account_status = ?
-                WHERE id = ? AND account_checked_at IS NULL
+                WHERE id = ? AND account_checked_at IS ?
                 """)
             var touched: Set<String> = []
             for result in checks {
-                try update.execute(arguments: [result.check.rawValue, stamp, result.bankName, result.bankStatus, result.account.recipientID])
+                try update.execute(arguments: [result.check.rawValue, stamp, result.bankName, result.bankStatus, result.account.recipientID,
+                                               result.account.checkedAt])
                 guard db.changesCount == 1 else { continue }
                 let nik = try String.fetchOne(db, sql: "SELECT nik FROM recipient WHERE id = ?", arguments: [result.account.recipientID]) ?? ""
                 if !result.check.payable {

@@ -115,6 +115,7 @@ extension SQLiteLedger {
                 """)
             var claimed: [ClaimedAttempt] = []
             var exhausted: Set<String> = []
+            let recheck = AccountRecheck(now: now, recheckDays: 0)
             // A transfer the bank's statement already shows debited is never sent again: it goes
             // back to in doubt, for the status inquiry and the reconciliation to settle.
             let debited = try db.makeStatement(sql: """
@@ -141,6 +142,9 @@ extension SQLiteLedger {
                                            details: ["nik": (row["nik"] as String?) ?? "", "reason": hold.reason])
                     continue
                 }
+                // A new period's payment waits for its recipient's account to be checked again (before
+                // its first attempt: a retry is not held back).
+                if (row["attempts"] as Int) == 0, recheck.awaitsCheck(checkedAt: row["account_checked_at"], period: row["period"]) { continue }
                 if AttemptRules.isExhausted(round: row["round_attempts"] as Int, maxAttempts: maxAttempts) {
                     try db.execute(sql: """
                         UPDATE transfer SET state = 'failed', last_message = ?, next_action_at = NULL, updated_at = ? WHERE id = ?

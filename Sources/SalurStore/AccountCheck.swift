@@ -3,10 +3,14 @@ package struct AccountToCheck: Sendable, Equatable {
     package let recipientID: Int64
     package let accountNo: String
     package let name: String
-    package init(recipientID: Int64, accountNo: String, name: String) {
+    /// When the account was last checked (a stored timestamp); nil when never. A new answer is
+    /// recorded only while the stored check is still this one (two engines may ask at once).
+    package let checkedAt: String?
+    package init(recipientID: Int64, accountNo: String, name: String, checkedAt: String? = nil) {
         self.recipientID = recipientID
         self.accountNo = accountNo
         self.name = name
+        self.checkedAt = checkedAt
     }
 }
 

@@ -16,7 +16,8 @@ package protocol EngineLedger: Sendable {
     func isIdle() async throws -> Bool
     func queueStatus(now: Date) async throws -> QueueStatus
     func heartbeat(status: String) async throws
-    func accountsToCheck(limit: Int) async throws -> [AccountToCheck]
+    /// Opened accounts to ask the bank about: never checked, or due again by `recheck` (`AccountRecheck`).
+    func accountsToCheck(limit: Int, recheck: AccountRecheck) async throws -> [AccountToCheck]
     /// Stores the bank's answers about accounts; holds the transfers not yet sent to an account
     /// found not payable, and releases those held for an account found payable again (`AccountHold`).
     func recordAccountChecks(_ checks: [AccountCheckResult], now: Date) async throws

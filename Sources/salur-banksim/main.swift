@@ -108,6 +108,9 @@ struct SalurBankSim: AsyncParsableCommand {
     @Flag(help: "Answer 404xx18 to a repeated partnerReferenceNo with another service, amount or beneficiary.")
     var inconsistentRef = false
 
+    @Flag(help: "Check every request against the SNAP standard's field tables (mandatory fields, type, length, format) and refuse one that departs from them with the standard's code (400xx02 missing mandatory field, 400xx01 invalid field format).")
+    var strict = false
+
     func run() async throws {
         var config = BankSimulatorConfig(
             clientKey: clientKey,
@@ -139,6 +142,7 @@ struct SalurBankSim: AsyncParsableCommand {
         config.activeStatusText = activeStatusText
         config.inactiveStatusText = inactiveStatusText
         config.refuseInconsistentReference = inconsistentRef
+        config.strict = strict
         config.eventLoopThreads = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
         let simulator = try await BankSimulator.start(config)

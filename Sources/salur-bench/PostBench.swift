@@ -209,7 +209,9 @@ final class CountingLedger: EngineLedger {
     func engines() async throws -> [EngineLease] { try await base.engines() }
     func heartbeat(status: String) async throws { try await base.heartbeat(status: status) }
     func batchProgress(watching ids: Set<String>) async throws -> [BatchProgress] { try await base.batchProgress(watching: ids) }
-    func accountsToCheck(limit: Int) async throws -> [AccountToCheck] { try await base.accountsToCheck(limit: limit) }
+    func accountsToCheck(limit: Int, recheck: AccountRecheck) async throws -> [AccountToCheck] {
+        try await base.accountsToCheck(limit: limit, recheck: recheck)
+    }
     func recordAccountChecks(_ checks: [AccountCheckResult], now: Date) async throws {
         try await base.recordAccountChecks(checks, now: now)
     }

@@ -35,6 +35,7 @@ struct CrashTests {
             "--source-account", "0011999999", "--latency-ms", "15", "--seed", "5",
             "--timeout-after-rate", "5", "--drop-after-rate", "5", "--pending-rate", "5", "--throttle-rate", "3",
             "--retry-after-seconds", "0",
+            "--strict",  // every request held to the standard's field tables
         ], logs: dir + "/banksim")
         defer { sim.kill() }
         try await Child.poll(seconds: 20, "the simulator to listen") { sim.stdout.contains("listening on") }

@@ -48,6 +48,8 @@ struct EngineHarness {
         config.retryAfterSeconds = 0
         config.settleAfterMilliseconds = 30
         config.dedupePartnerReference = dedupe
+        // The engine's end-to-end tests run against a bank that holds every request to the standard's field tables.
+        config.strict = true
         configure(&config)
         let simulator = try await BankSimulator.start(config)
         var options = CurlClient.Options()

@@ -40,6 +40,7 @@ struct MultiEngineTests {
             "--source-account", "0011999999", "--latency-ms", "20", "--seed", "9",
             "--timeout-after-rate", "4", "--drop-after-rate", "4", "--drop-before-rate", "2", "--pending-rate", "4",
             "--throttle-rate", "3", "--retry-after-seconds", "0", "--settle-after-ms", "100",
+            "--strict",  // every request held to the standard's field tables
         ], logs: dir + "/banksim")
         defer { sim.kill() }
         try await Child.poll(seconds: 20, "the simulator to listen") { sim.stdout.contains("listening on") }

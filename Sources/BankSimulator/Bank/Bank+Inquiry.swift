@@ -7,6 +7,7 @@ extension Bank {
         let authorized = try authorize(request, service: service)
         let partnerReference = try authorized.body.optionalString("partnerReferenceNo", maxLength: 64)
         let accountNo = try authorized.body.accountNumber("beneficiaryAccountNo")
+        if let refusal = accountAnswers.withLock({ $0.refusals[accountNo] }) { throw Refusal(refusal.status) }
         let (name, status): (String, String?)
         let changed = changedAccounts.withLock { $0[accountNo] }
         switch changed.map({ AccountDirectory.lookup($0.account) }) ?? directory.internalAccount(accountNo) {
@@ -45,8 +46,18 @@ extension Bank {
                 "balanceType": "Cash",
                 "amount": Self.amountJSON(ledger),
                 "availableBalance": Self.amountJSON(available),
+                "status": .string(accountAnswers.withLock { $0.sourceStatus }),
             ]]),
         ]
         return answer(.successful, for: service, fields)
     }
+}
+
+/// What the bank answers about accounts beside their directory entries.
+struct AccountAnswers {
+    /// Account inquiries refused, by account number.
+    var refusals: [String: AccountRefusal] = [:]
+    /// The source account's `status` in the balance inquiry: 0001 active, 0002 closed, 0004 new,
+    /// 0006 restricted, 0007 frozen, 0009 dormant.
+    var sourceStatus = "0001"
 }

@@ -20,6 +20,11 @@ final class Bank: Sendable {
     /// Accounts changed while running (`BankSimulator.setAccount`), each with the status wording
     /// its inquiry answers, if not the configured one; they take precedence over `directory`.
     let changedAccounts = Mutex<[String: (account: BankAccount, statusText: String?)]>([:])
+    /// Accounts whose inquiry is refused (`BankSimulator.refuseAccountInquiry`), and the source
+    /// account's status in the balance inquiry (`BankSimulator.setSourceAccountStatus`).
+    let accountAnswers = Mutex(AccountAnswers())
+    /// `--strict`: body fields received that the service's table does not define, per service.
+    let fieldsOutsideTheStandard = Mutex<[SNAPService: Set<String>]>([:])
 
     /// A bank for `config`; throws when the public key cannot be read or a setting is invalid.
     init(config: BankSimulatorConfig, clock: BankClock = BankClock()) throws(BankSimulatorError) {
@@ -48,6 +53,11 @@ final class Bank: Sendable {
         }
         state.withLock { $0.stats.requests[service, default: 0] += 1 }
         guard request.method == .POST else { return answer(.functionNotSupported, for: service) }
+        if config.strict {
+            if let refusal = StrictSchema.refusal(request, service: service) { return answer(refusal, for: service) }
+            let undefined = StrictSchema.undefinedFields(request, service: service)
+            if !undefined.isEmpty { fieldsOutsideTheStandard.withLock { $0[service, default: []].formUnion(undefined) } }
+        }
         do throws(Refusal) {
             switch service {
             case .accessToken:

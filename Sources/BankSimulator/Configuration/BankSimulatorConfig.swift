@@ -56,6 +56,9 @@ public struct BankSimulatorConfig: Sendable {
     /// whose service, amount or beneficiary account differ from its booking (a repeat with the same
     /// content is treated as before). Off by default.
     public var refuseInconsistentReference: Bool = false
+    /// `--strict`: every request is checked against the standard's field tables before anything
+    /// else (`StrictSchema`) and refused with 400xx02 / 400xx01 when it departs from them.
+    public var strict: Bool = false
     /// Largest request body accepted; a larger one is answered 413 and the connection closed.
     public var bodyLimitBytes: Int = 64 * 1024
     /// Event-loop threads serving connections.

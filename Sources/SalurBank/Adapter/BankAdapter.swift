@@ -156,7 +156,11 @@ package enum InquiryOutcome: Sendable, Equatable {
 /// The balance inquiry's answer.
 package enum BalanceOutcome: Sendable, Equatable {
     case available(Rupiah)
+    /// No usable answer; ask again later.
     case unavailable(reason: String)
+    /// The bank says the source account cannot pay (restricted, frozen, dormant, closed): batches are
+    /// held with the reason, for an operator.
+    case notUsable(reason: String)
 }
 
 /// The account inquiry's answer, with `beneficiaryAccountStatus` read by the bank's wordings

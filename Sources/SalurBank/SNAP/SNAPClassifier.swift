@@ -216,18 +216,47 @@ enum SNAPClassifier {
         }
     }
 
+    /// Service 11's answer, read by the standard: the `availableBalance` of the account's IDR entry
+    /// (`accountInfos`; of several, the one whose `balanceType` is absent or cash), never `amount`,
+    /// which still includes holds. An account `status` of 0002 closed, 0006 restricted, 0007 frozen or
+    /// 0009 dormant makes the balance not usable, with the reason.
     static func balance(_ exchange: SNAPClient.Exchange) -> BalanceOutcome {
         guard case .success(let response) = exchange.result else { return .unavailable(reason: "no answer") }
         guard let decoded = try? JSONDecoder().decode(BalanceResponse.self, from: Data(response.body)),
               response.status == 200, decoded.responseCode.flatMap(SNAPResponseCode.init)?.httpStatus == 200 else {
             return .unavailable(reason: "HTTP \(response.status)")
         }
-        for info in decoded.accountInfos ?? [] {
-            if let text = (info.availableBalance ?? info.amount)?.value, let amount = Rupiah(balanceValue: text) {
-                return .available(amount)
+        let infos = decoded.accountInfos ?? []
+        let rupiah = infos.filter { ($0.availableBalance?.currency ?? $0.amount?.currency) == "IDR" }
+        guard !rupiah.isEmpty else {
+            let currencies = Set(infos.compactMap { ($0.availableBalance ?? $0.amount)?.currency }).sorted()
+            return .unavailable(reason: currencies.isEmpty ? "the answer has no balance"
+                                : "the answer has no IDR balance (only \(currencies.joined(separator: ", ")))")
+        }
+        for info in rupiah {
+            if let status = info.status, let problem = accountStatusProblem(status) {
+                return .notUsable(reason: "the bank reports the source account \(problem) (status \(status))")
             }
         }
-        return .unavailable(reason: "the answer has no balance")
+        let info = rupiah.first { $0.balanceType.map { $0.lowercased() == "cash" } ?? true } ?? rupiah[0]
+        guard let available = info.availableBalance else {
+            return .unavailable(reason: "the answer has no availableBalance (its amount still includes holds, so it is not used)")
+        }
+        guard let amount = Rupiah(balanceValue: available.value) else {
+            return .unavailable(reason: "availableBalance \"\(available.value)\" is not an amount")
+        }
+        return .available(amount)
+    }
+
+    /// The standard's account status codes (service 11) that stop payments from the account.
+    static func accountStatusProblem(_ status: String) -> String? {
+        switch status {
+        case "0002": "closed"
+        case "0006": "restricted"
+        case "0007": "frozen"
+        case "0009": "dormant"
+        default: nil
+        }
     }
 
     /// Service 15's answer. `beneficiaryAccountStatus` is optional free text (the standard's own
@@ -239,8 +268,28 @@ enum SNAPClassifier {
               let code = decoded.responseCode.flatMap(SNAPResponseCode.init) else {
             return .unavailable(reason: "HTTP \(response.status)")
         }
-        if code.httpStatus == 404 { return .unknown }
-        guard code.httpStatus == 200 else { return .unavailable(reason: decoded.responseMessage ?? code.raw) }
+        let message = decoded.responseMessage.map { ": \($0)" } ?? ""
+        switch (code.httpStatus, code.caseCode) {
+        case (404, "11"):
+            return .unknown
+        case (404, "02"), (404, "03"), (404, "16"):
+            // The bank's side of the connection is not set up (routing, switch, partner id): says
+            // nothing about the account, which is asked about again once the set-up is fixed.
+            let problem = code.caseCode == "16" ? "partner not found (X-PARTNER-ID unknown to the bank)"
+                : code.caseCode == "02" ? "invalid routing" : "bank not supported by the switch"
+            return .unavailable(reason: "set-up error at the bank, \(problem) (\(code.raw)\(message)): "
+                                + "fix the bank connection; the account is asked about again")
+        case (403, "18"), (403, "09"):
+            // 403xx18 inactive, 403xx09 dormant: an answer about the account, recorded as not payable
+            // with the bank's words (the standard's own when it gave none).
+            let standard = code.caseCode == "09" ? "Dormant Account" : "Inactive Account"
+            let words = decoded.responseMessage.flatMap { $0.isEmpty ? nil : $0 } ?? standard
+            return .inactive(name: decoded.beneficiaryAccountName, status: words)
+        case (200, _):
+            break
+        default:
+            return .unavailable(reason: "account inquiry answered \(code.raw)\(message)")
+        }
         let status = decoded.beneficiaryAccountStatus
         switch wordings.read(status) {
         case .active: return .active(name: decoded.beneficiaryAccountName ?? "")

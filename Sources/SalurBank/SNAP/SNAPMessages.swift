@@ -102,6 +102,8 @@ struct BalanceResponse: Decodable {
         var balanceType: String?
         var amount: SNAPAmount?
         var availableBalance: SNAPAmount?
+        /// The account's status: 0001 active, 0002 closed, 0004 new, 0006 restricted, 0007 frozen, 0009 dormant.
+        var status: String?
     }
     var responseCode: String?
     var responseMessage: String?

@@ -22,7 +22,9 @@ package struct AccountHold: Sendable, Equatable {
         let account = "account \(Validate.maskedAccount(accountNo))"
         let said: String
         switch check {
-        case .inactive: said = "\(account) reported inactive by the bank"
+        case .inactive:
+            let dormant = status.map { AccountHold.saysDormant($0) } ?? false
+            said = "\(account) reported \(dormant ? "dormant" : "inactive") by the bank"
         case .unknown: said = "\(account) unknown to the bank (account inquiry: no such account)"
         case .unrecognised: said = "\(account) reported with a status Salur does not recognise"
         case .active, .nameMismatch: return nil
@@ -33,6 +35,12 @@ package struct AccountHold: Sendable, Equatable {
             ? "add the wording to [bank.account_status] if it means active, then `salurctl accounts recheck`; or cancel the batch"
             : "`salurctl accounts recheck` once the bank reports it active; or cancel the batch"
         reason = "\(said)\(wording)\(when); not sent: \(action)"
+    }
+
+    /// Whether the bank's status words say dormant ("Dormant Account", "Rekening dorman", "pasif").
+    package static func saysDormant(_ status: String) -> Bool {
+        let text = status.lowercased()
+        return text.contains("dorman") || text.contains("pasif") || text.contains("passive")
     }
 
     /// Where a transfer goes after its recipient's account was checked.

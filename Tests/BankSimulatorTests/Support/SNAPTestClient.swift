@@ -67,7 +67,7 @@ struct SNAPTestClient {
     mutating func post(
         _ path: String, body: String, signedBody: String? = nil, secret: String = SNAPTestClient.clientSecret,
         externalID: String? = nil, token: String? = nil, omit: Set<String> = [],
-        partnerID: String = SNAPTestClient.partnerID
+        partnerID: String = SNAPTestClient.partnerID, channelID: String = "95221"
     ) throws -> TestHTTPResponse? {
         let fullPath = pathPrefix + path
         let token = token ?? accessToken ?? ""
@@ -82,7 +82,7 @@ struct SNAPTestClient {
             ("X-SIGNATURE", Base64.encode(Array(mac))),
             ("X-PARTNER-ID", partnerID),
             ("X-EXTERNAL-ID", externalID ?? nextExternalID()),
-            ("CHANNEL-ID", "95221"),
+            ("CHANNEL-ID", channelID),
         ].filter { !omit.contains($0.0) }
         return try connection.request("POST", fullPath, headers: headers, body: Array(body.utf8))
     }
