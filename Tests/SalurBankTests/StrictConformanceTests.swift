@@ -23,15 +23,17 @@ struct StrictConformanceTests {
         #expect(refused.isEmpty, "the strict bank refused: \(refused) (all answers: \(responses))", sourceLocation: sourceLocation)
     }
 
-    @Test("73 token, 11 balance and 15 account inquiry")
+    @Test("73 token, 11 balance, 15 and 16 account inquiries")
     func inquiries() async throws {
         let sim = try await Self.start()
         #expect(await sim.bank.availableBalance() == .available(Rupiah(1_000_000_000_000)))
         #expect(await sim.bank.inquireAccount("0011223344551234") == .active(name: "NASABAH 1234"))
+        #expect(await sim.bank.inquireExternalAccount(bankCode: "014", accountNo: "0700000111222") == .active(name: "NASABAH 1222"))
         await Self.expectNothingRefused(sim)
         #expect(await sim.simulator.fieldsOutsideTheStandard().isEmpty)
         let requests = await sim.simulator.stats().requests
-        #expect(requests[.accessToken] == 1 && requests[.balanceInquiry] == 1 && requests[.accountInquiryInternal] == 1, "\(requests)")
+        #expect(requests[.accessToken] == 1 && requests[.balanceInquiry] == 1 && requests[.accountInquiryInternal] == 1
+                && requests[.accountInquiryExternal] == 1, "\(requests)")
         try await sim.close()
     }
 
@@ -60,13 +62,9 @@ struct StrictConformanceTests {
         await Self.expectNothingRefused(sim)
         let requests = await sim.simulator.stats().requests
         #expect(requests[.transferStatus] == 1, "\(requests)")
-        // Only the fields each service defines are sent. 18 has no remark in the standard's table;
-        // sending it there is known (the fields-within-bounds work of issue 19 removes it).
+        // Only the fields each service defines are sent (18 has no remark in the standard's table).
         let outside = await sim.simulator.fieldsOutsideTheStandard()
-        withKnownIssue("remark is sent with service 18, whose table has no remark", isIntermittent: true) {
-            #expect(outside.isEmpty, "fields the standard does not define: \(outside)")
-        }
-        if service.code != "18" { #expect(outside.isEmpty, "fields the standard does not define: \(outside)") }
+        #expect(outside.isEmpty, "fields the standard does not define: \(outside)")
         #expect(await sim.simulator.ledger().count == 1)
         try await sim.close()
     }

@@ -69,6 +69,9 @@ package enum StrictSchema {
                     additionalInfo]
         case .accountInquiryInternal:
             return [.string("partnerReferenceNo", false, 64), .string("beneficiaryAccountNo", true, 34), additionalInfo]
+        case .accountInquiryExternal:
+            return [.string("beneficiaryBankCode", true, 11), .string("beneficiaryAccountNo", true, 34),
+                    .string("partnerReferenceNo", false, 64), additionalInfo]
         case .transferIntrabank:
             return [.string("partnerReferenceNo", true, 64), amount(true), .string("beneficiaryAccountNo", true, 34),
                     .string("remark", false, 50)] + transferCommon
