@@ -23,7 +23,7 @@ func curlTestSpawnThread(_ body: @escaping @Sendable () -> Void) -> pthread_t {
 }
 
 /// Polls `condition` every few milliseconds until it holds or `timeout` passes; returns whether it held.
-func curlEventually(timeout: Duration = .seconds(10), _ condition: () -> Bool) async -> Bool {
+func curlEventually(timeout: Duration = .seconds(60), _ condition: () -> Bool) async -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if condition() { return true }

@@ -42,13 +42,15 @@ struct BankLimitsTests {
         return Bank(simulator: simulator, client: client, snap: snap)
     }
 
-    static func engine(_ ledger: SQLiteLedger, _ bank: SNAPClient) -> Engine {
+    /// An engine on `ledger`; its calendar clock fixed (`testDay`) unless a test needs time to pass
+    /// (an inquiry's wait, as in the SKN test).
+    static func engine(_ ledger: SQLiteLedger, _ bank: SNAPClient, clock: SalurCore.WallClock = .testDay) -> Engine {
         var logger = Logger(label: "limits-test")
         logger.logLevel = .critical
         let settings = EngineSettings(batching: PayrollFixture.rules,
                                       retry: RetryPolicy(baseDelayMs: 5, maxDelayMs: 50, maxAttempts: 3, inquiryDelayMs: 10, notFoundSettleMs: 50),
                                       breakerThreshold: 1_000, breakerCooldownMs: 20, chunkSize: 16, maxInFlight: 1, pollIntervalMs: 20)
-        return Engine(ledger: ledger, bank: bank, settings: settings, logger: logger, clock: .testDay)
+        return Engine(ledger: ledger, bank: bank, settings: settings, logger: logger, clock: clock)
     }
 
     static func transfer(_ key: String, _ amount: Int64) -> NewTransfer {

@@ -83,34 +83,16 @@ struct ClearingServicesTests {
         _ = try ledger.approve(ids: queued.batches, all: false, actor: "checker", distinctApprover: true)
         #expect(try ledger.transferRecords(from: nil, to: nil).map(\.service) == [c.service.code])
 
-        let keys = try SNAPKeys.generate()
-        let secret = "test-secret-\(UUID().uuidString)"
-        var config = BankSimulatorConfig(clientKey: "salur-test", clientPublicKeyPEM: keys.publicPEM, clientSecret: secret)
-        config.sourceAccountNo = "0011999999"
-        config.accounts = [BankAccount(accountNo: "0700000111222", name: "BPJS KETENAGAKERJAAN", status: .active)]
-        config.seed = 7
-        config.settleAfterMilliseconds = 30
-        config.interbankMaxAmount = Rupiah(50_000_000)
-        let simulator = try await BankSimulator.start(config)
-        var options = CurlClient.Options()
-        options.requestTimeoutMs = 2_000
-        let client = try CurlClient(options: options)
-        let credentials = try SNAPCredentials(partnerID: "KUPANG", clientKey: "salur-test", channelID: "95221",
-                                              clientSecret: Array(secret.utf8), privateKeyPEM: keys.privatePEM)
-        let bank = SNAPClient(endpoint: .init(baseURL: "http://127.0.0.1:\(simulator.port)", sourceAccount: "0011999999"),
-                              credentials: credentials, transport: client)
-        var logger = Logger(label: "clearing-test")
-        logger.logLevel = .critical
-        let settings = EngineSettings(batching: rules, retry: RetryPolicy(baseDelayMs: 5, maxDelayMs: 50, maxAttempts: 10, inquiryDelayMs: 10,
-                                                                          notFoundSettleMs: 50),
-                                      breakerThreshold: 1_000, breakerCooldownMs: 20, chunkSize: 16, maxInFlight: 4, pollIntervalMs: 20)
-        let engine = Engine(ledger: ledger, bank: bank, settings: settings, logger: logger)
+        let bank = try await BankLimitsTests.bank {
+            $0.settleAfterMilliseconds = 30
+            $0.interbankMaxAmount = Rupiah(50_000_000)
+        }
+        let engine = BankLimitsTests.engine(ledger, bank.snap, clock: .system)
         try await engine.recover()
         try await engine.run(exitWhenIdle: true)
-        let entries = await simulator.ledger()
-        let stats = await simulator.stats()
-        client.shutdown()
-        try await simulator.shutdown()
+        let entries = await bank.simulator.ledger()
+        let stats = await bank.simulator.stats()
+        try await bank.stop()
 
         #expect(entries.count == 1, "one booking, through \(c.service)")
         let entry = try #require(entries.first)

@@ -139,9 +139,10 @@ struct ReconcileCLITests {
         #expect(off.status == 65 && off.stderr.contains("off by -100000 rupiah"), "\(off)")
     }
 
-    @Test("exports: reconciliation (contract columns first, summary, JSON, Excel), statement-check, batch proof; each hash audited")
-    func exports() async throws {
-        let (fixture, config) = try workspace(); defer { fixture.remove() }
+    /// Batch B-2026-11-0001 of two transfers — one settled and on a reconciled statement, one failed
+    /// (paid to `secondName`) — for the export tests.
+    func exportWorkspace(secondName: String = "Maria Bunga") async throws -> (ReconcileFixture, String) {
+        let (fixture, config) = try workspace()
         try fixture.sql("""
             INSERT INTO batch (id, program, period, kind, state, item_count, amount, makers, approved_by, approved_at, created_at, updated_at)
             VALUES ('B-2026-11-0001', 'BANSOS-NT', '2026-11', 'intrabank', 'done', 2, 600000, 'maker', 'checker',
@@ -149,11 +150,17 @@ struct ReconcileCLITests {
             """)
         try fixture.seed([
             .init(id: 1, account: "0012000001", bankReference: "20261123000001", nik: "5371031502850001", batch: "B-2026-11-0001"),
-            .init(id: 2, state: "failed", account: "0012000002", nik: "5371015502850002", name: "Maria Bunga", batch: "B-2026-11-0001"),
+            .init(id: 2, state: "failed", account: "0012000002", nik: "5371015502850002", name: secondName, batch: "B-2026-11-0001"),
         ])
         try StatementFixtures.statement(entries: [("D", 300_000, "SLR000000000001//20261123000001", "")])
             .write(toFile: fixture.directory + "/bank.sta", atomically: true, encoding: .utf8)
         #expect(try await run(fixture, config, ["reconcile", "bank.sta"]).status == 0)
+        return (fixture, config)
+    }
+
+    @Test("exports: reconciliation (contract columns first, summary, JSON, Excel), statement-check, batch proof; each hash audited")
+    func exports() async throws {
+        let (fixture, config) = try await exportWorkspace(); defer { fixture.remove() }
 
         let export = try await run(fixture, config, ["export", "reconciliation", "-o", "recon.csv", "--summary", "summary.csv"])
         #expect(export.status == 0, "\(export)")

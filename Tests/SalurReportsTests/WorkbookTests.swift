@@ -78,19 +78,7 @@ struct WorkbookTests {
     @Test("export reconciliation, statement-check and batch --format xlsx: a summary sheet of control totals, each hash audited")
     func exports() async throws {
         let cli = ReconcileCLITests()
-        let (fixture, config) = try cli.workspace(); defer { fixture.remove() }
-        try fixture.sql("""
-            INSERT INTO batch (id, program, period, kind, state, item_count, amount, makers, approved_by, approved_at, created_at, updated_at)
-            VALUES ('B-2026-11-0001', 'BANSOS-NT', '2026-11', 'intrabank', 'done', 2, 600000, 'maker', 'checker',
-                    '2026-11-23T00:00:00.000Z', '2026-11-22T00:00:00.000Z', '2026-11-23T00:00:00.000Z')
-            """)
-        try fixture.seed([
-            .init(id: 1, account: "0012000001", bankReference: "20261123000001", nik: "5371031502850001", batch: "B-2026-11-0001"),
-            .init(id: 2, state: "failed", account: "0012000002", nik: "5371015502850002", name: "=cmd|' /C calc'!A0", batch: "B-2026-11-0001"),
-        ])
-        try StatementFixtures.statement(entries: [("D", 300_000, "SLR000000000001//20261123000001", "")])
-            .write(toFile: fixture.directory + "/bank.sta", atomically: true, encoding: .utf8)
-        #expect(try await cli.run(fixture, config, ["reconcile", "bank.sta"]).status == 0)
+        let (fixture, config) = try await cli.exportWorkspace(secondName: "=cmd|' /C calc'!A0"); defer { fixture.remove() }
 
         let export = try await cli.run(fixture, config, ["export", "reconciliation", "--format", "xlsx", "-o", "recon.xlsx"])
         #expect(export.status == 0, "\(export)")
