@@ -51,6 +51,11 @@ struct ProgressOutputTests {
         let applied = try await Self.onTerminal(ws, ["accounts", "import-results", "results.csv"])
         #expect(applied.status == 0, "\(applied)")
         #expect(applied.stdout.contains("\rapplying results.csv: 45,000 rows in "), "\(applied.stdout)")
+        let exported = try await Self.onTerminal(ws, ["export", "reconciliation", "--format", "xlsx", "-o", "recon.xlsx"])
+        #expect(exported.status == 0, "\(exported)")
+        #expect(exported.stdout.contains("\rwriting the workbook: 1 rows in "), "the summary sheet's total row: \(exported.stdout)")
+        let csv = try await ws.run(["export", "reconciliation"], ["-o", "recon.csv"])
+        #expect(csv.status == 0 && !csv.stderr.contains("writing"), "no bar into a pipe: \(csv.stderr)")
 
         let again = try await Self.onTerminal(ws, ["recipients", "import", "recipients.csv", "--json"])
         #expect(again.status == 0, "\(again)")

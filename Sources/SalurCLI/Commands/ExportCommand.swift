@@ -23,11 +23,19 @@ struct ExportCommand: AsyncParsableCommand {
         }
 
         /// The file's bytes: `table` as CSV or JSON, or `workbook` as an Excel workbook.
+        /// On a terminal, a progress bar counts the rows written.
         func bytes(_ table: ExportTable, workbook: @autoclosure () -> Workbook) throws -> [UInt8] {
             switch format {
             case "json": return table.json()
-            case "xlsx": return try ExportCommand.xlsx(workbook())
-            default: return table.csv(excel: excel)
+            case "xlsx":
+                let book = workbook()
+                let bar = ProgressBar.onStandardError("writing the workbook", total: book.sheets.reduce(0) { $0 + $1.table.rows.count }, quiet: false)
+                defer { bar.finish() }
+                return try ExportCommand.xlsx(book, progress: bar.advance)
+            default:
+                let bar = ProgressBar.onStandardError("writing", total: table.rows.count, quiet: false)
+                defer { bar.finish() }
+                return table.csv(excel: excel, progress: bar.advance)
             }
         }
     }
@@ -39,8 +47,8 @@ struct ExportCommand: AsyncParsableCommand {
         }
     }
 
-    static func xlsx(_ workbook: Workbook) throws -> [UInt8] {
-        do { return try workbook.xlsx() } catch { throw CLIError("cannot write the workbook: \(error)") }
+    static func xlsx(_ workbook: Workbook, progress: ((Int) -> Void)? = nil) throws -> [UInt8] {
+        do { return try workbook.xlsx(progress: progress) } catch { throw CLIError("cannot write the workbook: \(error)") }
     }
 
     /// Writes `bytes` (atomically to a file, or to standard output), prints its SHA-256 on standard

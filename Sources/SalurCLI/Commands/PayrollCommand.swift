@@ -78,14 +78,21 @@ struct PayrollCommand: AsyncParsableCommand {
             } else if format == "xlsx" {
                 let summary = PremiumWorkbook.summary(agreement: run.agreementID ?? "", employer: nil, period: period, revision: run.revision,
                                                       source: run.sourcePath, totals: totals, remittance: nil)
-                bytes = try ExportCommand.xlsx(Workbook([
+                let book = Workbook([
                     .init("Summary", summary), .init("By programme", PremiumWorkbook.programmes(totals, covered: Set(Programme.allCases))),
                     .init("Deductions", PremiumWorkbook.deductions(rows, columns: Self.columns)),
-                ]))
+                ])
+                let bar = ProgressBar.onStandardError("writing the workbook", total: book.sheets.reduce(0) { $0 + $1.table.rows.count },
+                                                      quiet: false)
+                defer { bar.finish() }
+                bytes = try ExportCommand.xlsx(book, progress: bar.advance)
             } else {
+                let bar = ProgressBar.onStandardError("writing", total: rows.count, quiet: false)
+                defer { bar.finish(done: rows.count) }
                 var writer = CSVWriter()
                 writer.write(Self.columns)
-                for row in rows {
+                for (index, row) in rows.enumerated() {
+                    if (index + 1) % 10_000 == 0 { bar.advance(by: 10_000) }
                     let p = row.premiums
                     writer.write([.text(row.employeeID), .numeral(row.nik), .text(row.name), .text(row.workUnit)]
                                  + [row.wage, p.jkk, p.jkm, p.jhtEmployer, p.jhtEmployee, p.jpEmployer, p.jpEmployee,

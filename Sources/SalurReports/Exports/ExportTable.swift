@@ -54,10 +54,15 @@ package struct ExportTable: Sendable, Equatable {
     /// CSV with a header row; `excel`: `;` separator and a UTF-8 BOM. A text cell that starts
     /// like a formula (`=`, `+`, `-`, `@`, tab, carriage return) is neutralised by `CSVWriter`;
     /// integers are written as numbers.
-    package func csv(excel: Bool) -> [UInt8] {
+    /// `progress`, if given, is told every 10,000 rows written (for a progress bar).
+    package func csv(excel: Bool, progress: ((Int) -> Void)? = nil) -> [UInt8] {
         var writer = CSVWriter(excel: excel)
         writer.write(columns)
-        for row in rows { writer.write(row.map(\.cell)) }
+        for (index, row) in rows.enumerated() {
+            writer.write(row.map(\.cell))
+            if let progress, (index + 1) % 10_000 == 0 { progress(10_000) }
+        }
+        progress?(rows.count % 10_000)
         return writer.output
     }
 

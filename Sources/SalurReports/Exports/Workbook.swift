@@ -41,21 +41,22 @@ package struct Workbook: Sendable {
 
     /// The workbook's bytes. libxlsxwriter writes through a temporary file (rows are streamed to it
     /// in order, in its constant-memory mode), which is read back and removed.
-    package func xlsx() throws(WriteError) -> [UInt8] {
+    /// `progress`, if given, is told every 10,000 rows written (for a progress bar).
+    package func xlsx(progress: ((Int) -> Void)? = nil) throws(WriteError) -> [UInt8] {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("salur-xlsx-\(UUID().uuidString)")
         do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
             throw WriteError(description: "cannot create a temporary folder for the workbook: \(error)")
         }
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("export.xlsx").path
-        try write(to: path, temporaryFolder: folder.path)
+        try write(to: path, temporaryFolder: folder.path, progress: progress)
         guard let data = FileManager.default.contents(atPath: path) else {
             throw WriteError(description: "cannot read back the workbook written to \(path)")
         }
         return Array(data)
     }
 
-    private func write(to path: String, temporaryFolder: String) throws(WriteError) {
+    private func write(to path: String, temporaryFolder: String, progress: ((Int) -> Void)?) throws(WriteError) {
         let names = sheets.map(\.name)
         for name in names where name.isEmpty || name.count > 31 || name.contains(where: { "[]:*?/\\".contains($0) }) {
             throw WriteError(description: "sheet name \"\(name)\" is not allowed in Excel")
@@ -76,7 +77,7 @@ package struct Workbook: Sendable {
                 workbook_close(book)
                 throw WriteError(description: "libxlsxwriter refused the sheet \"\(sheet.name)\"")
             }
-            if let problem = SheetWriter(worksheet: worksheet, table: sheet.table, formats: formats).write() {
+            if let problem = SheetWriter(worksheet: worksheet, table: sheet.table, formats: formats).write(progress: progress) {
                 workbook_close(book)
                 throw WriteError(description: "sheet \"\(sheet.name)\": \(problem)")
             }
@@ -160,7 +161,7 @@ private struct SheetWriter {
     }
 
     /// Nil, or what libxlsxwriter refused.
-    func write() -> String? {
+    func write(progress: ((Int) -> Void)?) -> String? {
         let kinds = table.columns.map(WorkbookColumn.of)
         for (index, width) in widths(kinds).enumerated() {
             worksheet_set_column(worksheet, lxw_col_t(index), lxw_col_t(index), width, nil)
@@ -177,7 +178,9 @@ private struct SheetWriter {
                     return "row \(rowIndex + 2), column \(table.columns[column]): \(String(cString: lxw_strerror(error)))"
                 }
             }
+            if let progress, (rowIndex + 1) % 10_000 == 0 { progress(10_000) }
         }
+        progress?(table.rows.count % 10_000)
         worksheet_freeze_panes(worksheet, 1, 0)
         if !table.columns.isEmpty {
             worksheet_autofilter(worksheet, 0, 0, lxw_row_t(table.rows.count), lxw_col_t(table.columns.count - 1))
