@@ -2,8 +2,11 @@ import Foundation
 import Testing
 
 /// SIGTERM while transfers are on their way to a slow bank: a bounded, graceful stop, and a
-/// restart that finishes the work with every transfer paid exactly once.
-@Suite("salurd stops within its bound and a restart finishes the work", .serialized)
+/// restart that finishes the work with every transfer paid exactly once. Timed against a real
+/// daemon: `make test` runs it alone, after the parallel run (SALUR_SKIP_SOLO=1 leaves it out there),
+/// since on a loaded two-core machine the test's own polling can lag until the daemon has paid all.
+@Suite("salurd stops within its bound and a restart finishes the work", .serialized,
+       .enabled(if: ProcessInfo.processInfo.environment["SALUR_SKIP_SOLO"] != "1"))
 struct ShutdownTests {
     /// Polls `condition` until it holds or `timeout` passes.
     static func eventually(within timeout: Duration, _ condition: () async throws -> Bool) async rethrows -> Bool {
