@@ -38,13 +38,13 @@ build: deps
 # starts the test binary itself: only it and what it starts (salurd, salurctl) see the moved clock,
 # not the package manager.
 # The few tests timed against the kernel or against leases of seconds, and the one that feeds salurctl tens of
-# megabytes (SOLO_TESTS), run alone, after the parallel run has left the machine quiet.
+# megabytes (SOLO_TESTS), run alone and one at a time (--no-parallel), after the parallel run has left the machine quiet.
 SOLO_TESTS ?= FenceTests|deadlinePassesWhileConnecting|frozenEngineSendsNothingOnWaking|hugeBadFilesUnderAMemoryLimit|DeterministicSimulationTests|ShutdownTests|postgresLease
 
 test: deps
 	$(SWIFT) build --build-tests
 	SALUR_REQUIRE_POSTGRES=1 SALUR_SKIP_SOLO=1 scripts/pg-test-cluster.sh run -- $(SWIFT) test --skip-build
-	SALUR_REQUIRE_POSTGRES=1 scripts/pg-test-cluster.sh run -- $(SWIFT) test --skip-build --filter '$(SOLO_TESTS)'
+	SALUR_REQUIRE_POSTGRES=1 scripts/pg-test-cluster.sh run -- $(SWIFT) test --skip-build --no-parallel --filter '$(SOLO_TESTS)'
 	SALUR_REQUIRE_POSTGRES=1 SALUR_SKIP_SOLO=1 scripts/pg-test-cluster.sh run -- scripts/shifted-clock.sh $(CLOCK_SHIFT_DAYS) -- \
 	  $$($(SWIFT) build --show-bin-path)/SalurPackageTests.xctest --testing-library swift-testing
 
