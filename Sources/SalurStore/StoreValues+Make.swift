@@ -53,7 +53,7 @@ extension TransferRecord {
                        bankReferenceNo: bankReferenceNo, batchID: batchID, kind: kind, program: program, period: period, nik: nik,
                        name: name, accountNo: accountNo, bankCode: bankCode, amount: amount, state: state, attempts: attempts,
                        createdAt: createdAt, settledAt: settledAt, failureCode: failureCode, failureMessage: failureMessage,
-                       service: TransferService.stored(service, kind: kind == "intrabank" ? .intrabank : .interbank).rawValue)
+                       service: TransferService.stored(service, kind: TransferKind(rawValue: kind) ?? .intrabank).rawValue)
     }
 }
 

@@ -20,7 +20,7 @@ struct WorkbookTests {
         let table = ExportTable(columns: ["transfer_id", "name", "amount", "attempts", "entry_value_date", "settled_at", "paid_at",
                                           "entry_amount", "balanced", "failure_code"], rows: [
             [.integer(17), .text("=HYPERLINK(\"http://x\",\"klik\")"), .integer(1_250_000), .integer(3), .text("2026-11-23"),
-             .text("2026-11-23T03:00:00.250Z"), .text("2026-11-23T10:00:00+07:00"), .text("12345.67"), .flag(true), .null],
+             .text("2026-11-23T03:00:00.250Z"), .text("2026-11-23T10:00:00+07:00"), .amount(Sen(1_234_567)), .flag(true), .null],
             [.integer(18), .text("+62812 @SUM(A1)"), .integer(-6_500), .integer(12_000), .text("not a date"),
              .text("soon"), .text(""), .text("300000"), .flag(false), .text("4031802")],
         ])

@@ -298,6 +298,11 @@ enum SNAPClassifier {
         }
     }
 
+    /// Whether the bank asks for fewer requests: 429, or 403xx04 ("activity count limit exceeded").
+    static func isThrottle(_ response: HTTPResponse) -> Bool {
+        response.status == 429 || (response.status == 403 && responseCode(response)?.caseCode == "04")
+    }
+
     /// `Retry-After` in seconds (the delta form; an HTTP date is read as "soon").
     static func retryAfter(_ response: HTTPResponse) -> Int? {
         guard let value = response.headers["retry-after"] else { return nil }

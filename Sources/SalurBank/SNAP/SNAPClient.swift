@@ -223,8 +223,7 @@ package final class SNAPClient: BankAdapter {
         } catch {
             result = .failure(error)
         }
-        if let rate, case .success(let response) = result, response.status == 429
-            || (response.status == 403 && SNAPClassifier.responseCode(response)?.caseCode == "04") {
+        if let rate, case .success(let response) = result, SNAPClassifier.isThrottle(response) {
             // Too many requests, or the frequency limit: nothing more leaves until the bank's Retry-After.
             rate.pause(seconds: SNAPClassifier.retryAfter(response) ?? 1)
         }

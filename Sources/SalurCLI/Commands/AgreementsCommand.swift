@@ -53,8 +53,9 @@ struct AgreementsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let day = try PremiumCLI.today(today)
-            if let warning = PremiumCLI.rateTableWarning(try global.load(), today: day) { PremiumCLI.warn(warning) }
-            let agreements = try await global.store(.readOnly).agreements()
+            let configuration = try global.load()
+            if let warning = PremiumCLI.rateTableWarning(configuration, today: day) { PremiumCLI.warn(warning) }
+            let agreements = try await configuration.openStore(access: .readOnly).store.agreements()
             let entries = agreements.map { AgreementJSON($0.agreement, createdBy: $0.createdBy, createdAt: $0.createdAt, today: day, added: nil) }
             for entry in entries { if let warning = entry.warning { PremiumCLI.warn(warning) } }
             if json { return try Output.json(entries) }

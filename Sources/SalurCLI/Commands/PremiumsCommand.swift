@@ -137,7 +137,7 @@ struct RatesJSON: Encodable {
         covered_through = rates.end?.period.description
         ends_in_days = rates.daysLeft(from: today)
         wage_rates = f.wageRates.map {
-            Wage(programme: $0.programme.rawValue, share: $0.share.rawValue, percent: percentText($0.rate), from: $0.from.description,
+            Wage(programme: $0.programme.rawValue, share: $0.share.rawValue, percent: $0.rate.percentText, from: $0.from.description,
                  regulation: $0.regulation, risk_class: $0.riskClass?.rawValue, to: $0.to?.description, origin: $0.origin)
         }
         jp_ceiling = f.jpCeiling.map {
@@ -147,7 +147,7 @@ struct RatesJSON: Encodable {
         bpu_rates = f.bpuRates.map { r in
             var percent: String?, amount: Int64?
             switch r.contribution {
-            case .percentOfIncome(let rate): percent = percentText(rate)
+            case .percentOfIncome(let rate): percent = rate.percentText
             case .flat(let flat): amount = flat.value
             }
             return BPU(programme: r.programme.rawValue, from: r.from.description, regulation: r.regulation, percent: percent,
@@ -159,10 +159,4 @@ struct RatesJSON: Encodable {
         }
         missing = f.missing.map(\.description)
     }
-}
-
-/// `"0.24"`, `"3.7"`, `"2"`: a rate as the rates file writes it.
-private func percentText(_ rate: BasisPoints) -> String {
-    let text = rate.description
-    return String(text.dropLast(2))
 }

@@ -10,10 +10,13 @@ public struct BasisPoints: Sendable, Hashable, Comparable, Codable, CustomString
     public static func < (lhs: BasisPoints, rhs: BasisPoints) -> Bool { lhs.value < rhs.value }
 
     /// `0.24 %`
-    public var description: String {
+    public var description: String { percentText + " %" }
+
+    /// `"0.24"`, `"3.70"`, `"2"`: the percentage as `init(percent:)` reads it back.
+    public var percentText: String {
         let whole = value.magnitude / 100, fraction = value.magnitude % 100
         let sign = value < 0 ? "-" : ""
-        return fraction == 0 ? "\(sign)\(whole) %" : "\(sign)\(whole).\(fraction < 10 ? "0" : "")\(fraction) %"
+        return fraction == 0 ? "\(sign)\(whole)" : "\(sign)\(whole).\(fraction < 10 ? "0" : "")\(fraction)"
     }
 
     /// Parses a percentage written as text, exactly: `"0.24"` → 24 bp, `"3.7"` → 370 bp, `"2"` → 200 bp.

@@ -9,8 +9,8 @@ import SalurCore
 /// content (up to 60 characters), and typed cells:
 /// - rupiah amounts (columns named `amount`, `…_amount`, `…_total`, `…_balance`, the premium
 ///   lines) are numbers with a thousands separator (`#,##0`), so they sum in Excel; an amount in
-///   sen (`12345.67`, from a statement) is a number with two decimals (`#,##0.00`): the nearest
-///   double, which shows the exact sen for any amount below Rp 90 trillion;
+///   sen (`ExportValue.amount`, from a statement) with a fraction is a number with two decimals
+///   (`#,##0.00`): the nearest double, which shows the exact sen for any amount below Rp 90 trillion;
 /// - counts (`…_count`, `count`, `items`, `attempts`, …) are numbers with a thousands separator;
 ///   other integers (ids, line numbers) are plain numbers;
 /// - `…_date` columns holding `YYYY-MM-DD` are dates (`yyyy-mm-dd`); `…_at` columns holding a
@@ -211,8 +211,6 @@ private struct SheetWriter {
         case .text(let text):
             if text.isEmpty { return LXW_NO_ERROR }
             switch kind {
-            case .rupiah:
-                if let sen = Self.senNumber(text) { return worksheet_write_number(worksheet, r, c, sen, formats.sen) }
             case .date:
                 if var day = Self.date(text) { return worksheet_write_datetime(worksheet, r, c, &day, formats.date) }
             case .timestamp:
@@ -244,15 +242,6 @@ private struct SheetWriter {
             }
         }
         return widths.map { min(60, max(8, $0 + 2)) }
-    }
-
-    /// `12345.67` or `-0.5`: an amount in sen written with one or two decimals, as a double.
-    static func senNumber(_ text: String) -> Double? {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 2, (1...2).contains(parts[1].count), parts[1].allSatisfy(\.isASCIIDigit) else { return nil }
-        let whole = parts[0].hasPrefix("-") ? parts[0].dropFirst() : parts[0]
-        guard !whole.isEmpty, whole.count <= 14, whole.allSatisfy(\.isASCIIDigit) else { return nil }
-        return Double(text)
     }
 
     /// `YYYY-MM-DD`.
