@@ -182,7 +182,7 @@ let package = Package(
         .executableTarget(
             name: "salur-bench",
             dependencies: [
-                "SalurCore", "SalurStore", "SalurSQLite", "SalurPostgres", "SalurTestSupport", "SalurCLI", "SalurBank", "SalurEngine", "BankSimulator", "SalurReports", "SalurStatements",
+                "SalurCore", "SalurStore", "SalurSQLite", "SalurPostgres", "SalurTestSupport", "SalurCLI", "SalurBank", "SalurEngine", "SalurConfig", "BankSimulator", "SalurReports", "SalurStatements",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -86,6 +86,10 @@ public final class BankSimulator: Sendable {
     /// Requests, injected faults and answers counted since start or the last reset.
     public func stats() async -> BankStats { bank.currentStats() }
 
+    /// How many requests the bank held at once and for how long, since start or the last reset:
+    /// `requestSeconds / (max_in_flight × elapsed)` is the share of a client's allowed concurrency used.
+    public func concurrency() async -> BankConcurrency { bank.concurrency.figures }
+
     /// The `X-EXTERNAL-ID` of every authenticated transactional request (transfers, inquiries), in
     /// the order received, those refused as already used today included; cleared by `reset`.
     public func receivedExternalIDs() async -> [ReceivedExternalID] { bank.receivedExternalIDs() }

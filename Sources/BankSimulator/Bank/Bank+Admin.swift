@@ -27,7 +27,10 @@ extension Bank {
     func currentStats() -> BankStats { state.withLock { $0.stats } }
 
     /// Clears the ledger, the stats and the used external IDs; replays faults from the seed.
-    func reset() { state.withLock { $0.reset() } }
+    func reset() {
+        state.withLock { $0.reset() }
+        concurrency.reset()
+    }
 
     /// Every authenticated request's `X-EXTERNAL-ID`, in the order received.
     func receivedExternalIDs() -> [ReceivedExternalID] { state.withLock { $0.receivedExternalIDs } }

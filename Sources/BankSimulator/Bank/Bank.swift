@@ -25,6 +25,8 @@ final class Bank: Sendable {
     let accountAnswers = Mutex(AccountAnswers())
     /// `--strict`: body fields received that the service's table does not define, per service.
     let fieldsOutsideTheStandard = Mutex<[SNAPService: Set<String>]>([:])
+    /// Requests in progress and the time they spent here (`BankSimulator.concurrency()`).
+    let concurrency = ConcurrencyMeter()
 
     /// A bank for `config`; throws when the public key cannot be read or a setting is invalid.
     init(config: BankSimulatorConfig, clock: BankClock = BankClock()) throws(BankSimulatorError) {

@@ -43,6 +43,7 @@ final class SimulatorHTTPHandler: ChannelInboundHandler, RemovableChannelHandler
         case .end:
             guard let requestHead = head else { return }
             head = nil
+            let began = bank.concurrency.began()
             let answer: SimulatorAnswer
             if bodyTooLarge {
                 answer = .respond(.json(
@@ -55,7 +56,7 @@ final class SimulatorHTTPHandler: ChannelInboundHandler, RemovableChannelHandler
                     method: requestHead.method, uri: requestHead.uri, headers: requestHead.headers, body: body))
             }
             body = []
-            deliver(answer, for: requestHead, context: context)
+            deliver(answer, for: requestHead, began: began, context: context)
         }
     }
 
@@ -63,13 +64,15 @@ final class SimulatorHTTPHandler: ChannelInboundHandler, RemovableChannelHandler
         context.close(promise: nil)
     }
 
-    private func deliver(_ answer: SimulatorAnswer, for request: HTTPRequestHead, context: ChannelHandlerContext) {
+    private func deliver(_ answer: SimulatorAnswer, for request: HTTPRequestHead, began: NIODeadline, context: ChannelHandlerContext) {
         guard latency > .zero else {
             write(answer, for: request, context: context)
+            bank.concurrency.ended(startedAt: began)
             return
         }
         context.eventLoop.assumeIsolated().scheduleTask(in: latency) {
             self.write(answer, for: request, context: context)
+            self.bank.concurrency.ended(startedAt: began)
         }
     }
 
