@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import SalurCore
 
@@ -272,6 +273,72 @@ struct RecipientFileTests {
                 "recipients.csv:40002: name: must not be empty",
                 "recipients.csv:60002: nik: duplicate NIK in this file (first on line 5)",
             ])
+        }
+    }
+}
+
+/// A recipients file read from disk a window at a time (`CSVWindows`): quoted fields, a record
+/// over two lines and a CRLF file come out with the lines they have in the file, across windows.
+@Suite("RecipientFile read from disk")
+struct RecipientFileOnDiskTests {
+    static func write(_ text: String) throws -> String {
+        let path = "/tmp/salur-recipients-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).csv"
+        guard let file = fopen(path, "w") else { throw CSVWindowsTestError.cannotWrite }
+        defer { fclose(file) }
+        _ = Array(text.utf8).withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, file) }
+        return path
+    }
+
+    enum CSVWindowsTestError: Error { case cannotWrite }
+
+    @Test(arguments: ["\n", "\r\n"])
+    func quotedRecordsAcrossWindows(_ end: String) throws {
+        let count = 50_000
+        var lines = ["nik,name,program,district,phone"]
+        for n in 0..<count { lines.append("\(RecipientFileTests.nik(n)),\"Penerima, \(n)\",BANSOS-NT,\"Oebobo\",081237000001") }
+        // Data row 30,000 (line 30,002) spans two lines: every line after it is one further on.
+        lines[30_001] = "\(RecipientFileTests.nik(30_000)),\"Penerima\(end)30000\",BANSOS-NT,Oebobo,081237000001"
+        lines[40_001] = "\(RecipientFileTests.nik(40_000)),,BANSOS-NT,Oebobo,081237000001"
+        let path = try Self.write(lines.joined(separator: end) + end)
+        defer { unlink(path) }
+        #expect((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int).flatMap { $0 } ?? 0 > 3 * CSVWindows.windowBytes)
+        let file = try RecipientFile.Reading(path: path, file: "recipients.csv")
+        var taken: [Int] = []
+        var parts = 0
+        while let part = file.nextPart() {
+            taken += part.rows.map(\.line)
+            parts += 1
+        }
+        #expect(parts > 3)
+        #expect(taken == Array(2..<30_002) + Array(30_004..<40_003) + Array(40_004..<(count + 3)))
+        #expect(file.rowCount == count)
+        do {
+            try file.finish()
+            Issue.record("a file with bad rows was accepted")
+        } catch {
+            #expect(error.issues.map(\.description) == [
+                "recipients.csv:30002: name: contains a control character",
+                "recipients.csv:40003: name: must not be empty",
+            ])
+        }
+    }
+
+    @Test func anUnclosedQuoteLateInTheFileRefusesItWithThatOneIssue() throws {
+        var lines = ["nik,name,program,district,phone"]
+        for n in 0..<40_000 { lines.append("\(RecipientFileTests.nik(n)),Penerima \(n),BANSOS-NT,Oebobo,081237000001") }
+        lines[5] = "\(RecipientFileTests.nik(4)),,BANSOS-NT,Oebobo,081237000001"
+        lines[40_000] = "\(RecipientFileTests.nik(39_999)),\"Penerima,BANSOS-NT,Oebobo,081237000001"
+        let path = try Self.write(lines.joined(separator: "\n") + "\n")
+        defer { unlink(path) }
+        let file = try RecipientFile.Reading(path: path, file: "recipients.csv")
+        #expect(throws: ImportFailure.self) { _ = try file.rows() }
+        let again = try RecipientFile.Reading(path: path, file: "recipients.csv")
+        do {
+            _ = try again.rows()
+            Issue.record("a file with an unclosed quote was accepted")
+        } catch {
+            // The bad name on line 6 is not reported: a file that cannot be read as CSV is refused for that alone.
+            #expect(error.issues.map(\.description) == ["recipients.csv:40001: row: a quoted field is never closed (missing \")"])
         }
     }
 }

@@ -37,15 +37,24 @@ public struct CSVTable: Sendable {
             let columns = try Self.columns(header: try reader.next(), file: file, required: required, optional: optional)
             self.columns = columns
             records = try Self.readRecords(bytes, after: reader, file: file, separator: separator)
-        } catch let error as CSVError {
-            let (line, reason) = error.lineAndReason
-            throw ImportFailure([ImportIssue(file: file, line: line, field: "row", reason: reason)])
-        } catch let error as ImportFailure {
-            throw error
         } catch {
-            throw ImportFailure([ImportIssue(file: file, line: 0, field: "file", reason: "\(error)")])
+            throw Self.failure(error, file: file)
         }
         self.records = records
+    }
+
+    /// What reading `file` as a table threw, as the failure an import reports: a CSV error on its
+    /// line, an `ImportFailure` as it is, anything else (a read error) against the file.
+    static func failure(_ error: any Error, file: String) -> ImportFailure {
+        switch error {
+        case let error as CSVError:
+            let (line, reason) = error.lineAndReason
+            return ImportFailure([ImportIssue(file: file, line: line, field: "row", reason: reason)])
+        case let error as ImportFailure:
+            return error
+        default:
+            return ImportFailure([ImportIssue(file: file, line: 0, field: "file", reason: "\(error)")])
+        }
     }
 
     /// The header's columns by name, checked against `required` and `optional`: throws every

@@ -85,13 +85,8 @@ extension RecipientFile {
                 first = try windows.next() ?? []
                 reader = CSVReader(bytes: first, range: 0..<first.count, line: 1, file: file)
                 columns = try CSVTable.columns(header: try reader.next(), file: file, required: required, optional: optional)
-            } catch let error as CSVError {
-                let (line, reason) = error.lineAndReason
-                throw ImportFailure([ImportIssue(file: file, line: line, field: "row", reason: reason)])
-            } catch let error as ImportFailure {
-                throw error
             } catch {
-                throw ImportFailure([ImportIssue(file: file, line: 0, field: "file", reason: "\(error)")])
+                throw CSVTable.failure(error, file: file)
             }
             let queue = PartQueue(depth: Self.depth)
             self.queue = queue
@@ -177,11 +172,8 @@ extension RecipientFile {
                     reader = CSVReader(bytes: window, range: 0..<window.count, line: line, file: windows.file)
                 }
                 queue.end(nil)
-            } catch let error as CSVError {
-                let (line, reason) = error.lineAndReason
-                queue.end(ImportFailure([ImportIssue(file: windows.file, line: line, field: "row", reason: reason)]))
             } catch {
-                queue.end(ImportFailure([ImportIssue(file: windows.file, line: 0, field: "file", reason: "\(error)")]))
+                queue.end(CSVTable.failure(error, file: windows.file))
             }
         }
     }
