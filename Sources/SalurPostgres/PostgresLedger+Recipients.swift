@@ -35,77 +35,144 @@ extension PostgresLedger {
         var opening: AccountOpening
     }
 
+    /// The file is read, checked and stored a window at a time in one transaction, as on SQLite:
+    /// each window's rows looked up, added or updated in bulk before the next is taken; the NIKs
+    /// and account numbers seen so far in temporary tables, where a repeated one is found with
+    /// the line that first gave it. The file's own issues and duplicates refuse it first; only a
+    /// file without any is refused for what the store holds.
     package func importRecipients(_ file: RecipientFile.Reading, source: SourceFile, actor: String) async throws -> RecipientImportSummary {
-        try await importRecipients(file.rows(), source: source, actor: actor)
-    }
-
-    package func importRecipients(_ rows: [RecipientFile.Row], source: SourceFile, actor: String) async throws -> RecipientImportSummary {
-        try await transaction("importing recipients") { connection in
+        var started = false
+        return try await transaction("importing recipients") { connection in
+            // The file is read once: a transaction run again could not read it again.
+            defer { started = true }
+            guard !started else {
+                throw StoreError.refused("the recipients import was interrupted; nothing was imported (run it again)")
+            }
             try await self.lockRecipients(connection)
-            var summary = RecipientImportSummary()
             let now = Timestamp.iso8601(clock.now)
             let isEmpty = try await connection.query(PostgresQuery(unsafeSQL: StoreSQL.noRecipients), logger: self.logger)
                 .collect().first?.decode(Bool.self) ?? false
-            var audits: [AuditRecord] = []
-            if isEmpty {
-                // A first import cannot conflict with stored data: the file's own checks already ran.
-                // Inserted in file order, as SQLite does, so that ids are the same on both.
-                try await self.insertRecipients(connection, rows.map { row in
-                    NewRecipient(nik: row.nik.digits, name: row.name, program: row.program, district: row.district,
-                                 phone: row.phone, opening: row.accountNo.map { .opened(accountNo: $0) } ?? .notRequested)
-                }, now: now)
-                summary.added = rows.count
-            } else {
-                var issues: [ImportIssue] = []
-                var stored = try await self.storedRecipients(connection, niks: rows.map(\.nik.digits))
-                var holders = try await self.accountHolders(connection, accounts: rows.compactMap(\.accountNo))
-                var inserts: [NewRecipient] = []
-                var updates: [Int64: NewRecipient] = [:]
-                for row in rows {
-                    let nik = row.nik.digits
-                    if let account = row.accountNo, let holder = holders[account], holder != nik {
-                        issues.append(ImportIssue(file: source.path, line: row.line, field: "account_no",
-                                                  reason: RecipientImport.accountTaken(holder: holder)))
-                        continue
-                    }
-                    guard let current = stored[nik] else {
-                        let opening: AccountOpening = row.accountNo.map { .opened(accountNo: $0) } ?? .notRequested
-                        stored[nik] = StoredRow(id: nil, insert: inserts.count, name: row.name, program: row.program,
-                                                district: row.district, phone: row.phone, opening: opening)
-                        inserts.append(NewRecipient(nik: nik, name: row.name, program: row.program, district: row.district,
-                                                    phone: row.phone, opening: opening))
-                        if let account = row.accountNo { holders[account] = nik }
-                        summary.added += 1
-                        continue
-                    }
-                    let change: RecipientUpdate
-                    switch RecipientUpdate.of(row, name: current.name, program: current.program, district: current.district,
-                                              phone: current.phone, opening: current.opening, file: source.path) {
-                    case .refused(let issue): issues.append(issue); continue
-                    case .unchanged: summary.unchanged += 1; continue
-                    case .update(let found): change = found
-                    }
-                    if let account = change.newAccount { holders[account] = nik }
-                    if change.reopened { summary.reopened += 1 }
-                    let values = NewRecipient(nik: nik, name: row.name, program: row.program, district: row.district,
-                                              phone: row.phone, opening: change.next)
-                    if let id = current.id { updates[id] = values } else if let index = current.insert { inserts[index] = values }
-                    stored[nik] = StoredRow(id: current.id, insert: current.insert, name: row.name, program: row.program,
-                                            district: row.district, phone: row.phone, opening: change.next)
-                    audits.append(AuditRecord(actor: actor, action: "recipient.update", subject: nik, details: change.changes))
-                    summary.updated += 1
+            try await self.execute(connection, """
+                CREATE TEMP TABLE import_nik (nik TEXT PRIMARY KEY, line BIGINT NOT NULL) ON COMMIT DROP
+                """)
+            try await self.execute(connection, """
+                CREATE TEMP TABLE import_account (account_no TEXT PRIMARY KEY, line BIGINT NOT NULL) ON COMMIT DROP
+                """)
+            var summary = RecipientImportSummary()
+            var issues: [ImportIssue] = []
+            var niks: [(line: Int, first: Int)] = []
+            var accounts: [(line: Int, first: Int)] = []
+            while let part = file.nextPart() {
+                let keys = part.keys
+                if niks.count <= ImportIssue.limit {
+                    niks += try await self.repeats(connection, table: "import_nik", column: "nik",
+                                                   keys.compactMap { key in key.nik.map { ($0.digits, key.line) } })
                 }
-                if !issues.isEmpty { throw ImportFailure(issues) }
-                try await self.insertRecipients(connection, inserts, now: now)
-                try await self.updateRecipients(connection, updates.sorted { $0.key < $1.key }, now: now)
+                if accounts.count <= ImportIssue.limit {
+                    accounts += try await self.repeats(connection, table: "import_account", column: "account_no",
+                                                       keys.compactMap { key in key.account.map { ($0, key.line) } })
+                }
+                // The file will be refused for its own issues: the store's are not looked for.
+                guard !file.isRefused, niks.isEmpty, accounts.isEmpty, issues.count <= ImportIssue.limit else { continue }
+                if isEmpty {
+                    // A first import cannot conflict with stored data: the file's own checks already ran.
+                    // Inserted in file order, as SQLite does, so that ids are the same on both.
+                    try await self.insertRecipients(connection, part.rows.map { row in
+                        NewRecipient(nik: row.nik.digits, name: row.name, program: row.program, district: row.district,
+                                     phone: row.phone, opening: row.accountNo.map { .opened(accountNo: $0) } ?? .notRequested)
+                    }, now: now)
+                    summary.added += part.rows.count
+                } else {
+                    try await self.storeRows(connection, part.rows, into: &summary, issues: &issues, source: source, actor: actor, now: now)
+                }
             }
+            try file.finish(duplicateNIKs: niks, duplicateAccounts: accounts)
+            if !issues.isEmpty { throw ImportFailure(issues) }
             if summary.added + summary.updated > 0 {
-                audits.append(AuditRecord(actor: actor, action: "recipients.import", subject: source.path,
-                                          details: RecipientImport.details(summary, source: source, rows: rows.count)))
+                try await self.audit(connection, actor: actor, action: "recipients.import", subject: source.path,
+                                     details: RecipientImport.details(summary, source: source, rows: file.rowCount))
             }
-            try await self.audit(connection, audits)
             return summary
         }
+    }
+
+    package func importRecipients(_ rows: [RecipientFile.Row], source: SourceFile, actor: String) async throws -> RecipientImportSummary {
+        try await importRecipients(RecipientFile.Reading(rows: rows), source: source, actor: actor)
+    }
+
+    /// The rows among `keys` (key and line, in file order) that repeat a key of an earlier line —
+    /// one of this window or one noted in `table` — with that earlier line; the window's new keys
+    /// are then noted in `table`.
+    private func repeats(_ connection: PostgresConnection, table: String, column: String,
+                         _ keys: [(key: String, line: Int)]) async throws -> [(line: Int, first: Int)] {
+        guard !keys.isEmpty else { return [] }
+        var first: [String: Int] = [:]
+        for try await (key, line) in try await connection.query(PostgresQuery(
+            unsafeSQL: "SELECT \(column), line FROM \(table) WHERE \(column) = ANY($1::text[])",
+            binds: { var b = PostgresBindings(); b.append(keys.map(\.key)); return b }()), logger: logger).decode((String, Int).self) {
+            first[key] = line
+        }
+        var found: [(line: Int, first: Int)] = []
+        var new: [(key: String, line: Int)] = []
+        for (key, line) in keys {
+            if let earlier = first[key] { found.append((line, earlier)); continue }
+            first[key] = line
+            new.append((key, line))
+        }
+        var bindings = PostgresBindings()
+        bindings.append(new.map(\.key)); bindings.append(new.map { Int64($0.line) })
+        try await execute(connection, PostgresQuery(
+            unsafeSQL: "INSERT INTO \(table) (\(column), line) SELECT * FROM unnest($1::text[], $2::bigint[])", binds: bindings))
+        return found
+    }
+
+    /// One window of an import into a table that holds recipients: its rows looked up, then added,
+    /// updated or left as they are, in file order (each row sees the rows before it); the issues
+    /// the store's data gives are added to `issues` and their rows left out.
+    private func storeRows(_ connection: PostgresConnection, _ rows: [RecipientFile.Row], into summary: inout RecipientImportSummary,
+                           issues: inout [ImportIssue], source: SourceFile, actor: String, now: String) async throws {
+        var audits: [AuditRecord] = []
+        var stored = try await self.storedRecipients(connection, niks: rows.map(\.nik.digits))
+        var holders = try await self.accountHolders(connection, accounts: rows.compactMap(\.accountNo))
+        var inserts: [NewRecipient] = []
+        var updates: [Int64: NewRecipient] = [:]
+        for row in rows {
+            let nik = row.nik.digits
+            if let account = row.accountNo, let holder = holders[account], holder != nik {
+                issues.append(ImportIssue(file: source.path, line: row.line, field: "account_no",
+                                          reason: RecipientImport.accountTaken(holder: holder)))
+                continue
+            }
+            guard let current = stored[nik] else {
+                let opening: AccountOpening = row.accountNo.map { .opened(accountNo: $0) } ?? .notRequested
+                stored[nik] = StoredRow(id: nil, insert: inserts.count, name: row.name, program: row.program,
+                                        district: row.district, phone: row.phone, opening: opening)
+                inserts.append(NewRecipient(nik: nik, name: row.name, program: row.program, district: row.district,
+                                            phone: row.phone, opening: opening))
+                if let account = row.accountNo { holders[account] = nik }
+                summary.added += 1
+                continue
+            }
+            let change: RecipientUpdate
+            switch RecipientUpdate.of(row, name: current.name, program: current.program, district: current.district,
+                                      phone: current.phone, opening: current.opening, file: source.path) {
+            case .refused(let issue): issues.append(issue); continue
+            case .unchanged: summary.unchanged += 1; continue
+            case .update(let found): change = found
+            }
+            if let account = change.newAccount { holders[account] = nik }
+            if change.reopened { summary.reopened += 1 }
+            let values = NewRecipient(nik: nik, name: row.name, program: row.program, district: row.district,
+                                      phone: row.phone, opening: change.next)
+            if let id = current.id { updates[id] = values } else if let index = current.insert { inserts[index] = values }
+            stored[nik] = StoredRow(id: current.id, insert: current.insert, name: row.name, program: row.program,
+                                    district: row.district, phone: row.phone, opening: change.next)
+            audits.append(AuditRecord(actor: actor, action: "recipient.update", subject: nik, details: change.changes))
+            summary.updated += 1
+        }
+        try await self.insertRecipients(connection, inserts, now: now)
+        try await self.updateRecipients(connection, updates.sorted { $0.key < $1.key }, now: now)
+        try await self.audit(connection, audits)
     }
 
     package func exportOpeningRequests(actor: String, deliver: ([OpeningRequest]) throws -> String) async throws -> Int {
@@ -191,13 +258,17 @@ extension PostgresLedger {
 
     package func openingStatus(by grouping: OpeningGrouping?) async throws -> [OpeningStatus] {
         try await withConnection("reading opening status") { connection in
+            // The tally the triggers keep (a few rows per programme and district), not the recipients.
             let column = grouping.map { $0 == .district ? "district" : "program" }
             let sql = column.map {
                 """
-                SELECT \($0) AS grp, opening_state, rejection_reason, count(*) AS n FROM recipient
-                GROUP BY 1, 2, 3 ORDER BY \($0) COLLATE "C"
+                SELECT \($0) AS grp, opening_state, nullif(rejection_reason, '') AS rejection_reason, sum(n)::bigint AS n
+                FROM recipient_tally WHERE n > 0 GROUP BY 1, 2, 3 ORDER BY \($0) COLLATE "C"
                 """
-            } ?? "SELECT NULL::text AS grp, opening_state, rejection_reason, count(*) AS n FROM recipient GROUP BY 2, 3"
+            } ?? """
+                SELECT NULL::text AS grp, opening_state, nullif(rejection_reason, '') AS rejection_reason, sum(n)::bigint AS n
+                FROM recipient_tally WHERE n > 0 GROUP BY 2, 3
+                """
             var fold = OpeningStatusFold(grouped: grouping != nil)
             for try await (group, state, reason, n) in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: self.logger)
                 .decode((String?, String, String?, Int).self) {

@@ -9,6 +9,9 @@ import SalurStore
 /// ISO 8601 UTC text as in SQLite, so both stores compare and copy them alike — except the
 /// engines' leases, which PostgreSQL's own clock judges.
 enum PostgresSchema {
+    /// The step only PostgreSQL needs that keeps `recipient_tally` (the SQLite file has it since v6).
+    static let recipientTally = "v13-a recipient tally"
+
     struct Step: Sendable {
         let name: String
         let sql: String
@@ -393,6 +396,44 @@ enum PostgresSchema {
         // transfers queued before: their kind's service, 17 or 18.
         Step(name: SchemaStep.v12, sql: """
             ALTER TABLE transfer ADD COLUMN service TEXT;
+            """),
+        // The opening counts `accounts status` reads, kept per programme, district, opening state
+        // and rejection reason ('' when none) as the SQLite file keeps them since v6, so that the
+        // status reads a few rows instead of counting every recipient. Statement triggers with
+        // transition tables add and take away a whole bulk statement's rows (or a COPY's) at once.
+        Step(name: PostgresSchema.recipientTally, sql: """
+            CREATE TABLE recipient_tally (
+                program TEXT NOT NULL,
+                district TEXT NOT NULL,
+                opening_state TEXT NOT NULL,
+                rejection_reason TEXT NOT NULL,
+                n BIGINT NOT NULL CHECK (n >= 0),
+                PRIMARY KEY (program, district, opening_state, rejection_reason)
+            );
+            INSERT INTO recipient_tally (program, district, opening_state, rejection_reason, n)
+            SELECT program, district, opening_state, coalesce(rejection_reason, ''), count(*) FROM recipient GROUP BY 1, 2, 3, 4;
+            CREATE FUNCTION recipient_tally_add() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF TG_OP IN ('UPDATE', 'DELETE') THEN
+                    UPDATE recipient_tally t SET n = t.n - o.n
+                    FROM (SELECT program, district, opening_state, coalesce(rejection_reason, '') AS reason, count(*) AS n
+                          FROM removed GROUP BY 1, 2, 3, 4) o
+                    WHERE t.program = o.program AND t.district = o.district AND t.opening_state = o.opening_state
+                      AND t.rejection_reason = o.reason;
+                END IF;
+                IF TG_OP IN ('INSERT', 'UPDATE') THEN
+                    INSERT INTO recipient_tally AS t (program, district, opening_state, rejection_reason, n)
+                    SELECT program, district, opening_state, coalesce(rejection_reason, ''), count(*) FROM added GROUP BY 1, 2, 3, 4
+                    ON CONFLICT (program, district, opening_state, rejection_reason) DO UPDATE SET n = t.n + excluded.n;
+                END IF;
+                RETURN NULL;
+            END $$;
+            CREATE TRIGGER recipient_tally_insert AFTER INSERT ON recipient
+                REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION recipient_tally_add();
+            CREATE TRIGGER recipient_tally_update AFTER UPDATE ON recipient
+                REFERENCING OLD TABLE AS removed NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION recipient_tally_add();
+            CREATE TRIGGER recipient_tally_delete AFTER DELETE ON recipient
+                REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION recipient_tally_add();
             """),
     ]
 }

@@ -8,40 +8,81 @@ extension SQLiteLedger {
     /// table's indexes and tally triggers are set aside meanwhile and rebuilt once at the end —
     /// building an index from all its keys at once is cheaper than growing it row by row. Their
     /// definitions are read back from `sqlite_master`, so this cannot drift from the migrations.
-    /// The CHECKs still run on every row. All in the caller's transaction: any error (the unique
-    /// NIK index refusing a repeated NIK, say) undoes everything.
+    /// The CHECKs still run on every row. All in the caller's transaction: any error undoes
+    /// everything. Returns how many recipients were added.
+    ///
+    /// A NIK or account number given twice is found by the unique indexes as they are rebuilt.
+    /// The duplicates are then named by their lines from the stored rows themselves: the ids
+    /// follow the file's rows one by one, and `temp.import_line` notes the line of each id that
+    /// does not follow on the line before (the first, and any after a blank line, a record of
+    /// several lines or a refused row), so that nothing is held per row. A file refused for
+    /// its own issues goes on being stored until its end, for the same search; the keys of its
+    /// refused rows (at most `ImportIssue.limit + 1` of them) are kept in `temp.import_refused`.
     ///
     /// The tally the triggers would have kept is counted here instead, row by row as bound, and
     /// added to `recipient_tally` in one statement per group.
-    static func appendFirstRecipients(_ db: Database, _ file: RecipientFile.Reading, now: String) throws {
+    static func appendFirstRecipients(_ db: Database, _ file: RecipientFile.Reading, now: String) throws -> Int {
         let setAside = try Row.fetchAll(db, sql: """
             SELECT type, name, sql FROM sqlite_master
             WHERE tbl_name = 'recipient' AND type IN ('index', 'trigger') AND sql IS NOT NULL ORDER BY type, name
             """).map { (type: $0["type"] as String, name: $0["name"] as String, sql: $0["sql"] as String) }
         for object in setAside { try db.execute(sql: "DROP \(object.type.uppercased()) \(object.name)") }
+        try db.execute(sql: """
+            DROP TABLE IF EXISTS temp.import_line;
+            DROP TABLE IF EXISTS temp.import_refused;
+            CREATE TEMP TABLE import_line (id INTEGER PRIMARY KEY, line INTEGER NOT NULL);
+            CREATE TEMP TABLE import_refused (line INTEGER PRIMARY KEY, nik TEXT, account_no TEXT);
+            """)
+        let noteLine = try db.makeStatement(sql: "INSERT INTO temp.import_line (id, line) VALUES (?, ?)")
+        let noteRefused = try db.makeStatement(sql: "INSERT INTO temp.import_refused (line, nik, account_no) VALUES (?, ?, ?)")
 
         var tally: [TallyKey: Int] = [:]
         var appended = 0
-        while let rows = file.nextPart() {
+        // The line the next row is on if it follows the one before.
+        var followingLine = -1
+        var refused = 0
+        while let part = file.nextPart() {
+            for keys in part.refused where refused <= ImportIssue.limit {
+                try noteRefused.execute(arguments: [keys.line, keys.nik?.digits, keys.account])
+                refused += 1
+            }
+            let first = Int64(appended + 1)
+            var lines: [(id: Int64, line: Int)] = []
             appended += try BulkStatement.insert(db, """
-                INSERT INTO recipient (nik, name, program, district, phone, opening_state, account_no,
+                INSERT INTO recipient (id, nik, name, program, district, phone, opening_state, account_no,
                                        rejection_reason, created_at, updated_at) VALUES
-                """, row: "(?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)", width: 9, count: rows.count) { statement, column, index in
-                let row = rows[index]
+                """, row: "(?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)", width: 10, count: part.rows.count) { statement, column, index in
+                let row = part.rows[index]
+                let id = first + Int64(index)
+                if row.line != followingLine { lines.append((id, row.line)) }
+                followingLine = row.line + 1
                 let state = row.accountNo == nil ? "not_requested" : "opened"
-                statement.bind(column + 1, row.nik.digits); statement.bind(column + 2, row.name)
-                statement.bind(column + 3, row.program); statement.bind(column + 4, row.district)
-                statement.bind(column + 5, row.phone); statement.bind(column + 6, state)
-                statement.bind(column + 7, row.accountNo); statement.bind(column + 8, now); statement.bind(column + 9, now)
+                statement.bind(column + 1, id)
+                statement.bind(column + 2, row.nik.digits); statement.bind(column + 3, row.name)
+                statement.bind(column + 4, row.program); statement.bind(column + 5, row.district)
+                statement.bind(column + 6, row.phone); statement.bind(column + 7, state)
+                statement.bind(column + 8, row.accountNo); statement.bind(column + 9, now); statement.bind(column + 10, now)
                 tally[TallyKey(program: row.program, district: row.district, state: state), default: 0] += 1
             }
+            for (id, line) in lines { try noteLine.execute(arguments: [id, line]) }
         }
-        // Every part is stored: the file's duplicate checks decide whether any of it stays.
+        var duplicates = file.isRefused
+        if !duplicates {
+            do {
+                for object in setAside { try db.execute(sql: object.sql) }
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+                duplicates = true
+            }
+        }
+        if duplicates {
+            try file.finish(duplicateNIKs: repeats(db, of: "nik"), duplicateAccounts: repeats(db, of: "account_no"))
+            throw StoreError.refused("the recipients file gives a NIK or account number twice; nothing was imported")
+        }
         try file.finish()
         guard appended == file.rowCount else {
             throw StoreError.refused("\(appended) of \(file.rowCount) recipients were stored; nothing was imported")
         }
-        for object in setAside { try db.execute(sql: object.sql) }
+        try db.execute(sql: "DROP TABLE temp.import_line; DROP TABLE temp.import_refused")
         let add = try db.makeStatement(sql: """
             INSERT INTO recipient_tally (program, district, opening_state, rejection_reason, n) VALUES (?, ?, ?, '', ?)
             ON CONFLICT DO UPDATE SET n = n + excluded.n
@@ -49,6 +90,24 @@ extension SQLiteLedger {
         for (key, count) in tally.sorted(by: { ($0.key.program, $0.key.district, $0.key.state) < ($1.key.program, $1.key.district, $1.key.state) }) {
             try add.execute(arguments: [key.program, key.district, key.state, count])
         }
+        return appended
+    }
+
+    /// Every line of a first import that gives the `column` (nik or account_no) of an earlier line,
+    /// with that earlier line — the first `ImportIssue.limit + 1` by line — from the rows
+    /// appended and the refused rows' keys.
+    private static func repeats(_ db: Database, of column: String) throws -> [(line: Int, first: Int)] {
+        try Row.fetchAll(db, sql: """
+            WITH keyed (line, key) AS (
+                SELECT (SELECT l.line + r.id - l.id FROM temp.import_line AS l WHERE l.id <= r.id ORDER BY l.id DESC LIMIT 1),
+                       r.\(column)
+                FROM recipient AS r WHERE r.\(column) IS NOT NULL
+                UNION ALL
+                SELECT line, \(column) FROM temp.import_refused WHERE \(column) IS NOT NULL
+            )
+            SELECT line, first FROM (SELECT line, min(line) OVER (PARTITION BY key) AS first FROM keyed)
+            WHERE line > first ORDER BY line LIMIT \(ImportIssue.limit + 1)
+            """).map { (line: $0["line"], first: $0["first"]) }
     }
 
     /// One line of `recipient_tally` a first import adds to (no rejection reason: it opens none).

@@ -26,19 +26,25 @@ extension SQLiteLedger {
             let runID = try SQLiteLedger.saveRun(db, prepared, kind: .payroll, owner: agreementID, period: period, source: source,
                                                  lines: totals.lines, employer: totals.employerTotal, employee: totals.employeeTotal,
                                                  grand: totals.grandTotal, actor: actor)
-            let insert = try db.makeStatement(sql: """
-                INSERT INTO payroll_line (run_id, line, employee_id, nik, name, work_unit, risk_class, wage, jkk, jkm,
-                    jht_employer, jht_employee, jp_employer, jp_employee, employer_total, employee_total)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-            for line in lines {
-                let p = line.premiums, row = line.row
-                insert.setUncheckedArguments([runID, row.line, row.employeeID, row.nik.digits, row.name, row.workUnit,
-                                              line.riskClass.rawValue, row.grossWage.value, p.jkk.value, p.jkm.value,
-                                              p.jhtEmployer.value, p.jhtEmployee.value, p.jpEmployer.value, p.jpEmployee.value,
-                                              p.employerTotal.value, p.employeeTotal.value])
-                try insert.execute()
-                progress.tick()
+            // Many lines per statement, bound through SQLite's C API (`BulkStatement`), a part at a
+            // time so that progress is reported as they go.
+            for start in stride(from: 0, to: lines.count, by: 10_000) {
+                let part = lines[start..<min(start + 10_000, lines.count)]
+                let stored = try BulkStatement.insert(db, """
+                    INSERT INTO payroll_line (run_id, line, employee_id, nik, name, work_unit, risk_class, wage, jkk, jkm,
+                        jht_employer, jht_employee, jp_employer, jp_employee, employer_total, employee_total) VALUES
+                    """, row: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", width: 16, count: part.count) { statement, column, index in
+                    let line = part[start + index], p = line.premiums, row = line.row
+                    statement.bind(column + 1, runID); statement.bind(column + 2, Int64(row.line))
+                    statement.bind(column + 3, row.employeeID); statement.bind(column + 4, row.nik.digits)
+                    statement.bind(column + 5, row.name); statement.bind(column + 6, row.workUnit)
+                    statement.bind(column + 7, Int64(line.riskClass.rawValue)); statement.bind(column + 8, row.grossWage.value)
+                    statement.bind(column + 9, p.jkk.value); statement.bind(column + 10, p.jkm.value)
+                    statement.bind(column + 11, p.jhtEmployer.value); statement.bind(column + 12, p.jhtEmployee.value)
+                    statement.bind(column + 13, p.jpEmployer.value); statement.bind(column + 14, p.jpEmployee.value)
+                    statement.bind(column + 15, p.employerTotal.value); statement.bind(column + 16, p.employeeTotal.value)
+                }
+                progress.add(stored)
             }
             return try SQLiteLedger.finishImport(db, prepared, runID: runID, kind: .payroll, source: source, actor: actor,
                                                        details: PremiumImport.payrollDetails(agreementID: agreementID, period: period, totals: totals))

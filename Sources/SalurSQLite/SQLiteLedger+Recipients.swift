@@ -7,70 +7,135 @@ extension SQLiteLedger {
         try importRecipients(RecipientFile.Reading(rows: rows), source: source, actor: actor)
     }
 
-    /// A first import stores the rows of the file's first parts while later ones are still being
-    /// checked, and throws away what it stored if the file turns out bad. Any other import waits
-    /// for the whole file first, so as not to hold the write lock meanwhile.
+    /// The file is read, checked and stored a window at a time, in the one write transaction:
+    /// a first import appends (`appendFirstRecipients`), any other looks each row up and updates
+    /// it. A NIK or account number the file gives twice is found in a temporary table of the keys
+    /// seen so far, not in memory; a bad row anywhere undoes everything.
     package func importRecipients(_ file: RecipientFile.Reading, source: SourceFile, actor: String) throws -> RecipientImportSummary {
-        let known = try read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM recipient)") ?? false }
-        let checked = known ? try file.rows() : nil
-        return try write("importing recipients") { db in
-            var summary = RecipientImportSummary()
-            var issues: [ImportIssue] = []
+        try write("importing recipients") { db in
             let now = self.timestamp()
-            let isEmpty = try Bool.fetchOne(db, sql: StoreSQL.noRecipients) ?? false
-            let insert = try db.makeStatement(sql: SQLiteLedger.insertRecipientSQL)
-            let restoreCache = try SQLiteLedger.largeCache(db, rows: file.rowCount)
+            let restoreCache = try SQLiteLedger.largeCache(db, rows: Int.max, mebibytes: 64)
             defer { restoreCache() }
-            if isEmpty {
-                try SQLiteLedger.appendFirstRecipients(db, file, now: now)
-                summary.added = file.rowCount
+            var summary = RecipientImportSummary()
+            if try Bool.fetchOne(db, sql: StoreSQL.noRecipients) ?? false {
+                summary.added = try SQLiteLedger.appendFirstRecipients(db, file, now: now)
             } else {
-                let rows = try checked ?? file.rows()
-                let find = try db.makeStatement(sql: """
-                    SELECT id, name, program, district, phone, opening_state, account_no, rejection_reason
-                    FROM recipient WHERE nik = ?
-                    """)
-                let accountHolder = try db.makeStatement(sql: "SELECT nik FROM recipient WHERE account_no = ?")
-                let update = try db.makeStatement(sql: """
-                    UPDATE recipient SET name = ?, program = ?, district = ?, phone = ?, opening_state = ?,
-                        account_no = ?, rejection_reason = ?, updated_at = ?,
-                        account_check = NULL, account_checked_at = NULL, bank_account_name = NULL, bank_account_status = NULL WHERE id = ?
-                    """)
-                for row in rows {
-                    if let account = row.accountNo,
-                       let holder = try String.fetchOne(accountHolder, arguments: [account]), holder != row.nik.digits {
-                        issues.append(ImportIssue(file: source.path, line: row.line, field: "account_no",
-                                                  reason: RecipientImport.accountTaken(holder: holder)))
-                        continue
-                    }
-                    guard let stored = try Row.fetchOne(find, arguments: [row.nik.digits]) else {
-                        try insert.execute(arguments: [row.nik.digits, row.name, row.program, row.district, row.phone,
-                                                       row.accountNo == nil ? "not_requested" : "opened", row.accountNo, now, now])
-                        summary.added += 1
-                        continue
-                    }
-                    let current = try SQLiteLedger.opening(stored)
-                    let change: RecipientUpdate
-                    switch RecipientUpdate.of(row, name: stored["name"], program: stored["program"], district: stored["district"],
-                                              phone: stored["phone"], opening: current, file: source.path) {
-                    case .refused(let issue): issues.append(issue); continue
-                    case .unchanged: summary.unchanged += 1; continue
-                    case .update(let found): change = found
-                    }
-                    if change.reopened { summary.reopened += 1 }
-                    let (state, account, reason) = change.next.storedColumns
-                    try update.execute(arguments: [row.name, row.program, row.district, row.phone, state, account, reason,
-                                                   now, stored["id"] as Int64])
-                    try SQLiteLedger.audit(db, actor: actor, action: "recipient.update", subject: row.nik.digits, details: change.changes)
-                    summary.updated += 1
-                }
+                summary = try SQLiteLedger.updateRecipients(db, file, source: source, actor: actor, now: now)
             }
-            if !issues.isEmpty { throw ImportFailure(issues) }
             if summary.added + summary.updated > 0 {
                 try SQLiteLedger.audit(db, actor: actor, action: "recipients.import", subject: source.path,
                                        details: RecipientImport.details(summary, source: source, rows: file.rowCount))
             }
             return summary
+        }
+    }
+
+    /// An import into a table that holds recipients: each row looked up by NIK, added, updated or
+    /// left as it is, in file order. The file's own issues and its duplicates refuse it first;
+    /// only a file without any is refused for what the store holds (an account number another
+    /// NIK holds, an update the opening state forbids), as when the file was checked whole first.
+    static func updateRecipients(_ db: Database, _ file: RecipientFile.Reading, source: SourceFile, actor: String,
+                                 now: String) throws -> RecipientImportSummary {
+        var summary = RecipientImportSummary()
+        var issues: [ImportIssue] = []
+        var seen = try SeenKeys(db)
+        let insert = try db.makeStatement(sql: SQLiteLedger.insertRecipientSQL)
+        let find = try db.makeStatement(sql: """
+            SELECT id, name, program, district, phone, opening_state, account_no, rejection_reason
+            FROM recipient WHERE nik = ?
+            """)
+        let accountHolder = try db.makeStatement(sql: "SELECT nik FROM recipient WHERE account_no = ?")
+        let update = try db.makeStatement(sql: """
+            UPDATE recipient SET name = ?, program = ?, district = ?, phone = ?, opening_state = ?,
+                account_no = ?, rejection_reason = ?, updated_at = ?,
+                account_check = NULL, account_checked_at = NULL, bank_account_name = NULL, bank_account_status = NULL WHERE id = ?
+            """)
+        while let part = file.nextPart() {
+            try seen.add(part.keys)
+            // The file will be refused for its own issues: the store's are not looked for.
+            guard !file.isRefused, !seen.found, issues.count <= ImportIssue.limit else { continue }
+            for row in part.rows {
+                if let account = row.accountNo,
+                   let holder = try String.fetchOne(accountHolder, arguments: [account]), holder != row.nik.digits {
+                    issues.append(ImportIssue(file: source.path, line: row.line, field: "account_no",
+                                              reason: RecipientImport.accountTaken(holder: holder)))
+                    continue
+                }
+                guard let stored = try Row.fetchOne(find, arguments: [row.nik.digits]) else {
+                    try insert.execute(arguments: [row.nik.digits, row.name, row.program, row.district, row.phone,
+                                                   row.accountNo == nil ? "not_requested" : "opened", row.accountNo, now, now])
+                    summary.added += 1
+                    continue
+                }
+                let current = try SQLiteLedger.opening(stored)
+                let change: RecipientUpdate
+                switch RecipientUpdate.of(row, name: stored["name"], program: stored["program"], district: stored["district"],
+                                          phone: stored["phone"], opening: current, file: source.path) {
+                case .refused(let issue): issues.append(issue); continue
+                case .unchanged: summary.unchanged += 1; continue
+                case .update(let found): change = found
+                }
+                if change.reopened { summary.reopened += 1 }
+                let (state, account, reason) = change.next.storedColumns
+                try update.execute(arguments: [row.name, row.program, row.district, row.phone, state, account, reason,
+                                               now, stored["id"] as Int64])
+                try SQLiteLedger.audit(db, actor: actor, action: "recipient.update", subject: row.nik.digits, details: change.changes)
+                summary.updated += 1
+            }
+        }
+        try file.finish(duplicateNIKs: seen.niks, duplicateAccounts: seen.accounts)
+        if !issues.isEmpty { throw ImportFailure(issues) }
+        try seen.drop()
+        return summary
+    }
+
+    /// The NIKs and account numbers an import has read so far, in temporary tables (on disk, not
+    /// in memory), each with the first line that gave it; and the lines that gave one again.
+    struct SeenKeys {
+        private let db: Database
+        private let addNIK, firstNIK, addAccount, firstAccount: Statement
+        private(set) var niks: [(line: Int, first: Int)] = []
+        private(set) var accounts: [(line: Int, first: Int)] = []
+
+        init(_ db: Database) throws {
+            self.db = db
+            try db.execute(sql: """
+                DROP TABLE IF EXISTS temp.import_nik;
+                DROP TABLE IF EXISTS temp.import_account;
+                CREATE TEMP TABLE import_nik (nik INTEGER PRIMARY KEY, line INTEGER NOT NULL);
+                CREATE TEMP TABLE import_account (account_no TEXT PRIMARY KEY, line INTEGER NOT NULL) WITHOUT ROWID;
+                """)
+            addNIK = try db.makeStatement(sql: "INSERT INTO temp.import_nik (nik, line) VALUES (?, ?) ON CONFLICT DO NOTHING")
+            firstNIK = try db.makeStatement(sql: "SELECT line FROM temp.import_nik WHERE nik = ?")
+            addAccount = try db.makeStatement(sql: "INSERT INTO temp.import_account (account_no, line) VALUES (?, ?) ON CONFLICT DO NOTHING")
+            firstAccount = try db.makeStatement(sql: "SELECT line FROM temp.import_account WHERE account_no = ?")
+        }
+
+        /// Whether a key was given twice.
+        var found: Bool { !niks.isEmpty || !accounts.isEmpty }
+
+        /// Notes the keys of rows, in file order. (Only the first duplicates of each kind can be
+        /// among the issues a refused file reports.)
+        mutating func add(_ keys: [RecipientFile.Keys]) throws {
+            for key in keys {
+                if let nik = key.nik, niks.count <= ImportIssue.limit {
+                    let value = Int64(bitPattern: nik.numericValue)
+                    try addNIK.execute(arguments: [value, key.line])
+                    if db.changesCount == 0, let first = try Int.fetchOne(firstNIK, arguments: [value]) {
+                        niks.append((key.line, first))
+                    }
+                }
+                if let account = key.account, accounts.count <= ImportIssue.limit {
+                    try addAccount.execute(arguments: [account, key.line])
+                    if db.changesCount == 0, let first = try Int.fetchOne(firstAccount, arguments: [account]) {
+                        accounts.append((key.line, first))
+                    }
+                }
+            }
+        }
+
+        func drop() throws {
+            try db.execute(sql: "DROP TABLE temp.import_nik; DROP TABLE temp.import_account")
         }
     }
 
@@ -226,12 +291,12 @@ extension SQLiteLedger {
     }
 
     /// A change of many recipients touches index pages all over the file: it gets a cache big
-    /// enough to keep them (the default 2 MB turns it into disk reads); call what this returns to
-    /// restore the connection's own.
-    static func largeCache(_ db: Database, rows: Int) throws -> () -> Void {
+    /// enough to keep them (the default 2 MB turns it into disk reads), `mebibytes` of them;
+    /// call what this returns to restore the connection's own.
+    static func largeCache(_ db: Database, rows: Int, mebibytes: Int = 256) throws -> () -> Void {
         guard rows > 10_000 else { return {} }
         let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
-        try db.execute(sql: "PRAGMA cache_size = -262144")
+        try db.execute(sql: "PRAGMA cache_size = -\(mebibytes * 1024)")
         return { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
     }
 

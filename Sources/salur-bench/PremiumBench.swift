@@ -11,7 +11,7 @@ import SalurStore
 /// the report over the stored lines.
 struct PremiumBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "premium", abstract: "Compute and store BPJS premiums for 1,000,000 payroll lines (goal < 10 s).")
+        commandName: "premium", abstract: "Compute and store BPJS premiums for 1,000,000 payroll lines (goal ≤ 3 s, ≤ 256 MiB).")
 
     @Option(help: "How many payroll lines.") var lines = 1_000_000
     @Option(help: "Folder for the files (default: the temporary folder); use the disk the database will live on.") var dir: String?
@@ -49,13 +49,15 @@ struct PremiumBench: AsyncParsableCommand {
         print("parse+validate:  \(Bench.f(parse)) s")
         print("compute:         \(Bench.f(compute)) s (\(Bench.f(Double(lines) / compute, 0)) lines/s)")
         print("store:           \(Bench.f(store)) s (one transaction, synchronous = FULL)")
-        print("compute+store:   \(Bench.f(computeAndStore)) s, \(Bench.f(Double(lines) / computeAndStore, 0)) lines/s (goal < 10 s)")
+        print("compute+store:   \(Bench.f(computeAndStore)) s, \(Bench.f(Double(lines) / computeAndStore, 0)) lines/s "
+              + "(goal ≤ 3 s at 1,000,000; was 3.86 s)")
         print("import in all:   \(Bench.f(total)) s, \(Bench.f(Double(lines) / total, 0)) lines/s")
 
         let (report, reportTime) = try Bench.time { try ledger.payrollReport(agreementID: agreement.id, period: period) }
         print("payroll report:  \(Bench.f(reportTime * 1000, 0)) ms; grand total \(report.totals.grandTotal) over \(report.totals.lines) lines "
               + "(in memory \(run.totals.grandTotal): \(report.totals == run.totals ? "equal" : "DIFFERENT"))")
-        print("peak RSS \(Bench.f(Bench.peakRSSMiB(), 0)) MiB")
+        print("peak RSS \(Bench.f(Bench.peakRSSMiB(), 0)) MiB (this process: the generated file, parse, compute and store; "
+              + "goal ≤ 256 MiB; was 718 MiB)")
     }
 
     /// `employee_id,nik,name,work_unit,gross_wage`: wages from Rp 2,500,000 to about Rp 14,000,000, so some

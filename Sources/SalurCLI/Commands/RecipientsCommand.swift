@@ -17,15 +17,27 @@ struct RecipientsCommand: AsyncParsableCommand {
         @Flag(help: "Print the summary as JSON.") var json = false
 
         func run() async throws {
-            let bytes = try Output.readFile(file)
-            // The rows are checked in the background while the store takes those checked so far;
-            // a bad row anywhere still imports nothing.
-            let rows = try RecipientFile.Reading(bytes: bytes, file: file)
-            let progress = ProgressBar.onStandardError("importing \(TerminalText.escaped(file))", total: rows.rowCount, quiet: json)
+            // A file on disk is read a window at a time while the store takes the rows checked so
+            // far, after one pass for its SHA-256; a pipe is read into memory first. A bad row
+            // anywhere still imports nothing.
+            let rows: RecipientFile.Reading
+            let source: SourceFile
+            var total: Int?
+            let digest: (source: SourceFile, lineEnds: Int)?
+            do { digest = try SourceFile.digest(path: file) } catch { throw CLIError(error.description, exit: .dataError) }
+            if let digest {
+                source = digest.source
+                total = max(0, digest.lineEnds - 1)
+                rows = try RecipientFile.Reading(path: file, file: file)
+            } else {
+                let bytes = try Output.readFile(file)
+                source = SourceFile(path: file, sha256: AuditChain.sha256Hex(bytes))
+                rows = try RecipientFile.Reading(bytes: bytes, file: file)
+            }
+            let progress = ProgressBar.onStandardError("importing \(TerminalText.escaped(file))", total: total, quiet: json)
             rows.onRowsTaken = { progress.update(done: $0) }
             let ledger = try await global.store(.create)
-            let summary = try await ledger.importRecipients(
-                rows, source: SourceFile(path: file, sha256: AuditChain.sha256Hex(bytes)), actor: OperatorIdentity.current())
+            let summary = try await ledger.importRecipients(rows, source: source, actor: OperatorIdentity.current())
             progress.finish(done: rows.rowCount)
             if json { return try Output.json(summary) }
             if summary.added + summary.updated == 0 {

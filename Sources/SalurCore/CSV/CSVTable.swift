@@ -34,44 +34,60 @@ public struct CSVTable: Sendable {
         var reader = CSVReader(bytes: bytes, file: file, separator: separator)
         var records: [RecordStart] = []
         do {
-            guard let header = try reader.next() else {
-                throw ImportFailure([ImportIssue(file: file, line: 1, field: "header",
-                                                 reason: "the file is empty; expected a header with \(required.joined(separator: ","))")])
-            }
-            var issues: [ImportIssue] = []
-            var columns: [String: Int] = [:]
-            let known = Set(required + optional)
-            for (index, field) in header.fields.enumerated() {
-                guard let raw = field.string else {
-                    issues.append(ImportIssue(file: file, line: header.line, field: "header", reason: "column \(index + 1) is not valid UTF-8"))
-                    continue
-                }
-                let name = raw.trimmingSpaces.lowercased()
-                if !known.contains(name) {
-                    issues.append(ImportIssue(file: file, line: header.line, field: name.isEmpty ? "column \(index + 1)" : name,
-                                              reason: "unknown column (expected \(required.joined(separator: ","))"
-                                                + (optional.isEmpty ? "" : ", optionally \(optional.joined(separator: ","))") + ")"))
-                } else if columns[name] != nil {
-                    issues.append(ImportIssue(file: file, line: header.line, field: name, reason: "column appears twice"))
-                } else {
-                    columns[name] = index
-                }
-            }
-            for name in required where columns[name] == nil {
-                issues.append(ImportIssue(file: file, line: header.line, field: name, reason: "required column is missing"))
-            }
-            if !issues.isEmpty { throw ImportFailure(issues) }
+            let columns = try Self.columns(header: try reader.next(), file: file, required: required, optional: optional)
             self.columns = columns
             records = try Self.readRecords(bytes, after: reader, file: file, separator: separator)
-        } catch let error as CSVError {
-            let (line, reason) = error.lineAndReason
-            throw ImportFailure([ImportIssue(file: file, line: line, field: "row", reason: reason)])
-        } catch let error as ImportFailure {
-            throw error
         } catch {
-            throw ImportFailure([ImportIssue(file: file, line: 0, field: "file", reason: "\(error)")])
+            throw Self.failure(error, file: file)
         }
         self.records = records
+    }
+
+    /// What reading `file` as a table threw, as the failure an import reports: a CSV error on its
+    /// line, an `ImportFailure` as it is, anything else (a read error) against the file.
+    static func failure(_ error: any Error, file: String) -> ImportFailure {
+        switch error {
+        case let error as CSVError:
+            let (line, reason) = error.lineAndReason
+            return ImportFailure([ImportIssue(file: file, line: line, field: "row", reason: reason)])
+        case let error as ImportFailure:
+            return error
+        default:
+            return ImportFailure([ImportIssue(file: file, line: 0, field: "file", reason: "\(error)")])
+        }
+    }
+
+    /// The header's columns by name, checked against `required` and `optional`: throws every
+    /// unknown, repeated or missing column at once (and for an empty file, `header` nil).
+    static func columns(header: CSVRecord?, file: String, required: [String], optional: [String]) throws(ImportFailure) -> [String: Int] {
+        guard let header else {
+            throw ImportFailure([ImportIssue(file: file, line: 1, field: "header",
+                                             reason: "the file is empty; expected a header with \(required.joined(separator: ","))")])
+        }
+        var issues: [ImportIssue] = []
+        var columns: [String: Int] = [:]
+        let known = Set(required + optional)
+        for (index, field) in header.fields.enumerated() {
+            guard let raw = field.string else {
+                issues.append(ImportIssue(file: file, line: header.line, field: "header", reason: "column \(index + 1) is not valid UTF-8"))
+                continue
+            }
+            let name = raw.trimmingSpaces.lowercased()
+            if !known.contains(name) {
+                issues.append(ImportIssue(file: file, line: header.line, field: name.isEmpty ? "column \(index + 1)" : name,
+                                          reason: "unknown column (expected \(required.joined(separator: ","))"
+                                            + (optional.isEmpty ? "" : ", optionally \(optional.joined(separator: ","))") + ")"))
+            } else if columns[name] != nil {
+                issues.append(ImportIssue(file: file, line: header.line, field: name, reason: "column appears twice"))
+            } else {
+                columns[name] = index
+            }
+        }
+        for name in required where columns[name] == nil {
+            issues.append(ImportIssue(file: file, line: header.line, field: name, reason: "required column is missing"))
+        }
+        if !issues.isEmpty { throw ImportFailure(issues) }
+        return columns
     }
 
     /// The records after the header. A large file without any quote character is read in parts
@@ -152,29 +168,38 @@ public struct CSVTable: Sendable {
     /// Once `issues` holds more than `ImportIssue.limit`, the remaining rows are not checked: the
     /// file will be refused, and its first problems are what it is refused with.
     public func forEachRow(in range: Range<Int>, issues: inout [ImportIssue], _ body: (CSVRow, inout [ImportIssue]) -> Void) {
-        let width = columns.count
         let orderedColumns = self.orderedColumns
         for start in records[range] {
             if issues.count > ImportIssue.limit { return }
-            guard let record = record(at: start) else { continue }
-            guard record.fields.count == width else {
-                issues.append(ImportIssue(file: file, line: record.line, field: "row",
-                                          reason: "wrong field count: expected \(width), found \(record.fields.count)"))
+            guard let record = record(at: start),
+                  let row = Self.row(record, file: file, columns: columns, ordered: orderedColumns, issues: &issues) else { continue }
+            body(row, &issues)
+        }
+    }
+}
+
+extension CSVTable {
+    /// `record` as a row of a table with `columns` (`ordered` the same, in file order), or nil with
+    /// the reason in `issues` when it has another field count or a field that is not UTF-8.
+    static func row(_ record: CSVRecord, file: String, columns: [String: Int], ordered: [(key: String, value: Int)],
+                    issues: inout [ImportIssue]) -> CSVRow? {
+        let width = columns.count
+        guard record.fields.count == width else {
+            issues.append(ImportIssue(file: file, line: record.line, field: "row",
+                                      reason: "wrong field count: expected \(width), found \(record.fields.count)"))
+            return nil
+        }
+        var values = [String?](repeating: nil, count: width)
+        var valid = true
+        for (name, index) in ordered {
+            guard let text = record.fields[index].string else {
+                issues.append(ImportIssue(file: file, line: record.line, field: name, reason: "not valid UTF-8"))
+                valid = false
                 continue
             }
-            var values = [String?](repeating: nil, count: width)
-            var valid = true
-            for (name, index) in orderedColumns {
-                guard let text = record.fields[index].string else {
-                    issues.append(ImportIssue(file: file, line: record.line, field: name, reason: "not valid UTF-8"))
-                    valid = false
-                    continue
-                }
-                values[index] = text
-            }
-            guard valid else { continue }
-            body(CSVRow(file: file, line: record.line, columns: columns, values: values), &issues)
+            values[index] = text
         }
+        return valid ? CSVRow(file: file, line: record.line, columns: columns, values: values) : nil
     }
 }
 

@@ -1,103 +1,253 @@
 import Dispatch
+import Synchronization
 
 extension RecipientFile {
-    /// A recipients file being checked. Its CSV records are read when it is made; a large file's
-    /// rows are then checked part after part on other threads, so that a store can take the rows of
-    /// the first parts (`nextPart()`) while later ones are still being checked. Duplicate NIKs and
-    /// account numbers are looked for across the whole file once every part is checked; `finish()`
-    /// and `rows()` wait for that and throw every bad row at once.
+    /// The NIK and account number a row gives (either nil when not valid): what the duplicate
+    /// checks across the file look at, for rows refused for their own issues too.
+    public struct Keys: Sendable, Equatable {
+        public let line: Int
+        public let nik: NIK?
+        public let account: String?
+    }
+
+    /// One window of the file, checked.
+    public struct Part: Sendable {
+        /// The window's valid rows, in file order.
+        public var rows: [Row] = []
+        /// The keys of the window's rows refused for their own issues, in file order.
+        public var refused: [Keys] = []
+        /// The window's own issues (duplicates across rows are the store's to find).
+        var issues: [ImportIssue] = []
+
+        /// Every row's keys, valid rows and refused ones, in file order.
+        public var keys: [Keys] {
+            var keys: [Keys] = []
+            keys.reserveCapacity(rows.count + refused.count)
+            var next = refused.startIndex
+            for row in rows {
+                while next < refused.endIndex, refused[next].line < row.line { keys.append(refused[next]); next += 1 }
+                keys.append(Keys(line: row.line, nik: row.nik, account: row.accountNo))
+            }
+            keys += refused[next...]
+            return keys
+        }
+    }
+
+    /// A recipients file being read and checked a window at a time, one window (or a few) ahead
+    /// of the store taking them (`nextPart()`), on another thread: a file of any size is held a
+    /// few windows at a time.
+    ///
+    /// Each row's own checks run here. What spans the whole file, a NIK or an account number
+    /// given twice, is found by whoever takes the parts — a store, from what it stored
+    /// (`SQLiteLedger.importRecipients`), or `rows()` in memory — and handed to `finish`, which
+    /// throws every issue of the file in line order. A file the reader cannot read as CSV at all
+    /// (an unclosed quote, say) is refused with that one issue, as `CSVTable` refuses it; once
+    /// a file has more than `ImportIssue.limit` issues of its own, its rows are no longer checked
+    /// but its records are still read to its end for such an issue.
     ///
     /// One reader takes the parts, from one thread at a time.
     public final class Reading: @unchecked Sendable {
-        /// The file's data rows (valid or not).
-        public let rowCount: Int
-        /// Each part written by one checking thread before it signals that part's semaphore.
-        private let parts: UnsafeMutableBufferPointer<Part>
-        private let ready: [DispatchSemaphore]
-        /// Signalled once every part is checked and `issues` is set.
-        private let done = DispatchSemaphore(value: 0)
-        private var issues: [ImportIssue] = []
-        // The reader's own state.
-        private var taken = 0
-        private var stopped = false
-        private var waited = false
-        private var rowsTaken = 0
+        /// The name issues are reported under.
+        public let file: String
+        /// Data rows taken so far (valid or not): every row of the file once `nextPart()` gave nil.
+        public private(set) var rowCount = 0
         /// Called with the rows handed to the reader so far, after each part is taken (for a progress bar).
         public var onRowsTaken: (@Sendable (Int) -> Void)?
+        private let queue: PartQueue
+        /// The own issues of the parts taken, at most `ImportIssue.limit + 1`.
+        private var issues: [ImportIssue] = []
+        private var ended = false
 
-        /// Rows per part; a file of fewer than twice this many is checked at once, on the calling thread.
-        static let rowsPerPart = 20_000
+        /// Parts checked ahead of the reader.
+        static let depth = 3
 
-        /// Reads the file's header and records (throwing if it cannot be read as a table: the header,
-        /// an unclosed quote) and starts checking its rows.
-        public init(bytes: [UInt8], file: String) throws(ImportFailure) {
-            let table = try CSVTable(bytes: bytes, file: file, required: required, optional: optional)
-            let columns = Columns(table)
-            rowCount = table.rowCount
-            let partCount = max(1, min(64, table.rowCount / Self.rowsPerPart))
-            let size = (table.rowCount + partCount - 1) / partCount
-            parts = .allocate(capacity: partCount)
-            parts.initialize(repeating: Part())
-            ready = (0..<partCount).map { _ in DispatchSemaphore(value: 0) }
-            let check: @Sendable () -> Void = { [self] in
-                // Iterations are handed out in order, so the early parts are ready first.
-                DispatchQueue.concurrentPerform(iterations: partCount) { part in
-                    let range = min(part * size, table.rowCount)..<min((part + 1) * size, table.rowCount)
-                    self.parts[part] = RecipientFile.check(table, range, columns)
-                    self.ready[part].signal()
-                }
-                self.issues = RecipientFile.issues(self.parts, file: file)
-                self.done.signal()
+        /// Reads `path` (naming it `file` in issues) window by window; throws if its header cannot be read.
+        public convenience init(path: String, file: String) throws(ImportFailure) {
+            let windows: CSVWindows
+            do { windows = try CSVWindows(path: path, file: file) } catch {
+                throw ImportFailure([ImportIssue(file: file, line: 0, field: "file", reason: error.description)])
             }
-            if partCount == 1 { check() } else { DispatchQueue.global().async(execute: check) }
+            try self.init(windows)
+        }
+
+        /// Reads a file held in memory, window by window as a file on disk is.
+        public convenience init(bytes: [UInt8], file: String) throws(ImportFailure) {
+            try self.init(CSVWindows(bytes: bytes, file: file))
+        }
+
+        private init(_ windows: CSVWindows) throws(ImportFailure) {
+            file = windows.file
+            let file = windows.file
+            let first: [UInt8]
+            var reader: CSVReader
+            let columns: [String: Int]
+            do {
+                first = try windows.next() ?? []
+                reader = CSVReader(bytes: first, range: 0..<first.count, line: 1, file: file)
+                columns = try CSVTable.columns(header: try reader.next(), file: file, required: required, optional: optional)
+            } catch {
+                throw CSVTable.failure(error, file: file)
+            }
+            let queue = PartQueue(depth: Self.depth)
+            self.queue = queue
+            let start = reader.offset
+            let check = Check(columns: columns, file: file)
+            DispatchQueue.global().async {
+                Self.produce(windows, first: first, from: start, check: check, into: queue)
+            }
         }
 
         /// Rows already checked (the file's own checks done by the caller).
         public init(rows: [Row]) {
-            rowCount = rows.count
-            parts = .allocate(capacity: 1)
-            parts.initialize(repeating: Part(rows: rows))
-            // Signalled rather than made with a value of 1: libdispatch refuses to free a semaphore
-            // whose value is below the one it was made with.
-            ready = [DispatchSemaphore(value: 0)]
-            ready[0].signal()
-            done.signal()
+            file = ""
+            queue = PartQueue(depth: 1)
+            queue.put(Part(rows: rows))
+            queue.end(nil)
         }
 
         deinit {
-            parts.deinitialize()
-            parts.deallocate()
+            queue.cancel()
         }
 
-        /// The valid rows of the next part, in file order, once it is checked; nil after the last
-        /// part, or as soon as a part has a bad row (the file will be refused: `finish()` says why).
-        public func nextPart() -> [Row]? {
-            guard taken < parts.count, !stopped else { return nil }
-            ready[taken].wait()
-            let part = parts[taken]
-            taken += 1
-            if !part.issues.isEmpty { stopped = true; return nil }
-            rowsTaken += part.rows.count
-            onRowsTaken?(rowsTaken)
-            return part.rows
+        /// The next part, in file order, once it is checked; nil after the last (or once the file
+        /// turned out unreadable: `finish` says why).
+        public func nextPart() -> Part? {
+            guard !ended, let part = queue.take() else { ended = true; return nil }
+            rowCount += part.rows.count + part.refused.count
+            if issues.count <= ImportIssue.limit { issues += part.issues.prefix(ImportIssue.limit + 1 - issues.count) }
+            onRowsTaken?(rowCount)
+            return part
         }
 
-        /// Waits until the whole file is checked; throws every bad row, in line order.
-        public func finish() throws(ImportFailure) {
-            if !waited {
-                done.wait()
-                waited = true
-            }
-            if !issues.isEmpty { throw ImportFailure(issues) }
+        /// Whether the file will be refused whatever the duplicate checks find: a row had an issue
+        /// of its own among the parts taken, or the file could not be read.
+        public var isRefused: Bool { !issues.isEmpty || queue.failure != nil }
+
+        /// Takes the parts not taken yet (their rows unused), then throws every issue of the file in
+        /// line order, if it has any: its own and the duplicates found across it (each a row that
+        /// repeats the NIK or account number of the `first` line before it).
+        public func finish(duplicateNIKs: [(line: Int, first: Int)] = [],
+                           duplicateAccounts: [(line: Int, first: Int)] = []) throws(ImportFailure) {
+            while nextPart() != nil {}
+            if let failure = queue.failure { throw failure }
+            let all = RecipientFile.merged(own: issues, duplicateNIKs: duplicateNIKs, duplicateAccounts: duplicateAccounts, file: file)
+            if !all.isEmpty { throw ImportFailure(all) }
         }
 
-        /// Every row, once the whole file is checked and found valid.
+        /// Every row, the whole file held in memory once it is read and found valid: the duplicates
+        /// found by sorting every row's keys.
         public func rows() throws(ImportFailure) -> [Row] {
-            try finish()
             var rows: [Row] = []
-            rows.reserveCapacity(rowCount)
-            for part in parts { rows += part.rows }
+            var niks: [(UInt64, Int)] = []
+            var accounts: [(String, Int)] = []
+            while let part = nextPart() {
+                rows += part.rows
+                for keys in part.keys {
+                    if let nik = keys.nik { niks.append((nik.numericValue, keys.line)) }
+                    if let account = keys.account { accounts.append((account, keys.line)) }
+                }
+            }
+            try finish(duplicateNIKs: RecipientFile.repeats(niks), duplicateAccounts: RecipientFile.repeats(accounts))
             return rows
         }
+
+        /// The checking thread: window after window, each checked into one part.
+        private static func produce(_ windows: CSVWindows, first: [UInt8], from start: (position: Int, line: Int),
+                                    check: Check, into queue: PartQueue) {
+            var window = first
+            var reader = CSVReader(bytes: first, range: start.position..<first.count, line: start.line, file: windows.file)
+            var own = 0
+            do {
+                while true {
+                    var part = Part()
+                    while let record = try reader.next() {
+                        // Past the limit the file is refused already: only its syntax is read on.
+                        if own <= ImportIssue.limit { check.record(record, into: &part) }
+                    }
+                    own += part.issues.count
+                    guard queue.put(part) else { return }
+                    let line = reader.offset.line
+                    guard let next = try windows.next() else { break }
+                    window = next
+                    reader = CSVReader(bytes: window, range: 0..<window.count, line: line, file: windows.file)
+                }
+                queue.end(nil)
+            } catch {
+                queue.end(CSVTable.failure(error, file: windows.file))
+            }
+        }
+    }
+
+    /// The own checks of one record (see `RecipientFile.check`).
+    struct Check: Sendable {
+        let columns: [String: Int]
+        let ordered: [(key: String, value: Int)]
+        let indices: Columns
+        let file: String
+
+        init(columns: [String: Int], file: String) {
+            self.columns = columns
+            ordered = columns.sorted { $0.value < $1.value }
+            indices = Columns(columns)
+            self.file = file
+        }
+
+        func record(_ record: CSVRecord, into part: inout Part) {
+            guard let row = CSVTable.row(record, file: file, columns: columns, ordered: ordered, issues: &part.issues) else { return }
+            RecipientFile.check(row, indices, into: &part)
+        }
+    }
+}
+
+/// Parts handed from the checking thread to the reader, at most `depth` waiting; the end of the
+/// file (or why it could not be read) after the last.
+final class PartQueue: Sendable {
+    private struct State {
+        var parts: [RecipientFile.Part] = []
+        var ended = false
+        var failure: ImportFailure?
+        var cancelled = false
+    }
+
+    private let state = Mutex(State())
+    private let free: DispatchSemaphore
+    private let waiting = DispatchSemaphore(value: 0)
+
+    init(depth: Int) {
+        free = DispatchSemaphore(value: depth)
+    }
+
+    /// Waits for room and adds `part`; false once the reader is gone (the checking thread stops).
+    @discardableResult
+    func put(_ part: RecipientFile.Part) -> Bool {
+        free.wait()
+        let added = state.withLock { s -> Bool in
+            guard !s.cancelled else { return false }
+            s.parts.append(part)
+            return true
+        }
+        if added { waiting.signal() }
+        return added
+    }
+
+    func end(_ failure: ImportFailure?) {
+        state.withLock { s in s.ended = true; s.failure = failure }
+        waiting.signal()
+    }
+
+    /// The next part, or nil at the end.
+    func take() -> RecipientFile.Part? {
+        waiting.wait()
+        let part = state.withLock { s -> RecipientFile.Part? in s.parts.isEmpty ? nil : s.parts.removeFirst() }
+        if part != nil { free.signal() } else { waiting.signal() }
+        return part
+    }
+
+    var failure: ImportFailure? { state.withLock { $0.failure } }
+
+    /// The reader is gone: a checking thread waiting for room stops.
+    func cancel() {
+        state.withLock { $0.cancelled = true }
+        free.signal()
     }
 }

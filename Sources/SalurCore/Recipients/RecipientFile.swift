@@ -14,7 +14,7 @@ public enum RecipientFile {
         public let accountNo: String?
     }
 
-    /// Parses and validates the whole file; throws every bad row at once (see `Reading`).
+    /// Parses and validates the whole file, held in memory; throws every bad row at once (see `Reading`).
     public static func parse(bytes: [UInt8], file: String) throws(ImportFailure) -> [Row] {
         try Reading(bytes: bytes, file: file).rows()
     }
@@ -22,27 +22,19 @@ public enum RecipientFile {
     /// Every issue of the file, as a check row after row would give them: in line order, within a
     /// line the duplicate NIK first, then the row's own issues in their order, then the duplicate
     /// account number. Duplicates are every line after the first that gives the same NIK (or
-    /// account number), found across the whole file by sorting.
-    static func issues(_ parts: UnsafeMutableBufferPointer<Part>, file: String) -> [ImportIssue] {
-        var ownIssues: [ImportIssue] = []
-        var niks: [(UInt64, Int)] = []
-        var accounts: [(String, Int)] = []
-        niks.reserveCapacity(parts.reduce(0) { $0 + $1.niks.count })
-        for part in parts {
-            ownIssues += part.issues
-            niks += part.niks.lazy.map { ($0.value, $0.line) }
-            accounts += part.accounts.lazy.map { ($0.account, $0.line) }
-        }
-        // Only the first duplicates by line can be among the issues reported (`ImportIssue.limit`).
-        let early = repeats(niks).sorted { $0.line < $1.line }.prefix(ImportIssue.limit + 1).map { line, first in
+    /// account number), with that first line. Only the first `ImportIssue.limit + 1` of each kind
+    /// are needed to know the first `ImportIssue.limit` of all.
+    static func merged(own: [ImportIssue], duplicateNIKs: [(line: Int, first: Int)], duplicateAccounts: [(line: Int, first: Int)],
+                       file: String) -> [ImportIssue] {
+        let early = duplicateNIKs.sorted { $0.line < $1.line }.prefix(ImportIssue.limit + 1).map { line, first in
             ImportIssue(file: file, line: line, field: "nik", reason: "duplicate NIK in this file (first on line \(first))")
         }
-        let late = repeats(accounts).sorted { $0.line < $1.line }.prefix(ImportIssue.limit + 1).map { line, first in
+        let late = duplicateAccounts.sorted { $0.line < $1.line }.prefix(ImportIssue.limit + 1).map { line, first in
             ImportIssue(file: file, line: line, field: "account_no", reason: "account number already given on line \(first)")
         }
-        guard !ownIssues.isEmpty || !early.isEmpty || !late.isEmpty else { return [] }
+        guard !own.isEmpty || !early.isEmpty || !late.isEmpty else { return [] }
         var keyed = early.enumerated().map { (line: $0.element.line, rank: 0, order: $0.offset, issue: $0.element) }
-        keyed += ownIssues.enumerated().map { (line: $0.element.line, rank: 1, order: $0.offset, issue: $0.element) }
+        keyed += own.enumerated().map { (line: $0.element.line, rank: 1, order: $0.offset, issue: $0.element) }
         keyed += late.enumerated().map { (line: $0.element.line, rank: 2, order: $0.offset, issue: $0.element) }
         keyed.sort { ($0.line, $0.rank, $0.order) < ($1.line, $1.rank, $1.order) }
         return keyed.map(\.issue)
@@ -66,51 +58,39 @@ public enum RecipientFile {
     /// The file's column indices, looked up once.
     struct Columns: Sendable {
         let nik, name, program, district, phone, accountNo: Int?
-        init(_ table: CSVTable) {
-            nik = table.columns["nik"]; name = table.columns["name"]; program = table.columns["program"]
-            district = table.columns["district"]; phone = table.columns["phone"]; accountNo = table.columns["account_no"]
+        init(_ columns: [String: Int]) {
+            nik = columns["nik"]; name = columns["name"]; program = columns["program"]
+            district = columns["district"]; phone = columns["phone"]; accountNo = columns["account_no"]
         }
     }
 
-    /// What checking one part of the file found: its valid rows, its own issues, and the NIKs and
-    /// account numbers it gives (for the duplicate check across parts).
-    struct Part: Sendable {
-        var rows: [Row] = []
-        var issues: [ImportIssue] = []
-        var niks: [(value: UInt64, line: Int)] = []
-        var accounts: [(account: String, line: Int)] = []
-    }
-
-    static func check(_ table: CSVTable, _ range: Range<Int>, _ columns: Columns) -> Part {
-        var part = Part()
-        part.rows.reserveCapacity(range.count)
-        part.niks.reserveCapacity(range.count)
-        table.forEachRow(in: range, issues: &part.issues) { row, issues in
-            let before = issues.count
-            let nik = row.nik(at: columns.nik, issues: &issues)
-            if let nik { part.niks.append((nik.numericValue, row.line)) }
-            let name = row[at: columns.name] ?? ""
-            if let reason = Validate.personName(name) { issues.append(row.issue("name", reason)) }
-            let program = row[at: columns.program] ?? ""
-            if let reason = Validate.code(program) { issues.append(row.issue("program", reason)) }
-            let district = row[at: columns.district] ?? ""
-            if let reason = Validate.text(district, maxLength: 64) { issues.append(row.issue("district", reason)) }
-            let phone = row[at: columns.phone] ?? ""
-            if let reason = Validate.phone(phone) { issues.append(row.issue("phone", reason)) }
-            var accountNo: String? = nil
-            if let account = row[at: columns.accountNo], !account.isEmpty {
-                if let reason = Validate.accountNo(account) {
-                    issues.append(row.issue("account_no", reason))
-                } else {
-                    part.accounts.append((account, row.line))
-                    accountNo = account
-                }
+    /// Checks one row on its own: a valid row joins `part.rows`; a refused one adds its issues and
+    /// the keys it gives (which still count for the duplicate checks).
+    static func check(_ row: CSVRow, _ columns: Columns, into part: inout Part) {
+        let before = part.issues.count
+        let nik = row.nik(at: columns.nik, issues: &part.issues)
+        let name = row[at: columns.name] ?? ""
+        if let reason = Validate.personName(name) { part.issues.append(row.issue("name", reason)) }
+        let program = row[at: columns.program] ?? ""
+        if let reason = Validate.code(program) { part.issues.append(row.issue("program", reason)) }
+        let district = row[at: columns.district] ?? ""
+        if let reason = Validate.text(district, maxLength: 64) { part.issues.append(row.issue("district", reason)) }
+        let phone = row[at: columns.phone] ?? ""
+        if let reason = Validate.phone(phone) { part.issues.append(row.issue("phone", reason)) }
+        var accountNo: String? = nil
+        if let account = row[at: columns.accountNo], !account.isEmpty {
+            if let reason = Validate.accountNo(account) {
+                part.issues.append(row.issue("account_no", reason))
+            } else {
+                accountNo = account
             }
-            guard issues.count == before, let nik else { return }
-            part.rows.append(Row(line: row.line, nik: nik, name: name, program: program, district: district,
-                                 phone: phone, accountNo: accountNo))
         }
-        return part
+        guard part.issues.count == before, let nik else {
+            if nik != nil || accountNo != nil { part.refused.append(Keys(line: row.line, nik: nik, account: accountNo)) }
+            return
+        }
+        part.rows.append(Row(line: row.line, nik: nik, name: name, program: program, district: district,
+                             phone: phone, accountNo: accountNo))
     }
 }
 

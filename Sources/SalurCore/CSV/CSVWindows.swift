@@ -1,0 +1,121 @@
+import Glibc
+
+/// A CSV file read a window at a time, so that a file of any size is read in bounded memory.
+///
+/// Each window holds whole records only: it ends just after a line end that is outside every
+/// quoted field (found by counting quotes from the window's start, which is itself the start of
+/// a record), and the bytes after it are carried into the next window. A record longer than a
+/// window (no such line end in it) comes out as the rest of the window: `CSVReader` refuses it as
+/// too long, or for its quotes, before reaching its end. A UTF-8 byte-order mark at the start of
+/// the file is skipped.
+///
+/// Read from one thread at a time (it may be handed to another).
+public final class CSVWindows: @unchecked Sendable {
+    /// About how many bytes a window holds.
+    public static let windowBytes = 1 << 20
+
+    /// The name errors are reported under.
+    public let file: String
+    /// Bytes read from the file so far.
+    public private(set) var bytesRead = 0
+    private let descriptor: Int32
+    /// The bytes of a file given in memory, and how far they are handed out.
+    private let memory: [UInt8]
+    private var memoryOffset = 0
+    /// Bytes read and not yet handed out: the start of the next record on.
+    private var pending: [UInt8] = []
+    private var atEnd = false
+    private var started = false
+
+    /// Opens `path` for reading; throws naming the path if it cannot be opened.
+    public init(path: String, file: String) throws(InputFile.Failure) {
+        descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw InputFile.Failure(description: "cannot read \(path): \(String(cString: strerror(errno)))") }
+        self.file = file
+        memory = []
+    }
+
+    /// Windows over a file already in memory.
+    public init(bytes: [UInt8], file: String) {
+        descriptor = -1
+        memory = bytes
+        self.file = file
+    }
+
+    deinit {
+        if descriptor >= 0 { close(descriptor) }
+    }
+
+    /// The next window of whole records, or nil at the end of the file.
+    public func next() throws(InputFile.Failure) -> [UInt8]? {
+        var wanted = Self.windowBytes
+        while true {
+            try fill(wanted)
+            if !started {
+                started = true
+                if pending.starts(with: [0xEF, 0xBB, 0xBF]) { pending.removeFirst(3) }
+            }
+            if pending.isEmpty { return nil }
+            if atEnd { return take(pending.count) }
+            if let cut = Self.lastRecordEnd(pending) { return take(cut) }
+            // No record ends in the window: one more window, and past four the window as it is.
+            guard wanted < 4 * Self.windowBytes else { return take(pending.count) }
+            wanted += Self.windowBytes
+        }
+    }
+
+    /// Hands out the first `count` pending bytes.
+    private func take(_ count: Int) -> [UInt8] {
+        if count == pending.count {
+            defer { pending = [] }
+            return pending
+        }
+        let window = Array(pending[..<count])
+        pending.removeFirst(count)
+        return window
+    }
+
+    /// Reads until `pending` holds at least `wanted` bytes or the file ends.
+    private func fill(_ wanted: Int) throws(InputFile.Failure) {
+        guard !atEnd, pending.count < wanted else { return }
+        if descriptor < 0 {
+            let stop = min(memory.count, memoryOffset + wanted - pending.count)
+            pending += memory[memoryOffset..<stop]
+            bytesRead += stop - memoryOffset
+            memoryOffset = stop
+            if memoryOffset == memory.count { atEnd = true }
+            return
+        }
+        var chunk = [UInt8](repeating: 0, count: max(1 << 16, wanted - pending.count))
+        while pending.count < wanted {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw InputFile.Failure(description: "cannot read \(file): \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { atEnd = true; return }
+            pending += chunk[..<n]
+            bytesRead += n
+        }
+    }
+
+    /// Where the last record that ends in `bytes` ends (just after its line end), or nil if none does.
+    static func lastRecordEnd(_ bytes: [UInt8]) -> Int? {
+        bytes.withUnsafeBufferPointer { buffer -> Int? in
+            guard let base = buffer.baseAddress, !buffer.isEmpty else { return nil }
+            if memchr(base, Int32(UInt8(ascii: "\"")), buffer.count) == nil {
+                // No quote: every line end ends a record.
+                var index = buffer.count - 1
+                while index >= 0, buffer[index] != 0x0A { index -= 1 }
+                return index >= 0 ? index + 1 : nil
+            }
+            var quoted = false
+            var last: Int? = nil
+            for index in 0..<buffer.count {
+                let byte = buffer[index]
+                if byte == UInt8(ascii: "\"") { quoted.toggle() } else if byte == 0x0A, !quoted { last = index + 1 }
+            }
+            return last
+        }
+    }
+}
