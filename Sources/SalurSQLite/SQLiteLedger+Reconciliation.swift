@@ -15,8 +15,18 @@ extension SQLiteLedger {
     package func reconcile(statements: [StatementRecord], file: SourceFile?, actor: String, today: CalendarDate,
                            missingAfterDays: Int, utcOffsetHours: Int,
                            match: (ReconciliationInput) throws -> ReconciliationOutcome) throws -> ReconciliationRun {
+        try reconcile(statements: statements, alreadyStored: 0, file: file, actor: actor, today: today,
+                      missingAfterDays: missingAfterDays, utcOffsetHours: utcOffsetHours, matching: nil, match: match)
+    }
+
+    /// `reconcile` of `statements`, with `alreadyStored` statements of `file` known to be stored and
+    /// `matching` naming the rules of `match` (see `ReconciliationLedger.reconcile`).
+    package func reconcile(statements: [StatementRecord], alreadyStored: Int, file: SourceFile?, actor: String, today: CalendarDate,
+                           missingAfterDays: Int, utcOffsetHours: Int, matching: String?,
+                           match: (ReconciliationInput) throws -> ReconciliationOutcome) throws -> ReconciliationRun {
         try write("reconciling") { db in
             var run = ReconciliationRun()
+            run.statementsUnchanged = alreadyStored
             let now = self.timestamp()
 
             // 1. Which statements are new.
@@ -44,6 +54,27 @@ extension SQLiteLedger {
                 seenInFile.insert(identity)
                 fresh.append((record, nextStatement))
                 nextStatement += 1
+            }
+
+            if ReconciliationBasis.keepsFile(statements, file: file), let file {
+                try db.execute(sql: "INSERT INTO statement_file (sha256, statements, accounts, stored_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                               arguments: [file.sha256, statements.count, ReconciliationBasis.accounts(statements), now])
+            }
+            // Nothing new, and nothing matching reads changed since the last run: its figures stand.
+            let basisCounts = { () throws -> (key: String, lastEntry: Int64, transfers: Int64) in
+                let counts = try Row.fetchOne(db, sql: ReconciliationBasis.countsSQL)
+                let (lastEntry, transfers): (Int64, Int64) = (counts?[1] ?? 0, counts?[2] ?? 0)
+                return (ReconciliationBasis.key(matching: matching ?? "", today: today, missingAfterDays: missingAfterDays,
+                                                utcOffsetHours: utcOffsetHours, lastStatement: counts?[0] ?? 0,
+                                                lastEntry: lastEntry, transfers: transfers), lastEntry, transfers)
+            }
+            if matching != nil, fresh.isEmpty {
+                let recorded = try Row.fetchOne(db, sql: ReconciliationBasis.readSQL)
+                if let recorded, ReconciliationBasis.unchanged(matching: matching, fresh: fresh.count,
+                                                               recorded: (recorded[0], recorded[2]), key: try basisCounts().key),
+                   let figures = ReconciliationBasis.Figures.from(json: recorded[1]) {
+                    return figures.run(alreadyStored: run.statementsUnchanged, openExceptions: try SQLiteLedger.openExceptions(db))
+                }
             }
 
             let stored = try SQLiteLedger.storedTotal(db, of: "statement_entry", what: "the statement entries already stored")
@@ -215,16 +246,39 @@ extension SQLiteLedger {
             }
 
             // 7. The figures after this run, and one audit row when anything changed.
-            for row in try Row.fetchAll(db, sql: "SELECT kind, count(*) AS n FROM reconciliation_exception WHERE state = 'open' GROUP BY kind") {
-                run.openExceptions[row["kind"]] = row["n"]
-            }
+            run.openExceptions = try SQLiteLedger.openExceptions(db)
             run.count(outcome.matches)
             if run.changedAnything {
                 try SQLiteLedger.audit(db, actor: actor, action: "reconcile.run", subject: ReconciliationRun.auditSubject(file),
                                        details: run.auditDetails(today: today, missingAfterDays: missingAfterDays))
             }
+            // 8. The basis of this run (a run that returned transfers leaves it marked: they changed).
+            let basis = try basisCounts()
+            let figures = ReconciliationBasis.Figures(run, input: input, outcome: outcome, utcOffsetHours: utcOffsetHours,
+                                                      lastEntry: basis.lastEntry, transfers: basis.transfers)
+            try db.execute(sql: """
+                INSERT INTO reconciliation_basis (id, key, figures, transfers_changed) VALUES (1, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET key = excluded.key, figures = excluded.figures, transfers_changed = excluded.transfers_changed
+                """, arguments: [basis.key, figures.json, run.transfersReturned > 0 ? 1 : 0])
             return run
         }
+    }
+
+    /// The statement file with this SHA-256, when a run stored it whole.
+    package func storedStatementFile(sha256: String) throws -> StoredStatementFile? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT statements, accounts FROM statement_file WHERE sha256 = ?", arguments: [sha256])
+                .map { StoredStatementFile(statements: $0[0], accounts: $0[1]) }
+        }
+    }
+
+    /// Open exceptions by kind.
+    static func openExceptions(_ db: Database) throws -> [String: Int] {
+        var open: [String: Int] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT kind, count(*) AS n FROM reconciliation_exception WHERE state = 'open' GROUP BY kind") {
+            open[row["kind"]] = row["n"]
+        }
+        return open
     }
 
     static func statementExists(_ db: Database, _ record: StatementRecord) throws -> Bool {

@@ -18,9 +18,8 @@ public enum MT940Parser {
     /// Parses every statement in the file; throws the first problem with its line.
     public static func parse(bytes: [UInt8], file: String) throws(StatementParseError) -> [Statement] {
         var reader = Reader(file: file)
-        let lines = TextLines.split(bytes)
-        for line in lines { try reader.read(line) }
-        return try reader.finish(lastLine: max(1, lines.last?.number ?? 1))
+        let last = try TextLines.forEach(in: bytes) { line throws(StatementParseError) in try reader.read(line) }
+        return try reader.finish(lastLine: max(1, last))
     }
 
     /// Parses text already in memory.
