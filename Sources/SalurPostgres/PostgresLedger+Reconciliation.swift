@@ -120,9 +120,11 @@ extension PostgresLedger {
             }
             let storedCount = entries.count
             let firstEntry = try await self.scalar(connection, PostgresQuery(unsafeSQL: StoreSQL.lastStatementEntryID)) + 1
-            let firstIDs = ReconciliationEntry.addNew(fresh, firstID: firstEntry, to: &entries, references: &references)
+            var all = ReconciliationEntries(entries)
+            entries = []
+            let firstIDs = all.addNew(fresh, firstID: firstEntry, references: &references)
             let transfers = try await self.reconciliationTransfers(connection, utcOffsetHours: utcOffsetHours)
-            let input = ReconciliationInput(entries: entries, transfers: transfers, statements: references, today: today,
+            let input = ReconciliationInput(entries: all, transfers: transfers, statements: references, today: today,
                                             missingAfterDays: missingAfterDays)
             let outcome = try input.matched(by: match)
             // New booked entries follow the stored ones in `input.entries`, in file order.

@@ -107,9 +107,11 @@ extension SQLiteLedger {
             }
             let storedCount = entries.count
             let firstEntry = (try Int64.fetchOne(db, sql: StoreSQL.lastStatementEntryID) ?? 0) + 1
-            let firstIDs = ReconciliationEntry.addNew(fresh, firstID: firstEntry, to: &entries, references: &references)
+            var all = ReconciliationEntries(entries)
+            entries = []
+            let firstIDs = all.addNew(fresh, firstID: firstEntry, references: &references)
             let transfers = try SQLiteLedger.reconciliationTransfers(db, utcOffsetHours: utcOffsetHours)
-            let input = ReconciliationInput(entries: entries, transfers: transfers, statements: references, today: today,
+            let input = ReconciliationInput(entries: all, transfers: transfers, statements: references, today: today,
                                             missingAfterDays: missingAfterDays)
             let outcome = try input.matched(by: match)
             // New booked entries follow the stored ones in `input.entries`, in file order.

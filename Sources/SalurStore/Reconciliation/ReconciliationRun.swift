@@ -112,13 +112,13 @@ extension ReconciliationRun {
 
     /// Totals the bank items of `entries` (aligned with `outcome`) by month and kind: only the
     /// months in `months`, or every month when `months` is empty.
-    package mutating func totalBankItems(_ entries: [ReconciliationEntry], _ outcome: ReconciliationOutcome, months: Set<String>) {
+    package mutating func totalBankItems(_ entries: ReconciliationEntries, _ outcome: ReconciliationOutcome, months: Set<String>) {
         bankItems = months.isEmpty ? Self.bankItems(entries, outcome)
             : Self.bankItems(entries, outcome).filter { months.contains($0.key) }
     }
 
     /// The bank items of `entries` (aligned with `outcome`) by month and kind.
-    package static func bankItems(_ entries: [ReconciliationEntry], _ outcome: ReconciliationOutcome) -> [String: [String: BankItemTotal]] {
+    package static func bankItems(_ entries: ReconciliationEntries, _ outcome: ReconciliationOutcome) -> [String: [String: BankItemTotal]] {
         var bankItems: [String: [String: BankItemTotal]] = [:]
         for (index, entry) in entries.enumerated() {
             guard let kind = outcome.bankItem(index) else { continue }
