@@ -107,7 +107,7 @@ struct ReconcileBench: AsyncParsableCommand {
     /// Runs `salurctl arguments` as a child (this binary, `--salurctl`), reading its JSON and peak RSS.
     static func child(_ exe: String, _ arguments: [String], folder: String) throws -> ChildRun {
         let output = folder + "/salurctl.json", peak = folder + "/salurctl.peak"
-        let status = try Bench.run("/bin/sh", ["-c", "exec \"$0\" reconcile --salurctl-peak \"$1\" -- \"$@\" > \"$2\"",
+        let status = try Bench.run("/bin/sh", ["-c", "p=$1 o=$2; shift 2; exec \"$0\" reconcile --salurctl-peak \"$p\" -- \"$@\" > \"$o\"",
                                                exe, peak, output] + arguments)
         guard status == 0 else { throw CLIBenchError("salurctl \(arguments.joined(separator: " ")) exited \(status)") }
         struct FileRun: Decodable { let run: ReconciliationRun }

@@ -108,10 +108,10 @@ struct ReconcileBasisTests {
     func keptAndCounted(_ f: StoreFixture, sourceLocation: SourceLocation = #_sourceLocation) async throws {
         for period in [Period("2026-11"), Period("2026-10"), Period("2026-12"), nil] {
             let kept = try await f.store.reconciliationStatus(period: period, utcOffsetHours: 7)
-            let changed = try await f.strings("SELECT transfers_changed FROM reconciliation_basis")
+            let changed = try await f.count("SELECT transfers_changed FROM reconciliation_basis")
             try await f.sql("UPDATE reconciliation_basis SET transfers_changed = 1")
             let counted = try await f.store.reconciliationStatus(period: period, utcOffsetHours: 7)
-            try await f.sql("UPDATE reconciliation_basis SET transfers_changed = \(changed.first ?? "1")")
+            try await f.sql("UPDATE reconciliation_basis SET transfers_changed = \(changed)")
             #expect(kept == counted, "\(period?.description ?? "all time")", sourceLocation: sourceLocation)
         }
         // Another time zone is counted anew: transfer 4 settled on 2026-10-31 at UTC-12 (2026-11-01 at UTC+7).
