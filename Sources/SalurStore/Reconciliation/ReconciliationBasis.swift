@@ -106,24 +106,28 @@ package enum ReconciliationBasis {
                 guard let match, MatchKind.paid.contains(match.kind) else { continue }
                 paidBy[match.transferID] = (paidBy[match.transferID] ?? true) && match.kind == .weak
             }
-            var figures: [String: StatusFigures] = ["": StatusFigures()]
-            func add(_ month: String?, _ body: (inout StatusFigures) -> Void) {
-                body(&figures[""]!)
-                if let month { body(&figures[month, default: StatusFigures()]) }
+            // By year × 100 + month while counting (0: all time), named `YYYY-MM` at the end.
+            var figures: [Int: StatusFigures] = [0: StatusFigures()]
+            var names: [Int: String] = [0: ""]
+            func add(_ day: CalendarDate?, _ body: (inout StatusFigures) -> Void) {
+                body(&figures[0]!)
+                guard let day else { return }
+                let month = day.year * 100 + day.month
+                if names[month] == nil { names[month] = String(day.description.prefix(7)) }
+                body(&figures[month, default: StatusFigures()])
             }
             for transfer in input.transfers where transfer.state == .settled || transfer.state == .returned {
-                let month = transfer.settledDay.map { String($0.description.prefix(7)) }
                 let amount = transfer.amount.value
                 if let weak = paidBy[transfer.id] {
-                    add(month) { $0.matched += 1; $0.matchedAmount += amount; $0.matchedWeak += weak ? 1 : 0 }
+                    add(transfer.settledDay) { $0.matched += 1; $0.matchedAmount += amount; $0.matchedWeak += weak ? 1 : 0 }
                 } else {
-                    add(month) { $0.unmatched += 1; $0.unmatchedAmount += amount }
+                    add(transfer.settledDay) { $0.unmatched += 1; $0.unmatchedAmount += amount }
                 }
             }
             for entry in input.entries where entry.isDebit {
-                add(String(entry.valueDate.description.prefix(7))) { $0.debits += 1; $0.debitAmount += entry.amount.value }
+                add(entry.valueDate) { $0.debits += 1; $0.debitAmount += entry.amount.value }
             }
-            return figures
+            return Dictionary(uniqueKeysWithValues: figures.map { (names[$0.key]!, $0.value) })
         }
     }
 
