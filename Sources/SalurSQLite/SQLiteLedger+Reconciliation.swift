@@ -118,12 +118,6 @@ extension SQLiteLedger {
             var nextNewMatch = storedCount
 
             // 3. Store the new statements with their entries' matches.
-            let insertEntry = try db.makeStatement(sql: """
-                INSERT INTO statement_entry (id, statement_row, position, value_date, booking_date, direction, amount, is_reversal,
-                    status, bank_reference, customer_reference, counterparty_account, counterparty_name, description, line,
-                    transfer_id, match_kind, amount_sen_part, transaction_code, bank_item)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
             for ((record, rowID), firstID) in zip(fresh, firstIDs) {
                 let (debits, credits) = try record.bookedTotals()
                 try db.execute(sql: """
@@ -139,24 +133,43 @@ extension SQLiteLedger {
                                      record.sourceLine, record.fileSHA256, actor, now, record.openingBalanceSen.columns.senPart,
                                      record.closingBalanceSen.columns.senPart, debits.total.columns.senPart,
                                      credits.total.columns.senPart, record.openingDerivedFrom])
-                for (position, line) in record.lines.enumerated() {
-                    let id = firstID + Int64(position)
-                    var found: EntryMatch?
-                    var item: BankItemKind?
-                    if line.isBooked {
-                        found = outcome.matches[nextNewMatch]
-                        item = outcome.bankItem(nextNewMatch)
-                        nextNewMatch += 1
-                    }
-                    insertEntry.setUncheckedArguments([
-                        id, rowID, position + 1, line.valueDate.description, line.bookingDate?.description,
-                        line.isDebit ? "debit" : "credit", line.amountSen.columns.whole, line.isReversal, line.isBooked ? "booked" : "pending",
-                        line.bankReference, line.customerReference, line.counterpartyAccount, line.counterpartyName, line.description,
-                        line.line, found?.transferID, found?.kind.rawValue, line.amountSen.columns.senPart, line.transactionCode,
-                        item?.rawValue,
-                    ])
-                    try insertEntry.execute()
-                    if found != nil { run.matchesChanged += 1 }
+                // Each booked line's match and bank item: the next ones of the outcome, in file order.
+                var matched: [(match: EntryMatch?, item: BankItemKind?)] = []
+                matched.reserveCapacity(record.lines.count)
+                for line in record.lines {
+                    guard line.isBooked else { matched.append((nil, nil)); continue }
+                    matched.append((outcome.matches[nextNewMatch], outcome.bankItem(nextNewMatch)))
+                    nextNewMatch += 1
+                }
+                run.matchesChanged += matched.count { $0.match != nil }
+                _ = try BulkStatement.insert(db, """
+                    INSERT INTO statement_entry (id, statement_row, position, value_date, booking_date, direction, amount, is_reversal,
+                        status, bank_reference, customer_reference, counterparty_account, counterparty_name, description, line,
+                        transfer_id, match_kind, amount_sen_part, transaction_code, bank_item) VALUES
+                    """, row: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", width: 20,
+                    count: record.lines.count, perStatement: 40) { statement, column, position in
+                    let line = record.lines[position]
+                    let (found, item) = matched[position]
+                    statement.bind(column + 1, firstID + Int64(position))
+                    statement.bind(column + 2, rowID)
+                    statement.bind(column + 3, Int64(position + 1))
+                    statement.bind(column + 4, line.valueDate.description)
+                    statement.bind(column + 5, line.bookingDate?.description)
+                    statement.bind(column + 6, line.isDebit ? "debit" : "credit")
+                    statement.bind(column + 7, line.amountSen.columns.whole)
+                    statement.bind(column + 8, line.isReversal ? 1 : 0)
+                    statement.bind(column + 9, line.isBooked ? "booked" : "pending")
+                    statement.bind(column + 10, line.bankReference)
+                    statement.bind(column + 11, line.customerReference)
+                    statement.bind(column + 12, line.counterpartyAccount)
+                    statement.bind(column + 13, line.counterpartyName)
+                    statement.bind(column + 14, line.description)
+                    statement.bind(column + 15, Int64(line.line))
+                    if let found { statement.bind(column + 16, found.transferID) } else { statement.bind(column + 16, nil as String?) }
+                    statement.bind(column + 17, found?.kind.rawValue)
+                    statement.bind(column + 18, line.amountSen.columns.senPart)
+                    statement.bind(column + 19, line.transactionCode)
+                    statement.bind(column + 20, item?.rawValue)
                 }
                 run.statementsStored += 1
                 run.entriesStored += record.lines.count
