@@ -341,9 +341,18 @@ private struct Reader {
         return TextWrap.join(lines, full: full)
     }
 
-    private func text(_ scalars: some Sequence<Unicode.Scalar>) -> String {
-        var view = String.UnicodeScalarView()
-        view.append(contentsOf: scalars)
-        return String(view)
+    private func text(_ scalars: some Collection<Unicode.Scalar>) -> String {
+        // Encoded straight into the string's storage: a `:61:` line makes several of these.
+        let length = scalars.reduce(0) { $0 + UTF8.width($1) }
+        return String(unsafeUninitializedCapacity: length) { buffer in
+            var written = 0
+            for scalar in scalars {
+                for unit in UTF8.encode(scalar)! {
+                    buffer[written] = unit
+                    written += 1
+                }
+            }
+            return written
+        }
     }
 }
