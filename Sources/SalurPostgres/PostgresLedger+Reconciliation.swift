@@ -18,13 +18,14 @@ package import SalurStore
 /// so both stores number them alike. Entries, changed matches and exceptions are written in bulk
 /// (arrays bound as parameters, `PostgresLedger.chunk` rows per statement).
 extension PostgresLedger {
-    package func reconcile(statements: [StatementRecord], file: SourceFile?, actor: String, today: CalendarDate,
-                           missingAfterDays: Int, utcOffsetHours: Int,
+    package func reconcile(statements: [StatementRecord], alreadyStored: Int, file: SourceFile?, actor: String, today: CalendarDate,
+                           missingAfterDays: Int, utcOffsetHours: Int, matching: String?,
                            match: (ReconciliationInput) throws -> ReconciliationOutcome) async throws -> ReconciliationRun {
         try await transaction("reconciling") { connection in
             try await self.execute(connection, "SELECT pg_advisory_xact_lock(\(LockKey.reconcile.rawValue))")
             try await self.execute(connection, "LOCK TABLE transfer IN EXCLUSIVE MODE")
             var run = ReconciliationRun()
+            run.statementsUnchanged = alreadyStored
             var audits: [AuditRecord] = []
             let now = Timestamp.iso8601(clock.now)
 
@@ -62,6 +63,30 @@ extension PostgresLedger {
                 fresh.append((record, nextStatement))
                 nextStatement += 1
             }
+            if ReconciliationBasis.keepsFile(statements, file: file), let file {
+                try await self.execute(connection, """
+                    INSERT INTO statement_file (sha256, statements, accounts, stored_at)
+                    VALUES (\(file.sha256), \(statements.count), \(ReconciliationBasis.accounts(statements)), \(now)) ON CONFLICT DO NOTHING
+                    """)
+            }
+            // Nothing new, and nothing matching reads changed since the last run: its figures stand.
+            let basisCounts = { () async throws -> (key: String, lastEntry: Int64, transfers: Int64) in
+                let row = try await connection.query(PostgresQuery(unsafeSQL: ReconciliationBasis.countsSQL), logger: self.logger)
+                    .collect().first
+                var counts: (Int64, Int64, Int64) = (0, 0, 0)
+                if let row { counts = try row.decode((Int64, Int64, Int64).self) }
+                return (ReconciliationBasis.key(matching: matching ?? "", today: today, missingAfterDays: missingAfterDays,
+                                                utcOffsetHours: utcOffsetHours, lastStatement: counts.0, lastEntry: counts.1,
+                                                transfers: counts.2), counts.1, counts.2)
+            }
+            if matching != nil, fresh.isEmpty,
+               let recorded = try await connection.query(PostgresQuery(unsafeSQL: ReconciliationBasis.readSQL), logger: self.logger)
+                   .collect().first?.decode((String, String, Int64).self),
+               ReconciliationBasis.unchanged(matching: matching, fresh: fresh.count, recorded: (recorded.0, recorded.2),
+                                             key: try await basisCounts().key),
+               let figures = ReconciliationBasis.Figures.from(json: recorded.1) {
+                return figures.run(alreadyStored: run.statementsUnchanged, openExceptions: try await self.openExceptions(connection))
+            }
             let storedTotal = try await self.scalar(connection, "SELECT coalesce(sum(amount), 0)::bigint FROM statement_entry")
             try StatementRefusal.checkLedgerTotal(stored: Rupiah(storedTotal), adding: fresh.map(\.record))
 
@@ -95,9 +120,11 @@ extension PostgresLedger {
             }
             let storedCount = entries.count
             let firstEntry = try await self.scalar(connection, PostgresQuery(unsafeSQL: StoreSQL.lastStatementEntryID)) + 1
-            let firstIDs = ReconciliationEntry.addNew(fresh, firstID: firstEntry, to: &entries, references: &references)
+            var all = ReconciliationEntries(entries)
+            entries = []
+            let firstIDs = all.addNew(fresh, firstID: firstEntry, references: &references)
             let transfers = try await self.reconciliationTransfers(connection, utcOffsetHours: utcOffsetHours)
-            let input = ReconciliationInput(entries: entries, transfers: transfers, statements: references, today: today,
+            let input = ReconciliationInput(entries: all, transfers: transfers, statements: references, today: today,
                                             missingAfterDays: missingAfterDays)
             let outcome = try input.matched(by: match)
             // New booked entries follow the stored ones in `input.entries`, in file order.
@@ -205,19 +232,46 @@ extension PostgresLedger {
             try await self.recordFindings(connection, outcome.findings, actor: actor, now: now, run: &run)
 
             // 7. The figures after this run, and one audit row when anything changed.
-            for try await (kind, count) in try await connection.query("""
-                SELECT kind, count(*) FROM reconciliation_exception WHERE state = 'open' GROUP BY kind
-                """, logger: self.logger).decode((String, Int).self) {
-                run.openExceptions[kind] = count
-            }
+            run.openExceptions = try await self.openExceptions(connection)
             run.count(outcome.matches)
             if run.changedAnything {
                 audits.append(AuditRecord(actor: actor, action: "reconcile.run", subject: ReconciliationRun.auditSubject(file),
                                           details: run.auditDetails(today: today, missingAfterDays: missingAfterDays)))
             }
             try await self.audit(connection, audits)
+            // 8. The basis of this run (a run that returned transfers leaves it marked: they changed).
+            let basis = try await basisCounts()
+            let figures = ReconciliationBasis.Figures(run, input: input, outcome: outcome, utcOffsetHours: utcOffsetHours,
+                                                      lastEntry: basis.lastEntry, transfers: basis.transfers).json
+            try await self.execute(connection, """
+                INSERT INTO reconciliation_basis (id, key, figures, transfers_changed)
+                VALUES (1, \(basis.key), \(figures), \(run.transfersReturned > 0 ? 1 : 0))
+                ON CONFLICT (id) DO UPDATE SET key = excluded.key, figures = excluded.figures, transfers_changed = excluded.transfers_changed
+                """)
             return run
         }
+    }
+
+    /// The statement file with this SHA-256, when a run stored it whole.
+    package func storedStatementFile(sha256: String) async throws -> StoredStatementFile? {
+        try await withConnection("reading the statement files") { connection in
+            let row = try await connection.query("SELECT statements, accounts FROM statement_file WHERE sha256 = \(sha256)",
+                                                 logger: self.logger).collect().first
+            guard let row else { return nil }
+            let (statements, accounts) = try row.decode((Int, String).self)
+            return StoredStatementFile(statements: statements, accounts: accounts)
+        }
+    }
+
+    /// Open exceptions by kind.
+    private func openExceptions(_ connection: PostgresConnection) async throws -> [String: Int] {
+        var open: [String: Int] = [:]
+        for try await (kind, count) in try await connection.query("""
+            SELECT kind, count(*) FROM reconciliation_exception WHERE state = 'open' GROUP BY kind
+            """, logger: self.logger).decode((String, Int).self) {
+            open[kind] = count
+        }
+        return open
     }
 
     /// Inserts one statement's entries with ids `firstID`, `firstID + 1`, … in file order, in bulk.

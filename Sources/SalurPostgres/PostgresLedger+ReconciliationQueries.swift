@@ -25,13 +25,18 @@ extension PostgresLedger {
         try await withConnection("reading the reconciliation status") { connection in
             var status = ReconciliationStatus()
             status.period = period?.description
+            let basis = try await connection.query(PostgresQuery(unsafeSQL: ReconciliationBasis.statusSQL), logger: self.logger)
+                .collect().first?.decode((String?, Int64?, Int64, Int64).self)
+            let kept = ReconciliationBasis.statusFigures(basis?.0, transfersChanged: basis?.1, utcOffsetHours: utcOffsetHours,
+                                                         lastEntry: basis?.2 ?? 0, transfers: basis?.3 ?? 0)
+            if let kept { status.setKept(kept, period: period) }
             var bindings = PostgresBindings()
             var transferFilter = ""
             if let period {
                 bindings.append(period.description)
                 transferFilter = " AND \(Self.bankTime("t.settled_at", utcOffsetHours, format: "YYYY-MM")) = $1"
             }
-            if let (matched, matchedAmount, matchedWeak, unmatched, unmatchedAmount) = try await connection.query(PostgresQuery(unsafeSQL: """
+            if kept == nil, let (matched, matchedAmount, matchedWeak, unmatched, unmatchedAmount) = try await connection.query(PostgresQuery(unsafeSQL: """
                 SELECT
                     count(m.transfer_id),
                     coalesce(sum(CASE WHEN m.transfer_id IS NOT NULL THEN t.amount END), 0)::bigint,
@@ -82,6 +87,7 @@ extension PostgresLedger {
             status.statements = try await connection.query(PostgresQuery(unsafeSQL: StoreSQL.countStatements + statementFilter,
                                                                          binds: statementBindings), logger: self.logger)
                 .collect().first?.decode(Int.self) ?? 0
+            guard kept == nil else { return status }
             let entryFilter = period == nil ? "" : " AND substr(value_date, 1, 7) = $1"
             if let (count, total) = try await connection.query(PostgresQuery(unsafeSQL: """
                 SELECT count(*), coalesce(sum(amount), 0)::bigint FROM statement_entry

@@ -435,5 +435,20 @@ enum PostgresSchema {
             CREATE TRIGGER recipient_tally_delete AFTER DELETE ON recipient
                 REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION recipient_tally_add();
             """),
+        // Statement files stored whole, and the basis of the last reconciliation run (see
+        // `ReconciliationBasis`): statement-level triggers mark it as soon as a statement changes a
+        // column of `transfer` that matching reads, or deletes transfers.
+        Step(name: SchemaStep.v13b, sql: ReconciliationBasis.tablesSQL + """
+
+            CREATE FUNCTION reconciliation_basis_mark() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                \(ReconciliationBasis.markSQL);
+                RETURN NULL;
+            END $$;
+            CREATE TRIGGER transfer_reconciliation_update AFTER UPDATE OF \(ReconciliationBasis.transferColumns.joined(separator: ", "))
+                ON transfer FOR EACH STATEMENT EXECUTE FUNCTION reconciliation_basis_mark();
+            CREATE TRIGGER transfer_reconciliation_delete AFTER DELETE ON transfer
+                FOR EACH STATEMENT EXECUTE FUNCTION reconciliation_basis_mark();
+            """),
     ]
 }

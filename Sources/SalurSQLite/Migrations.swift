@@ -123,6 +123,7 @@ enum Migrations {
         registerRetryAsk(&migrator)
         registerStatementSen(&migrator)
         registerTransferService(&migrator)
+        registerReconciliationBasis(&migrator)
         return migrator
     }
 }

@@ -15,8 +15,18 @@ extension SQLiteLedger {
     package func reconcile(statements: [StatementRecord], file: SourceFile?, actor: String, today: CalendarDate,
                            missingAfterDays: Int, utcOffsetHours: Int,
                            match: (ReconciliationInput) throws -> ReconciliationOutcome) throws -> ReconciliationRun {
+        try reconcile(statements: statements, alreadyStored: 0, file: file, actor: actor, today: today,
+                      missingAfterDays: missingAfterDays, utcOffsetHours: utcOffsetHours, matching: nil, match: match)
+    }
+
+    /// `reconcile` of `statements`, with `alreadyStored` statements of `file` known to be stored and
+    /// `matching` naming the rules of `match` (see `ReconciliationLedger.reconcile`).
+    package func reconcile(statements: [StatementRecord], alreadyStored: Int, file: SourceFile?, actor: String, today: CalendarDate,
+                           missingAfterDays: Int, utcOffsetHours: Int, matching: String?,
+                           match: (ReconciliationInput) throws -> ReconciliationOutcome) throws -> ReconciliationRun {
         try write("reconciling") { db in
             var run = ReconciliationRun()
+            run.statementsUnchanged = alreadyStored
             let now = self.timestamp()
 
             // 1. Which statements are new.
@@ -44,6 +54,27 @@ extension SQLiteLedger {
                 seenInFile.insert(identity)
                 fresh.append((record, nextStatement))
                 nextStatement += 1
+            }
+
+            if ReconciliationBasis.keepsFile(statements, file: file), let file {
+                try db.execute(sql: "INSERT INTO statement_file (sha256, statements, accounts, stored_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                               arguments: [file.sha256, statements.count, ReconciliationBasis.accounts(statements), now])
+            }
+            // Nothing new, and nothing matching reads changed since the last run: its figures stand.
+            let basisCounts = { () throws -> (key: String, lastEntry: Int64, transfers: Int64) in
+                let counts = try Row.fetchOne(db, sql: ReconciliationBasis.countsSQL)
+                let (lastEntry, transfers): (Int64, Int64) = (counts?[1] ?? 0, counts?[2] ?? 0)
+                return (ReconciliationBasis.key(matching: matching ?? "", today: today, missingAfterDays: missingAfterDays,
+                                                utcOffsetHours: utcOffsetHours, lastStatement: counts?[0] ?? 0,
+                                                lastEntry: lastEntry, transfers: transfers), lastEntry, transfers)
+            }
+            if matching != nil, fresh.isEmpty {
+                let recorded = try Row.fetchOne(db, sql: ReconciliationBasis.readSQL)
+                if let recorded, ReconciliationBasis.unchanged(matching: matching, fresh: fresh.count,
+                                                               recorded: (recorded[0], recorded[2]), key: try basisCounts().key),
+                   let figures = ReconciliationBasis.Figures.from(json: recorded[1]) {
+                    return figures.run(alreadyStored: run.statementsUnchanged, openExceptions: try SQLiteLedger.openExceptions(db))
+                }
             }
 
             let stored = try SQLiteLedger.storedTotal(db, of: "statement_entry", what: "the statement entries already stored")
@@ -76,21 +107,17 @@ extension SQLiteLedger {
             }
             let storedCount = entries.count
             let firstEntry = (try Int64.fetchOne(db, sql: StoreSQL.lastStatementEntryID) ?? 0) + 1
-            let firstIDs = ReconciliationEntry.addNew(fresh, firstID: firstEntry, to: &entries, references: &references)
+            var all = ReconciliationEntries(entries)
+            entries = []
+            let firstIDs = all.addNew(fresh, firstID: firstEntry, references: &references)
             let transfers = try SQLiteLedger.reconciliationTransfers(db, utcOffsetHours: utcOffsetHours)
-            let input = ReconciliationInput(entries: entries, transfers: transfers, statements: references, today: today,
+            let input = ReconciliationInput(entries: all, transfers: transfers, statements: references, today: today,
                                             missingAfterDays: missingAfterDays)
             let outcome = try input.matched(by: match)
             // New booked entries follow the stored ones in `input.entries`, in file order.
             var nextNewMatch = storedCount
 
             // 3. Store the new statements with their entries' matches.
-            let insertEntry = try db.makeStatement(sql: """
-                INSERT INTO statement_entry (id, statement_row, position, value_date, booking_date, direction, amount, is_reversal,
-                    status, bank_reference, customer_reference, counterparty_account, counterparty_name, description, line,
-                    transfer_id, match_kind, amount_sen_part, transaction_code, bank_item)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
             for ((record, rowID), firstID) in zip(fresh, firstIDs) {
                 let (debits, credits) = try record.bookedTotals()
                 try db.execute(sql: """
@@ -106,24 +133,43 @@ extension SQLiteLedger {
                                      record.sourceLine, record.fileSHA256, actor, now, record.openingBalanceSen.columns.senPart,
                                      record.closingBalanceSen.columns.senPart, debits.total.columns.senPart,
                                      credits.total.columns.senPart, record.openingDerivedFrom])
-                for (position, line) in record.lines.enumerated() {
-                    let id = firstID + Int64(position)
-                    var found: EntryMatch?
-                    var item: BankItemKind?
-                    if line.isBooked {
-                        found = outcome.matches[nextNewMatch]
-                        item = outcome.bankItem(nextNewMatch)
-                        nextNewMatch += 1
-                    }
-                    insertEntry.setUncheckedArguments([
-                        id, rowID, position + 1, line.valueDate.description, line.bookingDate?.description,
-                        line.isDebit ? "debit" : "credit", line.amountSen.columns.whole, line.isReversal, line.isBooked ? "booked" : "pending",
-                        line.bankReference, line.customerReference, line.counterpartyAccount, line.counterpartyName, line.description,
-                        line.line, found?.transferID, found?.kind.rawValue, line.amountSen.columns.senPart, line.transactionCode,
-                        item?.rawValue,
-                    ])
-                    try insertEntry.execute()
-                    if found != nil { run.matchesChanged += 1 }
+                // Each booked line's match and bank item: the next ones of the outcome, in file order.
+                var matched: [(match: EntryMatch?, item: BankItemKind?)] = []
+                matched.reserveCapacity(record.lines.count)
+                for line in record.lines {
+                    guard line.isBooked else { matched.append((nil, nil)); continue }
+                    matched.append((outcome.matches[nextNewMatch], outcome.bankItem(nextNewMatch)))
+                    nextNewMatch += 1
+                }
+                run.matchesChanged += matched.count { $0.match != nil }
+                _ = try BulkStatement.insert(db, """
+                    INSERT INTO statement_entry (id, statement_row, position, value_date, booking_date, direction, amount, is_reversal,
+                        status, bank_reference, customer_reference, counterparty_account, counterparty_name, description, line,
+                        transfer_id, match_kind, amount_sen_part, transaction_code, bank_item) VALUES
+                    """, row: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", width: 20,
+                    count: record.lines.count, perStatement: 40) { statement, column, position in
+                    let line = record.lines[position]
+                    let (found, item) = matched[position]
+                    statement.bind(column + 1, firstID + Int64(position))
+                    statement.bind(column + 2, rowID)
+                    statement.bind(column + 3, Int64(position + 1))
+                    statement.bind(column + 4, line.valueDate.description)
+                    statement.bind(column + 5, line.bookingDate?.description)
+                    statement.bind(column + 6, line.isDebit ? "debit" : "credit")
+                    statement.bind(column + 7, line.amountSen.columns.whole)
+                    statement.bind(column + 8, line.isReversal ? 1 : 0)
+                    statement.bind(column + 9, line.isBooked ? "booked" : "pending")
+                    statement.bind(column + 10, line.bankReference)
+                    statement.bind(column + 11, line.customerReference)
+                    statement.bind(column + 12, line.counterpartyAccount)
+                    statement.bind(column + 13, line.counterpartyName)
+                    statement.bind(column + 14, line.description)
+                    statement.bind(column + 15, Int64(line.line))
+                    if let found { statement.bind(column + 16, found.transferID) } else { statement.bind(column + 16, nil as String?) }
+                    statement.bind(column + 17, found?.kind.rawValue)
+                    statement.bind(column + 18, line.amountSen.columns.senPart)
+                    statement.bind(column + 19, line.transactionCode)
+                    statement.bind(column + 20, item?.rawValue)
                 }
                 run.statementsStored += 1
                 run.entriesStored += record.lines.count
@@ -215,16 +261,39 @@ extension SQLiteLedger {
             }
 
             // 7. The figures after this run, and one audit row when anything changed.
-            for row in try Row.fetchAll(db, sql: "SELECT kind, count(*) AS n FROM reconciliation_exception WHERE state = 'open' GROUP BY kind") {
-                run.openExceptions[row["kind"]] = row["n"]
-            }
+            run.openExceptions = try SQLiteLedger.openExceptions(db)
             run.count(outcome.matches)
             if run.changedAnything {
                 try SQLiteLedger.audit(db, actor: actor, action: "reconcile.run", subject: ReconciliationRun.auditSubject(file),
                                        details: run.auditDetails(today: today, missingAfterDays: missingAfterDays))
             }
+            // 8. The basis of this run (a run that returned transfers leaves it marked: they changed).
+            let basis = try basisCounts()
+            let figures = ReconciliationBasis.Figures(run, input: input, outcome: outcome, utcOffsetHours: utcOffsetHours,
+                                                      lastEntry: basis.lastEntry, transfers: basis.transfers)
+            try db.execute(sql: """
+                INSERT INTO reconciliation_basis (id, key, figures, transfers_changed) VALUES (1, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET key = excluded.key, figures = excluded.figures, transfers_changed = excluded.transfers_changed
+                """, arguments: [basis.key, figures.json, run.transfersReturned > 0 ? 1 : 0])
             return run
         }
+    }
+
+    /// The statement file with this SHA-256, when a run stored it whole.
+    package func storedStatementFile(sha256: String) throws -> StoredStatementFile? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT statements, accounts FROM statement_file WHERE sha256 = ?", arguments: [sha256])
+                .map { StoredStatementFile(statements: $0[0], accounts: $0[1]) }
+        }
+    }
+
+    /// Open exceptions by kind.
+    static func openExceptions(_ db: Database) throws -> [String: Int] {
+        var open: [String: Int] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT kind, count(*) AS n FROM reconciliation_exception WHERE state = 'open' GROUP BY kind") {
+            open[row["kind"]] = row["n"]
+        }
+        return open
     }
 
     static func statementExists(_ db: Database, _ record: StatementRecord) throws -> Bool {

@@ -19,6 +19,10 @@ extension SQLiteLedger {
         try read { db in
             var status = ReconciliationStatus()
             status.period = period?.description
+            let basis = try Row.fetchOne(db, sql: ReconciliationBasis.statusSQL)
+            let kept = ReconciliationBasis.statusFigures(basis?[0], transfersChanged: basis?[1], utcOffsetHours: utcOffsetHours,
+                                                         lastEntry: basis?[2] ?? 0, transfers: basis?[3] ?? 0)
+            if let kept { status.setKept(kept, period: period) }
             let shift = SQLiteLedger.shift(utcOffsetHours)
             var transferFilter = ""
             var arguments: StatementArguments = []
@@ -26,24 +30,26 @@ extension SQLiteLedger {
                 transferFilter = " AND strftime('%Y-%m', t.settled_at, ?) = ?"
                 arguments += [shift, period.description]
             }
-            let row = try Row.fetchOne(db, sql: """
-                SELECT
-                    count(m.transfer_id) AS matched,
-                    coalesce(sum(CASE WHEN m.transfer_id IS NOT NULL THEN t.amount END), 0) AS matched_amount,
-                    coalesce(sum(CASE WHEN m.weak = 1 THEN 1 ELSE 0 END), 0) AS matched_weak,
-                    coalesce(sum(CASE WHEN m.transfer_id IS NULL THEN 1 ELSE 0 END), 0) AS unmatched,
-                    coalesce(sum(CASE WHEN m.transfer_id IS NULL THEN t.amount END), 0) AS unmatched_amount
-                FROM transfer t
-                LEFT JOIN (SELECT transfer_id, min(CASE match_kind WHEN 'reference' THEN 0 ELSE 1 END) AS weak
-                           FROM statement_entry WHERE match_kind IN (\(StoreSQL.list(MatchKind.paid))) GROUP BY transfer_id) m
-                    ON m.transfer_id = t.id
-                WHERE t.state IN ('settled', 'returned')\(transferFilter)
-                """, arguments: arguments)
-            status.matched = row?["matched"] ?? 0
-            status.matchedAmount = row?["matched_amount"] ?? 0
-            status.matchedWeak = row?["matched_weak"] ?? 0
-            status.unmatched = row?["unmatched"] ?? 0
-            status.unmatchedAmount = row?["unmatched_amount"] ?? 0
+            if kept == nil {
+                let row = try Row.fetchOne(db, sql: """
+                    SELECT
+                        count(m.transfer_id) AS matched,
+                        coalesce(sum(CASE WHEN m.transfer_id IS NOT NULL THEN t.amount END), 0) AS matched_amount,
+                        coalesce(sum(CASE WHEN m.weak = 1 THEN 1 ELSE 0 END), 0) AS matched_weak,
+                        coalesce(sum(CASE WHEN m.transfer_id IS NULL THEN 1 ELSE 0 END), 0) AS unmatched,
+                        coalesce(sum(CASE WHEN m.transfer_id IS NULL THEN t.amount END), 0) AS unmatched_amount
+                    FROM transfer t
+                    LEFT JOIN (SELECT transfer_id, min(CASE match_kind WHEN 'reference' THEN 0 ELSE 1 END) AS weak
+                               FROM statement_entry WHERE match_kind IN (\(StoreSQL.list(MatchKind.paid))) GROUP BY transfer_id) m
+                        ON m.transfer_id = t.id
+                    WHERE t.state IN ('settled', 'returned')\(transferFilter)
+                    """, arguments: arguments)
+                status.matched = row?["matched"] ?? 0
+                status.matchedAmount = row?["matched_amount"] ?? 0
+                status.matchedWeak = row?["matched_weak"] ?? 0
+                status.unmatched = row?["unmatched"] ?? 0
+                status.unmatchedAmount = row?["unmatched_amount"] ?? 0
+            }
 
             for kind in ExceptionKind.allCases {
                 status.exceptions[kind.rawValue] = 0
@@ -73,6 +79,7 @@ extension SQLiteLedger {
                 statementArguments = [last, first]
             }
             status.statements = try Int.fetchOne(db, sql: StoreSQL.countStatements + statementFilter, arguments: statementArguments) ?? 0
+            guard kept == nil else { return status }
             let entryFilter = period == nil ? "" : " AND substr(value_date, 1, 7) = ?"
             let debits = try Row.fetchOne(db, sql: """
                 SELECT count(*) AS n, coalesce(sum(amount), 0) AS total FROM statement_entry

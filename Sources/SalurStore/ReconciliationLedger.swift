@@ -6,10 +6,18 @@ package import SalurCore
 /// transaction with its audit rows; both stores give the same results, refusals and audit rows.
 package protocol ReconciliationLedger: Sendable {
     /// Stores `statements` (each once), matches every booked entry of every stored statement with
-    /// `match`, and records the outcome (see `SQLiteLedger.reconcile`).
-    func reconcile(statements: [StatementRecord], file: SourceFile?, actor: String, today: CalendarDate,
-                   missingAfterDays: Int, utcOffsetHours: Int,
+    /// `match`, and records the outcome (see `SQLiteLedger.reconcile`). `alreadyStored` counts
+    /// statements of `file` known to be stored (`storedStatementFile`) and not passed again.
+    /// `matching` names what `match` decides by (`Reconciler.matchingKey`): when given, a run that
+    /// stores nothing and finds its basis unchanged (`ReconciliationBasis`) returns the figures of the
+    /// run that recorded it without matching; nil always matches.
+    func reconcile(statements: [StatementRecord], alreadyStored: Int, file: SourceFile?, actor: String, today: CalendarDate,
+                   missingAfterDays: Int, utcOffsetHours: Int, matching: String?,
                    match: (ReconciliationInput) throws -> ReconciliationOutcome) async throws -> ReconciliationRun
+    /// The statement file with this SHA-256, when a run stored it whole (every statement of it is
+    /// stored); nil otherwise. CSV files and statements whose opening balance was taken from a
+    /// stored one are never kept whole: they are read again.
+    func storedStatementFile(sha256: String) async throws -> StoredStatementFile?
     /// Matched, unmatched and open exceptions, for one month in the bank's time zone or for all time.
     func reconciliationStatus(period: Period?, utcOffsetHours: Int) async throws -> ReconciliationStatus
     /// When reconciliation last ran and the open exceptions by kind (for the metrics).
@@ -28,4 +36,14 @@ package protocol ReconciliationLedger: Sendable {
     /// Records that `actor` wrote an export file with this SHA-256 (audit row `export.KIND`).
     func recordExport(kind: String, destination: String, sha256: String, rows: Int, details: [String: String],
                       actor: String) async throws
+}
+
+extension ReconciliationLedger {
+    /// `reconcile` of `statements` that always matches.
+    package func reconcile(statements: [StatementRecord], file: SourceFile?, actor: String, today: CalendarDate,
+                           missingAfterDays: Int, utcOffsetHours: Int,
+                           match: (ReconciliationInput) throws -> ReconciliationOutcome) async throws -> ReconciliationRun {
+        try await reconcile(statements: statements, alreadyStored: 0, file: file, actor: actor, today: today,
+                            missingAfterDays: missingAfterDays, utcOffsetHours: utcOffsetHours, matching: nil, match: match)
+    }
 }

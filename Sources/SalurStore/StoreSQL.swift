@@ -17,6 +17,7 @@ package enum SchemaStep {
     package static let v10 = "v10 retry asks first"
     package static let v11 = "v11 statement sen, bank items"
     package static let v12 = "v12 transfer service"
+    package static let v13b = "v13-b statement files, reconciliation basis"
 }
 
 /// SQL text both stores run as it is: statements written the same in SQLite's and PostgreSQL's

@@ -93,6 +93,34 @@ struct ReconcileCLITests {
         #expect(verify.status == 0)
     }
 
+    @Test("salurctl reconcile of the same file again: the --json run of a full reading, and a transfer settled since is found")
+    func sameFileAgain() async throws {
+        let (fixture, config) = try workspace(); defer { fixture.remove() }
+        try fixture.seed([
+            .init(id: 1, account: "0012000001", bankReference: "20261123000001"),
+            .init(id: 2, state: "in_doubt", account: "0012000002", bankReference: "20261123000002", settledAt: nil),
+        ])
+        try StatementFixtures.mandiri.write(toFile: fixture.directory + "/bank.sta", atomically: true, encoding: .utf8)
+        let arguments = ["reconcile", "bank.sta", "--as-of", "2026-11-24", "--json"]
+        let first = try await run(fixture, config, arguments)
+        #expect(first.status == 0, "\(first)")
+        let again = try await run(fixture, config, arguments)
+        let rematched = try await run(fixture, config, ["reconcile", "--as-of", "2026-11-24", "--json"])
+        func runOf(_ result: SalurctlProcess.Result) throws -> [String: Any] {
+            try #require((try json(result.stdout) as? [[String: Any]])?.first?["run"] as? [String: Any])
+        }
+        let againRun = try runOf(again)
+        #expect(againRun["statements_unchanged"] as? Int == 1 && againRun["statements_stored"] as? Int == 0)
+        #expect(againRun["matches_changed"] as? Int == 0 && againRun["matched_reference"] as? Int == 2)
+        #expect((againRun["open_exceptions"] as? [String: Int]) == ["debited_not_settled": 1])
+        #expect((try runOf(rematched))["matched_reference"] as? Int == 2)
+
+        try fixture.sql("UPDATE transfer SET state = 'settled', settled_at = '2026-11-23T03:00:00.000Z' WHERE id = 2")
+        let settled = try runOf(try await run(fixture, config, arguments))
+        #expect(settled["exceptions_cleared"] as? Int == 1 && settled["statements_unchanged"] as? Int == 1)
+        #expect((settled["open_exceptions"] as? [String: Int]) ?? ["?": 1] == [:])
+    }
+
     @Test("refused statements exit 65 with FILE:LINE and the reason; nothing is stored")
     func refusals() async throws {
         let (fixture, config) = try workspace(); defer { fixture.remove() }

@@ -55,21 +55,34 @@ struct ReconcileCommand: AsyncParsableCommand {
             let actor = OperatorIdentity.current()
             let bankItems = BankItemClassifier(rules: settings.bankItems)
             let match = { (input: ReconciliationInput) in Reconciler.match(input, bankItems: bankItems) }
+            let matching = Reconciler.matchingKey(bankItems: bankItems)
             var runs: [(file: String, run: ReconciliationRun)] = []
             var notes: [String] = []
             let bar = ProgressBar.onStandardError("reconciling", total: nil, unit: "entries", quiet: json)
             try await Refusals.asDataErrors {
                 if files.isEmpty {
                     runs.append(("(stored statements)", try await ledger.reconcile(
-                        statements: [], file: nil, actor: actor, today: today, missingAfterDays: settings.missingAfterDays,
-                        utcOffsetHours: settings.utcOffsetHours, match: match)))
+                        statements: [], alreadyStored: 0, file: nil, actor: actor, today: today,
+                        missingAfterDays: settings.missingAfterDays, utcOffsetHours: settings.utcOffsetHours, matching: matching,
+                        match: match)))
                 }
                 for file in files {
-                    let bytes = try Output.readFile(file)
+                    var bytes = try Output.readFile(file)
                     let chosen = format.flatMap(StatementFormat.init(rawValue:))
+                    // A file stored whole before is not read again: each of its statements is stored.
+                    let sha256 = AuditChain.sha256Hex(bytes)
+                    if let stored = try await ledger.storedWhole(bytes, sha256: sha256, format: chosen,
+                                                                  sourceAccount: configuration.bank?.sourceAccount) {
+                        runs.append((file, try await ledger.reconcile(
+                            statements: [], alreadyStored: stored.statements, file: SourceFile(path: file, sha256: sha256),
+                            actor: actor, today: today, missingAfterDays: settings.missingAfterDays,
+                            utcOffsetHours: settings.utcOffsetHours, matching: matching, match: match)))
+                        continue
+                    }
                     let mapping = chosen == .csv ? try csvMapping(configuration) : nil
                     var statements = try StatementFile(bytes: bytes, file: file, format: chosen, csvMapping: mapping,
                                                        sourceAccount: configuration.bank?.sourceAccount)
+                    bytes = [] // read: not held while the statements are stored and matched
                     if !statements.openingsNeeded.isEmpty {
                         try statements.deriveOpenings(from: StatementFile.StoredClosing.from(try await ledger.statementChecks(period: nil)))
                     }
@@ -77,9 +90,9 @@ struct ReconcileCommand: AsyncParsableCommand {
                     let source = SourceFile(path: file, sha256: statements.sha256)
                     let entries = statements.statements.reduce(0) { $0 + $1.entries.count }
                     let run = try await ledger.reconcile(
-                        statements: statements.records(sourceFile: file), file: source,
+                        statements: statements.records(sourceFile: file), alreadyStored: 0, file: source,
                         actor: actor, today: today, missingAfterDays: settings.missingAfterDays,
-                        utcOffsetHours: settings.utcOffsetHours, match: match)
+                        utcOffsetHours: settings.utcOffsetHours, matching: matching, match: match)
                     runs.append((file, run))
                     bar.advance(by: entries)
                 }

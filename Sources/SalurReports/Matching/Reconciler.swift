@@ -23,6 +23,13 @@ package enum Reconciler {
         match(input, bankItems: BankItemClassifier())
     }
 
+    /// What `match(_:bankItems:)` decides by, as `ReconciliationLedger.reconcile(matching:)` keeps
+    /// it: this matching's version and the bank-item rules. A change to how entries are matched
+    /// bumps the version, so that runs after an upgrade match again.
+    package static func matchingKey(bankItems: BankItemClassifier) -> String {
+        "reconciler 1\u{1E}" + bankItems.rules.map { "\($0.kind.rawValue)=\($0.text)" }.joined(separator: "\u{1E}")
+    }
+
     /// The outcome for `input`, recognising the bank's own items with `bankItems`.
     package static func match(_ input: ReconciliationInput, bankItems: BankItemClassifier) -> ReconciliationOutcome {
         var state = MatchingState(input: input)
@@ -158,20 +165,10 @@ private struct MatchingState {
 
     mutating func matchWeakly() {
         guard !unreferenced.isEmpty else { return }
-        // Settled transfers (and any other with a settlement day) by amount, account and day, in id order.
-        var paid: [WeakKey: [Int32]] = [:]
-        var unpaid: [WeakKey: [Int32]] = [:]
-        for (index, transfer) in input.transfers.enumerated() {
-            let account = ReferenceText.digits(transfer.accountNo)
-            if transfer.state == .settled || transfer.state == .returned, let day = transfer.settledDay {
-                guard let sen = Sen(exactly: transfer.amount) else { continue }
-                paid[WeakKey(amount: sen.value, account: account, day: day.dayNumber), default: []].append(Int32(index))
-            } else if transfer.state == .failed || transfer.state == .cancelled || transfer.state == .inDoubt || transfer.state == .sending {
-                // Never settled, so no settlement day: what may have been debited without Salur knowing.
-                guard let sen = Sen(exactly: transfer.amount) else { continue }
-                unpaid[WeakKey(amount: sen.value, account: account, day: 0), default: []].append(Int32(index))
-            }
-        }
+        // What each unreferenced debit looks for: its accounts and days.
+        var sought: [(accounts: [String], days: [Int])] = []
+        sought.reserveCapacity(unreferenced.count)
+        var wanted: Set<WeakKey> = []
         for entryIndex in unreferenced {
             let entry = input.entries[entryIndex]
             let accounts: [String]
@@ -182,6 +179,31 @@ private struct MatchingState {
             }
             var days = [entry.valueDate.dayNumber, entry.valueDate.dayNumber - 1]
             if let booking = entry.bookingDate?.dayNumber, !days.contains(booking) { days += [booking, booking - 1] }
+            sought.append((accounts, days))
+            for account in accounts {
+                wanted.insert(WeakKey(amount: entry.amountSen.value, account: account, day: 0))
+                for day in days { wanted.insert(WeakKey(amount: entry.amountSen.value, account: account, day: day)) }
+            }
+        }
+        // Settled transfers (and any other with a settlement day) by amount, account and day, in id
+        // order — only under the keys some debit looks for, so a few debits without references
+        // cost no index of every transfer.
+        var paid: [WeakKey: [Int32]] = [:]
+        var unpaid: [WeakKey: [Int32]] = [:]
+        for (index, transfer) in input.transfers.enumerated() {
+            if transfer.state == .settled || transfer.state == .returned, let day = transfer.settledDay {
+                guard let sen = Sen(exactly: transfer.amount) else { continue }
+                let key = WeakKey(amount: sen.value, account: ReferenceText.digits(transfer.accountNo), day: day.dayNumber)
+                if wanted.contains(key) { paid[key, default: []].append(Int32(index)) }
+            } else if transfer.state == .failed || transfer.state == .cancelled || transfer.state == .inDoubt || transfer.state == .sending {
+                // Never settled, so no settlement day: what may have been debited without Salur knowing.
+                guard let sen = Sen(exactly: transfer.amount) else { continue }
+                let key = WeakKey(amount: sen.value, account: ReferenceText.digits(transfer.accountNo), day: 0)
+                if wanted.contains(key) { unpaid[key, default: []].append(Int32(index)) }
+            }
+        }
+        for (entryIndex, (accounts, days)) in zip(unreferenced, sought) {
+            let entry = input.entries[entryIndex]
             var unpaidCandidate: Int?
             var paidCandidate: Int?
             search: for account in accounts {

@@ -18,9 +18,8 @@ public enum MT940Parser {
     /// Parses every statement in the file; throws the first problem with its line.
     public static func parse(bytes: [UInt8], file: String) throws(StatementParseError) -> [Statement] {
         var reader = Reader(file: file)
-        let lines = TextLines.split(bytes)
-        for line in lines { try reader.read(line) }
-        return try reader.finish(lastLine: max(1, lines.last?.number ?? 1))
+        let last = try TextLines.forEach(in: bytes) { line throws(StatementParseError) in try reader.read(line) }
+        return try reader.finish(lastLine: max(1, last))
     }
 
     /// Parses text already in memory.
@@ -342,9 +341,18 @@ private struct Reader {
         return TextWrap.join(lines, full: full)
     }
 
-    private func text(_ scalars: some Sequence<Unicode.Scalar>) -> String {
-        var view = String.UnicodeScalarView()
-        view.append(contentsOf: scalars)
-        return String(view)
+    private func text(_ scalars: some Collection<Unicode.Scalar>) -> String {
+        // Encoded straight into the string's storage: a `:61:` line makes several of these.
+        let length = scalars.reduce(0) { $0 + UTF8.width($1) }
+        return String(unsafeUninitializedCapacity: length) { buffer in
+            var written = 0
+            for scalar in scalars {
+                for unit in UTF8.encode(scalar)! {
+                    buffer[written] = unit
+                    written += 1
+                }
+            }
+            return written
+        }
     }
 }

@@ -11,7 +11,7 @@ package enum BankItemChanges {
     /// The audit row's details for re-classified entries: how many, and how many moved from one
     /// kind to another (`interest->none`, `none->account_fee`).
     package static func auditDetails(_ changed: [Int], previous: [BankItemKind?], _ outcome: ReconciliationOutcome,
-                                     entries: [ReconciliationEntry]) -> [String: String] {
+                                     entries: ReconciliationEntries) -> [String: String] {
         var moves: [String: Int] = [:]
         var first: [String] = []
         for index in changed {

@@ -3,7 +3,7 @@ package import SalurCore
 /// Everything matching needs, read in the same transaction that will record the outcome.
 package struct ReconciliationInput: Sendable {
     /// Every booked entry of every stored statement, in import order (entry id), new ones last.
-    package var entries: [ReconciliationEntry]
+    package var entries: ReconciliationEntries
     /// Every transfer Salur has made or tried to make.
     package var transfers: [ReconciliationTransfer]
     /// The stored statements the entries belong to, by row id: for evidence.
@@ -14,6 +14,12 @@ package struct ReconciliationInput: Sendable {
     package var missingAfterDays: Int
 
     package init(entries: [ReconciliationEntry], transfers: [ReconciliationTransfer], statements: [Int64: StatementReference],
+                 today: CalendarDate, missingAfterDays: Int) {
+        self.init(entries: ReconciliationEntries(entries), transfers: transfers, statements: statements, today: today,
+                  missingAfterDays: missingAfterDays)
+    }
+
+    package init(entries: ReconciliationEntries, transfers: [ReconciliationTransfer], statements: [Int64: StatementReference],
                  today: CalendarDate, missingAfterDays: Int) {
         self.entries = entries
         self.transfers = transfers

@@ -112,12 +112,18 @@ extension ReconciliationRun {
 
     /// Totals the bank items of `entries` (aligned with `outcome`) by month and kind: only the
     /// months in `months`, or every month when `months` is empty.
-    package mutating func totalBankItems(_ entries: [ReconciliationEntry], _ outcome: ReconciliationOutcome, months: Set<String>) {
+    package mutating func totalBankItems(_ entries: ReconciliationEntries, _ outcome: ReconciliationOutcome, months: Set<String>) {
+        bankItems = months.isEmpty ? Self.bankItems(entries, outcome)
+            : Self.bankItems(entries, outcome).filter { months.contains($0.key) }
+    }
+
+    /// The bank items of `entries` (aligned with `outcome`) by month and kind.
+    package static func bankItems(_ entries: ReconciliationEntries, _ outcome: ReconciliationOutcome) -> [String: [String: BankItemTotal]] {
+        var bankItems: [String: [String: BankItemTotal]] = [:]
         for (index, entry) in entries.enumerated() {
             guard let kind = outcome.bankItem(index) else { continue }
-            let month = String(entry.valueDate.description.prefix(7))
-            guard months.isEmpty || months.contains(month) else { continue }
-            bankItems[month, default: [:]][kind.rawValue, default: BankItemTotal()].add(entry.amountSen)
+            bankItems[String(entry.valueDate.description.prefix(7)), default: [:]][kind.rawValue, default: BankItemTotal()].add(entry.amountSen)
         }
+        return bankItems
     }
 }

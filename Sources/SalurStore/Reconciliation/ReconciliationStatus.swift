@@ -47,6 +47,28 @@ package struct ReconciliationStatus: Sendable, Codable, Equatable {
         """
     }
 
+    /// Takes the figures a reconciliation run kept (`ReconciliationBasis.Figures`) for `period`
+    /// (nil: all time): matched and unmatched transfers, statement debits and bank items.
+    package mutating func setKept(_ figures: ReconciliationBasis.Figures, period: Period?) {
+        let month = period?.description ?? ""
+        let kept = figures.status[month] ?? ReconciliationBasis.StatusFigures()
+        matched = kept.matched
+        matchedAmount = kept.matchedAmount
+        matchedWeak = kept.matchedWeak
+        unmatched = kept.unmatched
+        unmatchedAmount = kept.unmatchedAmount
+        statementDebits = kept.debits
+        statementDebitAmount = kept.debitAmount
+        var totals: [String: BankItemTotal] = [:]
+        for (itemMonth, kinds) in figures.bankItems where period == nil || itemMonth == month {
+            for (kind, total) in kinds {
+                totals[kind, default: BankItemTotal()].count += total.count
+                totals[kind, default: BankItemTotal()].amountSen += total.amountSen
+            }
+        }
+        setBankItems(totals.map { (kind: $0.key, count: $0.value.count, sen: $0.value.amountSen) })
+    }
+
     /// Records the rows of `bankItemsSQL`, every kind present.
     package mutating func setBankItems(_ rows: [(kind: String, count: Int, sen: Int64)]) {
         for kind in BankItemKind.allCases { bankItems[kind.rawValue] = BankItemTotal() }

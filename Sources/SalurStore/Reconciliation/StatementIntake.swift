@@ -74,30 +74,3 @@ extension StatementRefusal {
             """)
     }
 }
-
-extension ReconciliationEntry {
-    /// Adds the booked entries of the statements about to be stored (row ids chosen) to `entries`,
-    /// and the statements to `references`. Every line of a statement, booked or not, gets the next
-    /// entry id from `firstID` on, in file order; returns each statement's first entry id.
-    package static func addNew(_ statements: [(record: StatementRecord, rowID: Int64)], firstID: Int64,
-                               to entries: inout [ReconciliationEntry], references: inout [Int64: StatementReference]) -> [Int64] {
-        var next = firstID
-        var firstIDs: [Int64] = []
-        for (record, rowID) in statements {
-            references[rowID] = StatementReference(statementId: record.statementId, sequence: record.sequence, sourceFile: record.sourceFile)
-            firstIDs.append(next)
-            for line in record.lines {
-                if line.isBooked {
-                    entries.append(ReconciliationEntry(
-                        id: next, statement: rowID, valueDate: line.valueDate, bookingDate: line.bookingDate, isDebit: line.isDebit,
-                        isReversal: line.isReversal, amountSen: line.amountSen, transactionCode: line.transactionCode,
-                        bankReference: line.bankReference,
-                        customerReference: line.customerReference, counterpartyAccount: line.counterpartyAccount,
-                        description: line.description, line: line.line))
-                }
-                next += 1
-            }
-        }
-        return firstIDs
-    }
-}
