@@ -123,6 +123,7 @@ enum Migrations {
         registerRetryAsk(&migrator)
         registerStatementSen(&migrator)
         registerTransferService(&migrator)
+        registerQueueStatus(&migrator)
         return migrator
     }
 }
