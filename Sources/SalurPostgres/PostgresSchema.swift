@@ -394,5 +394,22 @@ enum PostgresSchema {
         Step(name: SchemaStep.v12, sql: """
             ALTER TABLE transfer ADD COLUMN service TEXT;
             """),
+        // `[bank] max_requests_per_second` shared by the engines on this database (`RequestRate`): the
+        // end of the request slots reserved so far and the bank's last Retry-After, in microseconds
+        // since 1970. Only PostgreSQL has several engines; the SQLite file's one engine keeps its slots in memory.
+        // `queue status` at a million transfers (see the SQLite step): the claim index carries each
+        // transfer's amount, so that the totals by state can be read from the index.
+        Step(name: SchemaStep.v13QueueStatus, sql: """
+            DROP INDEX transfer_claim;
+            CREATE INDEX transfer_claim ON transfer (state, id) INCLUDE (amount);
+            """),
+        Step(name: "v13-c-request-rate", sql: """
+            CREATE TABLE request_rate (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                next_slot_us BIGINT NOT NULL DEFAULT 0,
+                paused_until_us BIGINT NOT NULL DEFAULT 0
+            );
+            INSERT INTO request_rate (id) VALUES (1);
+            """),
     ]
 }
