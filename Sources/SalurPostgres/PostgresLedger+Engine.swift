@@ -536,7 +536,7 @@ extension PostgresLedger {
                         SELECT u.transfer_id, u.attempt_no, nextval(pg_get_serial_sequence('transfer_attempt', 'id')) AS id
                         FROM unnest(\(transferIDs)::bigint[], \(attemptNos)::bigint[]) AS u(transfer_id, attempt_no)),
                     e AS (
-                        SELECT v.*, \(ExternalID.jakartaDay(now)) || lpad(v.id::text, greatest(\(ExternalID.attemptDigits), length(v.id::text)), '0')
+                        SELECT v.*, \(ExternalID.jakartaDay(now)) || lpad(v.id::text, greatest(\(unescaped: String(ExternalID.attemptDigits)), length(v.id::text)), '0')
                             AS external_id
                         FROM v),
                     attempt AS (
