@@ -109,9 +109,9 @@ extension PostgresLedger {
                 UPDATE transfer SET state = 'approved', updated_at = \(now)
                 WHERE batch_id = ANY(\(approved)::text[]) AND state = 'awaiting_approval'
                 """)
-            try await self.audit(connection, actor: actor, entries: targets.map { batch in
-                (action: "batch.approve", subject: batch.id,
-                 details: ["items": String(batch.items), "amount": String(batch.amount), "makers": batch.makers])
+            try await self.audit(connection, targets.map { batch in
+                AuditRecord(actor: actor, action: "batch.approve", subject: batch.id,
+                            details: ["items": String(batch.items), "amount": String(batch.amount), "makers": batch.makers])
             })
             return approved
         }

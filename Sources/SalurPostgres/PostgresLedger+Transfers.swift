@@ -67,10 +67,10 @@ extension PostgresLedger {
                         \(planned.map { Int64($0.members.count) }), \(planned.map(\.amount.value)), \(planned.map(\.makers)))
                 AS v(id, program, period, kind, items, amount, makers)
             """)
-        try await audit(connection, actor: actor, entries: zip(created, planned).map { id, batch in
-            (action: "batch.create", subject: id,
-             details: BatchRules.createdDetails(program: batch.program, period: batch.period, items: batch.members.count,
-                                                amount: batch.amount, state: state))
+        try await audit(connection, zip(created, planned).map { id, batch in
+            AuditRecord(actor: actor, action: "batch.create", subject: id,
+                        details: BatchRules.createdDetails(program: batch.program, period: batch.period, items: batch.members.count,
+                                                           amount: batch.amount, state: state))
         })
         return created
     }
@@ -220,18 +220,7 @@ extension PostgresLedger {
         let waiting = try await connection.query("SELECT EXISTS (SELECT 1 FROM transfer WHERE state = 'pending')", logger: logger)
             .collect().first?.decode(Bool.self) ?? false
         if !waiting, !fresh.isEmpty {
-            let order = fresh.map { (program: $0.transfer.program, period: $0.transfer.period, kind: $0.transfer.kind.rawValue, id: $0.id) }
-                .sorted(by: BatchPlanner.precedes)
-            let amounts = Dictionary(uniqueKeysWithValues: fresh.map { ($0.id, $0.transfer.amount) })
-            var planner = BatchPlanner(rules: rules)
-            var planned: [BatchPlanner.Batch] = []
-            for row in order {
-                if let batch = try planner.add(id: row.id, program: row.program, period: row.period, kind: row.kind,
-                                               amount: amounts[row.id]!, maker: actor) {
-                    planned.append(batch)
-                }
-            }
-            if let batch = planner.finish() { planned.append(batch) }
+            let planned = try BatchPlanner.plan(fresh, maker: actor, rules: rules)
             let created = try await createBatches(connection, planned, actor: actor, rules: rules)
             for (id, batch) in zip(created, planned) {
                 for member in batch.members { placed[member] = id }

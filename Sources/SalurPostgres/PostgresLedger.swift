@@ -292,32 +292,6 @@ package final class PostgresLedger: Sendable {
             """)
     }
 
-    /// Appends several audit rows in order, chained as `audit` would chain them one by one, in one
-    /// statement (the lock and the chain's head read once).
-    package func audit(_ connection: PostgresConnection, actor: String, entries: [(action: String, subject: String, details: [String: String])]) async throws {
-        guard !entries.isEmpty else { return }
-        try await self.execute(connection, "SELECT pg_advisory_xact_lock(\(LockKey.audit.rawValue))")
-        let previous = try await connection.query(PostgresQuery(unsafeSQL: StoreSQL.auditHead), logger: logger)
-            .collect().first?.decode((Int64, String).self)
-        var seq = previous?.0 ?? 0
-        var prev = previous?.1 ?? AuditChain.genesis
-        let at = Timestamp.iso8601(clock.now)
-        var seqs: [Int64] = [], details: [String] = [], prevs: [String] = [], hashes: [String] = []
-        for entry in entries {
-            seq += 1
-            let detailText = AuditChain.canonicalJSON(entry.details)
-            let hash = AuditChain.hash(prev: prev, seq: seq, at: at, actor: actor, action: entry.action, subject: entry.subject, details: detailText)
-            seqs.append(seq); details.append(detailText); prevs.append(prev); hashes.append(hash)
-            prev = hash
-        }
-        try await self.execute(connection, """
-            INSERT INTO audit_log (seq, at, actor, action, subject, details, prev_hash, hash)
-            SELECT v.seq, \(at), \(actor), v.action, v.subject, v.details, v.prev_hash, v.hash
-            FROM unnest(\(seqs), \(entries.map(\.action)), \(entries.map(\.subject)), \(details), \(prevs), \(hashes))
-                AS v(seq, action, subject, details, prev_hash, hash)
-            ORDER BY v.seq
-            """)
-    }
 }
 
 extension PostgresLedger {

@@ -97,6 +97,9 @@ extension SQLiteLedger {
             throw StoreError.refused(refusal)
         }
         try QueueRules.checkLedgerTotal(queuedBefore: try queuedTotal(db), adding: transfers)
+        // A random reference per row lands all over its index: a cache that holds it, not disk reads.
+        let restoreCache = try largeCache(db, rows: transfers.count)
+        defer { restoreCache() }
         // Which are new: a key already stored, or earlier in this list, is queued already.
         let queued = try db.makeStatement(sql: "SELECT amount, remark, beneficiary_account, state FROM transfer WHERE dedupe_key = ?")
         var fresh: [(id: Int64, transfer: NewTransfer)] = []
@@ -125,18 +128,7 @@ extension SQLiteLedger {
         var placed: [Int64: (batch: String, state: String)] = [:]
         let waiting = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM transfer WHERE state = 'pending')") ?? false
         if !waiting, !fresh.isEmpty {
-            let order = fresh.map { (program: $0.transfer.program, period: $0.transfer.period, kind: $0.transfer.kind.rawValue, id: $0.id) }
-                .sorted(by: BatchPlanner.precedes)
-            let amounts = Dictionary(uniqueKeysWithValues: fresh.map { ($0.id, $0.transfer.amount) })
-            var planner = BatchPlanner(rules: rules)
-            var planned: [BatchPlanner.Batch] = []
-            for row in order {
-                if let batch = try planner.add(id: row.id, program: row.program, period: row.period, kind: row.kind,
-                                               amount: amounts[row.id]!, maker: actor) {
-                    planned.append(batch)
-                }
-            }
-            if let batch = planner.finish() { planned.append(batch) }
+            let planned = try BatchPlanner.plan(fresh, maker: actor, rules: rules)
             let created = try createBatches(db, planned, actor: actor, rules: rules, at: date)
             for (id, batch) in zip(created, planned) {
                 for member in batch.members { placed[member] = (id, rules.approvalRequired ? "awaiting_approval" : "approved") }

@@ -122,6 +122,24 @@ package struct BatchPlanner {
                      makers: makers.sorted().joined(separator: ","))
     }
 
+    /// The batches new transfers (`fresh`, with the ids they will be stored under, all queued by
+    /// `maker`) form by themselves, as `formBatches` would form them once stored pending.
+    package static func plan(_ fresh: [(id: Int64, transfer: NewTransfer)], maker: String, rules: BatchingRules) throws -> [Batch] {
+        let order = fresh.map { (program: $0.transfer.program, period: $0.transfer.period, kind: $0.transfer.kind.rawValue, id: $0.id) }
+            .sorted(by: precedes)
+        let amounts = Dictionary(uniqueKeysWithValues: fresh.map { ($0.id, $0.transfer.amount) })
+        var planner = BatchPlanner(rules: rules)
+        var planned: [Batch] = []
+        for row in order {
+            if let batch = try planner.add(id: row.id, program: row.program, period: row.period, kind: row.kind,
+                                           amount: amounts[row.id] ?? .zero, maker: maker) {
+                planned.append(batch)
+            }
+        }
+        if let batch = planner.finish() { planned.append(batch) }
+        return planned
+    }
+
     /// The (programme, period, kind, id) order batches are formed in, by the bytes of the texts
     /// (SQLite's `BINARY`, PostgreSQL's `COLLATE "C"`).
     package static func precedes(_ a: (program: String, period: String, kind: String, id: Int64),
