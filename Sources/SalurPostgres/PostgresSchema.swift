@@ -398,10 +398,12 @@ enum PostgresSchema {
         // end of the request slots reserved so far and the bank's last Retry-After, in microseconds
         // since 1970. Only PostgreSQL has several engines; the SQLite file's one engine keeps its slots in memory.
         // `queue status` at a million transfers (see the SQLite step): the claim index carries each
-        // transfer's amount, so that the totals by state can be read from the index.
+        // transfer's amount, so that the totals by state can be read from the index; and the transfers
+        // to one recipient found by an index (the engine's account checks).
         Step(name: SchemaStep.v13QueueStatus, sql: """
             DROP INDEX transfer_claim;
             CREATE INDEX transfer_claim ON transfer (state, id) INCLUDE (amount);
+            CREATE INDEX transfer_recipient ON transfer (recipient_id);
             """),
         Step(name: "v13-c-request-rate", sql: """
             CREATE TABLE request_rate (

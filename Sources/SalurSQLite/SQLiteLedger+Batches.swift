@@ -17,6 +17,8 @@ extension SQLiteLedger {
                     }
                     return row
                 }
+            let restoreCache = try SQLiteLedger.largeCache(db, rows: targets.reduce(0) { $0 + ($1["item_count"] as Int) })
+            defer { restoreCache() }
             let now = self.timestamp()
             var approved: [String] = []
             for batch in targets {
