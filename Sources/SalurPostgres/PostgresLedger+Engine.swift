@@ -445,21 +445,19 @@ extension PostgresLedger {
                 t.beneficiary_account, t.beneficiary_name, t.beneficiary_bank_code, t.amount, t.remark, t.nik, t.created_at,
                 t.period, r.account_check, r.bank_account_status, r.account_checked_at
                 """
-            // Retries due first, then approved transfers up to the limit — in one statement.
-            let rows = try await self.rows(connection, """
-                WITH due AS (
-                    SELECT \(unescaped: columns), t.next_action_at AS due_at FROM transfer t JOIN batch b ON b.id = t.batch_id
-                        LEFT JOIN recipient r ON r.id = t.recipient_id
-                    WHERE t.state = 'retry_wait' AND t.next_action_at <= \(stamp) AND b.state = 'posting'
-                    ORDER BY t.next_action_at LIMIT \(limit) FOR UPDATE OF t SKIP LOCKED)
-                SELECT * FROM (SELECT *, 0 AS part FROM due ORDER BY due_at) AS retries
-                UNION ALL
-                SELECT * FROM (
-                    SELECT \(unescaped: columns), NULL::text AS due_at, 1 AS part FROM transfer t JOIN batch b ON b.id = t.batch_id
-                        LEFT JOIN recipient r ON r.id = t.recipient_id
-                    WHERE t.state = 'approved' AND b.state = 'posting' ORDER BY t.id
-                    LIMIT greatest(0, \(limit) - (SELECT count(*) FROM due)) FOR UPDATE OF t SKIP LOCKED) AS fresh
+            // Retries due first, then approved transfers up to the limit (each select with its limit
+            // known to the planner, so that each reads its index range only).
+            var rows = try await self.rows(connection, """
+                SELECT \(unescaped: columns) FROM transfer t JOIN batch b ON b.id = t.batch_id LEFT JOIN recipient r ON r.id = t.recipient_id
+                WHERE t.state = 'retry_wait' AND t.next_action_at <= \(stamp) AND b.state = 'posting'
+                ORDER BY t.next_action_at LIMIT \(limit) FOR UPDATE OF t SKIP LOCKED
                 """)
+            if rows.count < limit {
+                rows += try await self.rows(connection, """
+                    SELECT \(unescaped: columns) FROM transfer t JOIN batch b ON b.id = t.batch_id LEFT JOIN recipient r ON r.id = t.recipient_id
+                    WHERE t.state = 'approved' AND b.state = 'posting' ORDER BY t.id LIMIT \(limit - rows.count) FOR UPDATE OF t SKIP LOCKED
+                    """)
+            }
             guard !rows.isEmpty else { return ([], nil, []) }
             // A transfer the bank's statement already shows debited is never sent again.
             let tried = try rows.filter { try $0["attempts"].decode(Int64.self) > 0 }.map { try $0["id"].decode(Int64.self) }
