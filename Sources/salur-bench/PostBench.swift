@@ -162,14 +162,15 @@ struct PostBench: AsyncParsableCommand {
                 breakerThreshold: 1_000, breakerCooldownMs: 100, chunkSize: chunkSize, maxInFlight: maxInFlight, pollIntervalMs: 50),
                 logger: logger)
         }
-        let cpuBefore = (own: CPUTime.process(getpid()), postgres: CPUTime.named("postgres"))
+        let port = (postgresUrl ?? PostgresScratch.adminURL).flatMap { URLComponents(string: $0)?.port }
+        let cpuBefore = (own: CPUTime.process(getpid()), postgres: CPUTime.postgres(port: port))
         let (_, posting) = try await Bench.time {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for engine in engines { group.addTask { try await engine.run(exitWhenIdle: true) } }
                 try await group.waitForAll()
             }
         }
-        let own = CPUTime.process(getpid()) - cpuBefore.own, postgres = CPUTime.named("postgres") - cpuBefore.postgres
+        let own = CPUTime.process(getpid()) - cpuBefore.own, postgres = CPUTime.postgres(port: port) - cpuBefore.postgres
         let settled = try await ledgers[0].queueStatus().transfers["settled"]?.count ?? 0
         let rate = Double(settled) / posting
         let attempts = try await ledgers[0].attemptCount()
@@ -241,16 +242,25 @@ enum CPUTime {
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
-    /// Every running process called `name`, together (e.g. a PostgreSQL server and its backends).
-    static func named(_ name: String) -> Double {
-        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return 0 }
-        var total = 0.0
+    /// The PostgreSQL server listening on `port` (its postmaster, whose command line names the port)
+    /// and its backends, together; other servers on the machine are not counted.
+    static func postgres(port: Int?) -> Double {
+        guard let port, let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return 0 }
+        var parents: [Int32: Int32] = [:], servers: Set<Int32> = []
         for entry in entries {
             guard let pid = Int32(entry),
                   let comm = try? String(contentsOfFile: "/proc/\(entry)/comm", encoding: .utf8),
-                  comm.trimmingCharacters(in: .whitespacesAndNewlines) == name else { continue }
-            total += process(pid)
+                  comm.trimmingCharacters(in: .whitespacesAndNewlines) == "postgres",
+                  let status = try? String(contentsOfFile: "/proc/\(entry)/status", encoding: .utf8) else { continue }
+            let ppid = status.split(separator: "\n").first { $0.hasPrefix("PPid:") }.flatMap { Int32($0.dropFirst(5).trimmingCharacters(in: .whitespaces)) }
+            parents[pid] = ppid ?? 0
+            let command = (try? String(contentsOfFile: "/proc/\(entry)/cmdline", encoding: .utf8)) ?? ""
+            if command.split(separator: "\0").contains(where: { $0 == String(port) || $0 == "port=\(port)" || $0.hasSuffix(":\(port)") }) {
+                servers.insert(pid)
+            }
         }
-        return total
+        return parents.reduce(0.0) { total, entry in
+            servers.contains(entry.key) || servers.contains(entry.value) ? total + process(entry.key) : total
+        }
     }
 }
