@@ -89,8 +89,6 @@ extension PostgresLedger {
                     targets.append(row)
                 }
             }
-            let now = Timestamp.iso8601(clock.now)
-            var approved: [String] = []
             for batch in targets {
                 guard batch.state == "awaiting_approval" else {
                     throw StoreError.refused("batch \(batch.id) is \(batch.state); only a batch awaiting approval can be approved")
@@ -99,19 +97,22 @@ extension PostgresLedger {
                 if distinctApprover, makers.contains(actor) {
                     throw StoreError.refused("maker-checker: \(actor) queued transfers in batch \(batch.id) and may not approve it; another official must")
                 }
-                try await self.execute(connection, """
-                    UPDATE batch SET state = 'approved', approved_by = \(actor), approved_at = \(now), updated_at = \(now)
-                    WHERE id = \(batch.id) RETURNING 1
-                    """)
-                try await self.execute(connection, """
-                    UPDATE transfer SET state = 'approved', updated_at = \(now)
-                    WHERE batch_id = \(batch.id) AND state = 'awaiting_approval' RETURNING 1
-                    """)
-                try await self.audit(connection, actor: actor, action: "batch.approve", subject: batch.id, details: [
-                    "items": String(batch.items), "amount": String(batch.amount), "makers": batch.makers,
-                ])
-                approved.append(batch.id)
             }
+            let now = Timestamp.iso8601(clock.now)
+            let approved = targets.map(\.id)
+            // All of them at once: one statement for the batches, one for their transfers, one for the audit rows.
+            try await self.execute(connection, """
+                UPDATE batch SET state = 'approved', approved_by = \(actor), approved_at = \(now), updated_at = \(now)
+                WHERE id = ANY(\(approved)::text[])
+                """)
+            try await self.execute(connection, """
+                UPDATE transfer SET state = 'approved', updated_at = \(now)
+                WHERE batch_id = ANY(\(approved)::text[]) AND state = 'awaiting_approval'
+                """)
+            try await self.audit(connection, targets.map { batch in
+                AuditRecord(actor: actor, action: "batch.approve", subject: batch.id,
+                            details: ["items": String(batch.items), "amount": String(batch.amount), "makers": batch.makers])
+            })
             return approved
         }
     }

@@ -418,19 +418,26 @@ extension PostgresLedger {
 
     package func advance(recording resolutions: [Resolution], claiming limit: Int, now: Date, maxAttempts: Int) async throws -> [ClaimedAttempt] {
         let durability = engineSession.state.withLock { $0.durability }
-        let (taken, refusal) = try await transaction("claiming attempts") { connection -> ([ClaimedAttempt], String?) in
-            try await self.record(connection, resolutions, now: now)
-            guard limit > 0, let me = self.engineID else { return ([], nil) }
+        // Claims up to `limit` attempts; returns them (or why the server may not keep a claim) and the
+        // batches whose retries ran out.
+        func claim(_ connection: PostgresConnection) async throws -> ([ClaimedAttempt], String?, Set<String>) {
+            guard limit > 0, let me = self.engineID else { return ([], nil, []) }
             // The claim is durable before its requests leave, whatever the server's default: a commit
-            // lost after a request left would let the transfer be sent again.
-            try await self.execute(connection, PostgresQuery(unsafeSQL: "SET LOCAL synchronous_commit = \(durability.rawValue)"))
-            if let refusal = try await self.durabilityRefusal(connection, durability) { return ([], refusal) }
-            // Claims only under a lease that still holds (by PostgreSQL's clock): a lapsed engine
-            // re-registers before it claims again.
-            let leased = try await self.execute(connection, """
-                SELECT 1 FROM engine WHERE id = \(me) AND lease_until > clock_timestamp() AND stopped_at IS NULL
-                """)
-            guard leased == 1 else { return ([], nil) }
+            // lost after a request left would let the transfer be sent again (`set_config(…, true)` is
+            // `SET LOCAL`). Claims only under a lease that still holds (by PostgreSQL's clock): a lapsed
+            // engine re-registers before it claims again. One round trip for both.
+            let gate = try await self.rows(connection, """
+                SELECT set_config('synchronous_commit', \(durability.rawValue), true) AS level,
+                       current_setting('fsync') AS fsync, current_setting('full_page_writes') AS fpw,
+                       current_setting('synchronous_standby_names') AS standbys,
+                       EXISTS (SELECT 1 FROM engine WHERE id = \(me) AND lease_until > clock_timestamp() AND stopped_at IS NULL) AS leased
+                """).first
+            if let refusal = durability.refusal(fsync: try gate?["fsync"].decode(String.self) ?? "off",
+                                                fullPageWrites: try gate?["fpw"].decode(String.self) ?? "off",
+                                                synchronousStandbyNames: try gate?["standbys"].decode(String.self) ?? "") {
+                return ([], refusal, [])
+            }
+            guard try gate?["leased"].decode(Bool.self) == true else { return ([], nil, []) }
             let stamp = Timestamp.iso8601(now)
             // With each, what the bank last said of its recipient's account (`AccountHold` gate).
             let columns = """
@@ -438,6 +445,8 @@ extension PostgresLedger {
                 t.beneficiary_account, t.beneficiary_name, t.beneficiary_bank_code, t.amount, t.remark, t.nik, t.created_at,
                 t.period, r.account_check, r.bank_account_status, r.account_checked_at
                 """
+            // Retries due first, then approved transfers up to the limit (each select with its limit
+            // known to the planner, so that each reads its index range only).
             var rows = try await self.rows(connection, """
                 SELECT \(unescaped: columns) FROM transfer t JOIN batch b ON b.id = t.batch_id LEFT JOIN recipient r ON r.id = t.recipient_id
                 WHERE t.state = 'retry_wait' AND t.next_action_at <= \(stamp) AND b.state = 'posting'
@@ -449,7 +458,7 @@ extension PostgresLedger {
                     WHERE t.state = 'approved' AND b.state = 'posting' ORDER BY t.id LIMIT \(limit - rows.count) FOR UPDATE OF t SKIP LOCKED
                     """)
             }
-            guard !rows.isEmpty else { return ([], nil) }
+            guard !rows.isEmpty else { return ([], nil, []) }
             // A transfer the bank's statement already shows debited is never sent again.
             let tried = try rows.filter { try $0["attempts"].decode(Int64.self) > 0 }.map { try $0["id"].decode(Int64.self) }
             var debited: Set<Int64> = []
@@ -510,20 +519,44 @@ extension PostgresLedger {
             }
             var claimed: [ClaimedAttempt] = []
             if !sending.isEmpty {
-                let attemptIDs = try await self.rows(connection, """
-                    SELECT nextval(pg_get_serial_sequence('transfer_attempt', 'id')) AS id FROM generate_series(1, \(sending.count))
-                    """).map { try $0["id"].decode(Int64.self) }
-                var transferIDs: [Int64] = [], attemptNos: [Int64] = [], externalIDs: [String] = []
-                for (row, attemptID) in zip(sending, attemptIDs) {
+                // Attempt rows, the transfers marked sending and the send mark raised by one claim more (a
+                // database that went back in time shows fewer than an engine has seen) — in one statement.
+                // X-EXTERNAL-ID: numeric, unique per day at the bank — the Jakarta date plus a sequence
+                // unique forever here (`ExternalID.attempt`, spelled in SQL). started_at by PostgreSQL's
+                // clock: the not-found settle window is judged against it, by whichever engine asks later.
+                var transferIDs: [Int64] = [], attemptNos: [Int64] = []
+                for row in sending {
+                    transferIDs.append(try row["id"].decode(Int64.self))
+                    attemptNos.append(try row["attempts"].decode(Int64.self) + 1)
+                }
+                let written = try await self.rows(connection, """
+                    WITH v AS (
+                        SELECT u.transfer_id, u.attempt_no, nextval(pg_get_serial_sequence('transfer_attempt', 'id')) AS id
+                        FROM unnest(\(transferIDs)::bigint[], \(attemptNos)::bigint[]) AS u(transfer_id, attempt_no)),
+                    e AS (
+                        SELECT v.*, \(ExternalID.jakartaDay(now)) || lpad(v.id::text, greatest(\(unescaped: String(ExternalID.attemptDigits)), length(v.id::text)), '0')
+                            AS external_id
+                        FROM v),
+                    attempt AS (
+                        INSERT INTO transfer_attempt (id, transfer_id, attempt_no, external_id, started_at)
+                        SELECT e.id, e.transfer_id, e.attempt_no, e.external_id, \(unescaped: Self.clockText) FROM e),
+                    sent AS (
+                        UPDATE transfer t SET state = 'sending', attempts = attempts + 1, round_attempts = round_attempts + 1,
+                            external_id = e.external_id, next_action_at = NULL, not_found_answers = 0, hold_reason = NULL, ask_reason = NULL,
+                            updated_at = \(stamp),
+                            claimed_by = \(me)
+                        FROM e WHERE t.id = e.transfer_id),
+                    mark AS (UPDATE send_mark SET claims = claims + 1 WHERE id = 1)
+                    SELECT transfer_id, external_id FROM e
+                    """)
+                var externalIDs: [Int64: String] = [:]
+                for row in written { externalIDs[try row["transfer_id"].decode(Int64.self)] = try row["external_id"].decode(String.self) }
+                for row in sending {
                     let id = try row["id"].decode(Int64.self)
-                    let attemptNo = Int(try row["attempts"].decode(Int64.self)) + 1
-                    // X-EXTERNAL-ID: numeric, unique per day at the bank — the Jakarta date plus a sequence unique forever here.
-                    let externalID = ExternalID.attempt(attemptID, on: now)
-                    transferIDs.append(id)
-                    attemptNos.append(Int64(attemptNo))
-                    externalIDs.append(externalID)
+                    guard let externalID = externalIDs[id] else { throw StoreError.unavailable("claiming attempts: no attempt row for transfer \(id)") }
                     claimed.append(ClaimedAttempt(
-                        transferID: id, attemptNo: attemptNo, roundAttempt: Int(try row["round_attempts"].decode(Int64.self)) + 1,
+                        transferID: id, attemptNo: Int(try row["attempts"].decode(Int64.self)) + 1,
+                        roundAttempt: Int(try row["round_attempts"].decode(Int64.self)) + 1,
                         externalID: externalID, partnerReferenceNo: try row["partner_reference_no"].decode(String.self),
                         kind: TransferKind(rawValue: try row["kind"].decode(String.self)) ?? .intrabank,
                         beneficiaryAccount: try row["beneficiary_account"].decode(String.self),
@@ -534,26 +567,17 @@ extension PostgresLedger {
                         createdAt: Timestamp.parse(try row["created_at"].decode(String.self)),
                         service: try row["service"].decode(String?.self), paysPerson: try row["nik"].decode(String?.self) != nil))
                 }
-                // started_at by PostgreSQL's clock: the not-found settle window is judged against it,
-                // by whichever engine asks the bank later.
-                try await self.execute(connection, """
-                    INSERT INTO transfer_attempt (id, transfer_id, attempt_no, external_id, started_at)
-                    SELECT v.id, v.transfer_id, v.attempt_no, v.external_id, \(unescaped: Self.clockText)
-                    FROM unnest(\(Array(attemptIDs.prefix(sending.count))), \(transferIDs), \(attemptNos), \(externalIDs))
-                        AS v(id, transfer_id, attempt_no, external_id)
-                    """)
-                try await self.execute(connection, """
-                    UPDATE transfer t SET state = 'sending', attempts = attempts + 1, round_attempts = round_attempts + 1,
-                        external_id = v.external_id, next_action_at = NULL, not_found_answers = 0, hold_reason = NULL, ask_reason = NULL,
-                        updated_at = \(stamp),
-                        claimed_by = \(me)
-                    FROM unnest(\(transferIDs), \(externalIDs)) AS v(id, external_id) WHERE t.id = v.id
-                    """)
             }
-            if !exhaustedBatches.isEmpty { try await self.completeBatches(connection, exhaustedBatches) }
-            // One claim more in the send mark: a database that went back in time shows fewer than an engine has seen.
-            if !claimed.isEmpty { try await self.execute(connection, "UPDATE send_mark SET claims = claims + 1 WHERE id = 1") }
-            return (claimed, nil)
+            return (claimed, nil, exhaustedBatches)
+        }
+        let (taken, refusal) = try await transaction("claiming attempts") { connection -> ([ClaimedAttempt], String?) in
+            // Batches the answers (or exhausted retries) may have finished are looked at last, just before
+            // the commit: their rows stay locked for as short a time as can be, since other engines'
+            // answers wait on them.
+            let answered = try await self.record(connection, resolutions, now: now, completing: false)
+            let (claimed, refusal, exhaustedBatches) = try await claim(connection)
+            try await self.completeBatches(connection, answered.union(exhaustedBatches))
+            return (claimed, refusal)
         }
         // The answers are recorded; nothing is claimed on a server that would not keep the claim.
         if let refusal { throw StoreError.refused(refusal) }
@@ -572,8 +596,9 @@ extension PostgresLedger {
     /// was taken over — can never move a transfer backwards. One statement records a whole chunk
     /// (transfers and their attempts); it locks the rows in id order first, so two engines recording
     /// together cannot deadlock on them.
-    func record(_ connection: PostgresConnection, _ resolutions: [Resolution], now: Date) async throws {
-        guard !resolutions.isEmpty else { return }
+    @discardableResult
+    func record(_ connection: PostgresConnection, _ resolutions: [Resolution], now: Date, completing: Bool = true) async throws -> Set<String> {
+        guard !resolutions.isEmpty else { return [] }
         let stamp = Timestamp.iso8601(now)
         var touched: Set<String> = []
         var holds: [(String, String)] = []
@@ -623,7 +648,9 @@ extension PostgresLedger {
         for (batch, reason) in holds {
             try await holdBatch(connection, id: batch, reason: reason, actor: "salurd", strict: false)
         }
-        if !touched.isEmpty { try await completeBatches(connection, touched.sorted()) }
+        // Unless the caller looks at them itself before its commit.
+        if completing, !touched.isEmpty { try await completeBatches(connection, touched.sorted()) }
+        return touched
     }
 
     /// The resolutions in id order, split so that no transfer appears twice in one statement (a
@@ -746,7 +773,7 @@ extension PostgresLedger {
                                                                            amount: try row["a"].decode(Int64.self))
             }
             let ages = try await self.rows(connection, """
-                SELECT (SELECT min(created_at) FROM transfer WHERE state IN ('pending', 'awaiting_approval', 'approved', 'retry_wait')) AS pending,
+                SELECT (\(unescaped: StoreSQL.oldestWaitingCreatedAt)) AS pending,
                        (SELECT min(updated_at) FROM transfer WHERE state = 'in_doubt') AS in_doubt
                 """).first
             func age(_ column: String) throws -> Int? {
@@ -822,36 +849,60 @@ extension PostgresLedger {
     package func recordAccountChecks(_ checks: [AccountCheckResult], now: Date) async throws {
         guard !checks.isEmpty else { return }
         let stamp = Timestamp.iso8601(now)
+        // In recipient order; of two answers about one account in one list, the first stays.
+        var seen: Set<Int64> = []
+        let results = checks.sorted(by: { $0.account.recipientID < $1.account.recipientID })
+            .filter { seen.insert($0.account.recipientID).inserted }
         try await transaction("recording account checks") { connection in
+            // Two engines may check one account at once: the first answer stays, and is audited once.
+            // One statement stores every answer (rows locked in id order first); one reads the
+            // transfers waiting on those accounts.
+            let ids = results.map(\.account.recipientID)
+            let updated = try await self.rows(connection, """
+                WITH v AS (
+                    SELECT * FROM unnest(\(ids)::bigint[], \(results.map(\.check.rawValue))::text[],
+                                         \(results.map { $0.bankName ?? "" })::text[], \(results.map { $0.bankName != nil })::bool[],
+                                         \(results.map { $0.bankStatus ?? "" })::text[], \(results.map { $0.bankStatus != nil })::bool[],
+                                         \(results.map { $0.account.checkedAt ?? "" })::text[], \(results.map { $0.account.checkedAt != nil })::bool[])
+                        AS v(id, account_check, name, has_name, status, has_status, prior, has_prior)),
+                locked AS (SELECT r.id FROM recipient r WHERE r.id = ANY(\(ids)::bigint[]) ORDER BY r.id FOR UPDATE)
+                UPDATE recipient r SET account_check = v.account_check, account_checked_at = \(stamp),
+                    bank_account_name = CASE WHEN v.has_name THEN v.name END, bank_account_status = CASE WHEN v.has_status THEN v.status END
+                FROM v, locked
+                WHERE r.id = v.id AND locked.id = r.id
+                  AND r.account_checked_at IS NOT DISTINCT FROM (CASE WHEN v.has_prior THEN v.prior END)
+                RETURNING r.id, r.nik
+                """)
+            var niks: [Int64: String] = [:]
+            for row in updated { niks[try row["id"].decode(Int64.self)] = try row["nik"].decode(String.self) }
+            guard !niks.isEmpty else { return }
+            var queued: [Int64: [PostgresRandomAccessRow]] = [:]
+            for row in try await self.rows(connection, """
+                SELECT t.id, t.recipient_id, t.state, t.batch_id, t.hold_reason, b.state AS batch_state
+                FROM transfer t LEFT JOIN batch b ON b.id = t.batch_id
+                WHERE t.recipient_id = ANY(\(Array(niks.keys))::bigint[]) AND t.state IN (\(unescaped: StoreSQL.list(AccountHold.movable)))
+                ORDER BY t.id FOR UPDATE OF t
+                """) {
+                queued[try row["recipient_id"].decode(Int64.self), default: []].append(row)
+            }
             var touched: Set<String> = []
-            for result in checks.sorted(by: { $0.account.recipientID < $1.account.recipientID }) {
-                // Two engines may check one account at once: the first answer stays, and is audited once.
-                let nik = try await connection.query("""
-                    UPDATE recipient SET account_check = \(result.check.rawValue), account_checked_at = \(stamp),
-                        bank_account_name = \(result.bankName), bank_account_status = \(result.bankStatus)
-                    WHERE id = \(result.account.recipientID) AND account_checked_at IS NOT DISTINCT FROM \(result.account.checkedAt)
-                    RETURNING nik
-                    """, logger: self.logger).collect().first?.decode(String.self)
-                guard let nik else { continue }
+            for result in results {
+                guard let nik = niks[result.account.recipientID] else { continue }
                 if !result.check.payable {
                     try await self.audit(connection, actor: "salurd", action: "account.check", subject: nik,
                                          details: AccountHold.checkDetails(result))
                 }
-                touched.formUnion(try await self.applyAccountHold(connection, recipientID: result.account.recipientID, nik: nik,
+                touched.formUnion(try await self.applyAccountHold(connection, queued[result.account.recipientID] ?? [], nik: nik,
                                                                   hold: AccountHold(result, checkedAt: stamp), now: stamp))
             }
             try await self.completeBatches(connection, touched)
         }
     }
 
-    /// Holds (or releases) the not-yet-sent transfers to one recipient after a check; returns their batches.
-    private func applyAccountHold(_ connection: PostgresConnection, recipientID: Int64, nik: String, hold: AccountHold?,
+    /// Holds (or releases) the not-yet-sent transfers to one recipient (`queued`, locked) after a
+    /// check; returns their batches.
+    private func applyAccountHold(_ connection: PostgresConnection, _ queued: [PostgresRandomAccessRow], nik: String, hold: AccountHold?,
                                   now: String) async throws -> Set<String> {
-        let queued = try await rows(connection, """
-            SELECT t.id, t.state, t.batch_id, t.hold_reason, b.state AS batch_state FROM transfer t LEFT JOIN batch b ON b.id = t.batch_id
-            WHERE t.recipient_id = \(recipientID) AND t.state IN (\(unescaped: StoreSQL.list(AccountHold.movable)))
-            ORDER BY t.id FOR UPDATE OF t
-            """)
         var batches: Set<String> = []
         for row in queued {
             let id = try row["id"].decode(Int64.self)

@@ -23,51 +23,55 @@ extension PostgresLedger {
             pending.append(row)
         }
         guard !pending.isEmpty else { return [] }
+        var planner = BatchPlanner(rules: rules)
+        var planned: [BatchPlanner.Batch] = []
+        for row in pending {
+            if let batch = try planner.add(id: row.id, program: row.program, period: row.period, kind: row.kind,
+                                           amount: Rupiah(row.amount), maker: row.maker) {
+                planned.append(batch)
+            }
+        }
+        if let batch = planner.finish() { planned.append(batch) }
+        let created = try await createBatches(connection, planned, actor: actor, rules: rules)
         let now = Timestamp.iso8601(clock.now)
-        let month = String(now.prefix(7))
-        let pattern = BatchRules.idPattern(month: month)
-        var sequence = try await connection.query("SELECT count(*) FROM batch WHERE id LIKE \(pattern)", logger: logger)
-            .collect().first?.decode(Int.self) ?? 0
         let state = rules.approvalRequired ? "awaiting_approval" : "approved"
-        var created: [String] = []
-
-        var members: [Int64] = []
-        var amount = Rupiah.zero
-        var makers: Set<String> = []
-        var key: (String, String, String)?
-        func close() async throws {
-            guard let key, !members.isEmpty else { return }
-            sequence += 1
-            let id = BatchRules.id(month: month, sequence: sequence)
-            let maker = makers.sorted().joined(separator: ",")
-            try await execute(connection, """
-                INSERT INTO batch (id, program, period, kind, state, item_count, amount, makers, created_at, updated_at)
-                VALUES (\(id), \(key.0), \(key.1), \(key.2), \(state), \(members.count), \(amount.value), \(maker), \(now), \(now))
-                """)
-            for start in stride(from: 0, to: members.count, by: Self.chunk) {
-                let chunk = Array(members[start..<min(start + Self.chunk, members.count)])
+        for (id, batch) in zip(created, planned) {
+            for start in stride(from: 0, to: batch.members.count, by: Self.chunk) {
+                let chunk = Array(batch.members[start..<min(start + Self.chunk, batch.members.count)])
                 try await execute(connection, """
                     UPDATE transfer SET batch_id = \(id), state = \(state), updated_at = \(now) WHERE id = ANY(\(chunk)::bigint[])
                     """)
             }
-            try await audit(connection, actor: actor, action: "batch.create", subject: id,
-                            details: BatchRules.createdDetails(program: key.0, period: key.1, items: members.count, amount: amount, state: state))
-            created.append(id)
-            members = []
-            amount = .zero
-            makers = []
         }
-        for row in pending {
-            let rowKey = (row.program, row.period, row.kind)
-            let value = Rupiah(row.amount)
-            let fits = members.count < rules.maxItems && (try? amount.adding(value)).map { $0 <= rules.maxAmount } == true
-            if key.map({ $0 != rowKey }) ?? true || !fits { try await close() }
-            key = rowKey
-            members.append(row.id)
-            amount = try amount.adding(value)
-            makers.insert(row.maker)
-        }
-        try await close()
+        return created
+    }
+
+    /// Stores the batch rows of `planned` (numbered on from this month's last) with their audit
+    /// entries; returns their ids in order. Their transfers are placed by the caller. Runs under
+    /// `LockKey.batches`.
+    func createBatches(_ connection: PostgresConnection, _ planned: [BatchPlanner.Batch], actor: String,
+                       rules: BatchingRules) async throws -> [String] {
+        guard !planned.isEmpty else { return [] }
+        let now = Timestamp.iso8601(clock.now)
+        let month = String(now.prefix(7))
+        let pattern = BatchRules.idPattern(month: month)
+        let sequence = try await connection.query("SELECT count(*) FROM batch WHERE id LIKE \(pattern)", logger: logger)
+            .collect().first?.decode(Int.self) ?? 0
+        let state = rules.approvalRequired ? "awaiting_approval" : "approved"
+        let created = planned.indices.map { BatchRules.id(month: month, sequence: sequence + 1 + $0) }
+        // One statement for the batch rows, one for their audit rows, whatever their number.
+        try await execute(connection, """
+            INSERT INTO batch (id, program, period, kind, state, item_count, amount, makers, created_at, updated_at)
+            SELECT v.id, v.program, v.period, v.kind, \(state), v.items, v.amount, v.makers, \(now), \(now)
+            FROM unnest(\(created), \(planned.map(\.program)), \(planned.map(\.period)), \(planned.map(\.kind)),
+                        \(planned.map { Int64($0.members.count) }), \(planned.map(\.amount.value)), \(planned.map(\.makers)))
+                AS v(id, program, period, kind, items, amount, makers)
+            """)
+        try await audit(connection, zip(created, planned).map { id, batch in
+            AuditRecord(actor: actor, action: "batch.create", subject: id,
+                        details: BatchRules.createdDetails(program: batch.program, period: batch.period, items: batch.members.count,
+                                                           amount: batch.amount, state: state))
+        })
         return created
     }
 
@@ -210,6 +214,20 @@ extension PostgresLedger {
             total = try total.adding(t.amount)
         }
         summary.queuedAmount = total
+        // Straight into batches unless pending transfers wait already (they are batched with these):
+        // planned here as `formBatches` would form them, so each row is written once.
+        var placed: [Int64: String] = [:]
+        let waiting = try await connection.query("SELECT EXISTS (SELECT 1 FROM transfer WHERE state = 'pending')", logger: logger)
+            .collect().first?.decode(Bool.self) ?? false
+        if !waiting, !fresh.isEmpty {
+            let planned = try BatchPlanner.plan(fresh, maker: actor, rules: rules)
+            let created = try await createBatches(connection, planned, actor: actor, rules: rules)
+            for (id, batch) in zip(created, planned) {
+                for member in batch.members { placed[member] = id }
+            }
+            summary.batches += created
+        }
+        let state = placed.isEmpty ? TransferState.pending.rawValue : (rules.approvalRequired ? "awaiting_approval" : "approved")
         let now = Timestamp.iso8601(clock.now)
         var generator = SystemRandomNumberGenerator()
         for start in stride(from: 0, to: fresh.count, by: Self.chunk) {
@@ -221,10 +239,10 @@ extension PostgresLedger {
             try await execute(connection, """
                 INSERT INTO transfer (id, partner_reference_no, dedupe_key, kind, recipient_id, nik, beneficiary_name,
                     beneficiary_account, beneficiary_bank_code, program, period, amount, remark, state, enqueued_by,
-                    created_at, updated_at, service)
+                    created_at, updated_at, service, batch_id)
                 SELECT id, ref, key, kind, CASE WHEN has_recipient THEN recipient END, CASE WHEN has_nik THEN nik END, name,
-                    account, CASE WHEN has_bank THEN bank END, program, period, amount, remark, 'pending', \(actor), \(now), \(now),
-                    service
+                    account, CASE WHEN has_bank THEN bank END, program, period, amount, remark, \(state), \(actor), \(now), \(now),
+                    service, nullif(batch, '')
                 FROM unnest(\(chunk.map(\.id))::bigint[], \(references)::text[],
                             \(t.map(\.dedupeKey))::text[], \(t.map(\.kind.rawValue))::text[],
                             \(t.map { $0.recipientID ?? 0 })::bigint[], \(t.map { $0.recipientID != nil })::bool[],
@@ -232,12 +250,13 @@ extension PostgresLedger {
                             \(t.map(\.beneficiaryName))::text[], \(t.map(\.beneficiaryAccount))::text[],
                             \(t.map { $0.beneficiaryBankCode ?? "" })::text[], \(t.map { $0.beneficiaryBankCode != nil })::bool[],
                             \(t.map(\.program))::text[], \(t.map(\.period))::text[], \(t.map(\.amount.value))::bigint[],
-                            \(t.map(\.remark))::text[], \(t.map { QueueRules.serviceCode($0, rules: rules) })::text[])
+                            \(t.map(\.remark))::text[], \(t.map { QueueRules.serviceCode($0, rules: rules) })::text[],
+                            \(chunk.map { placed[$0.id] ?? "" })::text[])
                      AS u(id, ref, key, kind, recipient, has_recipient, nik, has_nik, name, account, bank, has_bank,
-                          program, period, amount, remark, service)
+                          program, period, amount, remark, service, batch)
                 """)
         }
-        summary.batches += try await formBatches(connection, rules: rules, actor: actor)
+        if placed.isEmpty { summary.batches += try await formBatches(connection, rules: rules, actor: actor) }
     }
 
     /// `count` new partnerReferenceNos (`PartnerReference`), none already in this database.

@@ -291,6 +291,7 @@ package final class PostgresLedger: Sendable {
             VALUES (\(seq), \(at), \(actor), \(action), \(subject), \(detailText), \(prev), \(hash))
             """)
     }
+
 }
 
 extension PostgresLedger {

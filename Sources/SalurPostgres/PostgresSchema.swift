@@ -10,7 +10,9 @@ import SalurStore
 /// engines' leases, which PostgreSQL's own clock judges.
 enum PostgresSchema {
     /// The step only PostgreSQL needs that keeps `recipient_tally` (the SQLite file has it since v6).
-    static let recipientTally = "v13-a recipient tally"
+    static let recipientTally = "v13 recipient tally"
+    /// The step only PostgreSQL needs that shares `[bank] max_requests_per_second` among its engines.
+    static let requestRate = "v16 shared request rate"
 
     struct Step: Sendable {
         let name: String
@@ -438,7 +440,7 @@ enum PostgresSchema {
         // Statement files stored whole, and the basis of the last reconciliation run (see
         // `ReconciliationBasis`): statement-level triggers mark it as soon as a statement changes a
         // column of `transfer` that matching reads, or deletes transfers.
-        Step(name: SchemaStep.v13b, sql: ReconciliationBasis.tablesSQL + """
+        Step(name: SchemaStep.v14, sql: ReconciliationBasis.tablesSQL + """
 
             CREATE FUNCTION reconciliation_basis_mark() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
@@ -449,6 +451,25 @@ enum PostgresSchema {
                 ON transfer FOR EACH STATEMENT EXECUTE FUNCTION reconciliation_basis_mark();
             CREATE TRIGGER transfer_reconciliation_delete AFTER DELETE ON transfer
                 FOR EACH STATEMENT EXECUTE FUNCTION reconciliation_basis_mark();
+            """),
+        // `queue status` at a million transfers (see the SQLite step): the claim index carries each
+        // transfer's amount, so that the totals by state can be read from the index; and the transfers
+        // to one recipient found by an index (the engine's account checks).
+        Step(name: SchemaStep.v15, sql: """
+            DROP INDEX transfer_claim;
+            CREATE INDEX transfer_claim ON transfer (state, id) INCLUDE (amount);
+            CREATE INDEX transfer_recipient ON transfer (recipient_id);
+            """),
+        // `[bank] max_requests_per_second` shared by the engines on this database (`RequestRate`): the
+        // end of the request slots reserved so far and the bank's last Retry-After, in microseconds
+        // since 1970. Only PostgreSQL has several engines; the SQLite file's one engine keeps its slots in memory.
+        Step(name: PostgresSchema.requestRate, sql: """
+            CREATE TABLE request_rate (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                next_slot_us BIGINT NOT NULL DEFAULT 0,
+                paused_until_us BIGINT NOT NULL DEFAULT 0
+            );
+            INSERT INTO request_rate (id) VALUES (1);
             """),
     ]
 }

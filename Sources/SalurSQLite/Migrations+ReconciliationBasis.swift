@@ -6,7 +6,7 @@ extension Migrations {
     /// `ReconciliationBasis`): triggers mark it as soon as a transfer's state, settlement time,
     /// references, account or amount changes, or a transfer is deleted.
     static func registerReconciliationBasis(_ migrator: inout DatabaseMigrator) {
-        migrator.registerMigration(SchemaStep.v13b) { db in
+        migrator.registerMigration(SchemaStep.v14) { db in
             try db.execute(sql: ReconciliationBasis.tablesSQL)
             let columns = ReconciliationBasis.transferColumns
             try db.execute(sql: """

@@ -124,6 +124,7 @@ enum Migrations {
         registerStatementSen(&migrator)
         registerTransferService(&migrator)
         registerReconciliationBasis(&migrator)
+        registerQueueStatus(&migrator)
         return migrator
     }
 }

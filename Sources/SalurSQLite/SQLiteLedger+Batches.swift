@@ -17,6 +17,8 @@ extension SQLiteLedger {
                     }
                     return row
                 }
+            let restoreCache = try SQLiteLedger.largeCache(db, rows: targets.reduce(0) { $0 + ($1["item_count"] as Int) })
+            defer { restoreCache() }
             let now = self.timestamp()
             var approved: [String] = []
             for batch in targets {
@@ -224,7 +226,8 @@ extension SQLiteLedger {
         }
     }
 
-    /// `queue status`: every transfer and batch state present, with counts and amounts.
+    /// `queue status`: every transfer and batch state present, with counts and amounts. The counts
+    /// and amounts read the index `transfer_claim` (state, id, amount) alone, not the table.
     package func queueStatus(now: Date = Date()) throws -> QueueStatus {
         try read { db in
             var transfers = Dictionary(uniqueKeysWithValues: TransferState.allCases.map { ($0.rawValue, StateTotal()) })
@@ -241,9 +244,7 @@ extension SQLiteLedger {
             }
             return QueueStatus(
                 transfers: transfers, batches: batches,
-                oldestPendingAgeSeconds: try age("""
-                    SELECT min(created_at) FROM transfer WHERE state IN ('pending', 'awaiting_approval', 'approved', 'retry_wait')
-                    """),
+                oldestPendingAgeSeconds: try age(StoreSQL.oldestWaitingCreatedAt),
                 oldestInDoubtAgeSeconds: try age("SELECT min(updated_at) FROM transfer WHERE state = 'in_doubt'"))
         }
     }

@@ -84,57 +84,86 @@ extension SQLiteLedger {
     }
 
 
+    /// Stores `transfers` (those whose dedupe key is new), each straight into its batch when no
+    /// transfer was left pending before: the batches are planned in memory as `formBatches` would
+    /// form them, so each row is written once instead of written pending and then moved.
     static func insert(_ db: Database, _ transfers: [NewTransfer], actor: String, rules: BatchingRules, at date: Date,
                        into summary: inout EnqueueSummary, random: RandomSource = .system) throws {
         let now = timestamp(date)
         var nextID = (try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM transfer") ?? 0) + 1
-        let insert = try BulkStatement(db, sql: """
-            INSERT INTO transfer (id, partner_reference_no, dedupe_key, kind, recipient_id, nik, beneficiary_name,
-                beneficiary_account, beneficiary_bank_code, program, period, amount, remark, state, enqueued_by,
-                created_at, updated_at, service)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)
-            ON CONFLICT (dedupe_key) DO NOTHING
-            """)
         var total = summary.queuedAmount
         var generator = random.generator
         if let refusal = transfers.lazy.compactMap({ QueueRules.refusal($0, rules: rules) }).first {
             throw StoreError.refused(refusal)
         }
         try QueueRules.checkLedgerTotal(queuedBefore: try queuedTotal(db), adding: transfers)
+        // A random reference per row lands all over its index: a cache that holds it, not disk reads.
+        let restoreCache = try largeCache(db, rows: transfers.count)
+        defer { restoreCache() }
+        // Which are new: a key already stored, or earlier in this list, is queued already.
         let queued = try db.makeStatement(sql: "SELECT amount, remark, beneficiary_account, state FROM transfer WHERE dedupe_key = ?")
+        var fresh: [(id: Int64, transfer: NewTransfer)] = []
+        var freshIndex: [String: Int] = [:]
         for t in transfers {
+            if let index = freshIndex[t.dedupeKey] {
+                let first = fresh[index].transfer
+                summary.alreadyQueued += 1
+                QueueRules.note(queued: QueuedTerms(amount: first.amount, remark: first.remark, account: first.beneficiaryAccount,
+                                                    state: TransferState.pending.rawValue), asked: t, into: &summary)
+            } else if let row = try Row.fetchOne(queued, arguments: [t.dedupeKey]) {
+                summary.alreadyQueued += 1
+                QueueRules.note(queued: QueuedTerms(amount: Rupiah(row["amount"] as Int64), remark: row["remark"] ?? "",
+                                                    account: row["beneficiary_account"], state: row["state"]),
+                                asked: t, into: &summary)
+            } else {
+                freshIndex[t.dedupeKey] = fresh.count
+                fresh.append((nextID, t))
+                nextID += 1
+                summary.queued += 1
+                total = try total.adding(t.amount)
+            }
+        }
+        summary.queuedAmount = total
+        // Straight into batches unless pending transfers wait already (they are batched with these).
+        var placed: [Int64: (batch: String, state: String)] = [:]
+        let waiting = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM transfer WHERE state = 'pending')") ?? false
+        if !waiting, !fresh.isEmpty {
+            let planned = try BatchPlanner.plan(fresh, maker: actor, rules: rules)
+            let created = try createBatches(db, planned, actor: actor, rules: rules, at: date)
+            for (id, batch) in zip(created, planned) {
+                for member in batch.members { placed[member] = (id, rules.approvalRequired ? "awaiting_approval" : "approved") }
+            }
+            summary.batches += created
+        }
+        let insert = try BulkStatement(db, sql: """
+            INSERT INTO transfer (id, partner_reference_no, dedupe_key, kind, recipient_id, nik, beneficiary_name,
+                beneficiary_account, beneficiary_bank_code, program, period, amount, remark, state, enqueued_by,
+                created_at, updated_at, service, batch_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for (id, t) in fresh {
+            let place = placed[id]
             // A new random reference, drawn again in the (vanishingly rare) case this database already has it.
-            var stepped: Int?
-            while stepped == nil {
-                insert.bind(1, nextID); insert.bind(2, PartnerReference.make(using: &generator)); insert.bind(3, t.dedupeKey)
+            var stepped = false
+            while !stepped {
+                insert.bind(1, id); insert.bind(2, PartnerReference.make(using: &generator)); insert.bind(3, t.dedupeKey)
                 insert.bind(4, t.kind.rawValue)
                 if let recipient = t.recipientID { insert.bind(5, recipient) } else { insert.bind(5, nil as String?) }
                 insert.bind(6, t.nik); insert.bind(7, t.beneficiaryName); insert.bind(8, t.beneficiaryAccount)
                 insert.bind(9, t.beneficiaryBankCode); insert.bind(10, t.program); insert.bind(11, t.period); insert.bind(12, t.amount.value)
-                insert.bind(13, t.remark); insert.bind(14, actor); insert.bind(15, now); insert.bind(16, now)
-                insert.bind(17, QueueRules.serviceCode(t, rules: rules))
+                insert.bind(13, t.remark); insert.bind(14, place?.state ?? TransferState.pending.rawValue); insert.bind(15, actor)
+                insert.bind(16, now); insert.bind(17, now); insert.bind(18, QueueRules.serviceCode(t, rules: rules))
+                insert.bind(19, place?.batch)
                 do {
-                    stepped = try insert.step()
+                    try insert.step()
+                    stepped = true
                 } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT
                     && (error.message ?? "").contains("partner_reference_no") {
                     continue
                 }
             }
-            if stepped == 1 {
-                nextID += 1
-                summary.queued += 1
-                total = try total.adding(t.amount)
-            } else {
-                summary.alreadyQueued += 1
-                if let row = try Row.fetchOne(queued, arguments: [t.dedupeKey]) {
-                    QueueRules.note(queued: QueuedTerms(amount: Rupiah(row["amount"] as Int64), remark: row["remark"] ?? "",
-                                                        account: row["beneficiary_account"], state: row["state"]),
-                                    asked: t, into: &summary)
-                }
-            }
         }
-        summary.queuedAmount = total
-        summary.batches += try formBatches(db, rules: rules, actor: actor, at: date)
+        if placed.isEmpty { summary.batches += try formBatches(db, rules: rules, actor: actor, at: date) }
     }
 
     /// The sum of every transfer stored (`QueueRules.checkLedgerTotal` keeps it within `Rupiah.ledgerLimit`).
@@ -159,47 +188,50 @@ extension SQLiteLedger {
             ORDER BY program, period, kind, id
             """)
         guard !rows.isEmpty else { return [] }
+        var planner = BatchPlanner(rules: rules)
+        var planned: [BatchPlanner.Batch] = []
+        for row in rows {
+            if let batch = try planner.add(id: row["id"], program: row["program"], period: row["period"], kind: row["kind"],
+                                           amount: Rupiah(row["amount"] as Int64), maker: row["enqueued_by"]) {
+                planned.append(batch)
+            }
+        }
+        if let batch = planner.finish() { planned.append(batch) }
+        let created = try createBatches(db, planned, actor: actor, rules: rules, at: date)
+        let now = timestamp(date)
+        let state = rules.approvalRequired ? "awaiting_approval" : "approved"
+        let assign = try BulkStatement(db, sql: "UPDATE transfer SET batch_id = ?, state = ?, updated_at = ? WHERE id = ?")
+        for (id, batch) in zip(created, planned) {
+            for member in batch.members {
+                assign.bind(1, id); assign.bind(2, state); assign.bind(3, now); assign.bind(4, member)
+                try assign.step()
+            }
+        }
+        return created
+    }
+
+    /// Stores the batch rows of `planned` (numbered on from this month's last) with their audit
+    /// entries; returns their ids in order. Their transfers are placed by the caller.
+    static func createBatches(_ db: Database, _ planned: [BatchPlanner.Batch], actor: String, rules: BatchingRules,
+                              at date: Date) throws -> [String] {
+        guard !planned.isEmpty else { return [] }
         let now = timestamp(date)
         let month = String(now.prefix(7))
         var sequence = (try Int.fetchOne(db, sql: "SELECT count(*) FROM batch WHERE id LIKE ?", arguments: [BatchRules.idPattern(month: month)]) ?? 0)
         let state = rules.approvalRequired ? "awaiting_approval" : "approved"
-        let assign = try BulkStatement(db, sql: "UPDATE transfer SET batch_id = ?, state = ?, updated_at = ? WHERE id = ?")
         var created: [String] = []
-
-        var members: [Int64] = []
-        var amount = Rupiah.zero
-        var makers: Set<String> = []
-        var key: (String, String, String)?
-        func close() throws {
-            guard let key, !members.isEmpty else { return }
+        for batch in planned {
             sequence += 1
             let id = BatchRules.id(month: month, sequence: sequence)
             try db.execute(sql: """
                 INSERT INTO batch (id, program, period, kind, state, item_count, amount, makers, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [id, key.0, key.1, key.2, state, members.count, amount.value, makers.sorted().joined(separator: ","), now, now])
-            for member in members {
-                assign.bind(1, id); assign.bind(2, state); assign.bind(3, now); assign.bind(4, member)
-                try assign.step()
-            }
+                """, arguments: [id, batch.program, batch.period, batch.kind, state, batch.members.count, batch.amount.value, batch.makers, now, now])
             try audit(db, actor: actor, action: "batch.create", subject: id,
-                      details: BatchRules.createdDetails(program: key.0, period: key.1, items: members.count, amount: amount, state: state))
+                      details: BatchRules.createdDetails(program: batch.program, period: batch.period, items: batch.members.count,
+                                                         amount: batch.amount, state: state))
             created.append(id)
-            members = []
-            amount = .zero
-            makers = []
         }
-        for row in rows {
-            let rowKey = (row["program"] as String, row["period"] as String, row["kind"] as String)
-            let value = Rupiah(row["amount"] as Int64)
-            let fits = members.count < rules.maxItems && (try? amount.adding(value)).map { $0 <= rules.maxAmount } == true
-            if key.map({ $0 != rowKey }) ?? true || !fits { try close() }
-            key = rowKey
-            members.append(row["id"])
-            amount = try amount.adding(value)
-            makers.insert(row["enqueued_by"])
-        }
-        try close()
         return created
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+package import SalurPostgres
 package import Logging
 package import SalurBank
 package import SalurConfig
@@ -13,10 +14,14 @@ package final class BankConnection: Sendable {
     /// Where inquiries' `X-EXTERNAL-ID`s come from: the database's request counter, kept across
     /// reloads (a new connection carries on with the same source).
     package let externalIDs: any ExternalIDSource
+    /// The request slots every engine on the database shares (PostgreSQL), kept across reloads;
+    /// nil: `max_requests_per_second` is this process's alone (the SQLite file's one engine).
+    package let sharedSlots: (any SharedRequestSlots)?
     /// What the secret files held, to tell whether a reload found them changed.
     package let secretDigest: [UInt8]
 
-    package init(_ bank: SalurConfiguration.Bank, logger: Logger, externalIDs: any ExternalIDSource) throws {
+    package init(_ bank: SalurConfiguration.Bank, logger: Logger, externalIDs: any ExternalIDSource,
+                 sharedSlots: (any SharedRequestSlots)? = nil) throws {
         // The loader start-up's check and `config check` use too (StartupCheck).
         let secrets = try BankSecrets.load(bank)
         var options = CurlClient.Options()
@@ -43,8 +48,10 @@ package final class BankConnection: Sendable {
         transport = try CurlClient(options: options)
         client = SNAPClient(endpoint: endpoint, credentials: secrets.credentials, transport: transport, logger: logger,
                             externalIDs: externalIDs,
-                            rate: bank.maxRequestsPerSecond > 0 ? RequestRate(perSecond: bank.maxRequestsPerSecond) : nil)
+                            rate: bank.maxRequestsPerSecond > 0
+                                ? RequestRate(perSecond: bank.maxRequestsPerSecond, shared: sharedSlots) : nil)
         self.externalIDs = externalIDs
+        self.sharedSlots = sharedSlots
         settings = bank
         secretDigest = secrets.digest
     }
@@ -53,4 +60,25 @@ package final class BankConnection: Sendable {
     package func isEquivalent(to other: BankConnection) -> Bool {
         settings == other.settings && secretDigest == other.secretDigest
     }
+}
+
+/// The request slots of `RequestRate` kept in a PostgreSQL database (`request_rate`), by its clock:
+/// every engine on it draws from them, so together they keep to `[bank] max_requests_per_second`.
+package struct DatabaseRequestSlots: SharedRequestSlots {
+    package let ledger: PostgresLedger
+
+    package init(_ ledger: PostgresLedger) { self.ledger = ledger }
+
+    package func reserveSlots(count: Int, spacing: Duration) async throws -> Duration {
+        .microseconds(try await ledger.reserveRequestSlots(count: count, spacingMicroseconds: spacing.microseconds))
+    }
+
+    package func pause(for wait: Duration) async throws {
+        try await ledger.pauseRequests(microseconds: wait.microseconds)
+    }
+}
+
+extension Duration {
+    /// Whole microseconds.
+    var microseconds: Int64 { components.seconds * 1_000_000 + components.attoseconds / 1_000_000_000_000 }
 }

@@ -17,12 +17,23 @@ package enum SchemaStep {
     package static let v10 = "v10 retry asks first"
     package static let v11 = "v11 statement sen, bank items"
     package static let v12 = "v12 transfer service"
-    package static let v13b = "v13-b statement files, reconciliation basis"
+    package static let v14 = "v14 statement files, reconciliation basis"
+    package static let v15 = "v15 claim index with amounts, transfers by recipient"
 }
 
 /// SQL text both stores run as it is: statements written the same in SQLite's and PostgreSQL's
 /// dialect, and how a list of states becomes an SQL list.
 package enum StoreSQL {
+    /// `queue status`'s oldest waiting transfer: the first queued (lowest id) of each waiting state,
+    /// found by the index `transfer_claim` (state, id) without reading the others.
+    package static let oldestWaitingCreatedAt = """
+        SELECT min(created_at) FROM transfer WHERE id IN (
+            SELECT min(id) FROM transfer WHERE state = 'pending' UNION ALL
+            SELECT min(id) FROM transfer WHERE state = 'awaiting_approval' UNION ALL
+            SELECT min(id) FROM transfer WHERE state = 'approved' UNION ALL
+            SELECT min(id) FROM transfer WHERE state = 'retry_wait')
+        """
+
     /// `state IN (…)` text for a list of states: `'a', 'b'`. The states are Salur's own constants,
     /// never operator input.
     package static func list<State: RawRepresentable>(_ states: [State]) -> String where State.RawValue == String {

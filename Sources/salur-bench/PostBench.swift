@@ -162,18 +162,25 @@ struct PostBench: AsyncParsableCommand {
                 breakerThreshold: 1_000, breakerCooldownMs: 100, chunkSize: chunkSize, maxInFlight: maxInFlight, pollIntervalMs: 50),
                 logger: logger)
         }
+        let port = (postgresUrl ?? PostgresScratch.adminURL).flatMap { URLComponents(string: $0)?.port }
+        let cpuBefore = (own: CPUTime.process(getpid()), postgres: CPUTime.postgres(port: port))
         let (_, posting) = try await Bench.time {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for engine in engines { group.addTask { try await engine.run(exitWhenIdle: true) } }
                 try await group.waitForAll()
             }
         }
+        let own = CPUTime.process(getpid()) - cpuBefore.own, postgres = CPUTime.postgres(port: port) - cpuBefore.postgres
         let settled = try await ledgers[0].queueStatus().transfers["settled"]?.count ?? 0
         let rate = Double(settled) / posting
         let attempts = try await ledgers[0].attemptCount()
         let commits = counting.reduce(0) { $0 + $1.writes.withLock { $0 } }
         print("\(label): \(settled) settled in \(Bench.f(posting)) s = \(Bench.f(rate, 0)) transfers/s; "
               + "\(attempts) attempts in \(commits) write transactions (\(Bench.f(Double(attempts) / Double(max(commits, 1)), 1)) attempts per commit)")
+        // Where the two cores went: this process (engines, simulator, curl) and the PostgreSQL server's processes.
+        let cores = Double(ProcessInfo.processInfo.activeProcessorCount)
+        print("  CPU while posting: this process \(Bench.f(own)) s, postgres \(Bench.f(postgres)) s, "
+              + "of \(Bench.f(posting * cores)) s on \(Int(cores)) cores (\(Bench.f((own + postgres) / (posting * cores) * 100, 0)) % busy)")
         return rate
     }
 }
@@ -221,4 +228,39 @@ final class CountingLedger: EngineLedger {
     func takeOverAbandoned() async throws -> Int { try await base.takeOverAbandoned() }
     func whileStartingBatches(_ body: () async throws -> Void) async throws -> Bool { try await base.whileStartingBatches(body) }
     func stopEngine() async throws { try await base.stopEngine() }
+}
+
+/// CPU seconds (user + system) from /proc.
+enum CPUTime {
+    /// One process's, its ended children's aside.
+    static func process(_ pid: Int32) -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = text.lastIndex(of: ")") else { return 0 }
+        // Fields after the command name: state is field 3; utime and stime are fields 14 and 15.
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// The PostgreSQL server listening on `port` (its postmaster, whose command line names the port)
+    /// and its backends, together; other servers on the machine are not counted.
+    static func postgres(port: Int?) -> Double {
+        guard let port, let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return 0 }
+        var parents: [Int32: Int32] = [:], servers: Set<Int32> = []
+        for entry in entries {
+            guard let pid = Int32(entry),
+                  let comm = try? String(contentsOfFile: "/proc/\(entry)/comm", encoding: .utf8),
+                  comm.trimmingCharacters(in: .whitespacesAndNewlines) == "postgres",
+                  let status = try? String(contentsOfFile: "/proc/\(entry)/status", encoding: .utf8) else { continue }
+            let ppid = status.split(separator: "\n").first { $0.hasPrefix("PPid:") }.flatMap { Int32($0.dropFirst(5).trimmingCharacters(in: .whitespaces)) }
+            parents[pid] = ppid ?? 0
+            let command = (try? String(contentsOfFile: "/proc/\(entry)/cmdline", encoding: .utf8)) ?? ""
+            if command.split(separator: "\0").contains(where: { $0 == String(port) || $0 == "port=\(port)" || $0.hasSuffix(":\(port)") }) {
+                servers.insert(pid)
+            }
+        }
+        return parents.reduce(0.0) { total, entry in
+            servers.contains(entry.key) || servers.contains(entry.value) ? total + process(entry.key) : total
+        }
+    }
 }

@@ -99,7 +99,8 @@ final class ConfigReloader: Sendable {
         }
         let connection: BankConnection
         do {
-            connection = try BankConnection(newBank, logger: bankLogger, externalIDs: bank.current.externalIDs)
+            connection = try BankConnection(newBank, logger: bankLogger, externalIDs: bank.current.externalIDs,
+                                            sharedSlots: bank.current.sharedSlots)
         } catch {
             logger.error("config reload refused: cannot set up the bank connection (the previous config stays in force)",
                          metadata: ["file": "\(path)", "error": "\(error)"])

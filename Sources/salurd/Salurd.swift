@@ -116,7 +116,9 @@ struct Salurd: AsyncParsableCommand {
         let bankLogger = Logger(label: "salur.bank")
         // Inquiries' X-EXTERNAL-IDs from blocks the database reserves: unique across every engine on it.
         let externalIDs = ReservedExternalIDs { count in try await ledger.reserveRequestIDs(count) }
-        let bank = SwitchableBank(try BankConnection(bankConfig, logger: bankLogger, externalIDs: externalIDs))
+        // `max_requests_per_second` shared by every engine on a PostgreSQL database; the SQLite file's one engine keeps its own.
+        let sharedSlots = (ledger as? PostgresLedger).map(DatabaseRequestSlots.init)
+        let bank = SwitchableBank(try BankConnection(bankConfig, logger: bankLogger, externalIDs: externalIDs, sharedSlots: sharedSlots))
         defer { bank.shutdown() }
         if sentMark == nil {
             logger.warning("no state directory ($STATE_DIRECTORY) for the sent-mark file: a database that goes back in time (failover, restore) is not noticed")

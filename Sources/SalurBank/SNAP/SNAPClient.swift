@@ -215,7 +215,13 @@ package final class SNAPClient: BankAdapter {
             return [(name: "X-TIMESTAMP", value: timestamp), (name: "X-SIGNATURE", value: signature)]
         })
         if let rate {
-            do { try await rate.acquire() } catch { throw NotSent(description: "cancelled while waiting for the request rate", neverLeft: true) }
+            do {
+                try await rate.acquire()
+            } catch is CancellationError {
+                throw NotSent(description: "cancelled while waiting for the request rate", neverLeft: true)
+            } catch {
+                throw NotSent(description: "no request slot could be reserved: \(error)", neverLeft: true)
+            }
         }
         let result: Result<HTTPResponse, HTTPClientError>
         do throws(HTTPClientError) {

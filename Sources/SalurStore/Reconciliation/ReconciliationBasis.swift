@@ -147,7 +147,7 @@ package enum ReconciliationBasis {
         matching != nil && fresh == 0 && recorded?.key == key && recorded?.transfersChanged == 0
     }
 
-    /// Schema step v13-b, the statements both dialects share: the statement files stored whole (by
+    /// Schema step v14, the statements both dialects share: the statement files stored whole (by
     /// SHA-256: how many statements, and their accounts), and the one-row basis of the last run.
     package static let tablesSQL = """
         CREATE TABLE statement_file (

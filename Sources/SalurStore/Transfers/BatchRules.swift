@@ -73,3 +73,80 @@ package enum BatchRules {
         ["program": program, "period": period, "items": String(items), "amount": String(amount.value), "state": state]
     }
 }
+
+/// How pending transfers group into batches, for both stores: transfers of one programme, period
+/// and kind, taken in (programme, period, kind, id) order, fill a batch until one more would pass
+/// `maxItems` or `maxAmount`. Feed `add` in that order; each call returns the batch it closed, if any.
+package struct BatchPlanner {
+    /// One batch's members, as `add` closes it.
+    package struct Batch: Sendable {
+        package let program: String
+        package let period: String
+        package let kind: String
+        package let members: [Int64]
+        package let amount: Rupiah
+        /// The makers, sorted and comma-separated, as the batch row keeps them.
+        package let makers: String
+    }
+
+    private let rules: BatchingRules
+    private var key: (String, String, String)?
+    private var members: [Int64] = []
+    private var amount = Rupiah.zero
+    private var makers: Set<String> = []
+
+    package init(rules: BatchingRules) { self.rules = rules }
+
+    package mutating func add(id: Int64, program: String, period: String, kind: String, amount value: Rupiah,
+                              maker: String) throws -> Batch? {
+        let rowKey = (program, period, kind)
+        let fits = members.count < rules.maxItems && (try? amount.adding(value)).map { $0 <= rules.maxAmount } == true
+        var closed: Batch?
+        if key.map({ $0 != rowKey }) ?? true || !fits { closed = finish() }
+        key = rowKey
+        members.append(id)
+        amount = try amount.adding(value)
+        makers.insert(maker)
+        return closed
+    }
+
+    /// The batch still open, if any; the planner starts afresh.
+    package mutating func finish() -> Batch? {
+        guard let key, !members.isEmpty else { return nil }
+        defer {
+            members = []
+            amount = .zero
+            makers = []
+        }
+        return Batch(program: key.0, period: key.1, kind: key.2, members: members, amount: amount,
+                     makers: makers.sorted().joined(separator: ","))
+    }
+
+    /// The batches new transfers (`fresh`, with the ids they will be stored under, all queued by
+    /// `maker`) form by themselves, as `formBatches` would form them once stored pending.
+    package static func plan(_ fresh: [(id: Int64, transfer: NewTransfer)], maker: String, rules: BatchingRules) throws -> [Batch] {
+        let order = fresh.map { (program: $0.transfer.program, period: $0.transfer.period, kind: $0.transfer.kind.rawValue, id: $0.id) }
+            .sorted(by: precedes)
+        let amounts = Dictionary(uniqueKeysWithValues: fresh.map { ($0.id, $0.transfer.amount) })
+        var planner = BatchPlanner(rules: rules)
+        var planned: [Batch] = []
+        for row in order {
+            if let batch = try planner.add(id: row.id, program: row.program, period: row.period, kind: row.kind,
+                                           amount: amounts[row.id] ?? .zero, maker: maker) {
+                planned.append(batch)
+            }
+        }
+        if let batch = planner.finish() { planned.append(batch) }
+        return planned
+    }
+
+    /// The (programme, period, kind, id) order batches are formed in, by the bytes of the texts
+    /// (SQLite's `BINARY`, PostgreSQL's `COLLATE "C"`).
+    package static func precedes(_ a: (program: String, period: String, kind: String, id: Int64),
+                                 _ b: (program: String, period: String, kind: String, id: Int64)) -> Bool {
+        if a.program != b.program { return a.program.utf8.lexicographicallyPrecedes(b.program.utf8) }
+        if a.period != b.period { return a.period.utf8.lexicographicallyPrecedes(b.period.utf8) }
+        if a.kind != b.kind { return a.kind.utf8.lexicographicallyPrecedes(b.kind.utf8) }
+        return a.id < b.id
+    }
+}
