@@ -29,12 +29,6 @@ extension Engine {
             }
             return all
         }
-        try await record(accountAnswers: answers, &report)
-    }
-
-    /// Stores what the bank said of each account (nothing for an answer that says nothing about it) and logs
-    /// the accounts left unanswered and those not payable.
-    func record(accountAnswers answers: [(AccountToCheck, AccountOutcome)], _ report: inout PassReport) async throws {
         let results = answers.compactMap { Engine.result(of: $0.1, for: $0.0) }
         var unanswered: [String: Int] = [:]
         for case (_, .unavailable(let reason)) in answers { unanswered[reason, default: 0] += 1 }

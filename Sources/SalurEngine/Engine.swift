@@ -351,45 +351,21 @@ package final class Engine: Sendable {
 
     // MARK: Posting
 
-    /// What one request of a posting session came back with.
-    private enum Answer: Sendable {
-        case attempt(Resolution)
-        case inquiry(Resolution)
-        case account(AccountToCheck, AccountOutcome)
-        /// A stop was requested.
-        case stop
-    }
-
-    /// Sends attempts, and the account checks and status inquiries that fall due meanwhile, through one
-    /// window that is topped up as answers come back — so the bank's concurrency stays used while
-    /// a chunk commits, while accounts are checked before their payments and while transfers in doubt
-    /// are asked about.
     private func postingSession(_ report: inout PassReport, settings: EngineSettings) async throws {
         // At most three times the bank's concurrency is committed ahead: enough that the bank always has
         // work while the next chunk commits, little enough that an operator's hold stops the batch
         // within a couple of round trips (what is committed as `sending` goes out regardless).
-        // The window is topped up as answers come back: as soon as `refill` places are free — while
-        // `max_in_flight` attempts or more still wait behind those on the wire, so the bank never waits
-        // for the claim's commit — up to `chunk` attempts are claimed in one commit.
         let window = settings.maxInFlight * 3
         let chunk = min(settings.chunkSize, max(1, window - settings.maxInFlight))
-        let refill = min(chunk, settings.maxInFlight)
-        var sent = 0, settled = 0, inDoubt = 0, failed = 0, inquired = 0, accountsChecked = 0
-        // A `.stop` child result is the stop signal: on a stop request the sends still queued for a
+        var sent = 0, settled = 0, inDoubt = 0, failed = 0
+        // A nil child result is the stop signal: on a stop request the sends still queued for a
         // connection are called off (the transport fails them as not sent: safe, they wait to be
         // retried), while those already on the wire finish and are recorded.
-        try await withThrowingTaskGroup(of: Answer.self) { group in
-            var inFlight = 0, attemptsOut = 0
+        try await withThrowingTaskGroup(of: Resolution?.self) { group in
+            var inFlight = 0
             var buffer: [Resolution] = []
             var exhausted = false
-            // Account checks (one set at a time: an account is asked about again only once the answers
-            // about the last set are stored) and status inquiries (likewise: a transfer stays due until
-            // its answer is recorded), beside the attempts.
-            var accountAnswers: [(AccountToCheck, AccountOutcome)] = []
-            var accountsOut = 0, noAccountsLeft = false
-            var inquiriesOut = 0, inquiriesUnrecorded = false
-            var nextInquiryLook = time.now + Self.inquiryLookInterval
-            group.addTask { await self.untilStopping(); return .stop }
+            group.addTask { await self.untilStopping(); return nil }
             while true {
                 let now = clock.now
                 let stopping = isStopping
@@ -401,108 +377,49 @@ package final class Engine: Sendable {
                 let windowEnds = settings.departureWindowMs.map { time.now + .milliseconds($0) }
                 let sendBy = [leaseEnds, windowEnds].compactMap { $0 }.min()
                 let fence: Fence = leaseEnds != nil && sendBy == leaseEnds ? .lease : .departureWindow
-                let mayClaim = !exhausted && !stopping && leaseHolds && state.withLock { $0.breaker.allows(now) } && window - inFlight >= refill
-                let mustRecord = !buffer.isEmpty && (buffer.count >= chunk || inFlight == 0 || stopping || (inquiriesUnrecorded && inquiriesOut == 0))
-                if mayClaim || mustRecord {
-                    let limit = mayClaim ? min(chunk, window - inFlight) : 0
+                let mayClaim = !exhausted && !stopping && leaseHolds && state.withLock { $0.breaker.allows(now) } && window - inFlight >= chunk
+                if mayClaim || (!buffer.isEmpty && (buffer.count >= chunk || inFlight == 0 || stopping)) {
+                    let limit = mayClaim ? chunk : 0
                     let claimed = try await ledger.advance(recording: buffer, claiming: limit, now: now,
                                                            maxAttempts: settings.retry.maxAttempts)
-                    state.withLock { s in for r in buffer where r.next != .inDoubt { s.settleOrigin.removeValue(forKey: r.externalID) } }
                     buffer.removeAll(keepingCapacity: true)
-                    if inquiriesOut == 0 { inquiriesUnrecorded = false }
                     if mayClaim && claimed.count < limit { exhausted = true }
                     // The claim raised the database's send mark: kept outside it before any request leaves.
                     if !claimed.isEmpty, let sentMark { try sentMark.raise(to: try await ledger.sendMarkStatus().claims) }
                     let claimedNow = time.now
                     state.withLock { s in for attempt in claimed { s.settleOrigin[attempt.externalID] = claimedNow } }
                     for attempt in claimed {
-                        group.addTask { .attempt(await self.send(attempt, settings: settings, sendBy: sendBy, fence: fence)) }
+                        group.addTask { await self.send(attempt, settings: settings, sendBy: sendBy, fence: fence) }
                     }
                     inFlight += claimed.count
-                    attemptsOut += claimed.count
                     sent += claimed.count
                     if mayClaim && !claimed.isEmpty { continue }
                 }
-                // Only while attempts flow: the session ends when they do, and the pass goes on (new
-                // batches start, the remaining accounts and inquiries are taken at the pass's own pace).
-                let posting = attemptsOut > 0 || !exhausted
-                if posting, !stopping, accountsOut == 0, accountAnswers.isEmpty, !noAccountsLeft {
-                    let accounts = try await ledger.accountsToCheck(limit: settings.chunkSize, recheck: AccountRecheck(now: now, recheckDays: settings.accountRecheckDays))
-                    noAccountsLeft = accounts.isEmpty
-                    for account in accounts { group.addTask { .account(account, await self.bank.inquireAccount(account.accountNo)) } }
-                    accountsOut = accounts.count
-                    inFlight += accounts.count
-                }
-                if posting, !stopping, inquiriesOut == 0, !inquiriesUnrecorded, time.now >= nextInquiryLook {
-                    nextInquiryLook = time.now + Self.inquiryLookInterval
-                    let due = try await ledger.dueInquiries(limit: settings.chunkSize, now: now)
-                    for target in due { group.addTask { .inquiry(await self.inquire(target, settings: settings)) } }
-                    inquiriesOut = due.count
-                    inquiriesUnrecorded = !due.isEmpty
-                    inFlight += due.count
-                }
                 if inFlight == 0 { break }
                 guard let next = try await group.next() else { break }
-                await beatIfDue()
-                switch next {
-                case .stop:
+                guard let resolution = next else {
                     group.cancelAll()
                     continue
-                case .account(let account, let outcome):
-                    inFlight -= 1
-                    accountsOut -= 1
-                    accountAnswers.append((account, outcome))
-                    if accountsOut == 0 {
-                        var checked = PassReport()
-                        try await record(accountAnswers: accountAnswers, &checked)
-                        accountsChecked += checked.accountsChecked
-                        accountAnswers.removeAll()
-                        // Transfers that waited for these checks may be claimed now.
-                        exhausted = false
-                    }
-                    continue
-                case .inquiry(let resolution):
-                    inFlight -= 1
-                    inquiriesOut -= 1
-                    inquired += 1
-                    count(resolution.next)
-                    buffer.append(resolution)
-                case .attempt(let resolution):
-                    inFlight -= 1
-                    attemptsOut -= 1
-                    if resolution.next == .inDoubt { inDoubt += 1 }
-                    count(resolution.next)
-                    buffer.append(resolution)
                 }
+                await beatIfDue()
+                inFlight -= 1
+                if resolution.next != .inDoubt { state.withLock { _ = $0.settleOrigin.removeValue(forKey: resolution.externalID) } }
+                switch resolution.next {
+                case .settled: settled += 1
+                case .inDoubt: inDoubt += 1
+                case .failed: failed += 1
+                default: break
+                }
+                buffer.append(resolution)
             }
             group.cancelAll()
-            if !buffer.isEmpty {
-                try await ledger.record(buffer, now: clock.now)
-                state.withLock { s in for r in buffer where r.next != .inDoubt { s.settleOrigin.removeValue(forKey: r.externalID) } }
-            }
-            if !accountAnswers.isEmpty {
-                var checked = PassReport()
-                try await record(accountAnswers: accountAnswers, &checked)
-                accountsChecked += checked.accountsChecked
-            }
-        }
-        func count(_ next: TransferState) {
-            switch next {
-            case .settled: settled += 1
-            case .failed: failed += 1
-            default: break
-            }
+            if !buffer.isEmpty { try await ledger.record(buffer, now: clock.now) }
         }
         report.sent += sent
         report.settled += settled
         report.inDoubt += inDoubt
         report.failed += failed
-        report.inquired += inquired
-        report.accountsChecked += accountsChecked
     }
-
-    /// How often a posting session looks for transfers in doubt whose inquiry has fallen due.
-    static let inquiryLookInterval: Duration = .seconds(1)
 
     /// Returns once a stop is requested, or when cancelled.
     private func untilStopping() async {
