@@ -40,11 +40,8 @@ struct DaemonRSSBench: AsyncParsableCommand {
         for (name, text) in [("private_key.pem", keys.privatePEM), ("client_secret", "bench-secret\n")] {
             FileManager.default.createFile(atPath: folder + "/secrets/" + name, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
         }
-        var simConfig = BankSimulatorConfig(clientKey: "bench", clientPublicKeyPEM: keys.publicPEM, clientSecret: "bench-secret")
-        simConfig.sourceAccountNo = "0011999999"
-        simConfig.latencyMilliseconds = 20
-        simConfig.sourceBalance = Rupiah(Int64(transfers) * 300_000 + 1)
-        let simulator = try await BankSimulator.start(simConfig)
+        let simulator = try await BankSimulator.start(Bench.simulatorConfig(
+            publicKeyPEM: keys.publicPEM, latencyMs: 20, balance: Rupiah(Int64(transfers) * 300_000 + 1)))
         try """
         [database]
         path = "state/salur.sqlite"

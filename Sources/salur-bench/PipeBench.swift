@@ -35,22 +35,14 @@ struct PipeBench: AsyncParsableCommand {
         let folder = try Bench.folder(dir, "pipe")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let keys = try SNAPKeys.generate()
-        var simConfig = BankSimulatorConfig(clientKey: "bench", clientPublicKeyPEM: keys.publicPEM, clientSecret: "bench-secret")
-        simConfig.sourceAccountNo = "0011999999"
-        simConfig.latencyMilliseconds = latencyMs
-        simConfig.sourceBalance = Rupiah(Int64(transfers) * 300_000 + 1)
+        var simConfig = Bench.simulatorConfig(publicKeyPEM: keys.publicPEM, latencyMs: latencyMs,
+                                              balance: Rupiah(Int64(transfers) * 300_000 + 1))
         simConfig.faults = FaultRates(pending: pendingRate)
         simConfig.seed = 5
         let simulator = try await BankSimulator.start(simConfig)
         var options = CurlClient.Options()
         options.maxInFlight = maxInFlight
-        let client = try CurlClient(options: options)
-        let bank = SNAPClient(
-            endpoint: SNAPClient.Endpoint(baseURL: simulator.baseURL, sourceAccount: "0011999999"),
-            credentials: try SNAPCredentials(partnerID: "BENCH", clientKey: "bench", channelID: "95221",
-                                             clientSecret: Array("bench-secret".utf8), privateKeyPEM: keys.privatePEM),
-            transport: client)
-        try await bank.warmUp()
+        let (client, bank) = try await Bench.snapClient(to: simulator, privateKeyPEM: keys.privatePEM, options: options)
 
         // The configuration's defaults, as an installed salurd would run.
         let configText = """

@@ -41,20 +41,11 @@ struct PostBench: AsyncParsableCommand {
         let folder = try Bench.folder(dir, "post")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let keys = try SNAPKeys.generate()
-        var simConfig = BankSimulatorConfig(clientKey: "bench", clientPublicKeyPEM: keys.publicPEM, clientSecret: "bench-secret")
-        simConfig.sourceAccountNo = "0011999999"
-        simConfig.latencyMilliseconds = latencyMs
-        simConfig.sourceBalance = Rupiah(Int64(transfers) * 2 * 300_000 + 1)
-        let simulator = try await BankSimulator.start(simConfig)
+        let simulator = try await BankSimulator.start(Bench.simulatorConfig(
+            publicKeyPEM: keys.publicPEM, latencyMs: latencyMs, balance: Rupiah(Int64(transfers) * 2 * 300_000 + 1)))
         var options = CurlClient.Options()
         options.maxInFlight = maxInFlight
-        let client = try CurlClient(options: options)
-        let bank = SNAPClient(
-            endpoint: SNAPClient.Endpoint(baseURL: "http://127.0.0.1:\(simulator.port)", sourceAccount: "0011999999"),
-            credentials: try SNAPCredentials(partnerID: "BENCH", clientKey: "bench", channelID: "95221",
-                                             clientSecret: Array("bench-secret".utf8), privateKeyPEM: keys.privatePEM),
-            transport: client)
-        try await bank.warmUp()
+        let (client, bank) = try await Bench.snapClient(to: simulator, privateKeyPEM: keys.privatePEM, options: options)
 
         // Raw limit: the same requests, same client, same concurrency; no database.
         let window = max(chunkSize, maxInFlight * 2)
@@ -119,14 +110,8 @@ struct PostBench: AsyncParsableCommand {
                 var banks: [SNAPClient] = [bank]
                 var clients: [CurlClient] = []
                 for _ in 1..<count {
-                    let extra = try CurlClient(options: options)
+                    let (extra, other) = try await Bench.snapClient(to: simulator, privateKeyPEM: keys.privatePEM, options: options)
                     clients.append(extra)
-                    let other = SNAPClient(
-                        endpoint: SNAPClient.Endpoint(baseURL: "http://127.0.0.1:\(simulator.port)", sourceAccount: "0011999999"),
-                        credentials: try SNAPCredentials(partnerID: "BENCH", clientKey: "bench", channelID: "95221",
-                                                         clientSecret: Array("bench-secret".utf8), privateKeyPEM: keys.privatePEM),
-                        transport: extra)
-                    try await other.warmUp()
                     banks.append(other)
                 }
                 let rate = try await post(label: "\(count) engine\(count == 1 ? "" : "s") (PostgreSQL)", ledgers: ledgers, banks: banks, rules: rules)

@@ -1,5 +1,8 @@
 import ArgumentParser
+import BankSimulator
 import Foundation
+import SalurBank
+import SalurCore
 
 /// `salur-bench`: Salur's speed and memory figures, printed beside a baseline measured in the
 /// same run. Figures, never pass/fail: the goals are printed next to them.
@@ -53,4 +56,28 @@ enum Bench {
     }
 
     static func f(_ value: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", value) }
+
+    /// The simulated bank the posting benchmarks talk to: client "bench" with `publicKeyPEM`, source
+    /// account 0011999999 holding `balance`, answering in `latencyMs`.
+    static func simulatorConfig(publicKeyPEM: String, latencyMs: Int, balance: Rupiah) -> BankSimulatorConfig {
+        var config = BankSimulatorConfig(clientKey: "bench", clientPublicKeyPEM: publicKeyPEM, clientSecret: "bench-secret")
+        config.sourceAccountNo = "0011999999"
+        config.latencyMilliseconds = latencyMs
+        config.sourceBalance = balance
+        return config
+    }
+
+    /// A libcurl client with `options` and the SNAP client over it, signing with `privateKeyPEM`, to
+    /// `simulator` (started from `simulatorConfig`), its token already fetched.
+    static func snapClient(to simulator: BankSimulator, privateKeyPEM: String,
+                           options: CurlClient.Options) async throws -> (CurlClient, SNAPClient) {
+        let client = try CurlClient(options: options)
+        let bank = SNAPClient(
+            endpoint: SNAPClient.Endpoint(baseURL: simulator.baseURL, sourceAccount: "0011999999"),
+            credentials: try SNAPCredentials(partnerID: "BENCH", clientKey: "bench", channelID: "95221",
+                                             clientSecret: Array("bench-secret".utf8), privateKeyPEM: privateKeyPEM),
+            transport: client)
+        try await bank.warmUp()
+        return (client, bank)
+    }
 }
