@@ -132,9 +132,22 @@ struct MultiEngineTests {
             // Progress: attempts sent or transfers settled (the last ones of a round may only be asked about).
             func progress() async throws -> Int64 { try await attempts() + Int64(count) - unsettled() }
             let target = try await progress() + Int64(random.next() % 60)
+            // Odd rounds kill at that point, whatever the victim is doing; even rounds (whose kills the
+            // survivors must wait out by lease) once it is seen holding transfers sending, so that a
+            // loaded machine, slow to poll, cannot make every kill land between its chunks.
+            func holding() async throws -> Bool {
+                try await PostgresSeed.int(ledger, """
+                    SELECT count(*) FROM transfer t JOIN engine e ON e.id = t.claimed_by
+                    WHERE t.state = 'sending' AND e.pid = \(victimPID) AND e.stopped_at IS NULL
+                    """) > 0
+            }
             do {
                 try await poll(seconds: 60, "progress before kill \(round)") {
-                    if try await progress() >= target || !victim.process.isRunning { return true }
+                    if !victim.process.isRunning { return true }
+                    if try await progress() >= target {
+                        if round % 2 == 1 { return true }
+                        if try await holding() { return true }
+                    }
                     return try await outstanding() == 0
                 }
             } catch {

@@ -10,9 +10,11 @@ import Testing
 /// registered as an engine, on one scratch database.
 @Suite("PostgreSQL engine store", .enabled(if: PostgresScratch.isEnabled))
 struct PostgresEngineLedgerTests {
-    /// One engine: its own ledger (own connection pool), registered with `lease`.
+    /// One engine: its own ledger (own connection pool), registered with `lease`. Nothing here renews
+    /// a lease, so the default outlasts any test on a loaded machine; a test of a lease running out
+    /// moves `lease_until` itself.
     static func engine(_ target: PostgresTarget, pid: Int = Int(getpid()), host: String = ProcessInfo.processInfo.hostName,
-                       lease: Duration = .seconds(60)) async throws -> PostgresLedger {
+                       lease: Duration = .seconds(900)) async throws -> PostgresLedger {
         let ledger = try await PostgresLedger(target: target, maximumConnections: 4)
         ledger.configureEngine(lease: lease)
         try await ledger.registerEngine(pid: pid, host: host, version: "test")
