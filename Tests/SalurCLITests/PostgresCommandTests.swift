@@ -1,4 +1,6 @@
 import Foundation
+import GRDB
+import Logging
 import SalurPostgres
 import SalurTestSupport
 import Testing
@@ -92,6 +94,24 @@ struct PostgresCommandTests {
         expectExit(try await ws.run(["accounts", "export-requests"], ["-o", "requests.csv"]), 0)
         expectExit(try await ws.run(["accounts", "import-results"], ["demo/bank-results.csv"]), 0)
         expectExit(try await ws.run(["transfers", "enqueue"], ["--program", "BANSOS-NT", "--period", "2026-11", "--amount", "250000"]), 0)
+        // The bank paid transfers 1 and 2 (as the engine would record it), and a statement is reconciled:
+        // the statement file and the run's basis go across with the rest.
+        try await DatabaseQueue(path: ws.database).write { db in
+            try db.execute(sql: """
+                UPDATE transfer SET state = 'settled', attempts = 1, bank_reference_no = '2026112300000' || id,
+                    settled_at = '2026-11-23T03:00:00.000Z' WHERE id IN (1, 2)
+                """)
+        }
+        try ws.dir.write("bank.sta", [
+            ":20:STMT20261123", ":25:0011999999", ":28C:00001/001", ":60F:C261122IDR10000000,00",
+            ":61:2611231123D250000,00NTRFSLR000000000001//20261123000001", ":86:TRF BANSOS-NT 2026-11",
+            ":61:2611231123D250000,00NTRFSLR000000000002//20261123000002", ":86:TRF BANSOS-NT 2026-11",
+            ":62F:C261123IDR9500000,00", "-",
+        ].joined(separator: "\r\n") + "\r\n")
+        let reconciled = try await ws.run(["reconcile"], ["bank.sta", "--as-of", "2026-11-30"])
+        expectExit(reconciled, 0)
+        let sqliteReconcile = try await ws.run(["reconcile", "status"], ["--period", "2026-11", "--json"])
+        expectExit(sqliteReconcile, 0)
         let sqliteStatus = try await ws.run(["accounts", "status", "--json"])
         let sqliteQueue = try await ws.run(["queue", "status", "--json"])
 
@@ -110,13 +130,31 @@ struct PostgresCommandTests {
         let verify = try await pg(ws, ["audit", "verify"])
         expectExit(verify, 0)
 
+        // The statement file and the basis came across: the kept figures answer the same status, and
+        // the same file again is known (on a copy without them it was parsed and matched in full).
+        #expect(copied.stdout.contains("statement_file") && copied.stdout.contains("reconciliation_basis"), "\(copied)")
+        let ledger = try await PostgresLedger(target: try PostgresTarget(url: url, passwordFile: passwordFile), migrate: false)
+        defer { ledger.shutdown() }
+        let kept = try await ledger.transaction("test SQL", audited: false) { connection in
+            try await connection.query("""
+                SELECT (SELECT count(*) FROM statement_file), (SELECT transfers_changed FROM reconciliation_basis WHERE id = 1)
+                """, logger: Logger(label: "test")).collect().first?.decode((Int64, Int64?).self)
+        }
+        #expect(kept?.0 == 1 && kept?.1 == 0, "statement files and the basis's mark after the copy: \(String(describing: kept))")
+        let pgReconcile = try await pg(ws, ["reconcile", "status"], ["--period", "2026-11", "--json"])
+        expectExit(pgReconcile, 0)
+        #expect(pgReconcile.stdout == sqliteReconcile.stdout)
+        let again = try await pg(ws, ["reconcile", "bank.sta"], ["--as-of", "2026-11-30"])
+        expectExit(again, 0)
+        #expect(again.stdout.contains("1 already stored (unchanged)"), "\(again)")
+
         // The copy continues: new ids follow the copied ones, and the chain goes on.
         expectExit(try await pg(ws, ["batches", "approve"], ["--all"]), 0)
         expectExit(try await pg(ws, ["audit", "verify"]), 0)
 
-        let again = try await Salurctl.run(["db", "copy", "--from", "sqlite:" + ws.database, "--to", url, "--password-file", passwordFile], in: ws.dir)
-        expectExit(again, 1)
-        #expect(again.stderr.contains("already holds data"))
+        let twice = try await Salurctl.run(["db", "copy", "--from", "sqlite:" + ws.database, "--to", url, "--password-file", passwordFile], in: ws.dir)
+        expectExit(twice, 1)
+        #expect(twice.stderr.contains("already holds data"))
     }
 
     @Test("db migrate reports the schema steps on both stores; --check fails while steps are missing")
