@@ -69,7 +69,7 @@ extension PostgresLedger {
     /// The batches are locked as read: of two officials approving the same batch at once, the
     /// second waits, then finds it approved and is refused.
     package func approve(ids: [String], all: Bool, actor: String, distinctApprover: Bool) async throws -> [String] {
-        try await transaction("approving batches") { connection in
+        let (approved, items) = try await transaction("approving batches") { connection in
             typealias Target = (id: String, state: String, makers: String, items: Int, amount: Int64)
             var targets: [Target] = []
             if all {
@@ -113,8 +113,10 @@ extension PostgresLedger {
                 AuditRecord(actor: actor, action: "batch.approve", subject: batch.id,
                             details: ["items": String(batch.items), "amount": String(batch.amount), "makers": batch.makers])
             })
-            return approved
+            return (approved, targets.reduce(0) { $0 + $1.items })
         }
+        await refreshStatistics(afterWriting: items)
+        return approved
     }
 
     /// Holds a batch: nothing more of it is sent until released. Transfers already on the wire or

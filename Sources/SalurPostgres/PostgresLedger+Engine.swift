@@ -446,16 +446,29 @@ extension PostgresLedger {
                 t.period, r.account_check, r.bank_account_status, r.account_checked_at
                 """
             // Retries due first, then approved transfers up to the limit (each select with its limit
-            // known to the planner, so that each reads its index range only).
+            // known to the planner, so that each reads its index range only), the recipient joined
+            // only to the rows taken. Approved transfers are taken batch by batch, oldest batch
+            // first, each batch's in id order straight from `transfer_batch_order`: as one join of
+            // posting batches and approved transfers ordered by id, the planner chose — after a bulk
+            // approval, whether or not its statistics had caught up — to read and sort every approved
+            // transfer of every posting batch (a million at national scale) for each chunk it claimed.
             var rows = try await self.rows(connection, """
-                SELECT \(unescaped: columns) FROM transfer t JOIN batch b ON b.id = t.batch_id LEFT JOIN recipient r ON r.id = t.recipient_id
-                WHERE t.state = 'retry_wait' AND t.next_action_at <= \(stamp) AND b.state = 'posting'
-                ORDER BY t.next_action_at LIMIT \(limit) FOR UPDATE OF t SKIP LOCKED
+                WITH claimable AS (
+                    SELECT * FROM transfer t WHERE t.state = 'retry_wait' AND t.next_action_at <= \(stamp)
+                      AND (SELECT b.state FROM batch b WHERE b.id = t.batch_id) = 'posting'
+                    ORDER BY t.next_action_at LIMIT \(limit) FOR UPDATE SKIP LOCKED)
+                SELECT \(unescaped: columns) FROM claimable t LEFT JOIN recipient r ON r.id = t.recipient_id
+                ORDER BY t.next_action_at, t.id
                 """)
             if rows.count < limit {
                 rows += try await self.rows(connection, """
-                    SELECT \(unescaped: columns) FROM transfer t JOIN batch b ON b.id = t.batch_id LEFT JOIN recipient r ON r.id = t.recipient_id
-                    WHERE t.state = 'approved' AND b.state = 'posting' ORDER BY t.id LIMIT \(limit - rows.count) FOR UPDATE OF t SKIP LOCKED
+                    WITH claimable AS (
+                        SELECT t.* FROM (SELECT id FROM batch WHERE state = 'posting' ORDER BY created_at, id) b
+                        CROSS JOIN LATERAL (
+                            SELECT * FROM transfer t WHERE t.batch_id = b.id AND t.state = 'approved'
+                            ORDER BY t.id LIMIT \(limit - rows.count) FOR UPDATE SKIP LOCKED) t
+                        LIMIT \(limit - rows.count))
+                    SELECT \(unescaped: columns) FROM claimable t LEFT JOIN recipient r ON r.id = t.recipient_id ORDER BY t.id
                     """)
             }
             guard !rows.isEmpty else { return ([], nil, []) }

@@ -89,11 +89,18 @@ extension PostgresLedger {
 extension PostgresLedger: Ledger, TransferLedger {}
 
 extension PostgresLedger {
+    /// A queueing command's transaction; then, when it queued many, fresh planner statistics.
+    func queueing(_ body: (PostgresConnection) async throws -> EnqueueSummary) async throws -> EnqueueSummary {
+        let summary = try await transaction("queueing transfers", body)
+        await refreshStatistics(afterWriting: summary.queued)
+        return summary
+    }
+
     /// Queues one transfer for every recipient of `program` with an opened account, idempotently
     /// per (recipient, programme, period), and forms batches — in one transaction.
     package func enqueueProgram(program: String, period: Period, amount: Rupiah, remark: String,
                                 actor: String, rules: BatchingRules) async throws -> EnqueueSummary {
-        try await transaction("queueing transfers") { connection in
+        try await queueing { connection in
             var transfers: [NewTransfer] = []
             var summary = EnqueueSummary()
             var any = false
@@ -129,7 +136,7 @@ extension PostgresLedger {
 
     /// Queues one-off payments from a file, all or nothing.
     package func enqueueFile(_ rows: [TransferFile.Row], source: SourceFile, actor: String, rules: BatchingRules) async throws -> EnqueueSummary {
-        try await transaction("queueing transfers") { connection in
+        try await queueing { connection in
             var issues: [ImportIssue] = []
             var transfers: [NewTransfer] = []
             var found: [String: Payee] = [:]
@@ -162,7 +169,7 @@ extension PostgresLedger {
     /// Queues arbitrary transfers (e.g. a BPJS remittance) idempotently by their dedupe key.
     package func enqueue(_ transfers: [NewTransfer], actor: String, rules: BatchingRules, auditAction: String,
                          auditSubject: String) async throws -> EnqueueSummary {
-        try await transaction("queueing transfers") { connection in
+        try await queueing { connection in
             var summary = EnqueueSummary()
             try await self.insert(connection, transfers, actor: actor, rules: rules, into: &summary)
             if summary.queued > 0 {

@@ -13,6 +13,8 @@ enum PostgresSchema {
     static let recipientTally = "v13 recipient tally"
     /// The step only PostgreSQL needs that shares `[bank] max_requests_per_second` among its engines.
     static let requestRate = "v16 shared request rate"
+    /// The step only PostgreSQL needs that orders each batch's transfers by id in their index.
+    static let batchOrder = "v17 transfers of a batch in id order"
 
     struct Step: Sendable {
         let name: String
@@ -470,6 +472,13 @@ enum PostgresSchema {
                 paused_until_us BIGINT NOT NULL DEFAULT 0
             );
             INSERT INTO request_rate (id) VALUES (1);
+            """),
+        // An engine claims a posting batch's approved transfers in id order, a chunk at a time, from
+        // this index alone: no sort of the batch's rows, whatever the planner's statistics say.
+        // (The SQLite file needs no step: its indexes end with the rowid, the transfer's id.)
+        Step(name: PostgresSchema.batchOrder, sql: """
+            CREATE INDEX transfer_batch_order ON transfer (batch_id, state, id);
+            DROP INDEX transfer_batch;
             """),
     ]
 }
