@@ -5,6 +5,8 @@
 # unprivileged user, starts it on 127.0.0.1 with password (SCRAM) authentication, runs COMMAND
 # with SALUR_TEST_POSTGRES_URL and SALUR_TEST_POSTGRES_PASSWORD_FILE set, then stops the cluster
 # and removes the folder whatever COMMAND did. COMMAND's exit status is the script's.
+# SALUR_TEST_POSTGRES_OPTIONS adds server settings, e.g. to see where a benchmark's server time goes:
+#   SALUR_TEST_POSTGRES_OPTIONS="-c shared_preload_libraries=pg_stat_statements"
 set -euo pipefail
 
 [ "${1:-}" = run ] && [ "${2:-}" = -- ] || { echo "usage: $0 run -- COMMAND..." >&2; exit 64; }
@@ -52,7 +54,7 @@ trap stop EXIT
 "${AS[@]}" "$PGBIN/initdb" -D "$DIR/data" -U salur --pwfile="$PASSWORD_FILE" --auth-host=scram-sha-256 --auth-local=trust \
   -E UTF8 --locale=C.UTF-8 >"$DIR/initdb.log" 2>&1 || { cat "$DIR/initdb.log" >&2; exit 1; }
 "${AS[@]}" "$PGBIN/pg_ctl" -D "$DIR/data" -l "$DIR/run/server.log" -w -t 60 \
-  -o "-c listen_addresses=127.0.0.1 -c port=$PORT -c unix_socket_directories=$DIR/run -c max_connections=200 -c fsync=on" \
+  -o "-c listen_addresses=127.0.0.1 -c port=$PORT -c unix_socket_directories=$DIR/run -c max_connections=200 -c fsync=on ${SALUR_TEST_POSTGRES_OPTIONS:-}" \
   start >/dev/null || { cat "$DIR/run/server.log" >&2; exit 1; }
 chmod 644 "$PASSWORD_FILE"
 
