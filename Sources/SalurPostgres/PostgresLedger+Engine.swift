@@ -769,14 +769,22 @@ extension PostgresLedger {
         }
     }
 
+    /// Rows of changes `transfer_tally` may hold before `queue status` folds them.
+    package static let tallyFoldAfter = 1_000
+
     package func queueStatus(now: Date) async throws -> QueueStatus {
         try await withConnection("reading the queue") { connection in
             var transfers = Dictionary(uniqueKeysWithValues: TransferState.allCases.map { ($0.rawValue, StateTotal()) })
-            for row in try await self.rows(connection, """
-                SELECT state, count(*) AS n, coalesce(sum(amount), 0)::bigint AS a FROM transfer GROUP BY state
-                """) {
+            // The tally the triggers keep (step v18), not the transfers.
+            let tally = try await self.rows(connection, """
+                SELECT state, sum(n)::bigint AS n, sum(amount)::bigint AS a, count(*) AS rows FROM transfer_tally GROUP BY state
+                """)
+            for row in tally where try row["n"].decode(Int64.self) != 0 {
                 transfers[try row["state"].decode(String.self)] = StateTotal(count: Int(try row["n"].decode(Int64.self)),
                                                                              amount: try row["a"].decode(Int64.self))
+            }
+            if try tally.reduce(0, { $0 + (try $1["rows"].decode(Int64.self)) }) > Self.tallyFoldAfter {
+                try await self.foldTally(connection)
             }
             var batches = Dictionary(uniqueKeysWithValues: BatchState.allCases.map { ($0.rawValue, StateTotal()) })
             for row in try await self.rows(connection, """
@@ -795,6 +803,28 @@ extension PostgresLedger {
             }
             return QueueStatus(transfers: transfers, batches: batches, oldestPendingAgeSeconds: try age("pending"),
                                oldestInDoubtAgeSeconds: try age("in_doubt"))
+        }
+    }
+
+    /// Folds `transfer_tally`'s rows of changes into one row per state, in one statement: rows other
+    /// engines add meanwhile are not among those it sees, so they stay. One folder at a time; another
+    /// finding the lock taken leaves the folding to it.
+    func foldTally(_ connection: PostgresConnection) async throws {
+        try await execute(connection, "BEGIN")
+        do {
+            let locked = try await connection.query("SELECT pg_try_advisory_xact_lock(\(LockKey.tally.rawValue))", logger: logger)
+                .collect().first?.decode(Bool.self) ?? false
+            if locked {
+                try await execute(connection, """
+                    WITH folded AS (DELETE FROM transfer_tally RETURNING state, n, amount)
+                    INSERT INTO transfer_tally (state, n, amount)
+                    SELECT state, sum(n), sum(amount) FROM folded GROUP BY state HAVING sum(n) <> 0 OR sum(amount) <> 0
+                    """)
+            }
+            try await execute(connection, "COMMIT")
+        } catch {
+            _ = try? await execute(connection, "ROLLBACK")
+            throw error
         }
     }
 

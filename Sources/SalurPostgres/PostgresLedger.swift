@@ -30,6 +30,8 @@ package final class PostgresLedger: Sendable {
         case batches = 0x5341_4C55_0003
         /// Held for a whole reconciliation run, and by resolving an exception (PostgresLedger+Reconciliation.swift).
         case reconcile = 0x5341_4C55_0010
+        /// Held while `transfer_tally`'s rows of changes are folded (PostgresLedger+Engine.swift).
+        case tally = 0x5341_4C55_0011
     }
 
     /// Connects, refuses a schema newer than this binary, and (unless `migrate` is false) brings the

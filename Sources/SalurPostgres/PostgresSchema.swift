@@ -15,6 +15,8 @@ enum PostgresSchema {
     static let requestRate = "v16 shared request rate"
     /// The step only PostgreSQL needs that orders each batch's transfers by id in their index.
     static let batchOrder = "v17 transfers of a batch in id order"
+    /// The step only PostgreSQL needs that keeps `transfer_tally` (`queue status` without counting).
+    static let transferTally = "v18 transfer tally"
 
     struct Step: Sendable {
         let name: String
@@ -479,6 +481,40 @@ enum PostgresSchema {
         Step(name: PostgresSchema.batchOrder, sql: """
             CREATE INDEX transfer_batch_order ON transfer (batch_id, state, id);
             DROP INDEX transfer_batch;
+            """),
+        // `queue status` at a million transfers without counting them: how many transfers, and how
+        // much money, each state holds, kept by statement triggers as rows of changes — appended
+        // only, so that engines changing transfers at once never wait on one another for a tally
+        // row — which `queue status` adds up and, once there are many, folds into one row per
+        // state (`PostgresLedger.queueStatus`). A statement that changes no state adds nothing.
+        Step(name: PostgresSchema.transferTally, sql: """
+            CREATE TABLE transfer_tally (
+                state TEXT NOT NULL,
+                n BIGINT NOT NULL,
+                amount BIGINT NOT NULL
+            );
+            INSERT INTO transfer_tally (state, n, amount) SELECT state, count(*), sum(amount) FROM transfer GROUP BY state;
+            CREATE FUNCTION transfer_tally_add() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF TG_OP = 'INSERT' THEN
+                    INSERT INTO transfer_tally (state, n, amount) SELECT state, count(*), sum(amount) FROM added GROUP BY state;
+                ELSIF TG_OP = 'DELETE' THEN
+                    INSERT INTO transfer_tally (state, n, amount) SELECT state, -count(*), -sum(amount) FROM removed GROUP BY state;
+                ELSE
+                    INSERT INTO transfer_tally (state, n, amount)
+                    SELECT state, sum(n), sum(amount) FROM (
+                        SELECT state, 1 AS n, amount FROM added
+                        UNION ALL SELECT state, -1, -amount FROM removed) AS change
+                    GROUP BY state HAVING sum(n) <> 0 OR sum(amount) <> 0;
+                END IF;
+                RETURN NULL;
+            END $$;
+            CREATE TRIGGER transfer_tally_insert AFTER INSERT ON transfer
+                REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION transfer_tally_add();
+            CREATE TRIGGER transfer_tally_update AFTER UPDATE ON transfer
+                REFERENCING OLD TABLE AS removed NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION transfer_tally_add();
+            CREATE TRIGGER transfer_tally_delete AFTER DELETE ON transfer
+                REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION transfer_tally_add();
             """),
     ]
 }

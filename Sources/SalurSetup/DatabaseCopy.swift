@@ -19,9 +19,10 @@ import SalurStore
 package enum DatabaseCopy {
     /// Tables in foreign-key order. `engine_lease` (the SQLite file's single engine) is not copied:
     /// engines on PostgreSQL register themselves; nor are the tallies PostgreSQL keeps by trigger
-    /// (`recipient_tally`). The statement files stored whole and the last reconciliation's basis go
-    /// last, after the transfers whose changes mark that basis, so that the same file given again
-    /// after a copy is recognised and the kept figures still answer `reconcile status`.
+    /// (`recipient_tally`, `transfer_tally`). The statement files stored whole and the last
+    /// reconciliation's basis go last, after the transfers whose changes mark that basis, so that
+    /// the same file given again after a copy is recognised and the kept figures still answer
+    /// `reconcile status`.
     static let tables = [
         "recipient", "audit_log", "batch", "transfer", "transfer_attempt", "agreement", "budget", "premium_run",
         "payroll_line", "bpu_line", "statement", "statement_entry", "reconciliation_exception",

@@ -193,6 +193,61 @@ struct PostgresEngineLedgerTests {
         #expect(try await PostgresSeed.texts(engine, "SELECT state FROM transfer WHERE id = \(c.transferID)") == ["in_doubt"])
     }
 
+    @Test("queue status reads the tally the triggers keep: it equals the transfers counted, through queueing, claims, answers, a delete and folding")
+    func transferTally() async throws {
+        let target = try await PostgresScratch.freshTarget(prefix: "tally")
+        let a = try await Self.engine(target), b = try await Self.engine(target)
+        defer { [a, b].forEach { $0.shutdown() } }
+        func counted() async throws -> [String: StateTotal] {
+            var totals: [String: StateTotal] = [:]
+            for text in try await PostgresSeed.texts(a, "SELECT state || ' ' || count(*) || ' ' || sum(amount) FROM transfer GROUP BY state") {
+                let parts = (text ?? "").split(separator: " ")
+                totals[String(parts[0])] = StateTotal(count: Int(parts[1])!, amount: Int64(parts[2])!)
+            }
+            return totals
+        }
+        func read() async throws -> [String: StateTotal] { try await a.queueStatus(now: Date()).transfers.filter { $0.value.count > 0 } }
+        func tallyRows() async throws -> Int64 { try await PostgresSeed.int(a, "SELECT count(*) FROM transfer_tally") }
+
+        try await PostgresSeed.transfers(a, count: 1_200, perBatch: 300, amount: 250_000, batchState: "posting")
+        #expect(try await read() == counted())
+        #expect(try await read()["approved"] == StateTotal(count: 1_200, amount: 300_000_000))
+
+        // Two engines claim at once; answers settle some, fail some, put some in doubt.
+        async let claimedA = a.advance(recording: [], claiming: 200, now: Date(), maxAttempts: 10)
+        async let claimedB = b.advance(recording: [], claiming: 200, now: Date(), maxAttempts: 10)
+        let (byA, byB) = try await (claimedA, claimedB)
+        #expect(byA.count + byB.count == 400)
+        try await a.record(byA.prefix(150).map { Resolution(transferID: $0.transferID, externalID: $0.externalID, next: .settled, code: "2001700") },
+                           now: Date())
+        try await b.record(byB.prefix(20).map { Resolution(transferID: $0.transferID, externalID: $0.externalID, next: .failed, code: "4031714") }
+                           + byB.dropFirst(20).prefix(30).map { Resolution(transferID: $0.transferID, externalID: $0.externalID, next: .inDoubt,
+                                                                           code: "5041700", nextActionAt: Date()) },
+                           now: Date())
+        #expect(try await read() == counted())
+        #expect(try await read()["settled"]?.count == 150)
+
+        // A statement that deletes transfers, and one that changes nothing a tally counts.
+        try await PostgresSeed.execute(a, "DELETE FROM transfer WHERE id IN (SELECT id FROM transfer WHERE state = 'approved' ORDER BY id DESC LIMIT 7)")
+        try await PostgresSeed.execute(a, "UPDATE transfer SET remark = 'x' WHERE state = 'approved'")
+        #expect(try await read() == counted())
+
+        // Many small statements leave many rows of changes: reading the status folds them, and the sums stay.
+        for id in 1_101...1_160 {
+            try await PostgresSeed.execute(a, "UPDATE transfer SET state = 'held' WHERE id = \(id) AND state = 'approved'")
+            try await PostgresSeed.execute(a, "UPDATE transfer SET state = 'approved' WHERE id = \(id) AND state = 'held'")
+            for _ in 0..<4 {
+                try await PostgresSeed.execute(a, "UPDATE transfer SET state = 'held' WHERE id = \(id) AND state = 'approved'")
+                try await PostgresSeed.execute(a, "UPDATE transfer SET state = 'approved' WHERE id = \(id) AND state = 'held'")
+            }
+        }
+        #expect(try await tallyRows() > Int64(PostgresLedger.tallyFoldAfter))
+        let before = try await counted()
+        #expect(try await read() == before)
+        #expect(try await tallyRows() <= Int64(TransferState.allCases.count), "the rows of changes were folded, one row per state left")
+        #expect(try await read() == before)
+    }
+
     @Test("two engines asking about transfers in doubt never ask about the same one at once")
     func inquiriesClaimed() async throws {
         let target = try await PostgresScratch.freshTarget(prefix: "inquiries")
