@@ -183,6 +183,7 @@ let package = Package(
             name: "salur-bench",
             dependencies: [
                 "SalurCore", "SalurStore", "SalurSQLite", "SalurPostgres", "SalurTestSupport", "SalurCLI", "SalurBank", "SalurEngine", "SalurConfig", "BankSimulator", "SalurReports", "SalurStatements",
+                "SalurSetup",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -76,11 +76,16 @@ struct QueueBench: AsyncParsableCommand {
         print("\(label) transfers queue: \(summary.queued) transfers in \(summary.batches.count) batches, \(Bench.f(queue)) s; "
               + "batches approve --all: \(approved.count) batches, \(Bench.f(approve)) s")
         print("\(label) queue and approve: \(Bench.f(queue + approve)) s (goal ≤ 6 s); / floor: \(Bench.f((queue + approve) / floor))")
-        var timings: [Double] = []
-        for _ in 0..<7 { timings.append(try await Bench.time { try await ledger.queueStatus() }.1) }
-        timings.sort()
+        let timings = try await Self.statusTimings(ledger)
         let (batches, list) = try await Bench.time { try await ledger.batches(state: nil, id: nil) }
         print("\(label) queue status at \(transfers): median \(Bench.f(timings[3] * 1000, 1)) ms over 7 runs (goal < 100 ms); "
               + "batches list (\(batches.count) batches): \(Bench.f(list * 1000, 1)) ms")
+    }
+
+    /// Seven `queue status` readings, sorted: the median is the fourth.
+    static func statusTimings(_ ledger: any Ledger & TransferLedger & EngineLedger) async throws -> [Double] {
+        var timings: [Double] = []
+        for _ in 0..<7 { timings.append(try await Bench.time { try await ledger.queueStatus() }.1) }
+        return timings.sorted()
     }
 }

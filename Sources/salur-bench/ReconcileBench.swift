@@ -2,10 +2,13 @@ import ArgumentParser
 import Foundation
 import SalurCLI
 import SalurCore
+import SalurPostgres
 import SalurReports
+import SalurSetup
 import SalurStatements
 import SalurSQLite
 import SalurStore
+import SalurTestSupport
 
 /// Issue figures: `salurctl reconcile` of one MT940 statement of N entries against N settled transfers —
 /// parse, balance check, store, match, record — with its peak RSS; then the same file again (nothing
@@ -17,6 +20,10 @@ struct ReconcileBench: AsyncParsableCommand {
     @Option(help: "Transfers, and entries on the statement.") var count = 1_000_000
     @Option(help: "Folder for the files (default: the temporary folder).") var dir: String?
     @Option(help: "The sqlite3 shell, used to seed the transfers.") var sqlite3 = "/usr/bin/sqlite3"
+    @Option(help: "Also copy the reconciled database into PostgreSQL (salurctl db copy) and read the status there: sqlite or both.")
+    var store = "sqlite"
+    @Option(help: "PostgreSQL: an admin database URL on a loopback cluster (default: $SALUR_TEST_POSTGRES_URL).") var postgresUrl: String?
+    @Option(help: "PostgreSQL: its password file (default: $SALUR_TEST_POSTGRES_PASSWORD_FILE).") var passwordFile: String?
     @Option(help: .hidden) var writeStatement: String?
     @Option(help: .hidden) var salurctlPeak: String?
     @Argument(help: .hidden) var salurctl: [String] = []
@@ -91,6 +98,47 @@ struct ReconcileBench: AsyncParsableCommand {
         let (_, allTime) = try Bench.time { try ledger.reconciliationStatus(period: nil, utcOffsetHours: 7) }
         print("reconcile status --period 2026-11: median \(Bench.f(timings[3] * 1000, 1)) ms over 7 runs (goal < 100 ms); "
               + "for all time \(Bench.f(allTime * 1000, 1)) ms; matched \(status.matched), unmatched \(status.unmatched)")
+        if store == "both" { try await postgres(from: ledger, status: status) }
+    }
+
+    func validate() throws {
+        guard ["sqlite", "both"].contains(store) else { throw ValidationError("--store must be sqlite or both") }
+    }
+
+    /// The reconciled treasury copied into PostgreSQL as `salurctl db copy` copies it, and the status
+    /// queries there: from the figures the run kept, then counted anew once a transfer has changed.
+    func postgres(from source: SQLiteLedger, status expected: ReconciliationStatus) async throws {
+        guard let admin = postgresUrl ?? PostgresScratch.adminURL else {
+            throw ValidationError("--store both needs --postgres-url or $SALUR_TEST_POSTGRES_URL (e.g. under scripts/pg-test-cluster.sh run --)")
+        }
+        let (url, file) = try await PostgresScratch.freshDatabase(prefix: "benchr", adminURL: admin,
+                                                                  passwordFile: passwordFile ?? PostgresScratch.passwordFile)
+        let ledger = try await PostgresLedger(target: try PostgresTarget(url: url, passwordFile: file))
+        defer { ledger.shutdown() }
+        let (_, copy) = try await Bench.time { try await DatabaseCopy.run(source: source, to: ledger, actor: "bench") }
+        print("PostgreSQL: db copy of the reconciled database: \(Bench.f(copy)) s")
+        func median(_ label: String) async throws {
+            var timings: [Double] = []
+            var status = ReconciliationStatus()
+            for _ in 0..<7 {
+                let (s, t) = try await Bench.time { try await ledger.reconciliationStatus(period: Period("2026-11"), utcOffsetHours: 7) }
+                status = s
+                timings.append(t)
+            }
+            timings.sort()
+            print("PostgreSQL reconcile status --period 2026-11, \(label): median \(Bench.f(timings[3] * 1000, 1)) ms over 7 runs "
+                  + "(goal < 100 ms); matched \(status.matched), unmatched \(status.unmatched)"
+                  + (status.matched == expected.matched && status.unmatched == expected.unmatched ? " (as on SQLite)" : " (DIFFERENT from SQLite)"))
+        }
+        try await median("from the figures the run kept")
+        let queue = try await QueueBench.statusTimings(ledger)
+        print("PostgreSQL queue status at \(count): median \(Bench.f(queue[3] * 1000, 1)) ms over 7 runs (goal < 100 ms)")
+        // A transfer changes (as the engine changes them): the kept figures no longer stand.
+        try await ledger.withConnection("bench") { connection in
+            _ = try await ledger.execute(connection, "UPDATE transfer SET updated_at = updated_at, state = state WHERE id = 1")
+            _ = try await ledger.execute(connection, "UPDATE reconciliation_basis SET transfers_changed = 1")
+        }
+        try await median("counted anew (a transfer changed since the run)")
     }
 
     /// What one `salurctl` child reported: its run (from `--json`) and its peak RSS.
