@@ -303,9 +303,11 @@ extension PostgresLedger {
             var totals: [String: [String: StateTotal]] = [:]
             var totalBindings = PostgresBindings()
             if let id { totalBindings.append(id) }
-            let totalSQL = id == nil
-                ? "SELECT batch_id, state, count(*), sum(amount)::bigint FROM transfer WHERE batch_id IS NOT NULL GROUP BY 1, 2"
-                : "SELECT batch_id, state, count(*), sum(amount)::bigint FROM transfer WHERE batch_id = $1 GROUP BY 1, 2"
+            // The tally the triggers keep (step v18), not the transfers.
+            let totalSQL = """
+                SELECT batch_id, state, sum(n)::bigint, sum(amount)::bigint FROM transfer_tally
+                WHERE \(id == nil ? "batch_id IS NOT NULL" : "batch_id = $1") GROUP BY 1, 2 HAVING sum(n) <> 0
+                """
             for try await (batch, state, count, amount) in try await connection.query(PostgresQuery(unsafeSQL: totalSQL, binds: totalBindings),
                                                                                      logger: self.logger)
                 .decode((String, String, Int, Int64).self) {

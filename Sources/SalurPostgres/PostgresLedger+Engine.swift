@@ -769,7 +769,8 @@ extension PostgresLedger {
         }
     }
 
-    /// Rows of changes `transfer_tally` may hold before `queue status` folds them.
+    /// Rows of changes `transfer_tally` may hold, beyond twice one per batch and state, before
+    /// `queue status` folds them.
     package static let tallyFoldAfter = 1_000
 
     package func queueStatus(now: Date) async throws -> QueueStatus {
@@ -777,15 +778,19 @@ extension PostgresLedger {
             var transfers = Dictionary(uniqueKeysWithValues: TransferState.allCases.map { ($0.rawValue, StateTotal()) })
             // The tally the triggers keep (step v18), not the transfers.
             let tally = try await self.rows(connection, """
-                SELECT state, sum(n)::bigint AS n, sum(amount)::bigint AS a, count(*) AS rows FROM transfer_tally GROUP BY state
+                SELECT state, sum(n)::bigint AS n, sum(amount)::bigint AS a, count(*) AS rows,
+                       count(DISTINCT coalesce(batch_id, '')) AS groups
+                FROM transfer_tally GROUP BY state
                 """)
-            for row in tally where try row["n"].decode(Int64.self) != 0 {
+            var rows: Int64 = 0, groups: Int64 = 0
+            for row in tally {
+                rows += try row["rows"].decode(Int64.self)
+                groups += try row["groups"].decode(Int64.self)
+                guard try row["n"].decode(Int64.self) != 0 else { continue }
                 transfers[try row["state"].decode(String.self)] = StateTotal(count: Int(try row["n"].decode(Int64.self)),
                                                                              amount: try row["a"].decode(Int64.self))
             }
-            if try tally.reduce(0, { $0 + (try $1["rows"].decode(Int64.self)) }) > Self.tallyFoldAfter {
-                try await self.foldTally(connection)
-            }
+            if rows > 2 * groups + Int64(Self.tallyFoldAfter) { try await self.foldTally(connection) }
             var batches = Dictionary(uniqueKeysWithValues: BatchState.allCases.map { ($0.rawValue, StateTotal()) })
             for row in try await self.rows(connection, """
                 SELECT state, count(*) AS n, coalesce(sum(amount), 0)::bigint AS a FROM batch GROUP BY state
@@ -806,7 +811,7 @@ extension PostgresLedger {
         }
     }
 
-    /// Folds `transfer_tally`'s rows of changes into one row per state, in one statement: rows other
+    /// Folds `transfer_tally`'s rows of changes into one row per batch and state, in one statement: rows other
     /// engines add meanwhile are not among those it sees, so they stay. One folder at a time; another
     /// finding the lock taken leaves the folding to it.
     func foldTally(_ connection: PostgresConnection) async throws {
@@ -816,9 +821,10 @@ extension PostgresLedger {
                 .collect().first?.decode(Bool.self) ?? false
             if locked {
                 try await execute(connection, """
-                    WITH folded AS (DELETE FROM transfer_tally RETURNING state, n, amount)
-                    INSERT INTO transfer_tally (state, n, amount)
-                    SELECT state, sum(n), sum(amount) FROM folded GROUP BY state HAVING sum(n) <> 0 OR sum(amount) <> 0
+                    WITH folded AS (DELETE FROM transfer_tally RETURNING batch_id, state, n, amount)
+                    INSERT INTO transfer_tally (batch_id, state, n, amount)
+                    SELECT batch_id, state, sum(n), sum(amount) FROM folded GROUP BY batch_id, state
+                    HAVING sum(n) <> 0 OR sum(amount) <> 0
                     """)
             }
             try await execute(connection, "COMMIT")

@@ -482,30 +482,35 @@ enum PostgresSchema {
             CREATE INDEX transfer_batch_order ON transfer (batch_id, state, id);
             DROP INDEX transfer_batch;
             """),
-        // `queue status` at a million transfers without counting them: how many transfers, and how
-        // much money, each state holds, kept by statement triggers as rows of changes — appended
-        // only, so that engines changing transfers at once never wait on one another for a tally
-        // row — which `queue status` adds up and, once there are many, folds into one row per
-        // state (`PostgresLedger.queueStatus`). A statement that changes no state adds nothing.
+        // `queue status` and `batches list` at a million transfers without counting them: how many
+        // transfers, and how much money, each batch (NULL: none yet) holds in each state, kept by
+        // statement triggers as rows of changes — appended only, so that engines changing
+        // transfers at once never wait on one another for a tally row — which readers add up and
+        // `queue status` folds, once there are many, into one row per batch and state
+        // (`PostgresLedger.queueStatus`). A statement that changes no state or batch adds nothing.
         Step(name: PostgresSchema.transferTally, sql: """
             CREATE TABLE transfer_tally (
+                batch_id TEXT,
                 state TEXT NOT NULL,
                 n BIGINT NOT NULL,
                 amount BIGINT NOT NULL
             );
-            INSERT INTO transfer_tally (state, n, amount) SELECT state, count(*), sum(amount) FROM transfer GROUP BY state;
+            INSERT INTO transfer_tally (batch_id, state, n, amount)
+            SELECT batch_id, state, count(*), sum(amount) FROM transfer GROUP BY batch_id, state;
             CREATE FUNCTION transfer_tally_add() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
                 IF TG_OP = 'INSERT' THEN
-                    INSERT INTO transfer_tally (state, n, amount) SELECT state, count(*), sum(amount) FROM added GROUP BY state;
+                    INSERT INTO transfer_tally (batch_id, state, n, amount)
+                    SELECT batch_id, state, count(*), sum(amount) FROM added GROUP BY batch_id, state;
                 ELSIF TG_OP = 'DELETE' THEN
-                    INSERT INTO transfer_tally (state, n, amount) SELECT state, -count(*), -sum(amount) FROM removed GROUP BY state;
+                    INSERT INTO transfer_tally (batch_id, state, n, amount)
+                    SELECT batch_id, state, -count(*), -sum(amount) FROM removed GROUP BY batch_id, state;
                 ELSE
-                    INSERT INTO transfer_tally (state, n, amount)
-                    SELECT state, sum(n), sum(amount) FROM (
-                        SELECT state, 1 AS n, amount FROM added
-                        UNION ALL SELECT state, -1, -amount FROM removed) AS change
-                    GROUP BY state HAVING sum(n) <> 0 OR sum(amount) <> 0;
+                    INSERT INTO transfer_tally (batch_id, state, n, amount)
+                    SELECT batch_id, state, sum(n), sum(amount) FROM (
+                        SELECT batch_id, state, 1 AS n, amount FROM added
+                        UNION ALL SELECT batch_id, state, -1, -amount FROM removed) AS change
+                    GROUP BY batch_id, state HAVING sum(n) <> 0 OR sum(amount) <> 0;
                 END IF;
                 RETURN NULL;
             END $$;

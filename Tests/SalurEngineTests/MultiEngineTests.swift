@@ -37,9 +37,10 @@ struct MultiEngineTests {
         let sim = try Child(try BuiltProduct.path("salur-banksim"), [
             "--port", "0", "--client-key", "salur-multi", "--partner-id", "KUPANG",
             "--public-key", dir + "/secrets/public_key.pem", "--client-secret-file", dir + "/secrets/client_secret",
-            // 60 ms an answer: a round's 500 transfers take the three engines over a second, so the kill
-            // lands in the middle of the work even when they post fast.
-            "--source-account", "0011999999", "--latency-ms", "60", "--seed", "9",
+            // 150 ms an answer: a round's 500 transfers take the three engines (8 in flight each) three
+            // seconds or more, so the kill lands in the middle of the work even when they post fast and
+            // this test, on a loaded machine, looks at the database slowly.
+            "--source-account", "0011999999", "--latency-ms", "150", "--seed", "9",
             "--timeout-after-rate", "4", "--drop-after-rate", "4", "--drop-before-rate", "2", "--pending-rate", "4",
             "--throttle-rate", "3", "--retry-after-seconds", "0", "--settle-after-ms", "100",
             "--strict",  // every request held to the standard's field tables

@@ -193,7 +193,7 @@ struct PostgresEngineLedgerTests {
         #expect(try await PostgresSeed.texts(engine, "SELECT state FROM transfer WHERE id = \(c.transferID)") == ["in_doubt"])
     }
 
-    @Test("queue status reads the tally the triggers keep: it equals the transfers counted, through queueing, claims, answers, a delete and folding")
+    @Test("queue status and batches list read the tally the triggers keep: it equals the transfers counted, through queueing, claims, answers, a delete and folding")
     func transferTally() async throws {
         let target = try await PostgresScratch.freshTarget(prefix: "tally")
         let a = try await Self.engine(target), b = try await Self.engine(target)
@@ -208,6 +208,19 @@ struct PostgresEngineLedgerTests {
         }
         func read() async throws -> [String: StateTotal] { try await a.queueStatus(now: Date()).transfers.filter { $0.value.count > 0 } }
         func tallyRows() async throws -> Int64 { try await PostgresSeed.int(a, "SELECT count(*) FROM transfer_tally") }
+        // `batches list`'s totals per batch and state, from the tally, against the transfers counted.
+        func batchesAgree() async throws -> Bool {
+            var counted: [String: [String: StateTotal]] = [:]
+            for text in try await PostgresSeed.texts(a, """
+                SELECT batch_id || ' ' || state || ' ' || count(*) || ' ' || sum(amount) FROM transfer WHERE batch_id IS NOT NULL GROUP BY batch_id, state
+                """) {
+                let parts = (text ?? "").split(separator: " ")
+                counted[String(parts[0]), default: [:]][String(parts[1])] = StateTotal(count: Int(parts[2])!, amount: Int64(parts[3])!)
+            }
+            let listed = try await a.batches(state: nil, id: nil)
+            let one = try await a.batches(state: nil, id: listed[0].id)
+            return listed.count == 4 && listed.allSatisfy { counted[$0.id] ?? [:] == $0.transfers } && one.first?.transfers == counted[listed[0].id]
+        }
 
         try await PostgresSeed.transfers(a, count: 1_200, perBatch: 300, amount: 250_000, batchState: "posting")
         #expect(try await read() == counted())
@@ -226,6 +239,7 @@ struct PostgresEngineLedgerTests {
                            now: Date())
         #expect(try await read() == counted())
         #expect(try await read()["settled"]?.count == 150)
+        #expect(try await batchesAgree())
 
         // A statement that deletes transfers, and one that changes nothing a tally counts.
         try await PostgresSeed.execute(a, "DELETE FROM transfer WHERE id IN (SELECT id FROM transfer WHERE state = 'approved' ORDER BY id DESC LIMIT 7)")
@@ -244,8 +258,10 @@ struct PostgresEngineLedgerTests {
         #expect(try await tallyRows() > Int64(PostgresLedger.tallyFoldAfter))
         let before = try await counted()
         #expect(try await read() == before)
-        #expect(try await tallyRows() <= Int64(TransferState.allCases.count), "the rows of changes were folded, one row per state left")
+        let groups = try await PostgresSeed.int(a, "SELECT count(*) FROM (SELECT DISTINCT batch_id, state FROM transfer) AS g")
+        #expect(try await tallyRows() == groups, "the rows of changes were folded, one row per batch and state left")
         #expect(try await read() == before)
+        #expect(try await batchesAgree())
     }
 
     @Test("two engines asking about transfers in doubt never ask about the same one at once")
