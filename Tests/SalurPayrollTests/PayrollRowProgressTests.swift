@@ -14,7 +14,7 @@ struct PayrollRowProgressTests {
         let s = try await backend.open(); defer { s.close() }
         _ = try await s.store.addAgreement(F.kendari, actor: "maker")
         let reported = Mutex<[Int]>([])
-        let imported = try await RowProgress.$report.withValue({ done in reported.withLock { $0.append(done) } }) {
+        let imported = try await RowProgress.reporting({ done in reported.withLock { $0.append(done) } }) {
             try await s.importPayroll(F.kendariCSV(), agreement: F.kendari, period: "2024-05")
         }
         #expect(imported.run.lines == 1_081)

@@ -26,7 +26,7 @@ struct RowProgressTests {
         let rows = try OpeningResultFile.parse(bytes: Array((results.joined(separator: "\n") + "\n").utf8), file: "results.csv")
 
         let reported = Mutex<[Int]>([])
-        let summary = try await RowProgress.$report.withValue({ done in reported.withLock { $0.append(done) } }) {
+        let summary = try await RowProgress.reporting({ done in reported.withLock { $0.append(done) } }) {
             try await s.store.applyOpeningResults(rows, source: Fixture.source, actor: "maker")
         }
         #expect(summary.opened == Self.count)

@@ -6,7 +6,7 @@ extension ProgressBar {
     /// `total`, moved as the store reports, ended with its last line (or wiped on an error).
     func rows<T>(total: Int, _ body: () async throws -> T) async throws -> T {
         try await around(total: total) {
-            try await RowProgress.$report.withValue({ self.update(done: $0) }) { try await body() }
+            try await RowProgress.reporting({ self.update(done: $0) }) { try await body() }
         }
     }
 }
