@@ -21,12 +21,7 @@ extension PostgresLedger {
     package func reconciledTransfers(from: String?, to: String?, batchID: String?, pageSize: Int,
                                      _ body: ([ReconciledTransfer]) throws -> Void) async throws {
         let (clauses, filter) = ReconciledTransferPage.filter(from: from, to: to, batchID: batchID) { "$\($0)" }
-        let transfersSQL = """
-            SELECT id, partner_reference_no, external_id, bank_reference_no, batch_id, kind, program, period, nik,
-                   beneficiary_name, beneficiary_account, beneficiary_bank_code, amount, state, attempts, created_at,
-                   settled_at, last_code,
-                   coalesce(CASE WHEN state = 'held' THEN hold_reason END, last_message), service FROM transfer
-            """ + StoreSQL.where(clauses) + " ORDER BY id LIMIT $\(filter.count + 2)"
+        let transfersSQL = Self.transferRecordsSQL + StoreSQL.where(clauses) + " ORDER BY id LIMIT $\(filter.count + 2)"
         let entriesSQL = ReconciledTransferPage.entriesSQL(first: "$1", last: "$2")
         let exceptionsSQL = ReconciledTransferPage.exceptionsSQL(first: "$1", last: "$2", collate: " COLLATE \"C\"")
         try await transaction("reading reconciled transfers", audited: false) { connection in
@@ -37,19 +32,7 @@ extension PostgresLedger {
                 bindings.append(after)
                 for value in filter { bindings.append(value) }
                 bindings.append(Int64(max(1, pageSize)))
-                var records: [TransferRecord] = []
-                for try await (id, reference, externalID, bankReference, batch, kind, program, period, nik, name, account, bankCode, amount,
-                               state, attempts, createdAt, settledAt, code, message, service)
-                    in try await connection.query(PostgresQuery(unsafeSQL: transfersSQL, binds: bindings), logger: self.logger)
-                    .decode((Int64, String, String?, String?, String?, String, String, String, String?, String, String, String?, Int64,
-                             String, Int, String, String?, String?, String?, String?).self) {
-                    let settled = state == "settled"
-                    records.append(TransferRecord.make(
-                        transferID: id, partnerReferenceNo: reference, externalID: externalID, bankReferenceNo: bankReference, batchID: batch,
-                        kind: kind, program: program, period: period, nik: nik, name: name, accountNo: account, bankCode: bankCode,
-                        amount: Rupiah(amount), state: state, attempts: attempts, createdAt: createdAt, settledAt: settledAt,
-                        failureCode: settled ? nil : code, failureMessage: settled ? nil : message, service: service))
-                }
+                let records = try await self.transferRecords(connection, PostgresQuery(unsafeSQL: transfersSQL, binds: bindings))
                 var page = ReconciledTransferPage(records)
                 guard let (first, last) = page.bounds else { return }
                 var range = PostgresBindings()

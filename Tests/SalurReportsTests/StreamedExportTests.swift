@@ -104,6 +104,13 @@ struct StreamedExportTests {
         return (fixture, config, cli)
     }
 
+    /// What the exports hold, read whole: every transfer, the batch, and the batch's transfers.
+    func wholeTables(_ fixture: ReconcileFixture) async throws -> ([ReconciledTransfer], BatchSummary, [ReconciledTransfer]) {
+        let batch = try #require(try await fixture.ledger.batches(state: nil, id: Self.batchID).first)
+        return (try fixture.ledger.reconciledTransfers(from: nil, to: nil), batch,
+                try fixture.ledger.reconciledTransfers(from: nil, to: nil, batchID: Self.batchID))
+    }
+
     /// The `sha256` the last audit row records.
     func auditedSHA256(_ fixture: ReconcileFixture) throws -> String? {
         let details = try #require(try fixture.ledger.auditTail(limit: 1).first?.details)
@@ -117,9 +124,7 @@ struct StreamedExportTests {
     @Test("export reconciliation and batch read 4 rows at a time: the bytes (CSV, Excel CSV, JSON, to a file or standard output) the whole tables give; the audit's SHA-256 and stderr's are the file's")
     func cliTextEqualsWhole() async throws {
         let (fixture, config, cli) = try await workspace(transfers: 40); defer { fixture.remove() }
-        let records = try fixture.ledger.reconciledTransfers(from: nil, to: nil)
-        let batch = try #require(try await fixture.ledger.batches(state: nil, id: Self.batchID).first)
-        let lines = try fixture.ledger.reconciledTransfers(from: nil, to: nil, batchID: Self.batchID)
+        let (records, batch, lines) = try await wholeTables(fixture)
         let proof = BatchProofExport.table(batch: batch, transfers: lines, utcOffsetHours: 7)
         let cases: [([String], [UInt8])] = [
             (["export", "reconciliation"], ReconciliationExport.table(records).csv(excel: false)),
@@ -164,9 +169,7 @@ struct StreamedExportTests {
     @Test("export reconciliation and batch --format xlsx read 4 rows at a time: the cells of the whole workbook, summary sheet first; the audit's SHA-256 is the file's")
     func cliWorkbookEqualsWhole() async throws {
         let (fixture, config, cli) = try await workspace(transfers: 40); defer { fixture.remove() }
-        let records = try fixture.ledger.reconciledTransfers(from: nil, to: nil)
-        let batch = try #require(try await fixture.ledger.batches(state: nil, id: Self.batchID).first)
-        let lines = try fixture.ledger.reconciledTransfers(from: nil, to: nil, batchID: Self.batchID)
+        let (records, batch, lines) = try await wholeTables(fixture)
         let cases: [([String], Workbook)] = [
             (["export", "reconciliation"], Workbook([.init("Summary", ReconciliationExport.summary(records)),
                                                      .init("Transfers", ReconciliationExport.table(records))])),
