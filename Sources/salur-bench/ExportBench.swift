@@ -17,12 +17,14 @@ struct ExportBench: AsyncParsableCommand {
     @Option(help: "How many transfers (one per recipient).") var transfers = 1_000_000
     @Option(help: "Folder for the database and the files (default: the temporary folder).") var dir: String?
     @Option(help: "Formats to export, comma-separated: csv, xlsx.") var formats = "csv,xlsx"
+    @Option(help: .hidden) var setUp: String?
     @Option(help: .hidden) var wholeInMemory: String?
     @Option(help: .hidden) var format = "csv"
     @Option(help: .hidden) var output: String?
 
     func run() async throws {
         if let wholeInMemory, let output { return try Self.wholeInMemory(database: wholeInMemory, format: format, output: output) }
+        if let setUp { return try await Self.setUp(database: setUp, transfers: transfers) }
         let salurctl = (CommandLine.arguments[0] as NSString).deletingLastPathComponent + "/salurctl"
         guard FileManager.default.isExecutableFile(atPath: salurctl) else {
             throw ValidationError("salurctl not found at \(salurctl): build it in the same configuration (swift build -c release --product salurctl)")
@@ -31,14 +33,11 @@ struct ExportBench: AsyncParsableCommand {
         let folder = try Bench.folder(dir, "export")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let database = folder + "/salur/salur.sqlite"
-        let (_, setup) = try await Bench.time {
-            let ledger = try SQLiteLedger(path: database)
-            try DemoTreasury.seedRecipients(ledger, count: transfers, seed: 9)
-            _ = try await ledger.enqueueProgram(program: "BANSOS-NT", period: Period("2026-11")!, amount: Rupiah(300_000),
-                                                remark: "BANSOS-NT 2026-11", actor: "maker", rules: QueueBench.rules)
-            _ = try await ledger.approve(ids: [], all: true, actor: "checker", distinctApprover: true)
-        }
-        print("set-up (import and open \(transfers) recipients, queue and approve a transfer each): \(Bench.f(setup)) s")
+        // Set up in a child process: the children's peak RSS (`wait4`) starts from this process's own
+        // when it spawns them, so this process stays small.
+        let setup = try Bench.child(exe, ["export", "--set-up", database, "--transfers", String(transfers)])
+        guard setup.status == 0 else { throw CLIBenchError("the set-up exited \(setup.status)") }
+        print("set-up (import and open \(transfers) recipients, queue and approve a transfer each): \(Bench.f(setup.seconds)) s")
         let config = folder + "/salur.toml"
         try "[database]\npath = \"\(database)\"\n".write(toFile: config, atomically: true, encoding: .utf8)
 
@@ -59,6 +58,15 @@ struct ExportBench: AsyncParsableCommand {
             try? FileManager.default.removeItem(atPath: wholePath)
         }
         print("this process's peak RSS \(Bench.f(Bench.peakRSSMiB(), 0)) MiB")
+    }
+
+    /// `transfers` recipients imported and opened, a transfer queued and approved for each.
+    static func setUp(database: String, transfers: Int) async throws {
+        let ledger = try SQLiteLedger(path: database)
+        try DemoTreasury.seedRecipients(ledger, count: transfers, seed: 9)
+        _ = try await ledger.enqueueProgram(program: "BANSOS-NT", period: Period("2026-11")!, amount: Rupiah(300_000),
+                                            remark: "BANSOS-NT 2026-11", actor: "maker", rules: QueueBench.rules)
+        _ = try await ledger.approve(ids: [], all: true, actor: "checker", distinctApprover: true)
     }
 
     /// The export as it was built before it streamed: every transfer read, the whole table and the
