@@ -333,26 +333,35 @@ extension PostgresLedger {
             var bindings = PostgresBindings()
             if let from { bindings.append(from); clauses.append("substr(coalesce(settled_at, created_at), 1, 10) >= $\(bindings.count)") }
             if let to { bindings.append(to); clauses.append("substr(coalesce(settled_at, created_at), 1, 10) <= $\(bindings.count)") }
-            let sql = """
-                SELECT id, partner_reference_no, external_id, bank_reference_no, batch_id, kind, program, period, nik,
-                       beneficiary_name, beneficiary_account, beneficiary_bank_code, amount, state, attempts, created_at,
-                       settled_at, last_code,
-                       coalesce(CASE WHEN state = 'held' THEN hold_reason END, last_message), service FROM transfer
-                """ + StoreSQL.where(clauses) + " ORDER BY id"
-            var records: [TransferRecord] = []
-            for try await (id, reference, externalID, bankReference, batchID, kind, program, period, nik, name, account, bankCode, amount,
-                           state, attempts, createdAt, settledAt, code, message, service)
-                in try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: self.logger)
-                .decode((Int64, String, String?, String?, String?, String, String, String, String?, String, String, String?, Int64,
-                         String, Int, String, String?, String?, String?, String?).self) {
-                let settled = state == "settled"
-                records.append(TransferRecord.make(
-                    transferID: id, partnerReferenceNo: reference, externalID: externalID, bankReferenceNo: bankReference, batchID: batchID,
-                    kind: kind, program: program, period: period, nik: nik, name: name, accountNo: account, bankCode: bankCode,
-                    amount: Rupiah(amount), state: state, attempts: attempts, createdAt: createdAt, settledAt: settledAt,
-                    failureCode: settled ? nil : code, failureMessage: settled ? nil : message, service: service))
-            }
-            return records
+            let sql = Self.transferRecordsSQL + StoreSQL.where(clauses) + " ORDER BY id"
+            return try await self.transferRecords(connection, PostgresQuery(unsafeSQL: sql, binds: bindings))
         }
+    }
+
+    /// `SELECT` of the columns `transferRecords(_:_:)` decodes, `FROM transfer`: a `WHERE` and an
+    /// `ORDER BY` follow.
+    static let transferRecordsSQL = """
+        SELECT id, partner_reference_no, external_id, bank_reference_no, batch_id, kind, program, period, nik,
+               beneficiary_name, beneficiary_account, beneficiary_bank_code, amount, state, attempts, created_at,
+               settled_at, last_code,
+               coalesce(CASE WHEN state = 'held' THEN hold_reason END, last_message), service FROM transfer
+        """
+
+    /// The transfers a query of `transferRecordsSQL` returns, in its order.
+    func transferRecords(_ connection: PostgresConnection, _ query: PostgresQuery) async throws -> [TransferRecord] {
+        var records: [TransferRecord] = []
+        for try await (id, reference, externalID, bankReference, batchID, kind, program, period, nik, name, account, bankCode, amount,
+                       state, attempts, createdAt, settledAt, code, message, service)
+            in try await connection.query(query, logger: logger)
+            .decode((Int64, String, String?, String?, String?, String, String, String, String?, String, String, String?, Int64,
+                     String, Int, String, String?, String?, String?, String?).self) {
+            let settled = state == "settled"
+            records.append(TransferRecord.make(
+                transferID: id, partnerReferenceNo: reference, externalID: externalID, bankReferenceNo: bankReference, batchID: batchID,
+                kind: kind, program: program, period: period, nik: nik, name: name, accountNo: account, bankCode: bankCode,
+                amount: Rupiah(amount), state: state, attempts: attempts, createdAt: createdAt, settledAt: settledAt,
+                failureCode: settled ? nil : code, failureMessage: settled ? nil : message, service: service))
+        }
+        return records
     }
 }

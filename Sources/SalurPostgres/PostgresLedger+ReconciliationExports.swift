@@ -8,70 +8,53 @@ package import SalurStore
 extension PostgresLedger {
     /// The reconciliation export's rows: each transfer with the statement entry that pays it.
     package func reconciledTransfers(from: String?, to: String?, batchID: String? = nil) async throws -> [ReconciledTransfer] {
-        let records: [TransferRecord]
-        if let batchID {
-            records = try await batchTransferRecords(batchID)
-        } else {
-            records = try await transferRecords(from: from, to: to)
-        }
-        return try await withConnection("reading reconciled transfers") { connection in
-            var paid: [Int64: (entry: MatchedEntry, kind: String)] = [:]
-            var duplicates: [Int64: Int] = [:]
-            for try await (id, transfer, kind, line, valueDate, bankReference, amount, statementID, sequence, sourceFile, senPart)
-                in try await connection.query("""
-                SELECT e.id, e.transfer_id, e.match_kind, e.line, e.value_date, e.bank_reference, e.amount,
-                       s.statement_id, s.sequence, s.source_file, e.amount_sen_part
-                FROM statement_entry e JOIN statement s ON s.id = e.statement_row
-                WHERE e.match_kind IN ('reference', 'weak', 'duplicate') ORDER BY e.id
-                """, logger: self.logger).decode((Int64, Int64, String, Int, String, String, Int64, String, String, String, Int64).self) {
-                if kind == "duplicate" {
-                    duplicates[transfer, default: 0] += 1
-                    continue
-                }
-                if paid[transfer] == nil {
-                    var entry = MatchedEntry.make(entryID: id, statementId: statementID, sequence: sequence, line: line,
-                                                  sourceFile: sourceFile, valueDate: valueDate, bankReference: bankReference, amount: amount)
-                    entry.amountSenPart = senPart
-                    paid[transfer] = (entry, kind)
-                }
-            }
-            var exceptions: [Int64: [String]] = [:]
-            for try await (transfer, kind) in try await connection.query("""
-                SELECT transfer_id, kind FROM reconciliation_exception WHERE state = 'open' AND transfer_id IS NOT NULL
-                ORDER BY kind COLLATE "C"
-                """, logger: self.logger).decode((Int64, String).self) {
-                exceptions[transfer, default: []].append(kind)
-            }
-            return records.map { record in
-                let found = paid[record.transferID]
-                let open = exceptions[record.transferID] ?? []
-                return ReconciledTransfer.make(transfer: record, entry: found?.entry, matchKind: found?.kind ?? "",
-                                               duplicates: duplicates[record.transferID] ?? 0, openExceptions: open,
-                                               recipientFlagged: open.contains(ExceptionKind.returned.rawValue))
-            }
-        }
+        var all: [ReconciledTransfer] = []
+        try await reconciledTransfers(from: from, to: to, batchID: batchID, pageSize: ReconciledTransferPage.defaultSize) { all += $0 }
+        return all
     }
 
-    /// The transfers of one batch, as `transferRecords` gives them.
-    private func batchTransferRecords(_ batchID: String) async throws -> [TransferRecord] {
-        try await withConnection("reading transfers") { connection in
-            var records: [TransferRecord] = []
-            for try await (id, reference, externalID, bankReference, batch, kind, program, period, nik, name, account, bankCode, amount,
-                           state, attempts, createdAt, settledAt, code, message, service) in try await connection.query("""
-                SELECT id, partner_reference_no, external_id, bank_reference_no, batch_id, kind, program, period, nik,
-                       beneficiary_name, beneficiary_account, beneficiary_bank_code, amount, state, attempts, created_at,
-                       settled_at, last_code,
-                       coalesce(CASE WHEN state = 'held' THEN hold_reason END, last_message), service FROM transfer WHERE batch_id = \(batchID) ORDER BY id
-                """, logger: self.logger).decode((Int64, String, String?, String?, String?, String, String, String, String?, String, String,
-                                                  String?, Int64, String, Int, String, String?, String?, String?, String?).self) {
-                let settled = state == "settled"
-                records.append(TransferRecord.make(
-                    transferID: id, partnerReferenceNo: reference, externalID: externalID, bankReferenceNo: bankReference, batchID: batch,
-                    kind: kind, program: program, period: period, nik: nik, name: name, accountNo: account, bankCode: bankCode,
-                    amount: Rupiah(amount), state: state, attempts: attempts, createdAt: createdAt, settledAt: settledAt,
-                    failureCode: settled ? nil : code, failureMessage: settled ? nil : message, service: service))
+    /// The same rows a page at a time (`ReconciledTransferPage`: keyset pages by transfer id), in
+    /// one read-only transaction at REPEATABLE READ: one snapshot however long `body` takes, each
+    /// page a short query that holds no server-side cursor open between pages. A read-only
+    /// transaction at that level is never aborted for a serialization failure, so it is never run
+    /// twice and `body` never sees a page twice.
+    package func reconciledTransfers(from: String?, to: String?, batchID: String?, pageSize: Int,
+                                     _ body: ([ReconciledTransfer]) throws -> Void) async throws {
+        let (clauses, filter) = ReconciledTransferPage.filter(from: from, to: to, batchID: batchID) { "$\($0)" }
+        let transfersSQL = Self.transferRecordsSQL + StoreSQL.where(clauses) + " ORDER BY id LIMIT $\(filter.count + 2)"
+        let entriesSQL = ReconciledTransferPage.entriesSQL(first: "$1", last: "$2")
+        let exceptionsSQL = ReconciledTransferPage.exceptionsSQL(first: "$1", last: "$2", collate: " COLLATE \"C\"")
+        try await transaction("reading reconciled transfers", audited: false) { connection in
+            try await self.execute(connection, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            var after = Int64.min
+            while true {
+                var bindings = PostgresBindings()
+                bindings.append(after)
+                for value in filter { bindings.append(value) }
+                bindings.append(Int64(max(1, pageSize)))
+                let records = try await self.transferRecords(connection, PostgresQuery(unsafeSQL: transfersSQL, binds: bindings))
+                var page = ReconciledTransferPage(records)
+                guard let (first, last) = page.bounds else { return }
+                var range = PostgresBindings()
+                range.append(first)
+                range.append(last)
+                for try await (id, transfer, kind, line, valueDate, bankReference, amount, statementID, sequence, sourceFile, senPart)
+                    in try await connection.query(PostgresQuery(unsafeSQL: entriesSQL, binds: range), logger: self.logger)
+                    .decode((Int64, Int64, String, Int, String, String, Int64, String, String, String, Int64).self) {
+                    page.entry(transfer: transfer, kind: kind) {
+                        var entry = MatchedEntry.make(entryID: id, statementId: statementID, sequence: sequence, line: line,
+                                                      sourceFile: sourceFile, valueDate: valueDate, bankReference: bankReference, amount: amount)
+                        entry.amountSenPart = senPart
+                        return entry
+                    }
+                }
+                for try await (transfer, kind) in try await connection.query(PostgresQuery(unsafeSQL: exceptionsSQL, binds: range),
+                                                                             logger: self.logger).decode((Int64, String).self) {
+                    page.exception(transfer: transfer, kind: kind)
+                }
+                try body(page.transfers)
+                after = last
             }
-            return records
         }
     }
 

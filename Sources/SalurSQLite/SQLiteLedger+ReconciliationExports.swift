@@ -7,46 +7,40 @@ package import SalurStore
 extension SQLiteLedger {
     /// The reconciliation export's rows: each transfer with the statement entry that pays it.
     package func reconciledTransfers(from: String?, to: String?, batchID: String? = nil) throws -> [ReconciledTransfer] {
-        let records = try batchID.map { id in
-            try read { db in
-                try Row.fetchAll(db, sql: "SELECT * FROM transfer WHERE batch_id = ? ORDER BY id", arguments: [id]).map(SQLiteLedger.record)
-            }
-        } ?? transferRecords(from: from, to: to)
-        return try read { db in
-            var paid: [Int64: (entry: MatchedEntry, kind: String)] = [:]
-            var duplicates: [Int64: Int] = [:]
-            let cursor = try Row.fetchCursor(db, sql: """
-                SELECT e.id, e.transfer_id, e.match_kind, e.line, e.value_date, e.bank_reference, e.amount,
-                       s.statement_id, s.sequence, s.source_file, e.amount_sen_part
-                FROM statement_entry e JOIN statement s ON s.id = e.statement_row
-                WHERE e.match_kind IN ('reference', 'weak', 'duplicate') ORDER BY e.id
-                """)
-            while let row = try cursor.next() {
-                let transfer: Int64 = row[1]
-                let kind: String = row[2]
-                if kind == "duplicate" {
-                    duplicates[transfer, default: 0] += 1
-                    continue
+        var all: [ReconciledTransfer] = []
+        try reconciledTransfers(from: from, to: to, batchID: batchID, pageSize: ReconciledTransferPage.defaultSize) { all += $0 }
+        return all
+    }
+
+    /// The same rows a page at a time (`ReconciledTransferPage`), in one read transaction: one
+    /// snapshot of the database however long `body` takes.
+    package func reconciledTransfers(from: String?, to: String?, batchID: String?, pageSize: Int,
+                                     _ body: ([ReconciledTransfer]) throws -> Void) throws {
+        let (clauses, filter) = ReconciledTransferPage.filter(from: from, to: to, batchID: batchID) { _ in "?" }
+        try read { db in
+            let transfers = try db.cachedStatement(sql: "SELECT * FROM transfer" + StoreSQL.where(clauses) + " ORDER BY id LIMIT ?")
+            let entries = try db.cachedStatement(sql: ReconciledTransferPage.entriesSQL(first: "?", last: "?"))
+            let exceptions = try db.cachedStatement(sql: ReconciledTransferPage.exceptionsSQL(first: "?", last: "?"))
+            var after = Int64.min
+            while true {
+                var arguments: StatementArguments = [after]
+                arguments += StatementArguments(filter)
+                arguments += [max(1, pageSize)]
+                var page = ReconciledTransferPage(try Row.fetchAll(transfers, arguments: arguments).map(SQLiteLedger.record))
+                guard let (first, last) = page.bounds else { return }
+                let entryRows = try Row.fetchCursor(entries, arguments: [first, last])
+                while let row = try entryRows.next() {
+                    page.entry(transfer: row[1], kind: row[2]) {
+                        var entry = MatchedEntry.make(entryID: row[0], statementId: row[7], sequence: row[8], line: row[3], sourceFile: row[9],
+                                                      valueDate: row[4], bankReference: row[5], amount: row[6])
+                        entry.amountSenPart = row[10]
+                        return entry
+                    }
                 }
-                if paid[transfer] == nil {
-                    var entry = MatchedEntry.make(entryID: row[0], statementId: row[7], sequence: row[8], line: row[3], sourceFile: row[9],
-                                                  valueDate: row[4], bankReference: row[5], amount: row[6])
-                    entry.amountSenPart = row[10]
-                    paid[transfer] = (entry, kind)
-                }
-            }
-            var exceptions: [Int64: [String]] = [:]
-            for row in try Row.fetchAll(db, sql: """
-                SELECT transfer_id, kind FROM reconciliation_exception WHERE state = 'open' AND transfer_id IS NOT NULL ORDER BY kind
-                """) {
-                exceptions[row[0], default: []].append(row[1])
-            }
-            return records.map { record in
-                let found = paid[record.transferID]
-                let open = exceptions[record.transferID] ?? []
-                return ReconciledTransfer.make(transfer: record, entry: found?.entry, matchKind: found?.kind ?? "",
-                                          duplicates: duplicates[record.transferID] ?? 0, openExceptions: open,
-                                          recipientFlagged: open.contains(ExceptionKind.returned.rawValue))
+                let exceptionRows = try Row.fetchCursor(exceptions, arguments: [first, last])
+                while let row = try exceptionRows.next() { page.exception(transfer: row[0], kind: row[1]) }
+                try body(page.transfers)
+                after = last
             }
         }
     }

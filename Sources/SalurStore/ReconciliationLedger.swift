@@ -31,6 +31,11 @@ package protocol ReconciliationLedger: Sendable {
     /// The reconciliation export's rows: each transfer (of `batchID`, or settled or queued between
     /// `from` and `to`) with the statement entry that pays it.
     func reconciledTransfers(from: String?, to: String?, batchID: String?) async throws -> [ReconciledTransfer]
+    /// The same rows handed to `body` at most `pageSize` at a time, in transfer id order, all read
+    /// from one snapshot of the store (one read transaction), so an export of millions of transfers
+    /// holds one page at a time. A throw from `body` stops the reading and is rethrown.
+    func reconciledTransfers(from: String?, to: String?, batchID: String?, pageSize: Int,
+                             _ body: ([ReconciledTransfer]) throws -> Void) async throws
     /// Every stored statement whose dates touch `period` (all when nil), with how it reconciles.
     func statementChecks(period: Period?) async throws -> [StatementCheck]
     /// Records that `actor` wrote an export file with this SHA-256 (audit row `export.KIND`).

@@ -11,7 +11,8 @@ struct SalurBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "salur-bench",
         abstract: "Benchmarks: run with `swift run -c release salur-bench <name>`.",
-        subcommands: [ImportBench.self, PostBench.self, DaemonRSSBench.self, PremiumBench.self, ReconcileBench.self, PipeBench.self, QueueBench.self])
+        subcommands: [ImportBench.self, PostBench.self, DaemonRSSBench.self, PremiumBench.self, ReconcileBench.self, PipeBench.self, QueueBench.self,
+                      ExportBench.self])
 }
 
 /// Timing and memory helpers shared by the benchmarks.

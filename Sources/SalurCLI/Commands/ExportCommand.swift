@@ -15,10 +15,12 @@ struct ExportCommand: AsyncParsableCommand {
         var format = "csv"
         @Option(name: .shortAndLong, help: "Write to this file instead of standard output.") var output: String?
         @Flag(help: "The CSV dialect Indonesian Excel opens directly: ';' separator and a UTF-8 BOM.") var excel = false
+        @Option(name: .customLong("rows-per-read"), help: .hidden) var rowsPerRead = ReconciledTransferPage.defaultSize
 
         func validate() throws {
             guard ["csv", "json", "xlsx"].contains(format) else { throw ValidationError("--format must be csv, json or xlsx") }
             if excel && format != "csv" { throw ValidationError("--excel is a CSV dialect; leave it out with --format \(format)") }
+            if rowsPerRead < 1 { throw ValidationError("--rows-per-read must be at least 1") }
             try ExportCommand.refuseWorkbookOnTerminal(format: format, output: output)
         }
 
@@ -55,16 +57,18 @@ struct ExportCommand: AsyncParsableCommand {
     /// error, and records who exported what with that hash in the audit log.
     static func deliver(_ bytes: [UInt8], to output: String?, kind: String, rows: Int, details: [String: String],
                         ledger: any ReconciliationLedger) async throws {
-        if let output {
-            try Output.writeAtomically(bytes, to: output)
-        } else {
-            FileHandle.standardOutput.write(Data(bytes))
-        }
-        let sha256 = AuditChain.sha256Hex(bytes)
-        let destination = output.map { ($0 as NSString).standardizingPath } ?? "(stdout)"
-        try await ledger.recordExport(kind: kind, destination: destination, sha256: sha256, rows: rows, details: details,
-                                actor: OperatorIdentity.current())
-        FileHandle.standardError.write(Data("sha256 \(sha256)  \(destination) (recorded in the audit log as export.\(kind))\n".utf8))
+        let destination = try ExportDestination(output)
+        try destination.write(bytes)
+        try await record(sha256: destination.commit(), of: destination, kind: kind, rows: rows, details: details, ledger: ledger)
+    }
+
+    /// Prints a written export's SHA-256 on standard error and records who exported what with that
+    /// hash in the audit log.
+    static func record(sha256: String, of destination: ExportDestination, kind: String, rows: Int, details: [String: String],
+                       ledger: any ReconciliationLedger) async throws {
+        try await ledger.recordExport(kind: kind, destination: destination.name, sha256: sha256, rows: rows, details: details,
+                                      actor: OperatorIdentity.current())
+        FileHandle.standardError.write(Data("sha256 \(sha256)  \(destination.name) (recorded in the audit log as export.\(kind))\n".utf8))
     }
 
     struct Reconciliation: AsyncParsableCommand {
@@ -85,22 +89,31 @@ struct ExportCommand: AsyncParsableCommand {
 
         func run() async throws {
             let ledger = try await global.store()
-            let records = try await ledger.reconciledTransfers(from: from, to: to, batchID: nil)
             let details = ["format": file.format, "excel": String(file.excel), "from": from ?? "", "to": to ?? ""]
-            let table = ReconciliationExport.table(records)
-            let totals = ReconciliationExport.summary(records)
-            try await ExportCommand.deliver(file.bytes(table, workbook: Workbook([.init("Summary", totals), .init("Transfers", table)])),
-                                      to: file.output, kind: "reconciliation", rows: records.count, details: details, ledger: ledger)
+            var totals = ReconciliationSummary()
+            let summaryColumns = totals.table.columns
+            let stream = try ExportStream(file, columns: ReconciliationExport.columns,
+                                          sheets: [("Summary", summaryColumns), ("Transfers", ReconciliationExport.columns)], rowsSheet: 1)
+            let sha256 = try await stream.write { rows in
+                try await ledger.reconciledTransfers(from: from, to: to, batchID: nil, pageSize: file.rowsPerRead) { chunk in
+                    totals.add(chunk)
+                    try rows(ReconciliationExport.rows(chunk))
+                }
+                return [0: totals.table.rows]
+            }
+            try await ExportCommand.record(sha256: sha256, of: stream.destination, kind: "reconciliation", rows: totals.count,
+                                           details: details, ledger: ledger)
+            let summaryTable = totals.table
             if let summary {
                 var facts = details
                 facts["of"] = file.output ?? "(stdout)"
-                try await ExportCommand.deliver(file.bytes(totals, workbook: Workbook([.init("Summary", totals)])), to: summary,
-                                          kind: "reconciliation_summary", rows: totals.rows.count, details: facts, ledger: ledger)
+                try await ExportCommand.deliver(file.bytes(summaryTable, workbook: Workbook([.init("Summary", summaryTable)])), to: summary,
+                                                kind: "reconciliation_summary", rows: summaryTable.rows.count, details: facts, ledger: ledger)
             }
-            let states = totals.rows.filter { $0.first == .text("state") }.map { row in
+            let states = summaryTable.rows.filter { $0.first == .text("state") }.map { row in
                 "\(row[1].csv) \(row[2].csv) (Rp \(Rupiah(Int64(row[3].csv) ?? 0).grouped))"
             }
-            FileHandle.standardError.write(Data("\(records.count) transfers: \(states.joined(separator: ", "))\n".utf8))
+            FileHandle.standardError.write(Data("\(totals.count) transfers: \(states.joined(separator: ", "))\n".utf8))
         }
     }
 
@@ -146,19 +159,27 @@ struct ExportCommand: AsyncParsableCommand {
             let configuration = try global.load()
             let ledger = try await configuration.openStore().store
             guard let batch = try await ledger.batches(id: id).first else { throw CLIError("no batch \(id); see salurctl batches list") }
-            let records = try await ledger.reconciledTransfers(from: nil, to: nil, batchID: id)
             let offset = configuration.reconciliation.utcOffsetHours
-            let lines = BatchProofExport.table(batch: batch, transfers: records, utcOffsetHours: offset)
-            let header = BatchProofExport.header(batch: batch, transfers: records)
-            let bytes = file.format == "json" ? BatchProofExport.json(header: header, lines: lines)
-                : try file.bytes(lines, workbook: Workbook([.init("Batch", header), .init("Lines", lines)]))
-            try await ExportCommand.deliver(bytes, to: file.output, kind: "batch_proof", rows: records.count,
-                                      details: ["batch": id, "format": file.format], ledger: ledger)
-            let paid = records.filter { $0.transfer.state == "settled" || $0.transfer.state == "returned" }
-            let onStatement = paid.filter { $0.entry != nil }
-            func total(_ rows: [ReconciledTransfer]) -> String { Rupiah(rows.reduce(0) { $0 &+ $1.transfer.amount.value }).grouped }
-            FileHandle.standardError.write(Data(("batch \(id): \(records.count) items, Rp \(total(records)); settled \(paid.count) "
-                + "(Rp \(total(paid))), on a bank statement \(onStatement.count) (Rp \(total(onStatement)))\n").utf8))
+            var totals = BatchProofTotals()
+            let stream = try ExportStream(file, columns: BatchProofExport.columns,
+                                          sheets: [("Batch", BatchProofExport.headerColumns), ("Lines", BatchProofExport.columns)],
+                                          rowsSheet: 1) { others in
+                BatchProofExport.jsonEnvelope(header: ExportTable(columns: BatchProofExport.headerColumns, rows: others[0] ?? []))
+            }
+            let sha256 = try await stream.write { rows in
+                try await ledger.reconciledTransfers(from: nil, to: nil, batchID: id, pageSize: file.rowsPerRead) { chunk in
+                    let first = totals.all.count + 1
+                    totals.add(chunk)
+                    try rows(BatchProofExport.rows(batch: batch, transfers: chunk, firstLine: first, utcOffsetHours: offset))
+                }
+                return [0: BatchProofExport.header(batch: batch, totals: totals).rows]
+            }
+            try await ExportCommand.record(sha256: sha256, of: stream.destination, kind: "batch_proof", rows: totals.all.count,
+                                           details: ["batch": id, "format": file.format], ledger: ledger)
+            func total(_ amount: Int64) -> String { Rupiah(amount).grouped }
+            FileHandle.standardError.write(Data(("batch \(id): \(totals.all.count) items, Rp \(total(totals.all.amount)); "
+                + "settled \(totals.settled.count) (Rp \(total(totals.settled.amount))), on a bank statement \(totals.onStatement.count) "
+                + "(Rp \(total(totals.onStatement.amount)))\n").utf8))
         }
     }
 }

@@ -50,25 +50,9 @@ package enum Output {
 
     /// Writes bytes to `path` atomically: a temporary file in the same folder, fsynced, then renamed.
     package static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
-        let directory = (path as NSString).deletingLastPathComponent
-        let temp = (directory.isEmpty ? "." : directory) + "/.\((path as NSString).lastPathComponent).\(getpid()).tmp"
-        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC, 0o640)
-        guard fd >= 0 else { throw CLIError("cannot write \(path): \(String(cString: strerror(errno)))") }
-        var written = 0
-        while written < bytes.count {
-            let n = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                close(fd); unlink(temp)
-                throw CLIError("cannot write \(path): \(String(cString: strerror(errno)))")
-            }
-            written += n
-        }
-        fsync(fd)
-        close(fd)
-        guard rename(temp, path) == 0 else {
-            unlink(temp)
-            throw CLIError("cannot write \(path): \(String(cString: strerror(errno)))")
-        }
+        let file = try AtomicFile(path)
+        try file.write(bytes)
+        try file.commit()
     }
 
     /// Reads a whole input file (at most `InputFile.maxBytes`) or fails with a message naming it.

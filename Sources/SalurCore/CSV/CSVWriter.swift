@@ -42,6 +42,13 @@ public struct CSVWriter: Sendable {
         if excel { output = [0xEF, 0xBB, 0xBF] }
     }
 
+    /// The text written since the last `take`, handed over and no longer held: how a long file is
+    /// written out a piece at a time.
+    public mutating func take() -> [UInt8] {
+        defer { output.removeAll(keepingCapacity: true) }
+        return output
+    }
+
     /// Appends one record whose fields are all text (a header, names, codes).
     public mutating func write(_ fields: [String]) {
         write(fields.map(CSVCell.text))

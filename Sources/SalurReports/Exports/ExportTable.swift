@@ -56,36 +56,26 @@ package struct ExportTable: Sendable, Equatable {
     /// integers are written as numbers.
     /// `progress`, if given, is told every 10,000 rows written (for a progress bar).
     package func csv(excel: Bool, progress: ((Int) -> Void)? = nil) -> [UInt8] {
-        var writer = CSVWriter(excel: excel)
-        writer.write(columns)
-        for (index, row) in rows.enumerated() {
-            writer.write(row.map(\.cell))
-            if let progress, (index + 1) % 10_000 == 0 { progress(10_000) }
-        }
-        progress?(rows.count % 10_000)
-        return writer.output
+        whole(ExportTextWriter(columns: columns, format: .csv(excel: excel)), progress: progress)
     }
 
     /// `[\n  {"column": value, …},\n  …\n]\n`, one object per line.
     package func json() -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(rows.count * columns.count * 24 + 4)
-        if rows.isEmpty { return Array("[]\n".utf8) }
-        out.append(contentsOf: Array("[\n".utf8))
-        let keys = columns.map { JSONText.quoted($0) + ": " }
-        for (index, row) in rows.enumerated() {
-            out.append(contentsOf: Array("  {".utf8))
-            for (column, value) in zip(keys.indices, row) {
-                if column > 0 { out.append(contentsOf: [UInt8(ascii: ","), UInt8(ascii: " ")]) }
-                out.append(contentsOf: Array(keys[column].utf8))
-                JSONText.append(value, to: &out)
-            }
-            out.append(UInt8(ascii: "}"))
-            if index < rows.count - 1 { out.append(UInt8(ascii: ",")) }
-            out.append(0x0A)
+        whole(ExportTextWriter(columns: columns, format: .json), progress: nil)
+    }
+
+    private func whole(_ writer: ExportTextWriter, progress: ((Int) -> Void)?) -> [UInt8] {
+        var writer = writer
+        var out = writer.start()
+        var next = 0
+        while next < rows.count {
+            let end = min(rows.count, next + 10_000)
+            out += writer.rows(rows[next..<end])
+            progress?(end - next)
+            next = end
         }
-        out.append(contentsOf: Array("]\n".utf8))
-        return out
+        if rows.isEmpty { progress?(0) }
+        return out + writer.end()
     }
 
     /// The JSON of one row as an object (for documents that nest a header object).
@@ -98,6 +88,64 @@ package struct ExportTable: Sendable, Equatable {
         }
         out.append(UInt8(ascii: "}"))
         return out
+    }
+}
+
+/// An export table's text written a chunk of rows at a time — `start`, `rows` for each chunk,
+/// `end` — giving, put together, the bytes `ExportTable.csv` or `json` give for the whole table.
+package struct ExportTextWriter {
+    package enum Format: Equatable, Sendable {
+        /// RFC 4180 CSV, or with `excel` the dialect Indonesian Excel opens (`;`, a UTF-8 BOM).
+        case csv(excel: Bool)
+        /// A JSON array of objects, one per line.
+        case json
+    }
+
+    private let columns: [String]
+    private let format: Format
+    private var csv: CSVWriter
+    private let keys: [String]
+    private var written = 0
+
+    package init(columns: [String], format: Format) {
+        self.columns = columns
+        self.format = format
+        if case .csv(let excel) = format { csv = CSVWriter(excel: excel) } else { csv = CSVWriter() }
+        keys = columns.map { JSONText.quoted($0) + ": " }
+    }
+
+    /// The text before the rows: the CSV header (after the byte-order mark in the Excel dialect).
+    package mutating func start() -> [UInt8] {
+        guard format != .json else { return [] }
+        csv.write(columns)
+        return csv.take()
+    }
+
+    /// The text of these rows.
+    package mutating func rows<Rows: Collection>(_ rows: Rows) -> [UInt8] where Rows.Element == [ExportValue] {
+        defer { written += rows.count }
+        guard format == .json else {
+            for row in rows { csv.write(row.map(\.cell)) }
+            return csv.take()
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(rows.count * columns.count * 24)
+        for (index, row) in rows.enumerated() {
+            out.append(contentsOf: Array((written + index == 0 ? "[\n  {" : ",\n  {").utf8))
+            for (column, value) in zip(keys.indices, row) {
+                if column > 0 { out.append(contentsOf: [UInt8(ascii: ","), UInt8(ascii: " ")]) }
+                out.append(contentsOf: Array(keys[column].utf8))
+                JSONText.append(value, to: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+        return out
+    }
+
+    /// The text after the rows.
+    package func end() -> [UInt8] {
+        guard format == .json else { return [] }
+        return Array((written == 0 ? "[]\n" : "\n]\n").utf8)
     }
 }
 

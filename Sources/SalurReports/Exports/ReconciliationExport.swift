@@ -15,7 +15,12 @@ package enum ReconciliationExport {
 
     /// The transfer rows.
     package static func table(_ transfers: [ReconciledTransfer]) -> ExportTable {
-        ExportTable(columns: columns, rows: transfers.map { row in
+        ExportTable(columns: columns, rows: rows(transfers))
+    }
+
+    /// The rows of these transfers (a table's, or a chunk's when the export is written as it is read).
+    package static func rows(_ transfers: [ReconciledTransfer]) -> [[ExportValue]] {
+        transfers.map { row in
             let r = row.transfer
             return [
                 .integer(r.transferID), .text(r.partnerReferenceNo), .optional(r.externalID), .optional(r.bankReferenceNo),
@@ -26,15 +31,31 @@ package enum ReconciliationExport {
                 .optional(row.matchKind), .integer(Int64(row.duplicates)), .optional(row.openExceptions.joined(separator: " ")),
                 .flag(row.recipientFlagged),
             ]
-        })
+        }
     }
 
     /// Counts and control totals: per state, per match kind, per open exception kind, and overall.
     package static func summary(_ transfers: [ReconciledTransfer]) -> ExportTable {
-        var byState: [String: (Int, Int64)] = [:]
-        var byMatch: [String: (Int, Int64)] = [:]
-        var byException: [String: (Int, Int64)] = [:]
-        var total = (0, Int64(0))
+        var summary = ReconciliationSummary()
+        summary.add(transfers)
+        return summary.table
+    }
+}
+
+/// The reconciliation export's counts and control totals, added up chunk by chunk as the rows are
+/// written: the table `ReconciliationExport.summary` gives for all of them.
+package struct ReconciliationSummary: Sendable {
+    private var byState: [String: (Int, Int64)] = [:]
+    private var byMatch: [String: (Int, Int64)] = [:]
+    private var byException: [String: (Int, Int64)] = [:]
+    private var total = (0, Int64(0))
+
+    package init() {}
+
+    /// How many transfers so far.
+    package var count: Int { total.0 }
+
+    package mutating func add(_ transfers: [ReconciledTransfer]) {
         for row in transfers {
             let amount = row.transfer.amount.value
             func add(_ table: inout [String: (Int, Int64)], _ key: String) {
@@ -48,6 +69,10 @@ package enum ReconciliationExport {
             for kind in row.openExceptions { add(&byException, kind) }
             total = (total.0 + 1, total.1 &+ amount)
         }
+    }
+
+    /// Per state, per match kind, per open exception kind (each by key), and overall.
+    package var table: ExportTable {
         var table = ExportTable(columns: ["section", "key", "count", "amount"])
         for (section, values) in [("state", byState), ("match", byMatch), ("exception", byException)] {
             for (key, value) in values.sorted(by: { $0.key < $1.key }) {
@@ -109,41 +134,72 @@ package enum BatchProofExport {
 
     /// The lines, with `paid_at` in the bank's time zone.
     package static func table(batch: BatchSummary, transfers: [ReconciledTransfer], utcOffsetHours: Int) -> ExportTable {
-        ExportTable(columns: columns, rows: transfers.enumerated().map { index, row in
+        ExportTable(columns: columns, rows: rows(batch: batch, transfers: transfers, firstLine: 1, utcOffsetHours: utcOffsetHours))
+    }
+
+    /// The lines of these transfers, numbered from `firstLine` (a chunk's, when the proof is written
+    /// as it is read).
+    package static func rows(batch: BatchSummary, transfers: [ReconciledTransfer], firstLine: Int, utcOffsetHours: Int) -> [[ExportValue]] {
+        transfers.enumerated().map { index, row in
             let r = row.transfer
             let paid = r.state == "settled" || r.state == "returned"
             return [
-                .text(batch.id), .text(batch.program), .text(batch.period), .integer(Int64(index + 1)), .text(r.partnerReferenceNo),
+                .text(batch.id), .text(batch.program), .text(batch.period), .integer(Int64(firstLine + index)), .text(r.partnerReferenceNo),
                 .optional(paid ? r.bankReferenceNo : nil), .optional(paid ? BankTime.local(r.settledAt, utcOffsetHours: utcOffsetHours) : nil),
                 .integer(r.amount.value), .text(AccountMask.mask(r.accountNo)), .text(r.name), .optional(AccountMask.maskNIK(r.nik)),
                 .text(r.state), .optional(row.entry?.statementId), .optional(row.entry?.line), .optional(row.entry?.valueDate),
                 .optional(row.matchKind),
             ]
-        })
+        }
     }
 
     /// The batch's header row: who approved it, and its paid and reconciled totals.
     package static func header(batch: BatchSummary, transfers: [ReconciledTransfer]) -> ExportTable {
-        var settled = (0, Int64(0)), onStatement = (0, Int64(0))
-        for row in transfers where row.transfer.state == "settled" || row.transfer.state == "returned" {
-            settled = (settled.0 + 1, settled.1 &+ row.transfer.amount.value)
-            if row.entry != nil { onStatement = (onStatement.0 + 1, onStatement.1 &+ row.transfer.amount.value) }
-        }
-        return ExportTable(columns: headerColumns, rows: [[
+        var totals = BatchProofTotals()
+        totals.add(transfers)
+        return header(batch: batch, totals: totals)
+    }
+
+    /// The header row from totals added up as the lines were written.
+    package static func header(batch: BatchSummary, totals: BatchProofTotals) -> ExportTable {
+        ExportTable(columns: headerColumns, rows: [[
             .text(batch.id), .text(batch.program), .text(batch.period), .text(batch.state), .optional(batch.approvedBy),
-            .optional(batch.approvedAt), .integer(Int64(batch.itemCount)), .integer(batch.amount.value), .integer(Int64(settled.0)),
-            .integer(settled.1), .integer(Int64(onStatement.0)), .integer(onStatement.1),
+            .optional(batch.approvedAt), .integer(Int64(batch.itemCount)), .integer(batch.amount.value), .integer(Int64(totals.settled.count)),
+            .integer(totals.settled.amount), .integer(Int64(totals.onStatement.count)), .integer(totals.onStatement.amount),
         ]])
     }
 
     /// `{"batch": {…}, "lines": [ … ]}`.
     package static func json(header: ExportTable, lines: ExportTable) -> [UInt8] {
-        var out = Array("{\"batch\": ".utf8)
-        out += header.jsonObject(header.rows[0])
-        out += Array(",\n\"lines\": ".utf8)
+        var out = jsonEnvelope(header: header).prefix
         out += lines.json()
         out.removeLast() // the array's newline, so the object closes on its line
-        out += Array("\n}\n".utf8)
-        return out
+        return out + jsonEnvelope(header: header).suffix
+    }
+
+    /// What comes before the lines' JSON array (`{"batch": {…},\n"lines": `) and after it once its
+    /// last newline is dropped (`\n}\n`).
+    package static func jsonEnvelope(header: ExportTable) -> (prefix: [UInt8], suffix: [UInt8]) {
+        (Array("{\"batch\": ".utf8) + header.jsonObject(header.rows[0]) + Array(",\n\"lines\": ".utf8), Array("\n}\n".utf8))
+    }
+}
+
+/// A batch proof's counts and amounts, added up chunk by chunk: every line, those paid (settled or
+/// returned), and those paid and on a bank statement.
+package struct BatchProofTotals: Sendable {
+    package private(set) var all = (count: 0, amount: Int64(0))
+    package private(set) var settled = (count: 0, amount: Int64(0))
+    package private(set) var onStatement = (count: 0, amount: Int64(0))
+
+    package init() {}
+
+    package mutating func add(_ transfers: [ReconciledTransfer]) {
+        for row in transfers {
+            let amount = row.transfer.amount.value
+            all = (all.count + 1, all.amount &+ amount)
+            guard row.transfer.state == "settled" || row.transfer.state == "returned" else { continue }
+            settled = (settled.count + 1, settled.amount &+ amount)
+            if row.entry != nil { onStatement = (onStatement.count + 1, onStatement.amount &+ amount) }
+        }
     }
 }

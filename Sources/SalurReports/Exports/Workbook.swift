@@ -43,26 +43,56 @@ package struct Workbook: Sendable {
     /// in order, in its constant-memory mode), which is read back and removed.
     /// `progress`, if given, is told every 10,000 rows written (for a progress bar).
     package func xlsx(progress: ((Int) -> Void)? = nil) throws(WriteError) -> [UInt8] {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("salur-xlsx-\(UUID().uuidString)")
-        do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
-            throw WriteError(description: "cannot create a temporary folder for the workbook: \(error)")
+        let folder = try WorkbookWriter.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/export.xlsx"
+        let writer = try WorkbookWriter(path: path, temporaryFolder: folder, sheets: sheets.map { ($0.name, $0.table.columns) })
+        for (index, sheet) in sheets.enumerated() {
+            var next = 0
+            repeat {
+                let end = min(sheet.table.rows.count, next + 10_000)
+                try writer.append(sheet.table.rows[next..<end], toSheet: index)
+                progress?(end - next)
+                next = end
+            } while next < sheet.table.rows.count
         }
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let path = folder.appendingPathComponent("export.xlsx").path
-        try write(to: path, temporaryFolder: folder.path, progress: progress)
+        try writer.close()
         guard let data = FileManager.default.contents(atPath: path) else {
             throw WriteError(description: "cannot read back the workbook written to \(path)")
         }
         return Array(data)
     }
+}
 
-    private func write(to path: String, temporaryFolder: String, progress: ((Int) -> Void)?) throws(WriteError) {
+/// A workbook written to a file as its rows arrive, a chunk at a time, in libxlsxwriter's
+/// constant-memory mode: each sheet holds at most its first 2,000 rows (its column widths are
+/// measured on them) before they are written; `close` writes the file. Sheets may be filled in
+/// any order (a summary sheet first in the workbook, filled once the rows it sums are written),
+/// each sheet's rows in order. The same cells as `Workbook.xlsx` of the whole tables.
+package final class WorkbookWriter {
+    private let path: String
+    private var book: UnsafeMutablePointer<lxw_workbook>?
+    private var sheets: [SheetWriter] = []
+
+    /// A fresh folder under the system's temporary folder, for libxlsxwriter's row files.
+    package static func temporaryFolder() throws(Workbook.WriteError) -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("salur-xlsx-\(UUID().uuidString)").path
+        do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
+            throw Workbook.WriteError(description: "cannot create a temporary folder for the workbook: \(error)")
+        }
+        return folder
+    }
+
+    /// A workbook to be written at `path`, with these sheets in this order; libxlsxwriter keeps
+    /// its row files in `temporaryFolder`.
+    package init(path: String, temporaryFolder: String, sheets: [(name: String, columns: [String])]) throws(Workbook.WriteError) {
+        self.path = path
         let names = sheets.map(\.name)
         for name in names where name.isEmpty || name.count > 31 || name.contains(where: { "[]:*?/\\".contains($0) }) {
-            throw WriteError(description: "sheet name \"\(name)\" is not allowed in Excel")
+            throw Workbook.WriteError(description: "sheet name \"\(name)\" is not allowed in Excel")
         }
         guard Set(names.map { $0.lowercased() }).count == names.count else {
-            throw WriteError(description: "sheet names repeat: \(names)")
+            throw Workbook.WriteError(description: "sheet names repeat: \(names)")
         }
         var options = lxw_workbook_options()
         options.constant_memory = 1
@@ -70,22 +100,51 @@ package struct Workbook: Sendable {
             options.tmpdir = UnsafeMutablePointer(mutating: folder)
             return workbook_new_opt(path, &options)
         }
-        guard let book = made else { throw WriteError(description: "libxlsxwriter cannot create \(path)") }
-        let formats = Formats(book)
-        for sheet in sheets {
-            guard let worksheet = workbook_add_worksheet(book, sheet.name) else {
-                workbook_close(book)
-                throw WriteError(description: "libxlsxwriter refused the sheet \"\(sheet.name)\"")
+        guard let made else { throw Workbook.WriteError(description: "libxlsxwriter cannot create \(path)") }
+        book = made
+        let formats = Formats(made)
+        for (name, columns) in sheets {
+            guard let worksheet = workbook_add_worksheet(made, name) else {
+                abandon()
+                throw Workbook.WriteError(description: "libxlsxwriter refused the sheet \"\(name)\"")
             }
-            if let problem = SheetWriter(worksheet: worksheet, table: sheet.table, formats: formats).write(progress: progress) {
-                workbook_close(book)
-                throw WriteError(description: "sheet \"\(sheet.name)\": \(problem)")
+            self.sheets.append(SheetWriter(name: name, worksheet: worksheet, columns: columns, formats: formats))
+        }
+    }
+
+    deinit { abandon() }
+
+    /// Appends rows to the sheet at `index` (in the order given to `init`).
+    package func append<Rows: Collection>(_ rows: Rows, toSheet index: Int) throws(Workbook.WriteError)
+    where Rows.Element == [ExportValue] {
+        guard book != nil else { throw Workbook.WriteError(description: "the workbook \(path) was abandoned") }
+        if let problem = sheets[index].append(rows) {
+            abandon()
+            throw Workbook.WriteError(description: "sheet \"\(sheets[index].name)\": \(problem)")
+        }
+    }
+
+    /// Writes what the sheets still hold and the workbook's file.
+    package func close() throws(Workbook.WriteError) {
+        guard let book else { throw Workbook.WriteError(description: "the workbook \(path) was abandoned") }
+        for sheet in sheets {
+            if let problem = sheet.finish() {
+                abandon()
+                throw Workbook.WriteError(description: "sheet \"\(sheet.name)\": \(problem)")
             }
         }
+        self.book = nil
         let closed = workbook_close(book)
         guard closed == LXW_NO_ERROR else {
-            throw WriteError(description: "libxlsxwriter could not write \(path): \(String(cString: lxw_strerror(closed)))")
+            throw Workbook.WriteError(description: "libxlsxwriter could not write \(path): \(String(cString: lxw_strerror(closed)))")
         }
+    }
+
+    /// Frees libxlsxwriter's workbook; what it wrote at `path` is for the caller to remove.
+    private func abandon() {
+        guard let book else { return }
+        self.book = nil
+        workbook_close(book)
     }
 }
 
@@ -148,42 +207,71 @@ private final class Formats {
 }
 
 /// Writes one table into one worksheet, row by row (libxlsxwriter's constant-memory mode needs
-/// rows in order, and column widths before the first row).
-private struct SheetWriter {
-    let worksheet: UnsafeMutablePointer<lxw_worksheet>
-    let table: ExportTable
-    let formats: Formats
+/// rows in order, and column widths before the first row: the first 2,000 rows are held until
+/// their widths are known).
+private final class SheetWriter {
+    static let measuredRows = 2_000
 
-    init(worksheet: UnsafeMutablePointer<lxw_worksheet>, table: ExportTable, formats: Formats) {
+    let name: String
+    let worksheet: UnsafeMutablePointer<lxw_worksheet>
+    let columns: [String]
+    let kinds: [WorkbookColumn]
+    let formats: Formats
+    private var held: [[ExportValue]] = []
+    private var started = false
+    private var written = 0
+
+    init(name: String, worksheet: UnsafeMutablePointer<lxw_worksheet>, columns: [String], formats: Formats) {
+        self.name = name
         self.worksheet = worksheet
-        self.table = table
+        self.columns = columns
+        kinds = columns.map(WorkbookColumn.of)
         self.formats = formats
     }
 
     /// Nil, or what libxlsxwriter refused.
-    func write(progress: ((Int) -> Void)?) -> String? {
-        let kinds = table.columns.map(WorkbookColumn.of)
-        for (index, width) in widths(kinds).enumerated() {
+    func append<Rows: Collection>(_ rows: Rows) -> String? where Rows.Element == [ExportValue] {
+        guard started else {
+            held.append(contentsOf: rows)
+            return held.count >= Self.measuredRows ? start() : nil
+        }
+        return write(rows)
+    }
+
+    /// Writes what is held, the frozen header and the filter. Nil, or what libxlsxwriter refused.
+    func finish() -> String? {
+        if !started, let problem = start() { return problem }
+        worksheet_freeze_panes(worksheet, 1, 0)
+        if !columns.isEmpty {
+            worksheet_autofilter(worksheet, 0, 0, lxw_row_t(written), lxw_col_t(columns.count - 1))
+        }
+        return nil
+    }
+
+    /// Column widths from the rows held, the header, then the rows held.
+    private func start() -> String? {
+        started = true
+        for (index, width) in widths(held.prefix(Self.measuredRows)).enumerated() {
             worksheet_set_column(worksheet, lxw_col_t(index), lxw_col_t(index), width, nil)
         }
-        for (index, name) in table.columns.enumerated() {
+        for (index, name) in columns.enumerated() {
             let error = worksheet_write_string(worksheet, 0, lxw_col_t(index), name, formats.header)
             if error != LXW_NO_ERROR { return "header \(name): \(String(cString: lxw_strerror(error)))" }
         }
-        for (rowIndex, row) in table.rows.enumerated() {
-            let r = lxw_row_t(rowIndex + 1)
+        defer { held = [] }
+        return write(held)
+    }
+
+    private func write<Rows: Collection>(_ rows: Rows) -> String? where Rows.Element == [ExportValue] {
+        for row in rows {
+            written += 1
+            let r = lxw_row_t(written)
             for (column, value) in row.enumerated() where column < kinds.count {
                 let error = cell(r, lxw_col_t(column), value, kinds[column])
                 if error != LXW_NO_ERROR {
-                    return "row \(rowIndex + 2), column \(table.columns[column]): \(String(cString: lxw_strerror(error)))"
+                    return "row \(written + 1), column \(columns[column]): \(String(cString: lxw_strerror(error)))"
                 }
             }
-            if let progress, (rowIndex + 1) % 10_000 == 0 { progress(10_000) }
-        }
-        progress?(table.rows.count % 10_000)
-        worksheet_freeze_panes(worksheet, 1, 0)
-        if !table.columns.isEmpty {
-            worksheet_autofilter(worksheet, 0, 0, lxw_row_t(table.rows.count), lxw_col_t(table.columns.count - 1))
         }
         return nil
     }
@@ -227,9 +315,9 @@ private struct SheetWriter {
 
     /// Column widths in characters: the widest of the header and the first 2,000 rows, plus two,
     /// between 8 and 60.
-    private func widths(_ kinds: [WorkbookColumn]) -> [Double] {
-        var widths = table.columns.map { Double($0.count) }
-        for row in table.rows.prefix(2_000) {
+    private func widths(_ rows: ArraySlice<[ExportValue]>) -> [Double] {
+        var widths = columns.map { Double($0.count) }
+        for row in rows {
             for (column, value) in row.enumerated() where column < widths.count {
                 let shown: Int = switch value {
                 case .integer(let n) where kinds[column] == .rupiah || kinds[column] == .count:
