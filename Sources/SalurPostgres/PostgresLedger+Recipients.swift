@@ -232,8 +232,8 @@ extension PostgresLedger {
             var answers = 0
             while let part = file.nextPart() {
                 guard !apply.skips(file) else { continue }
-                let stored = try await self.storedRecipients(connection, niks: part.rows.map(\.nik.digits)).mapValues { row in
-                    OpeningResultImport.Stored(id: row.id ?? 0, opening: row.opening)
+                let stored = try await self.storedRecipients(connection, niks: part.rows.map(\.nik.digits)).mapValues { row -> OpeningResultImport.Stored in
+                    (row.id ?? 0, row.opening)
                 }
                 let holders = try await self.accountHolders(connection, accounts: OpeningResultImport.accounts(part.rows))
                 let decided = apply.decide(part.rows, stored: stored, holders: holders)

@@ -184,7 +184,7 @@ extension SQLiteLedger {
                 var stored: [String: OpeningResultImport.Stored] = [:]
                 for row in part.rows {
                     if let found = try Row.fetchOne(find, arguments: [row.nik.digits]) {
-                        stored[row.nik.digits] = OpeningResultImport.Stored(id: found["id"], opening: try SQLiteLedger.opening(found))
+                        stored[row.nik.digits] = (found["id"], try SQLiteLedger.opening(found))
                     }
                 }
                 var holders: [String: String] = [:]

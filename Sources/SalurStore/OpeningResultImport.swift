@@ -9,14 +9,7 @@ import Synchronization
 /// The file's own issues refuse it first; only a file without any is refused for the store's.
 package struct OpeningResultImport {
     /// A recipient as stored: its id and opening.
-    package struct Stored: Sendable {
-        package let id: Int64
-        package let opening: AccountOpening
-        package init(id: Int64, opening: AccountOpening) {
-            self.id = id
-            self.opening = opening
-        }
-    }
+    package typealias Stored = (id: Int64, opening: AccountOpening)
 
     /// One change to write: a recipient's new opening.
     package typealias Answer = (id: Int64, next: AccountOpening)

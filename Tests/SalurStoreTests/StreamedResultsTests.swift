@@ -47,14 +47,7 @@ struct StreamedResultsTests {
 
     @Test("the test file spans several windows")
     func severalWindows() throws {
-        let file = try Self.reading(Self.lines())
-        var parts = 0
-        var lines: [Int] = []
-        while let part = file.nextPart() {
-            parts += 1
-            lines += part.rows.map(\.line)
-        }
-        try file.finish()
+        let (parts, lines) = try partsAndLines(Self.reading(Self.lines()), line: \.line)
         #expect(parts >= 3)
         #expect(lines == Array(2..<(Self.count + 2)))
     }
