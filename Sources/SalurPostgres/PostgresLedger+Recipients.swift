@@ -208,51 +208,52 @@ extension PostgresLedger {
     }
 
     package func applyOpeningResults(_ rows: [OpeningResultFile.Row], source: SourceFile, actor: String) async throws -> OpeningResultSummary {
+        try await applyOpeningResults(OpeningResultFile.Reading(rows: rows), source: ReadSource(source), actor: actor)
+    }
+
+    /// The file is read, checked and decided a window at a time (`OpeningResultImport`) in one
+    /// transaction, as on SQLite: each window's recipients and account holders looked up in bulk,
+    /// its changes kept in a temporary table and written together once the whole file is found good.
+    package func applyOpeningResults(_ file: OpeningResultFile.Reading, source: ReadSource, actor: String) async throws -> OpeningResultSummary {
         let report = RowProgress.report
+        var started = false
         return try await transaction("applying opening results") { connection in
+            // The file is read once: a transaction run again could not read it again.
+            defer { started = true }
+            guard !started else {
+                throw StoreError.refused("applying the opening results was interrupted; nothing was applied (run it again)")
+            }
             var progress = RowProgress.Counter(report)
             try await self.lockRecipients(connection)
-            var summary = OpeningResultSummary()
-            var issues: [ImportIssue] = []
-            var stored = try await self.storedRecipients(connection, niks: rows.map(\.nik.digits))
-            var holders = try await self.accountHolders(connection, accounts: rows.compactMap { row in
-                if case .opened(let account) = row.result { account } else { nil }
-            })
-            var updates: [Int64: NewRecipient] = [:]
-            for row in rows {
-                progress.tick()
-                let nik = row.nik.digits
-                guard let current = stored[nik], let id = current.id else {
-                    issues.append(ImportIssue(file: source.path, line: row.line, field: "nik",
-                                              reason: RecipientImport.unknownNIK))
-                    continue
+            try await self.execute(connection, """
+                CREATE TEMP TABLE opening_answer (id BIGINT PRIMARY KEY, state TEXT NOT NULL, account_no TEXT, reason TEXT) ON COMMIT DROP
+                """)
+            var apply = OpeningResultImport(file: source.path)
+            var answers = 0
+            while let part = file.nextPart() {
+                guard !apply.skips(file) else { continue }
+                let stored = try await self.storedRecipients(connection, niks: part.rows.map(\.nik.digits)).mapValues { row -> OpeningResultImport.Stored in
+                    (row.id ?? 0, row.opening)
                 }
-                let next: AccountOpening
-                do throws(TransitionError) {
-                    next = try current.opening.bankAnswered(row.result)
-                } catch {
-                    issues.append(ImportIssue(file: source.path, line: row.line, field: "status",
-                                              reason: "recipient is \(current.opening.state.rawValue); \(error.description)"))
-                    continue
-                }
-                if case .opened(let account) = next, let holder = holders[account], holder != nik {
-                    issues.append(ImportIssue(file: source.path, line: row.line, field: "account_no",
-                                              reason: RecipientImport.accountTaken(holder: holder)))
-                    continue
-                }
-                guard next != current.opening else { summary.unchanged += 1; continue }
-                updates[id] = NewRecipient(nik: nik, name: current.name, program: current.program, district: current.district,
-                                           phone: current.phone, opening: next)
-                stored[nik]?.opening = next
-                if case .opened(let account) = next { holders[account] = nik; summary.opened += 1 } else { summary.rejected += 1 }
+                let holders = try await self.accountHolders(connection, accounts: OpeningResultImport.accounts(part.rows))
+                let decided = apply.decide(part.rows, stored: stored, holders: holders)
+                try await self.keepOpenings(connection, decided)
+                answers += decided.count
+                for _ in part.rows { progress.tick() }
             }
-            if !issues.isEmpty { throw ImportFailure(issues) }
-            try await self.updateOpenings(connection, updates.sorted { $0.key < $1.key })
-            if summary.opened + summary.rejected > 0 {
-                try await self.audit(connection, actor: actor, action: "accounts.import_results", subject: source.path,
-                                     details: RecipientImport.details(summary, source: source, rows: rows.count))
+            try apply.finish(file)
+            let now = Timestamp.iso8601(clock.now)
+            let written = try await self.execute(connection, """
+                UPDATE recipient r SET opening_state = a.state, account_no = a.account_no, rejection_reason = a.reason, updated_at = \(now)
+                FROM opening_answer a WHERE r.id = a.id RETURNING 1
+                """)
+            guard written == answers else {
+                throw StoreError.refused("\(written) of \(answers) recipients took the bank's answer; nothing was applied")
             }
-            return summary
+            if let details = apply.details(file, source: source) {
+                try await self.audit(connection, actor: actor, action: "accounts.import_results", subject: source.path, details: details)
+            }
+            return apply.summary
         }
     }
 
@@ -378,20 +379,18 @@ extension PostgresLedger {
         }
     }
 
-    /// Writes recipients' opening states (the bank's results).
-    private func updateOpenings(_ connection: PostgresConnection, _ rows: [(key: Int64, value: NewRecipient)]) async throws {
-        let now = Timestamp.iso8601(clock.now)
-        for start in stride(from: 0, to: rows.count, by: Self.chunk) {
-            let chunk = rows[start..<min(start + Self.chunk, rows.count)]
-            let columns = chunk.map { $0.value.opening.storedColumns }
+    /// Keeps recipients' new openings in the transaction's `opening_answer` table until the whole file is decided.
+    private func keepOpenings(_ connection: PostgresConnection, _ answers: [OpeningResultImport.Answer]) async throws {
+        for start in stride(from: 0, to: answers.count, by: Self.chunk) {
+            let chunk = answers[start..<min(start + Self.chunk, answers.count)]
+            let columns = chunk.map { $0.next.storedColumns }
             try await execute(connection, """
-                UPDATE recipient r SET opening_state = u.state, account_no = CASE WHEN u.has_account THEN u.account END,
-                    rejection_reason = CASE WHEN u.has_reason THEN u.reason END, updated_at = \(now)
-                FROM unnest(\(chunk.map(\.key))::bigint[], \(columns.map(\.state))::text[],
+                INSERT INTO opening_answer (id, state, account_no, reason)
+                SELECT id, state, CASE WHEN has_account THEN account END, CASE WHEN has_reason THEN reason END
+                FROM unnest(\(chunk.map(\.id))::bigint[], \(columns.map(\.state))::text[],
                             \(columns.map { $0.account ?? "" })::text[], \(columns.map { $0.account != nil })::bool[],
                             \(columns.map { $0.reason ?? "" })::text[], \(columns.map { $0.reason != nil })::bool[])
                      AS u(id, state, account, has_account, reason, has_reason)
-                WHERE r.id = u.id RETURNING 1
                 """)
         }
     }

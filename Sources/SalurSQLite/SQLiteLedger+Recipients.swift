@@ -159,55 +159,89 @@ extension SQLiteLedger {
     }
 
     package func applyOpeningResults(_ rows: [OpeningResultFile.Row], source: SourceFile, actor: String) throws -> OpeningResultSummary {
+        try applyOpeningResults(OpeningResultFile.Reading(rows: rows), source: ReadSource(source), actor: actor)
+    }
+
+    /// The file is read, checked and decided a window at a time (`OpeningResultImport`), in the
+    /// one write transaction; the changes wait in a temporary table and are written together
+    /// once the whole file is found good, in one statement (which also keeps the tally trigger's
+    /// cost per row small).
+    package func applyOpeningResults(_ file: OpeningResultFile.Reading, source: ReadSource, actor: String) throws -> OpeningResultSummary {
         let report = RowProgress.report
         return try write("applying opening results") { db in
             var progress = RowProgress.Counter(report)
-            let restoreCache = try SQLiteLedger.largeCache(db, rows: rows.count)
+            let restoreCache = try SQLiteLedger.largeCache(db, rows: Int.max, mebibytes: 64)
             defer { restoreCache() }
-            var summary = OpeningResultSummary()
-            var issues: [ImportIssue] = []
+            var apply = OpeningResultImport(file: source.path)
             let now = self.timestamp()
             let find = try db.makeStatement(sql: """
                 SELECT id, opening_state, account_no, rejection_reason FROM recipient WHERE nik = ?
                 """)
             let accountHolder = try db.makeStatement(sql: "SELECT nik FROM recipient WHERE account_no = ?")
-            var answers: [(id: Int64, next: AccountOpening)] = []
-            for row in rows {
-                progress.tick()
-                guard let stored = try Row.fetchOne(find, arguments: [row.nik.digits]) else {
-                    issues.append(ImportIssue(file: source.path, line: row.line, field: "nik",
-                                              reason: RecipientImport.unknownNIK))
-                    continue
+            var answers = try OpeningAnswers(db)
+            while let part = file.nextPart() {
+                guard !apply.skips(file) else { continue }
+                var stored: [String: OpeningResultImport.Stored] = [:]
+                for row in part.rows {
+                    if let found = try Row.fetchOne(find, arguments: [row.nik.digits]) {
+                        stored[row.nik.digits] = (found["id"], try SQLiteLedger.opening(found))
+                    }
                 }
-                let current = try SQLiteLedger.opening(stored)
-                let next: AccountOpening
-                do throws(TransitionError) {
-                    next = try current.bankAnswered(row.result)
-                } catch {
-                    issues.append(ImportIssue(file: source.path, line: row.line, field: "status",
-                                              reason: "recipient is \(current.state.rawValue); \(error.description)"))
-                    continue
+                var holders: [String: String] = [:]
+                for account in OpeningResultImport.accounts(part.rows) {
+                    holders[account] = try String.fetchOne(accountHolder, arguments: [account])
                 }
-                if case .opened(let account) = next,
-                   let holder = try String.fetchOne(accountHolder, arguments: [account]), holder != row.nik.digits {
-                    issues.append(ImportIssue(file: source.path, line: row.line, field: "account_no",
-                                              reason: RecipientImport.accountTaken(holder: holder)))
-                    continue
-                }
-                guard next != current else { summary.unchanged += 1; continue }
-                answers.append((stored["id"], next))
-                if case .opened = next { summary.opened += 1 } else { summary.rejected += 1 }
+                try answers.add(apply.decide(part.rows, stored: stored, holders: holders))
+                for _ in part.rows { progress.tick() }
             }
-            if !issues.isEmpty { throw ImportFailure(issues) }
-            // Decided row by row above (a file gives a NIK and an account number once each, so no
-            // decision depends on another row's write), written all together: a large file in one
-            // statement, which also keeps the tally trigger's cost per row small.
-            try SQLiteLedger.writeOpenings(db, answers, now: now)
-            if summary.opened + summary.rejected > 0 {
-                try SQLiteLedger.audit(db, actor: actor, action: "accounts.import_results", subject: source.path,
-                                       details: RecipientImport.details(summary, source: source, rows: rows.count))
+            try apply.finish(file)
+            try answers.write(now: now)
+            if let details = apply.details(file, source: source) {
+                try SQLiteLedger.audit(db, actor: actor, action: "accounts.import_results", subject: source.path, details: details)
             }
-            return summary
+            return apply.summary
+        }
+    }
+
+    /// The recipients' new openings an import decided, kept in a temporary table until the whole
+    /// file is decided, then written together.
+    struct OpeningAnswers {
+        private let db: Database
+        private(set) var count = 0
+
+        init(_ db: Database) throws {
+            self.db = db
+            try db.execute(sql: """
+                DROP TABLE IF EXISTS temp.opening_answer;
+                CREATE TEMP TABLE opening_answer (id INTEGER PRIMARY KEY, state TEXT NOT NULL, account_no TEXT, reason TEXT);
+                """)
+        }
+
+        mutating func add(_ answers: [OpeningResultImport.Answer]) throws {
+            guard !answers.isEmpty else { return }
+            count += try BulkStatement.insert(db, "INSERT INTO temp.opening_answer (id, state, account_no, reason) VALUES",
+                                              row: "(?, ?, ?, ?)", width: 4, count: answers.count) { statement, column, index in
+                let (state, account, reason) = answers[index].next.storedColumns
+                statement.bind(column + 1, answers[index].id); statement.bind(column + 2, state)
+                statement.bind(column + 3, account); statement.bind(column + 4, reason)
+            }
+        }
+
+        /// Writes every answer and drops the table. Many answers are written in one pass over the
+        /// recipient table in row order (left to itself, SQLite walks it in NIK order through the
+        /// NIK index, and every row written lands on a different page: three times slower); a few
+        /// are found by id.
+        func write(now: String) throws {
+            let pass = count >= 10_000 ? "NOT INDEXED" : ""
+            try db.execute(sql: """
+                UPDATE recipient \(pass)
+                SET opening_state = a.state, account_no = a.account_no, rejection_reason = a.reason, updated_at = ?
+                FROM temp.opening_answer AS a WHERE recipient.id = a.id
+                """, arguments: [now])
+            guard db.changesCount == count else {
+                throw StoreError.refused("\(db.changesCount) of \(count) recipients took the bank's answer; nothing was applied")
+            }
+            try db.execute(sql: "DROP TABLE temp.opening_answer")
         }
     }
 
@@ -254,41 +288,6 @@ extension SQLiteLedger {
                                rejection_reason, created_at, updated_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)
         """
-
-    /// Sets the opening state of the recipients `answers` name (by id). Many answers go through a
-    /// temporary table and one `UPDATE … FROM` that walks the recipient table in row order (left
-    /// to itself, SQLite walks it in NIK order through the NIK index, and every row written lands
-    /// on a different page: three times slower); a few go one by one.
-    static func writeOpenings(_ db: Database, _ answers: [(id: Int64, next: AccountOpening)], now: String) throws {
-        guard answers.count >= 10_000 else {
-            let update = try db.makeStatement(sql: """
-                UPDATE recipient SET opening_state = ?, account_no = ?, rejection_reason = ?, updated_at = ? WHERE id = ?
-                """)
-            for answer in answers {
-                let (state, account, reason) = answer.next.storedColumns
-                try update.execute(arguments: [state, account, reason, now, answer.id])
-            }
-            return
-        }
-        try db.execute(sql: """
-            CREATE TEMP TABLE opening_answer (id INTEGER PRIMARY KEY, state TEXT NOT NULL, account_no TEXT, reason TEXT)
-            """)
-        _ = try BulkStatement.insert(db, "INSERT INTO temp.opening_answer (id, state, account_no, reason) VALUES",
-                                     row: "(?, ?, ?, ?)", width: 4, count: answers.count) { statement, column, index in
-            let (state, account, reason) = answers[index].next.storedColumns
-            statement.bind(column + 1, answers[index].id); statement.bind(column + 2, state)
-            statement.bind(column + 3, account); statement.bind(column + 4, reason)
-        }
-        try db.execute(sql: """
-            UPDATE recipient NOT INDEXED
-            SET opening_state = a.state, account_no = a.account_no, rejection_reason = a.reason, updated_at = ?
-            FROM temp.opening_answer AS a WHERE recipient.id = a.id
-            """, arguments: [now])
-        guard db.changesCount == answers.count else {
-            throw StoreError.refused("\(db.changesCount) of \(answers.count) recipients took the bank's answer; nothing was applied")
-        }
-        try db.execute(sql: "DROP TABLE temp.opening_answer")
-    }
 
     /// A change of many recipients touches index pages all over the file: it gets a cache big
     /// enough to keep them (the default 2 MB turns it into disk reads), `mebibytes` of them;

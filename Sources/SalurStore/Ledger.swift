@@ -24,6 +24,10 @@ package protocol Ledger: Sendable {
     /// Applies the bank's opening results all-or-nothing.
     func applyOpeningResults(_ rows: [OpeningResultFile.Row], source: SourceFile, actor: String) async throws -> OpeningResultSummary
 
+    /// The same from a file still being read and checked (`OpeningResultImport`): also throws
+    /// `ImportFailure` for the file's bad rows; the audit entry names `source` as it is once read.
+    func applyOpeningResults(_ file: OpeningResultFile.Reading, source: ReadSource, actor: String) async throws -> OpeningResultSummary
+
     /// Counts by opening state, overall or grouped.
     func openingStatus(by grouping: OpeningGrouping?) async throws -> [OpeningStatus]
 

@@ -7,7 +7,8 @@ import SalurStore
 
 /// Issue figures: importing N recipients (validating every row) with the real `salurctl` (built
 /// next to this binary, run as a child process: its time and peak RSS) against `sqlite3 .import`
-/// of the same CSV into a plain table on the same disk, and `accounts status` at that size.
+/// of the same CSV into a plain table on the same disk; the bank's opening results applied with the
+/// real `salurctl accounts import-results` (its time and peak RSS); and `accounts status` at that size.
 struct ImportBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import", abstract: "Recipients import vs sqlite3 .import, its peak RSS, and accounts status, at 1,000,000 recipients.")
@@ -61,13 +62,25 @@ struct ImportBench: AsyncParsableCommand {
 
         let ledger = try SQLiteLedger(path: database)
         if recipients <= 1_000_000 {
+            // The bank's answers for every recipient, applied as an operator applies them: the
+            // requests exported in the store, then `salurctl accounts import-results` on the file.
             var data = DemoData(recipients: recipients, opened: recipients * 857 / 1000, seed: 1)
-            let results = try OpeningResultFile.parse(bytes: data.resultsCSV(), file: "results.csv")
-            let (_, export) = try Bench.time { try ledger.exportOpeningRequests(actor: "bench") { _ in "-" } }
-            let (_, apply) = try Bench.time {
-                try ledger.applyOpeningResults(results, source: SourceFile(path: "results.csv", sha256: "-"), actor: "bench")
+            let resultsPath = folder + "/results.csv"
+            guard FileManager.default.createFile(atPath: resultsPath, contents: Data(data.resultsCSV())) else {
+                throw ValidationError("cannot write \(resultsPath)")
             }
-            print("accounts export-requests (store part): \(Bench.f(export)) s; import-results (store part): \(Bench.f(apply)) s")
+            let (_, export) = try Bench.time { try ledger.exportOpeningRequests(actor: "bench") { _ in "-" } }
+            // Through /usr/bin/time, which forks: a child spawned straight from this process starts
+            // its peak RSS at this process's (posix_spawn shares its memory until exec).
+            let peakFile = folder + "/import-results.peak"
+            let applied = try Bench.child("/usr/bin/time", ["-f", "%M", "-o", peakFile, salurctl, "accounts", "import-results", resultsPath,
+                                                            "--config", config], quiet: true)
+            guard applied.status == 0 else { throw ValidationError("salurctl accounts import-results exited \(applied.status)") }
+            let peakKiB = Double((try? String(contentsOfFile: peakFile, encoding: .utf8))?
+                .trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0
+            print("accounts export-requests (store part): \(Bench.f(export)) s")
+            print("salurctl accounts import-results: \(Bench.f(applied.seconds)) s, peak RSS \(Bench.f(peakKiB / 1024, 0)) MiB "
+                  + "(goal ≤ \(Bench.f(Self.goalRSSMiB, 0)) MiB)")
         }
         var timings: [Double] = []
         var status = OpeningStatus(group: nil)

@@ -27,13 +27,7 @@ struct StreamedImportTests {
     @Test("the test file spans several windows, read in file order")
     func severalWindows() throws {
         let file = try Self.reading(Self.lines())
-        var parts = 0
-        var lines: [Int] = []
-        while let part = file.nextPart() {
-            parts += 1
-            lines += part.rows.map(\.line)
-        }
-        try file.finish()
+        let (parts, lines) = try partsAndLines(file, line: \.line)
         #expect(parts >= 3)
         #expect(lines == Array(2..<(Self.count + 2)))
         #expect(file.rowCount == Self.count)
@@ -105,4 +99,16 @@ struct StreamedImportTests {
         ])
         #expect(try await s.snapshot() == empty)
     }
+}
+
+/// How many parts `file` came in, and its valid rows' lines in the order they came; then its end.
+func partsAndLines<File>(_ file: CSVImportReading<File>, line: (File.Row) -> Int) throws -> (parts: Int, lines: [Int]) {
+    var parts = 0
+    var lines: [Int] = []
+    while let part = file.nextPart() {
+        parts += 1
+        lines += part.rows.map(line)
+    }
+    try file.finish()
+    return (parts, lines)
 }

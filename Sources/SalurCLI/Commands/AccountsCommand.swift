@@ -38,14 +38,34 @@ struct AccountsCommand: AsyncParsableCommand {
         @Argument(help: "The bank's results CSV.") var file: String
 
         func run() async throws {
-            let bytes = try Output.readFile(file)
-            let rows = try OpeningResultFile.parse(bytes: bytes, file: file)
-            let store = try await global.store(.create)
-            let bar = ProgressBar.onStandardError("applying \(TerminalText.escaped(file))", total: rows.count, quiet: false)
-            let summary = try await bar.rows(total: rows.count) {
-                try await store.applyOpeningResults(
-                    rows, source: SourceFile(path: file, sha256: AuditChain.sha256Hex(bytes)), actor: OperatorIdentity.current())
+            // A file on disk is read a window at a time while the store decides the rows checked
+            // so far, its SHA-256 made as it is read; a pipe is read into memory first. A bad row
+            // anywhere still applies nothing.
+            let results: OpeningResultFile.Reading
+            let source: ReadSource
+            var info = stat()
+            if stat(file, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG {
+                let windows: CSVWindows
+                do { windows = try CSVWindows(path: file, file: file) } catch { throw CLIError(error.description, exit: .dataError) }
+                let digest = FileDigest(windows)
+                source = ReadSource(path: file, sha256: { digest.sha256 })
+                results = try OpeningResultFile.Reading(windows)
+            } else {
+                let bytes = try Output.readFile(file)
+                source = ReadSource(SourceFile(path: file, sha256: AuditChain.sha256Hex(bytes)))
+                results = try OpeningResultFile.Reading(bytes: bytes, file: file)
             }
+            let store = try await global.store(.create)
+            let progress = ProgressBar.onStandardError("applying \(TerminalText.escaped(file))", total: nil, quiet: false)
+            results.onRowsTaken = { progress.update(done: $0) }
+            let summary: OpeningResultSummary
+            do {
+                summary = try await store.applyOpeningResults(results, source: source, actor: OperatorIdentity.current())
+            } catch {
+                progress.clear()
+                throw error
+            }
+            progress.finish(done: results.rowCount)
             print("\(TerminalText.escaped(file)): \(Output.grouped(summary.opened)) opened, \(Output.grouped(summary.rejected)) rejected, "
                   + "\(Output.grouped(summary.unchanged)) already applied.")
         }

@@ -18,6 +18,9 @@ public final class CSVWindows: @unchecked Sendable {
     public let file: String
     /// Bytes read from the file so far.
     public private(set) var bytesRead = 0
+    /// Called with the file's bytes as they are read, all of them once in order (a byte-order
+    /// mark too): for a digest of the file made while it is read. Set before the first window.
+    public var onRead: ((UnsafeRawBufferPointer) -> Void)?
     private let descriptor: Int32
     /// The bytes of a file given in memory, and how far they are handed out.
     private let memory: [UInt8]
@@ -81,6 +84,7 @@ public final class CSVWindows: @unchecked Sendable {
         if descriptor < 0 {
             let stop = min(memory.count, memoryOffset + wanted - pending.count)
             pending += memory[memoryOffset..<stop]
+            if let onRead { memory[memoryOffset..<stop].withUnsafeBytes(onRead) }
             bytesRead += stop - memoryOffset
             memoryOffset = stop
             if memoryOffset == memory.count { atEnd = true }
@@ -95,6 +99,7 @@ public final class CSVWindows: @unchecked Sendable {
             }
             if n == 0 { atEnd = true; return }
             pending += chunk[..<n]
+            if let onRead { chunk[..<n].withUnsafeBytes(onRead) }
             bytesRead += n
         }
     }

@@ -17,11 +17,23 @@ extension CSVRow {
     /// Like `nik(issues:)`, and also refuses a NIK an earlier row of the file already gave
     /// (`seen` maps each NIK to its first line; `note` explains why one per file).
     public func uniqueNIK(seen: inout [NIK: Int], issues: inout [ImportIssue], note: String = "") -> NIK? {
-        guard let nik = nik(issues: &issues) else { return nil }
-        if let first = seen[nik] {
+        once(nik(issues: &issues), key: { $0 }, seen: &seen, issues: &issues, note: note)
+    }
+
+    /// `uniqueNIK(seen:issues:note:)` at a column looked up beforehand, each NIK seen kept as its
+    /// number (a million of them in tens of megabytes).
+    public func uniqueNIK(at column: Int?, seen: inout [UInt64: Int], issues: inout [ImportIssue], note: String = "") -> NIK? {
+        once(nik(at: column, issues: &issues), key: \.numericValue, seen: &seen, issues: &issues, note: note)
+    }
+
+    private func once<Key: Hashable>(_ nik: NIK?, key: (NIK) -> Key, seen: inout [Key: Int], issues: inout [ImportIssue],
+                                     note: String) -> NIK? {
+        guard let nik else { return nil }
+        let key = key(nik)
+        if let first = seen[key] {
             issues.append(issue("nik", "duplicate NIK in this file (first on line \(first))\(note)"))
         } else {
-            seen[nik] = line
+            seen[key] = line
         }
         return nik
     }

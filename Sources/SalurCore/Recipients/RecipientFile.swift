@@ -106,47 +106,71 @@ public enum OpeningResultFile {
         public let result: AccountOpening
     }
 
-    /// Parses and validates the whole file; throws every bad row at once.
+    /// Parses and validates the whole file, held in memory; throws every bad row at once (see `Reading`).
     public static func parse(bytes: [UInt8], file: String) throws(ImportFailure) -> [Row] {
-        let table = try CSVTable(bytes: bytes, file: file, required: required, optional: optional)
-        var issues: [ImportIssue] = []
-        var rows: [Row] = []
-        rows.reserveCapacity(table.rowCount)
-        var seenNIK: [NIK: Int] = [:]
+        try Reading(bytes: bytes, file: file).rows()
+    }
+}
+
+extension OpeningResultFile: CSVImportFile {
+    /// A results file being read and checked a window at a time (see `CSVImportReading`). A NIK
+    /// or an account number given twice is found while reading, from the NIKs and account numbers
+    /// seen so far (as numbers and short strings: a million rows keep well under a hundred megabytes).
+    public typealias Reading = CSVImportReading<OpeningResultFile>
+    /// One window of the file, checked.
+    public typealias Part = ImportPart<Row>
+
+    public static func checker(columns: [String: Int], file: String) -> Check {
+        Check(nik: columns["nik"], status: columns["status"], account: columns["account_no"], reason: columns["reason"])
+    }
+
+    /// The checks of one row, and the NIKs and account numbers earlier rows gave, each with its first line.
+    public struct Check: CSVImportChecker {
+        let nik, status, account, reason: Int?
+        var seenNIK: [UInt64: Int] = [:]
         var seenAccount: [String: Int] = [:]
-        table.forEachRow(issues: &issues) { row, issues in
-            let before = issues.count
-            let nik = row.uniqueNIK(seen: &seenNIK, issues: &issues)
-            let account = row["account_no"] ?? ""
-            let reason = row["reason"] ?? ""
+
+        public mutating func check(_ row: CSVRow, into part: inout Part) {
+            let before = part.issues.count
+            let nik = row.uniqueNIK(at: self.nik, seen: &seenNIK, issues: &part.issues)
+            let account = row[at: self.account] ?? ""
+            let reason = row[at: self.reason] ?? ""
             var result: AccountOpening?
-            switch row["status"]?.lowercased() ?? "" {
+            switch row[at: status]?.lowercased() ?? "" {
             case "opened":
                 if account.isEmpty {
-                    issues.append(row.issue("account_no", "required when status is opened"))
+                    part.issues.append(row.issue("account_no", "required when status is opened"))
                 } else if let problem = Validate.accountNo(account) {
-                    issues.append(row.issue("account_no", problem))
+                    part.issues.append(row.issue("account_no", problem))
                 } else if let first = seenAccount[account] {
-                    issues.append(row.issue("account_no", "account number already given on line \(first)"))
+                    part.issues.append(row.issue("account_no", "account number already given on line \(first)"))
                 } else {
                     seenAccount[account] = row.line
                     result = .opened(accountNo: account)
                 }
             case "rejected":
                 if reason.isEmpty {
-                    issues.append(row.issue("reason", "required when status is rejected"))
+                    part.issues.append(row.issue("reason", "required when status is rejected"))
                 } else if let problem = Validate.text(reason, maxLength: 200) {
-                    issues.append(row.issue("reason", problem))
+                    part.issues.append(row.issue("reason", problem))
                 } else {
                     result = .rejected(reason: reason)
                 }
             case let other:
-                issues.append(row.issue("status", "must be opened or rejected, found \"\(other)\""))
+                part.issues.append(row.issue("status", "must be opened or rejected, found \"\(other)\""))
             }
-            guard issues.count == before, let nik, let result else { return }
-            rows.append(Row(line: row.line, nik: nik, result: result))
+            guard part.issues.count == before, let nik, let result else { return }
+            part.rows.append(Row(line: row.line, nik: nik, result: result))
         }
-        if !issues.isEmpty { throw ImportFailure(issues) }
+    }
+}
+
+extension CSVImportReading where File == OpeningResultFile {
+    /// Every row, the whole file held in memory once it is read and found valid.
+    public func rows() throws(ImportFailure) -> [OpeningResultFile.Row] {
+        var rows: [OpeningResultFile.Row] = []
+        while let part = nextPart() { rows += part.rows }
+        try finish()
         return rows
     }
 }
