@@ -17,7 +17,12 @@ extension CSVRow {
     /// Like `nik(issues:)`, and also refuses a NIK an earlier row of the file already gave
     /// (`seen` maps each NIK to its first line; `note` explains why one per file).
     public func uniqueNIK(seen: inout [NIK: Int], issues: inout [ImportIssue], note: String = "") -> NIK? {
-        guard let nik = nik(issues: &issues) else { return nil }
+        uniqueNIK(at: columns["nik"], seen: &seen, issues: &issues, note: note)
+    }
+
+    /// `uniqueNIK(seen:issues:note:)` with the column index looked up beforehand.
+    public func uniqueNIK(at column: Int?, seen: inout [NIK: Int], issues: inout [ImportIssue], note: String = "") -> NIK? {
+        guard let nik = nik(at: column, issues: &issues) else { return nil }
         if let first = seen[nik] {
             issues.append(issue("nik", "duplicate NIK in this file (first on line \(first))\(note)"))
         } else {

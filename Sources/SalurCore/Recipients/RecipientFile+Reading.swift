@@ -1,5 +1,4 @@
 import Dispatch
-import Synchronization
 
 extension RecipientFile {
     /// The NIK and account number a row gives (either nil when not valid): what the duplicate
@@ -53,7 +52,7 @@ extension RecipientFile {
         public private(set) var rowCount = 0
         /// Called with the rows handed to the reader so far, after each part is taken (for a progress bar).
         public var onRowsTaken: (@Sendable (Int) -> Void)?
-        private let queue: PartQueue
+        private let queue: PartQueue<Part>
         /// The own issues of the parts taken, at most `ImportIssue.limit + 1`.
         private var issues: [ImportIssue] = []
         private var ended = false
@@ -63,11 +62,7 @@ extension RecipientFile {
 
         /// Reads `path` (naming it `file` in issues) window by window; throws if its header cannot be read.
         public convenience init(path: String, file: String) throws(ImportFailure) {
-            let windows: CSVWindows
-            do { windows = try CSVWindows(path: path, file: file) } catch {
-                throw ImportFailure([ImportIssue(file: file, line: 0, field: "file", reason: error.description)])
-            }
-            try self.init(windows)
+            try self.init(CSVWindows.opening(path: path, file: file))
         }
 
         /// Reads a file held in memory, window by window as a file on disk is.
@@ -77,23 +72,12 @@ extension RecipientFile {
 
         private init(_ windows: CSVWindows) throws(ImportFailure) {
             file = windows.file
-            let file = windows.file
-            let first: [UInt8]
-            var reader: CSVReader
-            let columns: [String: Int]
-            do {
-                first = try windows.next() ?? []
-                reader = CSVReader(bytes: first, range: 0..<first.count, line: 1, file: file)
-                columns = try CSVTable.columns(header: try reader.next(), file: file, required: required, optional: optional)
-            } catch {
-                throw CSVTable.failure(error, file: file)
-            }
-            let queue = PartQueue(depth: Self.depth)
+            let (columns, records) = try windows.header(required: required, optional: optional)
+            let queue = PartQueue<Part>(depth: Self.depth)
             self.queue = queue
-            let start = reader.offset
             let check = Check(columns: columns, file: file)
             DispatchQueue.global().async {
-                Self.produce(windows, first: first, from: start, check: check, into: queue)
+                Self.produce(windows, from: records, check: check, into: queue)
             }
         }
 
@@ -152,28 +136,21 @@ extension RecipientFile {
         }
 
         /// The checking thread: window after window, each checked into one part.
-        private static func produce(_ windows: CSVWindows, first: [UInt8], from start: (position: Int, line: Int),
-                                    check: Check, into queue: PartQueue) {
-            var window = first
-            var reader = CSVReader(bytes: first, range: start.position..<first.count, line: start.line, file: windows.file)
+        private static func produce(_ windows: CSVWindows, from records: CSVReader, check: Check, into queue: PartQueue<Part>) {
             var own = 0
+            var part = Part()
             do {
-                while true {
-                    var part = Part()
-                    while let record = try reader.next() {
-                        // Past the limit the file is refused already: only its syntax is read on.
-                        if own <= ImportIssue.limit { check.record(record, into: &part) }
-                    }
+                try windows.forEachRecord(from: records) { record in
+                    // Past the limit the file is refused already: only its syntax is read on.
+                    if own <= ImportIssue.limit { check.record(record, into: &part) }
+                } windowEnded: {
                     own += part.issues.count
-                    guard queue.put(part) else { return }
-                    let line = reader.offset.line
-                    guard let next = try windows.next() else { break }
-                    window = next
-                    reader = CSVReader(bytes: window, range: 0..<window.count, line: line, file: windows.file)
+                    defer { part = Part() }
+                    return queue.put(part)
                 }
                 queue.end(nil)
             } catch {
-                queue.end(CSVTable.failure(error, file: windows.file))
+                queue.end(error)
             }
         }
     }
@@ -196,58 +173,5 @@ extension RecipientFile {
             guard let row = CSVTable.row(record, file: file, columns: columns, ordered: ordered, issues: &part.issues) else { return }
             RecipientFile.check(row, indices, into: &part)
         }
-    }
-}
-
-/// Parts handed from the checking thread to the reader, at most `depth` waiting; the end of the
-/// file (or why it could not be read) after the last.
-final class PartQueue: Sendable {
-    private struct State {
-        var parts: [RecipientFile.Part] = []
-        var ended = false
-        var failure: ImportFailure?
-        var cancelled = false
-    }
-
-    private let state = Mutex(State())
-    private let free: DispatchSemaphore
-    private let waiting = DispatchSemaphore(value: 0)
-
-    init(depth: Int) {
-        free = DispatchSemaphore(value: depth)
-    }
-
-    /// Waits for room and adds `part`; false once the reader is gone (the checking thread stops).
-    @discardableResult
-    func put(_ part: RecipientFile.Part) -> Bool {
-        free.wait()
-        let added = state.withLock { s -> Bool in
-            guard !s.cancelled else { return false }
-            s.parts.append(part)
-            return true
-        }
-        if added { waiting.signal() }
-        return added
-    }
-
-    func end(_ failure: ImportFailure?) {
-        state.withLock { s in s.ended = true; s.failure = failure }
-        waiting.signal()
-    }
-
-    /// The next part, or nil at the end.
-    func take() -> RecipientFile.Part? {
-        waiting.wait()
-        let part = state.withLock { s -> RecipientFile.Part? in s.parts.isEmpty ? nil : s.parts.removeFirst() }
-        if part != nil { free.signal() } else { waiting.signal() }
-        return part
-    }
-
-    var failure: ImportFailure? { state.withLock { $0.failure } }
-
-    /// The reader is gone: a checking thread waiting for room stops.
-    func cancel() {
-        state.withLock { $0.cancelled = true }
-        free.signal()
     }
 }
