@@ -40,7 +40,8 @@ struct PayrollCommand: AsyncParsableCommand {
                     try PayrollFile.Reading(path: file, file: file, agreement: terms, period: period, rates: rates)
                 }
                 let bar = ProgressBar.onStandardError("importing \(TerminalText.escaped(file))", total: input.rows, quiet: json)
-                return try await bar.rows(total: input.rows) {
+                reading.onRowsTaken = { bar.update(done: $0) }
+                return try await bar.around(total: input.rows) {
                     try await ledger.importPayroll(agreementID: terms.id, period: period, file: reading, source: input.source,
                                                   replace: replace, actor: OperatorIdentity.current())
                 }
