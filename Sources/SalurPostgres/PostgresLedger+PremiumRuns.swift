@@ -14,6 +14,14 @@ package import SalurStore
 extension PostgresLedger {
     package func importPayroll(agreementID: String, period: Period, lines: [PayrollLine], totals: PremiumTotals,
                                source: SourceFile, replace: Bool, actor: String) async throws -> PremiumImportResult {
+        try await importPayroll(agreementID: agreementID, period: period, file: PayrollFile.Reading(lines: lines, totals: totals),
+                                source: source, replace: replace, actor: actor)
+    }
+
+    /// A payroll stored as its file is read, a window at a time, in one transaction (see
+    /// `SQLiteLedger.importPayroll(agreementID:period:file:source:replace:actor:)`).
+    package func importPayroll(agreementID: String, period: Period, file: PayrollFile.Reading,
+                               source: SourceFile, replace: Bool, actor: String) async throws -> PremiumImportResult {
         let report = RowProgress.report
         return try await transaction(PremiumImport.payrollOperation(period)) { connection in
             var progress = RowProgress.Counter(report)
@@ -24,30 +32,54 @@ extension PostgresLedger {
                 throw PremiumRunRefusal.periodOutsideAgreement(agreement: stored.agreement, period: period)
             }
             let command = PremiumImport.payrollCommand(source: source, period: period, agreementID: agreementID)
-            let prepared = try await self.prepareRun(connection, kind: .payroll, owner: agreementID, period: period, source: source,
-                                                     replace: replace, command: command, actor: actor)
-            if case .unchanged(let run) = prepared { return PremiumImportResult.make(outcome: .unchanged, run: run) }
-            let runID = try await self.saveRun(connection, prepared, kind: .payroll, owner: agreementID, period: period, source: source,
-                                               lines: totals.lines, employer: totals.employerTotal, employee: totals.employeeTotal,
-                                               grand: totals.grandTotal, actor: actor)
-            for start in stride(from: 0, to: lines.count, by: Self.chunk) {
-                let chunk = lines[start..<min(start + Self.chunk, lines.count)]
-                let rows = chunk.map(\.row), p = chunk.map(\.premiums)
-                try await self.execute(connection, """
-                    INSERT INTO payroll_line (run_id, line, employee_id, nik, name, work_unit, risk_class, wage, jkk, jkm,
-                        jht_employer, jht_employee, jp_employer, jp_employee, employer_total, employee_total)
-                    SELECT \(runID), * FROM unnest(\(rows.map { Int64($0.line) })::bigint[], \(rows.map(\.employeeID))::text[],
-                        \(rows.map(\.nik.digits))::text[], \(rows.map(\.name))::text[], \(rows.map(\.workUnit))::text[],
-                        \(chunk.map { Int64($0.riskClass.rawValue) })::bigint[], \(rows.map(\.grossWage.value))::bigint[],
-                        \(p.map(\.jkk.value))::bigint[], \(p.map(\.jkm.value))::bigint[], \(p.map(\.jhtEmployer.value))::bigint[],
-                        \(p.map(\.jhtEmployee.value))::bigint[], \(p.map(\.jpEmployer.value))::bigint[],
-                        \(p.map(\.jpEmployee.value))::bigint[], \(p.map(\.employerTotal.value))::bigint[],
-                        \(p.map(\.employeeTotal.value))::bigint[])
-                    """)
-                progress.add(chunk.count)
+            var streamed: StreamedImport
+            do {
+                streamed = StreamedImport(try await self.prepareRun(connection, kind: .payroll, owner: agreementID, period: period,
+                                                                    source: source, replace: replace, command: command, actor: actor))
+            } catch {
+                streamed = try StreamedImport(refused: error)
             }
-            return try await self.finishImport(connection, prepared, runID: runID, kind: .payroll, source: source, actor: actor,
-                                                       details: PremiumImport.payrollDetails(agreementID: agreementID, period: period, totals: totals))
+            if let run = streamed.writing {
+                streamed.runID = try await self.saveRun(connection, run, kind: .payroll, owner: agreementID, period: period, source: source,
+                                                        lines: 0, employer: .zero, employee: .zero, grand: .zero, actor: actor)
+            }
+            while let part = file.nextPart() {
+                guard let runID = streamed.runID, !file.isRefused else { continue }
+                try await self.insertPayrollLines(connection, part.lines, runID: runID, progress: &progress)
+            }
+            switch try streamed.finish(file) {
+            case .unchanged(let same):
+                return PremiumImportResult.make(outcome: .unchanged, run: same)
+            case .stored(let run, let runID, let totals):
+                try await self.execute(connection, """
+                    UPDATE premium_run SET line_count = \(totals.lines), employer_total = \(totals.employerTotal.value),
+                        employee_total = \(totals.employeeTotal.value), grand_total = \(totals.grandTotal.value)
+                    WHERE id = \(runID)
+                    """)
+                return try await self.finishImport(connection, run, runID: runID, kind: .payroll, source: source, actor: actor,
+                                                   details: PremiumImport.payrollDetails(agreementID: agreementID, period: period, totals: totals))
+            }
+        }
+    }
+
+    /// Inserts lines `chunk` at a time, one `unnest` statement each.
+    func insertPayrollLines(_ connection: PostgresConnection, _ lines: [PayrollLine], runID: Int64,
+                            progress: inout RowProgress.Counter) async throws {
+        for start in stride(from: 0, to: lines.count, by: Self.chunk) {
+            let chunk = lines[start..<min(start + Self.chunk, lines.count)]
+            let rows = chunk.map(\.row), p = chunk.map(\.premiums)
+            try await execute(connection, """
+                INSERT INTO payroll_line (run_id, line, employee_id, nik, name, work_unit, risk_class, wage, jkk, jkm,
+                    jht_employer, jht_employee, jp_employer, jp_employee, employer_total, employee_total)
+                SELECT \(runID), * FROM unnest(\(rows.map { Int64($0.line) })::bigint[], \(rows.map(\.employeeID))::text[],
+                    \(rows.map(\.nik.digits))::text[], \(rows.map(\.name))::text[], \(rows.map(\.workUnit))::text[],
+                    \(chunk.map { Int64($0.riskClass.rawValue) })::bigint[], \(rows.map(\.grossWage.value))::bigint[],
+                    \(p.map(\.jkk.value))::bigint[], \(p.map(\.jkm.value))::bigint[], \(p.map(\.jhtEmployer.value))::bigint[],
+                    \(p.map(\.jhtEmployee.value))::bigint[], \(p.map(\.jpEmployer.value))::bigint[],
+                    \(p.map(\.jpEmployee.value))::bigint[], \(p.map(\.employerTotal.value))::bigint[],
+                    \(p.map(\.employeeTotal.value))::bigint[])
+                """)
+            progress.add(chunk.count)
         }
     }
 

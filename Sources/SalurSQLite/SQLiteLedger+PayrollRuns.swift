@@ -6,11 +6,21 @@ package import SalurStore
 /// all or nothing with their computed lines, each import one audited transaction.
 extension SQLiteLedger {
     /// Stores a payroll run computed by `PremiumComputation.payroll`.
+    package func importPayroll(agreementID: String, period: Period, lines: [PayrollLine], totals: PremiumTotals,
+                               source: SourceFile, replace: Bool, actor: String) throws -> PremiumImportResult {
+        try importPayroll(agreementID: agreementID, period: period, file: PayrollFile.Reading(lines: lines, totals: totals),
+                          source: source, replace: replace, actor: actor)
+    }
+
+    /// Stores a payroll run as its file is read, checked and computed, a window at a time, in one
+    /// write transaction.
     ///
     /// The same file again changes nothing. Another file for an imported period is refused unless
     /// `replace`, and then only while the period's remittance has not been posted; a remittance
-    /// queued but never sent is cancelled with it, to be queued again by `payroll remit`.
-    package func importPayroll(agreementID: String, period: Period, lines: [PayrollLine], totals: PremiumTotals,
+    /// queued but never sent is cancelled with it, to be queued again by `payroll remit`. Those
+    /// refusals come once the file has been read and found valid; until then the lines are stored
+    /// under the run (new, or the replaced one emptied), whose totals are set at the end.
+    package func importPayroll(agreementID: String, period: Period, file: PayrollFile.Reading,
                                source: SourceFile, replace: Bool, actor: String) throws -> PremiumImportResult {
         let report = RowProgress.report
         return try write(PremiumImport.payrollOperation(period)) { db in
@@ -20,34 +30,53 @@ extension SQLiteLedger {
                 throw PremiumRunRefusal.periodOutsideAgreement(agreement: stored.agreement, period: period)
             }
             let command = PremiumImport.payrollCommand(source: source, period: period, agreementID: agreementID)
-            let prepared = try SQLiteLedger.prepareRun(db, kind: .payroll, owner: agreementID, period: period, source: source,
-                                                       replace: replace, command: command, actor: actor)
-            if case .unchanged(let run) = prepared { return PremiumImportResult.make(outcome: .unchanged, run: run) }
-            let runID = try SQLiteLedger.saveRun(db, prepared, kind: .payroll, owner: agreementID, period: period, source: source,
-                                                 lines: totals.lines, employer: totals.employerTotal, employee: totals.employeeTotal,
-                                                 grand: totals.grandTotal, actor: actor)
-            // Many lines per statement, bound through SQLite's C API (`BulkStatement`), a part at a
-            // time so that progress is reported as they go.
-            for start in stride(from: 0, to: lines.count, by: 10_000) {
-                let part = lines[start..<min(start + 10_000, lines.count)]
-                let stored = try BulkStatement.insert(db, """
-                    INSERT INTO payroll_line (run_id, line, employee_id, nik, name, work_unit, risk_class, wage, jkk, jkm,
-                        jht_employer, jht_employee, jp_employer, jp_employee, employer_total, employee_total) VALUES
-                    """, row: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", width: 16, count: part.count) { statement, column, index in
-                    let line = part[start + index], p = line.premiums, row = line.row
-                    statement.bind(column + 1, runID); statement.bind(column + 2, Int64(row.line))
-                    statement.bind(column + 3, row.employeeID); statement.bind(column + 4, row.nik.digits)
-                    statement.bind(column + 5, row.name); statement.bind(column + 6, row.workUnit)
-                    statement.bind(column + 7, Int64(line.riskClass.rawValue)); statement.bind(column + 8, row.grossWage.value)
-                    statement.bind(column + 9, p.jkk.value); statement.bind(column + 10, p.jkm.value)
-                    statement.bind(column + 11, p.jhtEmployer.value); statement.bind(column + 12, p.jhtEmployee.value)
-                    statement.bind(column + 13, p.jpEmployer.value); statement.bind(column + 14, p.jpEmployee.value)
-                    statement.bind(column + 15, p.employerTotal.value); statement.bind(column + 16, p.employeeTotal.value)
-                }
-                progress.add(stored)
+            var streamed: StreamedImport
+            do {
+                streamed = StreamedImport(try SQLiteLedger.prepareRun(db, kind: .payroll, owner: agreementID, period: period, source: source,
+                                                                      replace: replace, command: command, actor: actor))
+            } catch {
+                streamed = try StreamedImport(refused: error)
             }
-            return try SQLiteLedger.finishImport(db, prepared, runID: runID, kind: .payroll, source: source, actor: actor,
-                                                       details: PremiumImport.payrollDetails(agreementID: agreementID, period: period, totals: totals))
+            if let run = streamed.writing {
+                streamed.runID = try SQLiteLedger.saveRun(db, run, kind: .payroll, owner: agreementID, period: period, source: source,
+                                                          lines: 0, employer: .zero, employee: .zero, grand: .zero, actor: actor)
+            }
+            while let part = file.nextPart() {
+                guard let runID = streamed.runID, !file.isRefused else { continue }
+                try SQLiteLedger.insertPayrollLines(db, part.lines, runID: runID, progress: &progress)
+            }
+            switch try streamed.finish(file) {
+            case .unchanged(let same):
+                return PremiumImportResult.make(outcome: .unchanged, run: same)
+            case .stored(let run, let runID, let totals):
+                try db.execute(sql: "UPDATE premium_run SET line_count = ?, employer_total = ?, employee_total = ?, grand_total = ? WHERE id = ?",
+                               arguments: [totals.lines, totals.employerTotal.value, totals.employeeTotal.value, totals.grandTotal.value, runID])
+                return try SQLiteLedger.finishImport(db, run, runID: runID, kind: .payroll, source: source, actor: actor,
+                                                     details: PremiumImport.payrollDetails(agreementID: agreementID, period: period, totals: totals))
+            }
+        }
+    }
+
+    /// Many lines per statement, bound through SQLite's C API (`BulkStatement`), 10,000 at a time
+    /// so that progress is reported as they go.
+    static func insertPayrollLines(_ db: Database, _ lines: [PayrollLine], runID: Int64, progress: inout RowProgress.Counter) throws {
+        for start in stride(from: 0, to: lines.count, by: 10_000) {
+            let part = lines[start..<min(start + 10_000, lines.count)]
+            let stored = try BulkStatement.insert(db, """
+                INSERT INTO payroll_line (run_id, line, employee_id, nik, name, work_unit, risk_class, wage, jkk, jkm,
+                    jht_employer, jht_employee, jp_employer, jp_employee, employer_total, employee_total) VALUES
+                """, row: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", width: 16, count: part.count) { statement, column, index in
+                let line = part[start + index], p = line.premiums, row = line.row
+                statement.bind(column + 1, runID); statement.bind(column + 2, Int64(row.line))
+                statement.bind(column + 3, row.employeeID); statement.bind(column + 4, row.nik.digits)
+                statement.bind(column + 5, row.name); statement.bind(column + 6, row.workUnit)
+                statement.bind(column + 7, Int64(line.riskClass.rawValue)); statement.bind(column + 8, row.grossWage.value)
+                statement.bind(column + 9, p.jkk.value); statement.bind(column + 10, p.jkm.value)
+                statement.bind(column + 11, p.jhtEmployer.value); statement.bind(column + 12, p.jhtEmployee.value)
+                statement.bind(column + 13, p.jpEmployer.value); statement.bind(column + 14, p.jpEmployee.value)
+                statement.bind(column + 15, p.employerTotal.value); statement.bind(column + 16, p.employeeTotal.value)
+            }
+            progress.add(stored)
         }
     }
 

@@ -12,6 +12,12 @@ package protocol PremiumLedger: Sendable {
     func budget(id: String) async throws -> StoredBudget
     func importPayroll(agreementID: String, period: Period, lines: [PayrollLine], totals: PremiumTotals,
                        source: SourceFile, replace: Bool, actor: String) async throws -> PremiumImportResult
+    /// Imports a payroll read a window at a time, storing its lines as they come in the one
+    /// transaction: the file's own refusals (`PayrollFile.Reading.finish`) come before the store's
+    /// (`PreparedRun.decide`), as when the file was read whole first, and a file refused anywhere
+    /// changes nothing.
+    func importPayroll(agreementID: String, period: Period, file: PayrollFile.Reading,
+                       source: SourceFile, replace: Bool, actor: String) async throws -> PremiumImportResult
     func importBPU(budgetID: String, period: Period, lines: [BPULine], totals: BPUTotals,
                    source: SourceFile, replace: Bool, actor: String) async throws -> PremiumImportResult
     /// Runs of one agreement or budget, newest period first.

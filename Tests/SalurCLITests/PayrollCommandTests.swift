@@ -49,6 +49,43 @@ struct PayrollCommandTests {
                           "--risk-class", "2", "--from", "2024-01-01", "--to", "2025-12-31", "--bpjs-account", "0700000333444",
                           "--bpjs-bank-code", "009", "--work-units", "DLHK,Satpol PP,Damkar,SDA"]
 
+    /// A valid NIK for employee `index`, unique up to 279,972 employees.
+    static func wideNIK(_ index: Int) -> String {
+        let serial = String(1 + index % 9_999), day = String(1 + (index / 9_999) % 28)
+        return "747101" + String(repeating: "0", count: 2 - day.count) + day + "01" + "90"
+            + String(repeating: "0", count: 4 - serial.count) + serial
+    }
+
+    @Test("a payroll several windows long: a bad last line imports nothing; the good file imports every line")
+    func largePayroll() async throws {
+        let ws = try workspace(); defer { ws.dir.remove() }
+        expectExit(try await ws.run(["agreements", "add"], Self.kendari), 0)
+        let units = ["DLHK", "Satpol PP", "Damkar", "SDA"]
+        let lines = ["employee_id,nik,name,work_unit,gross_wage"] + (0..<60_000).map { i in
+            "PTT-\(i + 1),\(Self.wideNIK(i)),Pegawai \(i + 1),\(units[i % 4]),\(2_500_000 + (i * 104_729) % 9_000_000)"
+        }
+        try ws.dir.write("big.csv", (lines + ["PTT-X,\(Self.wideNIK(70_000)),Pegawai X,Dishub,3000000"]).joined(separator: "\n") + "\n")
+        let bad = try await ws.run(["payroll", "import"], ["big.csv", "--period", "2024-05", "--agreement", "KENDARI-PKS-2024"])
+        expectExit(bad, 65)
+        #expect(bad.stderr.split(separator: "\n").map(String.init) == [
+            "big.csv:60002: work_unit: unknown work unit \"Dishub\" for agreement KENDARI-PKS-2024 (it covers DLHK, Satpol PP, Damkar, SDA)",
+            "1 problem found; nothing was changed.",
+        ])
+        expectExit(try await ws.run(["payroll", "report"], ["--period", "2024-05"]), 1)
+
+        try ws.dir.write("big.csv", lines.joined(separator: "\n") + "\n")
+        let imported = try await ws.run(["payroll", "import"], ["big.csv", "--period", "2024-05", "--agreement", "KENDARI-PKS-2024", "--json"])
+        expectExit(imported, 0)
+        let run = try #require(try json(imported)["run"] as? [String: Any])
+        #expect(run["lines"] as? Int == 60_000)
+        let deductions = try await ws.run(["payroll", "deductions"], ["--period", "2024-05", "-o", "deductions.csv"])
+        expectExit(deductions, 0)
+        let rows = try #require(ws.dir.read("deductions.csv")).split(separator: "\r\n").dropFirst().map { $0.split(separator: ",") }
+        #expect(rows.count == 60_000)
+        #expect(run["grand_total"] as? Int == rows.reduce(0) { $0 + Int($1[11])! + Int($1[12])! })
+        #expect(run["employer_total"] as? Int == rows.reduce(0) { $0 + Int($1[11])! })
+    }
+
     @Test func agreementsAndValidity() async throws {
         let ws = try workspace(); defer { ws.dir.remove() }
         let added = try await ws.run(["agreements", "add"], Self.kupang)

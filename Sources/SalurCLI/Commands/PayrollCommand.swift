@@ -31,14 +31,19 @@ struct PayrollCommand: AsyncParsableCommand {
             let result = try await PremiumCLI.refusals {
                 guard terms.covers(period) else { throw PremiumRunRefusal.periodOutsideAgreement(agreement: terms, period: period) }
                 let rates = try BPJSRatesFile.load(configured: configuration.premiums.ratesFile)
-                let bytes = try Output.readFile(file)
-                let rows = try PayrollFile.parse(bytes: bytes, file: file, agreement: terms)
-                let run = try PremiumComputation.payroll(rows, agreement: terms, period: period, rates: rates, file: file)
-                let bar = ProgressBar.onStandardError("importing \(TerminalText.escaped(file))", total: rows.count, quiet: json)
-                return try await bar.rows(total: rows.count) {
-                    try await ledger.importPayroll(agreementID: terms.id, period: period, lines: run.lines, totals: run.totals,
-                                                   source: SourceFile(path: file, sha256: AuditChain.sha256Hex(bytes)),
-                                                   replace: replace, actor: OperatorIdentity.current())
+                // A file on disk is read, checked, computed and stored a window at a time, in one
+                // transaction; a bad line anywhere still imports nothing.
+                let input = try WindowedInput(file)
+                let reading = if let bytes = input.bytes {
+                    try PayrollFile.Reading(bytes: bytes, file: file, agreement: terms, period: period, rates: rates)
+                } else {
+                    try PayrollFile.Reading(path: file, file: file, agreement: terms, period: period, rates: rates)
+                }
+                let bar = ProgressBar.onStandardError("importing \(TerminalText.escaped(file))", total: input.rows, quiet: json)
+                reading.onRowsTaken = { bar.update(done: $0) }
+                return try await bar.around(total: input.rows) {
+                    try await ledger.importPayroll(agreementID: terms.id, period: period, file: reading, source: input.source,
+                                                  replace: replace, actor: OperatorIdentity.current())
                 }
             }
             PremiumCLI.printImport(result, json: json, what: "employees")

@@ -124,3 +124,43 @@ public final class CSVWindows: @unchecked Sendable {
         }
     }
 }
+
+extension CSVWindows {
+    /// Windows over `path` for an import: a file that cannot be opened is refused as a whole, naming it.
+    static func opening(path: String, file: String) throws(ImportFailure) -> CSVWindows {
+        do { return try CSVWindows(path: path, file: file) } catch {
+            throw ImportFailure([ImportIssue(file: file, line: 0, field: "file", reason: error.description)])
+        }
+    }
+
+    /// Reads the first window's header: its columns, checked as `CSVTable` checks them, and a
+    /// reader over that window at the first data record. Throws as `CSVTable` refuses a file.
+    func header(required: [String], optional: [String]) throws(ImportFailure) -> (columns: [String: Int], records: CSVReader) {
+        do {
+            let first = try next() ?? []
+            var reader = CSVReader(bytes: first, range: 0..<first.count, line: 1, file: file)
+            let columns = try CSVTable.columns(header: try reader.next(), file: file, required: required, optional: optional)
+            return (columns, reader)
+        } catch {
+            throw CSVTable.failure(error, file: file)
+        }
+    }
+
+    /// Reads every record from `reader` on (see `header`), window after window: each to `record`,
+    /// then `windowEnded` after a window's last, which stops the reading by answering false.
+    /// Throws the first record that cannot be read as CSV (or a read error) as `CSVTable` refuses it.
+    func forEachRecord(from reader: CSVReader, _ record: (CSVRecord) -> Void, windowEnded: () -> Bool) throws(ImportFailure) {
+        var reader = reader
+        do {
+            while true {
+                while let next = try reader.next() { record(next) }
+                guard windowEnded() else { return }
+                let line = reader.offset.line
+                guard let window = try next() else { return }
+                reader = CSVReader(bytes: window, range: 0..<window.count, line: line, file: file)
+            }
+        } catch {
+            throw CSVTable.failure(error, file: file)
+        }
+    }
+}

@@ -36,15 +36,38 @@ public enum PayrollFile {
         var issues: [ImportIssue] = []
         var rows: [Row] = []
         rows.reserveCapacity(table.rowCount)
+        var check = Check(agreement: agreement, columns: table.columns, capacity: table.rowCount)
+        table.forEachRow(issues: &issues) { row, issues in
+            if let valid = check.row(row, issues: &issues) { rows.append(valid) }
+        }
+        if !issues.isEmpty { throw ImportFailure(issues) }
+        return rows
+    }
+
+    /// The checks of a payroll's rows, given one after another in file order: each row's own
+    /// fields, and what spans the file — an employee id or a NIK an earlier row already gave (the
+    /// first line of each is kept, for rows refused for other fields too).
+    struct Check {
+        let agreement: Agreement
+        let units: Set<String>?
+        let employeeID, nik, name, workUnit, grossWage, riskClass: Int?
+        var knownUnits: Set<String> = []
         var seenEmployee: [String: Int] = [:]
         var seenNIK: [NIK: Int] = [:]
-        seenEmployee.reserveCapacity(table.rowCount)
-        seenNIK.reserveCapacity(table.rowCount)
-        let units = agreement.workUnits.map(Set.init)
-        var knownUnits: Set<String> = []
-        table.forEachRow(issues: &issues) { row, issues in
+
+        init(agreement: Agreement, columns: [String: Int], capacity: Int = 0) {
+            self.agreement = agreement
+            units = agreement.workUnits.map(Set.init)
+            employeeID = columns["employee_id"]; nik = columns["nik"]; name = columns["name"]
+            workUnit = columns["work_unit"]; grossWage = columns["gross_wage"]; riskClass = columns["risk_class"]
+            seenEmployee.reserveCapacity(capacity)
+            seenNIK.reserveCapacity(capacity)
+        }
+
+        /// The row, valid; or nil with its issues added to `issues`.
+        mutating func row(_ row: CSVRow, issues: inout [ImportIssue]) -> Row? {
             let before = issues.count
-            let employeeID = row["employee_id"] ?? ""
+            let employeeID = row[at: self.employeeID] ?? ""
             if let reason = textProblem(employeeID, maxLength: 32) {
                 issues.append(row.issue("employee_id", reason))
             } else if let first = seenEmployee[employeeID] {
@@ -52,10 +75,10 @@ public enum PayrollFile {
             } else {
                 seenEmployee[employeeID] = row.line
             }
-            let nik = row.uniqueNIK(seen: &seenNIK, issues: &issues, note: ": one person, one payroll line")
-            let name = row["name"] ?? ""
+            let nik = row.uniqueNIK(at: self.nik, seen: &seenNIK, issues: &issues, note: ": one person, one payroll line")
+            let name = row[at: self.name] ?? ""
             if let reason = textProblem(name, maxLength: 100) { issues.append(row.issue("name", reason)) }
-            let workUnit = row["work_unit"] ?? ""
+            let workUnit = row[at: self.workUnit] ?? ""
             if knownUnits.contains(workUnit) {
                 // A payroll names a handful of work units many times over: each is checked once.
             } else if let reason = textProblem(workUnit, maxLength: 64) {
@@ -66,18 +89,15 @@ public enum PayrollFile {
             } else {
                 knownUnits.insert(workUnit)
             }
-            let wage = amount(row["gross_wage"] ?? "", field: "gross_wage", what: "wage", row: row, issues: &issues)
+            let wage = amount(row[at: grossWage] ?? "", field: "gross_wage", what: "wage", row: row, issues: &issues)
             var riskClass: RiskClass?
-            if let text = row["risk_class"], !text.isEmpty {
+            if let text = row[at: self.riskClass], !text.isEmpty {
                 riskClass = Int(text).flatMap(RiskClass.init(rawValue:))
                 if riskClass == nil { issues.append(row.issue("risk_class", "must be 1 to 5, or empty for the agreement's class, found \"\(text)\"")) }
             }
-            guard issues.count == before, let nik, let wage else { return }
-            rows.append(Row(line: row.line, employeeID: employeeID, nik: nik, name: name, workUnit: workUnit,
-                            grossWage: wage, riskClass: riskClass))
+            guard issues.count == before, let nik, let wage else { return nil }
+            return Row(line: row.line, employeeID: employeeID, nik: nik, name: name, workUnit: workUnit, grossWage: wage, riskClass: riskClass)
         }
-        if !issues.isEmpty { throw ImportFailure(issues) }
-        return rows
     }
 
     /// `Validate.text`, answering printable ASCII (nearly every payroll field) without looking up

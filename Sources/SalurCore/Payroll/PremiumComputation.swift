@@ -57,27 +57,60 @@ public enum PremiumComputation {
         guard agreement.covers(period) else { throw PremiumRunRefusal.periodOutsideAgreement(agreement: agreement, period: period) }
         var lines: [PayrollLine] = []
         lines.reserveCapacity(rows.count)
-        var issues: [ImportIssue] = []
-        var totals = PremiumTotals()
+        var run = PayrollRun(agreement: agreement, period: period, rates: rates, file: file)
         for row in rows {
+            if let line = try run.line(row) { lines.append(line) }
+        }
+        if !run.issues.isEmpty { throw ImportFailure(run.issues) }
+        return (lines, run.totals)
+    }
+
+    /// A payroll's lines computed one row at a time, in file order, and the sums of those computed
+    /// so far: what `payroll(_:agreement:period:rates:file:)` does, for a file read a window at a time.
+    public struct PayrollRun: Sendable {
+        let agreement: Agreement
+        let period: Period
+        let rates: PremiumRates
+        let file: String
+        /// The sums of the lines computed so far.
+        public private(set) var totals = PremiumTotals()
+        /// Rows whose premiums cannot be computed (an amount too large for 64 bits), in file order:
+        /// at most `ImportIssue.limit + 1`, as many as a refusal reports.
+        public private(set) var issues: [ImportIssue] = []
+
+        public init(agreement: Agreement, period: Period, rates: PremiumRates, file: String) {
+            self.agreement = agreement
+            self.period = period
+            self.rates = rates
+            self.file = file
+        }
+
+        /// `row`'s line, added to `totals`; nil when its premiums cannot be computed (the reason is
+        /// added to `issues`). Throws `PremiumRunRefusal` when the rate table has no rule for it or
+        /// a total does not fit in 64 bits.
+        public mutating func line(_ row: PayrollFile.Row) throws(PremiumRunRefusal) -> PayrollLine? {
             let riskClass = row.riskClass ?? agreement.riskClass
-            do {
-                let premiums = try rates.lines(wage: row.grossWage, riskClass: riskClass, programmes: agreement.programmes, period: period)
-                try totals.add(wage: row.grossWage, premiums)
-                lines.append(PayrollLine(row: row, riskClass: riskClass, premiums: premiums))
-            } catch let error as PremiumError {
+            let premiums: PremiumLines
+            do throws(PremiumError) {
+                premiums = try rates.lines(wage: row.grossWage, riskClass: riskClass, programmes: agreement.programmes, period: period)
+            } catch {
                 switch error {
                 case .overflow, .wageNotPositive:
-                    issues.append(ImportIssue(file: file, line: row.line, field: "gross_wage", reason: error.description))
+                    if issues.count <= ImportIssue.limit {
+                        issues.append(ImportIssue(file: file, line: row.line, field: "gross_wage", reason: error.description))
+                    }
+                    return nil
                 default:
-                    throw PremiumRunRefusal.premium(error)
+                    throw .premium(error)
                 }
-            } catch let error as MoneyError {
-                throw PremiumRunRefusal.premium(.overflow(error))
             }
+            do throws(MoneyError) {
+                try totals.add(wage: row.grossWage, premiums)
+            } catch {
+                throw .premium(.overflow(error))
+            }
+            return PayrollLine(row: row, riskClass: riskClass, premiums: premiums)
         }
-        if !issues.isEmpty { throw ImportFailure(issues) }
-        return (lines, totals)
     }
 
     /// A BPU run: every worker's lines for `period`, all paid from the envelope.

@@ -26,6 +26,11 @@ extension CSVRow {
         once(nik(at: column, issues: &issues), key: \.numericValue, seen: &seen, issues: &issues, note: note)
     }
 
+    /// `uniqueNIK(seen:issues:note:)` at a column looked up beforehand.
+    public func uniqueNIK(at column: Int?, seen: inout [NIK: Int], issues: inout [ImportIssue], note: String = "") -> NIK? {
+        once(nik(at: column, issues: &issues), key: { $0 }, seen: &seen, issues: &issues, note: note)
+    }
+
     private func once<Key: Hashable>(_ nik: NIK?, key: (NIK) -> Key, seen: inout [Key: Int], issues: inout [ImportIssue],
                                      note: String) -> NIK? {
         guard let nik else { return nil }

@@ -8,6 +8,11 @@ package enum PreparedRun {
     /// `--replace` of this run; its unposted remittance, if any, has been cancelled.
     case replace(PremiumRunSummary, cancelled: RemittanceStatus?)
 
+    /// The period's run when the import is the same file again: nothing is written.
+    package var unchangedRun: PremiumRunSummary? {
+        if case .unchanged(let run) = self { run } else { nil }
+    }
+
     package var existingID: Int64? {
         switch self {
         case .new: nil
