@@ -115,10 +115,15 @@ struct MultiEngineTests {
             try await PostgresSeed.int(ledger, "SELECT count(*) FROM transfer WHERE state NOT IN ('settled', 'awaiting_approval')")
         }
         for round in 0..<10 {
-            // The approval once this round's victim is registered, so that all three share the new work.
+            // The approval once this round's victim has registered and ended a first pass (its status is
+            // no longer 'starting': it is in its loop, listening), so that all three share the new work —
+            // on a loaded machine a salurd takes seconds to start, and the two others would otherwise
+            // post the whole round before it claims anything.
             let victimPID = victim.process.processIdentifier
-            try await poll(seconds: 30, "victim \(round) to register") {
-                try await PostgresSeed.int(ledger, "SELECT count(*) FROM engine WHERE pid = \(victimPID) AND stopped_at IS NULL") > 0
+            try await poll(seconds: 60, "victim \(round) to register and end a first pass") {
+                try await PostgresSeed.int(ledger, """
+                    SELECT count(*) FROM engine WHERE pid = \(victimPID) AND stopped_at IS NULL AND status <> 'starting'
+                    """) > 0
             }
             try await approve(round: round)
             // Kill once it has claimed work, after a random amount of progress by the three together.

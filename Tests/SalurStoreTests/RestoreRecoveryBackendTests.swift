@@ -14,7 +14,7 @@ struct RestoreRecoveryBackendTests {
         let s = try await backend.open()
         let engine = try #require(s.store as? any EngineLedger)
         if let postgres = s.postgres {
-            postgres.configureEngine(lease: .seconds(60))
+            postgres.configureEngine(lease: .seconds(900))  // nothing renews it here: it outlasts a loaded run
             try await postgres.registerEngine(pid: Int(getpid()), host: "test", version: "test")
         }
         try await s.seedOpened()

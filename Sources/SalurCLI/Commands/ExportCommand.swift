@@ -15,7 +15,8 @@ struct ExportCommand: AsyncParsableCommand {
         var format = "csv"
         @Option(name: .shortAndLong, help: "Write to this file instead of standard output.") var output: String?
         @Flag(help: "The CSV dialect Indonesian Excel opens directly: ';' separator and a UTF-8 BOM.") var excel = false
-        @Option(name: .customLong("rows-per-read"), help: .hidden) var rowsPerRead = ReconciledTransferPage.defaultSize
+        @Option(name: .customLong("rows-per-read"), help: "Transfers read from the store at a time: memory held against round trips to it.")
+        var rowsPerRead = ReconciledTransferPage.defaultSize
 
         func validate() throws {
             guard ["csv", "json", "xlsx"].contains(format) else { throw ValidationError("--format must be csv, json or xlsx") }
