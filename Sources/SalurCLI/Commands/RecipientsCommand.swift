@@ -20,20 +20,12 @@ struct RecipientsCommand: AsyncParsableCommand {
             // A file on disk is read a window at a time while the store takes the rows checked so
             // far, after one pass for its SHA-256; a pipe is read into memory first. A bad row
             // anywhere still imports nothing.
-            let rows: RecipientFile.Reading
-            let source: SourceFile
-            var total: Int?
-            let digest: (source: SourceFile, lineEnds: Int)?
-            do { digest = try SourceFile.digest(path: file) } catch { throw CLIError(error.description, exit: .dataError) }
-            if let digest {
-                source = digest.source
-                total = max(0, digest.lineEnds - 1)
-                rows = try RecipientFile.Reading(path: file, file: file)
-            } else {
-                let bytes = try Output.readFile(file)
-                source = SourceFile(path: file, sha256: AuditChain.sha256Hex(bytes))
-                rows = try RecipientFile.Reading(bytes: bytes, file: file)
-            }
+            let input = try WindowedInput(file)
+            let source = input.source
+            let rows = try input.bytes.map { try RecipientFile.Reading(bytes: $0, file: file) }
+                ?? RecipientFile.Reading(path: file, file: file)
+            // A piped file's rows are not announced: the bar counts up without a total.
+            let total = input.bytes == nil ? input.rows : nil
             let progress = ProgressBar.onStandardError("importing \(TerminalText.escaped(file))", total: total, quiet: json)
             rows.onRowsTaken = { progress.update(done: $0) }
             let ledger = try await global.store(.create)
