@@ -109,20 +109,12 @@ extension PostgresLedger {
                 WHERE program = \(program) ORDER BY nik COLLATE "C"
                 """, logger: self.logger).decode((Int64, String, String, String, String?, String?, String?).self) {
                 any = true
-                guard state == "opened", let account else {
-                    summary.skipped.append(SkippedRecipient.make(nik: nik, name: name, state: state, reason: reason))
-                    continue
+                let recipient = ProgramRecipient(id: id, nik: nik, name: name, openingState: state, account: account,
+                                                 rejectionReason: reason, accountCheck: check)
+                switch QueueRules.programTransfer(recipient, program: program, period: period, amount: amount, remark: remark) {
+                case .queue(let transfer): transfers.append(transfer)
+                case .skip(let skipped): summary.skipped.append(skipped)
                 }
-                if let check = check.flatMap(AccountCheck.init), !check.payable {
-                    summary.skipped.append(SkippedRecipient.make(nik: nik, name: name, state: "opened",
-                                                                 reason: QueueRules.notPayable(account: account, check: check)))
-                    continue
-                }
-                transfers.append(NewTransfer(kind: .intrabank, dedupeKey: QueueRules.aidKey(nik: nik, program: program, period: period),
-                                             recipientID: id,
-                                             nik: nik, beneficiaryName: name, beneficiaryAccount: account,
-                                             beneficiaryBankCode: nil, program: program, period: period.description,
-                                             amount: amount, remark: remark))
             }
             if !any { throw StoreError.notFound(QueueRules.noRecipient(program: program)) }
             try await self.insert(connection, transfers, actor: actor, rules: rules, into: &summary)
@@ -180,8 +172,8 @@ extension PostgresLedger {
         }
     }
 
-    /// Inserts the transfers not yet queued (by dedupe key) as `pending` and forms batches (port of
-    /// `SQLiteLedger.insert`). Transfer ids are max(id) + 1 as on SQLite, allocated under
+    /// Inserts the transfers not yet queued (by dedupe key, `QueueRules.fresh`) and forms batches, as
+    /// `SQLiteLedger.insert` does. Transfer ids are max(id) + 1 as on SQLite, allocated under
     /// `LockKey.batches`: every writer of transfers holds it, so ids and partnerReferenceNos stay
     /// unique and dense, and the dedupe check sees every committed transfer.
     func insert(_ connection: PostgresConnection, _ transfers: [NewTransfer], actor: String, rules: BatchingRules,
@@ -193,34 +185,19 @@ extension PostgresLedger {
         let before = try await connection.query("SELECT coalesce(sum(amount), 0)::bigint FROM transfer", logger: logger)
             .collect().first?.decode(Int64.self) ?? 0
         try QueueRules.checkLedgerTotal(queuedBefore: Rupiah(before), adding: transfers)
-        var seen: Set<String> = []
-        var queued: [String: QueuedTerms] = [:]
-        let keys = Array(Set(transfers.map(\.dedupeKey)))
+        var stored: [String: QueuedTerms] = [:]
+        let keys = transfers.map(\.dedupeKey)
         for start in stride(from: 0, to: keys.count, by: Self.chunk) {
             let chunk = Array(keys[start..<min(start + Self.chunk, keys.count)])
             for try await (key, amount, remark, account, state) in try await connection.query("""
                 SELECT dedupe_key, amount, remark, beneficiary_account, state FROM transfer WHERE dedupe_key = ANY(\(chunk)::text[])
                 """, logger: logger).decode((String, Int64, String, String, String).self) {
-                seen.insert(key)
-                queued[key] = QueuedTerms(amount: Rupiah(amount), remark: remark, account: account, state: state)
+                stored[key] = QueuedTerms(amount: Rupiah(amount), remark: remark, account: account, state: state)
             }
         }
-        var nextID = try await connection.query("SELECT coalesce(max(id), 0) + 1 FROM transfer", logger: logger)
+        let firstID = try await connection.query("SELECT coalesce(max(id), 0) + 1 FROM transfer", logger: logger)
             .collect().first?.decode(Int64.self) ?? 1
-        var fresh: [(id: Int64, transfer: NewTransfer)] = []
-        var total = summary.queuedAmount
-        for t in transfers {
-            guard seen.insert(t.dedupeKey).inserted else {
-                summary.alreadyQueued += 1
-                if let terms = queued[t.dedupeKey] { QueueRules.note(queued: terms, asked: t, into: &summary) }
-                continue
-            }
-            fresh.append((nextID, t))
-            nextID += 1
-            summary.queued += 1
-            total = try total.adding(t.amount)
-        }
-        summary.queuedAmount = total
+        let fresh = try QueueRules.fresh(transfers, stored: stored, firstID: firstID, into: &summary)
         // Straight into batches unless pending transfers wait already (they are batched with these):
         // planned here as `formBatches` would form them, so each row is written once.
         var placed: [Int64: String] = [:]

@@ -17,6 +17,8 @@ enum PostgresSchema {
     static let batchOrder = "v17 transfers of a batch in id order"
     /// The step only PostgreSQL needs that keeps `transfer_tally` (`queue status` without counting).
     static let transferTally = "v18 transfer tally"
+    /// The step only PostgreSQL needs that keeps only the transfers waiting for a time in `transfer_work`.
+    static let waitingWork = "v19 work index of waiting transfers only"
 
     struct Step: Sendable {
         let name: String
@@ -520,6 +522,18 @@ enum PostgresSchema {
                 REFERENCING OLD TABLE AS removed NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION transfer_tally_add();
             CREATE TRIGGER transfer_tally_delete AFTER DELETE ON transfer
                 REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION transfer_tally_add();
+            """),
+        // `transfer_work` (state, next_action_at) serves the engine's questions about transfers that
+        // wait for a time — a retry's backoff, an inquiry's delay (`EngineRules.waitingForTime`) — and
+        // nothing else. Kept for those states only, queueing, approving and posting a million
+        // transfers no longer write an entry of it for every row each time its state changes (every
+        // such update writes a new entry in every index the new row belongs to). PostgreSQL uses it
+        // for `state = 'in_doubt'`, `state = 'retry_wait'` and `state IN ('retry_wait', 'in_doubt')`,
+        // which imply its predicate. (SQLite's planner proves no such implication: its file keeps the whole index.)
+        Step(name: PostgresSchema.waitingWork, sql: """
+            DROP INDEX transfer_work;
+            CREATE INDEX transfer_work ON transfer (state, next_action_at)
+                WHERE state IN (\(StoreSQL.list(EngineRules.waitingForTime)));
             """),
     ]
 }

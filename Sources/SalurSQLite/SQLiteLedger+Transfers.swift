@@ -18,22 +18,13 @@ extension SQLiteLedger {
                 """, arguments: [program])
             if rows.isEmpty { throw StoreError.notFound(QueueRules.noRecipient(program: program)) }
             for row in rows {
-                let nik: String = row["nik"]
-                guard row["opening_state"] == "opened", let account: String = row["account_no"] else {
-                    summary.skipped.append(SkippedRecipient.make(nik: nik, name: row["name"], state: row["opening_state"],
-                                                            reason: row["rejection_reason"]))
-                    continue
+                let recipient = ProgramRecipient(id: row["id"], nik: row["nik"], name: row["name"], openingState: row["opening_state"],
+                                                 account: row["account_no"], rejectionReason: row["rejection_reason"],
+                                                 accountCheck: row["account_check"])
+                switch QueueRules.programTransfer(recipient, program: program, period: period, amount: amount, remark: remark) {
+                case .queue(let transfer): transfers.append(transfer)
+                case .skip(let skipped): summary.skipped.append(skipped)
                 }
-                if let check = (row["account_check"] as String?).flatMap(AccountCheck.init), !check.payable {
-                    summary.skipped.append(SkippedRecipient.make(nik: nik, name: row["name"], state: "opened",
-                                                            reason: QueueRules.notPayable(account: account, check: check)))
-                    continue
-                }
-                transfers.append(NewTransfer(kind: .intrabank, dedupeKey: QueueRules.aidKey(nik: nik, program: program, period: period),
-                                             recipientID: row["id"],
-                                             nik: nik, beneficiaryName: row["name"], beneficiaryAccount: account,
-                                             beneficiaryBankCode: nil, program: program, period: period.description,
-                                             amount: amount, remark: remark))
             }
             try SQLiteLedger.insert(db, transfers, actor: actor, rules: rules, at: self.clock.now, into: &summary, random: self.random)
             if summary.queued > 0 {
@@ -90,8 +81,7 @@ extension SQLiteLedger {
     static func insert(_ db: Database, _ transfers: [NewTransfer], actor: String, rules: BatchingRules, at date: Date,
                        into summary: inout EnqueueSummary, random: RandomSource = .system) throws {
         let now = timestamp(date)
-        var nextID = (try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM transfer") ?? 0) + 1
-        var total = summary.queuedAmount
+        let firstID = (try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM transfer") ?? 0) + 1
         var generator = random.generator
         if let refusal = transfers.lazy.compactMap({ QueueRules.refusal($0, rules: rules) }).first {
             throw StoreError.refused(refusal)
@@ -100,30 +90,8 @@ extension SQLiteLedger {
         // A random reference per row lands all over its index: a cache that holds it, not disk reads.
         let restoreCache = try largeCache(db, rows: transfers.count)
         defer { restoreCache() }
-        // Which are new: a key already stored, or earlier in this list, is queued already.
-        let queued = try db.makeStatement(sql: "SELECT amount, remark, beneficiary_account, state FROM transfer WHERE dedupe_key = ?")
-        var fresh: [(id: Int64, transfer: NewTransfer)] = []
-        var freshIndex: [String: Int] = [:]
-        for t in transfers {
-            if let index = freshIndex[t.dedupeKey] {
-                let first = fresh[index].transfer
-                summary.alreadyQueued += 1
-                QueueRules.note(queued: QueuedTerms(amount: first.amount, remark: first.remark, account: first.beneficiaryAccount,
-                                                    state: TransferState.pending.rawValue), asked: t, into: &summary)
-            } else if let row = try Row.fetchOne(queued, arguments: [t.dedupeKey]) {
-                summary.alreadyQueued += 1
-                QueueRules.note(queued: QueuedTerms(amount: Rupiah(row["amount"] as Int64), remark: row["remark"] ?? "",
-                                                    account: row["beneficiary_account"], state: row["state"]),
-                                asked: t, into: &summary)
-            } else {
-                freshIndex[t.dedupeKey] = fresh.count
-                fresh.append((nextID, t))
-                nextID += 1
-                summary.queued += 1
-                total = try total.adding(t.amount)
-            }
-        }
-        summary.queuedAmount = total
+        let fresh = try QueueRules.fresh(transfers, stored: try storedTerms(db, keys: transfers.map(\.dedupeKey)), firstID: firstID,
+                                         into: &summary)
         // Straight into batches unless pending transfers wait already (they are batched with these).
         var placed: [Int64: (batch: String, state: String)] = [:]
         let waiting = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM transfer WHERE state = 'pending')") ?? false
@@ -164,6 +132,25 @@ extension SQLiteLedger {
             }
         }
         if placed.isEmpty { summary.batches += try formBatches(db, rules: rules, actor: actor, at: date) }
+    }
+
+    /// The terms of the transfers stored under any of `keys`, by key (`QueueRules.fresh`).
+    static func storedTerms(_ db: Database, keys: [String]) throws -> [String: QueuedTerms] {
+        var stored: [String: QueuedTerms] = [:]
+        var statements: [Int: Statement] = [:]
+        for start in stride(from: 0, to: keys.count, by: QueueRules.keysPerLookup) {
+            let chunk = Array(keys[start..<min(start + QueueRules.keysPerLookup, keys.count)])
+            let statement = try statements[chunk.count] ?? db.makeStatement(sql: """
+                SELECT dedupe_key, amount, remark, beneficiary_account, state FROM transfer
+                WHERE dedupe_key IN (\(databaseQuestionMarks(count: chunk.count)))
+                """)
+            statements[chunk.count] = statement
+            for row in try Row.fetchAll(statement, arguments: StatementArguments(chunk)) {
+                stored[row["dedupe_key"]] = QueuedTerms(amount: Rupiah(row["amount"] as Int64), remark: row["remark"] ?? "",
+                                                         account: row["beneficiary_account"], state: row["state"])
+            }
+        }
+        return stored
     }
 
     /// The sum of every transfer stored (`QueueRules.checkLedgerTotal` keeps it within `Rupiah.ledgerLimit`).

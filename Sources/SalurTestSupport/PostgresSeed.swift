@@ -41,6 +41,25 @@ package enum PostgresSeed {
         }
     }
 
+    /// PostgreSQL's plan for `sql` (`EXPLAIN`, one line a node) after `setUp` (say `SET LOCAL
+    /// enable_seqscan = off`, or dropping an index), in a transaction rolled back afterwards.
+    package static func plan(_ ledger: PostgresLedger, _ sql: String, after setUp: [String]) async throws -> String {
+        try await ledger.withConnection("test SQL") { connection in
+            let logger = Logger(label: "salur.test")
+            _ = try await connection.query("BEGIN", logger: logger).collect()
+            do {
+                for statement in setUp { _ = try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger).collect() }
+                let plan = try await connection.query(PostgresQuery(unsafeSQL: "EXPLAIN " + sql), logger: logger).collect()
+                    .map { try $0.decode(String.self) }.joined(separator: "\n")
+                _ = try await connection.query("ROLLBACK", logger: logger).collect()
+                return plan
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: logger).collect()
+                throw error
+            }
+        }
+    }
+
     /// The first column of the first row, as a number (`::bigint` it in the query).
     package static func int(_ ledger: PostgresLedger, _ sql: String) async throws -> Int64 {
         try await ledger.withConnection("test SQL") { connection in

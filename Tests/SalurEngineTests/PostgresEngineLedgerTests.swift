@@ -329,4 +329,36 @@ struct PostgresEngineLedgerTests {
         #expect(row.live == false && row.status == "stopped" && row.holding == 0)
         #expect(a.leaseRenewalInterval == nil)
     }
+
+    @Test("transfer_work holds only the transfers waiting for a time, and the engine's questions about them are answered from it")
+    func workIndexOfWaitingTransfers() async throws {
+        let target = try await PostgresScratch.freshTarget(prefix: "work")
+        let engine = try await Self.engine(target)
+        defer { engine.shutdown() }
+        try await PostgresSeed.transfers(engine, count: 2_000, perBatch: 500, batchState: "posting")
+        try await PostgresSeed.execute(engine, """
+            UPDATE transfer SET state = 'in_doubt', next_action_at = '2026-11-01T00:0' || (id % 10) || ':00.000Z' WHERE id % 100 = 1;
+            UPDATE transfer SET state = 'retry_wait', next_action_at = '2026-11-01T00:05:00.000Z' WHERE id % 100 = 2;
+            UPDATE transfer SET state = 'settled' WHERE id % 100 >= 50;
+            ANALYZE transfer;
+            """)
+        // Only the waiting transfers are in the index: its condition names their states and no other.
+        let definition = try #require(try await PostgresSeed.texts(engine, "SELECT pg_get_indexdef('transfer_work'::regclass)").first ?? nil)
+        #expect(definition.contains("WHERE (state = ANY (ARRAY['retry_wait'::text, 'in_doubt'::text]))"), "\(definition)")
+        // The engine's three questions (its claims of due retries and of due inquiries, and the next time
+        // anything is due), planned with sequential scans and the claim index (state, id) ruled out: each
+        // reads transfer_work, which it could not if its condition did not imply the index's.
+        let questions = [
+            "SELECT id FROM transfer WHERE state = 'retry_wait' AND next_action_at <= '2026-11-02' ORDER BY next_action_at LIMIT 8",
+            "SELECT id FROM transfer WHERE state = 'in_doubt' AND (next_action_at IS NULL OR next_action_at <= '2026-11-02') "
+                + "ORDER BY next_action_at NULLS FIRST, id LIMIT 8",
+            "SELECT min(next_action_at) FROM transfer WHERE state IN (\(StoreSQL.list(EngineRules.waitingForTime)))",
+        ]
+        for question in questions {
+            let plan = try await PostgresSeed.plan(engine, question, after: ["SET LOCAL enable_seqscan = off", "DROP INDEX transfer_claim"])
+            #expect(plan.contains("transfer_work"), "\(question):\n\(plan)")
+        }
+        let due = try await PostgresSeed.texts(engine, questions[1])
+        #expect(due.count == 8)
+    }
 }

@@ -51,6 +51,34 @@ struct CarelessQueueTests {
         #expect(try await s.snapshot() == before)
     }
 
+    @Test("a list queued twice: stored keys found across lookups of many keys, a key repeated in the list compared with its first", arguments: Backend.available)
+    func storedKeysAcrossLookups(_ backend: Backend) async throws {
+        let s = try await backend.open(); defer { s.close() }
+        func transfer(_ n: Int, amount: Int64 = 300_000) -> NewTransfer {
+            NewTransfer(kind: .intrabank, dedupeKey: "test:\(n)", recipientID: nil, nik: nil, beneficiaryName: "PENERIMA \(n)",
+                        beneficiaryAccount: String(format: "0012%09d", n), beneficiaryBankCode: nil, program: "BANSOS-NT",
+                        period: "2026-11", amount: Rupiah(amount), remark: "BANSOS-NT 2026-11")
+        }
+        let count = QueueRules.keysPerLookup * 2 + 200
+        let first = try await s.store.enqueue((1...count).map { transfer($0) }, actor: "maker", rules: Self.rules,
+                                              auditAction: "test.enqueue", auditSubject: "list")
+        #expect(first.queued == count && first.alreadyQueued == 0 && first.queuedAmount == Rupiah(Int64(count) * 300_000))
+        // Again, with two of them (one in each later lookup) asked at another amount, one new, and the new one twice.
+        var again = (1...count).map { transfer($0) }
+        again[QueueRules.keysPerLookup + 10] = transfer(QueueRules.keysPerLookup + 11, amount: 1_000)
+        again[count - 1] = transfer(count, amount: 2_000)
+        again += [transfer(count + 1), transfer(count + 1, amount: 5_000)]
+        let summary = try await s.store.enqueue(again, actor: "maker", rules: Self.rules, auditAction: "test.enqueue", auditSubject: "list")
+        #expect(summary.queued == 1 && summary.queuedAmount == Rupiah(300_000) && summary.alreadyQueued == count + 1)
+        #expect(summary.differingCount == 3)
+        #expect(summary.differing.map(\.state) == ["awaiting_approval", "awaiting_approval", "pending"])
+        #expect(summary.differing.map { $0.differences.first ?? "" } == [
+            "amount Rp 300.000 queued, Rp 1.000 asked", "amount Rp 300.000 queued, Rp 2.000 asked",
+            "amount Rp 300.000 queued, Rp 5.000 asked",
+        ])
+        #expect(try await s.store.transferRecords(from: nil, to: nil).count == count + 1)
+    }
+
     @Test("failed transfers are cancelled for good with a reason, then queued again corrected, through a checker", arguments: Backend.available)
     func cancelFailedThenRequeue(_ backend: Backend) async throws {
         let s = try await backend.open(); defer { s.close() }

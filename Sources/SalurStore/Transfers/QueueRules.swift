@@ -72,6 +72,59 @@ package enum QueueRules {
     /// How many differing transfers a summary lists one by one.
     package static let shownDifferences = 20
 
+    /// What `transfers enqueue --program` makes of one recipient of the programme: a transfer to its
+    /// opened account, or — no opened account, or one the bank's last check found not payable — a
+    /// skipped recipient, listed with why.
+    package static func programTransfer(_ recipient: ProgramRecipient, program: String, period: Period, amount: Rupiah,
+                                        remark: String) -> ProgramPayment {
+        guard recipient.openingState == "opened", let account = recipient.account else {
+            return .skip(SkippedRecipient.make(nik: recipient.nik, name: recipient.name, state: recipient.openingState,
+                                               reason: recipient.rejectionReason))
+        }
+        if let check = recipient.accountCheck.flatMap(AccountCheck.init), !check.payable {
+            return .skip(SkippedRecipient.make(nik: recipient.nik, name: recipient.name, state: "opened",
+                                               reason: notPayable(account: account, check: check)))
+        }
+        return .queue(NewTransfer(kind: .intrabank, dedupeKey: aidKey(nik: recipient.nik, program: program, period: period),
+                                  recipientID: recipient.id, nik: recipient.nik, beneficiaryName: recipient.name,
+                                  beneficiaryAccount: account, beneficiaryBankCode: nil, program: program,
+                                  period: period.description, amount: amount, remark: remark))
+    }
+
+    /// The transfers of `transfers` to store — those whose key is neither stored already (`stored`
+    /// holds the terms of every one of their keys the store has) nor given earlier in the list —
+    /// numbered from `firstID` in the order asked. The others are counted as already queued, and
+    /// where their terms differ from the queued ones, noted (a key repeated in the list is compared
+    /// with its first, not yet stored: `pending`). Adds the new ones to `summary`'s count and total.
+    package static func fresh(_ transfers: [NewTransfer], stored: [String: QueuedTerms], firstID: Int64,
+                              into summary: inout EnqueueSummary) throws -> [(id: Int64, transfer: NewTransfer)] {
+        var fresh: [(id: Int64, transfer: NewTransfer)] = []
+        fresh.reserveCapacity(transfers.count)
+        var freshIndex: [String: Int] = [:]
+        var total = summary.queuedAmount
+        for transfer in transfers {
+            if let index = freshIndex[transfer.dedupeKey] {
+                let first = fresh[index].transfer
+                summary.alreadyQueued += 1
+                note(queued: QueuedTerms(amount: first.amount, remark: first.remark, account: first.beneficiaryAccount,
+                                         state: TransferState.pending.rawValue), asked: transfer, into: &summary)
+            } else if let terms = stored[transfer.dedupeKey] {
+                summary.alreadyQueued += 1
+                note(queued: terms, asked: transfer, into: &summary)
+            } else {
+                freshIndex[transfer.dedupeKey] = fresh.count
+                fresh.append((firstID + Int64(fresh.count), transfer))
+                summary.queued += 1
+                total = try total.adding(transfer.amount)
+            }
+        }
+        summary.queuedAmount = total
+        return fresh
+    }
+
+    /// How many dedupe keys a store asks about in one query when it looks up `fresh`'s `stored`.
+    package static let keysPerLookup = 500
+
     /// A programme's transfer is queued once per recipient, programme and period: its dedupe key.
     package static func aidKey(nik: String, program: String, period: Period) -> String { "aid:\(nik):\(program):\(period)" }
 
@@ -110,6 +163,34 @@ package enum QueueRules {
     /// its recipient, programme and period may be queued again (with corrected data) while the cancelled
     /// transfer stays on record under its own id and reference. Both stores write `dedupe_key || mark || id`.
     package static let releasedKeyMark = "#cancelled-"
+}
+
+/// A recipient of a programme as `transfers enqueue --program` reads it from the store.
+package struct ProgramRecipient: Sendable {
+    package let id: Int64
+    package let nik: String
+    package let name: String
+    package let openingState: String
+    package let account: String?
+    package let rejectionReason: String?
+    package let accountCheck: String?
+
+    package init(id: Int64, nik: String, name: String, openingState: String, account: String?, rejectionReason: String?,
+                 accountCheck: String?) {
+        self.id = id
+        self.nik = nik
+        self.name = name
+        self.openingState = openingState
+        self.account = account
+        self.rejectionReason = rejectionReason
+        self.accountCheck = accountCheck
+    }
+}
+
+/// What `QueueRules.programTransfer` makes of a recipient.
+package enum ProgramPayment: Sendable {
+    case queue(NewTransfer)
+    case skip(SkippedRecipient)
 }
 
 /// What a queued transfer holds that an operator may have asked differently.
