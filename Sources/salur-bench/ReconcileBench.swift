@@ -26,6 +26,7 @@ struct ReconcileBench: AsyncParsableCommand {
     @Option(help: "PostgreSQL: its password file (default: $SALUR_TEST_POSTGRES_PASSWORD_FILE).") var passwordFile: String?
     @Option(help: .hidden) var writeStatement: String?
     @Option(help: .hidden) var salurctlPeak: String?
+    @Option(help: .hidden) var wholeFilePeak: String?
     @Argument(help: .hidden) var salurctl: [String] = []
 
     func run() async throws {
@@ -34,6 +35,12 @@ struct ReconcileBench: AsyncParsableCommand {
             let code = await Salurctl.main(arguments: salurctl)
             try Bench.f(Bench.peakRSSMiB(), 1).write(toFile: salurctlPeak, atomically: true, encoding: .utf8)
             throw ExitCode(code)
+        }
+        if let wholeFilePeak, salurctl.count == 2 {
+            let run = try Self.wholeFile(database: salurctl[0], statement: salurctl[1])
+            try Bench.f(Bench.peakRSSMiB(), 1).write(toFile: wholeFilePeak, atomically: true, encoding: .utf8)
+            print(String(decoding: try JSONEncoder().encode([["run": run]]), as: UTF8.self))
+            return
         }
         let folder = try Bench.folder(dir, "reconcile")
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -71,9 +78,21 @@ struct ReconcileBench: AsyncParsableCommand {
         let config = folder + "/salur.toml"
         try "[database]\npath = \"\(database)\"\n".write(toFile: config, atomically: true, encoding: .utf8)
         let salurctl = ["reconcile", path, "--config", config, "--as-of", "2026-11-30", "--json"]
+        // Baseline, in this run: the file read whole and parsed whole before it is stored and
+        // matched (`StatementFile(bytes:)`, as salurctl read every statement file before), into a
+        // copy of the same database.
+        let baselineDatabase = folder + "/baseline.sqlite"
+        try FileManager.default.copyItem(atPath: database, toPath: baselineDatabase)
+        let (whole, wholeTime) = try Bench.time {
+            try Self.child(exe, ["reconcile", "--whole-file-peak", folder + "/salurctl.peak", "--", baselineDatabase, path], folder: folder,
+                           direct: true)
+        }
+        try? FileManager.default.removeItem(atPath: baselineDatabase)
         let (first, firstTime) = try Bench.time { try Self.child(exe, salurctl, folder: folder) }
         print("salurctl reconcile (\(count) entries × \(count) transfers): \(Bench.f(firstTime)) s (goal ≤ 12 s), "
               + "peak RSS \(Bench.f(first.peakMiB, 0)) MiB (goal ≤ 512 MiB)")
+        print("  baseline, the file read and parsed whole (same run): \(Bench.f(wholeTime)) s, peak RSS \(Bench.f(whole.peakMiB, 0)) MiB; "
+              + "same figures: \(whole.run == first.run)")
         print("  " + first.summary)
         let (again, againTime) = try Bench.time { try Self.child(exe, salurctl, folder: folder) }
         print("same file again: \(Bench.f(againTime)) s (goal ≤ 1 s), peak RSS \(Bench.f(again.peakMiB, 0)) MiB")
@@ -84,7 +103,7 @@ struct ReconcileBench: AsyncParsableCommand {
         let today = CalendarDate("2026-11-30")!
         let (full, fullTimings) = try reconcile(path, ledger: ledger, today: today)
         print("  baseline, the same file read and matched anew: \(Bench.f(fullTimings.total)) s (read+parse+balance check+hash "
-              + "\(Bench.f(fullTimings.parse)) s, match+record \(Bench.f(fullTimings.store)) s); matches changed \(full.matchesChanged), "
+              + "\(Bench.f(fullTimings.parse)) s, read+match+record \(Bench.f(fullTimings.store)) s of which match \(Bench.f(fullTimings.match)) s); matches changed \(full.matchesChanged), "
               + "same figures: \(full.matchedByReference == again.run.matchedByReference && full.matchedWeakly == again.run.matchedWeakly)")
 
         var timings: [Double] = []
@@ -153,10 +172,12 @@ struct ReconcileBench: AsyncParsableCommand {
     }
 
     /// Runs `salurctl arguments` as a child (this binary, `--salurctl`), reading its JSON and peak RSS.
-    static func child(_ exe: String, _ arguments: [String], folder: String) throws -> ChildRun {
+    static func child(_ exe: String, _ arguments: [String], folder: String, direct: Bool = false) throws -> ChildRun {
         let output = folder + "/salurctl.json", peak = folder + "/salurctl.peak"
-        let status = try Bench.run("/bin/sh", ["-c", "p=$1 o=$2; shift 2; exec \"$0\" reconcile --salurctl-peak \"$p\" -- \"$@\" > \"$o\"",
-                                               exe, peak, output] + arguments)
+        let status = direct
+            ? try Bench.run("/bin/sh", ["-c", "o=$1; shift; exec \"$0\" \"$@\" > \"$o\"", exe, output] + arguments)
+            : try Bench.run("/bin/sh", ["-c", "p=$1 o=$2; shift 2; exec \"$0\" reconcile --salurctl-peak \"$p\" -- \"$@\" > \"$o\"",
+                                        exe, peak, output] + arguments)
         guard status == 0 else { throw CLIBenchError("salurctl \(arguments.joined(separator: " ")) exited \(status)") }
         struct FileRun: Decodable { let run: ReconciliationRun }
         let runs = try JSONDecoder().decode([FileRun].self, from: Data(contentsOf: URL(fileURLWithPath: output)))
@@ -195,20 +216,40 @@ struct ReconcileBench: AsyncParsableCommand {
         _ = FileManager.default.createFile(atPath: path, contents: Data(MT940Writer.write([statement]).utf8))
     }
 
+    /// `salurctl reconcile FILE` with the default configuration, the file read whole and parsed
+    /// whole (`StatementFile(bytes:)`): the baseline of the chunked reading.
+    static func wholeFile(database: String, statement: String) throws -> ReconciliationRun {
+        let ledger = try SQLiteLedger(path: database)
+        var bytes = try InputFile.read(statement)
+        let file = try StatementFile(bytes: bytes, file: statement, format: nil, csvMapping: nil, sourceAccount: nil)
+        bytes = []
+        let sha256 = file.sha256
+        let bankItems = BankItemClassifier()
+        return try ledger.reconcile(statements: file.records(sourceFile: statement), alreadyStored: 0,
+                                    file: SourceFile(path: statement, sha256: sha256), actor: "bench", today: CalendarDate("2026-11-30")!,
+                                    missingAfterDays: 3, utcOffsetHours: 7, matching: Reconciler.matchingKey(bankItems: bankItems),
+                                    match: { Reconciler.match($0, bankItems: bankItems) })
+    }
+
     /// The work of `salurctl reconcile FILE`, timed in its two halves.
     private func reconcile(_ path: String, ledger: SQLiteLedger, today: CalendarDate) throws
-        -> (ReconciliationRun, (parse: Double, store: Double, total: Double)) {
+        -> (ReconciliationRun, (parse: Double, store: Double, match: Double, total: Double)) {
         let ((records, sha256), parse) = try Bench.time { () -> ([StatementRecord], String) in
             let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
             let file = try StatementFile(bytes: bytes, file: path, format: nil, csvMapping: nil, sourceAccount: "0011999999")
             let sha256 = file.sha256
             return (file.records(sourceFile: path), sha256)
         }
+        var matching = 0.0
         let (run, store) = try Bench.time {
             try ledger.reconcile(statements: records, file: SourceFile(path: path, sha256: sha256),
-                                 actor: "bench", today: today, missingAfterDays: 3, utcOffsetHours: 7, match: Reconciler.match)
+                                 actor: "bench", today: today, missingAfterDays: 3, utcOffsetHours: 7, match: { input in
+                let (outcome, time) = Bench.time { Reconciler.match(input) }
+                matching += time
+                return outcome
+            })
         }
-        return (run, (parse, store, parse + store))
+        return (run, (parse, store, matching, parse + store))
     }
 }
 

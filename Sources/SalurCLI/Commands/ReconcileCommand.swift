@@ -67,11 +67,16 @@ struct ReconcileCommand: AsyncParsableCommand {
                         match: match)))
                 }
                 for file in files {
-                    var bytes = try Output.readFile(file)
+                    // A regular file is read in chunks, once for its digest and once to parse it, never
+                    // held whole; a pipe, which cannot be read twice, is read into memory.
+                    let digest: (source: SourceFile, lineEnds: Int)?
+                    do throws(InputFile.Failure) { digest = try SourceFile.digest(path: file) } catch { throw CLIError(error.description, exit: .dataError) }
+                    var bytes = digest == nil ? try Output.readFile(file) : []
+                    let head = digest == nil ? Array(bytes.prefix(4096)) : Self.head(of: file)
                     let chosen = format.flatMap(StatementFormat.init(rawValue:))
                     // A file stored whole before is not read again: each of its statements is stored.
-                    let sha256 = AuditChain.sha256Hex(bytes)
-                    if let stored = try await ledger.storedWhole(bytes, sha256: sha256, format: chosen,
+                    let sha256 = digest?.source.sha256 ?? AuditChain.sha256Hex(bytes)
+                    if let stored = try await ledger.storedWhole(head, sha256: sha256, format: chosen,
                                                                   sourceAccount: configuration.bank?.sourceAccount) {
                         runs.append((file, try await ledger.reconcile(
                             statements: [], alreadyStored: stored.statements, file: SourceFile(path: file, sha256: sha256),
@@ -80,15 +85,26 @@ struct ReconcileCommand: AsyncParsableCommand {
                         continue
                     }
                     let mapping = chosen == .csv ? try csvMapping(configuration) : nil
-                    var statements = try StatementFile(bytes: bytes, file: file, format: chosen, csvMapping: mapping,
+                    var statements: StatementFile
+                    if let digest, (chosen ?? StatementFormat.detect(bytes: head)) == .mt940 {
+                        do {
+                            statements = try StatementFile(mt940At: file, sha256: digest.source.sha256, lineFeeds: digest.lineEnds > 0,
+                                                           file: file, sourceAccount: configuration.bank?.sourceAccount)
+                        } catch let error as InputFile.Failure {
+                            throw CLIError(error.description, exit: .dataError)
+                        }
+                    } else {
+                        if digest != nil { bytes = try Output.readFile(file) }
+                        statements = try StatementFile(bytes: bytes, file: file, format: chosen, csvMapping: mapping,
                                                        sourceAccount: configuration.bank?.sourceAccount)
+                    }
                     bytes = [] // read: not held while the statements are stored and matched
                     if !statements.openingsNeeded.isEmpty {
                         try statements.deriveOpenings(from: StatementFile.StoredClosing.from(try await ledger.statementChecks(period: nil)))
                     }
                     notes += statements.derivationNotes
                     let source = SourceFile(path: file, sha256: statements.sha256)
-                    let entries = statements.statements.reduce(0) { $0 + $1.entries.count }
+                    let entries = statements.entryCount
                     let run = try await ledger.reconcile(
                         statements: statements.records(sourceFile: file), alreadyStored: 0, file: source,
                         actor: actor, today: today, missingAfterDays: settings.missingAfterDays,
@@ -131,6 +147,13 @@ struct ReconcileCommand: AsyncParsableCommand {
                           + " — salurctl reconcile exceptions")
                 }
             }
+        }
+
+        /// The first bytes of `file`, enough to tell its format (`StatementFormat.detect`).
+        static func head(of file: String) -> [UInt8] {
+            guard let handle = FileHandle(forReadingAtPath: file) else { return [] }
+            defer { try? handle.close() }
+            return Array((try? handle.read(upToCount: 4096)) ?? Data())
         }
 
         /// The CSV mapping from `[reconciliation.csv]`, with the balances from the flags where the file has none.

@@ -3,10 +3,15 @@ package import SalurStatements
 package import SalurStore
 
 /// A bank statement file as `salurctl reconcile` takes it: format detected or given, parsed,
-/// every statement's balances checked, its account checked, ready to store.
+/// every statement's balances checked, its account checked, ready to store. Each entry is kept
+/// once, as the line the store keeps (`StatementLine`), never also as the parsed `StatementEntry`.
 package struct StatementFile: Sendable {
-    /// The statements in the file, balances checked.
+    /// The statements in the file, balances checked; their entries are in `lines` (none here).
     package private(set) var statements: [Statement]
+    /// Each statement's entries, as the store keeps them, in file order.
+    private var lines: [[StatementLine]]
+    /// Each statement's booked credits and debits, for its balance check.
+    private var tallies: [StatementTally]
     /// SHA-256 of the file.
     package let sha256: String
     /// The format read.
@@ -17,6 +22,9 @@ package struct StatementFile: Sendable {
     /// Where each derived opening balance came from, by statement index (said in the run's output
     /// and stored with the statement).
     package private(set) var derivedOpenings: [Int: String] = [:]
+
+    /// How many entries the file has.
+    package var entryCount: Int { lines.reduce(0) { $0 + $1.count } }
 
     /// Reads `bytes`. `format` nil detects MT940 or camt.053; a CSV file needs `format: .csv` and a
     /// mapping. `sourceAccount`, when given, is the only account a statement may be for.
@@ -30,7 +38,7 @@ package struct StatementFile: Sendable {
             throw StatementRefusal(file: file, line: 1, reason: "not an MT940 or camt.053 statement (no :20: tag, no camt.053 Document); "
                                    + "for the bank's CSV export say --format csv")
         }
-        let parsed: [Statement]
+        var parsed: [Statement]
         switch format {
         case .mt940:
             parsed = try MT940Parser.parse(bytes: bytes, file: file)
@@ -42,8 +50,58 @@ package struct StatementFile: Sendable {
             }
             parsed = [try CSVStatementParser(mapping: csvMapping).parse(bytes: bytes, file: file)]
         }
+        var lines: [[StatementLine]] = []
+        var tallies: [StatementTally] = []
+        for index in parsed.indices {
+            var tally = StatementTally()
+            for entry in parsed[index].entries { tally.add(entry) }
+            lines.append(parsed[index].entries.map(StatementFile.line))
+            tallies.append(tally)
+            parsed[index].entries = []
+        }
+        try self.init(checking: parsed, lines: lines, tallies: tallies, file: file, format: format,
+                      sha256: AuditChain.sha256Hex(bytes), sourceAccount: sourceAccount)
+    }
+
+    /// Reads the MT940 file at `path` (a regular file) a chunk at a time: the file is never held,
+    /// and each entry is kept only as the line the store keeps. `sha256` and `lineFeeds` (whether
+    /// it has any LF) come from a first pass over it (`SourceFile.digest`). The same checks, and
+    /// the same first problem thrown, as `init(bytes:…)` of the same bytes; `InputFile.Failure`
+    /// when it cannot be read.
+    package init(mt940At path: String, sha256: String, lineFeeds: Bool, file: String, sourceAccount: String?) throws {
+        var lines: [[StatementLine]] = []
+        var tallies: [StatementTally] = []
+        var stream = MT940Parser.Stream(file: file, lineFeeds: lineFeeds) { index, entry in
+            while lines.count <= index {
+                lines.append([])
+                tallies.append(StatementTally())
+            }
+            tallies[index].add(entry)
+            lines[index].append(StatementFile.line(entry))
+        }
+        var problem: StatementParseError?
+        let regular = try InputFile.forEachChunk(path) { chunk in
+            guard problem == nil else { return }
+            do throws(StatementParseError) { try stream.feed(chunk) } catch { problem = error }
+        }
+        guard regular else { throw StatementRefusal(file: file, line: 1, reason: "not a regular file: read it with init(bytes:)") }
+        if let problem { throw problem }
+        let parsed = try stream.finish()
+        while lines.count < parsed.count {
+            lines.append([])
+            tallies.append(StatementTally())
+        }
+        try self.init(checking: parsed, lines: lines, tallies: tallies, file: file, format: .mt940, sha256: sha256,
+                      sourceAccount: sourceAccount)
+    }
+
+    /// The checks both readings make, statement by statement in file order: balances (an opening
+    /// balance the file lacks taken from the previous statement of its account in the file, else
+    /// left to `deriveOpenings`), then the account.
+    private init(checking parsed: [Statement], lines: [[StatementLine]], tallies: [StatementTally], file: String,
+                 format: StatementFormat, sha256: String, sourceAccount: String?) throws {
         var statements = parsed
-        for (index, statement) in statements.enumerated() {
+        for (index, statement) in parsed.enumerated() {
             if !statement.hasOpeningBalance {
                 // A camt.053 statement without OPBD/PRCD: the previous statement of its account in
                 // this file closes where it opens; else the stored ones are asked (`deriveOpenings`).
@@ -51,12 +109,12 @@ package struct StatementFile: Sendable {
                     derivedOpenings[index] = StatementFile.derivation(from: previous.statementId, closing: previous.closingBalanceSen,
                                                                       on: previous.closingDate, in: file)
                     statements[index].openingBalanceSen = previous.closingBalanceSen
-                    try statements[index].checkBalance()
+                    try statements[index].checkBalance(tallies[index])
                 } else {
                     openingsNeeded.append(index)
                 }
             } else {
-                try statement.checkBalance()
+                try statement.checkBalance(tallies[index])
             }
             if let sourceAccount, !StatementFile.isSameAccount(statement.accountNo, sourceAccount) {
                 throw StatementRefusal(file: file, line: statement.sourceLine, reason: """
@@ -66,8 +124,19 @@ package struct StatementFile: Sendable {
             }
         }
         self.statements = statements
+        self.lines = lines
+        self.tallies = tallies
         self.format = format
-        sha256 = AuditChain.sha256Hex(bytes)
+        self.sha256 = sha256
+    }
+
+    /// An entry as the store keeps it.
+    private static func line(_ entry: StatementEntry) -> StatementLine {
+        StatementLine(valueDate: entry.valueDate, bookingDate: entry.bookingDate, isDebit: entry.direction == .debit,
+                      amountSen: entry.amountSen, isReversal: entry.isReversal, isBooked: entry.status == .booked,
+                      bankReference: entry.bankReference, customerReference: entry.customerReference,
+                      counterpartyAccount: entry.counterpartyAccount, counterpartyName: entry.counterpartyName,
+                      description: entry.description, transactionCode: entry.transactionCode, line: entry.line)
     }
 
     /// A stored statement's closing balance: where the next statement of its account opens.
@@ -116,7 +185,7 @@ package struct StatementFile: Sendable {
             derivedOpenings[index] = StatementFile.derivation(from: previous.statementId, closing: previous.closingBalance,
                                                               on: previous.closingDate, in: previous.sourceFile)
             statements[index].openingBalanceSen = previous.closingBalance
-            try statements[index].checkBalance()
+            try statements[index].checkBalance(tallies[index])
         }
         openingsNeeded = []
     }
@@ -159,37 +228,27 @@ package struct StatementFile: Sendable {
         return number(parts[0]) + "/" + (parts.count == 2 ? number(parts[1]) : "1")
     }
 
-    /// The statements as the store keeps them, each with its content hash. Consumes the parsed
-    /// statements one by one, so a large file is not held twice.
+    /// The statements as the store keeps them, each with its content hash. Hands each statement's
+    /// lines over rather than copying them, so a large file is not held twice.
     /// Every statement must have its opening balance by now: from the file, or derived.
     package consuming func records(sourceFile: String) -> [StatementRecord] {
         precondition(openingsNeeded.isEmpty, "deriveOpenings(from:) before records(sourceFile:)")
-        var pending = statements
-        statements = []
-        pending.reverse()
         var records: [StatementRecord] = []
-        var index = 0
-        while let statement = pending.popLast() {
-            records.append(record(statement, sourceFile: sourceFile, derivedFrom: derivedOpenings[index]))
-            index += 1
+        for index in statements.indices {
+            let taken = lines[index]
+            lines[index] = []
+            records.append(record(statements[index], lines: taken, sourceFile: sourceFile, derivedFrom: derivedOpenings[index]))
         }
         return records
     }
 
-    private func record(_ statement: consuming Statement, sourceFile: String, derivedFrom: String?) -> StatementRecord {
+    private func record(_ statement: Statement, lines: [StatementLine], sourceFile: String, derivedFrom: String?) -> StatementRecord {
         var record = StatementRecord(
             accountNo: statement.accountNo, statementId: statement.statementId, sequence: StatementFile.sequenceKey(statement.sequence),
             contentHash: "", format: statement.format.rawValue, currency: statement.currency,
             openingBalanceSen: statement.openingBalanceSen, closingBalanceSen: statement.closingBalanceSen,
             openingDate: statement.openingDate, closingDate: statement.closingDate,
-            sourceFile: sourceFile, sourceLine: statement.sourceLine, fileSHA256: sha256,
-            lines: statement.entries.map { entry in
-                StatementLine(valueDate: entry.valueDate, bookingDate: entry.bookingDate, isDebit: entry.direction == .debit,
-                              amountSen: entry.amountSen, isReversal: entry.isReversal, isBooked: entry.status == .booked,
-                              bankReference: entry.bankReference, customerReference: entry.customerReference,
-                              counterpartyAccount: entry.counterpartyAccount, counterpartyName: entry.counterpartyName,
-                              description: entry.description, transactionCode: entry.transactionCode, line: entry.line)
-            })
+            sourceFile: sourceFile, sourceLine: statement.sourceLine, fileSHA256: sha256, lines: lines)
         record.openingDerivedFrom = derivedFrom
         record.contentHash = StatementFingerprint.contentHash(of: record)
         return record

@@ -26,6 +26,32 @@ public enum MT940Parser {
     public static func parse(_ text: String, file: String) throws(StatementParseError) -> [Statement] {
         try parse(bytes: Array(text.utf8), file: file)
     }
+
+    /// A file's statements read as its chunks arrive, so that neither the file nor its entries are
+    /// held: each entry goes to `entry`, with the index of its statement in the file, once it is
+    /// complete (its `:86:` read), and the statements `finish` returns have no entries. The checks,
+    /// and the first problem thrown, are those of `parse(bytes:file:)`.
+    package struct Stream {
+        private var reader: Reader
+        private var lines: TextLines.Splitter
+
+        /// `lineFeeds`: whether the file has any LF (else it is split at CR, as `parse(bytes:)` does).
+        package init(file: String, lineFeeds: Bool, entry: @escaping (Int, StatementEntry) -> Void) {
+            reader = Reader(file: file, sink: entry)
+            lines = TextLines.Splitter(separator: lineFeeds ? 0x0A : 0x0D)
+        }
+
+        /// Reads the next chunk of the file.
+        package mutating func feed(_ chunk: UnsafeRawBufferPointer) throws(StatementParseError) {
+            try lines.feed(chunk) { line throws(StatementParseError) in try reader.read(line) }
+        }
+
+        /// The statements, once the whole file has been fed.
+        package mutating func finish() throws(StatementParseError) -> [Statement] {
+            try lines.finish { line throws(StatementParseError) in try reader.read(line) }
+            return try reader.finish(lastLine: max(1, lines.last))
+        }
+    }
 }
 
 /// One field: its tag, first line and continuation lines.
@@ -53,8 +79,13 @@ private struct Reader {
     private var field: Field?
     private var builder: Builder?
     private var statements: [Statement] = []
+    /// Where complete entries go when they are not kept in their statement (`MT940Parser.Stream`).
+    private let sink: ((Int, StatementEntry) -> Void)?
 
-    init(file: String) { self.file = file }
+    init(file: String, sink: ((Int, StatementEntry) -> Void)? = nil) {
+        self.file = file
+        self.sink = sink
+    }
 
     /// The statement being read.
     private struct Builder {
@@ -166,7 +197,9 @@ private struct Reader {
             guard current.closing == nil else {
                 throw error(field.line, ":61:", "an entry after the closing balance (line \(current.closingLine)); a new statement must start with :20:")
             }
-            current.entries.append(try entry(field))
+            let next = try entry(field)
+            if let sink, let complete = current.entries.popLast() { sink(statements.count, complete) }
+            current.entries.append(next)
             current.entryOpen = true
             current.entryHasInformation = false
         case "86":
@@ -211,11 +244,12 @@ private struct Reader {
     }
 
     private mutating func finishStatement() throws(StatementParseError) {
-        guard let current = builder, let opening = current.opening, let closing = current.closing else { return }
+        guard var current = builder, let opening = current.opening, let closing = current.closing else { return }
         builder = nil
         guard let accountNo = current.accountNo else {
             throw error(current.startLine, ":25:", "the statement that starts here has no account number (:25:)")
         }
+        if let sink, let complete = current.entries.popLast() { sink(statements.count, complete) }
         statements.append(Statement(
             accountNo: accountNo, statementId: current.statementId, sequence: current.sequence,
             currency: opening.currency, openingBalanceSen: opening.amount, closingBalanceSen: closing.amount,

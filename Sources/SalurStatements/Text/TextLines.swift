@@ -43,3 +43,81 @@ enum TextLines {
         return String(scalars)
     }
 }
+
+extension TextLines {
+    /// The lines of a file fed a chunk at a time, split as `forEach(in:)` splits the whole file:
+    /// only the line being read is held, so a file of any size costs one chunk and one line.
+    struct Splitter {
+        /// LF, or CR for a file with no LF at all (the caller knows it from a first pass).
+        private let separator: UInt8
+        private var pending: [UInt8] = []
+        private var atStart = true
+        private var number = 1
+        /// The number of the last line handed on (0 before any).
+        private(set) var last = 0
+
+        init(separator: UInt8) { self.separator = separator }
+
+        /// Hands every line that `chunk` completes to `body`.
+        mutating func feed<Failure: Error>(_ chunk: UnsafeRawBufferPointer, _ body: (Line) throws(Failure) -> Void) throws(Failure) {
+            let bytes = chunk[...]
+            if atStart, !bytes.isEmpty {
+                // A byte-order mark is skipped; the first chunk holds it whole (chunks are far longer).
+                pending += bytes
+                guard pending.count >= 3 else { return }
+                atStart = false
+                let head = pending
+                pending = []
+                try split(head.starts(with: [0xEF, 0xBB, 0xBF]) ? head[3...] : head[...], body)
+                return
+            }
+            try splitRaw(bytes, body)
+        }
+
+        /// Hands on the last line when the file does not end with a line end.
+        mutating func finish<Failure: Error>(_ body: (Line) throws(Failure) -> Void) throws(Failure) {
+            if atStart {
+                atStart = false
+                let head = pending
+                pending = []
+                try split(head.starts(with: [0xEF, 0xBB, 0xBF]) ? head[3...] : head[...], body)
+            }
+            guard !pending.isEmpty else { return }
+            try emit(body)
+        }
+
+        private mutating func splitRaw<Failure: Error>(_ bytes: Slice<UnsafeRawBufferPointer>, _ body: (Line) throws(Failure) -> Void) throws(Failure) {
+            var lineStart = bytes.startIndex
+            var index = bytes.startIndex
+            while index < bytes.endIndex {
+                if bytes[index] == separator {
+                    pending += bytes[lineStart..<index]
+                    try emit(body)
+                    lineStart = index + 1
+                }
+                index += 1
+            }
+            pending += bytes[lineStart..<bytes.endIndex]
+        }
+
+        private mutating func split<Failure: Error>(_ bytes: ArraySlice<UInt8>, _ body: (Line) throws(Failure) -> Void) throws(Failure) {
+            for byte in bytes {
+                if byte == separator {
+                    try emit(body)
+                } else {
+                    pending.append(byte)
+                }
+            }
+        }
+
+        private mutating func emit<Failure: Error>(_ body: (Line) throws(Failure) -> Void) throws(Failure) {
+            var end = pending.count
+            if separator == 0x0A, end > 0, pending[end - 1] == 0x0D { end -= 1 }
+            let line = Line(number: number, text: TextLines.decode(pending[..<end]))
+            pending.removeAll(keepingCapacity: true)
+            last = number
+            number += 1
+            try body(line)
+        }
+    }
+}
