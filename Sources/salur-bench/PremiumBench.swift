@@ -54,8 +54,8 @@ struct PremiumBench: AsyncParsableCommand {
         let config = folder + "/salur.toml"
         try "[database]\npath = \"\(database)\"\n\n[premiums]\nrates_file = \"\(ratesPath)\"\n"
             .write(toFile: config, atomically: true, encoding: .utf8)
-        let imported = try Bench.child(salurctl, ["payroll", "import", file, "--period", period.description, "--agreement", agreement.id,
-                                                  "--config", config], quiet: true)
+        let imported = try Self.child(salurctl, ["payroll", "import", file, "--period", period.description, "--agreement", agreement.id,
+                                                 "--config", config], folder: folder)
         guard imported.status == 0 else { throw ValidationError("salurctl payroll import exited \(imported.status)") }
         print("salurctl payroll import: \(Bench.f(imported.seconds)) s, \(Bench.f(Double(lines) / imported.seconds, 0)) lines/s, "
               + "peak RSS \(Bench.f(imported.peakMiB, 0)) MiB (goal ≤ \(Bench.f(Self.goalSeconds, 0)) s and "
@@ -100,12 +100,21 @@ struct PremiumBench: AsyncParsableCommand {
         let budget = try BudgetEnvelope(id: "BENCH-BPU", agency: "Distransnaker", year: 2024, amount: Rupiah(1_000_000_000_000_000),
                                         bpjsAccount: "1234567890", bpjsBankCode: "009")
         _ = try SQLiteLedger(path: database).addBudget(budget, actor: "bench")
-        let bpuImport = try Bench.child(salurctl, ["bpu", "import", bpuFile, "--period", period.description, "--budget", budget.id,
-                                                   "--config", config], quiet: true)
+        let bpuImport = try Self.child(salurctl, ["bpu", "import", bpuFile, "--period", period.description, "--budget", budget.id,
+                                                  "--config", config], folder: folder)
         guard bpuImport.status == 0 else { throw ValidationError("salurctl bpu import exited \(bpuImport.status)") }
         let bpuRun = try streamed.premiumRuns(kind: .bpu, owner: budget.id).first
         print("salurctl bpu import of \(lines) workers (\(bpu.count / 1_048_576) MiB): \(Bench.f(bpuImport.seconds)) s, "
               + "peak RSS \(Bench.f(bpuImport.peakMiB, 0)) MiB; \(bpuRun?.lines ?? 0) lines stored")
+    }
+
+    /// `salurctl` run through /usr/bin/time, which forks: a child spawned straight from this process
+    /// starts its peak RSS at this process's (posix_spawn shares its memory until exec).
+    static func child(_ salurctl: String, _ arguments: [String], folder: String) throws -> (status: Int32, seconds: Double, peakMiB: Double) {
+        let peakFile = folder + "/salurctl.peak"
+        let run = try Bench.child("/usr/bin/time", ["-f", "%M", "-o", peakFile, salurctl] + arguments, quiet: true)
+        let peakKiB = Double((try? String(contentsOfFile: peakFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0
+        return (run.status, run.seconds, peakKiB / 1024)
     }
 
     /// `nik,name,occupation,declared_income`: incomes from Rp 1,000,000 to about Rp 10,000,000.

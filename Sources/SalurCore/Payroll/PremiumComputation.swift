@@ -72,6 +72,8 @@ public enum PremiumComputation {
         let period: Period
         let rates: PremiumRates
         let file: String
+        /// The rates of `period` for the agreement's programmes, looked up once.
+        let card: PremiumRates.Card
         /// The sums of the lines computed so far.
         public private(set) var totals = PremiumTotals()
         /// Rows whose premiums cannot be computed (an amount too large for 64 bits), in file order:
@@ -83,6 +85,7 @@ public enum PremiumComputation {
             self.period = period
             self.rates = rates
             self.file = file
+            card = PremiumRates.Card(rates, programmes: agreement.programmes, period: period)
         }
 
         /// `row`'s line, added to `totals`; nil when its premiums cannot be computed (the reason is
@@ -95,10 +98,7 @@ public enum PremiumComputation {
         /// `row`'s premiums, or why they cannot be computed: the part of `line` that needs no
         /// other row, made for many rows at once.
         func premiums(_ row: PayrollFile.Row) -> Result<PremiumLines, PremiumError> {
-            Result { () throws(PremiumError) in
-                try rates.lines(wage: row.grossWage, riskClass: row.riskClass ?? agreement.riskClass, programmes: agreement.programmes,
-                                period: period)
-            }
+            Result { () throws(PremiumError) in try card.lines(wage: row.grossWage, riskClass: row.riskClass ?? agreement.riskClass) }
         }
 
         /// `line(row)` from `row`'s premiums computed beforehand (`premiums(row)`).
