@@ -85,6 +85,14 @@ extension PostgresLedger {
 
     package func importBPU(budgetID: String, period: Period, lines: [BPULine], totals: BPUTotals,
                            source: SourceFile, replace: Bool, actor: String) async throws -> PremiumImportResult {
+        try await importBPU(budgetID: budgetID, period: period, file: BPUFile.Reading(lines: lines, totals: totals), source: source,
+                            replace: replace, actor: actor)
+    }
+
+    /// A BPU run stored as its file is read, a window at a time, in one transaction (see
+    /// `SQLiteLedger.importBPU(budgetID:period:file:source:replace:actor:)`).
+    package func importBPU(budgetID: String, period: Period, file: BPUFile.Reading,
+                           source: SourceFile, replace: Bool, actor: String) async throws -> PremiumImportResult {
         let report = RowProgress.report
         return try await transaction(PremiumImport.bpuOperation(period)) { connection in
             var progress = RowProgress.Counter(report)
@@ -95,31 +103,56 @@ extension PostgresLedger {
                 throw PremiumRunRefusal.periodOutsideBudgetYear(budget: budgetID, year: stored.budget.year, period: period)
             }
             let command = PremiumImport.bpuCommand(source: source, period: period, budgetID: budgetID)
-            let prepared = try await self.prepareRun(connection, kind: .bpu, owner: budgetID, period: period, source: source,
-                                                     replace: replace, command: command, actor: actor)
-            if case .unchanged(let run) = prepared { return PremiumImportResult.make(outcome: .unchanged, run: run) }
-            let use = try await self.envelopeUse(connection, budget: stored.budget, excludingRun: prepared.existingID)
-            if let by = use.overdraw(by: totals.total) {
-                throw PremiumRunError.overdraw(budget: budgetID, period: period, total: totals.total, workers: totals.lines, use: use, by: by)
+            var streamed: StreamedImport
+            do {
+                streamed = StreamedImport(try await self.prepareRun(connection, kind: .bpu, owner: budgetID, period: period,
+                                                                    source: source, replace: replace, command: command, actor: actor))
+            } catch {
+                streamed = try StreamedImport(refused: error)
             }
-            let runID = try await self.saveRun(connection, prepared, kind: .bpu, owner: budgetID, period: period, source: source,
-                                               lines: totals.lines, employer: totals.total, employee: .zero, grand: totals.total,
-                                               actor: actor)
-            for start in stride(from: 0, to: lines.count, by: Self.chunk) {
-                let chunk = lines[start..<min(start + Self.chunk, lines.count)]
-                let rows = chunk.map(\.row), p = chunk.map(\.premiums)
+            if let run = streamed.writing {
+                streamed.runID = try await self.saveRun(connection, run, kind: .bpu, owner: budgetID, period: period, source: source,
+                                                        lines: 0, employer: .zero, employee: .zero, grand: .zero, actor: actor)
+            }
+            while let part = file.nextPart() {
+                guard let runID = streamed.runID, !file.isRefused else { continue }
+                try await self.insertBPULines(connection, part.lines, runID: runID, progress: &progress)
+            }
+            switch try streamed.finish(file) {
+            case .unchanged(let same):
+                return PremiumImportResult.make(outcome: .unchanged, run: same)
+            case .stored(let run, let runID, let totals):
+                // The run's own row (new, or the replaced one) is left out, as before it was written.
+                let use = try await self.envelopeUse(connection, budget: stored.budget, excludingRun: runID)
+                if let by = use.overdraw(by: totals.total) {
+                    throw PremiumRunError.overdraw(budget: budgetID, period: period, total: totals.total, workers: totals.lines, use: use, by: by)
+                }
                 try await self.execute(connection, """
-                    INSERT INTO bpu_line (run_id, line, nik, name, occupation, declared_income, jkk, jkm, jht, total)
-                    SELECT \(runID), * FROM unnest(\(rows.map { Int64($0.line) })::bigint[], \(rows.map(\.nik.digits))::text[],
-                        \(rows.map(\.name))::text[], \(rows.map(\.occupation))::text[], \(rows.map(\.declaredIncome.value))::bigint[],
-                        \(p.map(\.jkk.value))::bigint[], \(p.map(\.jkm.value))::bigint[], \(p.map(\.jht.value))::bigint[],
-                        \(p.map(\.total.value))::bigint[])
+                    UPDATE premium_run SET line_count = \(totals.lines), employer_total = \(totals.total.value), employee_total = 0,
+                        grand_total = \(totals.total.value)
+                    WHERE id = \(runID)
                     """)
-                progress.add(chunk.count)
+                return try await self.finishImport(connection, run, runID: runID, kind: .bpu, source: source, actor: actor,
+                                                   details: PremiumImport.bpuDetails(budgetID: budgetID, period: period, totals: totals,
+                                                                                     remainingAfter: use.remaining.value - totals.total.value))
             }
-            return try await self.finishImport(connection, prepared, runID: runID, kind: .bpu, source: source, actor: actor,
-                                                       details: PremiumImport.bpuDetails(budgetID: budgetID, period: period, totals: totals,
-                                                                                         remainingAfter: use.remaining.value - totals.total.value))
+        }
+    }
+
+    /// Inserts lines `chunk` at a time, one `unnest` statement each.
+    func insertBPULines(_ connection: PostgresConnection, _ lines: [BPULine], runID: Int64,
+                        progress: inout RowProgress.Counter) async throws {
+        for start in stride(from: 0, to: lines.count, by: Self.chunk) {
+            let chunk = lines[start..<min(start + Self.chunk, lines.count)]
+            let rows = chunk.map(\.row), p = chunk.map(\.premiums)
+            try await execute(connection, """
+                INSERT INTO bpu_line (run_id, line, nik, name, occupation, declared_income, jkk, jkm, jht, total)
+                SELECT \(runID), * FROM unnest(\(rows.map { Int64($0.line) })::bigint[], \(rows.map(\.nik.digits))::text[],
+                    \(rows.map(\.name))::text[], \(rows.map(\.occupation))::text[], \(rows.map(\.declaredIncome.value))::bigint[],
+                    \(p.map(\.jkk.value))::bigint[], \(p.map(\.jkm.value))::bigint[], \(p.map(\.jht.value))::bigint[],
+                    \(p.map(\.total.value))::bigint[])
+                """)
+            progress.add(chunk.count)
         }
     }
 

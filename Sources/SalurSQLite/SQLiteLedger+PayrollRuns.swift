@@ -80,10 +80,19 @@ extension SQLiteLedger {
         }
     }
 
-    /// Stores a BPU run computed by `PremiumComputation.bpu`, drawn from `budgetID`'s envelope:
-    /// refused with `PremiumRunError.overdraw` when its total exceeds what the envelope has left
-    /// (a replaced run's own total is given back first). Same-file and `replace` rules as payroll.
+    /// Stores a BPU run computed by `PremiumComputation.bpu`.
     package func importBPU(budgetID: String, period: Period, lines: [BPULine], totals: BPUTotals,
+                           source: SourceFile, replace: Bool, actor: String) throws -> PremiumImportResult {
+        try importBPU(budgetID: budgetID, period: period, file: BPUFile.Reading(lines: lines, totals: totals), source: source,
+                      replace: replace, actor: actor)
+    }
+
+    /// Stores a BPU run as its file is read, checked and computed, a window at a time, in one
+    /// write transaction, drawn from `budgetID`'s envelope: refused with `PremiumRunError.overdraw`
+    /// when its total exceeds what the envelope has left (a replaced run's own total is given back
+    /// first), once the file has been read and found valid and the run's own refusals have been
+    /// made. Same-file and `replace` rules as payroll.
+    package func importBPU(budgetID: String, period: Period, file: BPUFile.Reading,
                            source: SourceFile, replace: Bool, actor: String) throws -> PremiumImportResult {
         let report = RowProgress.report
         return try write(PremiumImport.bpuOperation(period)) { db in
@@ -93,30 +102,55 @@ extension SQLiteLedger {
                 throw PremiumRunRefusal.periodOutsideBudgetYear(budget: budgetID, year: stored.budget.year, period: period)
             }
             let command = PremiumImport.bpuCommand(source: source, period: period, budgetID: budgetID)
-            let prepared = try SQLiteLedger.prepareRun(db, kind: .bpu, owner: budgetID, period: period, source: source,
-                                                       replace: replace, command: command, actor: actor)
-            if case .unchanged(let run) = prepared { return PremiumImportResult.make(outcome: .unchanged, run: run) }
-            let use = try SQLiteLedger.envelopeUse(db, budget: stored.budget, excludingRun: prepared.existingID)
-            if let by = use.overdraw(by: totals.total) {
-                throw PremiumRunError.overdraw(budget: budgetID, period: period, total: totals.total, workers: totals.lines, use: use, by: by)
+            var streamed: StreamedImport
+            do {
+                streamed = StreamedImport(try SQLiteLedger.prepareRun(db, kind: .bpu, owner: budgetID, period: period, source: source,
+                                                                      replace: replace, command: command, actor: actor))
+            } catch {
+                streamed = try StreamedImport(refused: error)
             }
-            let runID = try SQLiteLedger.saveRun(db, prepared, kind: .bpu, owner: budgetID, period: period, source: source,
-                                                 lines: totals.lines, employer: totals.total, employee: .zero, grand: totals.total,
-                                                 actor: actor)
-            let insert = try db.makeStatement(sql: """
-                INSERT INTO bpu_line (run_id, line, nik, name, occupation, declared_income, jkk, jkm, jht, total)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-            for line in lines {
-                let p = line.premiums, row = line.row
-                insert.setUncheckedArguments([runID, row.line, row.nik.digits, row.name, row.occupation, row.declaredIncome.value,
-                                              p.jkk.value, p.jkm.value, p.jht.value, p.total.value])
-                try insert.execute()
-                progress.tick()
+            if let run = streamed.writing {
+                streamed.runID = try SQLiteLedger.saveRun(db, run, kind: .bpu, owner: budgetID, period: period, source: source,
+                                                          lines: 0, employer: .zero, employee: .zero, grand: .zero, actor: actor)
             }
-            return try SQLiteLedger.finishImport(db, prepared, runID: runID, kind: .bpu, source: source, actor: actor,
-                                                       details: PremiumImport.bpuDetails(budgetID: budgetID, period: period, totals: totals,
-                                                                                         remainingAfter: use.remaining.value - totals.total.value))
+            while let part = file.nextPart() {
+                guard let runID = streamed.runID, !file.isRefused else { continue }
+                try SQLiteLedger.insertBPULines(db, part.lines, runID: runID, progress: &progress)
+            }
+            switch try streamed.finish(file) {
+            case .unchanged(let same):
+                return PremiumImportResult.make(outcome: .unchanged, run: same)
+            case .stored(let run, let runID, let totals):
+                // The run's own row (new, or the replaced one) is left out, as before it was written.
+                let use = try SQLiteLedger.envelopeUse(db, budget: stored.budget, excludingRun: runID)
+                if let by = use.overdraw(by: totals.total) {
+                    throw PremiumRunError.overdraw(budget: budgetID, period: period, total: totals.total, workers: totals.lines, use: use, by: by)
+                }
+                try db.execute(sql: "UPDATE premium_run SET line_count = ?, employer_total = ?, employee_total = 0, grand_total = ? WHERE id = ?",
+                               arguments: [totals.lines, totals.total.value, totals.total.value, runID])
+                return try SQLiteLedger.finishImport(db, run, runID: runID, kind: .bpu, source: source, actor: actor,
+                                                     details: PremiumImport.bpuDetails(budgetID: budgetID, period: period, totals: totals,
+                                                                                       remainingAfter: use.remaining.value - totals.total.value))
+            }
+        }
+    }
+
+    /// Many lines per statement, bound through SQLite's C API (`BulkStatement`), 10,000 at a time
+    /// so that progress is reported as they go.
+    static func insertBPULines(_ db: Database, _ lines: [BPULine], runID: Int64, progress: inout RowProgress.Counter) throws {
+        for start in stride(from: 0, to: lines.count, by: 10_000) {
+            let part = lines[start..<min(start + 10_000, lines.count)]
+            let stored = try BulkStatement.insert(db, """
+                INSERT INTO bpu_line (run_id, line, nik, name, occupation, declared_income, jkk, jkm, jht, total) VALUES
+                """, row: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", width: 10, count: part.count) { statement, column, index in
+                let line = part[start + index], p = line.premiums, row = line.row
+                statement.bind(column + 1, runID); statement.bind(column + 2, Int64(row.line))
+                statement.bind(column + 3, row.nik.digits); statement.bind(column + 4, row.name)
+                statement.bind(column + 5, row.occupation); statement.bind(column + 6, row.declaredIncome.value)
+                statement.bind(column + 7, p.jkk.value); statement.bind(column + 8, p.jkm.value)
+                statement.bind(column + 9, p.jht.value); statement.bind(column + 10, p.total.value)
+            }
+            progress.add(stored)
         }
     }
 

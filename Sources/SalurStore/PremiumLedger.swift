@@ -20,6 +20,10 @@ package protocol PremiumLedger: Sendable {
                        source: SourceFile, replace: Bool, actor: String) async throws -> PremiumImportResult
     func importBPU(budgetID: String, period: Period, lines: [BPULine], totals: BPUTotals,
                    source: SourceFile, replace: Bool, actor: String) async throws -> PremiumImportResult
+    /// Imports a BPU file read a window at a time, as `importPayroll(…file:…)` does; the envelope's
+    /// overdraw is refused once the file has been read and found valid, after the run's own refusals.
+    func importBPU(budgetID: String, period: Period, file: BPUFile.Reading,
+                   source: SourceFile, replace: Bool, actor: String) async throws -> PremiumImportResult
     /// Runs of one agreement or budget, newest period first.
     func premiumRuns(kind: PremiumRunKind, owner: String) async throws -> [PremiumRunSummary]
     func payrollReport(agreementID: String?, period: Period) async throws -> PayrollReport

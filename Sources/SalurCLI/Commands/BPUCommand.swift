@@ -31,13 +31,18 @@ struct BPUCommand: AsyncParsableCommand {
                     throw PremiumRunRefusal.periodOutsideBudgetYear(budget: envelope.id, year: envelope.year, period: period)
                 }
                 let rates = try BPJSRatesFile.load(configured: configuration.premiums.ratesFile)
-                let bytes = try Output.readFile(file)
-                let rows = try BPUFile.parse(bytes: bytes, file: file)
-                let run = try PremiumComputation.bpu(rows, period: period, rates: rates, file: file)
-                let bar = ProgressBar.onStandardError("importing \(TerminalText.escaped(file))", total: rows.count, quiet: json)
-                return try await bar.rows(total: rows.count) {
-                    try await ledger.importBPU(budgetID: envelope.id, period: period, lines: run.lines, totals: run.totals,
-                                               source: SourceFile(path: file, sha256: AuditChain.sha256Hex(bytes)),
+                // A file on disk is read, checked, computed and stored a window at a time, in one
+                // transaction; a bad line anywhere still imports nothing.
+                let input = try WindowedInput(file)
+                let reading = if let bytes = input.bytes {
+                    try BPUFile.Reading(bytes: bytes, file: file, period: period, rates: rates)
+                } else {
+                    try BPUFile.Reading(path: file, file: file, period: period, rates: rates)
+                }
+                let bar = ProgressBar.onStandardError("importing \(TerminalText.escaped(file))", total: input.rows, quiet: json)
+                reading.onRowsTaken = { bar.update(done: $0) }
+                return try await bar.around(total: input.rows) {
+                    try await ledger.importBPU(budgetID: envelope.id, period: period, file: reading, source: input.source,
                                                replace: replace, actor: OperatorIdentity.current())
                 }
             }

@@ -30,18 +30,10 @@ public enum BPUFile {
         var issues: [ImportIssue] = []
         var rows: [Row] = []
         rows.reserveCapacity(table.rowCount)
-        var seenNIK: [NIK: Int] = [:]
+        let check = Check(columns: table.columns)
+        var seen = Seen(capacity: table.rowCount)
         table.forEachRow(issues: &issues) { row, issues in
-            let before = issues.count
-            let nik = row.uniqueNIK(seen: &seenNIK, issues: &issues)
-            let name = row["name"] ?? ""
-            if let reason = PayrollFile.textProblem(name, maxLength: 100) { issues.append(row.issue("name", reason)) }
-            let occupation = row["occupation"] ?? ""
-            if let reason = PayrollFile.textProblem(occupation, maxLength: 64) { issues.append(row.issue("occupation", reason)) }
-            let income = PayrollFile.amount(row["declared_income"] ?? "", field: "declared_income", what: "declared income",
-                                            row: row, issues: &issues)
-            guard issues.count == before, let nik, let income else { return }
-            rows.append(Row(line: row.line, nik: nik, name: name, occupation: occupation, declaredIncome: income))
+            if let valid = seen.row(check.fields(row), issues: &issues) { rows.append(valid) }
         }
         if !issues.isEmpty { throw ImportFailure(issues) }
         return rows

@@ -72,6 +72,8 @@ public enum PremiumComputation {
         let period: Period
         let rates: PremiumRates
         let file: String
+        /// The rates of `period` for the agreement's programmes, looked up once.
+        let card: PremiumRates.Card
         /// The sums of the lines computed so far.
         public private(set) var totals = PremiumTotals()
         /// Rows whose premiums cannot be computed (an amount too large for 64 bits), in file order:
@@ -83,17 +85,29 @@ public enum PremiumComputation {
             self.period = period
             self.rates = rates
             self.file = file
+            card = PremiumRates.Card(rates, programmes: agreement.programmes, period: period)
         }
 
         /// `row`'s line, added to `totals`; nil when its premiums cannot be computed (the reason is
         /// added to `issues`). Throws `PremiumRunRefusal` when the rate table has no rule for it or
         /// a total does not fit in 64 bits.
         public mutating func line(_ row: PayrollFile.Row) throws(PremiumRunRefusal) -> PayrollLine? {
-            let riskClass = row.riskClass ?? agreement.riskClass
+            try add(row, premiums(row))
+        }
+
+        /// `row`'s premiums, or why they cannot be computed: the part of `line` that needs no
+        /// other row, made for many rows at once.
+        func premiums(_ row: PayrollFile.Row) -> Result<PremiumLines, PremiumError> {
+            Result { () throws(PremiumError) in try card.lines(wage: row.grossWage, riskClass: row.riskClass ?? agreement.riskClass) }
+        }
+
+        /// `line(row)` from `row`'s premiums computed beforehand (`premiums(row)`).
+        mutating func add(_ row: PayrollFile.Row, _ computed: Result<PremiumLines, PremiumError>) throws(PremiumRunRefusal) -> PayrollLine? {
             let premiums: PremiumLines
-            do throws(PremiumError) {
-                premiums = try rates.lines(wage: row.grossWage, riskClass: riskClass, programmes: agreement.programmes, period: period)
-            } catch {
+            switch computed {
+            case .success(let lines):
+                premiums = lines
+            case .failure(let error):
                 switch error {
                 case .overflow, .wageNotPositive:
                     if issues.count <= ImportIssue.limit {
@@ -109,7 +123,7 @@ public enum PremiumComputation {
             } catch {
                 throw .premium(.overflow(error))
             }
-            return PayrollLine(row: row, riskClass: riskClass, premiums: premiums)
+            return PayrollLine(row: row, riskClass: row.riskClass ?? agreement.riskClass, premiums: premiums)
         }
     }
 
@@ -121,25 +135,67 @@ public enum PremiumComputation {
                            file: String) throws -> (lines: [BPULine], totals: BPUTotals) {
         var lines: [BPULine] = []
         lines.reserveCapacity(rows.count)
-        var issues: [ImportIssue] = []
-        var totals = BPUTotals()
+        var run = BPURun(period: period, rates: rates, file: file)
         for row in rows {
-            do {
-                let premiums = try rates.bpuLines(declaredIncome: row.declaredIncome, period: period)
-                try totals.add(declaredIncome: row.declaredIncome, premiums)
-                lines.append(BPULine(row: row, premiums: premiums))
-            } catch let error as PremiumError {
+            if let line = try run.line(row) { lines.append(line) }
+        }
+        if !run.issues.isEmpty { throw ImportFailure(run.issues) }
+        return (lines, run.totals)
+    }
+
+    /// A BPU run's lines computed one row at a time, in file order, and the sums of those computed
+    /// so far: what `bpu(_:period:rates:file:)` does, for a file read a window at a time.
+    public struct BPURun: Sendable {
+        let period: Period
+        let rates: PremiumRates
+        let file: String
+        /// The sums of the lines computed so far.
+        public private(set) var totals = BPUTotals()
+        /// Rows whose declared income is outside the range in force (or whose premiums do not fit
+        /// in 64 bits), in file order: at most `ImportIssue.limit + 1`, as many as a refusal reports.
+        public private(set) var issues: [ImportIssue] = []
+
+        public init(period: Period, rates: PremiumRates, file: String) {
+            self.period = period
+            self.rates = rates
+            self.file = file
+        }
+
+        /// `row`'s line, added to `totals`; nil when its premiums cannot be computed (the reason is
+        /// added to `issues`). Throws `PremiumRunRefusal` when the rate table has no BPU rule for the
+        /// period or a total does not fit in 64 bits.
+        public mutating func line(_ row: BPUFile.Row) throws(PremiumRunRefusal) -> BPULine? {
+            try add(row, premiums(row))
+        }
+
+        /// `row`'s premiums, or why they cannot be computed: the part of `line` that needs no other row.
+        func premiums(_ row: BPUFile.Row) -> Result<BPULines, PremiumError> {
+            Result { () throws(PremiumError) in try rates.bpuLines(declaredIncome: row.declaredIncome, period: period) }
+        }
+
+        /// `line(row)` from `row`'s premiums computed beforehand (`premiums(row)`).
+        mutating func add(_ row: BPUFile.Row, _ computed: Result<BPULines, PremiumError>) throws(PremiumRunRefusal) -> BPULine? {
+            let premiums: BPULines
+            switch computed {
+            case .success(let lines):
+                premiums = lines
+            case .failure(let error):
                 switch error {
                 case .overflow, .declaredIncomeOutOfRange:
-                    issues.append(ImportIssue(file: file, line: row.line, field: "declared_income", reason: error.description))
+                    if issues.count <= ImportIssue.limit {
+                        issues.append(ImportIssue(file: file, line: row.line, field: "declared_income", reason: error.description))
+                    }
+                    return nil
                 default:
-                    throw PremiumRunRefusal.premium(error)
+                    throw .premium(error)
                 }
-            } catch let error as MoneyError {
-                throw PremiumRunRefusal.premium(.overflow(error))
             }
+            do throws(MoneyError) {
+                try totals.add(declaredIncome: row.declaredIncome, premiums)
+            } catch {
+                throw .premium(.overflow(error))
+            }
+            return BPULine(row: row, premiums: premiums)
         }
-        if !issues.isEmpty { throw ImportFailure(issues) }
-        return (lines, totals)
     }
 }

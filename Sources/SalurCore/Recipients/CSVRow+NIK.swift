@@ -26,6 +26,12 @@ extension CSVRow {
         once(nik(at: column, issues: &issues), key: \.numericValue, seen: &seen, issues: &issues, note: note)
     }
 
+    /// `uniqueNIK(at:seen:issues:note:)` for a NIK already read from this row with
+    /// `nik(at:issues:)` (nil when it was refused), perhaps on another thread.
+    public func uniqueNIK(_ nik: NIK?, seen: inout [UInt64: Int], issues: inout [ImportIssue], note: String = "") -> NIK? {
+        once(nik, key: \.numericValue, seen: &seen, issues: &issues, note: note)
+    }
+
     /// `uniqueNIK(seen:issues:note:)` at a column looked up beforehand.
     public func uniqueNIK(at column: Int?, seen: inout [NIK: Int], issues: inout [ImportIssue], note: String = "") -> NIK? {
         once(nik(at: column, issues: &issues), key: { $0 }, seen: &seen, issues: &issues, note: note)

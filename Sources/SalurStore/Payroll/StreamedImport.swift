@@ -1,6 +1,6 @@
 package import SalurCore
 
-/// A payroll import stored as its file is read, decided alike by both stores: the period's run is
+/// A premium file (payroll or BPU) import stored as its file is read, decided alike by both stores: the period's run is
 /// prepared first (`PreparedRun.decide`), but a refusal of it is held until the file has been read
 /// and found valid, so that the file's own refusals come first, as when the file was read whole
 /// before anything was stored. The lines are written only for a new run or a replace, under the
@@ -11,11 +11,11 @@ package struct StreamedImport {
     package var runID: Int64?
 
     /// How the import ends once the file is read and found valid.
-    package enum Outcome {
+    package enum Outcome<Totals> {
         /// The same file again: nothing was written.
         case unchanged(PremiumRunSummary)
         /// A new run or a replace, its lines written under `runID`; its totals are `totals`.
-        case stored(PreparedRun, runID: Int64, totals: PremiumTotals)
+        case stored(PreparedRun, runID: Int64, totals: Totals)
     }
 
     /// The run as prepared.
@@ -38,7 +38,7 @@ package struct StreamedImport {
 
     /// Once the store has taken every part of `file`: throws why the import is refused (the file's
     /// own refusals, then the run's), else says how it ends.
-    package func finish(_ file: PayrollFile.Reading) throws -> Outcome {
+    package func finish<Line, Totals>(_ file: PremiumReading<Line, Totals>) throws -> Outcome<Totals> {
         let totals = try file.finish()
         let run = try prepared.get()
         if let same = run.unchangedRun { return .unchanged(same) }
