@@ -40,7 +40,7 @@ extension PostgresLedger {
     /// and account numbers seen so far in temporary tables, where a repeated one is found with
     /// the line that first gave it. The file's own issues and duplicates refuse it first; only a
     /// file without any is refused for what the store holds.
-    package func importRecipients(_ file: RecipientFile.Reading, source: SourceFile, actor: String) async throws -> RecipientImportSummary {
+    package func importRecipients(_ file: RecipientFile.Reading, source: ReadSource, actor: String) async throws -> RecipientImportSummary {
         var started = false
         return try await transaction("importing recipients") { connection in
             // The file is read once: a transaction run again could not read it again.
@@ -52,28 +52,13 @@ extension PostgresLedger {
             let now = Timestamp.iso8601(clock.now)
             let isEmpty = try await connection.query(PostgresQuery(unsafeSQL: StoreSQL.noRecipients), logger: self.logger)
                 .collect().first?.decode(Bool.self) ?? false
-            try await self.execute(connection, """
-                CREATE TEMP TABLE import_nik (nik TEXT PRIMARY KEY, line BIGINT NOT NULL) ON COMMIT DROP
-                """)
-            try await self.execute(connection, """
-                CREATE TEMP TABLE import_account (account_no TEXT PRIMARY KEY, line BIGINT NOT NULL) ON COMMIT DROP
-                """)
+            var seen = try await SeenKeys(self, connection)
             var summary = RecipientImportSummary()
             var issues: [ImportIssue] = []
-            var niks: [(line: Int, first: Int)] = []
-            var accounts: [(line: Int, first: Int)] = []
             while let part = file.nextPart() {
-                let keys = part.keys
-                if niks.count <= ImportIssue.limit {
-                    niks += try await self.repeats(connection, table: "import_nik", column: "nik",
-                                                   keys.compactMap { key in key.nik.map { ($0.digits, key.line) } })
-                }
-                if accounts.count <= ImportIssue.limit {
-                    accounts += try await self.repeats(connection, table: "import_account", column: "account_no",
-                                                       keys.compactMap { key in key.account.map { ($0, key.line) } })
-                }
+                try await seen.add(part.keys)
                 // The file will be refused for its own issues: the store's are not looked for.
-                guard !file.isRefused, niks.isEmpty, accounts.isEmpty, issues.count <= ImportIssue.limit else { continue }
+                guard !file.isRefused, !seen.found, issues.count <= ImportIssue.limit else { continue }
                 if isEmpty {
                     // A first import cannot conflict with stored data: the file's own checks already ran.
                     // Inserted in file order, as SQLite does, so that ids are the same on both.
@@ -83,54 +68,88 @@ extension PostgresLedger {
                     }, now: now)
                     summary.added += part.rows.count
                 } else {
-                    try await self.storeRows(connection, part.rows, into: &summary, issues: &issues, source: source, actor: actor, now: now)
+                    try await self.storeRows(connection, part.rows, into: &summary, issues: &issues, file: source.path, actor: actor, now: now)
                 }
             }
-            try file.finish(duplicateNIKs: niks, duplicateAccounts: accounts)
+            try file.finish(duplicateNIKs: seen.niks, duplicateAccounts: seen.accounts)
             if !issues.isEmpty { throw ImportFailure(issues) }
             if summary.added + summary.updated > 0 {
                 try await self.audit(connection, actor: actor, action: "recipients.import", subject: source.path,
-                                     details: RecipientImport.details(summary, source: source, rows: file.rowCount))
+                                     details: RecipientImport.details(summary, source: source.file, rows: file.rowCount))
             }
             return summary
         }
     }
 
     package func importRecipients(_ rows: [RecipientFile.Row], source: SourceFile, actor: String) async throws -> RecipientImportSummary {
-        try await importRecipients(RecipientFile.Reading(rows: rows), source: source, actor: actor)
+        try await importRecipients(RecipientFile.Reading(rows: rows), source: ReadSource(source), actor: actor)
     }
 
-    /// The rows among `keys` (key and line, in file order) that repeat a key of an earlier line —
-    /// one of this window or one noted in `table` — with that earlier line; the window's new keys
-    /// are then noted in `table`.
-    private func repeats(_ connection: PostgresConnection, table: String, column: String,
-                         _ keys: [(key: String, line: Int)]) async throws -> [(line: Int, first: Int)] {
-        guard !keys.isEmpty else { return [] }
-        var first: [String: Int] = [:]
-        for try await (key, line) in try await connection.query(PostgresQuery(
-            unsafeSQL: "SELECT \(column), line FROM \(table) WHERE \(column) = ANY($1::text[])",
-            binds: { var b = PostgresBindings(); b.append(keys.map(\.key)); return b }()), logger: logger).decode((String, Int).self) {
-            first[key] = line
+    /// The NIKs and account numbers an import has read so far, in temporary tables dropped at
+    /// commit, each with the first line that gave it; and the lines that gave one again.
+    struct SeenKeys {
+        private let ledger: PostgresLedger
+        private let connection: PostgresConnection
+        private(set) var niks: [(line: Int, first: Int)] = []
+        private(set) var accounts: [(line: Int, first: Int)] = []
+
+        init(_ ledger: PostgresLedger, _ connection: PostgresConnection) async throws {
+            self.ledger = ledger
+            self.connection = connection
+            try await ledger.execute(connection, """
+                CREATE TEMP TABLE import_nik (nik TEXT PRIMARY KEY, line BIGINT NOT NULL) ON COMMIT DROP
+                """)
+            try await ledger.execute(connection, """
+                CREATE TEMP TABLE import_account (account_no TEXT PRIMARY KEY, line BIGINT NOT NULL) ON COMMIT DROP
+                """)
         }
-        var found: [(line: Int, first: Int)] = []
-        var new: [(key: String, line: Int)] = []
-        for (key, line) in keys {
-            if let earlier = first[key] { found.append((line, earlier)); continue }
-            first[key] = line
-            new.append((key, line))
+
+        /// Whether a key was given twice.
+        var found: Bool { !niks.isEmpty || !accounts.isEmpty }
+
+        /// Notes the keys of rows, in file order. (Only the first duplicates of each kind can be
+        /// among the issues a refused file reports.)
+        mutating func add(_ keys: [RecipientFile.Keys]) async throws {
+            if niks.count <= ImportIssue.limit {
+                niks += try await repeats(table: "import_nik", column: "nik", keys.compactMap { key in key.nik.map { ($0.digits, key.line) } })
+            }
+            if accounts.count <= ImportIssue.limit {
+                accounts += try await repeats(table: "import_account", column: "account_no",
+                                              keys.compactMap { key in key.account.map { ($0, key.line) } })
+            }
         }
-        var bindings = PostgresBindings()
-        bindings.append(new.map(\.key)); bindings.append(new.map { Int64($0.line) })
-        try await execute(connection, PostgresQuery(
-            unsafeSQL: "INSERT INTO \(table) (\(column), line) SELECT * FROM unnest($1::text[], $2::bigint[])", binds: bindings))
-        return found
+
+        /// The rows among `keys` (key and line, in file order) that repeat a key of an earlier line —
+        /// one of this window or one noted in `table` — with that earlier line; the window's new keys
+        /// are then noted in `table`.
+        private func repeats(table: String, column: String, _ keys: [(key: String, line: Int)]) async throws -> [(line: Int, first: Int)] {
+            guard !keys.isEmpty else { return [] }
+            var first: [String: Int] = [:]
+            for try await (key, line) in try await connection.query(PostgresQuery(
+                unsafeSQL: "SELECT \(column), line FROM \(table) WHERE \(column) = ANY($1::text[])",
+                binds: { var b = PostgresBindings(); b.append(keys.map(\.key)); return b }()), logger: ledger.logger).decode((String, Int).self) {
+                first[key] = line
+            }
+            var found: [(line: Int, first: Int)] = []
+            var new: [(key: String, line: Int)] = []
+            for (key, line) in keys {
+                if let earlier = first[key] { found.append((line, earlier)); continue }
+                first[key] = line
+                new.append((key, line))
+            }
+            var bindings = PostgresBindings()
+            bindings.append(new.map(\.key)); bindings.append(new.map { Int64($0.line) })
+            try await ledger.execute(connection, PostgresQuery(
+                unsafeSQL: "INSERT INTO \(table) (\(column), line) SELECT * FROM unnest($1::text[], $2::bigint[])", binds: bindings))
+            return found
+        }
     }
 
     /// One window of an import into a table that holds recipients: its rows looked up, then added,
     /// updated or left as they are, in file order (each row sees the rows before it); the issues
     /// the store's data gives are added to `issues` and their rows left out.
     private func storeRows(_ connection: PostgresConnection, _ rows: [RecipientFile.Row], into summary: inout RecipientImportSummary,
-                           issues: inout [ImportIssue], source: SourceFile, actor: String, now: String) async throws {
+                           issues: inout [ImportIssue], file: String, actor: String, now: String) async throws {
         var audits: [AuditRecord] = []
         var stored = try await self.storedRecipients(connection, niks: rows.map(\.nik.digits))
         var holders = try await self.accountHolders(connection, accounts: rows.compactMap(\.accountNo))
@@ -139,7 +158,7 @@ extension PostgresLedger {
         for row in rows {
             let nik = row.nik.digits
             if let account = row.accountNo, let holder = holders[account], holder != nik {
-                issues.append(ImportIssue(file: source.path, line: row.line, field: "account_no",
+                issues.append(ImportIssue(file: file, line: row.line, field: "account_no",
                                           reason: RecipientImport.accountTaken(holder: holder)))
                 continue
             }
@@ -155,7 +174,7 @@ extension PostgresLedger {
             }
             let change: RecipientUpdate
             switch RecipientUpdate.of(row, name: current.name, program: current.program, district: current.district,
-                                      phone: current.phone, opening: current.opening, file: source.path) {
+                                      phone: current.phone, opening: current.opening, file: file) {
             case .refused(let issue): issues.append(issue); continue
             case .unchanged: summary.unchanged += 1; continue
             case .update(let found): change = found
@@ -229,9 +248,11 @@ extension PostgresLedger {
                 CREATE TEMP TABLE opening_answer (id BIGINT PRIMARY KEY, state TEXT NOT NULL, account_no TEXT, reason TEXT) ON COMMIT DROP
                 """)
             var apply = OpeningResultImport(file: source.path)
+            var seen = try await SeenKeys(self, connection)
             var answers = 0
             while let part = file.nextPart() {
-                guard !apply.skips(file) else { continue }
+                try await seen.add(part.keys)
+                guard !apply.skips(file, duplicates: seen.found) else { continue }
                 let stored = try await self.storedRecipients(connection, niks: part.rows.map(\.nik.digits)).mapValues { row -> OpeningResultImport.Stored in
                     (row.id ?? 0, row.opening)
                 }
@@ -241,7 +262,7 @@ extension PostgresLedger {
                 answers += decided.count
                 for _ in part.rows { progress.tick() }
             }
-            try apply.finish(file)
+            try apply.finish(file, duplicateNIKs: seen.niks, duplicateAccounts: seen.accounts)
             let now = Timestamp.iso8601(clock.now)
             let written = try await self.execute(connection, """
                 UPDATE recipient r SET opening_state = a.state, account_no = a.account_no, rejection_reason = a.reason, updated_at = \(now)

@@ -1,17 +1,18 @@
 import GRDB
+import GRDBSQLite
 package import SalurCore
 package import SalurStore
 
 extension SQLiteLedger {
     package func importRecipients(_ rows: [RecipientFile.Row], source: SourceFile, actor: String) throws -> RecipientImportSummary {
-        try importRecipients(RecipientFile.Reading(rows: rows), source: source, actor: actor)
+        try importRecipients(RecipientFile.Reading(rows: rows), source: ReadSource(source), actor: actor)
     }
 
     /// The file is read, checked and stored a window at a time, in the one write transaction:
     /// a first import appends (`appendFirstRecipients`), any other looks each row up and updates
     /// it. A NIK or account number the file gives twice is found in a temporary table of the keys
     /// seen so far, not in memory; a bad row anywhere undoes everything.
-    package func importRecipients(_ file: RecipientFile.Reading, source: SourceFile, actor: String) throws -> RecipientImportSummary {
+    package func importRecipients(_ file: RecipientFile.Reading, source: ReadSource, actor: String) throws -> RecipientImportSummary {
         try write("importing recipients") { db in
             let now = self.timestamp()
             let restoreCache = try SQLiteLedger.largeCache(db, rows: Int.max, mebibytes: 64)
@@ -20,11 +21,11 @@ extension SQLiteLedger {
             if try Bool.fetchOne(db, sql: StoreSQL.noRecipients) ?? false {
                 summary.added = try SQLiteLedger.appendFirstRecipients(db, file, now: now)
             } else {
-                summary = try SQLiteLedger.updateRecipients(db, file, source: source, actor: actor, now: now)
+                summary = try SQLiteLedger.updateRecipients(db, file, path: source.path, actor: actor, now: now)
             }
             if summary.added + summary.updated > 0 {
                 try SQLiteLedger.audit(db, actor: actor, action: "recipients.import", subject: source.path,
-                                       details: RecipientImport.details(summary, source: source, rows: file.rowCount))
+                                       details: RecipientImport.details(summary, source: source.file, rows: file.rowCount))
             }
             return summary
         }
@@ -34,7 +35,7 @@ extension SQLiteLedger {
     /// left as it is, in file order. The file's own issues and its duplicates refuse it first;
     /// only a file without any is refused for what the store holds (an account number another
     /// NIK holds, an update the opening state forbids), as when the file was checked whole first.
-    static func updateRecipients(_ db: Database, _ file: RecipientFile.Reading, source: SourceFile, actor: String,
+    static func updateRecipients(_ db: Database, _ file: RecipientFile.Reading, path: String, actor: String,
                                  now: String) throws -> RecipientImportSummary {
         var summary = RecipientImportSummary()
         var issues: [ImportIssue] = []
@@ -57,7 +58,7 @@ extension SQLiteLedger {
             for row in part.rows {
                 if let account = row.accountNo,
                    let holder = try String.fetchOne(accountHolder, arguments: [account]), holder != row.nik.digits {
-                    issues.append(ImportIssue(file: source.path, line: row.line, field: "account_no",
+                    issues.append(ImportIssue(file: path, line: row.line, field: "account_no",
                                               reason: RecipientImport.accountTaken(holder: holder)))
                     continue
                 }
@@ -70,7 +71,7 @@ extension SQLiteLedger {
                 let current = try SQLiteLedger.opening(stored)
                 let change: RecipientUpdate
                 switch RecipientUpdate.of(row, name: stored["name"], program: stored["program"], district: stored["district"],
-                                          phone: stored["phone"], opening: current, file: source.path) {
+                                          phone: stored["phone"], opening: current, file: path) {
                 case .refused(let issue): issues.append(issue); continue
                 case .unchanged: summary.unchanged += 1; continue
                 case .update(let found): change = found
@@ -93,7 +94,7 @@ extension SQLiteLedger {
     /// in memory), each with the first line that gave it; and the lines that gave one again.
     struct SeenKeys {
         private let db: Database
-        private let addNIK, firstNIK, addAccount, firstAccount: Statement
+        private let firstNIK, firstAccount: Statement
         private(set) var niks: [(line: Int, first: Int)] = []
         private(set) var accounts: [(line: Int, first: Int)] = []
 
@@ -105,31 +106,36 @@ extension SQLiteLedger {
                 CREATE TEMP TABLE import_nik (nik INTEGER PRIMARY KEY, line INTEGER NOT NULL);
                 CREATE TEMP TABLE import_account (account_no TEXT PRIMARY KEY, line INTEGER NOT NULL) WITHOUT ROWID;
                 """)
-            addNIK = try db.makeStatement(sql: "INSERT INTO temp.import_nik (nik, line) VALUES (?, ?) ON CONFLICT DO NOTHING")
             firstNIK = try db.makeStatement(sql: "SELECT line FROM temp.import_nik WHERE nik = ?")
-            addAccount = try db.makeStatement(sql: "INSERT INTO temp.import_account (account_no, line) VALUES (?, ?) ON CONFLICT DO NOTHING")
             firstAccount = try db.makeStatement(sql: "SELECT line FROM temp.import_account WHERE account_no = ?")
         }
 
         /// Whether a key was given twice.
         var found: Bool { !niks.isEmpty || !accounts.isEmpty }
 
-        /// Notes the keys of rows, in file order. (Only the first duplicates of each kind can be
-        /// among the issues a refused file reports.)
+        /// Notes the keys of rows, in file order: a window's keys inserted together, each keeping
+        /// the first line that gave it; only when some were there already is each looked up for
+        /// the line that gave it first. (Only the first duplicates of each kind can be among the
+        /// issues a refused file reports.)
         mutating func add(_ keys: [RecipientFile.Keys]) throws {
-            for key in keys {
-                if let nik = key.nik, niks.count <= ImportIssue.limit {
-                    let value = Int64(bitPattern: nik.numericValue)
-                    try addNIK.execute(arguments: [value, key.line])
-                    if db.changesCount == 0, let first = try Int.fetchOne(firstNIK, arguments: [value]) {
-                        niks.append((key.line, first))
-                    }
+            if niks.count <= ImportIssue.limit {
+                let given = keys.compactMap { key in key.nik.map { (Int64(bitPattern: $0.numericValue), key.line) } }
+                let added = try BulkStatement.insert(db, "INSERT OR IGNORE INTO temp.import_nik (nik, line) VALUES", row: "(?, ?)",
+                                                     width: 2, count: given.count) { statement, column, index in
+                    statement.bind(column + 1, given[index].0); statement.bind(column + 2, Int64(given[index].1))
                 }
-                if let account = key.account, accounts.count <= ImportIssue.limit {
-                    try addAccount.execute(arguments: [account, key.line])
-                    if db.changesCount == 0, let first = try Int.fetchOne(firstAccount, arguments: [account]) {
-                        accounts.append((key.line, first))
-                    }
+                for (nik, line) in given where added < given.count && niks.count <= ImportIssue.limit {
+                    if let first = try Int.fetchOne(firstNIK, arguments: [nik]), first != line { niks.append((line, first)) }
+                }
+            }
+            if accounts.count <= ImportIssue.limit {
+                let given = keys.compactMap { key in key.account.map { ($0, key.line) } }
+                let added = try BulkStatement.insert(db, "INSERT OR IGNORE INTO temp.import_account (account_no, line) VALUES",
+                                                     row: "(?, ?)", width: 2, count: given.count) { statement, column, index in
+                    statement.bind(column + 1, given[index].0); statement.bind(column + 2, Int64(given[index].1))
+                }
+                for (account, line) in given where added < given.count && accounts.count <= ImportIssue.limit {
+                    if let first = try Int.fetchOne(firstAccount, arguments: [account]), first != line { accounts.append((line, first)) }
                 }
             }
         }
@@ -174,32 +180,86 @@ extension SQLiteLedger {
             defer { restoreCache() }
             var apply = OpeningResultImport(file: source.path)
             let now = self.timestamp()
-            let find = try db.makeStatement(sql: """
+            // Looked up a row at a time through SQLite's C API: GRDB's rows and arguments would
+            // cost more than the lookups themselves.
+            let find = try KeyLookup(db, sql: """
                 SELECT id, opening_state, account_no, rejection_reason FROM recipient WHERE nik = ?
                 """)
-            let accountHolder = try db.makeStatement(sql: "SELECT nik FROM recipient WHERE account_no = ?")
+            let accountHolder = try KeyLookup(db, sql: "SELECT nik FROM recipient WHERE account_no = ?")
             var answers = try OpeningAnswers(db)
+            var seen = try SeenKeys(db)
             while let part = file.nextPart() {
-                guard !apply.skips(file) else { continue }
+                try seen.add(part.keys)
+                guard !apply.skips(file, duplicates: seen.found) else { continue }
                 var stored: [String: OpeningResultImport.Stored] = [:]
+                stored.reserveCapacity(part.rows.count)
                 for row in part.rows {
-                    if let found = try Row.fetchOne(find, arguments: [row.nik.digits]) {
-                        stored[row.nik.digits] = (found["id"], try SQLiteLedger.opening(found))
+                    let nik = row.nik.digits
+                    let found = try find.first(nik) { row -> (Int64, String, String?, String?) in
+                        (row.int64(0), row.text(1) ?? "", row.text(2), row.text(3))
+                    }
+                    if case let (id, state, account, reason)? = found {
+                        guard let opening = AccountOpening(storedState: state, account: account, reason: reason) else {
+                            throw StoreError.refused("corrupt recipient row: unknown opening state \(state)")
+                        }
+                        stored[nik] = (id, opening)
                     }
                 }
                 var holders: [String: String] = [:]
                 for account in OpeningResultImport.accounts(part.rows) {
-                    holders[account] = try String.fetchOne(accountHolder, arguments: [account])
+                    holders[account] = try accountHolder.first(account) { $0.text(0) } ?? nil
                 }
                 try answers.add(apply.decide(part.rows, stored: stored, holders: holders))
                 for _ in part.rows { progress.tick() }
             }
-            try apply.finish(file)
+            try apply.finish(file, duplicateNIKs: seen.niks, duplicateAccounts: seen.accounts)
+            try seen.drop()
             try answers.write(now: now)
             if let details = apply.details(file, source: source) {
                 try SQLiteLedger.audit(db, actor: actor, action: "accounts.import_results", subject: source.path, details: details)
             }
             return apply.summary
+        }
+    }
+
+    /// A statement that looks one row up by one text key, read through SQLite's C API: no GRDB
+    /// row or argument array per lookup.
+    struct KeyLookup {
+        private let statement: Statement
+
+        init(_ db: Database, sql: String) throws {
+            statement = try db.makeStatement(sql: sql)
+        }
+
+        /// The first row `key` finds, as `read` reads its columns; nil if none.
+        func first<T>(_ key: String, _ read: (Found) -> T) throws -> T? {
+            let handle = statement.sqliteStatement
+            var key = key
+            return try key.withUTF8 { bytes -> T? in
+                // SQLite reads the key where it lies until the binding is cleared, before the closure ends.
+                defer { sqlite3_reset(handle); sqlite3_clear_bindings(handle) }
+                let base = UnsafeRawPointer(bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!).assumingMemoryBound(to: CChar.self)
+                sqlite3_bind_text(handle, 1, base, Int32(bytes.count), nil)
+                switch sqlite3_step(handle) {
+                case SQLITE_ROW: return read(Found(handle: handle))
+                case SQLITE_DONE: return nil
+                case let code:
+                    let message = sqlite3_errmsg(sqlite3_db_handle(handle)).map { String(cString: $0) } ?? "SQLite error \(code)"
+                    throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message)
+                }
+            }
+        }
+
+        /// The columns of the row found.
+        struct Found {
+            let handle: OpaquePointer
+
+            func int64(_ index: Int32) -> Int64 { sqlite3_column_int64(handle, index) }
+
+            func text(_ index: Int32) -> String? {
+                guard let text = sqlite3_column_text(handle, index) else { return nil }
+                return String(decoding: UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, index))), as: UTF8.self)
+            }
         }
     }
 

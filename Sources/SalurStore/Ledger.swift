@@ -14,8 +14,9 @@ package protocol Ledger: Sendable {
     func importRecipients(_ rows: [RecipientFile.Row], source: SourceFile, actor: String) async throws -> RecipientImportSummary
 
     /// The same from a file still being checked: also throws `ImportFailure` for the file's bad
-    /// rows. A store may take rows while later parts of the file are still checked.
-    func importRecipients(_ file: RecipientFile.Reading, source: SourceFile, actor: String) async throws -> RecipientImportSummary
+    /// rows. A store may take rows while later parts of the file are still checked; the audit
+    /// entry names `source` as it is once read.
+    func importRecipients(_ file: RecipientFile.Reading, source: ReadSource, actor: String) async throws -> RecipientImportSummary
 
     /// Selects every `not_requested` recipient, hands them to `deliver` (which writes the bank's
     /// request file and returns its SHA-256), and marks them `requested` — all in one transaction.

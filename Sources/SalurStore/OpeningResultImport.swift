@@ -6,7 +6,9 @@ import Synchronization
 /// time inside the one transaction: each part's rows decided against the recipients as stored
 /// before the file (no decision depends on another row's answer, for a file gives each NIK and
 /// account number once), the changes kept aside by the store and written together at the end.
-/// The file's own issues refuse it first; only a file without any is refused for the store's.
+/// A NIK or account number the file gives twice is found by the store, in a temporary table of
+/// the keys seen so far (not in memory), before the part that repeats it is decided. The file's
+/// own issues and its duplicates refuse it first; only a file without any is refused for the store's.
 package struct OpeningResultImport {
     /// A recipient as stored: its id and opening.
     package typealias Stored = (id: Int64, opening: AccountOpening)
@@ -25,9 +27,9 @@ package struct OpeningResultImport {
     }
 
     /// Whether the store need not be asked about `part`: the file is refused already (its own
-    /// issues), or enough of the store's issues are known to refuse it.
-    package func skips(_ reading: OpeningResultFile.Reading) -> Bool {
-        reading.isRefused || issues.count > ImportIssue.limit
+    /// issues, or a key it gave twice), or enough of the store's issues are known to refuse it.
+    package func skips(_ reading: OpeningResultFile.Reading, duplicates: Bool) -> Bool {
+        reading.isRefused || duplicates || issues.count > ImportIssue.limit
     }
 
     /// The account numbers the rows would open: whose holder the store is asked for.
@@ -67,9 +69,12 @@ package struct OpeningResultImport {
         return answers
     }
 
-    /// Once every part was decided: throws the file's own issues if it has any, else the store's.
-    package func finish(_ reading: OpeningResultFile.Reading) throws(ImportFailure) {
-        try reading.finish()
+    /// Once every part was decided: throws the file's own issues and its duplicates (each a line
+    /// that repeats the NIK or account number of the `first` line before it) if it has any, else
+    /// the store's.
+    package func finish(_ reading: OpeningResultFile.Reading, duplicateNIKs: [(line: Int, first: Int)],
+                        duplicateAccounts: [(line: Int, first: Int)]) throws(ImportFailure) {
+        try reading.finish(duplicateNIKs: duplicateNIKs, duplicateAccounts: duplicateAccounts)
         if !issues.isEmpty { throw ImportFailure(issues) }
     }
 

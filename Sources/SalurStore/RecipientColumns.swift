@@ -11,3 +11,16 @@ extension AccountOpening {
         }
     }
 }
+
+extension AccountOpening {
+    /// The opening state held in those columns; nil for a state no store writes.
+    package init?(storedState state: String, account: String?, reason: String?) {
+        switch state {
+        case "not_requested": self = .notRequested
+        case "requested": self = .requested
+        case "opened": self = .opened(accountNo: account ?? "")
+        case "rejected": self = .rejected(reason: reason ?? "")
+        default: return nil
+        }
+    }
+}

@@ -113,7 +113,7 @@ struct RecipientTallyTests {
         lines[65_000 + 1] = lines[65_000 + 1].replacingOccurrences(of: ",Penerima 65000,", with: ",,")
         let bad = try RecipientFile.Reading(bytes: Array((lines.joined(separator: "\n") + "\n").utf8), file: "recipients.csv")
         do {
-            _ = try ledger.importRecipients(bad, source: Fixture.source, actor: "tester")
+            _ = try ledger.importRecipients(bad, source: ReadSource(Fixture.source), actor: "tester")
             Issue.record("a file with a bad row was imported")
         } catch let failure as ImportFailure {
             #expect(failure.issues.map(\.description) == ["recipients.csv:65002: name: must not be empty"])
@@ -122,7 +122,7 @@ struct RecipientTallyTests {
         #expect(try Self.schema(ledger) == schema)
 
         let corrected = try RecipientFile.Reading(bytes: Array((good.joined(separator: "\n") + "\n").utf8), file: "recipients.csv")
-        #expect(try ledger.importRecipients(corrected, source: Fixture.source, actor: "tester").added == 70_000)
+        #expect(try ledger.importRecipients(corrected, source: ReadSource(Fixture.source), actor: "tester").added == 70_000)
         #expect(try ledger.openingStatus(by: nil).first?.notRequested == 70_000)
         #expect(try Self.schema(ledger) == schema)
     }

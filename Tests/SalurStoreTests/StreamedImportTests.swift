@@ -39,16 +39,16 @@ struct StreamedImportTests {
         let empty = try await s.snapshot()
         var lines = Self.lines()
         lines[Self.count] = lines[Self.count].replacingOccurrences(of: ",Penerima \(Self.count - 1),", with: ",,")
-        let issues = await importIssues { _ = try await s.store.importRecipients(Self.reading(lines), source: Fixture.source, actor: "tester") }
+        let issues = await importIssues { _ = try await s.store.importRecipients(Self.reading(lines), source: ReadSource(Fixture.source), actor: "tester") }
         #expect(issues == ["recipients.csv:\(Self.count + 1): name: must not be empty"])
         #expect(try await s.snapshot() == empty)
 
-        let summary = try await s.store.importRecipients(Self.reading(Self.lines()), source: Fixture.source, actor: "tester")
+        let summary = try await s.store.importRecipients(Self.reading(Self.lines()), source: ReadSource(Fixture.source), actor: "tester")
         #expect(summary.added == Self.count)
         let stored = try await s.snapshot()
         var changed = Self.lines(phone: "0813")
         changed[Self.count] = changed[Self.count].replacingOccurrences(of: ",0813", with: ",x0813")
-        let again = await importIssues { _ = try await s.store.importRecipients(Self.reading(changed), source: Fixture.source, actor: "tester") }
+        let again = await importIssues { _ = try await s.store.importRecipients(Self.reading(changed), source: ReadSource(Fixture.source), actor: "tester") }
         #expect(again.count == 1 && again[0].hasPrefix("recipients.csv:\(Self.count + 1): phone: "), "\(again)")
         #expect(try await s.snapshot() == stored)
     }
@@ -66,14 +66,14 @@ struct StreamedImportTests {
             "recipients.csv:30002: account_no: account number already given on line 12",
             "recipients.csv:\(Self.count + 1): nik: duplicate NIK in this file (first on line 5)",
         ]
-        #expect(await importIssues { _ = try await s.store.importRecipients(Self.reading(lines), source: Fixture.source, actor: "tester") }
+        #expect(await importIssues { _ = try await s.store.importRecipients(Self.reading(lines), source: ReadSource(Fixture.source), actor: "tester") }
                 == expected)
         #expect(try await s.snapshot() == empty)
 
         // The same file against a table that holds recipients.
-        _ = try await s.store.importRecipients(Self.reading(Self.lines()), source: Fixture.source, actor: "tester")
+        _ = try await s.store.importRecipients(Self.reading(Self.lines()), source: ReadSource(Fixture.source), actor: "tester")
         let stored = try await s.snapshot()
-        #expect(await importIssues { _ = try await s.store.importRecipients(Self.reading(lines), source: Fixture.source, actor: "tester") }
+        #expect(await importIssues { _ = try await s.store.importRecipients(Self.reading(lines), source: ReadSource(Fixture.source), actor: "tester") }
                 == expected)
         #expect(try await s.snapshot() == stored)
     }
@@ -90,7 +90,7 @@ struct StreamedImportTests {
         lines[30_001] = lines[30_001].replacingOccurrences(of: BackendBulkTests.nik(30_000), with: BackendBulkTests.nik(5))
         lines[Self.count] = lines[Self.count].replacingOccurrences(of: "0011\(BackendBulkTests.pad(Self.count - 1, 8))",
                                                                    with: "0011\(BackendBulkTests.pad(25_000, 8))")
-        let issues = await importIssues { _ = try await s.store.importRecipients(Self.reading(lines), source: Fixture.source, actor: "tester") }
+        let issues = await importIssues { _ = try await s.store.importRecipients(Self.reading(lines), source: ReadSource(Fixture.source), actor: "tester") }
         #expect(issues.count == 3)
         #expect(issues.first?.hasPrefix("recipients.csv:7: phone: ") == true, "\(issues)")
         #expect(Array(issues.dropFirst()) == [

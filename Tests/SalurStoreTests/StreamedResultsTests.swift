@@ -21,7 +21,7 @@ struct StreamedResultsTests {
             lines.append("\(BackendBulkTests.nik(i)),Penerima \(i),BANSOS-NT,Oebobo,0812\(BackendBulkTests.pad(i, 8))")
         }
         let recipients = try RecipientFile.Reading(bytes: Array((lines.joined(separator: "\n") + "\n").utf8), file: "recipients.csv")
-        _ = try await s.store.importRecipients(recipients, source: Fixture.source, actor: "tester")
+        _ = try await s.store.importRecipients(recipients, source: ReadSource(Fixture.source), actor: "tester")
         _ = try await s.store.exportOpeningRequests(actor: "tester") { _ in "-" }
         return s
     }
@@ -84,6 +84,29 @@ struct StreamedResultsTests {
             "bank-results.csv:\(Self.count + 1): nik: duplicate NIK in this file (first on line 5)",
         ])
         #expect(try await s.snapshot() == before)
+    }
+
+    @Test("a repeated key on a line with issues of its own: the NIK's first, then the row's own, then the account's; nothing applied",
+          arguments: Backend.available)
+    func duplicatesBesideOwnIssues(_ backend: Backend) async throws {
+        let s = try await Self.seeded(backend); defer { s.close() }
+        let before = try await s.snapshot()
+        var lines = Self.lines()
+        // Line 40,002 repeats the NIK of line 5 with a status that is neither; line 50,002 has a
+        // bad NIK and opens the account of line 12 (a refused row's keys still count).
+        lines[40_001] = "\(BackendBulkTests.nik(3)),maybe,,"
+        lines[50_001] = "123,opened,0011\(BackendBulkTests.pad(10, 8)),"
+        let expected = [
+            "bank-results.csv:40002: nik: duplicate NIK in this file (first on line 5)",
+            "bank-results.csv:40002: status: must be opened or rejected, found \"maybe\"",
+            "bank-results.csv:50002: nik: must be 16 digits, found 3 characters",
+            "bank-results.csv:50002: account_no: account number already given on line 12",
+        ]
+        #expect(await importIssues { _ = try await Self.apply(s, lines) } == expected)
+        #expect(try await s.snapshot() == before)
+        // The same file read whole in memory, as the demo reads one.
+        let inMemory = #expect(throws: ImportFailure.self) { try OpeningResultFile.parse(bytes: Self.bytes(lines), file: "bank-results.csv") }
+        #expect(inMemory?.issues.map(\.description) == expected)
     }
 
     @Test("a NIK no import brought and a recipient in the wrong state, deep in the file: each on its line, nothing applied",

@@ -38,23 +38,12 @@ struct AccountsCommand: AsyncParsableCommand {
         @Argument(help: "The bank's results CSV.") var file: String
 
         func run() async throws {
-            // A file on disk is read a window at a time while the store decides the rows checked
-            // so far, its SHA-256 made as it is read; a pipe is read into memory first. A bad row
-            // anywhere still applies nothing.
-            let results: OpeningResultFile.Reading
-            let source: ReadSource
-            var info = stat()
-            if stat(file, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG {
-                let windows: CSVWindows
-                do { windows = try CSVWindows(path: file, file: file) } catch { throw CLIError(error.description, exit: .dataError) }
-                let digest = FileDigest(windows)
-                source = ReadSource(path: file, sha256: { digest.sha256 })
-                results = try OpeningResultFile.Reading(windows)
-            } else {
-                let bytes = try Output.readFile(file)
-                source = ReadSource(SourceFile(path: file, sha256: AuditChain.sha256Hex(bytes)))
-                results = try OpeningResultFile.Reading(bytes: bytes, file: file)
-            }
+            // A file on disk is read once, a window at a time, while the store decides the rows
+            // checked so far, its SHA-256 made as it is read; a pipe is read into memory first. A
+            // bad row anywhere still applies nothing.
+            let input = try StreamedInput(file)
+            let results = try OpeningResultFile.Reading(input.windows)
+            let source = input.source
             let store = try await global.store(.create)
             let progress = ProgressBar.onStandardError("applying \(TerminalText.escaped(file))", total: nil, quiet: false)
             results.onRowsTaken = { progress.update(done: $0) }

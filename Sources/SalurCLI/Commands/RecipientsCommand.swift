@@ -17,19 +17,17 @@ struct RecipientsCommand: AsyncParsableCommand {
         @Flag(help: "Print the summary as JSON.") var json = false
 
         func run() async throws {
-            // A file on disk is read a window at a time while the store takes the rows checked so
-            // far, after one pass for its SHA-256; a pipe is read into memory first. A bad row
-            // anywhere still imports nothing.
-            let input = try WindowedInput(file)
-            let source = input.source
-            let rows = try input.bytes.map { try RecipientFile.Reading(bytes: $0, file: file) }
-                ?? RecipientFile.Reading(path: file, file: file)
+            // A file on disk is read once, a window at a time, while the store takes the rows
+            // checked so far, its SHA-256 made as it is read; a pipe is read into memory first.
+            // A bad row anywhere still imports nothing.
+            let input = try StreamedInput(file)
+            let rows = try RecipientFile.Reading(input.windows)
             // A piped file's rows are not announced: the bar counts up without a total.
-            let total = input.bytes == nil ? input.rows : nil
-            let progress = ProgressBar.onStandardError("importing \(TerminalText.escaped(file))", total: total, quiet: json)
+            let progress = ProgressBar.onStandardError("importing \(TerminalText.escaped(file))", total: nil, quiet: json)
+            if progress.isDrawing, let total = try input.rows() { progress.update(done: 0, total: total) }
             rows.onRowsTaken = { progress.update(done: $0) }
             let ledger = try await global.store(.create)
-            let summary = try await ledger.importRecipients(rows, source: source, actor: OperatorIdentity.current())
+            let summary = try await ledger.importRecipients(rows, source: input.source, actor: OperatorIdentity.current())
             progress.finish(done: rows.rowCount)
             if json { return try Output.json(summary) }
             if summary.added + summary.updated == 0 {
@@ -93,5 +91,40 @@ struct RecipientJSON: Encodable {
         default: account_no = nil; reason = nil
         }
         updated_at = stored.updatedAt
+    }
+}
+
+/// An input file an import reads once, a window at a time: a regular file read from disk, its
+/// SHA-256 made as it is read (`FileDigest`), never held whole; a pipe, which cannot be read twice,
+/// read into memory first.
+struct StreamedInput {
+    /// The file's windows.
+    let windows: CSVWindows
+    /// The file as the import names it in the audit log (its SHA-256 once it was read to its end).
+    let source: ReadSource
+    /// The size of a regular file in bytes; nil for a pipe.
+    let size: Int?
+
+    /// Opens `path`; throws naming it when it is missing or unreadable (exit 65).
+    init(_ path: String) throws {
+        var info = stat()
+        if stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG {
+            do { windows = try CSVWindows(path: path, file: path) } catch { throw CLIError(error.description, exit: .dataError) }
+            let digest = FileDigest(windows)
+            source = ReadSource(path: path, sha256: { digest.sha256 })
+            size = Int(info.st_size)
+        } else {
+            let bytes = try Output.readFile(path)
+            windows = CSVWindows(bytes: bytes, file: path)
+            source = ReadSource(SourceFile(path: path, sha256: AuditChain.sha256Hex(bytes)))
+            size = nil
+        }
+    }
+
+    /// How many data rows a regular file has (its line ends less the header's), for a progress
+    /// bar's total: counted in a pass over the file, so asked only when a bar is drawn; nil for a pipe.
+    func rows() throws -> Int? {
+        guard size != nil else { return nil }
+        do { return try InputFile.lineEnds(source.path).map { max(0, $0 - 1) } } catch { throw CLIError(error.description, exit: .dataError) }
     }
 }

@@ -78,23 +78,12 @@ public final class CSVImportReading<File: CSVImportFile>: @unchecked Sendable {
     /// Reads the windows of a file already opened; throws if its header cannot be read.
     public init(_ windows: CSVWindows) throws(ImportFailure) {
         file = windows.file
-        let file = windows.file
-        let first: [UInt8]
-        var reader: CSVReader
-        let columns: [String: Int]
-        do {
-            first = try windows.next() ?? []
-            reader = CSVReader(bytes: first, range: 0..<first.count, line: 1, file: file)
-            columns = try CSVTable.columns(header: try reader.next(), file: file, required: File.required, optional: File.optional)
-        } catch {
-            throw CSVTable.failure(error, file: file)
-        }
+        let (columns, records) = try windows.header(required: File.required, optional: File.optional)
         let queue = PartQueue<Part>(depth: Self.depth)
         self.queue = queue
-        let start = reader.offset
-        let check = Check(columns: columns, file: file, checker: File.checker(columns: columns, file: file))
+        let check = Check(columns: columns, file: windows.file, checker: File.checker(columns: columns, file: windows.file))
         DispatchQueue.global().async {
-            Self.produce(windows, first: first, from: start, check: check, into: queue)
+            Self.produce(windows, from: records, check: check, into: queue)
         }
     }
 
@@ -136,29 +125,23 @@ public final class CSVImportReading<File: CSVImportFile>: @unchecked Sendable {
     }
 
     /// The checking thread: window after window, each checked into one part.
-    private static func produce(_ windows: CSVWindows, first: [UInt8], from start: (position: Int, line: Int),
-                                check: Check, into queue: PartQueue<Part>) {
+    private static func produce(_ windows: CSVWindows, from records: CSVReader, check: Check, into queue: PartQueue<Part>) {
         var check = check
-        var window = first
-        var reader = CSVReader(bytes: first, range: start.position..<first.count, line: start.line, file: windows.file)
+        var part = Part()
+        // The own issues of the windows before this one.
         var own = 0
         do {
-            while true {
-                var part = Part()
-                while let record = try reader.next() {
-                    // Past the limit the file is refused already: only its syntax is read on.
-                    if own <= ImportIssue.limit { check.record(record, into: &part) }
-                }
+            try windows.forEachRecord(from: records) { record in
+                // Past the limit the file is refused already: only its syntax is read on.
+                if own <= ImportIssue.limit { check.record(record, into: &part) }
+            } windowEnded: {
                 own += part.issues.count
-                guard queue.put(part) else { return }
-                let line = reader.offset.line
-                guard let next = try windows.next() else { break }
-                window = next
-                reader = CSVReader(bytes: window, range: 0..<window.count, line: line, file: windows.file)
+                defer { part = Part() }
+                return queue.put(part)
             }
             queue.end(nil)
         } catch {
-            queue.end(CSVTable.failure(error, file: windows.file))
+            queue.end(error)
         }
     }
 

@@ -19,7 +19,7 @@ public enum Validate {
     public static func freeText(_ value: String, maxLength: Int, allowEmpty: Bool = false) -> String? {
         if value.isEmpty { return allowEmpty ? nil : "must not be empty" }
         // Printable ASCII, the common case, needs no Unicode tables: one byte is one character.
-        if value.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+        if isPrintableASCII(value) {
             return value.utf8.count > maxLength ? "longer than \(maxLength) characters" : nil
         }
         if let problem = forbiddenCharacter(in: value) { return problem }
@@ -30,6 +30,13 @@ public enum Validate {
     /// An operator's reason (`--reason`, kept in the audit log): free text of at most 500 characters.
     public static func reason(_ value: String) -> String? {
         freeText(value, maxLength: 500)
+    }
+
+    /// Whether every byte of `value` is printable ASCII (read in place for a native string).
+    @inline(__always)
+    static func isPrintableASCII(_ value: String) -> Bool {
+        value.utf8.withContiguousStorageIfAvailable { $0.allSatisfy { $0 >= 0x20 && $0 < 0x7F } }
+            ?? value.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
     }
 
     /// Why `value` may not be stored as text, or nil: it holds a control character (C0 such as
@@ -63,7 +70,8 @@ public enum Validate {
     public static func code(_ value: String) -> String? {
         if value.isEmpty { return "must not be empty" }
         if value.utf8.count > 32 { return "longer than 32 characters" }
-        let ok = value.utf8.allSatisfy { ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D || $0 == 0x5F || $0 == 0x2E }
+        let isCode: (UInt8) -> Bool = { ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D || $0 == 0x5F || $0 == 0x2E }
+        let ok = value.utf8.withContiguousStorageIfAvailable { $0.allSatisfy(isCode) } ?? value.utf8.allSatisfy(isCode)
         return ok ? nil : "use A-Z, 0-9, '-', '_' or '.' only (found \"\(value)\")"
     }
 

@@ -24,6 +24,15 @@ public struct NIK: Sendable, Hashable, Comparable, Codable, CustomStringConverti
             = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         var allDigits = true
         withUnsafeMutableBytes(of: &d) { buffer in
+            // A native string's bytes in place (no iterator over the UTF-8 view per byte).
+            let done: Void? = utf8.withContiguousStorageIfAvailable { bytes in
+                for i in 0..<16 {
+                    let byte = bytes[i]
+                    guard byte >= 0x30 && byte <= 0x39 else { allDigits = false; return }
+                    buffer[i] = byte - 0x30
+                }
+            }
+            guard done == nil else { return }
             for (i, byte) in utf8.enumerated() {
                 guard byte >= 0x30 && byte <= 0x39 else { allDigits = false; return }
                 buffer[i] = byte - 0x30

@@ -29,18 +29,60 @@ extension RecipientFile: CSVImportFile {
     }
 }
 
-extension ImportPart where Row == RecipientFile.Row {
+/// A valid row of a file whose NIKs and account numbers must each be given once.
+public protocol KeyedImportRow: Sendable {
+    /// The NIK and account number the row gives.
+    var keys: RecipientFile.Keys { get }
+}
+
+extension RecipientFile.Row: KeyedImportRow {
+    public var keys: RecipientFile.Keys { RecipientFile.Keys(line: line, nik: nik, account: accountNo) }
+}
+
+extension OpeningResultFile.Row: KeyedImportRow {
+    /// Its NIK, and the account number it opens.
+    public var keys: RecipientFile.Keys {
+        if case .opened(let account) = result { return RecipientFile.Keys(line: line, nik: nik, account: account) }
+        return RecipientFile.Keys(line: line, nik: nik, account: nil)
+    }
+}
+
+extension ImportPart where Row: KeyedImportRow {
     /// Every row's keys, valid rows and refused ones, in file order.
     public var keys: [RecipientFile.Keys] {
         var keys: [RecipientFile.Keys] = []
         keys.reserveCapacity(rows.count + refused.count)
         var next = refused.startIndex
         for row in rows {
-            while next < refused.endIndex, refused[next].line < row.line { keys.append(refused[next]); next += 1 }
-            keys.append(RecipientFile.Keys(line: row.line, nik: row.nik, account: row.accountNo))
+            let key = row.keys
+            while next < refused.endIndex, refused[next].line < key.line { keys.append(refused[next]); next += 1 }
+            keys.append(key)
         }
         keys += refused[next...]
         return keys
+    }
+}
+
+extension RecipientFile {
+    /// The keys of a whole file held in memory, and the lines that repeat one, found by sorting.
+    public struct KeyRepeats {
+        private var nikLines: [(UInt64, Int)] = []
+        private var accountLines: [(String, Int)] = []
+
+        public init() {}
+
+        /// Notes the keys of rows.
+        public mutating func add(_ keys: [Keys]) {
+            for key in keys {
+                if let nik = key.nik { nikLines.append((nik.numericValue, key.line)) }
+                if let account = key.account { accountLines.append((account, key.line)) }
+            }
+        }
+
+        /// Every line that gives the NIK of an earlier line, with that line.
+        public var niks: [(line: Int, first: Int)] { RecipientFile.repeats(nikLines) }
+        /// Every line that gives the account number of an earlier line, with that line.
+        public var accounts: [(line: Int, first: Int)] { RecipientFile.repeats(accountLines) }
     }
 }
 
@@ -49,16 +91,12 @@ extension CSVImportReading where File == RecipientFile {
     /// found by sorting every row's keys.
     public func rows() throws(ImportFailure) -> [RecipientFile.Row] {
         var rows: [RecipientFile.Row] = []
-        var niks: [(UInt64, Int)] = []
-        var accounts: [(String, Int)] = []
+        var keys = RecipientFile.KeyRepeats()
         while let part = nextPart() {
             rows += part.rows
-            for keys in part.keys {
-                if let nik = keys.nik { niks.append((nik.numericValue, keys.line)) }
-                if let account = keys.account { accounts.append((account, keys.line)) }
-            }
+            keys.add(part.keys)
         }
-        try finish(duplicateNIKs: RecipientFile.repeats(niks), duplicateAccounts: RecipientFile.repeats(accounts))
+        try finish(duplicateNIKs: keys.niks, duplicateAccounts: keys.accounts)
         return rows
     }
 }

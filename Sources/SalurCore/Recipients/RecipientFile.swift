@@ -113,9 +113,11 @@ public enum OpeningResultFile {
 }
 
 extension OpeningResultFile: CSVImportFile {
-    /// A results file being read and checked a window at a time (see `CSVImportReading`). A NIK
-    /// or an account number given twice is found while reading, from the NIKs and account numbers
-    /// seen so far (as numbers and short strings: a million rows keep well under a hundred megabytes).
+    /// A results file being read and checked a window at a time (see `CSVImportReading`). What
+    /// spans the whole file, a NIK or an account number given twice, is found by whoever takes
+    /// the parts — a store, in a temporary table of the keys seen so far (`OpeningResultImport`),
+    /// or `rows()` in memory — and handed to `finish`: a file of any size is checked in bounded
+    /// memory.
     public typealias Reading = CSVImportReading<OpeningResultFile>
     /// One window of the file, checked.
     public typealias Part = ImportPart<Row>
@@ -124,28 +126,27 @@ extension OpeningResultFile: CSVImportFile {
         Check(nik: columns["nik"], status: columns["status"], account: columns["account_no"], reason: columns["reason"])
     }
 
-    /// The checks of one row, and the NIKs and account numbers earlier rows gave, each with its first line.
+    /// The checks of one row on its own. The keys a row gives — its NIK when valid, the account
+    /// number it opens when valid — count for the duplicate checks across the file whether the
+    /// row is refused or not (a refused row's in `part.refused`).
     public struct Check: CSVImportChecker {
         let nik, status, account, reason: Int?
-        var seenNIK: [UInt64: Int] = [:]
-        var seenAccount: [String: Int] = [:]
 
-        public mutating func check(_ row: CSVRow, into part: inout Part) {
+        public func check(_ row: CSVRow, into part: inout Part) {
             let before = part.issues.count
-            let nik = row.uniqueNIK(at: self.nik, seen: &seenNIK, issues: &part.issues)
+            let nik = row.nik(at: self.nik, issues: &part.issues)
             let account = row[at: self.account] ?? ""
             let reason = row[at: self.reason] ?? ""
             var result: AccountOpening?
+            var opens: String?
             switch row[at: status]?.lowercased() ?? "" {
             case "opened":
                 if account.isEmpty {
                     part.issues.append(row.issue("account_no", "required when status is opened"))
                 } else if let problem = Validate.accountNo(account) {
                     part.issues.append(row.issue("account_no", problem))
-                } else if let first = seenAccount[account] {
-                    part.issues.append(row.issue("account_no", "account number already given on line \(first)"))
                 } else {
-                    seenAccount[account] = row.line
+                    opens = account
                     result = .opened(accountNo: account)
                 }
             case "rejected":
@@ -159,18 +160,26 @@ extension OpeningResultFile: CSVImportFile {
             case let other:
                 part.issues.append(row.issue("status", "must be opened or rejected, found \"\(other)\""))
             }
-            guard part.issues.count == before, let nik, let result else { return }
+            guard part.issues.count == before, let nik, let result else {
+                if nik != nil || opens != nil { part.refused.append(RecipientFile.Keys(line: row.line, nik: nik, account: opens)) }
+                return
+            }
             part.rows.append(Row(line: row.line, nik: nik, result: result))
         }
     }
 }
 
 extension CSVImportReading where File == OpeningResultFile {
-    /// Every row, the whole file held in memory once it is read and found valid.
+    /// Every row, the whole file held in memory once it is read and found valid: the duplicates
+    /// found by sorting every row's keys.
     public func rows() throws(ImportFailure) -> [OpeningResultFile.Row] {
         var rows: [OpeningResultFile.Row] = []
-        while let part = nextPart() { rows += part.rows }
-        try finish()
+        var keys = RecipientFile.KeyRepeats()
+        while let part = nextPart() {
+            rows += part.rows
+            keys.add(part.keys)
+        }
+        try finish(duplicateNIKs: keys.niks, duplicateAccounts: keys.accounts)
         return rows
     }
 }
