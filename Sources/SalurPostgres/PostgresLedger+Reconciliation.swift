@@ -243,11 +243,12 @@ extension PostgresLedger {
             let basis = try await basisCounts()
             let figures = ReconciliationBasis.Figures(run, input: input, outcome: outcome, utcOffsetHours: utcOffsetHours,
                                                       lastEntry: basis.lastEntry, transfers: basis.transfers).json
-            try await self.execute(connection, """
-                INSERT INTO reconciliation_basis (id, key, figures, transfers_changed)
-                VALUES (1, \(basis.key), \(figures), \(run.transfersReturned > 0 ? 1 : 0))
-                ON CONFLICT (id) DO UPDATE SET key = excluded.key, figures = excluded.figures, transfers_changed = excluded.transfers_changed
-                """)
+            var bindings = PostgresBindings()
+            bindings.append(basis.key)
+            bindings.append(figures)
+            bindings.append(Int64(run.transfersReturned > 0 ? 1 : 0))
+            try await self.execute(connection, PostgresQuery(unsafeSQL: ReconciliationMarks.recordSQL("$1, $2, $3"), binds: bindings))
+            if run.transfersReturned == 0 { try await self.execute(connection, PostgresQuery(unsafeSQL: ReconciliationMarks.clearSQL)) }
             return run
         }
     }

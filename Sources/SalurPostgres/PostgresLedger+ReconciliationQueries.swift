@@ -25,10 +25,25 @@ extension PostgresLedger {
         try await withConnection("reading the reconciliation status") { connection in
             var status = ReconciliationStatus()
             status.period = period?.description
-            let basis = try await connection.query(PostgresQuery(unsafeSQL: ReconciliationBasis.statusSQL), logger: self.logger)
-                .collect().first?.decode((String?, Int64?, Int64, Int64).self)
-            let kept = ReconciliationBasis.statusFigures(basis?.0, transfersChanged: basis?.1, utcOffsetHours: utcOffsetHours,
+            // A month none of whose hours is marked, then no transfer changed at all: the kept figures.
+            var kept: ReconciliationBasis.Figures?
+            let recorded = try await connection.query(PostgresQuery(unsafeSQL: ReconciliationMarks.basisSQL), logger: self.logger)
+                .collect().first?.decode((String, Int64, Int64, Int64).self)
+            if let recorded, let period, let hours = ReconciliationMarks.hours(of: period, utcOffsetHours: utcOffsetHours),
+               let figures = ReconciliationMarks.figures(recorded.0, marksKept: recorded.2, utcOffsetHours: utcOffsetHours, lastEntry: recorded.3) {
+                var bindings = PostgresBindings()
+                bindings.append(hours.from)
+                bindings.append(hours.to)
+                if try await self.scalar(connection, PostgresQuery(unsafeSQL: ReconciliationMarks.markedSQL(from: "$1", to: "$2"), binds: bindings)) == 0 {
+                    kept = figures
+                }
+            }
+            if kept == nil, let recorded, recorded.1 == 0 {
+                let basis = try await connection.query(PostgresQuery(unsafeSQL: ReconciliationBasis.statusSQL), logger: self.logger)
+                    .collect().first?.decode((String?, Int64?, Int64, Int64).self)
+                kept = ReconciliationBasis.statusFigures(basis?.0, transfersChanged: basis?.1, utcOffsetHours: utcOffsetHours,
                                                          lastEntry: basis?.2 ?? 0, transfers: basis?.3 ?? 0)
+            }
             if let kept { status.setKept(kept, period: period) }
             var bindings = PostgresBindings()
             var transferFilter = ""

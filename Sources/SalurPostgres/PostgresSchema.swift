@@ -535,5 +535,43 @@ enum PostgresSchema {
             CREATE INDEX transfer_work ON transfer (state, next_action_at)
                 WHERE state IN (\(StoreSQL.list(EngineRules.waitingForTime)));
             """),
+        // `reconcile status --period` from the kept figures while other months' transfers change (see
+        // `ReconciliationMarks`): one statement trigger marks the UTC hours of the settlement times,
+        // before and after, of the transfers a statement adds, deletes or changes a column of that
+        // matching reads. The rows come from the transition tables `transfer_tally` has PostgreSQL
+        // collect already; a statement none of whose rows has a settlement time (queueing,
+        // approving, sending) reads them once and writes nothing.
+        Step(name: SchemaStep.v20, sql: ReconciliationMarks.tablesSQL + """
+
+            CREATE FUNCTION reconciliation_mark_hours() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF TG_OP = 'INSERT' THEN
+                    \(ReconciliationMarks.markSQL(hour: PostgresSchema.hour("n.settled_at"), rows: "FROM added n"));
+                ELSIF TG_OP = 'DELETE' THEN
+                    \(ReconciliationMarks.markSQL(hour: PostgresSchema.hour("o.settled_at"), rows: "FROM removed o"));
+                ELSIF EXISTS (SELECT 1 FROM removed WHERE settled_at IS NOT NULL)
+                   OR EXISTS (SELECT 1 FROM added WHERE settled_at IS NOT NULL) THEN
+                    \(ReconciliationMarks.markSQL(hour: PostgresSchema.hour("v.at"), rows: PostgresSchema.changedRows));
+                END IF;
+                RETURN NULL;
+            END $$;
+            CREATE TRIGGER transfer_reconciliation_mark_insert AFTER INSERT ON transfer
+                REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION reconciliation_mark_hours();
+            CREATE TRIGGER transfer_reconciliation_mark_update AFTER UPDATE ON transfer
+                REFERENCING OLD TABLE AS removed NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION reconciliation_mark_hours();
+            CREATE TRIGGER transfer_reconciliation_mark_delete AFTER DELETE ON transfer
+                REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION reconciliation_mark_hours();
+            """),
     ]
+
+    /// The settlement times, before and after, of the rows an UPDATE changed as matching reads them.
+    static let changedRows = "FROM removed o JOIN added n ON n.id = o.id CROSS JOIN LATERAL (VALUES (o.settled_at), (n.settled_at)) AS v (at) "
+        + "WHERE (o.settled_at IS NOT NULL OR n.settled_at IS NOT NULL) AND "
+        + ReconciliationMarks.changed(old: "o", new: "n", distinct: "IS DISTINCT FROM")
+
+    /// The UTC hour (`YYYY-MM-DDTHH`) of a timestamp kept as text, as SQLite's
+    /// `strftime('%Y-%m-%dT%H', …)` writes it (`ReconciliationMarks`).
+    static func hour(_ column: String) -> String {
+        #"to_char((\#(column))::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24')"#
+    }
 }

@@ -125,6 +125,7 @@ enum Migrations {
         registerTransferService(&migrator)
         registerReconciliationBasis(&migrator)
         registerQueueStatus(&migrator)
+        registerReconciliationMarks(&migrator)
         return migrator
     }
 }

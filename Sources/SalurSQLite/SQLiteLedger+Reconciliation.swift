@@ -271,10 +271,8 @@ extension SQLiteLedger {
             let basis = try basisCounts()
             let figures = ReconciliationBasis.Figures(run, input: input, outcome: outcome, utcOffsetHours: utcOffsetHours,
                                                       lastEntry: basis.lastEntry, transfers: basis.transfers)
-            try db.execute(sql: """
-                INSERT INTO reconciliation_basis (id, key, figures, transfers_changed) VALUES (1, ?, ?, ?)
-                ON CONFLICT (id) DO UPDATE SET key = excluded.key, figures = excluded.figures, transfers_changed = excluded.transfers_changed
-                """, arguments: [basis.key, figures.json, run.transfersReturned > 0 ? 1 : 0])
+            try db.execute(sql: ReconciliationMarks.recordSQL("?, ?, ?"), arguments: [basis.key, figures.json, run.transfersReturned > 0 ? 1 : 0])
+            if run.transfersReturned == 0 { try db.execute(sql: ReconciliationMarks.clearSQL) }
             return run
         }
     }

@@ -19,9 +19,19 @@ extension SQLiteLedger {
         try read { db in
             var status = ReconciliationStatus()
             status.period = period?.description
-            let basis = try Row.fetchOne(db, sql: ReconciliationBasis.statusSQL)
-            let kept = ReconciliationBasis.statusFigures(basis?[0], transfersChanged: basis?[1], utcOffsetHours: utcOffsetHours,
+            // A month none of whose hours is marked, then no transfer changed at all: the kept figures.
+            var kept: ReconciliationBasis.Figures?
+            let recorded = try Row.fetchOne(db, sql: ReconciliationMarks.basisSQL)
+            if let recorded, let period, let hours = ReconciliationMarks.hours(of: period, utcOffsetHours: utcOffsetHours),
+               let figures = ReconciliationMarks.figures(recorded[0], marksKept: recorded[2], utcOffsetHours: utcOffsetHours, lastEntry: recorded[3]),
+               try Int.fetchOne(db, sql: ReconciliationMarks.markedSQL(from: "?", to: "?"), arguments: [hours.from, hours.to]) == 0 {
+                kept = figures
+            }
+            if kept == nil, let recorded, recorded[1] as Int64? == 0 {
+                let basis = try Row.fetchOne(db, sql: ReconciliationBasis.statusSQL)
+                kept = ReconciliationBasis.statusFigures(basis?[0], transfersChanged: basis?[1], utcOffsetHours: utcOffsetHours,
                                                          lastEntry: basis?[2] ?? 0, transfers: basis?[3] ?? 0)
+            }
             if let kept { status.setKept(kept, period: period) }
             let shift = SQLiteLedger.shift(utcOffsetHours)
             var transferFilter = ""

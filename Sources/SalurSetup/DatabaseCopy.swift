@@ -26,8 +26,12 @@ package enum DatabaseCopy {
     static let tables = [
         "recipient", "audit_log", "batch", "transfer", "transfer_attempt", "agreement", "budget", "premium_run",
         "payroll_line", "bpu_line", "statement", "statement_entry", "reconciliation_exception",
-        "statement_file", "reconciliation_basis",
+        "statement_file", "reconciliation_basis", "reconciliation_mark",
     ]
+
+    /// Tables the target's triggers fill while the others are copied: emptied before their own
+    /// rows are copied (`reconciliation_mark`: the copied transfers are no change since the run).
+    static let filledByTriggers: Set<String> = ["reconciliation_mark"]
 
     /// Tables SQLite stores WITHOUT ROWID, walked by their primary key instead.
     static let keyed: [String: [String]] = ["payroll_line": ["run_id", "line"], "bpu_line": ["run_id", "line"]]
@@ -77,6 +81,9 @@ package enum DatabaseCopy {
             }
             for table in tables {
                 let columns = try await commonColumns(table, snapshot: snapshot, connection: connection, logger: logger)
+                if filledByTriggers.contains(table) {
+                    _ = try await connection.query(PostgresQuery(unsafeSQL: "DELETE FROM \(table)"), logger: logger).collect()
+                }
                 let before = report.rows.values.reduce(0, +)
                 let count = try await copy(table, columns: columns, snapshot: snapshot, connection: connection, logger: logger) { rowsCopied(before + $0) }
                 report.rows[table] = count

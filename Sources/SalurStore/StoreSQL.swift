@@ -19,6 +19,7 @@ package enum SchemaStep {
     package static let v12 = "v12 transfer service"
     package static let v14 = "v14 statement files, reconciliation basis"
     package static let v15 = "v15 claim index with amounts, transfers by recipient"
+    package static let v20 = "v20 reconciliation status marked by settlement hour"
 }
 
 /// SQL text both stores run as it is: statements written the same in SQLite's and PostgreSQL's

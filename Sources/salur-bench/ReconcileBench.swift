@@ -118,7 +118,43 @@ struct ReconcileBench: AsyncParsableCommand {
         print("reconcile status --period 2026-11: median \(Bench.f(timings[3] * 1000, 1)) ms over 7 runs (goal < 100 ms); "
               + "for all time \(Bench.f(allTime * 1000, 1)) ms; matched \(status.matched), unmatched \(status.unmatched)")
         if store == "both" { try await postgres(from: ledger, status: status) }
+
+        // This month moves while November is closed: a transfer of December settled and changed, as
+        // the engine settles this month's. November still answers from the kept figures; beside it,
+        // the same status counted anew (the kept figures put aside), in the same run.
+        guard try Bench.run(sqlite3, [database, Self.decemberTransfer(id: count + 1).joined(separator: ";\n")]) == 0 else {
+            throw CLIBenchError("sqlite3 failed changing a transfer of December")
+        }
+        func median(_ label: String) throws {
+            var timings: [Double] = []
+            var status = ReconciliationStatus()
+            for _ in 0..<7 {
+                let (s, t) = try Bench.time { try ledger.reconciliationStatus(period: Period("2026-11"), utcOffsetHours: 7) }
+                status = s
+                timings.append(t)
+            }
+            timings.sort()
+            print("reconcile status --period 2026-11, \(label): median \(Bench.f(timings[3] * 1000, 1)) ms over 7 runs (goal < 100 ms); "
+                  + "matched \(status.matched), unmatched \(status.unmatched)")
+        }
+        try median("a transfer of December changed since the run")
+        guard try Bench.run(sqlite3, [database, Self.keptFiguresAside]) == 0 else { throw CLIBenchError("sqlite3 failed") }
+        try median("baseline, counted anew (kept figures put aside)")
     }
+
+    /// A settled transfer of December added, then its amount changed (as the PostgreSQL part does).
+    static func decemberTransfer(id: Int) -> [String] {
+        ["""
+        INSERT INTO transfer (id, partner_reference_no, dedupe_key, kind, beneficiary_name, beneficiary_account, program, period,
+            amount, state, attempts, external_id, bank_reference_no, enqueued_by, created_at, updated_at, settled_at)
+        VALUES (\(id), 'SLRDEC000000001', 'bench:december', 'intrabank', 'NASABAH DESEMBER', '7999999999', 'BANSOS-NT', '2026-12',
+            300000, 'settled', 1, '999999999', '20261207000000001', 'bench', '2026-12-07T01:00:00.000Z', '2026-12-07T02:00:00.000Z',
+            '2026-12-07T02:00:00.000Z')
+        """, "UPDATE transfer SET amount = 350000 WHERE id = \(id)"]
+    }
+
+    /// The kept figures put aside: `reconcile status` counts anew.
+    static let keptFiguresAside = "UPDATE reconciliation_basis SET transfers_changed = 1, marks_kept = 0"
 
     func validate() throws {
         guard ["sqlite", "both"].contains(store) else { throw ValidationError("--store must be sqlite or both") }
@@ -152,10 +188,23 @@ struct ReconcileBench: AsyncParsableCommand {
         try await median("from the figures the run kept")
         let queue = try await QueueBench.statusTimings(ledger)
         print("PostgreSQL queue status at \(count): median \(Bench.f(queue[3] * 1000, 1)) ms over 7 runs (goal < 100 ms)")
-        // A transfer changes (as the engine changes them): the kept figures no longer stand.
+        // A transfer of December settled and changed: November still answers from the kept figures.
+        try await ledger.withConnection("bench") { connection in
+            let id = count + 1
+            _ = try await ledger.execute(connection, """
+                INSERT INTO transfer (id, partner_reference_no, dedupe_key, kind, beneficiary_name, beneficiary_account, program, period,
+                    amount, state, attempts, external_id, bank_reference_no, enqueued_by, created_at, updated_at, settled_at)
+                VALUES (\(id), 'SLRDEC000000001', 'bench:december', 'intrabank', 'NASABAH DESEMBER', '7999999999', 'BANSOS-NT', '2026-12',
+                    300000, 'settled', 1, '999999999', '20261207000000001', 'bench', '2026-12-07T01:00:00.000Z', '2026-12-07T02:00:00.000Z',
+                    '2026-12-07T02:00:00.000Z')
+                """)
+            _ = try await ledger.execute(connection, "UPDATE transfer SET amount = 350000 WHERE id = \(id)")
+        }
+        try await median("a transfer of December changed since the run")
+        // A transfer of November changes (as the engine changes them): November is counted anew.
         try await ledger.withConnection("bench") { connection in
             _ = try await ledger.execute(connection, "UPDATE transfer SET updated_at = updated_at, state = state WHERE id = 1")
-            _ = try await ledger.execute(connection, "UPDATE reconciliation_basis SET transfers_changed = 1")
+            _ = try await ledger.execute(connection, "UPDATE reconciliation_basis SET transfers_changed = 1, marks_kept = 0")
         }
         try await median("counted anew (a transfer changed since the run)")
     }

@@ -1,6 +1,8 @@
 import Foundation
 import SalurCore
+import SalurPostgres
 import SalurReports
+import SalurSQLite
 import SalurStatements
 import SalurStore
 import Testing
@@ -108,10 +110,7 @@ struct ReconcileBasisTests {
     func keptAndCounted(_ f: StoreFixture, sourceLocation: SourceLocation = #_sourceLocation) async throws {
         for period in [Period("2026-11"), Period("2026-10"), Period("2026-12"), nil] {
             let kept = try await f.store.reconciliationStatus(period: period, utcOffsetHours: 7)
-            let changed = try await f.count("SELECT transfers_changed FROM reconciliation_basis")
-            try await f.sql("UPDATE reconciliation_basis SET transfers_changed = 1")
-            let counted = try await f.store.reconciliationStatus(period: period, utcOffsetHours: 7)
-            try await f.sql("UPDATE reconciliation_basis SET transfers_changed = \(changed)")
+            let counted = try await f.countedAnew(period)
             #expect(kept == counted, "\(period?.description ?? "all time")", sourceLocation: sourceLocation)
         }
         // Another time zone is counted anew: transfer 4 settled on 2026-10-31 at UTC-12 (2026-11-01 at UTC+7).
@@ -147,6 +146,112 @@ struct ReconcileBasisTests {
         #expect(try await f.store.reconciliationStatus(period: Period("2026-11"), utcOffsetHours: 7).unmatched == 1)
         try await f.rematchAsCLI(today: "2026-12-05")
         try await keptAndCounted(f)
+    }
+
+    /// Transfers of November (1–3, and 5: 2026-10-31T17:30Z is 2026-11-01 00:30 WIB) and of October (4).
+    static let twoMonths: [ReconcileFixture.Seed] = seeds + [
+        .init(id: 4, amount: 500_000, account: "0012000004", settledAt: "2026-10-20T03:00:00.000Z"),
+        .init(id: 5, amount: 450_000, account: "0012000005", settledAt: "2026-10-31T17:30:00.000Z"),
+    ]
+
+    /// `reconcile status` of `month` at UTC+7.
+    func status(_ f: StoreFixture, _ month: String, utcOffsetHours: Int = 7) async throws -> ReconciliationStatus {
+        try await f.store.reconciliationStatus(period: Period(month), utcOffsetHours: utcOffsetHours)
+    }
+
+    @Test("a transfer of October changed, added, deleted: October counted anew, November still from the kept figures and equal to counting anew",
+          arguments: ReconBackend.available)
+    func changeMarksItsMonthOnly(_ backend: ReconBackend) async throws {
+        let f = try await backend.open(); defer { f.close() }
+        try await f.seed(Self.twoMonths)
+        try await f.reconcileAsCLI(StatementFixtures.mandiri, today: "2026-11-30")
+        let november = try await status(f, "2026-11")
+        #expect(november.matched == 2 && november.unmatched == 2 && november.unmatchedAmount == 750_000)
+        #expect(try await status(f, "2026-10").unmatched == 1)
+        #expect(try await f.count("SELECT count(*) FROM reconciliation_mark") == 0)
+
+        // October moves: an amount changed, a settled transfer added; and a transfer is queued (no settlement time yet).
+        try await f.sql("UPDATE transfer SET amount = 550000 WHERE id = 4")
+        try await f.seed([.init(id: 6, amount: 100_000, account: "0012000006", settledAt: "2026-10-21T03:00:00.000Z"),
+                          .init(id: 7, state: "pending", account: "0012000007")])
+        let october = try await status(f, "2026-10")
+        #expect(october.unmatched == 2 && october.unmatchedAmount == 650_000, "counted anew")
+        #expect(october == (try await f.countedAnew(Period("2026-10"))))
+        #expect(try await status(f, "2026-11") == november)
+        #expect(november == (try await f.countedAnew(Period("2026-11"))))
+        // November is answered from the kept figures: a match altered behind the store's back does not show.
+        try await f.sql("UPDATE statement_entry SET transfer_id = NULL, match_kind = NULL WHERE transfer_id = 1")
+        #expect(try await status(f, "2026-11") == november)
+        #expect(try await f.countedAnew(Period("2026-11")).matched == 1, "counting anew sees it")
+        // A transfer deleted marks its month too.
+        try await f.sql("DELETE FROM transfer WHERE id = 6")
+        #expect(try await status(f, "2026-10").unmatchedAmount == 550_000)
+        #expect(try await status(f, "2026-11") == november)
+
+        // Transfer 5 settled at 00:30 WIB on 1 November (17:30 UTC on 31 October): a change to it is November's.
+        try await f.sql("UPDATE transfer SET amount = 460000 WHERE id = 5")
+        let changed = try await status(f, "2026-11")
+        #expect(changed.matched == 1 && changed.unmatched == 3 && changed.unmatchedAmount == 1_060_000, "counted anew")
+
+        // A run keeps the figures again, and clears the marks.
+        try await f.rematchAsCLI(today: "2026-11-30")
+        #expect(try await f.count("SELECT count(*) FROM reconciliation_mark") == 0)
+        for month in ["2026-09", "2026-10", "2026-11", "2026-12"] {
+            #expect(try await status(f, month) == (try await f.countedAnew(Period(month))), "\(month)")
+        }
+        #expect(try await status(f, "2026-11").unmatchedAmount == 760_000)
+    }
+
+    @Test("a database at the step before the marks: its kept figures answer until a transfer changes; after a run, month by month",
+          arguments: ReconBackend.available)
+    func fromPreviousStep(_ backend: ReconBackend) async throws {
+        let f = try await backend.open(); defer { f.close() }
+        try await f.seed(Self.twoMonths)
+        try await f.reconcileAsCLI(StatementFixtures.mandiri, today: "2026-11-30")
+        let november = try await status(f, "2026-11")
+        // Back to the previous step, as a run there left it.
+        try await f.sql("DROP TRIGGER transfer_reconciliation_mark_update\(f.backend == .postgres ? " ON transfer" : "")",
+                        "DROP TRIGGER transfer_reconciliation_mark_insert\(f.backend == .postgres ? " ON transfer" : "")",
+                        "DROP TRIGGER transfer_reconciliation_mark_delete\(f.backend == .postgres ? " ON transfer" : "")",
+                        f.backend == .postgres ? "DROP FUNCTION reconciliation_mark_hours()" : "SELECT 1",
+                        "DROP TABLE reconciliation_mark",
+                        "ALTER TABLE reconciliation_basis DROP COLUMN marks_kept",
+                        f.backend == .postgres ? "DELETE FROM salur_migrations WHERE name = '\(SchemaStep.v20)'"
+                                               : "DELETE FROM grdb_migrations WHERE identifier = '\(SchemaStep.v20)'")
+        let store = try await f.reopened(); defer { (store as? PostgresLedger)?.shutdown() }
+        #expect(try await f.count("SELECT marks_kept FROM reconciliation_basis") == 0)
+        // Nothing changed: the kept figures answer, as before (a match altered behind the store's back does not show).
+        try await f.sql("UPDATE statement_entry SET transfer_id = NULL, match_kind = NULL WHERE transfer_id = 1")
+        #expect(try await store.reconciliationStatus(period: Period("2026-11"), utcOffsetHours: 7) == november)
+        // A transfer of October changed: without marks kept, every month is counted anew, as before.
+        try await f.sql("UPDATE transfer SET amount = 550000 WHERE id = 4")
+        #expect(try await store.reconciliationStatus(period: Period("2026-11"), utcOffsetHours: 7).matched == 1)
+        #expect(try await store.reconciliationStatus(period: Period("2026-10"), utcOffsetHours: 7).unmatchedAmount == 550_000)
+        // After a run the marks are kept: October changes again, November answers from the kept figures.
+        let classifier = BankItemClassifier(rules: [])
+        _ = try await store.reconcile(statements: [], alreadyStored: 0, file: nil, actor: "operator", today: CalendarDate("2026-11-30")!,
+                                  missingAfterDays: 3, utcOffsetHours: 7, matching: Reconciler.matchingKey(bankItems: classifier),
+                                  match: { Reconciler.match($0, bankItems: classifier) })
+        #expect(try await f.count("SELECT marks_kept FROM reconciliation_basis") == 1)
+        let kept = try await store.reconciliationStatus(period: Period("2026-11"), utcOffsetHours: 7)
+        let counted = try await f.countedAnew(Period("2026-11"))
+        #expect(kept.matched == 2 && kept == counted)
+        try await f.sql("UPDATE transfer SET amount = 600000 WHERE id = 4")
+        try await f.sql("UPDATE statement_entry SET transfer_id = NULL, match_kind = NULL WHERE transfer_id = 1")
+        #expect(try await store.reconciliationStatus(period: Period("2026-11"), utcOffsetHours: 7) == kept)
+        #expect(try await store.reconciliationStatus(period: Period("2026-10"), utcOffsetHours: 7).unmatchedAmount == 600_000)
+    }
+
+    @Test("the UTC hours of a month in the bank's time zone")
+    func hours() {
+        func hours(_ month: String, _ offset: Int) -> [String]? {
+            ReconciliationMarks.hours(of: Period(month)!, utcOffsetHours: offset).map { [$0.from, $0.to] }
+        }
+        #expect(hours("2026-11", 7) == ["2026-10-31T17", "2026-11-30T17"])
+        #expect(hours("2026-03", 0) == ["2026-03-01T00", "2026-04-01T00"])
+        #expect(hours("2026-12", -12) == ["2026-12-01T12", "2027-01-01T12"])
+        #expect(hours("2024-03", 14) == ["2024-02-29T10", "2024-03-31T10"])
+        #expect(hours("2026-11", 24) == nil)
     }
 
     // MARK: Large statements, all or nothing
@@ -202,6 +307,23 @@ struct ReconcileBasisTests {
 }
 
 extension StoreFixture {
+    /// `reconcile status` counted anew: the kept figures put aside (neither marks kept nor an
+    /// unchanged basis), then put back.
+    func countedAnew(_ period: Period?, utcOffsetHours: Int = 7) async throws -> ReconciliationStatus {
+        let changed = try await count("SELECT transfers_changed FROM reconciliation_basis")
+        let marksKept = try await count("SELECT marks_kept FROM reconciliation_basis")
+        try await sql("UPDATE reconciliation_basis SET transfers_changed = 1, marks_kept = 0")
+        let counted = try await store.reconciliationStatus(period: period, utcOffsetHours: utcOffsetHours)
+        try await sql("UPDATE reconciliation_basis SET transfers_changed = \(changed), marks_kept = \(marksKept)")
+        return counted
+    }
+
+    /// The same database opened anew (migrating it to this binary's schema).
+    func reopened() async throws -> any SalurStoreBackend {
+        if let sqlite { return try SQLiteLedger(path: sqlite.path, clock: .testDay) }
+        return try await PostgresLedger(target: postgres!.target, clock: .testDay)
+    }
+
     /// `salurctl reconcile FILE` as the command runs it: a file stored whole is not read again, and
     /// matching is named by its key, so an unchanged basis is not matched again.
     @discardableResult
