@@ -39,7 +39,7 @@ build: deps
 # not the package manager.
 # The few tests timed against the kernel or against leases of seconds, and the one that feeds salurctl tens of
 # megabytes (SOLO_TESTS), run alone and one at a time (--no-parallel), after the parallel run has left the machine quiet.
-SOLO_TESTS ?= FenceTests|deadlinePassesWhileConnecting|frozenEngineSendsNothingOnWaking|hugeBadFilesUnderAMemoryLimit|DeterministicSimulationTests|ShutdownTests|postgresLease
+SOLO_TESTS ?= FenceTests|deadlinePassesWhileConnecting|frozenEngineSendsNothingOnWaking|hugeBadFilesUnderAMemoryLimit|DeterministicSimulationTests|ShutdownTests|postgresLease|threeEnginesOneKilled
 
 test: deps
 	$(SWIFT) build --build-tests

@@ -13,7 +13,11 @@ import Testing
 /// exactly once at the bank, none is lost, none settled twice.
 @Suite("Several engines on one PostgreSQL", .serialized, .enabled(if: PostgresScratch.isEnabled))
 struct MultiEngineTests {
-    @Test("three salurd, one SIGKILLed and restarted 10 times, 7,500 transfers: each booked exactly once", .timeLimit(.minutes(8)))
+    // Timed against the engines: its kills must land while a round's work is in flight, which a test
+    // polling the database slowly amid the whole parallel suite misses. `make test` runs it alone, after
+    // the suite (SALUR_SKIP_SOLO=1 leaves it out of the parallel runs).
+    @Test("three salurd, one SIGKILLed and restarted 10 times, 7,500 transfers: each booked exactly once", .timeLimit(.minutes(8)),
+          .enabled(if: ProcessInfo.processInfo.environment["SALUR_SKIP_SOLO"] != "1"))
     func threeEnginesOneKilled() async throws {
         let clock = ContinuousClock()
         let began = clock.now
