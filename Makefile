@@ -37,8 +37,8 @@ build: deps
 # untouched), so that a test depending on today's date fails the day it is written. The second run
 # starts the test binary itself: only it and what it starts (salurd, salurctl) see the moved clock,
 # not the package manager.
-# The few tests timed against the kernel or against leases of seconds, and the one that feeds salurctl tens of
-# megabytes (SOLO_TESTS), run alone and one at a time (--no-parallel), after the parallel run has left the machine quiet.
+# The few tests timed against the kernel or against leases of seconds, the SIGKILL test whose kills must land while
+# engines post, and the one that feeds salurctl tens of megabytes (SOLO_TESTS), run alone and one at a time (--no-parallel), after the parallel run has left the machine quiet.
 SOLO_TESTS ?= FenceTests|deadlinePassesWhileConnecting|frozenEngineSendsNothingOnWaking|hugeBadFilesUnderAMemoryLimit|DeterministicSimulationTests|ShutdownTests|postgresLease|threeEnginesOneKilled
 
 test: deps
