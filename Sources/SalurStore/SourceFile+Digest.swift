@@ -12,14 +12,7 @@ extension SourceFile {
         var lineEnds = 0
         let regular = try InputFile.forEachChunk(path) { chunk in
             hasher.update(bufferPointer: chunk)
-            var at = chunk.baseAddress!
-            var left = chunk.count
-            while left > 0, let found = memchr(at, 0x0A, left) {
-                lineEnds += 1
-                let next = UnsafeRawPointer(found) + 1
-                left -= next - at
-                at = next
-            }
+            lineEnds += InputFile.lineEnds(in: chunk)
         }
         guard regular else { return nil }
         return (SourceFile(path: path, sha256: AuditChain.hex(hasher.finalize())), lineEnds)

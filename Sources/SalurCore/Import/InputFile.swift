@@ -67,17 +67,22 @@ public enum InputFile {
     /// `path` is not a regular file. Throws for a missing or unreadable file, naming the path.
     public static func lineEnds(_ path: String) throws(Failure) -> Int? {
         var count = 0
-        let regular = try forEachChunk(path) { chunk in
-            guard var at = chunk.baseAddress else { return }
-            var left = chunk.count
-            while left > 0, let found = memchr(at, 0x0A, left) {
-                count += 1
-                let next = UnsafeRawPointer(found) + 1
-                left -= next - at
-                at = next
-            }
-        }
+        let regular = try forEachChunk(path) { chunk in count += lineEnds(in: chunk) }
         return regular ? count : nil
+    }
+
+    /// How many line ends (LF) `chunk` holds.
+    public static func lineEnds(in chunk: UnsafeRawBufferPointer) -> Int {
+        guard var at = chunk.baseAddress else { return 0 }
+        var count = 0
+        var left = chunk.count
+        while left > 0, let found = memchr(at, 0x0A, left) {
+            count += 1
+            let next = UnsafeRawPointer(found) + 1
+            left -= next - at
+            at = next
+        }
+        return count
     }
 
     /// A pipe or other stream (`<(…)`, `/dev/stdin`): read to its end, refused past `limit`.

@@ -14,27 +14,11 @@ extension CSVRow {
         }
     }
 
-    /// Like `nik(issues:)`, and also refuses a NIK an earlier row of the file already gave
-    /// (`seen` maps each NIK to its first line; `note` explains why one per file).
-    public func uniqueNIK(seen: inout [NIK: Int], issues: inout [ImportIssue], note: String = "") -> NIK? {
-        once(nik(issues: &issues), key: { $0 }, seen: &seen, issues: &issues, note: note)
-    }
-
-    /// `uniqueNIK(seen:issues:note:)` at a column looked up beforehand, each NIK seen kept as its
-    /// number (a million of them in tens of megabytes).
-    public func uniqueNIK(at column: Int?, seen: inout [UInt64: Int], issues: inout [ImportIssue], note: String = "") -> NIK? {
-        once(nik(at: column, issues: &issues), key: \.numericValue, seen: &seen, issues: &issues, note: note)
-    }
-
-    /// `uniqueNIK(at:seen:issues:note:)` for a NIK already read from this row with
-    /// `nik(at:issues:)` (nil when it was refused), perhaps on another thread.
+    /// A NIK already read from this row with `nik(at:issues:)` (nil when it was refused), perhaps on
+    /// another thread, refused when an earlier row of the file already gave it (`seen` maps each NIK,
+    /// kept as its number, to its first line; `note` explains why one per file).
     public func uniqueNIK(_ nik: NIK?, seen: inout [UInt64: Int], issues: inout [ImportIssue], note: String = "") -> NIK? {
         once(nik, key: \.numericValue, seen: &seen, issues: &issues, note: note)
-    }
-
-    /// `uniqueNIK(seen:issues:note:)` at a column looked up beforehand.
-    public func uniqueNIK(at column: Int?, seen: inout [NIK: Int], issues: inout [ImportIssue], note: String = "") -> NIK? {
-        once(nik(at: column, issues: &issues), key: { $0 }, seen: &seen, issues: &issues, note: note)
     }
 
     private func once<Key: Hashable>(_ nik: NIK?, key: (NIK) -> Key, seen: inout [Key: Int], issues: inout [ImportIssue],
