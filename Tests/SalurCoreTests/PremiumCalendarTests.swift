@@ -55,6 +55,31 @@ struct PremiumCalendarTests {
         #expect(b.period == period("2024-03"))
     }
 
+    @Test("CalendarDate in four bytes: every day from 0001-01-01 to 9999-12-31 keeps its fields, its order and its day number")
+    func calendarDatePacked() throws {
+        #expect(MemoryLayout<CalendarDate>.size == 4)
+        let first = try #require(CalendarDate(year: 1, month: 1, day: 1))
+        let last = try #require(CalendarDate(year: 9999, month: 12, day: 31))
+        #expect(CalendarDate("1970-01-01")?.dayNumber == 0 && CalendarDate("2026-11-23")?.dayNumber == 20_780)
+        var previous = first
+        var days = 1
+        for number in (first.dayNumber + 1)...last.dayNumber {
+            // Each day is the day after the one before it, by its fields as by its order.
+            let next = previous.day < CalendarDate.days(in: previous.period) ? (previous.year, previous.month, previous.day + 1)
+                : previous.month < 12 ? (previous.year, previous.month + 1, 1) : (previous.year + 1, 1, 1)
+            guard let date = CalendarDate(dayNumber: number), date.year == next.0, date.month == next.1, date.day == next.2,
+                  previous < date, date.dayNumber == number, date.adding(days: -1) == previous,
+                  date.day > 1 && date.day < 28 || CalendarDate(date.description) == date else {
+                Issue.record("day \(number) after \(previous)")
+                return
+            }
+            previous = date
+            days += 1
+        }
+        #expect(previous == last && days == 3_652_059)
+        #expect(first.adding(days: -1) == nil && last.adding(days: 1) == nil)
+    }
+
     @Test("Period and CalendarDate encode as their text")
     func calendarCodable() throws {
         struct Row: Codable, Equatable { let period: Period; let date: CalendarDate }
