@@ -123,7 +123,8 @@ extension PostgresLedger {
             var all = ReconciliationEntries(entries)
             entries = []
             let firstIDs = all.addNew(fresh, firstID: firstEntry, references: &references)
-            let transfers = try await self.reconciliationTransfers(connection, utcOffsetHours: utcOffsetHours)
+            let transfers = try await self.reconciliationTransfers(connection, utcOffsetHours: utcOffsetHours,
+                                                                   sharing: all.bankReferences)
             let input = ReconciliationInput(entries: all, transfers: transfers, statements: references, today: today,
                                             missingAfterDays: missingAfterDays)
             let outcome = try input.matched(by: match)
@@ -384,9 +385,13 @@ extension PostgresLedger {
         run.exceptionsCleared += gone.count
     }
 
-    /// Every transfer, with its settlement day in the bank's time zone.
-    private func reconciliationTransfers(_ connection: PostgresConnection, utcOffsetHours: Int) async throws -> [ReconciliationTransfer] {
+    /// Every transfer, with its settlement day in the bank's time zone, and its bank reference
+    /// sharing the storage of an equal one in `shared`.
+    private func reconciliationTransfers(_ connection: PostgresConnection, utcOffsetHours: Int,
+                                         sharing shared: SharedText) async throws -> [ReconciliationTransfer] {
         var transfers: [ReconciliationTransfer] = []
+        // Sized once: a million transfers grown by doubling would hold one and a half copies at the end.
+        transfers.reserveCapacity(Int(try await scalar(connection, "SELECT count(*) FROM transfer")))
         for try await (id, reference, bankReference, account, amount, state, settledDay) in try await connection.query("""
             SELECT id, partner_reference_no, bank_reference_no, beneficiary_account, amount, state,
                    \(unescaped: Self.bankTime("settled_at", utcOffsetHours, format: "YYYY-MM-DD"))
@@ -394,7 +399,8 @@ extension PostgresLedger {
             """, logger: logger).decode((Int64, String, String?, String, Int64, String, String?).self) {
             guard let state = TransferState(rawValue: state) else { continue }
             transfers.append(ReconciliationTransfer(
-                id: id, partnerReferenceNo: reference, bankReferenceNo: bankReference, accountNo: account, amount: Rupiah(amount),
+                id: id, partnerReferenceNo: reference, bankReferenceNo: bankReference.map(shared.shared), accountNo: account,
+                amount: Rupiah(amount),
                 state: state, settledDay: settledDay.flatMap(CalendarDate.init)))
         }
         return transfers

@@ -110,7 +110,7 @@ extension SQLiteLedger {
             var all = ReconciliationEntries(entries)
             entries = []
             let firstIDs = all.addNew(fresh, firstID: firstEntry, references: &references)
-            let transfers = try SQLiteLedger.reconciliationTransfers(db, utcOffsetHours: utcOffsetHours)
+            let transfers = try SQLiteLedger.reconciliationTransfers(db, utcOffsetHours: utcOffsetHours, sharing: all.bankReferences)
             let input = ReconciliationInput(entries: all, transfers: transfers, statements: references, today: today,
                                             missingAfterDays: missingAfterDays)
             let outcome = try input.matched(by: match)
@@ -300,9 +300,12 @@ extension SQLiteLedger {
             """, arguments: [record.accountNo, record.statementId, record.sequence, record.contentHash]) ?? false
     }
 
-    /// Every transfer, with its settlement day in the bank's time zone.
-    static func reconciliationTransfers(_ db: Database, utcOffsetHours: Int) throws -> [ReconciliationTransfer] {
+    /// Every transfer, with its settlement day in the bank's time zone, and its bank reference
+    /// sharing the storage of an equal one in `shared`.
+    static func reconciliationTransfers(_ db: Database, utcOffsetHours: Int, sharing shared: SharedText) throws -> [ReconciliationTransfer] {
         var transfers: [ReconciliationTransfer] = []
+        // Sized once: a million transfers grown by doubling would hold one and a half copies at the end.
+        transfers.reserveCapacity(try Int.fetchOne(db, sql: "SELECT count(*) FROM transfer") ?? 0)
         let cursor = try Row.fetchCursor(db, sql: """
             SELECT id, partner_reference_no, bank_reference_no, beneficiary_account, amount, state, date(settled_at, ?)
             FROM transfer ORDER BY id
@@ -310,7 +313,8 @@ extension SQLiteLedger {
         while let row = try cursor.next() {
             guard let state = TransferState(rawValue: row[5]) else { continue }
             transfers.append(ReconciliationTransfer(
-                id: row[0], partnerReferenceNo: row[1], bankReferenceNo: row[2], accountNo: row[3], amount: Rupiah(row[4] as Int64),
+                id: row[0], partnerReferenceNo: row[1], bankReferenceNo: (row[2] as String?).map(shared.shared), accountNo: row[3],
+                amount: Rupiah(row[4] as Int64),
                 state: state, settledDay: (row[6] as String?).flatMap(CalendarDate.init)))
         }
         return transfers

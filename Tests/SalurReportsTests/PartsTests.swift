@@ -123,3 +123,84 @@ struct PartsTests {
         #expect(outcome.findings.map(\.kind) == [.duplicatePayment])
     }
 }
+
+@Suite("Reference index")
+struct ReferenceIndexTests {
+    @Test("finds what a dictionary assigned in order finds: the last transfer of a repeated reference, nothing for an unknown one")
+    func sameAsDictionary() {
+        // 20,000 transfers: every 7th has no reference, every 5th repeats the reference of the one 3 before.
+        var references: [String?] = []
+        for index in 0..<20_000 {
+            references.append(index % 7 == 0 ? nil : index % 5 == 0 && index > 0 ? references[index - 3] : "SLR\(100_000 + index)")
+        }
+        var dictionary: [String: Int32] = [:]
+        for (index, reference) in references.enumerated() { if let reference { dictionary[reference] = Int32(index) } }
+        let index = ReferenceIndex(count: references.count) { references[$0] }
+        var mismatches = 0
+        for reference in dictionary.keys where index[reference] != dictionary[reference] { mismatches += 1 }
+        #expect(mismatches == 0)
+        #expect(dictionary.count == 13_714) // 16,570 references, 2,856 of them a repeat
+        #expect(index["SLR99"] == nil && index[""] == nil && index["SLR120000"] == nil)
+        #expect(ReferenceIndex(count: 0) { _ in nil }["SLR100001"] == nil)
+    }
+}
+
+@Suite("Shared text")
+struct SharedTextTests {
+    /// Where a string's bytes are: equal for two strings that share one storage.
+    private func storage(_ text: String) -> UnsafeRawPointer? {
+        text.utf8.withContiguousStorageIfAvailable { UnsafeRawPointer($0.baseAddress) } ?? nil
+    }
+
+    @Test("a transfer's bank reference read after an entry's shares the entry's storage; other text is handed back as it is")
+    func sharesEqualText() throws {
+        let number = 20_261_123_000_000_042 as Int64
+        let entryReference = String(number)
+        let transferReference = "2026112300" + String(number).dropFirst(10)
+        #expect(entryReference == transferReference && entryReference.utf8.count == 17)
+        #expect(storage(entryReference) != storage(transferReference))
+
+        var text = SharedText()
+        text.keep(entryReference)
+        text.keep("SLR000000000042") // 15 bytes: inline, not kept
+        let shared = text.shared(transferReference)
+        #expect(shared == transferReference && storage(shared) == storage(entryReference))
+
+        let other = "20261123000000043"
+        #expect(storage(text.shared(other)) == storage(other))
+        #expect(text.shared("SLR000000000042") == "SLR000000000042")
+        #expect(SharedText().shared(transferReference) == transferReference)
+    }
+}
+
+@Suite("Transfers by id")
+struct TransferIndexTests {
+    @Test("a transfer is found by its id among transfers in id order, with gaps; an id not there is not")
+    func findsByID() throws {
+        let day = try #require(CalendarDate("2026-11-23"))
+        let ids: [Int64] = [3, 4, 9, 10, 11, 200, 201, 5_000]
+        let transfers = ids.map {
+            ReconciliationTransfer(id: $0, partnerReferenceNo: "SLR\($0)", bankReferenceNo: nil, accountNo: "0012000001",
+                                   amount: Rupiah(300_000), state: .settled, settledDay: day)
+        }
+        let input = ReconciliationInput(entries: [], transfers: transfers, statements: [:], today: day, missingAfterDays: 3)
+        for (index, id) in ids.enumerated() { #expect(input.transferIndex(of: id) == index) }
+        for absent: Int64 in [0, 1, 5, 12, 199, 4_999, 5_001] { #expect(input.transferIndex(of: absent) == nil) }
+        let none = ReconciliationInput(entries: [], transfers: [], statements: [:], today: day, missingAfterDays: 3)
+        #expect(none.transferIndex(of: 3) == nil)
+    }
+}
+
+@Suite("Bank item codes")
+struct BankItemCodeTests {
+    @Test("MT940 types and camt.053 codes name their bank item; other codes none", arguments: [
+        ("NINT", BankItemKind?.some(.interest)), ("SINT", .interest), ("NTAX", .interestTax), ("FCHG", .accountFee),
+        ("NCOM", .transferFee), ("NTRF", nil), ("nint", nil), ("INT", nil), ("NINTX", nil), ("", nil), ("N NT", nil),
+        ("NTRF NCHG", .accountFee), ("PMNT/RCDT/CHRG", .transferFee), ("ACMT/MDOP/FEES", .accountFee),
+        ("ACMT/MCOP/INTR", .interest), ("ACMT/MCOP/TAXE", .interestTax), ("PMNT/ICDT/COMM", .transferFee),
+        ("PMNT/ICDT/ESCT", nil), ("ÑINT", .interest),
+    ])
+    func codes(_ code: String, _ kind: BankItemKind?) {
+        #expect(BankItemClassifier.codeKind(code) == kind)
+    }
+}

@@ -54,21 +54,19 @@ private struct MatchingState {
     /// Debit entries (by index) with no reference found, for the weak pass.
     var unreferenced: [Int] = []
 
-    private var byBankReference: [String: Int32] = [:]
-    private var byPartnerReference: [String: Int32] = [:]
+    private let byBankReference: ReferenceIndex
+    private let byPartnerReference: ReferenceIndex
 
     init(input: ReconciliationInput) {
         self.input = input
         evidence = Evidence(statements: input.statements)
         matches = Array(repeating: nil, count: input.entries.count)
         payingEntry = Array(repeating: -1, count: input.transfers.count)
-        byPartnerReference.reserveCapacity(input.transfers.count)
-        byBankReference.reserveCapacity(input.transfers.count)
-        for (index, transfer) in input.transfers.enumerated() {
-            byPartnerReference[ReferenceText.normalized(transfer.partnerReferenceNo)] = Int32(index)
-            if let bank = transfer.bankReferenceNo, !bank.isEmpty {
-                byBankReference[ReferenceText.normalized(bank)] = Int32(index)
-            }
+        let transfers = input.transfers
+        byPartnerReference = ReferenceIndex(count: transfers.count) { ReferenceText.normalized(transfers[$0].partnerReferenceNo) }
+        byBankReference = ReferenceIndex(count: transfers.count) { index in
+            guard let bank = transfers[index].bankReferenceNo, !bank.isEmpty else { return nil }
+            return ReferenceText.normalized(bank)
         }
     }
 

@@ -25,8 +25,13 @@ package enum BankItemChanges {
     }
 
     /// The months (`YYYY-MM`, value date) of the booked lines of `records`: the months a run's summary totals.
+    /// Read in place: a statement of a million lines is neither copied nor made into a million strings.
     package static func months(of records: [StatementRecord]) -> Set<String> {
-        Set(records.flatMap { $0.lines.filter(\.isBooked).map { String($0.valueDate.description.prefix(7)) } })
+        var months: Set<Period> = []
+        for record in records {
+            for line in record.lines where line.isBooked { months.insert(line.valueDate.period) }
+        }
+        return Set(months.map(\.description))
     }
 }
 

@@ -101,10 +101,11 @@ package enum ReconciliationBasis {
         /// settled or returned transfers by the month they settled (bank time), matched when a debit
         /// pays them (weak when only weak ones do); booked debits by their value date's month.
         static func of(_ input: ReconciliationInput, _ outcome: ReconciliationOutcome) -> [String: StatusFigures] {
-            var paidBy: [Int64: Bool] = [:] // transfer id: every paying debit is weak
+            // Per transfer (aligned with `input.transfers`): 0 no debit pays it, 1 only weak ones do, 2 one by reference.
+            var paidBy = [UInt8](repeating: 0, count: input.transfers.count)
             for match in outcome.matches {
-                guard let match, MatchKind.paid.contains(match.kind) else { continue }
-                paidBy[match.transferID] = (paidBy[match.transferID] ?? true) && match.kind == .weak
+                guard let match, MatchKind.paid.contains(match.kind), let index = input.transferIndex(of: match.transferID) else { continue }
+                paidBy[index] = match.kind == .weak ? max(paidBy[index], 1) : 2
             }
             // By year × 100 + month while counting (0: all time), named `YYYY-MM` at the end.
             var figures: [Int: StatusFigures] = [0: StatusFigures()]
@@ -116,9 +117,10 @@ package enum ReconciliationBasis {
                 if names[month] == nil { names[month] = String(day.description.prefix(7)) }
                 body(&figures[month, default: StatusFigures()])
             }
-            for transfer in input.transfers where transfer.state == .settled || transfer.state == .returned {
+            for (index, transfer) in input.transfers.enumerated() where transfer.state == .settled || transfer.state == .returned {
                 let amount = transfer.amount.value
-                if let weak = paidBy[transfer.id] {
+                if paidBy[index] > 0 {
+                    let weak = paidBy[index] == 1
                     add(transfer.settledDay) { $0.matched += 1; $0.matchedAmount += amount; $0.matchedWeak += weak ? 1 : 0 }
                 } else {
                     add(transfer.settledDay) { $0.unmatched += 1; $0.unmatchedAmount += amount }

@@ -28,6 +28,17 @@ package struct ReconciliationEntries: RandomAccessCollection, Sendable {
             counterpartyAccount: line.counterpartyAccount, description: line.description, line: line.line)
     }
 
+    /// The bank references of these entries, kept once each, for `ReconciliationTransfer`s read
+    /// after them to share (see `SharedText`).
+    package var bankReferences: SharedText {
+        var text = SharedText()
+        for entry in stored { text.keep(entry.bankReference) }
+        for (record, _, _) in fresh {
+            for line in record.lines where line.isBooked { text.keep(line.bankReference) }
+        }
+        return text
+    }
+
     /// Adds the booked entries of the statements about to be stored (row ids chosen), and the
     /// statements to `references`. Every line of a statement, booked or not, gets the next entry id
     /// from `firstID` on, in file order; returns each statement's first entry id.
@@ -47,5 +58,25 @@ package struct ReconciliationEntries: RandomAccessCollection, Sendable {
             next += Int64(record.lines.count)
         }
         return firstIDs
+    }
+}
+
+/// Text read from a store made to share the storage of equal text already held: a transfer's bank
+/// reference is the one its statement debit carries, so a million transfers read after a million
+/// entries add no second million strings. Text of 15 bytes or fewer is held inline and never kept.
+package struct SharedText {
+    private var kept: Set<String> = []
+
+    package init() {}
+
+    /// Keeps `text` (when it is held out of line) for `shared` to hand out.
+    package mutating func keep(_ text: String) {
+        if text.utf8.count > 15 { kept.insert(text) }
+    }
+
+    /// The kept text equal to `text`, or `text` itself.
+    package func shared(_ text: String) -> String {
+        guard text.utf8.count > 15, let index = kept.firstIndex(of: text) else { return text }
+        return kept[index]
     }
 }

@@ -4,7 +4,7 @@ package import SalurCore
 package struct ReconciliationInput: Sendable {
     /// Every booked entry of every stored statement, in import order (entry id), new ones last.
     package var entries: ReconciliationEntries
-    /// Every transfer Salur has made or tried to make.
+    /// Every transfer Salur has made or tried to make, in id order.
     package var transfers: [ReconciliationTransfer]
     /// The stored statements the entries belong to, by row id: for evidence.
     package var statements: [Int64: StatementReference]
@@ -71,17 +71,17 @@ package struct ReconciliationEntry: Sendable {
     }
 }
 
-/// One transfer, as matching sees it.
+/// One transfer, as matching sees it (the day and state first, so that they share one word).
 package struct ReconciliationTransfer: Sendable {
+    /// The day it settled, in the bank's time zone.
+    package var settledDay: CalendarDate?
+    package var state: TransferState
     package var id: Int64
     package var partnerReferenceNo: String
     /// The bank's `referenceNo`, once it answered with one.
     package var bankReferenceNo: String?
     package var accountNo: String
     package var amount: Rupiah
-    package var state: TransferState
-    /// The day it settled, in the bank's time zone.
-    package var settledDay: CalendarDate?
 
     package init(id: Int64, partnerReferenceNo: String, bankReferenceNo: String?, accountNo: String, amount: Rupiah,
                  state: TransferState, settledDay: CalendarDate?) {
@@ -109,6 +109,16 @@ package struct StatementReference: Sendable, Equatable {
 }
 
 extension ReconciliationInput {
+    /// The index in `transfers` of the transfer with this id (`transfers` is in id order).
+    package func transferIndex(of id: Int64) -> Int? {
+        var low = 0, high = transfers.count
+        while low < high {
+            let middle = (low + high) / 2
+            if transfers[middle].id < id { low = middle + 1 } else { high = middle }
+        }
+        return low < transfers.count && transfers[low].id == id ? low : nil
+    }
+
     /// What `match` decides for this input, which must give one match (or none) per entry.
     package func matched(by match: (ReconciliationInput) throws -> ReconciliationOutcome) rethrows -> ReconciliationOutcome {
         let outcome = try match(self)

@@ -120,9 +120,10 @@ extension ReconciliationRun {
     /// The bank items of `entries` (aligned with `outcome`) by month and kind.
     package static func bankItems(_ entries: ReconciliationEntries, _ outcome: ReconciliationOutcome) -> [String: [String: BankItemTotal]] {
         var bankItems: [String: [String: BankItemTotal]] = [:]
-        for (index, entry) in entries.enumerated() {
+        for index in outcome.bankItems.indices {
             guard let kind = outcome.bankItem(index) else { continue }
-            bankItems[String(entry.valueDate.description.prefix(7)), default: [:]][kind.rawValue, default: BankItemTotal()].add(entry.amountSen)
+            let entry = entries[index]
+            bankItems[entry.valueDate.period.description, default: [:]][kind.rawValue, default: BankItemTotal()].add(entry.amountSen)
         }
         return bankItems
     }

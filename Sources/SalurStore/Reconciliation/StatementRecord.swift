@@ -55,21 +55,24 @@ package struct StatementRecord: Sendable {
 }
 
 /// One booking of a statement (mutasi), as stored.
+///
+/// The dates and flags come first, so that they share one word: a statement of a million lines is
+/// held as a million of these while it is matched.
 package struct StatementLine: Sendable {
     package var valueDate: CalendarDate
     package var bookingDate: CalendarDate?
     /// Money left the account (debet); otherwise it came in (kredit).
     package var isDebit: Bool
+    /// The booking undoes an earlier one (MT940 `RD`/`RC`, camt `RvslInd`).
+    package var isReversal: Bool
+    /// Only booked lines move the balance and are reconciled; pending ones are kept for the record.
+    package var isBooked: Bool
     /// The amount exactly, in sen, never negative.
     package var amountSen: Sen
     /// The whole rupiah of the amount (sen dropped), as the `amount` column keeps it.
     package var amount: Rupiah { amountSen.rupiahPart }
     /// The bank's code for the booking (MT940 `:61:` type, camt.053 `BkTxCd`); empty when none.
     package var transactionCode: String
-    /// The booking undoes an earlier one (MT940 `RD`/`RC`, camt `RvslInd`).
-    package var isReversal: Bool
-    /// Only booked lines move the balance and are reconciled; pending ones are kept for the record.
-    package var isBooked: Bool
     package var bankReference: String
     package var customerReference: String
     package var counterpartyAccount: String?
