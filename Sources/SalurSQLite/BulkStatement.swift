@@ -33,6 +33,36 @@ struct BulkStatement {
 
     func bind(_ index: Int32, _ value: Int64) { sqlite3_bind_int64(handle, index, value) }
 
+    /// Runs a query with the values bound so far, handing each of its rows to `body` (valid only
+    /// during the call); then resets it for the next values.
+    func forEachRow(_ body: (Columns) throws -> Void) throws {
+        defer {
+            sqlite3_reset(handle)
+            sqlite3_clear_bindings(handle)
+        }
+        while true {
+            let code = sqlite3_step(handle)
+            if code == SQLITE_DONE { return }
+            guard code == SQLITE_ROW else {
+                let message = connection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) } ?? "SQLite error \(code)"
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message)
+            }
+            try body(Columns(handle: handle))
+        }
+    }
+
+    /// The columns of the row a query is on, read straight from SQLite (numbered from 0).
+    struct Columns {
+        let handle: OpaquePointer
+
+        func int64(_ index: Int32) -> Int64 { sqlite3_column_int64(handle, index) }
+
+        func text(_ index: Int32) -> String? {
+            guard let text = sqlite3_column_text(handle, index) else { return nil }
+            return String(decoding: UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, index))), as: UTF8.self)
+        }
+    }
+
     /// Runs the statement with the values bound so far; returns the rows it changed.
     @discardableResult
     func step() throws -> Int {

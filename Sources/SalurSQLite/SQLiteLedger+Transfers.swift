@@ -12,20 +12,24 @@ extension SQLiteLedger {
         try write("queueing transfers") { db in
             var transfers: [NewTransfer] = []
             var summary = EnqueueSummary()
-            let rows = try Row.fetchAll(db, sql: """
+            var any = false
+            // Read column by column from SQLite (a programme may have a million recipients).
+            let recipients = try BulkStatement(db, sql: """
                 SELECT id, nik, name, opening_state, account_no, rejection_reason, account_check FROM recipient
                 WHERE program = ? ORDER BY nik
-                """, arguments: [program])
-            if rows.isEmpty { throw StoreError.notFound(QueueRules.noRecipient(program: program)) }
-            for row in rows {
-                let recipient = ProgramRecipient(id: row["id"], nik: row["nik"], name: row["name"], openingState: row["opening_state"],
-                                                 account: row["account_no"], rejectionReason: row["rejection_reason"],
-                                                 accountCheck: row["account_check"])
+                """)
+            recipients.bind(1, program)
+            try recipients.forEachRow { row in
+                any = true
+                let recipient = ProgramRecipient(id: row.int64(0), nik: row.text(1) ?? "", name: row.text(2) ?? "",
+                                                 openingState: row.text(3) ?? "", account: row.text(4), rejectionReason: row.text(5),
+                                                 accountCheck: row.text(6))
                 switch QueueRules.programTransfer(recipient, program: program, period: period, amount: amount, remark: remark) {
                 case .queue(let transfer): transfers.append(transfer)
                 case .skip(let skipped): summary.skipped.append(skipped)
                 }
             }
+            if !any { throw StoreError.notFound(QueueRules.noRecipient(program: program)) }
             try SQLiteLedger.insert(db, transfers, actor: actor, rules: rules, at: self.clock.now, into: &summary, random: self.random)
             if summary.queued > 0 {
                 try SQLiteLedger.audit(db, actor: actor, action: "transfers.enqueue", subject: "\(program) \(period)",
@@ -103,51 +107,82 @@ extension SQLiteLedger {
             }
             summary.batches += created
         }
-        let insert = try BulkStatement(db, sql: """
-            INSERT INTO transfer (id, partner_reference_no, dedupe_key, kind, recipient_id, nik, beneficiary_name,
-                beneficiary_account, beneficiary_bank_code, program, period, amount, remark, state, enqueued_by,
-                created_at, updated_at, service, batch_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        // The rows go first into a temporary table, then into `transfer` with one INSERT … SELECT. A
+        // statement writing `transfer` (which has a trigger and unique keys) keeps a journal of every
+        // page it changes, so that it alone can be undone: row by row, that is every index's page
+        // written aside once per row; one statement writes each page aside once.
+        var references = fresh.map { _ in PartnerReference.make(using: &generator) }
+        try db.execute(sql: """
+            DROP TABLE IF EXISTS temp.new_transfer;
+            CREATE TEMP TABLE new_transfer (id INTEGER NOT NULL, partner_reference_no TEXT NOT NULL, dedupe_key TEXT NOT NULL,
+                kind TEXT NOT NULL, recipient_id INTEGER, nik TEXT, beneficiary_name TEXT NOT NULL, beneficiary_account TEXT NOT NULL,
+                beneficiary_bank_code TEXT, program TEXT NOT NULL, period TEXT NOT NULL, amount INTEGER NOT NULL, remark TEXT NOT NULL,
+                state TEXT NOT NULL, service TEXT NOT NULL, batch_id TEXT);
             """)
-        for (id, t) in fresh {
+        // Row `index` of `fresh` is rowid `index + 1` of the new table.
+        _ = try BulkStatement.insert(db, """
+            INSERT INTO temp.new_transfer (id, partner_reference_no, dedupe_key, kind, recipient_id, nik, beneficiary_name,
+                beneficiary_account, beneficiary_bank_code, program, period, amount, remark, state, service, batch_id) VALUES
+            """, row: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", width: 16, count: fresh.count) { insert, column, index in
+            let (id, t) = fresh[index]
             let place = placed[id]
-            // A new random reference, drawn again in the (vanishingly rare) case this database already has it.
-            var stepped = false
-            while !stepped {
-                insert.bind(1, id); insert.bind(2, PartnerReference.make(using: &generator)); insert.bind(3, t.dedupeKey)
-                insert.bind(4, t.kind.rawValue)
-                if let recipient = t.recipientID { insert.bind(5, recipient) } else { insert.bind(5, nil as String?) }
-                insert.bind(6, t.nik); insert.bind(7, t.beneficiaryName); insert.bind(8, t.beneficiaryAccount)
-                insert.bind(9, t.beneficiaryBankCode); insert.bind(10, t.program); insert.bind(11, t.period); insert.bind(12, t.amount.value)
-                insert.bind(13, t.remark); insert.bind(14, place?.state ?? TransferState.pending.rawValue); insert.bind(15, actor)
-                insert.bind(16, now); insert.bind(17, now); insert.bind(18, QueueRules.serviceCode(t, rules: rules))
-                insert.bind(19, place?.batch)
-                do {
-                    try insert.step()
-                    stepped = true
-                } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT
-                    && (error.message ?? "").contains("partner_reference_no") {
-                    continue
+            insert.bind(column + 1, id); insert.bind(column + 2, references[index]); insert.bind(column + 3, t.dedupeKey)
+            insert.bind(column + 4, t.kind.rawValue)
+            if let recipient = t.recipientID { insert.bind(column + 5, recipient) } else { insert.bind(column + 5, nil as String?) }
+            insert.bind(column + 6, t.nik); insert.bind(column + 7, t.beneficiaryName); insert.bind(column + 8, t.beneficiaryAccount)
+            insert.bind(column + 9, t.beneficiaryBankCode); insert.bind(column + 10, t.program); insert.bind(column + 11, t.period)
+            insert.bind(column + 12, t.amount.value); insert.bind(column + 13, t.remark)
+            insert.bind(column + 14, place?.state ?? TransferState.pending.rawValue)
+            insert.bind(column + 15, QueueRules.serviceCode(t, rules: rules)); insert.bind(column + 16, place?.batch)
+        }
+        var stored = false
+        while !stored {
+            do {
+                try db.execute(sql: """
+                    INSERT INTO transfer (id, partner_reference_no, dedupe_key, kind, recipient_id, nik, beneficiary_name,
+                        beneficiary_account, beneficiary_bank_code, program, period, amount, remark, state, enqueued_by,
+                        created_at, updated_at, service, batch_id)
+                    SELECT id, partner_reference_no, dedupe_key, kind, recipient_id, nik, beneficiary_name,
+                        beneficiary_account, beneficiary_bank_code, program, period, amount, remark, state, ?, ?, ?, service, batch_id
+                    FROM temp.new_transfer
+                    """, arguments: [actor, now, now])
+                stored = true
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT
+                && (error.message ?? "").contains("partner_reference_no") {
+                // A reference this database already has, or one drawn twice (vanishingly rare): the
+                // statement undid itself; those references are drawn again and the rows written again.
+                let clashing = Set(try String.fetchAll(db, sql: """
+                    SELECT n.partner_reference_no FROM temp.new_transfer AS n
+                    JOIN transfer AS t ON t.partner_reference_no = n.partner_reference_no
+                    """))
+                let again = PartnerReference.redraw(&references, clashing: clashing, checked: Array(references.indices), using: &generator)
+                guard !again.isEmpty else { throw error }
+                let update = try BulkStatement(db, sql: "UPDATE temp.new_transfer SET partner_reference_no = ? WHERE rowid = ?")
+                for index in again {
+                    update.bind(1, references[index]); update.bind(2, Int64(index + 1))
+                    try update.step()
                 }
             }
         }
+        try db.execute(sql: "DROP TABLE temp.new_transfer")
         if placed.isEmpty { summary.batches += try formBatches(db, rules: rules, actor: actor, at: date) }
     }
 
     /// The terms of the transfers stored under any of `keys`, by key (`QueueRules.fresh`).
     static func storedTerms(_ db: Database, keys: [String]) throws -> [String: QueuedTerms] {
         var stored: [String: QueuedTerms] = [:]
-        var statements: [Int: Statement] = [:]
+        var statements: [Int: BulkStatement] = [:]
         for start in stride(from: 0, to: keys.count, by: QueueRules.keysPerLookup) {
-            let chunk = Array(keys[start..<min(start + QueueRules.keysPerLookup, keys.count)])
-            let statement = try statements[chunk.count] ?? db.makeStatement(sql: """
+            let chunk = keys[start..<min(start + QueueRules.keysPerLookup, keys.count)]
+            let statement = try statements[chunk.count] ?? BulkStatement(db, sql: """
                 SELECT dedupe_key, amount, remark, beneficiary_account, state FROM transfer
                 WHERE dedupe_key IN (\(databaseQuestionMarks(count: chunk.count)))
                 """)
             statements[chunk.count] = statement
-            for row in try Row.fetchAll(statement, arguments: StatementArguments(chunk)) {
-                stored[row["dedupe_key"]] = QueuedTerms(amount: Rupiah(row["amount"] as Int64), remark: row["remark"] ?? "",
-                                                         account: row["beneficiary_account"], state: row["state"])
+            for (offset, key) in chunk.enumerated() { statement.bind(Int32(offset + 1), key) }
+            try statement.forEachRow { row in
+                stored[row.text(0) ?? ""] = QueuedTerms(amount: Rupiah(row.int64(1)), remark: row.text(2) ?? "",
+                                                        account: row.text(3) ?? "", state: row.text(4) ?? "")
             }
         }
         return stored
