@@ -195,34 +195,62 @@ extension PostgresLedger {
     }
 
     package func exportOpeningRequests(actor: String, deliver: ([OpeningRequest]) throws -> String) async throws -> Int {
-        try await transaction(RecipientImport.exportOperation) { connection in
+        var requests: [OpeningRequest] = []
+        return try await exportOpeningRequests(actor: actor, pageSize: RecipientImport.requestsPerPage, page: { requests += $0 },
+                                               finish: { try deliver(requests) })
+    }
+
+    /// One transaction, as on SQLite: the requests read through a cursor a page at a time (`FETCH`)
+    /// and each page, once handed over, marked `requested` (seen by no one else before the commit,
+    /// which comes only after `finish` has made the file).
+    package func exportOpeningRequests(actor: String, pageSize: Int, page: ([OpeningRequest]) throws -> Void,
+                                       finish: () throws -> String) async throws -> Int {
+        var handedOver = false
+        return try await transaction(RecipientImport.exportOperation) { connection in
+            // What was handed over is written: a transaction PostgreSQL aborts after that is not run again.
+            guard !handedOver else {
+                throw StoreError.refused("exporting the opening requests was interrupted; no recipient was marked requested (run it again)")
+            }
             // Writers of recipients wait (an import could otherwise reopen a recipient between the
             // read and the update, or deadlock with it on the rows); exactly the rows read, locked
             // as read, are marked requested.
             try await self.lockRecipients(connection)
-            var ids: [Int64] = []
-            var requests: [OpeningRequest] = []
-            for try await (id, nik, name, district, phone) in try await connection.query("""
+            try await self.execute(connection, """
+                DECLARE opening_requests NO SCROLL CURSOR FOR
                 SELECT id, nik, name, district, phone FROM recipient WHERE opening_state = 'not_requested'
                 ORDER BY nik COLLATE "C" FOR UPDATE
-                """, logger: self.logger).decode((Int64, String, String, String, String).self) {
-                ids.append(id)
-                requests.append(OpeningRequest.make(nik: nik, name: name, district: district, phone: phone))
-            }
-            let sha256 = try deliver(requests)
-            guard !requests.isEmpty else { return 0 }
+                """)
             let now = Timestamp.iso8601(clock.now)
-            for start in stride(from: 0, to: ids.count, by: Self.chunk) {
-                let chunk = Array(ids[start..<min(start + Self.chunk, ids.count)])
-                try await self.execute(connection, """
-                    UPDATE recipient SET opening_state = 'requested', updated_at = \(now)
-                    WHERE id = ANY(\(chunk)::bigint[]) AND opening_state = 'not_requested'
-                    """)
+            let fetch = PostgresQuery(unsafeSQL: "FETCH FORWARD \(max(1, pageSize)) FROM opening_requests")
+            var count = 0
+            while true {
+                var ids: [Int64] = []
+                var requests: [OpeningRequest] = []
+                for try await (id, nik, name, district, phone) in try await connection.query(fetch, logger: self.logger)
+                    .decode((Int64, String, String, String, String).self) {
+                    ids.append(id)
+                    requests.append(OpeningRequest.make(nik: nik, name: name, district: district, phone: phone))
+                }
+                guard !requests.isEmpty else { break }
+                handedOver = true
+                try page(requests)
+                count += requests.count
+                for start in stride(from: 0, to: ids.count, by: Self.chunk) {
+                    let chunk = Array(ids[start..<min(start + Self.chunk, ids.count)])
+                    try await self.execute(connection, """
+                        UPDATE recipient SET opening_state = 'requested', updated_at = \(now)
+                        WHERE id = ANY(\(chunk)::bigint[]) AND opening_state = 'not_requested'
+                        """)
+                }
             }
+            try await self.execute(connection, "CLOSE opening_requests")
+            handedOver = true
+            let sha256 = try finish()
+            guard count > 0 else { return 0 }
             try await self.audit(connection, actor: actor, action: "accounts.export_requests",
-                                 subject: RecipientImport.exportSubject(count: requests.count),
-                                 details: ["sha256": sha256, "count": String(requests.count)])
-            return requests.count
+                                 subject: RecipientImport.exportSubject(count: count),
+                                 details: ["sha256": sha256, "count": String(count)])
+            return count
         }
     }
 

@@ -22,6 +22,15 @@ package protocol Ledger: Sendable {
     /// request file and returns its SHA-256), and marks them `requested` — all in one transaction.
     func exportOpeningRequests(actor: String, deliver: ([OpeningRequest]) throws -> String) async throws -> Int
 
+    /// The same, never holding every request at once: they are read in NIK order within the one
+    /// transaction and handed to `page` at most `pageSize` at a time (the request file's rows are
+    /// written as they come); then `finish`, called once (also when no recipient waits, after no
+    /// page), makes the file whole under its name and returns its SHA-256. The recipients' marks and
+    /// the audit row are committed only after `finish` returns: a throw from `page` or `finish`
+    /// marks nothing. Returns how many were requested.
+    func exportOpeningRequests(actor: String, pageSize: Int, page: ([OpeningRequest]) throws -> Void,
+                               finish: () throws -> String) async throws -> Int
+
     /// Applies the bank's opening results all-or-nothing.
     func applyOpeningResults(_ rows: [OpeningResultFile.Row], source: SourceFile, actor: String) async throws -> OpeningResultSummary
 

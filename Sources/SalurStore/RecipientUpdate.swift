@@ -64,6 +64,9 @@ package enum RecipientImport {
     /// What the store does while exporting opening requests, named in its errors.
     package static let exportOperation = "exporting opening requests"
 
+    /// How many opening requests an export reads from the store at a time when the caller does not say.
+    package static let requestsPerPage = 10_000
+
     /// The audit subject of an export of `count` opening requests.
     package static func exportSubject(count: Int) -> String { "\(count) recipients" }
 

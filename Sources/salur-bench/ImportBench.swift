@@ -7,8 +7,10 @@ import SalurStore
 
 /// Issue figures: importing N recipients (validating every row) with the real `salurctl` (built
 /// next to this binary, run as a child process: its time and peak RSS) against `sqlite3 .import`
-/// of the same CSV into a plain table on the same disk; the bank's opening results applied with the
-/// real `salurctl accounts import-results` (its time and peak RSS); and `accounts status` at that size.
+/// of the same CSV into a plain table on the same disk; the opening requests exported with the real
+/// `salurctl accounts export-requests` (its time and peak RSS) beside the same file built whole in
+/// memory in a child process of its own; the bank's opening results applied with the real
+/// `salurctl accounts import-results` (its time and peak RSS); and `accounts status` at that size.
 struct ImportBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import", abstract: "Recipients import vs sqlite3 .import, its peak RSS, and accounts status, at 1,000,000 recipients.")
@@ -17,12 +19,15 @@ struct ImportBench: AsyncParsableCommand {
     @Option(help: "How many recipients (the same as --count).") var recipients: Int?
     @Option(help: "Folder for the files (default: the temporary folder); use the disk the database will live on.") var dir: String?
     @Option(help: "The sqlite3 shell.") var sqlite3 = "/usr/bin/sqlite3"
+    @Option(help: .hidden) var wholeInMemory: String?
+    @Option(help: .hidden) var output: String?
 
     /// The goals of issue 16.
     static let goalRatio = 2.0
     static let goalRSSMiB = 256.0
 
     func run() async throws {
+        if let wholeInMemory, let output { return try Self.wholeRequests(database: wholeInMemory, output: output) }
         let recipients = count ?? self.recipients ?? 1_000_000
         guard recipients > 0 else { throw ValidationError("--count must be above zero") }
         let salurctl = (CommandLine.arguments[0] as NSString).deletingLastPathComponent + "/salurctl"
@@ -63,23 +68,34 @@ struct ImportBench: AsyncParsableCommand {
         let ledger = try SQLiteLedger(path: database)
         if recipients <= 1_000_000 {
             // The bank's answers for every recipient, applied as an operator applies them: the
-            // requests exported in the store, then `salurctl accounts import-results` on the file.
+            // requests exported, then `salurctl accounts import-results` on the file.
             var data = DemoData(recipients: recipients, opened: recipients * 857 / 1000, seed: 1)
             let resultsPath = folder + "/results.csv"
             guard FileManager.default.createFile(atPath: resultsPath, contents: Data(data.resultsCSV())) else {
                 throw ValidationError("cannot write \(resultsPath)")
             }
-            let (_, export) = try Bench.time { try ledger.exportOpeningRequests(actor: "bench") { _ in "-" } }
-            // Through /usr/bin/time, which forks: a child spawned straight from this process starts
-            // its peak RSS at this process's (posix_spawn shares its memory until exec).
-            let peakFile = folder + "/import-results.peak"
-            let applied = try Bench.child("/usr/bin/time", ["-f", "%M", "-o", peakFile, salurctl, "accounts", "import-results", resultsPath,
-                                                            "--config", config], quiet: true)
+            // The requests exported as an operator exports them, after the same file built whole
+            // in memory (the store's transaction then rolled back, so both export the same recipients).
+            let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+            let requestsPath = folder + "/requests.csv", wholePath = folder + "/requests-whole.csv"
+            let whole = try Bench.childThroughTime(exe, ["import", "--whole-in-memory", database, "--output", wholePath],
+                                                   peakFile: folder + "/whole.peak")
+            guard whole.status == 0 else { throw ValidationError("the whole-in-memory export of requests exited \(whole.status)") }
+            let exported = try Bench.childThroughTime(salurctl, ["accounts", "export-requests", "-o", requestsPath, "--config", config],
+                                                      peakFile: folder + "/export-requests.peak")
+            guard exported.status == 0 else { throw ValidationError("salurctl accounts export-requests exited \(exported.status)") }
+            let size = (try? FileManager.default.attributesOfItem(atPath: requestsPath)[.size] as? Int) ?? 0
+            let same = FileManager.default.contentsEqual(atPath: requestsPath, andPath: wholePath) ? "same bytes" : "BYTES DIFFER"
+            print("salurctl accounts export-requests (\(recipients) rows, \(Bench.f(Double(size) / 1_048_576, 1)) MiB): "
+                  + "\(Bench.f(exported.seconds)) s, peak RSS \(Bench.f(exported.peakMiB, 0)) MiB")
+            print("  baseline, every request and the whole file in memory then written: \(Bench.f(whole.seconds)) s, "
+                  + "peak RSS \(Bench.f(whole.peakMiB, 0)) MiB (\(same)); RSS / baseline \(Bench.f(exported.peakMiB / whole.peakMiB))")
+            try? FileManager.default.removeItem(atPath: requestsPath)
+            try? FileManager.default.removeItem(atPath: wholePath)
+            let applied = try Bench.childThroughTime(salurctl, ["accounts", "import-results", resultsPath, "--config", config],
+                                                     peakFile: folder + "/import-results.peak")
             guard applied.status == 0 else { throw ValidationError("salurctl accounts import-results exited \(applied.status)") }
-            let peakKiB = Double((try? String(contentsOfFile: peakFile, encoding: .utf8))?
-                .trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0
-            print("accounts export-requests (store part): \(Bench.f(export)) s")
-            print("salurctl accounts import-results: \(Bench.f(applied.seconds)) s, peak RSS \(Bench.f(peakKiB / 1024, 0)) MiB "
+            print("salurctl accounts import-results: \(Bench.f(applied.seconds)) s, peak RSS \(Bench.f(applied.peakMiB, 0)) MiB "
                   + "(goal ≤ \(Bench.f(Self.goalRSSMiB, 0)) MiB)")
         }
         var timings: [Double] = []
@@ -94,6 +110,24 @@ struct ImportBench: AsyncParsableCommand {
         print("accounts status at \(status.total): median \(Bench.f(timings[3] * 1000, 1)) ms over 7 runs (goal < 100 ms); "
               + "--by district \(Bench.f(byDistrict * 1000, 1)) ms; opened \(status.opened), rejected \(status.rejected)")
         print("this process's peak RSS \(Bench.f(Bench.peakRSSMiB(), 0)) MiB")
+    }
+
+    /// The request file as it was built before it streamed: every request read, the whole file's
+    /// bytes in memory, written at once, then hashed; the store's transaction is then rolled back,
+    /// so the recipients stay `not_requested`.
+    static func wholeRequests(database: String, output: String) throws {
+        struct RollBack: Error {}
+        let ledger = try SQLiteLedger(path: database)
+        do {
+            _ = try ledger.exportOpeningRequests(actor: "bench") { requests in
+                var writer = CSVWriter()
+                writer.write(["nik", "name", "district", "phone"])
+                for r in requests { writer.write([.numeral(r.nik), .text(r.name), .text(r.district), .numeral(r.phone)]) }
+                try Output.writeAtomically(writer.output, to: output)
+                _ = AuditChain.sha256Hex(writer.output)
+                throw RollBack()
+            }
+        } catch is RollBack {}
     }
 
     /// Writes the demo recipients file of `count` rows, a megabyte at a time; returns its size in bytes.
@@ -153,5 +187,15 @@ extension Bench {
         // WIFEXITED / WEXITSTATUS, spelled out (the C macros do not import).
         let exit = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
         return ChildRun(status: exit, seconds: seconds, peakMiB: Double(usage.ru_maxrss) / 1024)
+    }
+
+    /// Runs `executable` through /usr/bin/time, which forks: a child spawned straight from a large
+    /// process starts its peak RSS at that process's (posix_spawn shares its memory until exec).
+    /// The peak is the one /usr/bin/time writes to `peakFile`.
+    static func childThroughTime(_ executable: String, _ arguments: [String], peakFile: String) throws -> ChildRun {
+        let run = try child("/usr/bin/time", ["-f", "%M", "-o", peakFile, executable] + arguments, quiet: true)
+        let peakKiB = Double((try? String(contentsOfFile: peakFile, encoding: .utf8))?
+            .trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0
+        return ChildRun(status: run.status, seconds: run.seconds, peakMiB: peakKiB / 1024)
     }
 }

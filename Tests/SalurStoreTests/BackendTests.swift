@@ -174,6 +174,53 @@ struct BackendTests {
         #expect(try await s.snapshot() == before)
     }
 
+    @Test("export a page at a time: NIK order, at most pageSize a page, marked and audited once the file is finished",
+          arguments: Backend.available)
+    func exportInPages(_ backend: Backend) async throws {
+        let s = try await backend.open(); defer { s.close() }
+        _ = try await s.store.importRecipients(Fixture.recipients(), source: Fixture.source, actor: "tester")
+        var pages: [[String]] = []
+        var finished = 0
+        #expect(try await s.store.exportOpeningRequests(actor: "tester", pageSize: 3, page: { pages.append($0.map(\.nik)) },
+                                                        finish: { finished += 1; return "feed" }) == 4)
+        #expect(pages == [[Fixture.maria, Fixture.petrus, Fixture.yohanes], [Fixture.theresia]])
+        #expect(finished == 1)
+        #expect(Set(try await s.states().values) == [.requested])
+        let audit = try await s.audit()
+        #expect(audit.map(\.action) == ["recipients.import", "accounts.export_requests"])
+        #expect(audit.last.map { [$0.subject, $0.details] } == ["4 recipients", #"{"count":"4","sha256":"feed"}"#])
+
+        // Nobody waiting: no page, the file still finished (its header), nothing audited.
+        pages = []
+        #expect(try await s.store.exportOpeningRequests(actor: "tester", pageSize: 3, page: { pages.append($0.map(\.nik)) },
+                                                        finish: { finished += 1; return "empty" }) == 0)
+        #expect(pages.isEmpty)
+        #expect(finished == 2)
+        #expect(try await s.audit().count == 2)
+    }
+
+    @Test("an export a page at a time whose writing fails on a later page, or when finishing, changes nothing",
+          arguments: Backend.available)
+    func exportInPagesUndone(_ backend: Backend) async throws {
+        struct DiskFull: Error {}
+        let s = try await backend.open(); defer { s.close() }
+        _ = try await s.store.importRecipients(Fixture.recipients(), source: Fixture.source, actor: "tester")
+        let before = try await s.snapshot()
+        var pages = 0
+        await #expect(throws: DiskFull.self) {
+            try await s.store.exportOpeningRequests(actor: "tester", pageSize: 1, page: { _ in
+                pages += 1
+                if pages == 3 { throw DiskFull() }
+            }, finish: { "never" })
+        }
+        #expect(pages == 3)
+        #expect(try await s.snapshot() == before)
+        await #expect(throws: DiskFull.self) {
+            try await s.store.exportOpeningRequests(actor: "tester", pageSize: 2, page: { _ in }, finish: { throw DiskFull() })
+        }
+        #expect(try await s.snapshot() == before)
+    }
+
     @Test("opening status: overall, by district (in byte order) and by programme", arguments: Backend.available)
     func openingStatus(_ backend: Backend) async throws {
         let s = try await backend.open(); defer { s.close() }

@@ -18,13 +18,7 @@ struct AccountsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let ledger = try await global.store()
-            let count = try await ledger.exportOpeningRequests(actor: OperatorIdentity.current()) { requests in
-                var writer = CSVWriter()
-                writer.write(["nik", "name", "district", "phone"])
-                for r in requests { writer.write([.numeral(r.nik), .text(r.name), .text(r.district), .numeral(r.phone)]) }
-                try Output.writeAtomically(writer.output, to: output)
-                return AuditChain.sha256Hex(writer.output)
-            }
+            let count = try await OpeningRequestFile.export(ledger, to: output, actor: OperatorIdentity.current())
             print(count == 0 ? "\(TerminalText.escaped(output)): no recipient waiting for a request; wrote the header only."
                              : "\(TerminalText.escaped(output)): \(Output.grouped(count)) recipients requested.")
         }
