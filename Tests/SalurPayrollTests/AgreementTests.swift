@@ -107,6 +107,6 @@ struct AgreementTests {
     func days() {
         #expect(F.day("2024-02-09").days(to: F.day("2024-04-09")) == 60, "2024 is a leap year: 20 + 31 + 9")
         #expect(F.day("2024-04-09").days(to: F.day("2024-02-09")) == -60)
-        #expect(F.day("1970-01-01").daysSinceEpoch == 0)
+        #expect(F.day("1970-01-01").dayNumber == 0)
     }
 }

@@ -18,18 +18,6 @@ extension Period {
 }
 
 extension CalendarDate {
-    /// Days since 1970-01-01 (proleptic Gregorian), for distances between days.
-    public var daysSinceEpoch: Int {
-        // Howard Hinnant's days_from_civil.
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-
     /// Whole days from `self` to `other` (negative when `other` is earlier).
-    public func days(to other: CalendarDate) -> Int { other.daysSinceEpoch - daysSinceEpoch }
+    public func days(to other: CalendarDate) -> Int { other.dayNumber - dayNumber }
 }
