@@ -124,7 +124,7 @@ extension PostgresLedger {
             entries = []
             let firstIDs = all.addNew(fresh, firstID: firstEntry, references: &references)
             let transfers = try await self.reconciliationTransfers(connection, utcOffsetHours: utcOffsetHours,
-                                                                   sharing: all.bankReferences)
+                                                                   sharing: all.bankReferences())
             let input = ReconciliationInput(entries: all, transfers: transfers, statements: references, today: today,
                                             missingAfterDays: missingAfterDays)
             let outcome = try input.matched(by: match)

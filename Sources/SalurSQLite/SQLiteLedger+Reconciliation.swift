@@ -110,7 +110,7 @@ extension SQLiteLedger {
             var all = ReconciliationEntries(entries)
             entries = []
             let firstIDs = all.addNew(fresh, firstID: firstEntry, references: &references)
-            let transfers = try SQLiteLedger.reconciliationTransfers(db, utcOffsetHours: utcOffsetHours, sharing: all.bankReferences)
+            let transfers = try SQLiteLedger.reconciliationTransfers(db, utcOffsetHours: utcOffsetHours, sharing: all.bankReferences())
             let input = ReconciliationInput(entries: all, transfers: transfers, statements: references, today: today,
                                             missingAfterDays: missingAfterDays)
             let outcome = try input.matched(by: match)

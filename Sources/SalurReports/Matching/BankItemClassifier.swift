@@ -39,18 +39,8 @@ package struct BankItemClassifier: Sendable {
 
     /// The kind a statement's transaction code names, or nil.
     package static func codeKind(_ code: String) -> BankItemKind? {
-        // Most codes are one MT940 type of four ASCII letters (`NTRF`): read without splitting.
-        let bytes = code.utf8
-        if bytes.count == 4, bytes.allSatisfy({ $0 < 0x80 && $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "/") }) {
-            // The last three letters as one number: "INT" is 0x494E54.
-            switch bytes.dropFirst().reduce(0 as UInt32) { $0 << 8 | UInt32($1) } {
-            case 0x494E54: return .interest // INT
-            case 0x544158: return .interestTax // TAX
-            case 0x434847: return .accountFee // CHG
-            case 0x434F4D: return .transferFee // COM
-            default: return nil
-            }
-        }
+        // Most codes are one MT940 type (`NTRF`): read as it is, without splitting it into strings.
+        if !code.utf8.contains(where: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "/") }) { return typeKind(code[...]) }
         for part in code.split(separator: " ") {
             if part.contains("/") {
                 let path = part.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
@@ -63,15 +53,20 @@ package struct BankItemClassifier: Sendable {
                 default: continue
                 }
             }
-            guard part.count == 4 else { continue }
-            switch part.dropFirst() {
-            case "INT": return .interest
-            case "TAX": return .interestTax
-            case "CHG": return .accountFee
-            case "COM": return .transferFee
-            default: continue
-            }
+            if let kind = typeKind(part) { return kind }
         }
         return nil
+    }
+
+    /// The kind an MT940 type of four letters names (any first letter: `NINT`, `SINT`), or nil.
+    private static func typeKind(_ part: Substring) -> BankItemKind? {
+        guard part.count == 4 else { return nil }
+        switch part.dropFirst() {
+        case "INT": return .interest
+        case "TAX": return .interestTax
+        case "CHG": return .accountFee
+        case "COM": return .transferFee
+        default: return nil
+        }
     }
 }

@@ -30,7 +30,7 @@ package struct ReconciliationEntries: RandomAccessCollection, Sendable {
 
     /// The bank references of these entries, kept once each, for `ReconciliationTransfer`s read
     /// after them to share (see `SharedText`).
-    package var bankReferences: SharedText {
+    package func bankReferences() -> SharedText {
         var text = SharedText()
         for entry in stored { text.keep(entry.bankReference) }
         for (record, _, _) in fresh {
