@@ -195,4 +195,24 @@ struct MT940ParserTests {
         let statement = try #require(try MT940Parser.parse(bytes: bytes, file: "f").first)
         #expect(statement.entries.first?.description == "CAFÉ")
     }
+
+    /// The grammar's marks (`{4:`, `-}`, `//`) are ASCII and are found as such, whatever follows
+    /// them: a combining mark after one does not merge with it and hide it.
+    @Test func marksAreFoundWhateverFollowsThem() throws {
+        // `-}` then a combining acute ends the message, as `-}{5:…}` does: the second statement is read.
+        let two = MT940Fixtures.twoStatements.replacingOccurrences(of: ":62M:C260201IDR750000,00\r\n-\r\n",
+                                                                   with: ":62M:C260201IDR750000,00\r\n-}\u{301}\r\n")
+        #expect(two != MT940Fixtures.twoStatements)
+        #expect(try MT940Parser.parse(two, file: "f").count == 2)
+        // `{4:` then a combining acute opens the text block; what follows it is text in the field before.
+        let opened = ":20:A\n:25:1\n{4:\u{301}\n:60F:C260130IDR0\n:62F:C260130IDR0\n"
+        let error = try #require(parseError { () throws(StatementParseError) in try MT940Parser.parse(opened, file: "f") })
+        #expect(error.line == 3 && error.field == ":25:")
+        #expect(error.reason == "unexpected text after :25:, which is one line: \"\u{301}\"")
+        // `//` then a combining acute still starts the bank reference.
+        let entry = try #require(try MT940Parser.parse(":20:A\n:25:1\n:60F:C260130IDR0\n:61:260130C1NTRFX//\u{301}B\n:62F:C260130IDR1\n",
+                                                       file: "f").first?.entries.first)
+        #expect(entry.customerReference == "X")
+        #expect(entry.bankReference == "\u{301}B")
+    }
 }

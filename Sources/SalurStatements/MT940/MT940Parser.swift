@@ -54,15 +54,42 @@ public enum MT940Parser {
     }
 }
 
-/// One field: its tag, first line and continuation lines.
+/// One field: its tag, first line and continuation lines, as UTF-8. Its storage is kept from one
+/// field to the next, so reading a field allocates nothing but the strings it yields.
 private struct Field {
-    let tag: String
-    let line: Int
-    /// The content after the tag on the first line, trailing spaces dropped.
-    let content: Substring
-    var continuation: [TextLines.Line] = []
+    var tag = ""
+    var line = 0
+    /// The content after the tag on the first line (trailing spaces dropped), then each
+    /// continuation line, one after the other.
+    private var bytes: [UInt8] = []
+    /// Where each of those lines ends in `bytes`, and its line number; the first is the content.
+    private var ends: [Int] = []
+    private var numbers: [Int] = []
 
     var display: String { ":\(tag):" }
+
+    /// Starts the field `tag` on line `line` with `content`.
+    mutating func start(_ tag: String, line: Int, content: ArraySlice<UInt8>) {
+        self.tag = tag
+        self.line = line
+        bytes.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
+        numbers.removeAll(keepingCapacity: true)
+        append(content, line: line)
+    }
+
+    mutating func append(_ text: ArraySlice<UInt8>, line: Int) {
+        bytes.append(contentsOf: text)
+        ends.append(bytes.count)
+        numbers.append(line)
+    }
+
+    var content: ArraySlice<UInt8> { bytes[..<ends[0]] }
+
+    /// The continuation lines: their numbers and texts.
+    var continuation: some RandomAccessCollection<(number: Int, text: ArraySlice<UInt8>)> {
+        ends.indices.dropFirst().lazy.map { index in (numbers[index], bytes[ends[index - 1]..<ends[index]]) }
+    }
 }
 
 /// A balance field: `C260131IDR1500000,00`.
@@ -76,7 +103,9 @@ private struct Balance {
 /// Groups lines into fields, then assembles statements field by field.
 private struct Reader {
     let file: String
-    private var field: Field?
+    private var field = Field()
+    /// Whether `field` holds a field not yet applied.
+    private var fieldOpen = false
     private var builder: Builder?
     private var statements: [Statement] = []
     /// Where complete entries go when they are not kept in their statement (`MT940Parser.Stream`).
@@ -105,11 +134,11 @@ private struct Reader {
     }
 
     mutating func read(_ raw: TextLines.Line) throws(StatementParseError) {
-        var text = MT940Syntax.trimmingTrailing(MT940Syntax.spacingControls(raw.text))
+        var text = MT940Syntax.trimmingTrailing(MT940Syntax.spacingControls(raw.bytes))
         if MT940Syntax.startsWithBlock(text) {
             text = MT940Syntax.strippingBlocks(text)
         }
-        if text.unicodeScalars.allSatisfy(MT940Syntax.isTrailingSpace) { return }
+        if text.allSatisfy(MT940Syntax.isTrailingSpace) { return }
         if MT940Syntax.isTerminator(text) {
             try flushField()
             try endMessage(line: raw.number)
@@ -117,11 +146,12 @@ private struct Reader {
         }
         if let (tag, content) = MT940Syntax.tag(of: text) {
             try flushField()
-            field = Field(tag: tag, line: raw.number, content: content)
+            field.start(tag, line: raw.number, content: text[content...])
+            fieldOpen = true
             return
         }
         // Text outside any field (a header before the first `:20:`, a footer after `-`) is not ours.
-        field?.continuation.append(TextLines.Line(number: raw.number, text: String(text)))
+        if fieldOpen { field.append(text, line: raw.number) }
     }
 
     mutating func finish(lastLine: Int) throws(StatementParseError) -> [Statement] {
@@ -151,8 +181,8 @@ private struct Reader {
     }
 
     private mutating func flushField() throws(StatementParseError) {
-        guard let field else { return }
-        self.field = nil
+        guard fieldOpen else { return }
+        fieldOpen = false
         try apply(field)
     }
 
@@ -259,32 +289,39 @@ private struct Reader {
 
     private func requireOneLine(_ field: Field) throws(StatementParseError) {
         if let extra = field.continuation.first {
-            throw error(extra.number, field.display, "unexpected text after \(field.display), which is one line: \"\(extra.text.prefix(40))\"")
+            let text = String(decoding: extra.text, as: UTF8.self)
+            throw error(extra.number, field.display, "unexpected text after \(field.display), which is one line: \"\(text.prefix(40))\"")
         }
     }
 
+    // The fields below are read as bytes. Every mark they look for is ASCII, so where a check
+    // passes, the bytes before it are ASCII too and a byte offset there is a scalar offset: an
+    // error quotes the same scalars whichever way it counts (`quote`).
+
     /// `C260131IDR1500000,00`: mark, date, currency, amount.
     private func balance(_ field: Field) throws(StatementParseError) -> Balance {
-        let scalars = Array(field.content.unicodeScalars)
+        let content = field.content
+        let start = content.startIndex
         let fail = { (reason: String) in error(field.line, field.display, reason) }
-        guard let mark = scalars.first, mark == "C" || mark == "D" else {
-            throw fail("a balance starts with C (credit) or D (debit), found \"\(String(field.content.prefix(10)))\"")
+        guard let mark = content.first, mark == UInt8(ascii: "C") || mark == UInt8(ascii: "D") else {
+            throw fail("a balance starts with C (credit) or D (debit), found \"\(String(String(decoding: content, as: UTF8.self).prefix(10)))\"")
         }
-        guard let date = MT940Syntax.date(yymmdd: scalars.dropFirst().prefix(6)) else {
-            throw fail("balance date \"\(text(scalars.dropFirst().prefix(6)))\" is not a date: expected YYMMDD after the \(mark)")
+        guard let date = MT940Syntax.date(yymmdd: content.dropFirst().prefix(6)) else {
+            throw fail("balance date \"\(quote(content, from: 1, scalars: 6))\" is not a date: expected YYMMDD after the \(Unicode.Scalar(mark))")
         }
-        let currency = text(scalars.dropFirst(7).prefix(3))
-        guard currency.count == 3, currency.unicodeScalars.allSatisfy(MT940Syntax.isUpperLetter) else {
-            throw fail("currency \"\(currency)\" is not a three-letter code (expected IDR after the date)")
+        let code = content.dropFirst(7).prefix(3)
+        guard code.count == 3, code.allSatisfy(MT940Syntax.isUpperLetter) else {
+            throw fail("currency \"\(quote(content, from: 7, scalars: 3))\" is not a three-letter code (expected IDR after the date)")
         }
+        let currency = String(decoding: code, as: UTF8.self)
         guard currency == "IDR" else {
             throw fail("currency \(currency) is not supported: Salur reads rupiah (IDR) statements only")
         }
-        let amountText = text(scalars.dropFirst(10))
+        let amountText = content[(start + 10)...]
         guard !amountText.isEmpty else { throw fail("the balance has no amount after \(currency)") }
-        switch AmountText.sen(Substring(amountText), decimalSeparator: ",") {
+        switch AmountText.sen(Substring(String(decoding: amountText, as: UTF8.self)), decimalSeparator: ",") {
         case .success(let amount):
-            return Balance(date: date, currency: currency, amount: mark == "D" ? Sen(0 - amount.value) : amount)
+            return Balance(date: date, currency: currency, amount: mark == UInt8(ascii: "D") ? Sen(0 - amount.value) : amount)
         case .failure(let problem):
             throw fail(problem.reason)
         }
@@ -292,101 +329,92 @@ private struct Reader {
 
     /// `:61:` value date, [booking date], mark, [funds code], amount, type, reference, [//bank ref].
     private func entry(_ field: Field) throws(StatementParseError) -> StatementEntry {
-        let scalars = Array(field.content.unicodeScalars)
+        let content = field.content
+        let start = content.startIndex, end = content.endIndex
         let fail = { (reason: String) in error(field.line, ":61:", reason) }
-        guard let valueDate = MT940Syntax.date(yymmdd: scalars.prefix(6)) else {
-            throw fail("value date \"\(text(scalars.prefix(6)))\" is not a date: expected YYMMDD at the start of :61:")
+        guard let valueDate = MT940Syntax.date(yymmdd: content.prefix(6)) else {
+            throw fail("value date \"\(quote(content, from: 0, scalars: 6))\" is not a date: expected YYMMDD at the start of :61:")
         }
-        var index = 6
+        var index = start + 6
         var bookingDate: CalendarDate?
-        let maybeBooking = scalars.dropFirst(6).prefix(4)
-        if maybeBooking.count == 4, maybeBooking.allSatisfy({ ("0"..."9").contains($0) }) {
+        let maybeBooking = content.dropFirst(6).prefix(4)
+        if maybeBooking.count == 4, maybeBooking.allSatisfy(MT940Syntax.isDigit) {
             guard let date = MT940Syntax.bookingDate(mmdd: maybeBooking, near: valueDate) else {
-                throw fail("booking date \"\(text(maybeBooking))\" is not a date: expected MMDD after the value date")
+                throw fail("booking date \"\(quote(content, from: 6, scalars: 4))\" is not a date: expected MMDD after the value date")
             }
             bookingDate = date
-            index = 10
+            index = start + 10
         }
         let direction: StatementEntry.Direction
         var isReversal = false
         let markStart = index
-        if index < scalars.count, scalars[index] == "R" { isReversal = true; index += 1 }
-        switch index < scalars.count ? scalars[index] : " " {
-        case "D": direction = isReversal ? .credit : .debit
-        case "C": direction = isReversal ? .debit : .credit
+        if index < end, content[index] == UInt8(ascii: "R") { isReversal = true; index += 1 }
+        switch index < end ? content[index] : UInt8(ascii: " ") {
+        case UInt8(ascii: "D"): direction = isReversal ? .credit : .debit
+        case UInt8(ascii: "C"): direction = isReversal ? .debit : .credit
         default:
-            throw fail("debit/credit mark must be D, C, RD or RC; found \"\(text(scalars[markStart...].prefix(2)))\"")
+            throw fail("debit/credit mark must be D, C, RD or RC; found \"\(quote(content, from: markStart - start, scalars: 2))\"")
         }
         index += 1
         // Funds code: the third letter of the currency (`R` for IDR), optional.
-        if index + 1 < scalars.count, MT940Syntax.isUpperLetter(scalars[index]),
-           ("0"..."9").contains(scalars[index + 1]) {
+        if index + 1 < end, MT940Syntax.isUpperLetter(content[index]), MT940Syntax.isDigit(content[index + 1]) {
             index += 1
         }
         let amountStart = index
-        while index < scalars.count, ("0"..."9").contains(scalars[index]) || scalars[index] == "," { index += 1 }
-        let amountText = text(scalars[amountStart..<index])
-        guard !amountText.isEmpty else {
-            throw fail("no amount after the debit/credit mark; found \"\(text(scalars[amountStart...].prefix(12)))\"")
+        while index < end, MT940Syntax.isDigit(content[index]) || content[index] == UInt8(ascii: ",") { index += 1 }
+        guard index > amountStart else {
+            throw fail("no amount after the debit/credit mark; found \"\(quote(content, from: amountStart - start, scalars: 12))\"")
         }
         let amount: Sen
-        switch AmountText.sen(Substring(amountText), decimalSeparator: ",") {
+        switch AmountText.sen(Substring(String(decoding: content[amountStart..<index], as: UTF8.self)), decimalSeparator: ",") {
         case .success(let value): amount = value
         case .failure(let problem): throw fail(problem.reason)
         }
-        let type = scalars[index...].prefix(4)
+        let type = content[index...].prefix(4)
         guard type.count == 4, MT940Syntax.isUpperLetter(type[type.startIndex]),
-              type.dropFirst().allSatisfy({ MT940Syntax.isUpperLetter($0) || ("0"..."9").contains($0) }) else {
-            throw fail("transaction type (a letter and three characters, such as NTRF or NMSC) must follow the amount; found \"\(text(type))\"")
+              type.dropFirst().allSatisfy({ MT940Syntax.isUpperLetter($0) || MT940Syntax.isDigit($0) }) else {
+            throw fail("transaction type (a letter and three characters, such as NTRF or NMSC) must follow the amount; found \"\(quote(content, from: index - start, scalars: 4))\"")
         }
         index += 4
-        // The customer reference runs to the first `//` (found by scalars, so a combining mark
-        // after a slash cannot hide it), the bank reference after it.
-        let rest = scalars[index...]
-        var customerReference = text(rest)
+        // The customer reference runs to the first `//`, the bank reference after it. Found by
+        // bytes, so a combining mark after a slash cannot hide it.
+        let rest = content[index...]
+        var customerReference = rest
         var bankReference = ""
-        if let slash = rest.indices.first(where: { rest[$0] == "/" && $0 + 1 < rest.endIndex && rest[$0 + 1] == "/" }) {
-            customerReference = text(rest[..<slash])
-            bankReference = MT940Syntax.trimmed(text(rest[(slash + 2)...]))
+        if let slash = rest.indices.first(where: { rest[$0] == UInt8(ascii: "/") && $0 + 1 < end && rest[$0 + 1] == UInt8(ascii: "/") }) {
+            customerReference = rest[..<slash]
+            bankReference = MT940Syntax.trimmed(rest[(slash + 2)...])
         }
-        customerReference = MT940Syntax.trimmed(customerReference)
-        if customerReference == "NONREF" { customerReference = "" }
+        var customer = MT940Syntax.trimmed(customerReference)
+        if customer == "NONREF" { customer = "" }
         let supplementary = field.continuation.first.map { MT940Syntax.trimmed($0.text) } ?? ""
         return StatementEntry(valueDate: valueDate, bookingDate: bookingDate, direction: direction, amountSen: amount,
                               isReversal: isReversal, status: .booked, bankReference: bankReference,
-                              customerReference: customerReference, description: supplementary,
-                              transactionCode: text(type), line: field.line)
+                              customerReference: customer, description: supplementary,
+                              transactionCode: String(decoding: type, as: UTF8.self), line: field.line)
     }
 
     /// The `:86:` lines joined: a line filled to 65 characters runs on, a shorter one ended at a space.
     private func information(_ field: Field) -> String {
-        var lines: [String] = []
+        var lines: [ArraySlice<UInt8>] = []
         var full: [Bool] = []
         let first = MT940Syntax.trimmingLeading(field.content)
         if !first.isEmpty {
-            let raw = field.content.unicodeScalars.count
-            lines.append(String(first))
+            let raw = MT940Syntax.scalarCount(field.content)
+            lines.append(first)
             full.append(raw + 4 == MT940Syntax.lineWidth || raw == MT940Syntax.lineWidth)
         }
         for line in field.continuation {
             lines.append(line.text)
-            full.append(line.text.unicodeScalars.count == MT940Syntax.lineWidth)
+            full.append(MT940Syntax.scalarCount(line.text) == MT940Syntax.lineWidth)
         }
-        return TextWrap.join(lines, full: full)
+        return TextWrap.join(utf8: lines, full: full)
     }
 
-    private func text(_ scalars: some Collection<Unicode.Scalar>) -> String {
-        // Encoded straight into the string's storage: a `:61:` line makes several of these.
-        let length = scalars.reduce(0) { $0 + UTF8.width($1) }
-        return String(unsafeUninitializedCapacity: length) { buffer in
-            var written = 0
-            for scalar in scalars {
-                for unit in UTF8.encode(scalar)! {
-                    buffer[written] = unit
-                    written += 1
-                }
-            }
-            return written
-        }
+    /// Up to `count` scalars of `utf8` from the scalar at byte `offset` (every byte before it ASCII).
+    private func quote(_ utf8: ArraySlice<UInt8>, from offset: Int, scalars count: Int) -> String {
+        var scalars = String(decoding: utf8.dropFirst(offset), as: UTF8.self).unicodeScalars
+        if scalars.count > count { scalars = String.UnicodeScalarView(scalars.prefix(count)) }
+        return String(scalars)
     }
 }

@@ -7,9 +7,13 @@ enum AmountText {
     /// (the rupiah's sen), or more than `Sen.largestRupiah`.
     static func sen(_ text: Substring, decimalSeparator: Character) -> Result<Sen, AmountError> {
         guard !text.isEmpty else { return .failure(.init(reason: "amount is empty")) }
-        let parts = text.split(separator: decimalSeparator, maxSplits: 1, omittingEmptySubsequences: false)
-        let whole = parts[0]
-        let fraction = parts.count > 1 ? parts[1] : ""
+        // Split at the first separator byte: the separator is ASCII, so this is the first one
+        // however the text around it combines.
+        let bytes = text.utf8
+        let separator = decimalSeparator.asciiValue ?? UInt8(ascii: ",")
+        let cut = bytes.firstIndex(of: separator)
+        let whole = Substring(bytes[..<(cut ?? bytes.endIndex)])
+        let fraction = cut.map { Substring(bytes[bytes.index(after: $0)...]) } ?? ""
         let separatorName = decimalSeparator == "," ? "comma" : "point"
         guard !whole.isEmpty else {
             return .failure(.init(reason: "amount \"\(text)\" has no digits before the decimal \(separatorName)"))

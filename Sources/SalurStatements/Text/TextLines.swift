@@ -1,14 +1,24 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Splits a text file's bytes into numbered lines.
 enum TextLines {
+    /// One line as UTF-8: the file's bytes when they are valid UTF-8, else each byte read as
+    /// ISO-8859-1 (Windows exports) and written as UTF-8, which never fails.
     struct Line {
         /// 1-based.
         let number: Int
-        let text: String
+        /// Valid UTF-8, without the line end.
+        let bytes: ArraySlice<UInt8>
+
+        var text: String { String(decoding: bytes, as: UTF8.self) }
     }
 
     /// Lines split at LF (a CR before it is dropped; a file with CR only is split at CR). Each line
-    /// is decoded as UTF-8 when valid, else as ISO-8859-1 (Windows exports), which never fails.
-    /// A UTF-8 byte-order mark is skipped.
+    /// is read as UTF-8 when valid, else as ISO-8859-1. A UTF-8 byte-order mark is skipped.
     ///
     /// One line at a time, so that a large file is never held as lines too. Returns the number of
     /// the last line (0 for an empty file).
@@ -25,7 +35,7 @@ enum TextLines {
                 var end = index
                 if separator == 0x0A, end > lineStart, bytes[end - 1] == 0x0D { end -= 1 }
                 if index < bytes.count || lineStart < bytes.count {
-                    try body(Line(number: number, text: decode(bytes[lineStart..<end])))
+                    try body(Line(number: number, bytes: utf8(bytes[lineStart..<end])))
                     last = number
                 }
                 number += 1
@@ -36,15 +46,42 @@ enum TextLines {
         return last
     }
 
-    static func decode(_ bytes: ArraySlice<UInt8>) -> String {
-        if let text = String(validating: bytes, as: UTF8.self) { return text }
-        var scalars = String.UnicodeScalarView()
-        for byte in bytes { scalars.append(Unicode.Scalar(byte)) }
-        return String(scalars)
+    /// Whether every byte is below 0x80 (one pass that the compiler can run many bytes at a time).
+    static func isASCII(_ bytes: ArraySlice<UInt8>) -> Bool {
+        bytes.withUnsafeBufferPointer { buffer in
+            var any: UInt8 = 0
+            for byte in buffer { any |= byte }
+            return any < 0x80
+        }
+    }
+
+    /// `bytes` when they are valid UTF-8, else each byte read as ISO-8859-1 and written as UTF-8.
+    static func utf8(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        if isASCII(bytes) { return bytes }
+        let invalid = transcode(bytes.makeIterator(), from: UTF8.self, to: UTF32.self, stoppingOnError: true) { _ in }
+        guard invalid else { return bytes }
+        var latin1: [UInt8] = []
+        latin1.reserveCapacity(bytes.count * 2)
+        for byte in bytes {
+            if byte < 0x80 {
+                latin1.append(byte)
+            } else {
+                latin1.append(0xC0 | (byte >> 6))
+                latin1.append(0x80 | (byte & 0x3F))
+            }
+        }
+        return latin1[...]
     }
 }
 
 extension TextLines {
+    /// Where `byte` first occurs in `bytes` (`memchr`).
+    static func firstIndex(of byte: UInt8, in bytes: Slice<UnsafeRawBufferPointer>) -> Int? {
+        guard let base = bytes.base.baseAddress, !bytes.isEmpty,
+              let found = memchr(base + bytes.startIndex, Int32(byte), bytes.count) else { return nil }
+        return base.distance(to: UnsafeRawPointer(found))
+    }
+
     /// The lines of a file fed a chunk at a time, split as `forEach(in:)` splits the whole file:
     /// only the line being read is held, so a file of any size costs one chunk and one line.
     struct Splitter {
@@ -88,14 +125,10 @@ extension TextLines {
 
         private mutating func splitRaw<Failure: Error>(_ bytes: Slice<UnsafeRawBufferPointer>, _ body: (Line) throws(Failure) -> Void) throws(Failure) {
             var lineStart = bytes.startIndex
-            var index = bytes.startIndex
-            while index < bytes.endIndex {
-                if bytes[index] == separator {
-                    pending += bytes[lineStart..<index]
-                    try emit(body)
-                    lineStart = index + 1
-                }
-                index += 1
+            while let end = TextLines.firstIndex(of: separator, in: bytes[lineStart...]) {
+                pending += bytes[lineStart..<end]
+                try emit(body)
+                lineStart = end + 1
             }
             pending += bytes[lineStart..<bytes.endIndex]
         }
@@ -113,10 +146,10 @@ extension TextLines {
         private mutating func emit<Failure: Error>(_ body: (Line) throws(Failure) -> Void) throws(Failure) {
             var end = pending.count
             if separator == 0x0A, end > 0, pending[end - 1] == 0x0D { end -= 1 }
-            let line = Line(number: number, text: TextLines.decode(pending[..<end]))
-            pending.removeAll(keepingCapacity: true)
+            let line = Line(number: number, bytes: TextLines.utf8(pending[..<end]))
             last = number
             number += 1
+            defer { pending.removeAll(keepingCapacity: true) }
             try body(line)
         }
     }

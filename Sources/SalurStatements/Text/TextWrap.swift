@@ -16,12 +16,19 @@ struct TextWrap {
 
     /// Joins lines read from a file; `full[i]` says line `i` was filled to the width.
     static func join(_ lines: [String], full: [Bool]) -> String {
-        var text = ""
+        join(utf8: lines.map { Array($0.utf8)[...] }, full: full)
+    }
+
+    /// `join` of lines given as valid UTF-8.
+    static func join(utf8 lines: [ArraySlice<UInt8>], full: [Bool]) -> String {
+        if lines.count == 1 { return String(decoding: lines[0], as: UTF8.self) }
+        var text: [UInt8] = []
+        text.reserveCapacity(lines.reduce(lines.count) { $0 + $1.count })
         for (index, line) in lines.enumerated() {
-            if index > 0, !full[index - 1] { text += " " }
-            text += line
+            if index > 0, !full[index - 1] { text.append(0x20) }
+            text.append(contentsOf: line)
         }
-        return text
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// Splits `text` so that joining the pieces (a piece of exactly `width` scalars being full)
