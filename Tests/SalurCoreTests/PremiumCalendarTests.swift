@@ -78,6 +78,8 @@ struct PremiumCalendarTests {
         }
         #expect(previous == last && days == 3_652_059)
         #expect(first.adding(days: -1) == nil && last.adding(days: 1) == nil)
+        let written = [first, CalendarDate(year: 999, month: 9, day: 9), CalendarDate(year: 2026, month: 11, day: 30), last]
+        #expect(written.map { $0?.description } == ["0001-01-01", "0999-09-09", "2026-11-30", "9999-12-31"])
     }
 
     @Test("Period and CalendarDate encode as their text")

@@ -35,8 +35,23 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, LosslessStr
 
     /// `2024-02-29`
     public var description: String {
-        CalendarDigits.padded(year, width: 4) + "-" + CalendarDigits.padded(month, width: 2)
-            + "-" + CalendarDigits.padded(day, width: 2)
+        // Written straight into the string's ten bytes: a statement's hash writes one per line.
+        let (year, month, day) = (year, month, day)
+        return String(unsafeUninitializedCapacity: 10) { text in
+            func put(_ value: Int, at end: Int, width: Int) {
+                var rest = value
+                for offset in stride(from: end - 1, through: end - width, by: -1) {
+                    text[offset] = UInt8(ascii: "0") + UInt8(rest % 10)
+                    rest /= 10
+                }
+            }
+            put(year, at: 4, width: 4)
+            text[4] = UInt8(ascii: "-")
+            put(month, at: 7, width: 2)
+            text[7] = UInt8(ascii: "-")
+            put(day, at: 10, width: 2)
+            return 10
+        }
     }
 
     /// The payroll month this day falls in.

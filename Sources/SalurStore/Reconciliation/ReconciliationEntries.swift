@@ -31,7 +31,7 @@ package struct ReconciliationEntries: RandomAccessCollection, Sendable {
     /// The bank references of these entries, kept once each, for `ReconciliationTransfer`s read
     /// after them to share (see `SharedText`).
     package func bankReferences() -> SharedText {
-        var text = SharedText()
+        var text = SharedText(capacity: count)
         for entry in stored { text.keep(entry.bankReference) }
         for (record, _, _) in fresh {
             for line in record.lines where line.isBooked { text.keep(line.bankReference) }
@@ -67,7 +67,10 @@ package struct ReconciliationEntries: RandomAccessCollection, Sendable {
 package struct SharedText {
     private var kept: Set<String> = []
 
-    package init() {}
+    /// `capacity`: about how many texts will be kept (the set is sized once, not grown by doubling).
+    package init(capacity: Int = 0) {
+        kept.reserveCapacity(capacity)
+    }
 
     /// Keeps `text` (when it is held out of line) for `shared` to hand out.
     package mutating func keep(_ text: String) {
