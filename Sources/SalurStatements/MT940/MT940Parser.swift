@@ -396,6 +396,7 @@ private struct Reader {
 
     /// The `:86:` lines joined: a line filled to 65 characters runs on, a shorter one ended at a space.
     private func information(_ field: Field) -> String {
+        if field.continuation.isEmpty { return String(decoding: MT940Syntax.trimmingLeading(field.content), as: UTF8.self) }
         var lines: [ArraySlice<UInt8>] = []
         var full: [Bool] = []
         let first = MT940Syntax.trimmingLeading(field.content)
