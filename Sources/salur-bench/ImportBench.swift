@@ -21,6 +21,8 @@ struct ImportBench: AsyncParsableCommand {
     @Option(help: "The sqlite3 shell.") var sqlite3 = "/usr/bin/sqlite3"
     @Option(help: .hidden) var wholeInMemory: String?
     @Option(help: .hidden) var output: String?
+    /// Writes the recipients file only, to profile the import by hand.
+    @Option(help: .hidden) var writeRecipients: String?
 
     /// The goals of issue 16.
     static let goalRatio = 2.0
@@ -30,6 +32,7 @@ struct ImportBench: AsyncParsableCommand {
         if let wholeInMemory, let output { return try Self.wholeRequests(database: wholeInMemory, output: output) }
         let recipients = count ?? self.recipients ?? 1_000_000
         guard recipients > 0 else { throw ValidationError("--count must be above zero") }
+        if let writeRecipients { _ = try Self.writeRecipients(recipients, to: writeRecipients); return }
         let salurctl = (CommandLine.arguments[0] as NSString).deletingLastPathComponent + "/salurctl"
         guard FileManager.default.isExecutableFile(atPath: salurctl) else {
             throw ValidationError("salurctl not found at \(salurctl): build it in the same configuration (swift build -c release)")
