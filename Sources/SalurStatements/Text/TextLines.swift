@@ -13,8 +13,6 @@ enum TextLines {
         let number: Int
         /// Valid UTF-8, without the line end.
         let bytes: ArraySlice<UInt8>
-
-        var text: String { String(decoding: bytes, as: UTF8.self) }
     }
 
     /// Lines split at LF (a CR before it is dropped; a file with CR only is split at CR). Each line
