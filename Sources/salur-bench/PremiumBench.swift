@@ -65,7 +65,7 @@ struct PremiumBench: AsyncParsableCommand {
         func readOnly(windowsAtOnce: Int) throws -> (PremiumTotals, Double) {
             try Bench.time { () throws -> PremiumTotals in
                 let reading = try PayrollFile.Reading(path: file, file: file, agreement: agreement, period: period, rates: table,
-                                                      windowsAtOnce: windowsAtOnce)
+                                                      windowsAtOnce: windowsAtOnce, expectedRows: lines)
                 while reading.nextPart() != nil {}
                 return try reading.finish()
             }

@@ -35,9 +35,11 @@ struct BPUCommand: AsyncParsableCommand {
                 // transaction; a bad line anywhere still imports nothing.
                 let input = try WindowedInput(file)
                 let reading = if let bytes = input.bytes {
-                    try BPUFile.Reading(bytes: bytes, file: file, period: period, rates: rates)
+                    try BPUFile.Reading(bytes: bytes, file: file, period: period, rates: rates,
+                        expectedRows: input.rows)
                 } else {
-                    try BPUFile.Reading(path: file, file: file, period: period, rates: rates)
+                    try BPUFile.Reading(path: file, file: file, period: period, rates: rates,
+                        expectedRows: input.rows)
                 }
                 let bar = ProgressBar.onStandardError("importing \(TerminalText.escaped(file))", total: input.rows, quiet: json)
                 reading.onRowsTaken = { bar.update(done: $0) }

@@ -35,9 +35,11 @@ struct PayrollCommand: AsyncParsableCommand {
                 // transaction; a bad line anywhere still imports nothing.
                 let input = try WindowedInput(file)
                 let reading = if let bytes = input.bytes {
-                    try PayrollFile.Reading(bytes: bytes, file: file, agreement: terms, period: period, rates: rates)
+                    try PayrollFile.Reading(bytes: bytes, file: file, agreement: terms, period: period, rates: rates,
+                        expectedRows: input.rows)
                 } else {
-                    try PayrollFile.Reading(path: file, file: file, agreement: terms, period: period, rates: rates)
+                    try PayrollFile.Reading(path: file, file: file, agreement: terms, period: period, rates: rates,
+                        expectedRows: input.rows)
                 }
                 let bar = ProgressBar.onStandardError("importing \(TerminalText.escaped(file))", total: input.rows, quiet: json)
                 reading.onRowsTaken = { bar.update(done: $0) }

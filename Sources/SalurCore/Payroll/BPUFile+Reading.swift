@@ -95,22 +95,26 @@ extension BPUFile {
 
 extension PremiumReading where Line == BPULine, Totals == BPUTotals {
     /// Reads the BPU file at `path` (naming it `file` in issues) window by window; throws if its
-    /// header cannot be read. `windowsAtOnce` windows are checked side by side (1: one at a time).
+    /// header cannot be read. `windowsAtOnce` windows are checked side by side (1: one at a time);
+    /// `expectedRows`, about how many rows it has, sizes what is kept of them once.
     public convenience init(path: String, file: String, period: Period, rates: PremiumRates,
-                            windowsAtOnce: Int = PremiumReading.windowsAtOnce) throws(ImportFailure) {
-        try self.init(CSVWindows.opening(path: path, file: file), period: period, rates: rates, windowsAtOnce: windowsAtOnce)
+                            windowsAtOnce: Int = PremiumReading.windowsAtOnce, expectedRows: Int = 0) throws(ImportFailure) {
+        try self.init(CSVWindows.opening(path: path, file: file), period: period, rates: rates, windowsAtOnce: windowsAtOnce,
+                      expectedRows: expectedRows)
     }
 
     /// Reads a BPU file held in memory, window by window as a file on disk is.
     public convenience init(bytes: [UInt8], file: String, period: Period, rates: PremiumRates,
-                            windowsAtOnce: Int = PremiumReading.windowsAtOnce) throws(ImportFailure) {
-        try self.init(CSVWindows(bytes: bytes, file: file), period: period, rates: rates, windowsAtOnce: windowsAtOnce)
+                            windowsAtOnce: Int = PremiumReading.windowsAtOnce, expectedRows: Int = 0) throws(ImportFailure) {
+        try self.init(CSVWindows(bytes: bytes, file: file), period: period, rates: rates, windowsAtOnce: windowsAtOnce,
+                      expectedRows: expectedRows)
     }
 
-    private convenience init(_ windows: CSVWindows, period: Period, rates: PremiumRates, windowsAtOnce: Int) throws(ImportFailure) {
+    private convenience init(_ windows: CSVWindows, period: Period, rates: PremiumRates, windowsAtOnce: Int,
+                             expectedRows: Int) throws(ImportFailure) {
         let run = PremiumComputation.BPURun(period: period, rates: rates, file: windows.file)
         try self.init(windows, required: BPUFile.required, optional: [], windowsAtOnce: windowsAtOnce) { columns in
-            BPUFile.Rules(fieldChecks: BPUFile.Check(columns: columns), run: run)
+            BPUFile.Rules(fieldChecks: BPUFile.Check(columns: columns), seen: BPUFile.Seen(capacity: expectedRows), run: run)
         }
     }
 }

@@ -36,25 +36,29 @@ extension PayrollFile {
 
 extension PremiumReading where Line == PayrollLine, Totals == PremiumTotals {
     /// Reads the payroll at `path` (naming it `file` in issues) window by window; throws if its
-    /// header cannot be read. `windowsAtOnce` windows are checked side by side (1: one at a time).
+    /// header cannot be read. `windowsAtOnce` windows are checked side by side (1: one at a time);
+    /// `expectedRows`, about how many rows it has, sizes what is kept of them once.
     public convenience init(path: String, file: String, agreement: Agreement, period: Period,
-                            rates: PremiumRates, windowsAtOnce: Int = PremiumReading.windowsAtOnce) throws(ImportFailure) {
+                            rates: PremiumRates, windowsAtOnce: Int = PremiumReading.windowsAtOnce,
+                            expectedRows: Int = 0) throws(ImportFailure) {
         try self.init(CSVWindows.opening(path: path, file: file), agreement: agreement, period: period, rates: rates,
-                      windowsAtOnce: windowsAtOnce)
+                      windowsAtOnce: windowsAtOnce, expectedRows: expectedRows)
     }
 
     /// Reads a payroll held in memory, window by window as a file on disk is.
     public convenience init(bytes: [UInt8], file: String, agreement: Agreement, period: Period,
-                            rates: PremiumRates, windowsAtOnce: Int = PremiumReading.windowsAtOnce) throws(ImportFailure) {
+                            rates: PremiumRates, windowsAtOnce: Int = PremiumReading.windowsAtOnce,
+                            expectedRows: Int = 0) throws(ImportFailure) {
         try self.init(CSVWindows(bytes: bytes, file: file), agreement: agreement, period: period, rates: rates,
-                      windowsAtOnce: windowsAtOnce)
+                      windowsAtOnce: windowsAtOnce, expectedRows: expectedRows)
     }
 
     private convenience init(_ windows: CSVWindows, agreement: Agreement, period: Period, rates: PremiumRates,
-                             windowsAtOnce: Int) throws(ImportFailure) {
+                             windowsAtOnce: Int, expectedRows: Int) throws(ImportFailure) {
         let run = PremiumComputation.PayrollRun(agreement: agreement, period: period, rates: rates, file: windows.file)
         try self.init(windows, required: PayrollFile.required, optional: PayrollFile.optional, windowsAtOnce: windowsAtOnce) { columns in
-            PayrollFile.Rules(fieldChecks: PayrollFile.Check(agreement: agreement, columns: columns), run: run)
+            PayrollFile.Rules(fieldChecks: PayrollFile.Check(agreement: agreement, columns: columns),
+                              seen: PayrollFile.Seen(capacity: expectedRows), run: run)
         }
     }
 }
