@@ -43,7 +43,7 @@ public enum Camt053Parser {
     /// `InputFile.Failure` when the file cannot be read.
     public static func read(path: String, file: String, chunkSize: Int = 1 << 20,
                             entry: (_ statement: Int, _ entry: StatementEntry) -> Void) throws -> [Statement] {
-        let source = try XMLSource(path: path, name: file, chunkSize: chunkSize)
+        let source = try XMLSource(path: path, chunkSize: chunkSize)
         let statements: [Statement]
         do throws(StatementParseError) {
             statements = try read(source, file: file, entry: entry)

@@ -22,9 +22,8 @@ final class XMLSource: InputStream {
 
     private let origin: Origin
     private let chunkSize: Int
-    private let name: String
-    /// Whether the path opened is a regular file (a pipe is read in the same way, once).
-    let isRegularFile: Bool
+    /// The path read, named in a read failure.
+    private let path: String
     /// Why the file could not be read, when it could not.
     private(set) var readFailure: InputFile.Failure?
 
@@ -45,29 +44,21 @@ final class XMLSource: InputStream {
     private static let doctype = Array("<!DOCTYPE".utf8)
     private static let entity = Array("<!ENTITY".utf8)
 
-    /// Reads the file at `path`, naming it `name` in a read failure; throws if it cannot be opened.
-    init(path: String, name: String, chunkSize: Int = XMLSource.defaultChunkSize) throws(InputFile.Failure) {
+    /// Reads the file at `path`; throws naming it if it cannot be opened.
+    init(path: String, chunkSize: Int = XMLSource.defaultChunkSize) throws(InputFile.Failure) {
         let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw InputFile.Failure(description: "cannot read \(path): \(String(cString: strerror(errno)))") }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else {
-            let reason = String(cString: strerror(errno))
-            Glibc.close(fd)
-            throw InputFile.Failure(description: "cannot read \(path): \(reason)")
-        }
         origin = .file(fd)
-        isRegularFile = (info.st_mode & S_IFMT) == S_IFREG
         self.chunkSize = max(1, chunkSize)
-        self.name = path
+        self.path = path
         super.init(data: Data())
     }
 
     /// Reads `bytes`, handing them on `chunkSize` at a time as a file's.
     init(bytes: [UInt8], chunkSize: Int = XMLSource.defaultChunkSize) {
         origin = .memory(bytes)
-        isRegularFile = false
         self.chunkSize = max(1, chunkSize)
-        name = ""
+        path = ""
         super.init(data: Data())
     }
 
@@ -156,7 +147,7 @@ final class XMLSource: InputStream {
                 let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + filled, count - filled) }
                 if n < 0 {
                     if errno == EINTR { continue }
-                    readFailure = InputFile.Failure(description: "cannot read \(name): \(String(cString: strerror(errno)))")
+                    readFailure = InputFile.Failure(description: "cannot read \(path): \(String(cString: strerror(errno)))")
                     return []
                 }
                 if n == 0 { atEnd = true; break }
