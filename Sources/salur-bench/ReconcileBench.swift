@@ -10,14 +10,16 @@ import SalurSQLite
 import SalurStore
 import SalurTestSupport
 
-/// Issue figures: `salurctl reconcile` of one MT940 statement of N entries against N settled transfers —
-/// parse, balance check, store, match, record — with its peak RSS; then the same file again (nothing
-/// changes) beside the same file read and matched anew; and `reconcile status --period`.
+/// Issue figures: `salurctl reconcile` of one statement of N entries (MT940, or with `--format` the same
+/// statement in camt.053 or as a bank's CSV) against N settled transfers — parse, balance check,
+/// store, match, record — with its peak RSS beside the file read and parsed whole; then the same file
+/// again (nothing changes) beside the same file read and matched anew; and `reconcile status --period`.
 struct ReconcileBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reconcile", abstract: "Reconcile a statement of 1,000,000 entries against 1,000,000 transfers.")
 
     @Option(help: "Transfers, and entries on the statement.") var count = 1_000_000
+    @Option(help: "The statement file's format: mt940, camt053 or csv.") var format = "mt940"
     @Option(help: "Folder for the files (default: the temporary folder).") var dir: String?
     @Option(help: "The sqlite3 shell, used to seed the transfers.") var sqlite3 = "/usr/bin/sqlite3"
     @Option(help: "Also copy the reconciled database into PostgreSQL (salurctl db copy) and read the status there: sqlite or both.")
@@ -30,14 +32,15 @@ struct ReconcileBench: AsyncParsableCommand {
     @Argument(help: .hidden) var salurctl: [String] = []
 
     func run() async throws {
-        if let writeStatement { return Self.writeStatement(to: writeStatement, count: count) }
+        let format = StatementFormat(rawValue: self.format) ?? .mt940
+        if let writeStatement { return try Self.writeStatement(to: writeStatement, count: count, format: format) }
         if let salurctlPeak {
             let code = await Salurctl.main(arguments: salurctl)
             try Bench.f(Bench.peakRSSMiB(), 1).write(toFile: salurctlPeak, atomically: true, encoding: .utf8)
             throw ExitCode(code)
         }
         if let wholeFilePeak, salurctl.count == 2 {
-            let run = try Self.wholeFile(database: salurctl[0], statement: salurctl[1])
+            let run = try Self.wholeFile(database: salurctl[0], statement: salurctl[1], format: format, count: count)
             try Bench.f(Bench.peakRSSMiB(), 1).write(toFile: wholeFilePeak, atomically: true, encoding: .utf8)
             print(String(decoding: try JSONEncoder().encode([["run": run]]), as: UTF8.self))
             return
@@ -64,32 +67,48 @@ struct ReconcileBench: AsyncParsableCommand {
         print("seeded \(count) settled transfers in \(Bench.f(seed)) s")
 
         // The bank's statement, written by a child process so that its memory is not counted here.
-        let path = folder + "/statement.sta"
+        let path = folder + "/statement." + (format == .mt940 ? "sta" : format == .camt053 ? "xml" : "csv")
         let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         let (_, generate) = try Bench.time {
-            let status = try Bench.run(exe, ["reconcile", "--count", String(count), "--write-statement", path])
+            let status = try Bench.run(exe, ["reconcile", "--count", String(count), "--format", format.rawValue, "--write-statement", path])
             guard status == 0 else { throw CLIBenchError("writing the statement failed (exit \(status))") }
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        print("generated an MT940 statement of \(count) entries (\(size / 1_048_576) MiB) in \(Bench.f(generate)) s")
+        print("generated a \(format.rawValue) statement of \(count) entries (\(size / 1_048_576) MiB) in \(Bench.f(generate)) s")
 
         // `salurctl reconcile FILE` as an operator runs it, in a child process of its own so that its
         // peak RSS is its own.
         let config = folder + "/salur.toml"
-        try "[database]\npath = \"\(database)\"\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let csvTable = format != .csv ? "" : """
+
+            [reconciliation.csv]
+            date = "date"
+            date_format = "yyyy-MM-dd"
+            amount = "amount"
+            bank_reference = "bank_reference"
+            customer_reference = "customer_reference"
+            description = "description"
+            account_no_column = "account"
+
+            """
+        try "[database]\npath = \"\(database)\"\n\(csvTable)".write(toFile: config, atomically: true, encoding: .utf8)
+        let balances = Self.balances(count: count)
         let salurctl = ["reconcile", path, "--config", config, "--as-of", "2026-11-30", "--json"]
+            + (format != .csv ? [] : ["--format", "csv", "--opening-balance", String(balances.opening),
+                                      "--closing-balance", String(balances.closing)])
         // Baseline, in this run: the file read whole and parsed whole before it is stored and
         // matched (`StatementFile(bytes:)`, as salurctl read every statement file before), into a
         // copy of the same database.
         let baselineDatabase = folder + "/baseline.sqlite"
         try FileManager.default.copyItem(atPath: database, toPath: baselineDatabase)
         let (whole, wholeTime) = try Bench.time {
-            try Self.child(exe, ["reconcile", "--whole-file-peak", folder + "/salurctl.peak", "--", baselineDatabase, path], folder: folder,
+            try Self.child(exe, ["reconcile", "--count", String(count), "--format", format.rawValue,
+                                 "--whole-file-peak", folder + "/salurctl.peak", "--", baselineDatabase, path], folder: folder,
                            direct: true)
         }
         try? FileManager.default.removeItem(atPath: baselineDatabase)
         let (first, firstTime) = try Bench.time { try Self.child(exe, salurctl, folder: folder) }
-        print("salurctl reconcile (\(count) entries × \(count) transfers): \(Bench.f(firstTime)) s (goal ≤ 12 s), "
+        print("salurctl reconcile, \(format.rawValue) (\(count) entries × \(count) transfers): \(Bench.f(firstTime)) s (goal ≤ 12 s), "
               + "peak RSS \(Bench.f(first.peakMiB, 0)) MiB (goal ≤ 512 MiB)")
         print("  baseline, the file read and parsed whole (same run): \(Bench.f(wholeTime)) s, peak RSS \(Bench.f(whole.peakMiB, 0)) MiB; "
               + "same figures: \(whole.run == first.run)")
@@ -101,7 +120,7 @@ struct ReconcileBench: AsyncParsableCommand {
         // Baseline for the same file again, in this run: reading the file and matching everything anew.
         let ledger = try SQLiteLedger(path: database)
         let today = CalendarDate("2026-11-30")!
-        let (full, fullTimings) = try reconcile(path, ledger: ledger, today: today)
+        let (full, fullTimings) = try reconcile(path, format: format, ledger: ledger, today: today)
         print("  baseline, the same file read and matched anew: \(Bench.f(fullTimings.total)) s (read+parse+balance check+hash "
               + "\(Bench.f(fullTimings.parse)) s, read+match+record \(Bench.f(fullTimings.store)) s of which match \(Bench.f(fullTimings.match)) s); matches changed \(full.matchesChanged), "
               + "same figures: \(full.matchedByReference == again.run.matchedByReference && full.matchedWeakly == again.run.matchedWeakly)")
@@ -155,6 +174,7 @@ struct ReconcileBench: AsyncParsableCommand {
 
     func validate() throws {
         guard ["sqlite", "both"].contains(store) else { throw ValidationError("--store must be sqlite or both") }
+        guard StatementFormat(rawValue: format) != nil else { throw ValidationError("--format must be mt940, camt053 or csv") }
     }
 
     /// The reconciled treasury copied into PostgreSQL as `salurctl db copy` copies it, and the status
@@ -232,16 +252,24 @@ struct ReconcileBench: AsyncParsableCommand {
         return ChildRun(run: run, peakMiB: mib)
     }
 
+    /// The statement's opening balance, and its closing one after the `count` debits, in rupiah.
+    static func balances(count: Int) -> (opening: Int64, closing: Int64) {
+        let opening: Int64 = 1_000_000_000_000_000
+        var debits: Int64 = 0
+        for i in 1...count { debits += 300_000 + Int64(i % 7) * 50_000 }
+        return (opening, opening - debits)
+    }
+
     /// The bank's statement for the seeded transfers: most entries carry both references, 1 % only
-    /// in the description, 1 % none (found by amount, account and day).
-    static func writeStatement(to path: String, count: Int) {
+    /// in the description, 1 % none (found by amount, account and day). In CSV, a row per entry:
+    /// `date,amount,bank_reference,customer_reference,description,account`, the amount signed, the
+    /// description quoted.
+    static func writeStatement(to path: String, count: Int, format: StatementFormat) throws {
         let day = CalendarDate("2026-11-23")!
         var entries: [StatementEntry] = []
         entries.reserveCapacity(count)
-        var debits: Int64 = 0
         for i in 1...count {
             let amount = Rupiah(300_000 + Int64(i % 7) * 50_000)
-            debits += amount.value
             let partner = "SLR" + String(repeating: "0", count: 12 - String(i).count) + String(i)
             let bank = "20261123" + String(repeating: "0", count: 10 - String(i).count) + String(i)
             let account = String(7_000_000_000 + i)
@@ -255,19 +283,51 @@ struct ReconcileBench: AsyncParsableCommand {
                                               customerReference: partner, description: "TRF \(partner) KE \(account)"))
             }
         }
-        let opening = Rupiah(1_000_000_000_000_000)
+        let balances = balances(count: count)
         let statement = Statement(accountNo: "0011999999", statementId: "STM20261123", sequence: "00001/001",
-                                  openingBalance: opening, closingBalance: Rupiah(opening.value - debits),
-                                  openingDate: day, closingDate: day, entries: entries, format: .mt940)
-        _ = FileManager.default.createFile(atPath: path, contents: Data(MT940Writer.write([statement]).utf8))
+                                  openingBalance: Rupiah(balances.opening), closingBalance: Rupiah(balances.closing),
+                                  openingDate: day, closingDate: day, entries: entries, format: format)
+        switch format {
+        case .mt940:
+            _ = FileManager.default.createFile(atPath: path, contents: Data(MT940Writer.write([statement]).utf8))
+        case .camt053:
+            _ = FileManager.default.createFile(atPath: path, contents: Data(Camt053Writer.write([statement]).utf8))
+        case .csv:
+            guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+                throw CLIBenchError("cannot write \(path)")
+            }
+            defer { try? handle.close() }
+            var text = "date,amount,bank_reference,customer_reference,description,account\n"
+            for entry in statement.entries {
+                let sen = entry.amountSen.value
+                let amount = "\(sen / 100)." + (sen % 100 < 10 ? "0" : "") + "\(sen % 100)"
+                text += "\(entry.valueDate),-\(amount),\(entry.bankReference),"
+                    + "\(entry.customerReference),\"\(entry.description)\",\(statement.accountNo)\n"
+                if text.utf8.count > 1 << 20 {
+                    try handle.write(contentsOf: Data(text.utf8))
+                    text = ""
+                }
+            }
+            try handle.write(contentsOf: Data(text.utf8))
+        }
+    }
+
+    /// The CSV mapping `salurctl reconcile --format csv` reads the bench's CSV statement with.
+    static func csvMapping(count: Int) -> CSVStatementMapping {
+        let balances = balances(count: count)
+        return CSVStatementMapping(date: "date", dateFormat: "yyyy-MM-dd", amounts: .signed(amount: "amount"),
+                                   bankReference: "bank_reference", customerReference: "customer_reference", description: "description",
+                                   accountNo: .column("account"), openingBalance: .value(Rupiah(balances.opening)),
+                                   closingBalance: .value(Rupiah(balances.closing)))
     }
 
     /// `salurctl reconcile FILE` with the default configuration, the file read whole and parsed
     /// whole (`StatementFile(bytes:)`): the baseline of the chunked reading.
-    static func wholeFile(database: String, statement: String) throws -> ReconciliationRun {
+    static func wholeFile(database: String, statement: String, format: StatementFormat, count: Int) throws -> ReconciliationRun {
         let ledger = try SQLiteLedger(path: database)
         var bytes = try InputFile.read(statement)
-        let file = try StatementFile(bytes: bytes, file: statement, format: nil, csvMapping: nil, sourceAccount: nil)
+        let file = try StatementFile(bytes: bytes, file: statement, format: format == .csv ? .csv : nil,
+                                     csvMapping: format == .csv ? csvMapping(count: count) : nil, sourceAccount: nil)
         bytes = []
         let sha256 = file.sha256
         let bankItems = BankItemClassifier()
@@ -278,11 +338,12 @@ struct ReconcileBench: AsyncParsableCommand {
     }
 
     /// The work of `salurctl reconcile FILE`, timed in its two halves.
-    private func reconcile(_ path: String, ledger: SQLiteLedger, today: CalendarDate) throws
+    private func reconcile(_ path: String, format: StatementFormat, ledger: SQLiteLedger, today: CalendarDate) throws
         -> (ReconciliationRun, (parse: Double, store: Double, match: Double, total: Double)) {
         let ((records, sha256), parse) = try Bench.time { () -> ([StatementRecord], String) in
             let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
-            let file = try StatementFile(bytes: bytes, file: path, format: nil, csvMapping: nil, sourceAccount: "0011999999")
+            let file = try StatementFile(bytes: bytes, file: path, format: format == .csv ? .csv : nil,
+                                         csvMapping: format == .csv ? Self.csvMapping(count: count) : nil, sourceAccount: "0011999999")
             let sha256 = file.sha256
             return (file.records(sourceFile: path), sha256)
         }

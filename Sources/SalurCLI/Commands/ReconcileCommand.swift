@@ -67,8 +67,8 @@ struct ReconcileCommand: AsyncParsableCommand {
                         match: match)))
                 }
                 for file in files {
-                    // A regular file is read in chunks, once for its digest and once to parse it, never
-                    // held whole; a pipe, which cannot be read twice, is read into memory.
+                    // A regular file (MT940, camt.053 or CSV) is read in chunks, once for its digest and
+                    // once to parse it, never held whole; a pipe, which cannot be read twice, is read into memory.
                     let digest: (source: SourceFile, lineEnds: Int)?
                     do throws(InputFile.Failure) { digest = try SourceFile.digest(path: file) } catch { throw CLIError(error.description, exit: .dataError) }
                     var bytes = digest == nil ? try Output.readFile(file) : []
@@ -86,13 +86,10 @@ struct ReconcileCommand: AsyncParsableCommand {
                     }
                     let mapping = chosen == .csv ? try csvMapping(configuration) : nil
                     var statements: StatementFile
-                    if let digest, (chosen ?? StatementFormat.detect(bytes: head)) == .mt940 {
-                        do {
-                            statements = try StatementFile(mt940At: file, sha256: digest.source.sha256, lineFeeds: digest.lineEnds > 0,
-                                                           file: file, sourceAccount: configuration.bank?.sourceAccount)
-                        } catch let error as InputFile.Failure {
-                            throw CLIError(error.description, exit: .dataError)
-                        }
+                    if let digest, let streamed = try Self.streamed(file, sha256: digest.source.sha256, lineFeeds: digest.lineEnds > 0,
+                                                                      format: chosen ?? StatementFormat.detect(bytes: head),
+                                                                      csvMapping: mapping, sourceAccount: configuration.bank?.sourceAccount) {
+                        statements = streamed
                     } else {
                         if digest != nil { bytes = try Output.readFile(file) }
                         statements = try StatementFile(bytes: bytes, file: file, format: chosen, csvMapping: mapping,
@@ -146,6 +143,27 @@ struct ReconcileCommand: AsyncParsableCommand {
                           + last.openExceptions.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
                           + " — salurctl reconcile exceptions")
                 }
+            }
+        }
+
+        /// A regular file read a chunk at a time in `format` (nil when it is none, or a CSV without
+        /// its mapping: then it is read whole, and refused).
+        static func streamed(_ file: String, sha256: String, lineFeeds: Bool, format: StatementFormat?,
+                             csvMapping: CSVStatementMapping?, sourceAccount: String?) throws -> StatementFile? {
+            do {
+                switch format {
+                case .mt940:
+                    return try StatementFile(mt940At: file, sha256: sha256, lineFeeds: lineFeeds, file: file, sourceAccount: sourceAccount)
+                case .camt053:
+                    return try StatementFile(camt053At: file, sha256: sha256, file: file, sourceAccount: sourceAccount)
+                case .csv:
+                    guard let csvMapping else { return nil }
+                    return try StatementFile(csvAt: file, sha256: sha256, file: file, csvMapping: csvMapping, sourceAccount: sourceAccount)
+                case nil:
+                    return nil
+                }
+            } catch let error as InputFile.Failure {
+                throw CLIError(error.description, exit: .dataError)
             }
         }
 

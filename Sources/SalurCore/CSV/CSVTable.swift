@@ -45,7 +45,7 @@ public struct CSVTable: Sendable {
 
     /// What reading `file` as a table threw, as the failure an import reports: a CSV error on its
     /// line, an `ImportFailure` as it is, anything else (a read error) against the file.
-    static func failure(_ error: any Error, file: String) -> ImportFailure {
+    package static func failure(_ error: any Error, file: String) -> ImportFailure {
         switch error {
         case let error as CSVError:
             let (line, reason) = error.lineAndReason
@@ -59,7 +59,7 @@ public struct CSVTable: Sendable {
 
     /// The header's columns by name, checked against `required` and `optional`: throws every
     /// unknown, repeated or missing column at once (and for an empty file, `header` nil).
-    static func columns(header: CSVRecord?, file: String, required: [String], optional: [String]) throws(ImportFailure) -> [String: Int] {
+    package static func columns(header: CSVRecord?, file: String, required: [String], optional: [String]) throws(ImportFailure) -> [String: Int] {
         guard let header else {
             throw ImportFailure([ImportIssue(file: file, line: 1, field: "header",
                                              reason: "the file is empty; expected a header with \(required.joined(separator: ","))")])
@@ -181,7 +181,7 @@ public struct CSVTable: Sendable {
 extension CSVTable {
     /// `record` as a row of a table with `columns` (`ordered` the same, in file order), or nil with
     /// the reason in `issues` when it has another field count or a field that is not UTF-8.
-    static func row(_ record: CSVRecord, file: String, columns: [String: Int], ordered: [(key: String, value: Int)],
+    package static func row(_ record: CSVRecord, file: String, columns: [String: Int], ordered: [(key: String, value: Int)],
                     issues: inout [ImportIssue]) -> CSVRow? {
         let width = columns.count
         guard record.fields.count == width else {

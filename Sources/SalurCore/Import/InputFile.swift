@@ -9,6 +9,11 @@ public enum InputFile {
     /// Why a file could not be read.
     public struct Failure: Error, Sendable, CustomStringConvertible {
         public let description: String
+
+        /// A failure saying `description` (for the readers of other modules that read a file themselves).
+        package init(description: String) {
+            self.description = description
+        }
     }
 
     /// The file's bytes, read once straight into the array that is returned (no second copy).

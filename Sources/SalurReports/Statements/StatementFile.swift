@@ -95,6 +95,54 @@ package struct StatementFile: Sendable {
                       sourceAccount: sourceAccount)
     }
 
+    /// Reads the camt.053 file at `path` a chunk at a time (`Camt053Parser.read(path:…)`): neither
+    /// the file, its XML elements nor its parsed entries are held, only each entry as the line the
+    /// store keeps. `sha256` comes from a first pass over it (`SourceFile.digest`). The same checks,
+    /// and the same first problem thrown, as `init(bytes:…)` of the same bytes; `InputFile.Failure`
+    /// when it cannot be read. `chunkSize` is how many bytes are read at a time.
+    package init(camt053At path: String, sha256: String, file: String, sourceAccount: String?,
+                 chunkSize: Int = 1 << 20) throws {
+        var lines: [[StatementLine]] = []
+        var tallies: [StatementTally] = []
+        let parsed = try Camt053Parser.read(path: path, file: file, chunkSize: chunkSize) { index, entry in
+            StatementFile.keep(entry, of: index, in: &lines, &tallies)
+        }
+        while lines.count < parsed.count {
+            lines.append([])
+            tallies.append(StatementTally())
+        }
+        try self.init(checking: parsed, lines: lines, tallies: tallies, file: file, format: .camt053, sha256: sha256,
+                      sourceAccount: sourceAccount)
+    }
+
+    /// Reads the CSV statement at `path` a window of rows at a time through `csvMapping`
+    /// (`CSVStatementParser.read(path:…)`): neither the file nor its parsed entries are held, each
+    /// good row kept only as the line the store keeps. `sha256` comes from a first pass over it.
+    /// All or nothing with every bad row (`ImportFailure`), the same as `init(bytes:…)` of the same
+    /// bytes; `InputFile.Failure` when it cannot be read.
+    package init(csvAt path: String, sha256: String, file: String, csvMapping: CSVStatementMapping, sourceAccount: String?,
+                 chunkSize: Int = 1 << 20) throws {
+        var lines: [StatementLine] = []
+        var tally = StatementTally()
+        let parsed = try CSVStatementParser(mapping: csvMapping).read(path: path, file: file, chunkSize: chunkSize) { entry in
+            tally.add(entry)
+            lines.append(StatementFile.line(entry))
+        }
+        try self.init(checking: [parsed], lines: [lines], tallies: [tally], file: file, format: .csv, sha256: sha256,
+                      sourceAccount: sourceAccount)
+    }
+
+    /// Keeps `entry` of the statement at `index` as its line, and in its tally.
+    private static func keep(_ entry: StatementEntry, of index: Int, in lines: inout [[StatementLine]],
+                             _ tallies: inout [StatementTally]) {
+        while lines.count <= index {
+            lines.append([])
+            tallies.append(StatementTally())
+        }
+        tallies[index].add(entry)
+        lines[index].append(StatementFile.line(entry))
+    }
+
     /// The checks both readings make, statement by statement in file order: balances (an opening
     /// balance the file lacks taken from the previous statement of its account in the file, else
     /// left to `deriveOpenings`), then the account.

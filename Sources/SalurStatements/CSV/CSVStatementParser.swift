@@ -21,67 +21,180 @@ public struct CSVStatementParser: Sendable {
 
     /// The statement in `bytes`; `file` names it in issues (and is the default statement id).
     public func parse(bytes: [UInt8], file: String) throws(ImportFailure) -> Statement {
-        let separator = mapping.separator.asciiValue ?? UInt8(ascii: ",")
-        let input = skippingLines(bytes)
-        var reader = CSVReader(bytes: input, file: file, separator: separator)
-        let header = (try? reader.next()) ?? nil
-        let headerLine = header?.line ?? 1
-        let headerNames = (header?.fields ?? []).compactMap { $0.string?.trimmingSpaces.lowercased() }
+        try parse(bytes: bytes, file: file, chunkSize: CSVStatementInput.defaultChunkSize)
+    }
 
-        var required = [mapping.date, mapping.bankReference, mapping.description]
-        switch mapping.amounts {
-        case .marked(let amount, let direction, _, _): required += [amount, direction]
-        case .split(let debit, let credit): required += [debit, credit]
-        case .signed(let amount): required.append(amount)
-        }
-        required += mapping.statementColumns
-        required = required.map(key)
-        required = unique(required)
-        var optional = [mapping.bookingDate, mapping.customerReference, mapping.counterpartyAccount, mapping.counterpartyName]
-            .compactMap { $0.map(key) }
-        optional += headerNames // columns the mapping does not name are tolerated
-        optional = unique(optional).filter { !required.contains($0) }
-
-        let table = try CSVTable(bytes: input, file: file, required: required, optional: optional, separator: separator)
-        var issues: [ImportIssue] = []
+    /// `parse(bytes:file:)` reading `chunkSize` bytes at a time, as a file is read.
+    func parse(bytes: [UInt8], file: String, chunkSize: Int) throws(ImportFailure) -> Statement {
         var entries: [StatementEntry] = []
+        var statement = try read(file: file, chunkSize: chunkSize, entry: { entries.append($0) }) { body in
+            var start = 0
+            repeat {
+                let end = min(bytes.count, start + max(1, chunkSize))
+                bytes[start..<end].withUnsafeBytes { body($0) }
+                start = end
+            } while start < bytes.count
+        }
+        statement.entries = entries
+        return statement
+    }
+
+    /// Reads the CSV statement at `path` a window of rows at a time, handing each good row's entry
+    /// to `entry` as it is read: neither the file nor its entries are held. The statement comes
+    /// back without its entries. All or nothing, with every bad row, as `parse(bytes:file:)` of
+    /// the file's bytes (the entries handed on are to be dropped when it throws). Throws
+    /// `ImportFailure`, or `InputFile.Failure` when the file cannot be read.
+    public func read(path: String, file: String, chunkSize: Int = 1 << 20,
+                     entry: (StatementEntry) -> Void) throws -> Statement {
+        var failure: InputFile.Failure?
+        let statement: Statement
+        do throws(ImportFailure) {
+            statement = try read(file: file, chunkSize: chunkSize, entry: entry) { body in
+                do throws(InputFile.Failure) { try CSVStatementInput.forEachChunk(path, chunkSize: chunkSize, body) } catch {
+                    failure = error
+                }
+            }
+        } catch {
+            if let failure { throw failure }
+            throw error
+        }
+        if let failure { throw failure }
+        return statement
+    }
+
+    /// Reads the chunks `chunks` hands over (the whole input, in order) a window of records at a
+    /// time: the lines to skip blanked, the header checked, then each row checked as it comes, its
+    /// entry handed to `entry` when it is good, and the statement-level columns agreed across rows.
+    private func read(file: String, chunkSize: Int, entry: (StatementEntry) -> Void,
+                      chunks: ((UnsafeRawBufferPointer) -> Void) -> Void) throws(ImportFailure) -> Statement {
+        let separator = mapping.separator.asciiValue ?? UInt8(ascii: ",")
+        var input = CSVStatementInput(skipLeadingLines: mapping.skipLeadingLines, skipTrailingLines: mapping.skipTrailingLines,
+                                      file: file, separator: separator, windowBytes: chunkSize)
+        var rows = Rows(parser: self, file: file)
+        withoutActuallyEscaping(entry) { entry in
+            chunks { chunk in
+                guard rows.refusal == nil else { return }
+                input.add(chunk) { record in rows.record(record).map(entry) }
+            }
+            if rows.refusal == nil { input.finish { record in rows.record(record).map(entry) } }
+        }
+        if let refusal = rows.refusal { throw refusal }
+        if let error = input.failure { throw CSVTable.failure(error, file: file) }
+        return try rows.statement()
+    }
+
+    /// The records of a statement file in order: its header, then its rows.
+    private struct Rows {
+        let parser: CSVStatementParser
+        let file: String
+        /// The header's columns, once read.
+        var columns: [String: Int]?
+        var ordered: [(key: String, value: Int)] = []
+        var headerLine = 1
+        /// Why the file is refused before its rows are read (its header), if it is.
+        var refusal: ImportFailure?
+        var issues: [ImportIssue] = []
         var account = Agreed<String>(), opening = Agreed<Sen>(), closing = Agreed<Sen>()
         var statementId = Agreed<String>(), openingDate = Agreed<CalendarDate>(), closingDate = Agreed<CalendarDate>()
+        var firstDate: CalendarDate?
+        var lastDate: CalendarDate?
 
-        table.forEachRow(issues: &issues) { row, issues in
+        init(parser: CSVStatementParser, file: String) {
+            self.parser = parser
+            self.file = file
+        }
+
+        /// The header (the first record), then every row: a good row's entry.
+        mutating func record(_ record: CSVRecord) -> StatementEntry? {
+            // A file whose header is refused is refused with its header's problems only.
+            guard refusal == nil else { return nil }
+            guard let columns else {
+                header(record)
+                return nil
+            }
+            // Past the limit the file is refused already: only its syntax is read on.
+            if issues.count > ImportIssue.limit { return nil }
+            guard let row = CSVTable.row(record, file: file, columns: columns, ordered: ordered, issues: &issues) else { return nil }
+            let mapping = parser.mapping
             let before = issues.count
             if case .column(let name) = mapping.accountNo { account.read(row, name, &issues) { .success($0) } }
-            if case .column(let name) = mapping.openingBalance { opening.read(row, name, &issues) { balance($0) } }
-            if case .column(let name) = mapping.closingBalance { closing.read(row, name, &issues) { balance($0) } }
+            if case .column(let name) = mapping.openingBalance { opening.read(row, name, &issues) { parser.balance($0) } }
+            if case .column(let name) = mapping.closingBalance { closing.read(row, name, &issues) { parser.balance($0) } }
             if case .column(let name)? = mapping.statementId { statementId.read(row, name, &issues) { .success($0) } }
-            if case .column(let name)? = mapping.openingDate { openingDate.read(row, name, &issues) { date($0) } }
-            if case .column(let name)? = mapping.closingDate { closingDate.read(row, name, &issues) { date($0) } }
-            let entry = self.entry(row, &issues)
-            if issues.count == before, let entry { entries.append(entry) }
+            if case .column(let name)? = mapping.openingDate { openingDate.read(row, name, &issues) { parser.date($0) } }
+            if case .column(let name)? = mapping.closingDate { closingDate.read(row, name, &issues) { parser.date($0) } }
+            let read = parser.entry(row, &issues)
+            if issues.count == before, let read {
+                let day = read.bookingDate ?? read.valueDate
+                if firstDate.map({ day < $0 }) ?? true { firstDate = day }
+                if lastDate.map({ day > $0 }) ?? true { lastDate = day }
+                return read
+            }
+            return nil
         }
 
-        let accountNo = resolve(mapping.accountNo, account, "accountNo", "the account number", headerLine, file, &issues)
-        let openingBalance = resolve(Self.inSen(mapping.openingBalance), opening, "openingBalance", "the opening balance", headerLine, file, &issues)
-        let closingBalance = resolve(Self.inSen(mapping.closingBalance), closing, "closingBalance", "the closing balance", headerLine, file, &issues)
-        let id = mapping.statementId.flatMap { resolve($0, statementId, "statementId", "the statement id", headerLine, file, &issues) }
-        let dates = entries.map { $0.bookingDate ?? $0.valueDate }
-        let firstDate = mapping.openingDate.map { resolve($0, openingDate, "openingDate", "the opening date", headerLine, file, &issues) } ?? dates.min()
-        let lastDate = mapping.closingDate.map { resolve($0, closingDate, "closingDate", "the closing date", headerLine, file, &issues) } ?? dates.max()
-        if issues.isEmpty, firstDate == nil || lastDate == nil {
-            issues.append(ImportIssue(file: file, line: headerLine, field: "date",
-                                      reason: "the file has no entries, so the statement dates must be given in the mapping"))
+        /// Checks the header against the mapping: every column it names must be there (others are tolerated).
+        private mutating func header(_ header: CSVRecord?) {
+            headerLine = header?.line ?? 1
+            let headerNames = (header?.fields ?? []).compactMap { $0.string?.trimmingSpaces.lowercased() }
+            let mapping = parser.mapping
+            var required = [mapping.date, mapping.bankReference, mapping.description]
+            switch mapping.amounts {
+            case .marked(let amount, let direction, _, _): required += [amount, direction]
+            case .split(let debit, let credit): required += [debit, credit]
+            case .signed(let amount): required.append(amount)
+            }
+            required += mapping.statementColumns
+            required = required.map(parser.key)
+            required = parser.unique(required)
+            var optional = [mapping.bookingDate, mapping.customerReference, mapping.counterpartyAccount, mapping.counterpartyName]
+                .compactMap { $0.map(parser.key) }
+            optional += headerNames // columns the mapping does not name are tolerated
+            optional = parser.unique(optional).filter { !required.contains($0) }
+            do throws(ImportFailure) {
+                let columns = try CSVTable.columns(header: header, file: file, required: required, optional: optional)
+                self.columns = columns
+                ordered = columns.sorted { $0.value < $1.value }
+            } catch {
+                refusal = error
+            }
         }
-        guard issues.isEmpty, let accountNo, let openingBalance, let closingBalance, let firstDate, let lastDate else {
-            throw ImportFailure(issues)
+
+        /// The statement, once every record is read; throws every issue found.
+        mutating func statement() throws(ImportFailure) -> Statement {
+            if columns == nil { header(nil) }
+            if let refusal { throw refusal }
+            let mapping = parser.mapping
+            let accountNo = parser.resolve(mapping.accountNo, account, "accountNo", "the account number", headerLine, file, &issues)
+            let openingBalance = parser.resolve(CSVStatementParser.inSen(mapping.openingBalance), opening, "openingBalance",
+                                                "the opening balance", headerLine, file, &issues)
+            let closingBalance = parser.resolve(CSVStatementParser.inSen(mapping.closingBalance), closing, "closingBalance",
+                                                "the closing balance", headerLine, file, &issues)
+            let id = mapping.statementId.flatMap {
+                parser.resolve($0, statementId, "statementId", "the statement id", headerLine, file, &issues)
+            }
+            let first = mapping.openingDate.map {
+                parser.resolve($0, openingDate, "openingDate", "the opening date", headerLine, file, &issues)
+            } ?? firstDate
+            let last = mapping.closingDate.map {
+                parser.resolve($0, closingDate, "closingDate", "the closing date", headerLine, file, &issues)
+            } ?? lastDate
+            if issues.isEmpty, first == nil || last == nil {
+                issues.append(ImportIssue(file: file, line: headerLine, field: "date",
+                                          reason: "the file has no entries, so the statement dates must be given in the mapping"))
+            }
+            guard issues.isEmpty, let accountNo, let openingBalance, let closingBalance, let first, let last else {
+                throw ImportFailure(issues)
+            }
+            return Statement(accountNo: accountNo, statementId: id ?? file, sequence: nil, currency: "IDR",
+                             openingBalanceSen: openingBalance, closingBalanceSen: closingBalance, openingDate: first,
+                             closingDate: last, entries: [], format: .csv, sourceFile: file, sourceLine: headerLine)
         }
-        return Statement(accountNo: accountNo, statementId: id ?? file, sequence: nil, currency: "IDR",
-                         openingBalanceSen: openingBalance, closingBalanceSen: closingBalance, openingDate: firstDate,
-                         closingDate: lastDate, entries: entries, format: .csv, sourceFile: file, sourceLine: headerLine)
     }
 
     // MARK: Rows
 
-    private func entry(_ row: CSVRow, _ issues: inout [ImportIssue]) -> StatementEntry? {
+    fileprivate func entry(_ row: CSVRow, _ issues: inout [ImportIssue]) -> StatementEntry? {
         let before = issues.count
         let valueDate = requiredDate(row, mapping.date, &issues)
         var bookingDate: CalendarDate?
@@ -183,26 +296,26 @@ public struct CSVStatementParser: Sendable {
         }
     }
 
-    private func balance(_ text: String) -> Result<Sen, AmountError> {
+    fileprivate func balance(_ text: String) -> Result<Sen, AmountError> {
         CSVAmount.parse(text, decimal: mapping.decimalSeparator, thousands: mapping.thousandsSeparator, signed: true).map(Sen.init)
     }
 
     /// A balance given in whole rupiah (by the operator), in sen; a column stays a column.
-    private static func inSen(_ source: CSVStatementMapping.Source<Rupiah>) -> CSVStatementMapping.Source<Sen> {
+    fileprivate static func inSen(_ source: CSVStatementMapping.Source<Rupiah>) -> CSVStatementMapping.Source<Sen> {
         switch source {
         case .column(let name): .column(name)
         case .value(let rupiah): .value(Sen(exactly: rupiah) ?? Sen(rupiah.value))
         }
     }
 
-    private func date(_ text: String) -> Result<CalendarDate, AmountError> {
+    fileprivate func date(_ text: String) -> Result<CalendarDate, AmountError> {
         guard let date = pattern.date(text) else { return .failure(AmountError(reason: "\"\(text)\" is not a date in the format \(pattern)")) }
         return .success(date)
     }
 
     // MARK: Statement-level values
 
-    private func resolve<Value>(_ source: CSVStatementMapping.Source<Value>, _ agreed: Agreed<Value>, _ role: String,
+    fileprivate func resolve<Value>(_ source: CSVStatementMapping.Source<Value>, _ agreed: Agreed<Value>, _ role: String,
                                 _ what: String, _ headerLine: Int, _ file: String, _ issues: inout [ImportIssue]) -> Value? {
         switch source {
         case .value(let value): return value
@@ -215,31 +328,9 @@ public struct CSVStatementParser: Sendable {
         }
     }
 
-    /// Blanks the lines to skip, keeping their line breaks so that line numbers stay true.
-    private func skippingLines(_ bytes: [UInt8]) -> [UInt8] {
-        guard mapping.skipLeadingLines > 0 || mapping.skipTrailingLines > 0 else { return bytes }
-        var lines: [Range<Int>] = []
-        var start = 0
-        for (index, byte) in bytes.enumerated() where byte == 0x0A {
-            lines.append(start..<index)
-            start = index + 1
-        }
-        if start < bytes.count { lines.append(start..<bytes.count) }
-        var blank = Set(lines.prefix(mapping.skipLeadingLines).map(\.lowerBound))
-        let nonBlank = lines.filter { range in bytes[range].contains { $0 != 0x0D && $0 != 0x20 && $0 != 0x09 } }
-        blank.formUnion(nonBlank.suffix(mapping.skipTrailingLines).map(\.lowerBound))
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
-        for (number, range) in lines.enumerated() {
-            if !blank.contains(range.lowerBound) { out.append(contentsOf: bytes[range]) }
-            if number < lines.count - 1 || range.upperBound < bytes.count { out.append(0x0A) }
-        }
-        return out
-    }
+    fileprivate func key(_ column: String) -> String { column.trimmingSpaces.lowercased() }
 
-    private func key(_ column: String) -> String { column.trimmingSpaces.lowercased() }
-
-    private func unique(_ names: [String]) -> [String] {
+    fileprivate func unique(_ names: [String]) -> [String] {
         var seen = Set<String>()
         return names.filter { seen.insert($0).inserted }
     }

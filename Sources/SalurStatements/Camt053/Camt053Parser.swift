@@ -16,29 +16,231 @@ public enum Camt053Parser {
 
     /// Parses every statement in the document; throws the first problem.
     public static func parse(bytes: [UInt8], file: String) throws(StatementParseError) -> [Statement] {
-        let tree: XMLTree
-        do throws(XMLTree.Failure) {
-            tree = try XMLTree(bytes: bytes)
-        } catch {
-            let path = error.openElements.isEmpty ? "Document" : error.openElements.joined(separator: "/")
-            throw StatementParseError(file: file, line: error.line, field: path, reason: error.reason)
+        try parse(bytes: bytes, file: file, chunkSize: XMLSource.defaultChunkSize)
+    }
+
+    /// `parse(bytes:file:)` handing the XML parser `chunkSize` bytes at a time.
+    static func parse(bytes: [UInt8], file: String, chunkSize: Int) throws(StatementParseError) -> [Statement] {
+        var entries: [[StatementEntry]] = []
+        var statements = try read(XMLSource(bytes: bytes, chunkSize: chunkSize), file: file) { index, entry in
+            while entries.count <= index { entries.append([]) }
+            entries[index].append(entry)
         }
-        var walker = Walker(tree: tree, file: file)
-        return try walker.statements()
+        for index in statements.indices where index < entries.count { statements[index].entries = entries[index] }
+        return statements
     }
 
     /// Parses text already in memory.
     public static func parse(_ text: String, file: String) throws(StatementParseError) -> [Statement] {
         try parse(bytes: Array(text.utf8), file: file)
     }
+
+    /// Reads the document at `path` a chunk at a time, handing each entry to `entry` (with the
+    /// index of its statement) as it is read: neither the file nor its entries are held. The
+    /// statements come back without their entries. The same checks, the same entries and the same
+    /// first problem thrown as `parse(bytes:file:)` of the file's bytes; the entries handed on
+    /// before a problem is found are to be dropped. Throws `StatementParseError`, or
+    /// `InputFile.Failure` when the file cannot be read.
+    public static func read(path: String, file: String, chunkSize: Int = 1 << 20,
+                            entry: (_ statement: Int, _ entry: StatementEntry) -> Void) throws -> [Statement] {
+        let source = try XMLSource(path: path, chunkSize: chunkSize)
+        let statements: [Statement]
+        do throws(StatementParseError) {
+            statements = try read(source, file: file, entry: entry)
+        } catch {
+            if let failure = source.readFailure { throw failure }
+            throw error
+        }
+        if let failure = source.readFailure { throw failure }
+        return statements
+    }
+
+    /// Reads `source` through a `Reader`: every rule is in `Walker`, which sees one statement's
+    /// elements (its entries left out) and one entry's at a time.
+    private static func read(_ source: XMLSource, file: String,
+                             entry: (Int, StatementEntry) -> Void) throws(StatementParseError) -> [Statement] {
+        try withoutActuallyEscaping(entry) { (entry) throws(StatementParseError) -> [Statement] in
+            let reader = Reader(file: file, entry: entry)
+            do throws(XMLTree.Failure) {
+                try XMLReading.read(source, into: reader)
+            } catch {
+                let path = error.openElements.isEmpty ? "Document" : error.openElements.joined(separator: "/")
+                throw StatementParseError(file: file, line: error.line, field: path, reason: error.reason)
+            }
+            return try reader.finish()
+        }
+    }
 }
 
-/// Walks the tree, keeping the path of each element for messages.
+/// Keeps, of a document being read, what the rules look at: the root and the message element
+/// (`BkToCstmrStmt`), the elements of the statement being read except its entries, and the
+/// elements of the entry being read. Each entry is read by `Walker` when it ends and its elements
+/// dropped; each statement when it ends. Elements the rules never look at (`GrpHdr`, a second
+/// `BkToCstmrStmt`, elements of another namespace at those levels) are not kept.
+///
+/// The first problem is the one `Walker` would find walking the whole document: the root's, then
+/// a statement's own (its id, account, balances), then its first entry's, then its period's, in
+/// statement order; it is thrown at the end, as a malformed document or a refusal anywhere in the
+/// file comes before it. Once a problem is found, entries are no longer read.
+private final class Reader: XMLElementHandler {
+    private let file: String
+    private let entry: (Int, StatementEntry) -> Void
+
+    /// Where an open element is kept.
+    private enum Frame {
+        case root
+        case message
+        case statement(Int)
+        case entry(Int)
+        case skipped
+    }
+
+    private var frames: [Frame] = []
+    private var root: XMLTree.Node?
+    private var namespace: String?
+    private var message: XMLTree.Node?
+    private var statementCount = 0
+
+    /// The statement being read: its elements, entries left out.
+    private var statement = XMLTree()
+    /// The entry being read.
+    private var current = XMLTree()
+    private var entryCount = 0
+    private var entryProblem: StatementParseError?
+    private var earliest: CalendarDate?
+
+    private(set) var statements: [Statement] = []
+    private var problem: StatementParseError?
+
+    init(file: String, entry: @escaping (Int, StatementEntry) -> Void) {
+        self.file = file
+        self.entry = entry
+    }
+
+    private var statementPath: String {
+        "\(root?.name ?? "Document")/BkToCstmrStmt/Stmt[\(statementCount)]"
+    }
+
+    func start(name: String, namespace: String?, attributes: [String: String], line: Int) {
+        let node = XMLTree.Node(name: name, namespace: namespace, attributes: attributes, text: "", line: line)
+        let frame: Frame
+        switch frames.last {
+        case nil:
+            root = node
+            if name == "Document", let namespace, Camt053Parser.namespaces.contains(namespace) {
+                self.namespace = namespace
+            }
+            frame = .root
+        case .root:
+            if self.namespace != nil, message == nil, name == "BkToCstmrStmt", namespace == self.namespace {
+                message = node
+                frame = .message
+            } else {
+                frame = .skipped
+            }
+        case .message:
+            guard name == "Stmt", namespace == self.namespace else { frame = .skipped; break }
+            statementCount += 1
+            if problem != nil { frame = .skipped; break }
+            statement = XMLTree()
+            entryCount = 0
+            entryProblem = nil
+            earliest = nil
+            frame = .statement(statement.add(node, under: nil))
+        case .statement(let parent):
+            if parent == 0, name == "Ntry", namespace == self.namespace {
+                entryCount += 1
+                if entryProblem != nil { frame = .skipped; break }
+                current = XMLTree()
+                frame = .entry(current.add(node, under: nil))
+            } else {
+                frame = .statement(statement.add(node, under: parent))
+            }
+        case .entry(let parent):
+            frame = .entry(current.add(node, under: parent))
+        case .skipped:
+            frame = .skipped
+        }
+        frames.append(frame)
+    }
+
+    func characters(_ text: String) {
+        switch frames.last {
+        case .statement(let index) where index > 0: statement.appendText(text, to: index)
+        case .entry(let index): current.appendText(text, to: index)
+        // The root, the message and a statement have elements, not text: the rules never read theirs.
+        default: break
+        }
+    }
+
+    func end() {
+        guard let frame = frames.popLast() else { return }
+        switch frame {
+        case .statement(let index):
+            statement.close(index)
+            if index == 0 { endStatement() }
+        case .entry(let index):
+            current.close(index)
+            if index == 0 { endEntry() }
+        case .root, .message, .skipped:
+            break
+        }
+    }
+
+    private func endEntry() {
+        let element = Walker.Element(index: 0, path: statementPath + "/Ntry[\(entryCount)]")
+        do throws(StatementParseError) {
+            let read = try Walker(tree: current, file: file, namespace: namespace).entry(element)
+            let day = read.bookingDate ?? read.valueDate
+            if earliest.map({ day < $0 }) ?? true { earliest = day }
+            entry(statementCount - 1, read)
+        } catch {
+            entryProblem = error
+        }
+        current = XMLTree()
+    }
+
+    private func endStatement() {
+        let element = Walker.Element(index: 0, path: statementPath)
+        do throws(StatementParseError) {
+            statements.append(try Walker(tree: statement, file: file, namespace: namespace)
+                .statement(element, entryProblem: entryProblem, earliestEntry: earliest))
+        } catch {
+            problem = error
+        }
+        statement = XMLTree()
+    }
+
+    /// The statements, or the first problem.
+    func finish() throws(StatementParseError) -> [Statement] {
+        guard let root else { throw StatementParseError(file: file, line: 1, field: "Document", reason: "no XML element found") }
+        guard root.name == "Document" else {
+            throw StatementParseError(file: file, line: root.line, field: root.name,
+                                      reason: "the root element is \(root.name), expected Document (a camt.053 statement)")
+        }
+        guard namespace != nil else {
+            throw StatementParseError(file: file, line: root.line, field: root.name, reason: "namespace \"\(root.namespace ?? "")\" is not camt.053 (expected urn:iso:std:iso:20022:tech:xsd:camt.053.001.02 to .08)")
+        }
+        guard let message else {
+            throw StatementParseError(file: file, line: root.line, field: root.name + "/BkToCstmrStmt",
+                                      reason: "missing mandatory element BkToCstmrStmt")
+        }
+        guard statementCount > 0 else {
+            throw StatementParseError(file: file, line: message.line, field: root.name + "/BkToCstmrStmt/Stmt",
+                                      reason: "missing mandatory element Stmt")
+        }
+        if let problem { throw problem }
+        return statements
+    }
+}
+
+/// The rules of a camt.053 statement and entry, over the elements of one statement (its entries
+/// left out) or of one entry, keeping the path of each element for messages.
 private struct Walker {
     let tree: XMLTree
     let file: String
     /// The namespace of `Document`; only elements in it are read.
-    private var namespace: String?
+    private let namespace: String?
 
     /// An element and the path that names it.
     struct Element {
@@ -49,32 +251,19 @@ private struct Walker {
     /// Elements that may repeat, and so are named with their 1-based position.
     private static let repeating: Set<String> = ["Stmt", "Bal", "Ntry", "NtryDtls", "TxDtls", "Ustrd"]
 
-    init(tree: XMLTree, file: String) {
+    init(tree: XMLTree, file: String, namespace: String?) {
         self.tree = tree
         self.file = file
-    }
-
-    mutating func statements() throws(StatementParseError) -> [Statement] {
-        guard let root = tree.root else { throw StatementParseError(file: file, line: 1, field: "Document", reason: "no XML element found") }
-        let document = Element(index: 0, path: root.name)
-        guard root.name == "Document" else {
-            throw fail(document, "the root element is \(root.name), expected Document (a camt.053 statement)")
-        }
-        guard let namespace = root.namespace, Camt053Parser.namespaces.contains(namespace) else {
-            throw fail(document, "namespace \"\(root.namespace ?? "")\" is not camt.053 (expected urn:iso:std:iso:20022:tech:xsd:camt.053.001.02 to .08)")
-        }
         self.namespace = namespace
-        let message = try require(document, "BkToCstmrStmt")
-        let statements = children(message, "Stmt")
-        guard !statements.isEmpty else { throw missing(message, "Stmt") }
-        var result: [Statement] = []
-        for element in statements { result.append(try statement(element)) }
-        return result
     }
 
     // MARK: Statement
 
-    private func statement(_ stmt: Element) throws(StatementParseError) -> Statement {
+    /// The statement at `stmt`, without its entries: its own checks, then `entryProblem` (its
+    /// first entry that could not be read), then its period. `earliestEntry` is the earliest day
+    /// (booking, else value) of its entries.
+    func statement(_ stmt: Element, entryProblem: StatementParseError?,
+                   earliestEntry: CalendarDate?) throws(StatementParseError) -> Statement {
         let id = try require(stmt, "Id")
         let statementId = text(id)
         guard !statementId.isEmpty else { throw fail(id, "the statement id is empty") }
@@ -109,13 +298,12 @@ private struct Walker {
             throw missing(stmt, "Bal", "no closing balance: expected a Bal with Tp/CdOrPrtry/Cd CLBD")
         }
 
-        var entries: [StatementEntry] = []
-        for ntry in children(stmt, "Ntry") { entries.append(try entry(ntry)) }
+        if let entryProblem { throw entryProblem }
         let opening = balances["OPBD"] ?? balances["PRCD"]
         var openingDate = closing.date
         if let opening {
             openingDate = opening.date
-        } else if let start = try periodStart(stmt, entries: entries) {
+        } else if let start = try periodStart(stmt, earliestEntry: earliestEntry) {
             openingDate = start
         }
         var statement = Statement(
@@ -123,13 +311,13 @@ private struct Walker {
             openingBalanceSen: opening?.amount ?? .zero, closingBalanceSen: closing.amount,
             closingAvailableBalanceSen: balances["CLAV"]?.amount,
             openingDate: openingDate,
-            closingDate: closing.date, entries: entries, format: .camt053, sourceFile: file, sourceLine: tree.node(stmt.index).line)
+            closingDate: closing.date, entries: [], format: .camt053, sourceFile: file, sourceLine: tree.node(stmt.index).line)
         statement.hasOpeningBalance = opening != nil
         return statement
     }
 
     /// Where a statement without an opening balance starts: `FrToDt/FrDtTm`, else its first entry's day.
-    private func periodStart(_ stmt: Element, entries: [StatementEntry]) throws(StatementParseError) -> CalendarDate? {
+    private func periodStart(_ stmt: Element, earliestEntry: CalendarDate?) throws(StatementParseError) -> CalendarDate? {
         if let from = child(stmt, "FrToDt").flatMap({ child($0, "FrDtTm") }) {
             let value = text(from)
             guard let date = CalendarDate(String(value.prefix(10))) else {
@@ -137,12 +325,12 @@ private struct Walker {
             }
             return date
         }
-        return entries.map { $0.bookingDate ?? $0.valueDate }.min()
+        return earliestEntry
     }
 
     // MARK: Entry
 
-    private func entry(_ ntry: Element) throws(StatementParseError) -> StatementEntry {
+    func entry(_ ntry: Element) throws(StatementParseError) -> StatementEntry {
         let amount = try self.amount(try requireOne(ntry, "Amt"))
         let direction = try self.direction(try requireOne(ntry, "CdtDbtInd"))
         var isReversal = false

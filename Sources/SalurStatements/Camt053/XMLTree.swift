@@ -3,8 +3,10 @@ internal import Foundation
 internal import FoundationXML
 #endif
 
-/// A camt.053 document read into memory: element names (namespace prefixes removed), attributes,
-/// trimmed text and the line of each start tag, so that errors can name a path and a line.
+/// Elements of a camt.053 document held in memory: element names (namespace prefixes removed),
+/// attributes, trimmed text and the line of each start tag, so that errors can name a path and a
+/// line. The reader (`XMLReading`) keeps one such tree per statement and one per entry, each only
+/// while it is read.
 struct XMLTree {
     struct Node {
         let name: String
@@ -27,49 +29,23 @@ struct XMLTree {
     private(set) var nodes: [Node] = []
     var root: Node? { nodes.first }
 
-    /// Parses `bytes`; a DOCTYPE is refused (camt.053 has none, and entity expansion is a hazard),
-    /// and so is UTF-16 or UTF-32, where that check could not see one.
-    init(bytes: [UInt8]) throws(Failure) {
-        if bytes.starts(with: [0xFE, 0xFF]) || bytes.starts(with: [0xFF, 0xFE]) || bytes.prefix(4).contains(0) {
-            throw Failure(line: 1, openElements: [], reason: "the document is not UTF-8 (or an ASCII-compatible encoding); banks send camt.053 in UTF-8")
-        }
-        if let offset = Self.firstOffset(of: "<!DOCTYPE", in: bytes) ?? Self.firstOffset(of: "<!ENTITY", in: bytes) {
-            let line = 1 + bytes[..<offset].count(where: { $0 == 0x0A })
-            throw Failure(line: line, openElements: [], reason: "a DOCTYPE or ENTITY declaration is not allowed in a camt.053 document")
-        }
-        // Fed as a stream: given one Data, FoundationXML hands libxml2 a single chunk, which it
-        // refuses past 10 MB ("huge input lookup") — a camt.053 for a large payout is bigger.
-        let parser = XMLParser(stream: InputStream(data: Data(bytes)))
-        parser.shouldProcessNamespaces = true
-        parser.shouldResolveExternalEntities = false
-        let builder = Builder()
-        parser.delegate = builder
-        _ = parser.parse()
-        if let failure = builder.failure { throw failure }
-        if let error = parser.parserError {
-            throw Failure(line: parser.lineNumber, openElements: builder.openNames,
-                          reason: "malformed XML: \(Self.describe(error))")
-        }
-        // libxml2 reports no error for a document cut off inside an element.
-        if let open = builder.stack.last {
-            throw Failure(line: max(1, parser.lineNumber), openElements: builder.openNames,
-                          reason: "malformed XML: the document ends before </\(builder.nodes[open].name)>; the file may be cut short")
-        }
-        guard !builder.nodes.isEmpty else {
-            throw Failure(line: max(1, parser.lineNumber), openElements: [], reason: "no XML element found")
-        }
-        nodes = builder.nodes
-    }
-
     func node(_ index: Int) -> Node { nodes[index] }
 
-    private static func firstOffset(of needle: String, in bytes: [UInt8]) -> Int? {
-        let pattern = Array(needle.utf8)
-        guard bytes.count >= pattern.count else { return nil }
-        for start in 0...(bytes.count - pattern.count) where bytes[start] == pattern[0] {
-            if bytes[start..<(start + pattern.count)].elementsEqual(pattern) { return start }
-        }
-        return nil
+    /// Adds an element under `parent` (nil: the tree's first node); its index.
+    mutating func add(_ node: Node, under parent: Int?) -> Int {
+        nodes.append(node)
+        let index = nodes.count - 1
+        if let parent { nodes[parent].children.append(index) }
+        return index
+    }
+
+    mutating func appendText(_ text: String, to index: Int) {
+        nodes[index].text += text
+    }
+
+    /// The element's end: its text is trimmed.
+    mutating func close(_ index: Int) {
+        nodes[index].text = XMLTree.trimmed(nodes[index].text)
     }
 
     /// A reason for libxml2's error number (FoundationXML passes libxml2's numbers through).
@@ -94,50 +70,6 @@ struct XMLTree {
         return "\(what) (libxml2 error \(code))"
     }
 
-    private final class Builder: NSObject, XMLParserDelegate {
-        var nodes: [Node] = []
-        var stack: [Int] = []
-        var failure: Failure?
-
-        var openNames: [String] { stack.map { nodes[$0].name } }
-
-        func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-                    qualifiedName: String?, attributes: [String: String] = [:]) {
-            guard failure == nil else { return }
-            let local = elementName.split(separator: ":").last.map(String.init) ?? elementName
-            nodes.append(Node(name: local, namespace: namespaceURI, attributes: attributes, text: "", line: parser.lineNumber))
-            let index = nodes.count - 1
-            if let parent = stack.last { nodes[parent].children.append(index) }
-            stack.append(index)
-        }
-
-        func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
-            guard failure == nil, let index = stack.popLast() else { return }
-            nodes[index].text = XMLTree.trimmed(nodes[index].text)
-        }
-
-        func parser(_ parser: XMLParser, foundCharacters string: String) {
-            guard failure == nil, let index = stack.last else { return }
-            nodes[index].text += string
-        }
-
-        func parser(_ parser: XMLParser, foundCDATA block: Data) {
-            guard failure == nil, let index = stack.last else { return }
-            nodes[index].text += String(decoding: block, as: UTF8.self)
-        }
-
-        func parser(_ parser: XMLParser, parseErrorOccurred error: any Error) {
-            guard failure == nil else { return }
-            failure = Failure(line: parser.lineNumber, openElements: openNames,
-                              reason: "malformed XML: \(XMLTree.describe(error))")
-            parser.abortParsing()
-        }
-
-        func parser(_ parser: XMLParser, validationErrorOccurred error: any Error) {
-            self.parser(parser, parseErrorOccurred: error)
-        }
-    }
-
     /// XML whitespace (space, tab, CR, LF) removed from both ends.
     static func trimmed(_ text: String) -> String {
         var scalars = Substring(text).unicodeScalars
@@ -148,5 +80,98 @@ struct XMLTree {
 
     static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
         scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r"
+    }
+}
+
+/// What is told of a document's elements as the XML parser reads them, in document order.
+protocol XMLElementHandler: AnyObject {
+    /// A start tag, `name` without its namespace prefix, on `line`.
+    func start(name: String, namespace: String?, attributes: [String: String], line: Int)
+    /// Text (or CDATA) inside the element last started and not yet ended.
+    func characters(_ text: String)
+    /// The end of the element last started and not yet ended.
+    func end()
+}
+
+/// Reads a document through FoundationXML's SAX parser, a chunk at a time, telling `handler` of
+/// each element: nothing of the document is held here but the names of the elements open.
+///
+/// A DOCTYPE or ENTITY declaration is refused (camt.053 has none, and entity expansion is a
+/// hazard), and so is UTF-16 or UTF-32, where that check could not see one: `XMLSource` checks
+/// the bytes before the parser is given them, and reads the rest of the file for such a
+/// declaration when the parser stopped early, so that the refusal is the same wherever it is.
+/// The first of: that refusal, a malformed document (the line and the elements open), a document
+/// cut off inside an element, a document without elements.
+enum XMLReading {
+    static func read(_ source: XMLSource, into handler: any XMLElementHandler) throws(XMLTree.Failure) {
+        // Fed as a stream, a chunk at a time: given one Data, FoundationXML hands libxml2 a single
+        // chunk, which it refuses past 10 MB ("huge input lookup").
+        let parser = XMLParser(stream: source)
+        parser.shouldProcessNamespaces = true
+        parser.shouldResolveExternalEntities = false
+        let builder = Builder(handler)
+        parser.delegate = builder
+        _ = parser.parse()
+        source.scanRest()
+        if let refusal = source.refusal { throw refusal }
+        if let failure = builder.failure { throw failure }
+        if let error = parser.parserError {
+            throw XMLTree.Failure(line: parser.lineNumber, openElements: builder.openNames,
+                                  reason: "malformed XML: \(XMLTree.describe(error))")
+        }
+        // libxml2 reports no error for a document cut off inside an element.
+        if let open = builder.openNames.last {
+            throw XMLTree.Failure(line: max(1, parser.lineNumber), openElements: builder.openNames,
+                                  reason: "malformed XML: the document ends before </\(open)>; the file may be cut short")
+        }
+        guard builder.sawElement else {
+            throw XMLTree.Failure(line: max(1, parser.lineNumber), openElements: [], reason: "no XML element found")
+        }
+    }
+
+    private final class Builder: NSObject, XMLParserDelegate {
+        let handler: any XMLElementHandler
+        var openNames: [String] = []
+        var sawElement = false
+        var failure: XMLTree.Failure?
+
+        init(_ handler: any XMLElementHandler) {
+            self.handler = handler
+        }
+
+        func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+                    qualifiedName: String?, attributes: [String: String] = [:]) {
+            guard failure == nil else { return }
+            let local = elementName.split(separator: ":").last.map(String.init) ?? elementName
+            sawElement = true
+            openNames.append(local)
+            handler.start(name: local, namespace: namespaceURI, attributes: attributes, line: parser.lineNumber)
+        }
+
+        func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
+            guard failure == nil, openNames.popLast() != nil else { return }
+            handler.end()
+        }
+
+        func parser(_ parser: XMLParser, foundCharacters string: String) {
+            guard failure == nil, !openNames.isEmpty else { return }
+            handler.characters(string)
+        }
+
+        func parser(_ parser: XMLParser, foundCDATA block: Data) {
+            guard failure == nil, !openNames.isEmpty else { return }
+            handler.characters(String(decoding: block, as: UTF8.self))
+        }
+
+        func parser(_ parser: XMLParser, parseErrorOccurred error: any Error) {
+            guard failure == nil else { return }
+            failure = XMLTree.Failure(line: parser.lineNumber, openElements: openNames,
+                                      reason: "malformed XML: \(XMLTree.describe(error))")
+            parser.abortParsing()
+        }
+
+        func parser(_ parser: XMLParser, validationErrorOccurred error: any Error) {
+            self.parser(parser, parseErrorOccurred: error)
+        }
     }
 }
