@@ -104,8 +104,10 @@ public final class CSVWindows: @unchecked Sendable {
         }
     }
 
-    /// Where the last record that ends in `bytes` ends (just after its line end), or nil if none does.
-    static func lastRecordEnd(_ bytes: [UInt8]) -> Int? {
+    /// Where the last record that ends in `bytes` ends (just after its line feed), or nil if none
+    /// does: a line feed outside every quoted field, found by counting quotes from the start (the
+    /// start of a record). A file the count misleads has a quote the reader refuses first.
+    package static func lastRecordEnd(_ bytes: [UInt8]) -> Int? {
         bytes.withUnsafeBufferPointer { buffer -> Int? in
             guard let base = buffer.baseAddress, !buffer.isEmpty else { return nil }
             if memchr(base, Int32(UInt8(ascii: "\"")), buffer.count) == nil {

@@ -44,17 +44,19 @@ public enum InputFile {
         return bytes
     }
 
-    /// Reads a regular file in chunks of 1 MiB, handing each to `body`, without holding more of it;
-    /// false (and nothing read) when `path` is not a regular file (a pipe cannot be read twice).
-    /// Throws for a missing or unreadable file, naming the path.
-    public static func forEachChunk(_ path: String, _ body: (UnsafeRawBufferPointer) -> Void) throws(Failure) -> Bool {
+    /// Reads a regular file in chunks of `chunkSize` bytes (1 MiB; tests cut it smaller), handing
+    /// each to `body`, without holding more of it; false (and nothing read) when `path` is not a
+    /// regular file (a pipe cannot be read twice). Throws for a missing or unreadable file, naming the path.
+    @discardableResult
+    public static func forEachChunk(_ path: String, chunkSize: Int = 1 << 20,
+                                    _ body: (UnsafeRawBufferPointer) -> Void) throws(Failure) -> Bool {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw Failure(description: "cannot read \(path): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw Failure(description: "cannot read \(path): \(String(cString: strerror(errno)))") }
         guard (info.st_mode & S_IFMT) == S_IFREG else { return false }
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, chunkSize), alignment: 16)
         defer { buffer.deallocate() }
         while true {
             let n = Glibc.read(fd, buffer.baseAddress, buffer.count)

@@ -143,7 +143,7 @@ struct CSVStatementInput {
         let cut: Int
         if final {
             cut = pending.count
-        } else if let end = Self.lastRecordEnd(pending) {
+        } else if let end = CSVWindows.lastRecordEnd(pending) {
             cut = end
         } else if pending.count >= max(4 * windowBytes, 4 * CSVReader.maxRecordBytes) {
             // No record ends in it: longer than a record may be, which the reader says.
@@ -164,48 +164,8 @@ struct CSVStatementInput {
         pending = Array(pending[cut...])
     }
 
-    /// Where the last record that ends in `bytes` ends (just after its line feed), or nil if none
-    /// does: a line feed outside every quoted field, found by counting quotes from the start
-    /// (the start of a record). A file the count misleads has a quote the reader refuses first.
-    static func lastRecordEnd(_ bytes: [UInt8]) -> Int? {
-        bytes.withUnsafeBufferPointer { buffer -> Int? in
-            guard let base = buffer.baseAddress, !buffer.isEmpty else { return nil }
-            if memchr(base, Int32(UInt8(ascii: "\"")), buffer.count) == nil {
-                var index = buffer.count - 1
-                while index >= 0, buffer[index] != 0x0A { index -= 1 }
-                return index >= 0 ? index + 1 : nil
-            }
-            var quoted = false
-            var last: Int?
-            for index in 0..<buffer.count {
-                let byte = buffer[index]
-                if byte == UInt8(ascii: "\"") { quoted.toggle() } else if byte == 0x0A, !quoted { last = index + 1 }
-            }
-            return last
-        }
-    }
-
     private static func lineFeed(in bytes: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
         guard from < bytes.count, let found = memchr(bytes.baseAddress! + from, 0x0A, bytes.count - from) else { return nil }
         return bytes.baseAddress!.distance(to: found.assumingMemoryBound(to: UInt8.self))
-    }
-
-    /// Reads the file at `path` `chunkSize` bytes at a time, handing each to `body`. Throws for a
-    /// missing or unreadable file, naming the path.
-    static func forEachChunk(_ path: String, chunkSize: Int, _ body: (UnsafeRawBufferPointer) -> Void) throws(InputFile.Failure) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw InputFile.Failure(description: "cannot read \(path): \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, chunkSize), alignment: 16)
-        defer { buffer.deallocate() }
-        while true {
-            let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw InputFile.Failure(description: "cannot read \(path): \(String(cString: strerror(errno)))")
-            }
-            if n == 0 { return }
-            body(UnsafeRawBufferPointer(rebasing: buffer[..<n]))
-        }
     }
 }

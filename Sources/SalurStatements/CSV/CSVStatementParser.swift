@@ -50,7 +50,11 @@ public struct CSVStatementParser: Sendable {
         let statement: Statement
         do throws(ImportFailure) {
             statement = try read(file: file, chunkSize: chunkSize, entry: entry) { body in
-                do throws(InputFile.Failure) { try CSVStatementInput.forEachChunk(path, chunkSize: chunkSize, body) } catch {
+                do throws(InputFile.Failure) {
+                    guard try InputFile.forEachChunk(path, chunkSize: chunkSize, body) else {
+                        throw InputFile.Failure(description: "cannot read \(path) a chunk at a time: it is not a regular file")
+                    }
+                } catch {
                     failure = error
                 }
             }
