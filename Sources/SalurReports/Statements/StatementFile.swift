@@ -72,12 +72,7 @@ package struct StatementFile: Sendable {
         var lines: [[StatementLine]] = []
         var tallies: [StatementTally] = []
         var stream = MT940Parser.Stream(file: file, lineFeeds: lineFeeds) { index, entry in
-            while lines.count <= index {
-                lines.append([])
-                tallies.append(StatementTally())
-            }
-            tallies[index].add(entry)
-            lines[index].append(StatementFile.line(entry))
+            StatementFile.keep(entry, of: index, in: &lines, &tallies)
         }
         var problem: StatementParseError?
         let regular = try InputFile.forEachChunk(path) { chunk in
@@ -87,10 +82,6 @@ package struct StatementFile: Sendable {
         guard regular else { throw StatementRefusal(file: file, line: 1, reason: "not a regular file: read it with init(bytes:)") }
         if let problem { throw problem }
         let parsed = try stream.finish()
-        while lines.count < parsed.count {
-            lines.append([])
-            tallies.append(StatementTally())
-        }
         try self.init(checking: parsed, lines: lines, tallies: tallies, file: file, format: .mt940, sha256: sha256,
                       sourceAccount: sourceAccount)
     }
@@ -106,10 +97,6 @@ package struct StatementFile: Sendable {
         var tallies: [StatementTally] = []
         let parsed = try Camt053Parser.read(path: path, file: file, chunkSize: chunkSize) { index, entry in
             StatementFile.keep(entry, of: index, in: &lines, &tallies)
-        }
-        while lines.count < parsed.count {
-            lines.append([])
-            tallies.append(StatementTally())
         }
         try self.init(checking: parsed, lines: lines, tallies: tallies, file: file, format: .camt053, sha256: sha256,
                       sourceAccount: sourceAccount)
@@ -146,8 +133,12 @@ package struct StatementFile: Sendable {
     /// The checks both readings make, statement by statement in file order: balances (an opening
     /// balance the file lacks taken from the previous statement of its account in the file, else
     /// left to `deriveOpenings`), then the account.
+    /// `lines` and `tallies` may stop short of the last statements, which then have no entries.
     private init(checking parsed: [Statement], lines: [[StatementLine]], tallies: [StatementTally], file: String,
                  format: StatementFormat, sha256: String, sourceAccount: String?) throws {
+        let missing = max(0, parsed.count - lines.count)
+        let lines = lines + Array(repeating: [], count: missing)
+        let tallies = tallies + Array(repeating: StatementTally(), count: missing)
         var statements = parsed
         for (index, statement) in parsed.enumerated() {
             if !statement.hasOpeningBalance {
