@@ -18,6 +18,9 @@ struct PremiumBench: AsyncParsableCommand {
     @Option(help: "How many payroll lines.") var lines = 1_000_000
     @Option(help: "Folder for the files (default: the temporary folder); use the disk the database will live on.") var dir: String?
     @Option(help: "The BPJS rates file (default: config/bpjs-rates.toml of this source tree).") var rates: String?
+    /// Keeps the folder (its path printed), with `fresh.sqlite`, the database before the import, to profile
+    /// `salurctl payroll import` by hand.
+    @Flag(help: .hidden) var keep = false
 
     static let workUnits = ["DLHK", "Satpol PP", "Damkar", "SDA", "Dinkes", "Disdik", "Dishub", "BPKAD"]
 
@@ -32,7 +35,7 @@ struct PremiumBench: AsyncParsableCommand {
             throw ValidationError("salurctl not found at \(salurctl): build it in the same configuration (swift build -c release)")
         }
         let folder = try Bench.folder(dir, "premium")
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        defer { if keep { print("kept \(folder)") } else { try? FileManager.default.removeItem(atPath: folder) } }
         let ratesPath = rates ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("config/bpjs-rates.toml").path
         let table = try BPJSRatesFile.load(path: ratesPath)
@@ -54,6 +57,7 @@ struct PremiumBench: AsyncParsableCommand {
         let config = folder + "/salur.toml"
         try "[database]\npath = \"\(database)\"\n\n[premiums]\nrates_file = \"\(ratesPath)\"\n"
             .write(toFile: config, atomically: true, encoding: .utf8)
+        if keep { try FileManager.default.copyItem(atPath: database, toPath: folder + "/fresh.sqlite") }
         let imported = try Self.child(salurctl, ["payroll", "import", file, "--period", period.description, "--agreement", agreement.id,
                                                  "--config", config], folder: folder)
         guard imported.status == 0 else { throw ValidationError("salurctl payroll import exited \(imported.status)") }

@@ -82,7 +82,7 @@ public final class CSVImportReading<File: CSVImportFile>: @unchecked Sendable {
         let queue = PartQueue<Part>(depth: Self.depth)
         self.queue = queue
         let check = Check(columns: columns, file: windows.file, checker: File.checker(columns: columns, file: windows.file))
-        DispatchQueue.global().async {
+        WaitingThread.start {
             Self.produce(windows, from: records, check: check, into: queue)
         }
     }

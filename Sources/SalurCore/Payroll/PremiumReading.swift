@@ -91,7 +91,7 @@ public final class PremiumReading<Line: Sendable, Totals: Sendable>: @unchecked 
         totals = rules.totals
         let queue = PartQueue<Part>(depth: Self.depth)
         self.queue = queue
-        DispatchQueue.global().async {
+        WaitingThread.start {
             Self.produce(windows, from: records, columns: columns, rules: rules, inFlight: max(1, windowsAtOnce), into: queue)
         }
     }
