@@ -246,7 +246,7 @@ extension PostgresLedger {
     /// `count` new partnerReferenceNos (`PartnerReference`), none already in this database.
     private func freshReferences(_ connection: PostgresConnection, _ count: Int,
                                  using generator: inout SystemRandomNumberGenerator) async throws -> [String] {
-        var references = (0..<count).map { _ in PartnerReference.make(using: &generator) }
+        var references = PartnerReference.ascending(count, using: &generator)
         var unchecked = Array(references.indices)
         while !unchecked.isEmpty {
             let candidates = unchecked.map { references[$0] }

@@ -91,7 +91,7 @@ extension SQLiteLedger {
             throw StoreError.refused(refusal)
         }
         try QueueRules.checkLedgerTotal(queuedBefore: try queuedTotal(db), adding: transfers)
-        // A random reference per row lands all over its index: a cache that holds it, not disk reads.
+        // The rows land all over the indexes of existing ones: a cache that holds them, not disk reads.
         let restoreCache = try largeCache(db, rows: transfers.count)
         defer { restoreCache() }
         let fresh = try QueueRules.fresh(transfers, stored: try storedTerms(db, keys: transfers.map(\.dedupeKey)), firstID: firstID,
@@ -111,7 +111,7 @@ extension SQLiteLedger {
         // statement writing `transfer` (which has a trigger and unique keys) keeps a journal of every
         // page it changes, so that it alone can be undone: row by row, that is every index's page
         // written aside once per row; one statement writes each page aside once.
-        var references = fresh.map { _ in PartnerReference.make(using: &generator) }
+        var references = PartnerReference.ascending(fresh.count, using: &generator)
         try db.execute(sql: """
             DROP TABLE IF EXISTS temp.new_transfer;
             CREATE TEMP TABLE new_transfer (id INTEGER NOT NULL, partner_reference_no TEXT NOT NULL, dedupe_key TEXT NOT NULL,

@@ -43,8 +43,9 @@ struct QueueReferenceTests {
         let records = try ledger.transferRecords(from: nil, to: nil).sorted { $0.transferID < $1.transferID }
         #expect(records.map(\.transferID) == [1, 2, 3, 4, 5, 6])
         let new = records.filter { $0.transferID > 2 }
-        // The second drew the reference transfer 1 holds: it alone is drawn again (seed 7's fifth).
-        #expect(new.map(\.partnerReferenceNo) == [drawn[0], drawn[4], drawn[2], drawn[3]])
+        // The four drawn, given in increasing order; the one transfer 1 holds alone is drawn again (seed 7's fifth).
+        #expect(new.map(\.partnerReferenceNo) == drawn[0..<4].sorted().map { $0 == drawn[1] ? drawn[4] : $0 })
+        #expect(new.map(\.partnerReferenceNo) != drawn[0..<4].sorted())
         #expect(new.map(\.nik) == [Fixture.maria, Fixture.petrus, Fixture.yohanes, Fixture.theresia].sorted())
         #expect(Set(new.map(\.state)) == ["awaiting_approval"])
         #expect(try ledger.transferRecords(from: nil, to: nil).first { $0.transferID == 1 }?.partnerReferenceNo == drawn[1])
@@ -77,5 +78,18 @@ struct QueueReferenceTests {
         summary = try ledger.enqueue(transfers, actor: "maker", rules: rules, auditAction: "test.enqueue", auditSubject: "test")
         #expect(summary.queued == 0 && summary.alreadyQueued == count)
         #expect(try ledger.transferRecords(from: nil, to: nil).count == count)
+    }
+
+    @Test("references for many transfers: as many as asked, each one `make` draws, in increasing order")
+    func ascendingReferences() {
+        var probe = RandomSource(seed: 11).generator
+        let drawn = (0..<5_000).map { _ in PartnerReference.make(using: &probe) }
+        var generator = RandomSource(seed: 11).generator
+        let ascending = PartnerReference.ascending(5_000, using: &generator)
+        #expect(ascending == drawn.sorted())
+        #expect(ascending != drawn)
+        #expect(zip(ascending, ascending.dropFirst()).allSatisfy { $0 < $1 })
+        #expect(ascending.allSatisfy(PartnerReference.isSalurReference))
+        #expect(PartnerReference.ascending(0, using: &generator).isEmpty)
     }
 }
