@@ -354,9 +354,15 @@ package final class Engine: Sendable {
     private func postingSession(_ report: inout PassReport, settings: EngineSettings) async throws {
         // At most three times the bank's concurrency is committed ahead: enough that the bank always has
         // work while the next chunk commits, little enough that an operator's hold stops the batch
-        // within a couple of round trips (what is committed as `sending` goes out regardless).
+        // within a couple of round trips (what is committed as `sending` goes out regardless). A chunk
+        // is half of what lies beyond the bank's concurrency: the next claim starts while a whole
+        // concurrency's worth still waits to leave, so the bank does not wait on the claim's round
+        // trips. With a chunk of all of it, a claim started only once the bank's slots were already
+        // emptying: at 64 in flight and 20 ms answers, PostgreSQL posted at 0.85 of SQLite; with the
+        // half, 1.01, and 8 in flight at 200 ms use 98.9 % of the bank's concurrency, not 97.3 %
+        // (`salur-bench post --store both`, `salur-bench pipe`).
         let window = settings.maxInFlight * 3
-        let chunk = min(settings.chunkSize, max(1, window - settings.maxInFlight))
+        let chunk = min(settings.chunkSize, max(1, (window - settings.maxInFlight) / 2))
         var sent = 0, settled = 0, inDoubt = 0, failed = 0
         // A nil child result is the stop signal: on a stop request the sends still queued for a
         // connection are called off (the transport fails them as not sent: safe, they wait to be

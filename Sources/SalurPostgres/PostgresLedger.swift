@@ -36,8 +36,15 @@ package final class PostgresLedger: Sendable {
 
     /// Connects, refuses a schema newer than this binary, and (unless `migrate` is false) brings the
     /// schema up to date.
+    ///
+    /// `idleInTransactionTimeout` (an engine's: its lease) is given to every connection of the pool
+    /// as `idle_in_transaction_session_timeout`: the server ends a session whose transaction has
+    /// waited on its client that long. An engine frozen in the middle of a transaction (SIGSTOP, a
+    /// paused VM) otherwise keeps the rows it locked for as long as it stays frozen, and the engine
+    /// taking its work over waits on them for ever. Its lease has run out by then: nothing it
+    /// claimed may leave any more, and what its transaction wrote is rolled back.
     package init(target: PostgresTarget, migrate: Bool = true, maximumConnections: Int = 8, logger: Logger = Logger(label: "salur.postgres"),
-                clock: WallClock = .system) async throws {
+                clock: WallClock = .system, idleInTransactionTimeout: Duration? = nil) async throws {
         self.target = target
         self.clock = clock
         self.logger = logger
@@ -46,6 +53,11 @@ package final class PostgresLedger: Sendable {
             database: target.database, tls: try Self.tls(target))
         configuration.options.maximumConnections = maximumConnections
         configuration.options.connectTimeout = .seconds(5)
+        if let idleInTransactionTimeout {
+            configuration.options.additionalStartupParameters = [
+                ("idle_in_transaction_session_timeout", "\(max(1, idleInTransactionTimeout.milliseconds))"),
+            ]
+        }
         // One direct connection first: a wrong password, an unknown database or a server that is
         // down fails here at once with PostgreSQL's own words, where the pool would keep retrying.
         do {

@@ -82,7 +82,10 @@ struct Salurd: AsyncParsableCommand {
                 logger.notice("database.max_connections raised for salurd", metadata: ["configured": "\(configuration.database.maxConnections)",
                                                                                     "used": "\(connections)"])
             }
-            let ledger = try await PostgresLedger(target: target, maximumConnections: connections, logger: Logger(label: "salur.postgres"))
+            // A transaction left waiting on this engine for as long as its lease (the engine frozen) is
+            // ended by the server, so that the rows it locked do not hold up the engine taking over.
+            let ledger = try await PostgresLedger(target: target, maximumConnections: connections, logger: Logger(label: "salur.postgres"),
+                                                  idleInTransactionTimeout: .milliseconds(configuration.engine.leaseMs))
             defer { ledger.shutdown() }
             // Test hook SALURD_TEST_NODE: an engine whose process the others cannot probe, as if on
             // another host, so they must wait for its lease. Never set in production.

@@ -61,31 +61,32 @@ struct FenceTests {
         }
         try await PostgresEngineLedgerTests.poll(seconds: 60, "the blocker to be in flight") { client.stats.inFlight == 1 }
 
-        // One pass under a fresh short lease that is not renewed: it claims a chunk (two, with one
-        // connection), whose requests queue behind the blocker. The blocker goes only once the lease
-        // has run out.
+        // One pass under a fresh short lease that is not renewed: it claims a chunk or more (up to its
+        // window, three with one connection), whose requests queue behind the blocker. The blocker goes
+        // only once the lease has run out.
         // (Long enough that a loaded machine claims well inside it.)
         ledger.configureEngine(lease: .seconds(8))
         try await ledger.renewLease()
         let engine = Engine(ledger: ledger, bank: bank, settings: Self.settings(maxInFlight: 1, chunkSize: 4), logger: Self.quietLogger)
         async let passing = engine.pass()
-        try await PostgresEngineLedgerTests.poll(seconds: 60, "the claims to queue") { client.stats.queued == 2 }
+        try await PostgresEngineLedgerTests.poll(seconds: 60, "the claims to queue") { client.stats.queued >= 2 }
         let sendBy = try #require(ledger.sendDeadline())
         try await PostgresEngineLedgerTests.poll(seconds: 60, "the lease to run out") { ContinuousClock.now >= sendBy }
         close(silent.fd)   // the blocker fails; its connection is free for what queued behind it
         silentOpen = false
         let report = try await passing
         _ = await blocker.value
-        #expect(report.sent == 2, "claimed \(report.sent)")
+        let claimed = report.sent
+        #expect((2...3).contains(claimed), "claimed \(claimed)")
 
         // None was sent: the bank never saw a transfer request.
         #expect(await simulator.stats().requests[.transferIntrabank, default: 0] == 0)
         #expect(await simulator.ledger().isEmpty)
-        // Both are waiting to be tried again (not in doubt: they provably never left), their attempts
+        // Each is waiting to be tried again (not in doubt: they provably never left), their attempts
         // recorded as not sent; nothing is left `sending`.
         let states = try await PostgresEngineLedgerTests.states(ledger)
-        #expect(states == ["retry_wait": 2, "approved": 2], "\(states)")
-        #expect(try await PostgresSeed.int(ledger, "SELECT count(*) FROM transfer_attempt WHERE outcome = 'retry_wait'") == 2)
+        #expect(states == ["retry_wait": claimed, "approved": 4 - claimed], "\(states)")
+        #expect(try await PostgresSeed.int(ledger, "SELECT count(*) FROM transfer_attempt WHERE outcome = 'retry_wait'") == claimed)
         let messages = try await PostgresSeed.texts(ledger, "SELECT DISTINCT last_message FROM transfer WHERE state = 'retry_wait'")
         #expect(messages == ["not sent: the engine's lease ran out first"], "\(messages)")
 
