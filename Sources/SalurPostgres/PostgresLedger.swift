@@ -42,7 +42,9 @@ package final class PostgresLedger: Sendable {
     /// waited on its client that long. An engine frozen in the middle of a transaction (SIGSTOP, a
     /// paused VM) otherwise keeps the rows it locked for as long as it stays frozen, and the engine
     /// taking its work over waits on them for ever. Its lease has run out by then: nothing it
-    /// claimed may leave any more, and what its transaction wrote is rolled back.
+    /// claimed may leave any more, and what its transaction wrote is rolled back. (Once it wakes, a
+    /// statement it sends on the connection the server ended does not return, in this PostgresNIO:
+    /// its posting loop stops, and with it the systemd watchdog's beats, on which systemd restarts it.)
     package init(target: PostgresTarget, migrate: Bool = true, maximumConnections: Int = 8, logger: Logger = Logger(label: "salur.postgres"),
                 clock: WallClock = .system, idleInTransactionTimeout: Duration? = nil) async throws {
         self.target = target
