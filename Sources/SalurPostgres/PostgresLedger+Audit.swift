@@ -18,8 +18,8 @@ extension PostgresLedger {
     func audit(_ connection: PostgresConnection, _ records: [AuditRecord]) async throws {
         guard !records.isEmpty else { return }
         try await self.execute(connection, "SELECT pg_advisory_xact_lock(\(LockKey.audit.rawValue))")
-        let previous = try await connection.query(PostgresQuery(unsafeSQL: StoreSQL.auditHead), logger: logger)
-            .collect().first?.decode((Int64, String).self)
+        let previous = try await connection.statement(PostgresQuery(unsafeSQL: StoreSQL.auditHead), logger: logger)
+            .first?.decode((Int64, String).self)
         var seq = previous?.0 ?? 0
         var prev = previous?.1 ?? AuditChain.genesis
         let at = Timestamp.iso8601(clock.now)

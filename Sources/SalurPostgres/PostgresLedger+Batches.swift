@@ -19,12 +19,12 @@ extension PostgresLedger {
     /// order so that two such passes do not deadlock on each other.
     func completeBatches(_ connection: PostgresConnection, _ ids: some Sequence<String>) async throws {
         for id in Set(ids).sorted() {
-            let state = try await connection.query("SELECT state FROM batch WHERE id = \(id) FOR UPDATE", logger: logger)
-                .collect().first?.decode(String.self)
+            let state = try await connection.statement("SELECT state FROM batch WHERE id = \(id) FOR UPDATE", logger: logger)
+                .first?.decode(String.self)
             guard state == "posting" else { continue }
-            let open = try await connection.query("""
+            let open = try await connection.statement("""
                 SELECT count(*) FROM transfer WHERE batch_id = \(id) AND state NOT IN (\(unescaped: StoreSQL.list(BatchRules.finished)))
-                """, logger: logger).collect().first?.decode(Int.self) ?? 0
+                """, logger: logger).first?.decode(Int.self) ?? 0
             guard open == 0 else { continue }
             let now = Timestamp.iso8601(clock.now)
             let changed = try await execute(connection, """
@@ -45,8 +45,8 @@ extension PostgresLedger {
     /// `strict`) or skipped unless it is awaiting approval, approved or posting. The batch row is
     /// locked while its state is checked.
     func holdBatch(_ connection: PostgresConnection, id: String, reason: String, actor: String, strict: Bool) async throws {
-        guard let state = try await connection.query("SELECT state FROM batch WHERE id = \(id) FOR UPDATE", logger: logger)
-            .collect().first?.decode(String.self) else {
+        guard let state = try await connection.statement("SELECT state FROM batch WHERE id = \(id) FOR UPDATE", logger: logger)
+            .first?.decode(String.self) else {
             throw StoreError.notFound("batch \(id)")
         }
         guard BatchRules.isHoldable(state) else {
@@ -81,9 +81,9 @@ extension PostgresLedger {
                 }
             } else {
                 for id in ids {
-                    guard let row = try await connection.query("""
+                    guard let row = try await connection.statement("""
                         SELECT id, state, makers, item_count, amount FROM batch WHERE id = \(id) FOR UPDATE
-                        """, logger: self.logger).collect().first?.decode((String, String, String, Int, Int64).self) else {
+                        """, logger: self.logger).first?.decode((String, String, String, Int, Int64).self) else {
                         throw StoreError.notFound("batch \(id)")
                     }
                     targets.append(row)
@@ -130,9 +130,9 @@ extension PostgresLedger {
     /// Releases a held batch: back to approved (its balance is checked again) or to awaiting approval.
     package func release(id: String, actor: String) async throws {
         try await transaction("releasing batch \(id)") { connection in
-            guard let (state, approvedBy, holdReason) = try await connection.query("""
+            guard let (state, approvedBy, holdReason) = try await connection.statement("""
                 SELECT state, approved_by, hold_reason FROM batch WHERE id = \(id) FOR UPDATE
-                """, logger: self.logger).collect().first?.decode((String, String?, String?).self) else {
+                """, logger: self.logger).first?.decode((String, String?, String?).self) else {
                 throw StoreError.notFound("batch \(id)")
             }
             guard state == "held" else { throw StoreError.refused(BatchRules.notHeld(id: id, state: state)) }
@@ -155,15 +155,15 @@ extension PostgresLedger {
     /// claiming one of them at the same moment either commits first (and is counted) or waits.
     package func cancel(id: String, actor: String) async throws -> Int {
         try await transaction("cancelling batch \(id)") { connection in
-            guard let state = try await connection.query("SELECT state FROM batch WHERE id = \(id) FOR UPDATE", logger: self.logger)
-                .collect().first?.decode(String.self) else {
+            guard let state = try await connection.statement("SELECT state FROM batch WHERE id = \(id) FOR UPDATE", logger: self.logger)
+                .first?.decode(String.self) else {
                 throw StoreError.notFound("batch \(id)")
             }
             guard !BatchRules.hasEnded(state) else { throw StoreError.refused(BatchRules.alreadyEnded(id: id, state: state)) }
-            let unresolved = try await connection.query("""
+            let unresolved = try await connection.statement("""
                 SELECT count(*) FILTER (WHERE state IN (\(unescaped: StoreSQL.list(BatchRules.unresolved))))
                 FROM (SELECT state FROM transfer WHERE batch_id = \(id) FOR UPDATE) AS t
-                """, logger: self.logger).collect().first?.decode(Int.self) ?? 0
+                """, logger: self.logger).first?.decode(Int.self) ?? 0
             if unresolved > 0 { throw StoreError.refused(BatchRules.unresolvedRefusal(id: id, count: unresolved)) }
             let now = Timestamp.iso8601(clock.now)
             let cancelled = try await self.execute(connection, """
@@ -284,7 +284,7 @@ extension PostgresLedger {
 
     /// Refuses a batch id this database does not have.
     func requireBatch(_ connection: PostgresConnection, _ id: String) async throws {
-        guard try await connection.query("SELECT 1 FROM batch WHERE id = \(id)", logger: logger).collect().first != nil else {
+        guard try await connection.statement("SELECT 1 FROM batch WHERE id = \(id)", logger: logger).first != nil else {
             throw StoreError.notFound("batch \(id)")
         }
     }

@@ -203,7 +203,7 @@ extension PostgresLedger {
                 let first = try await group.next() ?? nil
                 group.cancelAll()
                 guard let first else {
-                    // Closing the connection fails the statement still waiting on it, so the group can end.
+                    // Closing the connection fails the statement still waiting on it (`statement`), so the group can end.
                     try? await statement.close()
                     throw StoreError.unavailable("\(self.target.description): \(what): no answer within \((lease / 3 + .seconds(1)).milliseconds) ms")
                 }
@@ -371,10 +371,10 @@ extension PostgresLedger {
 
     package func outstandingPosting() async throws -> Rupiah {
         try await withConnection("reading what is still posting") { connection in
-            Rupiah(try await connection.query("""
+            Rupiah(try await connection.statement("""
                 SELECT coalesce(sum(t.amount), 0)::bigint FROM transfer t JOIN batch b ON b.id = t.batch_id
                 WHERE b.state = 'posting' AND t.state IN (\(unescaped: StoreSQL.list(EngineRules.mayStillTake)))
-                """, logger: self.logger).collect().first?.decode(Int64.self) ?? 0)
+                """, logger: self.logger).first?.decode(Int64.self) ?? 0)
         }
     }
 
@@ -400,8 +400,8 @@ extension PostgresLedger {
     /// inquiry included). A process that dies releases it with its connection.
     package func whileStartingBatches(_ body: () async throws -> Void) async throws -> Bool {
         try await withConnection("starting batches") { connection in
-            let locked = try await connection.query("SELECT pg_try_advisory_lock(\(Self.batchStartLock))", logger: self.logger)
-                .collect().first?.decode(Bool.self) ?? false
+            let locked = try await connection.statement("SELECT pg_try_advisory_lock(\(Self.batchStartLock))", logger: self.logger)
+                .first?.decode(Bool.self) ?? false
             guard locked else { return false }
             do {
                 try await body()
@@ -760,11 +760,11 @@ extension PostgresLedger {
 
     package func isIdle() async throws -> Bool {
         try await withConnection("checking for work") { connection in
-            let busy = try await connection.query("""
+            let busy = try await connection.statement("""
                 SELECT EXISTS (SELECT 1 FROM transfer WHERE state IN (\(unescaped: StoreSQL.list(EngineRules.keepEngineBusy))))
                     OR EXISTS (SELECT 1 FROM transfer t JOIN batch b ON b.id = t.batch_id
                                WHERE t.state = 'approved' AND b.state IN ('approved', 'posting'))
-                """, logger: self.logger).collect().first?.decode(Bool.self) ?? false
+                """, logger: self.logger).first?.decode(Bool.self) ?? false
             return !busy
         }
     }
@@ -817,8 +817,8 @@ extension PostgresLedger {
     func foldTally(_ connection: PostgresConnection) async throws {
         try await execute(connection, "BEGIN")
         do {
-            let locked = try await connection.query("SELECT pg_try_advisory_xact_lock(\(LockKey.tally.rawValue))", logger: logger)
-                .collect().first?.decode(Bool.self) ?? false
+            let locked = try await connection.statement("SELECT pg_try_advisory_xact_lock(\(LockKey.tally.rawValue))", logger: logger)
+                .first?.decode(Bool.self) ?? false
             if locked {
                 try await execute(connection, """
                     WITH folded AS (DELETE FROM transfer_tally RETURNING batch_id, state, n, amount)

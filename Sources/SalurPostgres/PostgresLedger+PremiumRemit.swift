@@ -52,16 +52,16 @@ extension PostgresLedger {
                                     beneficiaryBankCode: bankCode, batches: [])
         }
         guard run.grandTotal > .zero else { throw PremiumRunError.nothingToRemit(run) }
-        let number = try await connection.query("SELECT remittances FROM premium_run WHERE id = \(run.id) FOR UPDATE", logger: logger)
-            .collect().first?.decode(Int.self) ?? 0
+        let number = try await connection.statement("SELECT remittances FROM premium_run WHERE id = \(run.id) FOR UPDATE", logger: logger)
+            .first?.decode(Int.self) ?? 0
         let dedupeKey = Remittance.dedupeKey(prefix: dedupePrefix, run: run, number: number + 1)
         let transfer = NewTransfer(kind: .interbank, dedupeKey: dedupeKey, recipientID: nil, nik: nil, beneficiaryName: Self.bpjsName,
                                    beneficiaryAccount: account, beneficiaryBankCode: bankCode, program: program,
                                    period: run.period.description, amount: run.grandTotal, remark: String(remark.prefix(50)))
         var summary = EnqueueSummary()
         try await insert(connection, [transfer], actor: actor, rules: rules, into: &summary)
-        guard let transferID = try await connection.query("SELECT id FROM transfer WHERE dedupe_key = \(dedupeKey)", logger: logger)
-            .collect().first?.decode(Int64.self) else {
+        guard let transferID = try await connection.statement("SELECT id FROM transfer WHERE dedupe_key = \(dedupeKey)", logger: logger)
+            .first?.decode(Int64.self) else {
             throw StoreError.notFound(Remittance.transferMissing(dedupeKey: dedupeKey))
         }
         try await execute(connection, """
@@ -86,12 +86,12 @@ extension PostgresLedger {
             guard let agreementID = run.agreementID, let stored = try await self.fetchAgreement(connection, id: agreementID) else {
                 throw PremiumRunError.inconsistent(run, reason: "its agreement is missing")
             }
-            guard let sums = try await connection.query("""
+            guard let sums = try await connection.statement("""
                 SELECT count(*), coalesce(sum(wage), 0)::bigint, coalesce(sum(jkk), 0)::bigint, coalesce(sum(jkm), 0)::bigint,
                        coalesce(sum(jht_employer), 0)::bigint, coalesce(sum(jht_employee), 0)::bigint,
                        coalesce(sum(jp_employer), 0)::bigint, coalesce(sum(jp_employee), 0)::bigint
                 FROM payroll_line WHERE run_id = \(run.id)
-                """, logger: self.logger).collect().first?.decode((Int, Int64, Int64, Int64, Int64, Int64, Int64, Int64).self) else {
+                """, logger: self.logger).first?.decode((Int, Int64, Int64, Int64, Int64, Int64, Int64, Int64).self) else {
                 throw PremiumRunError.inconsistent(run, reason: "no sums")
             }
             let totals = try PremiumTotals(

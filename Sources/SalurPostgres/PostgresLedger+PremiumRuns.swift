@@ -182,16 +182,16 @@ extension PostgresLedger {
             RETURNING 1
             """)
         guard changed == 1 else {
-            let current = try await connection.query("""
+            let current = try await connection.statement("""
                 SELECT state, attempts FROM transfer WHERE id = \(remittance.transferID)
-                """, logger: logger).collect().first?.decode((String, Int).self)
+                """, logger: logger).first?.decode((String, Int).self)
             if let current, current.0 == "cancelled", current.1 == 0 { return false }
             throw PremiumRunError.remittancePosted(run, remittance)
         }
         if let batch = remittance.batchID {
-            let live = try await connection.query("""
+            let live = try await connection.statement("""
                 SELECT count(*) FROM transfer WHERE batch_id = \(batch) AND state <> 'cancelled'
-                """, logger: logger).collect().first?.decode(Int.self) ?? 0
+                """, logger: logger).first?.decode(Int.self) ?? 0
             if live == 0 {
                 try await execute(connection, "UPDATE batch SET state = 'cancelled', updated_at = \(now) WHERE id = \(batch)")
             }
@@ -208,13 +208,13 @@ extension PostgresLedger {
         switch prepared {
         case .new:
             let agreementID: String? = kind == .payroll ? owner : nil, budgetID: String? = kind == .bpu ? owner : nil
-            guard let id = try await connection.query("""
+            guard let id = try await connection.statement("""
                 INSERT INTO premium_run (kind, agreement_id, budget_id, period, revision, source_path, source_sha256, line_count,
                     employer_total, employee_total, grand_total, imported_by, imported_at)
                 VALUES (\(kind.rawValue), \(agreementID), \(budgetID), \(period.description), 1, \(source.path), \(source.sha256),
                         \(lines), \(employer.value), \(employee.value), \(grand.value), \(actor), \(now))
                 RETURNING id
-                """, logger: logger).collect().first?.decode(Int64.self) else {
+                """, logger: logger).first?.decode(Int64.self) else {
                 throw StoreError.notFound("the new premium run for \(period)")
             }
             return id

@@ -162,18 +162,18 @@ extension PostgresLedger: PremiumLedger {
     /// error on overflow as SQLite's `sum` does.
     func envelopeUse(_ connection: PostgresConnection, budget: BudgetEnvelope, excludingRun: Int64?) async throws -> EnvelopeUse {
         let excluded = excludingRun ?? 0
-        let sums = try await connection.query("""
+        let sums = try await connection.statement("""
             SELECT coalesce(sum(CASE WHEN t.state = 'settled' THEN r.grand_total ELSE 0 END), 0)::bigint,
                    coalesce(sum(CASE WHEN t.state = 'settled' THEN 0 ELSE r.grand_total END), 0)::bigint
             FROM premium_run r LEFT JOIN transfer t ON t.id = r.remittance_transfer_id
             WHERE r.budget_id = \(budget.id) AND r.id <> \(excluded)
-            """, logger: logger).collect().first
+            """, logger: logger).first
         var spent: Int64 = 0, committed: Int64 = 0
         if let sums { (spent, committed) = try sums.decode((Int64, Int64).self) }
-        let rate = try await connection.query("""
+        let rate = try await connection.statement("""
             SELECT grand_total FROM premium_run WHERE budget_id = \(budget.id) AND id <> \(excluded)
             ORDER BY period COLLATE "C" DESC LIMIT 1
-            """, logger: logger).collect().first?.decode(Int64.self)
+            """, logger: logger).first?.decode(Int64.self)
         return try EnvelopeUse(amount: budget.amount, spent: Rupiah(spent), committed: Rupiah(committed),
                                lastMonthRunRate: rate.map(Rupiah.init))
     }

@@ -50,8 +50,8 @@ extension PostgresLedger {
             }
             try await self.lockRecipients(connection)
             let now = Timestamp.iso8601(clock.now)
-            let isEmpty = try await connection.query(PostgresQuery(unsafeSQL: StoreSQL.noRecipients), logger: self.logger)
-                .collect().first?.decode(Bool.self) ?? false
+            let isEmpty = try await connection.statement(PostgresQuery(unsafeSQL: StoreSQL.noRecipients), logger: self.logger)
+                .first?.decode(Bool.self) ?? false
             var seen = try await SeenKeys(self, connection)
             var summary = RecipientImportSummary()
             var issues: [ImportIssue] = []

@@ -48,12 +48,12 @@ extension PostgresLedger {
                     seenInFile.insert(identity)
                     continue
                 }
-                if let other = try await connection.query("""
+                if let other = try await connection.statement("""
                     SELECT source_file, imported_at, imported_by FROM statement
                     WHERE account_no = \(record.accountNo) AND statement_id = \(record.statementId) AND sequence = \(record.sequence)
                       AND opening_date = \(record.openingDate.description) AND closing_date = \(record.closingDate.description)
                     ORDER BY id LIMIT 1
-                    """, logger: self.logger).collect().first?.decode((String, String, String).self) {
+                    """, logger: self.logger).first?.decode((String, String, String).self) {
                     throw StatementRefusal.otherVersionStored(record, file: other.0, by: other.2, at: other.1)
                 }
                 if let twin = fresh.first(where: { $0.record.isOtherVersion(of: record) }) {
@@ -71,8 +71,8 @@ extension PostgresLedger {
             }
             // Nothing new, and nothing matching reads changed since the last run: its figures stand.
             let basisCounts = { () async throws -> (key: String, lastEntry: Int64, transfers: Int64) in
-                let row = try await connection.query(PostgresQuery(unsafeSQL: ReconciliationBasis.countsSQL), logger: self.logger)
-                    .collect().first
+                let row = try await connection.statement(PostgresQuery(unsafeSQL: ReconciliationBasis.countsSQL), logger: self.logger)
+                    .first
                 var counts: (Int64, Int64, Int64) = (0, 0, 0)
                 if let row { counts = try row.decode((Int64, Int64, Int64).self) }
                 return (ReconciliationBasis.key(matching: matching ?? "", today: today, missingAfterDays: missingAfterDays,
@@ -80,8 +80,8 @@ extension PostgresLedger {
                                                 transfers: counts.2), counts.1, counts.2)
             }
             if matching != nil, fresh.isEmpty,
-               let recorded = try await connection.query(PostgresQuery(unsafeSQL: ReconciliationBasis.readSQL), logger: self.logger)
-                   .collect().first?.decode((String, String, Int64).self),
+               let recorded = try await connection.statement(PostgresQuery(unsafeSQL: ReconciliationBasis.readSQL), logger: self.logger)
+                   .first?.decode((String, String, Int64).self),
                ReconciliationBasis.unchanged(matching: matching, fresh: fresh.count, recorded: (recorded.0, recorded.2),
                                              key: try await basisCounts().key),
                let figures = ReconciliationBasis.Figures.from(json: recorded.1) {
@@ -212,17 +212,17 @@ extension PostgresLedger {
             for id in Set(outcome.returnedTransfers).sorted() {
                 // Returned only when what came back covers the payment as often as it was paid: a
                 // partial refund, or the bank reversing its own duplicate debit, is not a return.
-                guard let (credited, creditCount, debitCount, amount) = try await connection.query("""
+                guard let (credited, creditCount, debitCount, amount) = try await connection.statement("""
                     SELECT coalesce(sum(CASE WHEN e.direction = 'credit' THEN e.amount * 100 + e.amount_sen_part END), 0)::bigint,
                            count(CASE WHEN e.direction = 'credit' THEN 1 END),
                            count(CASE WHEN e.direction = 'debit' THEN 1 END), t.amount * 100
                     FROM transfer t LEFT JOIN statement_entry e ON e.transfer_id = t.id WHERE t.id = \(id) GROUP BY t.id
-                    """, logger: self.logger).collect().first?.decode((Int64, Int, Int, Int64).self),
+                    """, logger: self.logger).first?.decode((Int64, Int, Int, Int64).self),
                       credited >= amount, creditCount >= max(1, debitCount) else { continue }
-                guard let reference = try await connection.query("""
+                guard let reference = try await connection.statement("""
                     UPDATE transfer SET state = 'returned', updated_at = \(now) WHERE id = \(id) AND state = 'settled'
                     RETURNING partner_reference_no
-                    """, logger: self.logger).collect().first?.decode(String.self) else { continue }
+                    """, logger: self.logger).first?.decode(String.self) else { continue }
                 run.transfersReturned += 1
                 audits.append(AuditRecord(actor: actor, action: "transfer.returned", subject: reference, details: [
                     "transfer_id": String(id), "from": "settled", "to": "returned",
@@ -257,8 +257,8 @@ extension PostgresLedger {
     /// The statement file with this SHA-256, when a run stored it whole.
     package func storedStatementFile(sha256: String) async throws -> StoredStatementFile? {
         try await withConnection("reading the statement files") { connection in
-            let row = try await connection.query("SELECT statements, accounts FROM statement_file WHERE sha256 = \(sha256)",
-                                                 logger: self.logger).collect().first
+            let row = try await connection.statement("SELECT statements, accounts FROM statement_file WHERE sha256 = \(sha256)",
+                                                     logger: self.logger).first
             guard let row else { return nil }
             let (statements, accounts) = try row.decode((Int, String).self)
             return StoredStatementFile(statements: statements, accounts: accounts)
@@ -414,6 +414,6 @@ extension PostgresLedger {
 
     /// The first column of the first row of a query returning one BIGINT.
     func scalar(_ connection: PostgresConnection, _ query: PostgresQuery) async throws -> Int64 {
-        try await connection.query(query, logger: logger).collect().first?.decode(Int64.self) ?? 0
+        try await connection.statement(query, logger: logger).first?.decode(Int64.self) ?? 0
     }
 }

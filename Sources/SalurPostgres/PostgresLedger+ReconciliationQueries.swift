@@ -14,8 +14,8 @@ extension PostgresLedger {
                                                                       logger: self.logger).decode((String, Int).self) {
                 counts.append((kind, count))
             }
-            let lastRunAt = try await connection.query(PostgresQuery(unsafeSQL: ReconciliationGauges.lastRunSQL), logger: self.logger)
-                .collect().first?.decode(String.self)
+            let lastRunAt = try await connection.statement(PostgresQuery(unsafeSQL: ReconciliationGauges.lastRunSQL), logger: self.logger)
+                .first?.decode(String.self)
             return ReconciliationGauges(lastRunAt: lastRunAt, openExceptions: ReconciliationGauges.open(counts))
         }
     }
@@ -27,8 +27,8 @@ extension PostgresLedger {
             status.period = period?.description
             // A month none of whose hours is marked, then no transfer changed at all: the kept figures.
             var kept: ReconciliationBasis.Figures?
-            let recorded = try await connection.query(PostgresQuery(unsafeSQL: ReconciliationMarks.basisSQL), logger: self.logger)
-                .collect().first?.decode((String, Int64, Int64, Int64).self)
+            let recorded = try await connection.statement(PostgresQuery(unsafeSQL: ReconciliationMarks.basisSQL), logger: self.logger)
+                .first?.decode((String, Int64, Int64, Int64).self)
             if let recorded, let period, let hours = ReconciliationMarks.hours(of: period, utcOffsetHours: utcOffsetHours),
                let figures = ReconciliationMarks.figures(recorded.0, marksKept: recorded.2, utcOffsetHours: utcOffsetHours, lastEntry: recorded.3) {
                 var bindings = PostgresBindings()
@@ -39,8 +39,8 @@ extension PostgresLedger {
                 }
             }
             if kept == nil, let recorded, recorded.1 == 0 {
-                let basis = try await connection.query(PostgresQuery(unsafeSQL: ReconciliationBasis.statusSQL), logger: self.logger)
-                    .collect().first?.decode((String?, Int64?, Int64, Int64).self)
+                let basis = try await connection.statement(PostgresQuery(unsafeSQL: ReconciliationBasis.statusSQL), logger: self.logger)
+                    .first?.decode((String?, Int64?, Int64, Int64).self)
                 kept = ReconciliationBasis.statusFigures(basis?.0, transfersChanged: basis?.1, utcOffsetHours: utcOffsetHours,
                                                          lastEntry: basis?.2 ?? 0, transfers: basis?.3 ?? 0)
             }
@@ -51,7 +51,7 @@ extension PostgresLedger {
                 bindings.append(period.description)
                 transferFilter = " AND \(Self.bankTime("t.settled_at", utcOffsetHours, format: "YYYY-MM")) = $1"
             }
-            if kept == nil, let (matched, matchedAmount, matchedWeak, unmatched, unmatchedAmount) = try await connection.query(PostgresQuery(unsafeSQL: """
+            if kept == nil, let (matched, matchedAmount, matchedWeak, unmatched, unmatchedAmount) = try await connection.statement(PostgresQuery(unsafeSQL: """
                 SELECT
                     count(m.transfer_id),
                     coalesce(sum(CASE WHEN m.transfer_id IS NOT NULL THEN t.amount END), 0)::bigint,
@@ -63,7 +63,7 @@ extension PostgresLedger {
                            FROM statement_entry WHERE match_kind IN (\(StoreSQL.list(MatchKind.paid))) GROUP BY transfer_id) m
                     ON m.transfer_id = t.id
                 WHERE t.state IN ('settled', 'returned')\(transferFilter)
-                """, binds: bindings), logger: self.logger).collect().first?.decode((Int, Int64, Int, Int, Int64).self) {
+                """, binds: bindings), logger: self.logger).first?.decode((Int, Int64, Int, Int, Int64).self) {
                 status.matched = matched
                 status.matchedAmount = matchedAmount
                 status.matchedWeak = matchedWeak
@@ -99,15 +99,15 @@ extension PostgresLedger {
                 statementBindings.append(first)
                 statementFilter = " WHERE opening_date <= $1 AND closing_date >= $2"
             }
-            status.statements = try await connection.query(PostgresQuery(unsafeSQL: StoreSQL.countStatements + statementFilter,
+            status.statements = try await connection.statement(PostgresQuery(unsafeSQL: StoreSQL.countStatements + statementFilter,
                                                                          binds: statementBindings), logger: self.logger)
-                .collect().first?.decode(Int.self) ?? 0
+                .first?.decode(Int.self) ?? 0
             guard kept == nil else { return status }
             let entryFilter = period == nil ? "" : " AND substr(value_date, 1, 7) = $1"
-            if let (count, total) = try await connection.query(PostgresQuery(unsafeSQL: """
+            if let (count, total) = try await connection.statement(PostgresQuery(unsafeSQL: """
                 SELECT count(*), coalesce(sum(amount), 0)::bigint FROM statement_entry
                 WHERE status = 'booked' AND direction = 'debit'\(entryFilter)
-                """, binds: dayBindings), logger: self.logger).collect().first?.decode((Int, Int64).self) {
+                """, binds: dayBindings), logger: self.logger).first?.decode((Int, Int64).self) {
                 status.statementDebits = count
                 status.statementDebitAmount = total
             }
@@ -165,11 +165,11 @@ extension PostgresLedger {
         guard !trimmed.isEmpty else { throw StoreError.refused(ReconciliationException.reasonMissing) }
         return try await transaction("resolving an exception") { connection in
             try await self.execute(connection, "SELECT pg_advisory_xact_lock(\(LockKey.reconcile.rawValue))")
-            guard let (kind, state, amount, resolvedBy, resolvedAt, clearedAt, reference) = try await connection.query("""
+            guard let (kind, state, amount, resolvedBy, resolvedAt, clearedAt, reference) = try await connection.statement("""
                 SELECT x.kind, x.state, x.amount, x.resolved_by, x.resolved_at, x.cleared_at, t.partner_reference_no
                 FROM reconciliation_exception x LEFT JOIN transfer t ON t.id = x.transfer_id WHERE x.id = \(id)
                 FOR UPDATE OF x
-                """, logger: self.logger).collect().first?.decode((String, String, Int64, String?, String?, String?, String?).self) else {
+                """, logger: self.logger).first?.decode((String, String, Int64, String?, String?, String?, String?).self) else {
                 throw StoreError.notFound(ReconciliationException.notFound(id: id))
             }
             switch state {

@@ -55,8 +55,8 @@ extension PostgresLedger {
         let now = Timestamp.iso8601(clock.now)
         let month = String(now.prefix(7))
         let pattern = BatchRules.idPattern(month: month)
-        let sequence = try await connection.query("SELECT count(*) FROM batch WHERE id LIKE \(pattern)", logger: logger)
-            .collect().first?.decode(Int.self) ?? 0
+        let sequence = try await connection.statement("SELECT count(*) FROM batch WHERE id LIKE \(pattern)", logger: logger)
+            .first?.decode(Int.self) ?? 0
         let state = rules.approvalRequired ? "awaiting_approval" : "approved"
         let created = planned.indices.map { BatchRules.id(month: month, sequence: sequence + 1 + $0) }
         // One statement for the batch rows, one for their audit rows, whatever their number.
@@ -182,8 +182,8 @@ extension PostgresLedger {
             throw StoreError.refused(refusal)
         }
         try await self.execute(connection, "SELECT pg_advisory_xact_lock(\(LockKey.batches.rawValue))")
-        let before = try await connection.query("SELECT coalesce(sum(amount), 0)::bigint FROM transfer", logger: logger)
-            .collect().first?.decode(Int64.self) ?? 0
+        let before = try await connection.statement("SELECT coalesce(sum(amount), 0)::bigint FROM transfer", logger: logger)
+            .first?.decode(Int64.self) ?? 0
         try QueueRules.checkLedgerTotal(queuedBefore: Rupiah(before), adding: transfers)
         var stored: [String: QueuedTerms] = [:]
         let keys = transfers.map(\.dedupeKey)
@@ -195,14 +195,14 @@ extension PostgresLedger {
                 stored[key] = QueuedTerms(amount: Rupiah(amount), remark: remark, account: account, state: state)
             }
         }
-        let firstID = try await connection.query("SELECT coalesce(max(id), 0) + 1 FROM transfer", logger: logger)
-            .collect().first?.decode(Int64.self) ?? 1
+        let firstID = try await connection.statement("SELECT coalesce(max(id), 0) + 1 FROM transfer", logger: logger)
+            .first?.decode(Int64.self) ?? 1
         let fresh = try QueueRules.fresh(transfers, stored: stored, firstID: firstID, into: &summary)
         // Straight into batches unless pending transfers wait already (they are batched with these):
         // planned here as `formBatches` would form them, so each row is written once.
         var placed: [Int64: String] = [:]
-        let waiting = try await connection.query("SELECT EXISTS (SELECT 1 FROM transfer WHERE state = 'pending')", logger: logger)
-            .collect().first?.decode(Bool.self) ?? false
+        let waiting = try await connection.statement("SELECT EXISTS (SELECT 1 FROM transfer WHERE state = 'pending')", logger: logger)
+            .first?.decode(Bool.self) ?? false
         if !waiting, !fresh.isEmpty {
             let planned = try BatchPlanner.plan(fresh, maker: actor, rules: rules)
             let created = try await createBatches(connection, planned, actor: actor, rules: rules)
@@ -264,7 +264,7 @@ extension PostgresLedger {
     /// How many attempts have ever been started (a measure of the engine's progress).
     package func attemptCount() async throws -> Int {
         try await withConnection("counting attempts") { connection in
-            try await connection.query("SELECT count(*) FROM transfer_attempt", logger: self.logger).collect().first?.decode(Int.self) ?? 0
+            try await connection.statement("SELECT count(*) FROM transfer_attempt", logger: self.logger).first?.decode(Int.self) ?? 0
         }
     }
 }

@@ -42,9 +42,9 @@ package final class PostgresLedger: Sendable {
     /// waited on its client that long. An engine frozen in the middle of a transaction (SIGSTOP, a
     /// paused VM) otherwise keeps the rows it locked for as long as it stays frozen, and the engine
     /// taking its work over waits on them for ever. Its lease has run out by then: nothing it
-    /// claimed may leave any more, and what its transaction wrote is rolled back. (Once it wakes, a
-    /// statement it sends on the connection the server ended does not return, in this PostgresNIO:
-    /// its posting loop stops, and with it the systemd watchdog's beats, on which systemd restarts it.)
+    /// claimed may leave any more, and what its transaction wrote is rolled back. Once it wakes, its
+    /// next statement on the connection the server ended fails (`PostgresConnection.statement`), as a
+    /// lost connection does, and its pool goes on with new connections.
     package init(target: PostgresTarget, migrate: Bool = true, maximumConnections: Int = 8, logger: Logger = Logger(label: "salur.postgres"),
                 clock: WallClock = .system, idleInTransactionTimeout: Duration? = nil) async throws {
         self.target = target
@@ -113,7 +113,7 @@ package final class PostgresLedger: Sendable {
             id: Int.random(in: 1...Int(Int32.max)), logger: logger)
         do {
             let ms = max(1, statementTimeout.milliseconds)
-            _ = try await connection.query(PostgresQuery(unsafeSQL: "SET statement_timeout = \(ms)"), logger: logger).collect()
+            _ = try await connection.statement(PostgresQuery(unsafeSQL: "SET statement_timeout = \(ms)"), logger: logger)
         } catch {
             try? await connection.close()
             throw error
@@ -158,8 +158,8 @@ package final class PostgresLedger: Sendable {
     }
 
     static func appliedSteps(_ connection: PostgresConnection, logger: Logger) async throws -> [String] {
-        let exists = try await connection.query("SELECT to_regclass('salur_migrations') IS NOT NULL", logger: logger)
-            .collect().first?.decode(Bool.self) ?? false
+        let exists = try await connection.statement("SELECT to_regclass('salur_migrations') IS NOT NULL", logger: logger)
+            .first?.decode(Bool.self) ?? false
         guard exists else { return [] }
         var names: [String] = []
         for try await name in try await connection.query("SELECT name FROM salur_migrations ORDER BY position", logger: logger)
@@ -290,11 +290,12 @@ package final class PostgresLedger: Sendable {
     /// Store errors and operator-facing refusals pass through; PostgreSQL's own errors become
     /// `StoreError`s naming the server (never its password) and what was being done —
     /// `.unavailable` when they pass by themselves, so the engine abandons a pass instead of stopping.
-    func translate(_ error: any Error, doing what: String) -> any Error {
+    package func translate(_ error: any Error, doing what: String) -> any Error {
         Self.describe(error, target: target, doing: what)
     }
 
     static func describe(_ error: any Error, target: PostgresTarget, doing what: String) -> any Error {
+        if let closed = error as? ConnectionClosedError { return StoreError.unavailable("\(target.description): \(what): \(closed)") }
         guard let error = error as? PSQLError else { return error }
         if error.code == .server {
             let state = error.serverInfo?[.sqlState] ?? "?"
@@ -315,8 +316,8 @@ package final class PostgresLedger: Sendable {
     /// advisory lock serialises appenders until commit, so two transactions never chain to the same row.
     package func audit(_ connection: PostgresConnection, actor: String, action: String, subject: String, details: [String: String]) async throws {
         try await self.execute(connection, "SELECT pg_advisory_xact_lock(\(LockKey.audit.rawValue))")
-        let previous = try await connection.query(PostgresQuery(unsafeSQL: StoreSQL.auditHead), logger: logger)
-            .collect().first?.decode((Int64, String).self)
+        let previous = try await connection.statement(PostgresQuery(unsafeSQL: StoreSQL.auditHead), logger: logger)
+            .first?.decode((Int64, String).self)
         let seq = (previous?.0 ?? 0) + 1
         let prev = previous?.1 ?? AuditChain.genesis
         let at = Timestamp.iso8601(clock.now)
@@ -335,11 +336,11 @@ extension PostgresLedger {
     /// learn how many rows it changed (PostgresNIO's async API does not report the command tag).
     @discardableResult
     package func execute(_ connection: PostgresConnection, _ query: PostgresQuery) async throws -> Int {
-        try await connection.query(query, logger: logger).collect().count
+        try await connection.statement(query, logger: logger).count
     }
 
     /// Runs a query and returns its rows, each as random access by column name.
-    func rows(_ connection: PostgresConnection, _ query: PostgresQuery) async throws -> [PostgresRandomAccessRow] {
-        try await connection.query(query, logger: logger).collect().map { $0.makeRandomAccess() }
+    package func rows(_ connection: PostgresConnection, _ query: PostgresQuery) async throws -> [PostgresRandomAccessRow] {
+        try await connection.statement(query, logger: logger).map { $0.makeRandomAccess() }
     }
 }

@@ -72,22 +72,25 @@ package enum PostgresSeed {
     /// batches of `perBatch` (`B-T-0001`…) that are all `batchState` — `approved` (waiting for the
     /// balance check), `posting`, or `awaiting_approval` (whose transfers then await approval too,
     /// as `salurctl batches create` leaves them). Recipients are not needed by the engine and are left out.
+    /// `after` transfers seeded before (a multiple of `perBatch`): these follow them, in batches of their own.
     package static func transfers(_ ledger: PostgresLedger, count: Int, perBatch: Int, amount: Int64 = 300_000,
-                                  batchState: String = "approved") async throws {
+                                  batchState: String = "approved", after: Int = 0) async throws {
+        precondition(after % perBatch == 0, "seeded batches are whole")
         let stamp = "2026-11-01T00:00:00.000Z"
+        let total = after + count
         try await execute(ledger, """
             INSERT INTO batch (id, program, period, kind, state, item_count, amount, makers, approved_by, approved_at, created_at, updated_at)
             SELECT 'B-T-' || lpad(b::text, 4, '0'), 'BANSOS-NT', '2026-11', 'intrabank', '\(batchState)',
-                   least(\(perBatch), \(count) - (b - 1) * \(perBatch)), least(\(perBatch), \(count) - (b - 1) * \(perBatch)) * \(amount),
+                   least(\(perBatch), \(total) - (b - 1) * \(perBatch)), least(\(perBatch), \(total) - (b - 1) * \(perBatch)) * \(amount),
                    'maker', 'checker', '\(stamp)', '\(stamp)', '\(stamp)'
-            FROM generate_series(1, (\(count) + \(perBatch) - 1) / \(perBatch)) b;
+            FROM generate_series(\(after / perBatch + 1), (\(total) + \(perBatch) - 1) / \(perBatch)) b;
             INSERT INTO transfer (id, partner_reference_no, dedupe_key, kind, beneficiary_name, beneficiary_account, program, period,
                                   amount, remark, state, batch_id, enqueued_by, created_at, updated_at)
             SELECT g, 'SLR' || lpad(g::text, 12, '0'), 'test:' || g, 'intrabank', 'PENERIMA ' || g, '0012' || lpad(g::text, 9, '0'),
                    'BANSOS-NT', '2026-11', \(amount), 'BANSOS-NT 2026-11', '\(batchState == "awaiting_approval" ? "awaiting_approval" : "approved")',
                    'B-T-' || lpad(((g - 1) / \(perBatch) + 1)::text, 4, '0'), 'maker', '\(stamp)', '\(stamp)'
-            FROM generate_series(1, \(count)) g;
-            SELECT setval(pg_get_serial_sequence('transfer', 'id'), \(count));
+            FROM generate_series(\(after + 1), \(total)) g;
+            SELECT setval(pg_get_serial_sequence('transfer', 'id'), \(total));
             """)
     }
 }

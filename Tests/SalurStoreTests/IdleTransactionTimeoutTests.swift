@@ -1,15 +1,16 @@
 import Foundation
+import Logging
 import PostgresNIO
 import SalurPostgres
+import SalurStore
 import SalurTestSupport
 import Testing
 
 /// salurd's pool on PostgreSQL ends a transaction its client has left idle for the engine's lease
 /// (`idle_in_transaction_session_timeout`): the rows an engine frozen mid-transaction locked are freed
-/// for the engine that takes its work over. What that does is seen end to end in
-/// `frozenEngineSendsNothingOnWaking` (salurd under SIGSTOP). It is not shown here on a pool: a
-/// statement sent on a connection the server has ended does not return (PostgresNIO), and a pool may
-/// still hand that connection out.
+/// for the engine that takes its work over, and the frozen engine's next statement on the connection the
+/// server ended fails instead of waiting for ever (`PostgresConnection.statement`). End to end, with
+/// salurd under SIGSTOP: `frozenEngineSendsNothingOnWaking`.
 @Suite("PostgreSQL: a transaction left idle by a frozen engine", .enabled(if: PostgresScratch.isEnabled))
 struct IdleTransactionTimeoutTests {
     @Test("each connection of the pool carries the timeout it was given; without one, none")
@@ -20,5 +21,62 @@ struct IdleTransactionTimeoutTests {
         defer { engine.shutdown(); operator_.shutdown() }
         #expect(try await PostgresSeed.texts(engine, "SHOW idle_in_transaction_session_timeout") == ["2500ms"])
         #expect(try await PostgresSeed.texts(operator_, "SHOW idle_in_transaction_session_timeout") == ["0"])
+    }
+
+    @Test("a row locked by a transaction whose client stopped is taken by another session once the timeout passes; the stopped client's next statement fails, and its pool goes on")
+    func frozenTransactionReleasesItsLocks() async throws {
+        let target = try await PostgresScratch.freshTarget(prefix: "idle")
+        let frozen = try await PostgresLedger(target: target, maximumConnections: 1, clock: .testDay,
+                                              idleInTransactionTimeout: .milliseconds(300))
+        let survivor = try await PostgresLedger(target: target, clock: .testDay)
+        defer { frozen.shutdown(); survivor.shutdown() }
+        let (taken, afterwards) = try await frozen.withConnection("a transaction that stops") { connection -> (Int?, Result<Int, any Error>) in
+            _ = try await frozen.execute(connection, "BEGIN")
+            _ = try await frozen.execute(connection, "SELECT 1 FROM send_mark WHERE id = 1 FOR UPDATE")
+            // The client sends nothing more while another session asks for the same row. Were the
+            // timeout not set, that session would wait until its own lock_timeout and fail.
+            let taken = try await survivor.transaction("taking the row", audited: false) { other in
+                _ = try await survivor.execute(other, "SET LOCAL lock_timeout = '20s'")
+                return try await survivor.rows(other, "SELECT id FROM send_mark WHERE id = 1 FOR UPDATE")
+                    .first?["id"].decode(Int.self)
+            }
+            // The server has ended the stopped client's session: its next statement fails, whether the
+            // client has yet read that (PostgresNIO fails it) or not (the statement is never sent).
+            do {
+                return (taken, .success(try await frozen.execute(connection, "SELECT 1")))
+            } catch {
+                return (taken, .failure(error))
+            }
+        }
+        #expect(taken == 1)
+        #expect(throws: (any Error).self) { try afterwards.get() }
+        if case .failure(let error) = afterwards {
+            let translated = frozen.translate(error, doing: "reading")
+            guard case StoreError.unavailable = translated else {
+                Issue.record("a closed connection is a transient failure, got \(translated)")
+                return
+            }
+        }
+        // What the frozen transaction did is rolled back; the pool goes on with a new connection.
+        #expect(try await PostgresSeed.texts(frozen, "SELECT 'connected'") == ["connected"])
+    }
+
+    @Test("a statement given to a connection that has closed fails at once (PostgresNIO alone would wait for ever)")
+    func statementOnClosedConnectionFails() async throws {
+        let target = try await PostgresScratch.freshTarget(prefix: "closed")
+        let ledger = try await PostgresLedger(target: target, clock: .testDay)
+        defer { ledger.shutdown() }
+        let logger = Logger(label: "salur.test")
+        let connection = try await PostgresConnection.connect(
+            configuration: PostgresConnection.Configuration(host: target.host, port: target.port, username: target.user,
+                                                            password: target.password, database: target.database, tls: .disable),
+            id: 1, logger: logger)
+        let pid = try await connection.statement("SELECT pg_backend_pid()", logger: logger).first?.decode(Int32.self)
+        #expect(pid != nil)
+        #expect(try await PostgresSeed.texts(ledger, "SELECT pg_terminate_backend(\(pid ?? 0))::text") == ["true"])
+        try await connection.closeFuture.get()  // the client has read that the server ended the session
+        await #expect(throws: ConnectionClosedError.self) {
+            _ = try await connection.statement("SELECT 1", logger: logger)
+        }
     }
 }
