@@ -85,3 +85,25 @@ extension PostgresConnection {
         return try await answer.futureResult.get()
     }
 }
+
+extension PostgresConnection {
+    /// `query` for rows read as they arrive, or `ConnectionClosedError` once the connection has closed
+    /// before the rows begin (see `ConnectionCloseWatch`). Once they have begun, a connection that
+    /// closes ends them with PostgresNIO's own error.
+    package func streamedStatement(_ query: PostgresQuery, logger: Logger) async throws -> PostgresRowSequence {
+        guard !isClosed else { throw ConnectionClosedError() }
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<PostgresRowSequence, any Error>) in
+            let settled = Mutex(false)
+            let settle: @Sendable (Result<PostgresRowSequence, any Error>) -> Void = { result in
+                guard settled.withLock({ done in defer { done = true }; return !done }) else { return }
+                continuation.resume(with: result)
+            }
+            let watch = ConnectionCloseWatch.shared.add(self) { settle(.failure(ConnectionClosedError())) }
+            // Its own task: a statement the closed channel dropped is never answered, and must not be awaited here.
+            Task {
+                defer { ConnectionCloseWatch.shared.end(self, watch) }
+                do { settle(.success(try await self.query(query, logger: logger))) } catch { settle(.failure(error)) }
+            }
+        }
+    }
+}

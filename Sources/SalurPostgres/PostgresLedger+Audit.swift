@@ -48,7 +48,7 @@ extension PostgresLedger {
     package func verifyAudit() async throws -> AuditVerification {
         try await withConnection("verifying the audit log") { connection in
             var verifier = AuditChain.Verifier()
-            let rows = try await connection.query("""
+            let rows = try await connection.streamedStatement("""
                 SELECT seq, at, actor, action, subject, details, prev_hash, hash FROM audit_log ORDER BY seq
                 """, logger: self.logger)
             for try await (seq, at, actor, action, subject, details, prev, stored)
@@ -64,7 +64,7 @@ extension PostgresLedger {
     package func auditTail(limit: Int) async throws -> [AuditEntry] {
         try await withConnection("reading the audit log") { connection in
             var entries: [AuditEntry] = []
-            for try await (seq, at, actor, action, subject, details, prev, hash) in try await connection.query("""
+            for try await (seq, at, actor, action, subject, details, prev, hash) in try await connection.streamedStatement("""
                 SELECT seq, at, actor, action, subject, details, prev_hash, hash FROM audit_log ORDER BY seq DESC LIMIT \(limit)
                 """, logger: self.logger).decode((Int64, String, String, String, String, String, String, String).self) {
                 entries.append(AuditEntry.make(seq: seq, at: at, actor: actor, action: action, subject: subject, details: details,

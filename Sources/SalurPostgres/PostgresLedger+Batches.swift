@@ -32,7 +32,7 @@ extension PostgresLedger {
                 """)
             guard changed == 1 else { continue }
             var details: [String: String] = [:]
-            for try await (state, count) in try await connection.query("""
+            for try await (state, count) in try await connection.streamedStatement("""
                 SELECT state, count(*) FROM transfer WHERE batch_id = \(id) GROUP BY state
                 """, logger: logger).decode((String, Int).self) {
                 details[state] = String(count)
@@ -73,7 +73,7 @@ extension PostgresLedger {
             typealias Target = (id: String, state: String, makers: String, items: Int, amount: Int64)
             var targets: [Target] = []
             if all {
-                for try await row in try await connection.query("""
+                for try await row in try await connection.streamedStatement("""
                     SELECT id, state, makers, item_count, amount FROM batch WHERE state = 'awaiting_approval'
                     ORDER BY id COLLATE "C" FOR UPDATE
                     """, logger: self.logger).decode((String, String, String, Int, Int64).self) {
@@ -188,7 +188,7 @@ extension PostgresLedger {
                 try await self.requireBatch(connection, batchID)
             }
             var rows: [(id: Int64, batch: String?, amount: Int64)] = []
-            for try await row in try await connection.query("""
+            for try await row in try await connection.streamedStatement("""
                 SELECT t.id, t.batch_id, t.amount FROM transfer t WHERE t.state = 'failed'
                   AND \(unescaped: RetryFailed.notDebited)
                   AND (\(batchID)::text IS NULL OR t.batch_id = \(batchID))
@@ -243,7 +243,7 @@ extension PostgresLedger {
                 SELECT id FROM batch WHERE id IN (SELECT t.batch_id \(candidates)) ORDER BY id COLLATE "C" FOR UPDATE
                 """, binds: filter))
             var rows: [(id: Int64, batch: String)] = []
-            for try await row in try await connection.query(PostgresQuery(unsafeSQL: "SELECT t.id, t.batch_id \(candidates) ORDER BY t.id FOR UPDATE OF t",
+            for try await row in try await connection.streamedStatement(PostgresQuery(unsafeSQL: "SELECT t.id, t.batch_id \(candidates) ORDER BY t.id FOR UPDATE OF t",
                                                                             binds: filter), logger: self.logger)
                 .decode((Int64, String).self) {
                 rows.append(row)
@@ -308,14 +308,14 @@ extension PostgresLedger {
                 SELECT batch_id, state, sum(n)::bigint, sum(amount)::bigint FROM transfer_tally
                 WHERE \(id == nil ? "batch_id IS NOT NULL" : "batch_id = $1") GROUP BY 1, 2 HAVING sum(n) <> 0
                 """
-            for try await (batch, state, count, amount) in try await connection.query(PostgresQuery(unsafeSQL: totalSQL, binds: totalBindings),
+            for try await (batch, state, count, amount) in try await connection.streamedStatement(PostgresQuery(unsafeSQL: totalSQL, binds: totalBindings),
                                                                                      logger: self.logger)
                 .decode((String, String, Int, Int64).self) {
                 totals[batch, default: [:]][state] = StateTotal(count: count, amount: amount)
             }
             var result: [BatchSummary] = []
             for try await (id, program, period, state, items, amount, makers, approvedBy, approvedAt, holdReason, createdAt)
-                in try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: self.logger)
+                in try await connection.streamedStatement(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: self.logger)
                 .decode((String, String, String, String, Int, Int64, String, String?, String?, String?, String).self) {
                 result.append(BatchSummary.make(id: id, program: program, period: period, state: state, itemCount: items,
                                                 amount: Rupiah(amount), makers: makers, approvedBy: approvedBy, approvedAt: approvedAt,
@@ -352,7 +352,7 @@ extension PostgresLedger {
         var records: [TransferRecord] = []
         for try await (id, reference, externalID, bankReference, batchID, kind, program, period, nik, name, account, bankCode, amount,
                        state, attempts, createdAt, settledAt, code, message, service)
-            in try await connection.query(query, logger: logger)
+            in try await connection.streamedStatement(query, logger: logger)
             .decode((Int64, String, String?, String?, String?, String, String, String, String?, String, String, String?, Int64,
                      String, Int, String, String?, String?, String?, String?).self) {
             let settled = state == "settled"

@@ -102,7 +102,7 @@ extension PostgresLedger {
                 throw PremiumRunError.inconsistent(run, reason: PremiumImport.linesDisagree(run, lines: totals.lines, grandTotal: totals.grandTotal))
             }
             var units: [WorkUnitTotal] = []
-            for try await (unit, count, er, ee) in try await connection.query("""
+            for try await (unit, count, er, ee) in try await connection.streamedStatement("""
                 SELECT work_unit, count(*) AS n, sum(employer_total)::bigint, sum(employee_total)::bigint
                 FROM payroll_line WHERE run_id = \(run.id) GROUP BY work_unit ORDER BY n DESC, work_unit COLLATE "C"
                 """, logger: self.logger).decode((String, Int, Int64, Int64).self) {
@@ -120,7 +120,7 @@ extension PostgresLedger {
             let run = try await self.resolveRun(connection, kind: .payroll, owner: agreementID, period: period)
             var rows: [DeductionRow] = []
             rows.reserveCapacity(run.lines)
-            for try await (line, employeeID, nik, name, workUnit, riskClass, wage, jkk, jkm, jhtER, jhtEE, jpER, jpEE) in try await connection.query("""
+            for try await (line, employeeID, nik, name, workUnit, riskClass, wage, jkk, jkm, jhtER, jhtEE, jpER, jpEE) in try await connection.streamedStatement("""
                 SELECT line, employee_id, nik, name, work_unit, risk_class, wage, jkk, jkm, jht_employer, jht_employee, jp_employer,
                        jp_employee
                 FROM payroll_line WHERE run_id = \(run.id) ORDER BY line

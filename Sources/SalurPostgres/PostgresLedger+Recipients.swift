@@ -125,7 +125,7 @@ extension PostgresLedger {
         private func repeats(table: String, column: String, _ keys: [(key: String, line: Int)]) async throws -> [(line: Int, first: Int)] {
             guard !keys.isEmpty else { return [] }
             var first: [String: Int] = [:]
-            for try await (key, line) in try await connection.query(PostgresQuery(
+            for try await (key, line) in try await connection.streamedStatement(PostgresQuery(
                 unsafeSQL: "SELECT \(column), line FROM \(table) WHERE \(column) = ANY($1::text[])",
                 binds: { var b = PostgresBindings(); b.append(keys.map(\.key)); return b }()), logger: ledger.logger).decode((String, Int).self) {
                 first[key] = line
@@ -226,7 +226,7 @@ extension PostgresLedger {
             while true {
                 var ids: [Int64] = []
                 var requests: [OpeningRequest] = []
-                for try await (id, nik, name, district, phone) in try await connection.query(fetch, logger: self.logger)
+                for try await (id, nik, name, district, phone) in try await connection.streamedStatement(fetch, logger: self.logger)
                     .decode((Int64, String, String, String, String).self) {
                     ids.append(id)
                     requests.append(OpeningRequest.make(nik: nik, name: name, district: district, phone: phone))
@@ -320,7 +320,7 @@ extension PostgresLedger {
                 FROM recipient_tally WHERE n > 0 GROUP BY 2, 3
                 """
             var fold = OpeningStatusFold(grouped: grouping != nil)
-            for try await (group, state, reason, n) in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: self.logger)
+            for try await (group, state, reason, n) in try await connection.streamedStatement(PostgresQuery(unsafeSQL: sql), logger: self.logger)
                 .decode((String?, String, String?, Int).self) {
                 fold.add(group: group, state: state, reason: reason, count: n)
             }
@@ -342,7 +342,7 @@ extension PostgresLedger {
             if let limit = filter.limit, limit >= 0 { bindings.append(limit); sql += " LIMIT $\(bindings.count)" }
             var result: [StoredRecipient] = []
             for try await (id, nik, name, program, district, phone, state, account, reason, updatedAt)
-                in try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: self.logger)
+                in try await connection.streamedStatement(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: self.logger)
                 .decode((Int64, String, String, String, String, String, String, String?, String?, String).self) {
                 let recipient = Recipient(nik: try NIK(validating: nik), name: name, program: program, district: district, phone: phone,
                                           opening: try Self.opening(state: state, account: account, reason: reason))
@@ -364,7 +364,7 @@ extension PostgresLedger {
         var stored: [String: StoredRow] = [:]
         for start in stride(from: 0, to: niks.count, by: Self.chunk) {
             let chunk = Array(niks[start..<min(start + Self.chunk, niks.count)])
-            for try await (id, nik, name, program, district, phone, state, account, reason) in try await connection.query("""
+            for try await (id, nik, name, program, district, phone, state, account, reason) in try await connection.streamedStatement("""
                 SELECT id, nik, name, program, district, phone, opening_state, account_no, rejection_reason
                 FROM recipient WHERE nik = ANY(\(chunk)::text[])
                 """, logger: logger).decode((Int64, String, String, String, String, String, String, String?, String?).self) {
@@ -380,7 +380,7 @@ extension PostgresLedger {
         var holders: [String: String] = [:]
         for start in stride(from: 0, to: accounts.count, by: Self.chunk) {
             let chunk = Array(accounts[start..<min(start + Self.chunk, accounts.count)])
-            for try await (account, nik) in try await connection.query("""
+            for try await (account, nik) in try await connection.streamedStatement("""
                 SELECT account_no, nik FROM recipient WHERE account_no = ANY(\(chunk)::text[])
                 """, logger: logger).decode((String, String).self) {
                 holders[account] = nik

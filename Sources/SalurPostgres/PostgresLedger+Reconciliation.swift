@@ -92,7 +92,7 @@ extension PostgresLedger {
 
             // 2. What matching needs: stored booked entries, then the new ones with ids they will get.
             var references: [Int64: StatementReference] = [:]
-            for try await (id, statementID, sequence, sourceFile) in try await connection.query(
+            for try await (id, statementID, sequence, sourceFile) in try await connection.streamedStatement(
                 PostgresQuery(unsafeSQL: StoreSQL.statementReferences), logger: self.logger
             ).decode((Int64, String, String, String).self) {
                 references[id] = StatementReference(statementId: statementID, sequence: sequence, sourceFile: sourceFile)
@@ -101,7 +101,7 @@ extension PostgresLedger {
             var previous: [EntryMatch?] = []
             var previousItems: [BankItemKind?] = []
             for try await (id, statement, value, booking, direction, amount, reversal, bankReference, customerReference, counterparty,
-                           description, line, transfer, kind, senPart, code, item) in try await connection.query("""
+                           description, line, transfer, kind, senPart, code, item) in try await connection.streamedStatement("""
                 SELECT id, statement_row, value_date, booking_date, direction, amount, is_reversal, bank_reference,
                        customer_reference, counterparty_account, description, line, transfer_id, match_kind,
                        amount_sen_part, transaction_code, bank_item
@@ -268,7 +268,7 @@ extension PostgresLedger {
     /// Open exceptions by kind.
     private func openExceptions(_ connection: PostgresConnection) async throws -> [String: Int] {
         var open: [String: Int] = [:]
-        for try await (kind, count) in try await connection.query("""
+        for try await (kind, count) in try await connection.streamedStatement("""
             SELECT kind, count(*) FROM reconciliation_exception WHERE state = 'open' GROUP BY kind
             """, logger: self.logger).decode((String, Int).self) {
             open[kind] = count
@@ -316,7 +316,7 @@ extension PostgresLedger {
     private func recordFindings(_ connection: PostgresConnection, _ findings: [ReconciliationFinding], actor: String, now: String,
                                 run: inout ReconciliationRun) async throws {
         var existing: [String: (id: Int64, state: String, evidence: String)] = [:]
-        for try await (id, key, state, evidence) in try await connection.query(
+        for try await (id, key, state, evidence) in try await connection.streamedStatement(
             PostgresQuery(unsafeSQL: StoreSQL.exceptionsByKey), logger: logger
         ).decode((Int64, String, String, String).self) {
             existing[key] = (id, state, evidence)
@@ -392,7 +392,7 @@ extension PostgresLedger {
         var transfers: [ReconciliationTransfer] = []
         // Sized once: a million transfers grown by doubling would hold one and a half copies at the end.
         transfers.reserveCapacity(Int(try await scalar(connection, "SELECT count(*) FROM transfer")))
-        for try await (id, reference, bankReference, account, amount, state, settledDay) in try await connection.query("""
+        for try await (id, reference, bankReference, account, amount, state, settledDay) in try await connection.streamedStatement("""
             SELECT id, partner_reference_no, bank_reference_no, beneficiary_account, amount, state,
                    \(unescaped: Self.bankTime("settled_at", utcOffsetHours, format: "YYYY-MM-DD"))
             FROM transfer ORDER BY id

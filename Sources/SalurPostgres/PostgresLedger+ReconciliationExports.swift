@@ -39,7 +39,7 @@ extension PostgresLedger {
                 range.append(first)
                 range.append(last)
                 for try await (id, transfer, kind, line, valueDate, bankReference, amount, statementID, sequence, sourceFile, senPart)
-                    in try await connection.query(PostgresQuery(unsafeSQL: entriesSQL, binds: range), logger: self.logger)
+                    in try await connection.streamedStatement(PostgresQuery(unsafeSQL: entriesSQL, binds: range), logger: self.logger)
                     .decode((Int64, Int64, String, Int, String, String, Int64, String, String, String, Int64).self) {
                     page.entry(transfer: transfer, kind: kind) {
                         var entry = MatchedEntry.make(entryID: id, statementId: statementID, sequence: sequence, line: line,
@@ -48,7 +48,7 @@ extension PostgresLedger {
                         return entry
                     }
                 }
-                for try await (transfer, kind) in try await connection.query(PostgresQuery(unsafeSQL: exceptionsSQL, binds: range),
+                for try await (transfer, kind) in try await connection.streamedStatement(PostgresQuery(unsafeSQL: exceptionsSQL, binds: range),
                                                                              logger: self.logger).decode((Int64, String).self) {
                     page.exception(transfer: transfer, kind: kind)
                 }
@@ -64,7 +64,7 @@ extension PostgresLedger {
         try await withConnection("reading statements") { connection in
             var gaps: [Int64: Int64?] = [:]
             var last: [String: Int64] = [:]
-            for try await (id, account, opening, closing) in try await connection.query("""
+            for try await (id, account, opening, closing) in try await connection.streamedStatement("""
                 SELECT id, account_no, opening_balance, closing_balance FROM statement
                 ORDER BY account_no COLLATE "C", closing_date COLLATE "C", opening_date COLLATE "C", id
                 """, logger: self.logger).decode((Int64, String, Int64, Int64).self) {
@@ -121,19 +121,19 @@ extension PostgresLedger {
             }
             var statements: [StatementCheckSen.StatementRow] = []
             for try await (id, account, opening, openingSen, closing, closingSen, credits, creditsSen, debits, debitsSen, derived)
-                in try await connection.query(PostgresQuery(unsafeSQL: StatementCheckSen.statementsSQL), logger: self.logger)
+                in try await connection.streamedStatement(PostgresQuery(unsafeSQL: StatementCheckSen.statementsSQL), logger: self.logger)
                 .decode((Int64, String, Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64, String?).self) {
                 statements.append(StatementCheckSen.StatementRow(
                     id: id, accountNo: account, opening: (opening, openingSen), closing: (closing, closingSen),
                     credits: (credits, creditsSen), debits: (debits, debitsSen), openingDerivedFrom: derived))
             }
             var debits: [Int64: (matched: Int64, unmatched: Int64)] = [:]
-            for try await (statement, matched, unmatched) in try await connection.query(
+            for try await (statement, matched, unmatched) in try await connection.streamedStatement(
                 PostgresQuery(unsafeSQL: StatementCheckSen.debitsSQL), logger: self.logger).decode((Int64, Int64, Int64).self) {
                 debits[statement] = (matched, unmatched)
             }
             var items: [(statement: Int64, kind: String, count: Int, sen: Int64)] = []
-            for try await (statement, kind, count, sen) in try await connection.query(
+            for try await (statement, kind, count, sen) in try await connection.streamedStatement(
                 PostgresQuery(unsafeSQL: StatementCheckSen.bankItemsSQL), logger: self.logger).decode((Int64, String, Int, Int64).self) {
                 items.append((statement, kind, count, sen))
             }

@@ -10,7 +10,7 @@ extension PostgresLedger {
     package func reconciliationGauges() async throws -> ReconciliationGauges {
         try await withConnection("reading the reconciliation gauges") { connection in
             var counts: [(String, Int)] = []
-            for try await (kind, count) in try await connection.query(PostgresQuery(unsafeSQL: ReconciliationGauges.openExceptionsSQL),
+            for try await (kind, count) in try await connection.streamedStatement(PostgresQuery(unsafeSQL: ReconciliationGauges.openExceptionsSQL),
                                                                       logger: self.logger).decode((String, Int).self) {
                 counts.append((kind, count))
             }
@@ -78,7 +78,7 @@ extension PostgresLedger {
             var dayBindings = PostgresBindings()
             if let period { dayBindings.append(period.description) }
             let dayFilter = period == nil ? "" : " AND substr(day, 1, 7) = $1"
-            for try await (kind, state, count, total) in try await connection.query(PostgresQuery(unsafeSQL: """
+            for try await (kind, state, count, total) in try await connection.streamedStatement(PostgresQuery(unsafeSQL: """
                 SELECT kind, state, count(*), coalesce(sum(amount), 0)::bigint FROM reconciliation_exception
                 WHERE state IN ('open', 'resolved')\(dayFilter) GROUP BY kind, state
                 """, binds: dayBindings), logger: self.logger).decode((String, String, Int, Int64).self) {
@@ -112,7 +112,7 @@ extension PostgresLedger {
                 status.statementDebitAmount = total
             }
             var items: [(kind: String, count: Int, sen: Int64)] = []
-            for try await (kind, count, sen) in try await connection.query(PostgresQuery(
+            for try await (kind, count, sen) in try await connection.streamedStatement(PostgresQuery(
                 unsafeSQL: ReconciliationStatus.bankItemsSQL(month: period == nil ? nil : "$1"), binds: dayBindings
             ), logger: self.logger).decode((String, Int, Int64).self) {
                 items.append((kind, count, sen))
@@ -137,7 +137,7 @@ extension PostgresLedger {
         if let period = filter.period { bindings.append(period); clauses.append("substr(x.day, 1, 7) = $\(bindings.count)") }
         var result: [ReconciliationException] = []
         for try await (id, kind, state, amount, day, evidence, transferID, reference, transferState, nik, name, entryID, statementID, line,
-                       detectedAt, resolvedBy, resolvedAt, resolution, clearedAt) in try await connection.query(PostgresQuery(unsafeSQL: """
+                       detectedAt, resolvedBy, resolvedAt, resolution, clearedAt) in try await connection.streamedStatement(PostgresQuery(unsafeSQL: """
             SELECT x.id, x.kind, x.state, x.amount, x.day, x.evidence, x.transfer_id, t.partner_reference_no, t.state, t.nik,
                    t.beneficiary_name, x.entry_id, s.statement_id, e.line, x.detected_at, x.resolved_by, x.resolved_at, x.resolution,
                    x.cleared_at
@@ -201,7 +201,7 @@ extension PostgresLedger {
         try await withConnection("reading flagged recipients") { connection in
             var result: [FlaggedRecipient] = []
             for try await (exceptionID, day, evidence, transferID, recipientID, nik, name, account, reference, amount)
-                in try await connection.query("""
+                in try await connection.streamedStatement("""
                 SELECT x.id, x.day, x.evidence, t.id, t.recipient_id, t.nik, t.beneficiary_name,
                        t.beneficiary_account, t.partner_reference_no, t.amount
                 FROM reconciliation_exception x JOIN transfer t ON t.id = x.transfer_id

@@ -16,7 +16,7 @@ extension PostgresLedger {
     func formBatches(_ connection: PostgresConnection, rules: BatchingRules, actor: String) async throws -> [String] {
         try await self.execute(connection, "SELECT pg_advisory_xact_lock(\(LockKey.batches.rawValue))")
         var pending: [(id: Int64, program: String, period: String, kind: String, amount: Int64, maker: String)] = []
-        for try await row in try await connection.query("""
+        for try await row in try await connection.streamedStatement("""
             SELECT id, program, period, kind, amount, enqueued_by FROM transfer WHERE state = 'pending'
             ORDER BY program COLLATE "C", period COLLATE "C", kind COLLATE "C", id FOR UPDATE
             """, logger: logger).decode((Int64, String, String, String, Int64, String).self) {
@@ -104,7 +104,7 @@ extension PostgresLedger {
             var transfers: [NewTransfer] = []
             var summary = EnqueueSummary()
             var any = false
-            for try await (id, nik, name, state, account, reason, check) in try await connection.query("""
+            for try await (id, nik, name, state, account, reason, check) in try await connection.streamedStatement("""
                 SELECT id, nik, name, opening_state, account_no, rejection_reason, account_check FROM recipient
                 WHERE program = \(program) ORDER BY nik COLLATE "C"
                 """, logger: self.logger).decode((Int64, String, String, String, String?, String?, String?).self) {
@@ -135,7 +135,7 @@ extension PostgresLedger {
             let niks = Array(Set(rows.map(\.nik.digits)))
             for start in stride(from: 0, to: niks.count, by: Self.chunk) {
                 let chunk = Array(niks[start..<min(start + Self.chunk, niks.count)])
-                for try await (nik, id, name, state, account, check) in try await connection.query("""
+                for try await (nik, id, name, state, account, check) in try await connection.streamedStatement("""
                     SELECT nik, id, name, opening_state, account_no, account_check FROM recipient WHERE nik = ANY(\(chunk)::text[])
                     """, logger: self.logger).decode((String, Int64, String, String, String?, String?).self) {
                     found[nik] = Payee(id: id, name: name, openingState: state, account: account, accountCheck: check)
@@ -189,7 +189,7 @@ extension PostgresLedger {
         let keys = transfers.map(\.dedupeKey)
         for start in stride(from: 0, to: keys.count, by: Self.chunk) {
             let chunk = Array(keys[start..<min(start + Self.chunk, keys.count)])
-            for try await (key, amount, remark, account, state) in try await connection.query("""
+            for try await (key, amount, remark, account, state) in try await connection.streamedStatement("""
                 SELECT dedupe_key, amount, remark, beneficiary_account, state FROM transfer WHERE dedupe_key = ANY(\(chunk)::text[])
                 """, logger: logger).decode((String, Int64, String, String, String).self) {
                 stored[key] = QueuedTerms(amount: Rupiah(amount), remark: remark, account: account, state: state)
@@ -251,7 +251,7 @@ extension PostgresLedger {
         while !unchecked.isEmpty {
             let candidates = unchecked.map { references[$0] }
             var clash: Set<String> = []
-            for try await reference in try await connection.query(
+            for try await reference in try await connection.streamedStatement(
                 "SELECT partner_reference_no FROM transfer WHERE partner_reference_no = ANY(\(candidates)::text[])",
                 logger: logger).decode(String.self) {
                 clash.insert(reference)

@@ -162,7 +162,7 @@ package final class PostgresLedger: Sendable {
             .first?.decode(Bool.self) ?? false
         guard exists else { return [] }
         var names: [String] = []
-        for try await name in try await connection.query("SELECT name FROM salur_migrations ORDER BY position", logger: logger)
+        for try await name in try await connection.streamedStatement("SELECT name FROM salur_migrations ORDER BY position", logger: logger)
             .decode(String.self) {
             names.append(name)
         }

@@ -26,9 +26,11 @@ struct IdleTransactionTimeoutTests {
     @Test("a row locked by a transaction whose client stopped is taken by another session once the timeout passes; the stopped client's next statement fails, and its pool goes on")
     func frozenTransactionReleasesItsLocks() async throws {
         let target = try await PostgresScratch.freshTarget(prefix: "idle")
-        let frozen = try await PostgresLedger(target: target, maximumConnections: 1, clock: .testDay,
-                                              idleInTransactionTimeout: .milliseconds(300))
+        // The schema is made first, by a ledger without the timeout: a client slowed by the machine's
+        // load must not have its migration ended by it.
         let survivor = try await PostgresLedger(target: target, clock: .testDay)
+        let frozen = try await PostgresLedger(target: target, maximumConnections: 1, clock: .testDay,
+                                              idleInTransactionTimeout: .seconds(1))
         defer { frozen.shutdown(); survivor.shutdown() }
         let (taken, afterwards) = try await frozen.withConnection("a transaction that stops") { connection -> (Int?, Result<Int, any Error>) in
             _ = try await frozen.execute(connection, "BEGIN")
@@ -77,6 +79,9 @@ struct IdleTransactionTimeoutTests {
         try await connection.closeFuture.get()  // the client has read that the server ended the session
         await #expect(throws: ConnectionClosedError.self) {
             _ = try await connection.statement("SELECT 1", logger: logger)
+        }
+        await #expect(throws: ConnectionClosedError.self) {
+            _ = try await connection.streamedStatement("SELECT 1", logger: logger)
         }
     }
 }
