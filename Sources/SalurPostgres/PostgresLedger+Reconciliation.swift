@@ -63,10 +63,10 @@ extension PostgresLedger {
                 fresh.append((record, nextStatement))
                 nextStatement += 1
             }
-            if ReconciliationBasis.keepsFile(statements, file: file), let file {
+            if let key = ReconciliationBasis.storedFileKey(statements, file: file) {
                 try await self.execute(connection, """
                     INSERT INTO statement_file (sha256, statements, accounts, stored_at)
-                    VALUES (\(file.sha256), \(statements.count), \(ReconciliationBasis.accounts(statements)), \(now)) ON CONFLICT DO NOTHING
+                    VALUES (\(key), \(statements.count), \(ReconciliationBasis.accounts(statements)), \(now)) ON CONFLICT DO NOTHING
                     """)
             }
             // Nothing new, and nothing matching reads changed since the last run: its figures stand.

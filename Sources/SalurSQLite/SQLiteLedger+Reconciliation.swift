@@ -56,9 +56,9 @@ extension SQLiteLedger {
                 nextStatement += 1
             }
 
-            if ReconciliationBasis.keepsFile(statements, file: file), let file {
+            if let key = ReconciliationBasis.storedFileKey(statements, file: file) {
                 try db.execute(sql: "INSERT INTO statement_file (sha256, statements, accounts, stored_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                               arguments: [file.sha256, statements.count, ReconciliationBasis.accounts(statements), now])
+                               arguments: [key, statements.count, ReconciliationBasis.accounts(statements), now])
             }
             // Nothing new, and nothing matching reads changed since the last run: its figures stand.
             let basisCounts = { () throws -> (key: String, lastEntry: Int64, transfers: Int64) in

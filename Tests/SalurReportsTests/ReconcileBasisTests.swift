@@ -104,6 +104,47 @@ struct ReconcileBasisTests {
         #expect(try await f.store.storedWhole(bytes, sha256: sha256, format: nil, sourceAccount: "0099000000") == nil)
     }
 
+    @Test("a CSV export read again the same way is not read again; read with other balances, under another name or as another format, it is",
+          arguments: ReconBackend.available)
+    func csvReadTheSameWay(_ backend: ReconBackend) async throws {
+        let f = try await backend.open(); defer { f.close() }
+        try await f.seed(Self.seeds)
+        let csv = StatementFileStreamTests.csv, mapping = StatementFileStreamTests.csvMapping
+        let bytes = Array(csv.utf8)
+        let sha256 = AuditChain.sha256Hex(bytes)
+        func stored(_ mapping: CSVStatementMapping?, format: StatementFormat? = .csv, file: String = "mutasi.csv",
+                    account: String = ReconcileFixture.source) async throws -> StoredStatementFile? {
+            try await f.store.storedWhole(bytes, sha256: sha256, format: format, csvMapping: mapping, file: file, sourceAccount: account)
+        }
+        #expect(try await stored(mapping) == nil)
+        let first = try await f.reconcileAsCLI(csv, file: "mutasi.csv", today: "2026-11-30", csvMapping: mapping)
+        #expect(first.run.statementsStored == 1 && first.run.entriesStored == 2 && !first.storedWhole)
+        let before = try await f.dump()
+
+        let again = try await f.reconcileAsCLI(csv, file: "mutasi.csv", today: "2026-11-30", csvMapping: mapping)
+        #expect(again.storedWhole, "the same bytes, name and mapping")
+        #expect(again.run.statementsStored == 0 && again.run.statementsUnchanged == 1)
+        #expect(again.run.matchedByReference == first.run.matchedByReference && again.run.openExceptions == first.run.openExceptions)
+        #expect(try await f.dump() == before)
+
+        // Another closing balance given: another reading. It is read again, and refused: it does not balance.
+        var otherClosing = mapping
+        otherClosing.closingBalance = .value(Rupiah(9_400_001))
+        #expect(try await stored(otherClosing) == nil)
+        await #expect(throws: StatementBalanceError.self) {
+            try await f.reconcileAsCLI(csv, file: "mutasi.csv", today: "2026-11-30", csvMapping: otherClosing)
+        }
+        var otherSeparator = mapping
+        otherSeparator.thousandsSeparator = nil
+        #expect(try await stored(otherSeparator) == nil)
+        // Under another name (a statement without an id column takes the file's), as MT940, or for another account.
+        #expect(try await stored(mapping, file: "mutasi-lagi.csv") == nil)
+        #expect(try await stored(nil, format: nil) == nil)
+        #expect(try await stored(mapping, account: "0099000000") == nil)
+        #expect(try await stored(mapping) == StoredStatementFile(statements: 1, accounts: ReconcileFixture.source))
+        #expect(try await f.dump() == before)
+    }
+
     // MARK: Status
 
     /// `reconcile status` for these periods, from the kept figures, then counted anew by the queries.
@@ -327,19 +368,22 @@ extension StoreFixture {
     /// `salurctl reconcile FILE` as the command runs it: a file stored whole is not read again, and
     /// matching is named by its key, so an unchanged basis is not matched again.
     @discardableResult
-    func reconcileAsCLI(_ text: String, file: String = "bank.sta", today: String,
-                        bankItems: [BankItemRule] = []) async throws -> (run: ReconciliationRun, storedWhole: Bool) {
+    func reconcileAsCLI(_ text: String, file: String = "bank.sta", today: String, bankItems: [BankItemRule] = [],
+                        csvMapping: CSVStatementMapping? = nil) async throws -> (run: ReconciliationRun, storedWhole: Bool) {
         let bytes = Array(text.utf8)
         let sha256 = AuditChain.sha256Hex(bytes)
         let classifier = BankItemClassifier(rules: bankItems)
         let source = SourceFile(path: file, sha256: sha256)
-        if let stored = try await store.storedWhole(bytes, sha256: sha256, format: nil, sourceAccount: ReconcileFixture.source) {
+        let format: StatementFormat? = csvMapping == nil ? nil : .csv
+        if let stored = try await store.storedWhole(bytes, sha256: sha256, format: format, csvMapping: csvMapping, file: file,
+                                                    sourceAccount: ReconcileFixture.source) {
             return (try await store.reconcile(
                 statements: [], alreadyStored: stored.statements, file: source, actor: "operator", today: CalendarDate(today)!,
                 missingAfterDays: 3, utcOffsetHours: 7, matching: Reconciler.matchingKey(bankItems: classifier),
                 match: { Reconciler.match($0, bankItems: classifier) }), true)
         }
-        let statement = try StatementFile(bytes: bytes, file: file, format: nil, csvMapping: nil, sourceAccount: ReconcileFixture.source)
+        let statement = try StatementFile(bytes: bytes, file: file, format: format, csvMapping: csvMapping,
+                                          sourceAccount: ReconcileFixture.source)
         return (try await store.reconcile(
             statements: statement.records(sourceFile: file), alreadyStored: 0, file: source, actor: "operator",
             today: CalendarDate(today)!, missingAfterDays: 3, utcOffsetHours: 7, matching: Reconciler.matchingKey(bankItems: classifier),

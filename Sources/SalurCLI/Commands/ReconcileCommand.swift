@@ -74,9 +74,11 @@ struct ReconcileCommand: AsyncParsableCommand {
                     var bytes = digest == nil ? try Output.readFile(file) : []
                     let head = digest == nil ? Array(bytes.prefix(4096)) : Self.head(of: file)
                     let chosen = format.flatMap(StatementFormat.init(rawValue:))
-                    // A file stored whole before is not read again: each of its statements is stored.
+                    let mapping = chosen == .csv ? try csvMapping(configuration) : nil
+                    // A file stored whole before (a CSV export: read the same way) is not read again:
+                    // each of its statements is stored.
                     let sha256 = digest?.source.sha256 ?? AuditChain.sha256Hex(bytes)
-                    if let stored = try await ledger.storedWhole(head, sha256: sha256, format: chosen,
+                    if let stored = try await ledger.storedWhole(head, sha256: sha256, format: chosen, csvMapping: mapping, file: file,
                                                                   sourceAccount: configuration.bank?.sourceAccount) {
                         runs.append((file, try await ledger.reconcile(
                             statements: [], alreadyStored: stored.statements, file: SourceFile(path: file, sha256: sha256),
@@ -84,7 +86,6 @@ struct ReconcileCommand: AsyncParsableCommand {
                             utcOffsetHours: settings.utcOffsetHours, matching: matching, match: match)))
                         continue
                     }
-                    let mapping = chosen == .csv ? try csvMapping(configuration) : nil
                     var statements: StatementFile
                     if let digest, let streamed = try Self.streamed(file, sha256: digest.source.sha256, lineFeeds: digest.lineEnds > 0,
                                                                       format: chosen ?? StatementFormat.detect(bytes: head),

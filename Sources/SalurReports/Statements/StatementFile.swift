@@ -14,6 +14,8 @@ package struct StatementFile: Sendable {
     private var tallies: [StatementTally]
     /// SHA-256 of the file.
     package let sha256: String
+    /// A CSV export's reading key (`csvReadingKey(sha256:mapping:file:)`); nil for MT940 and camt.053.
+    package private(set) var csvReadingKey: String?
     /// The format read.
     package let format: StatementFormat
     /// Statements (by index) whose file gives no opening balance and no earlier statement of
@@ -50,6 +52,7 @@ package struct StatementFile: Sendable {
             }
             parsed = [try CSVStatementParser(mapping: csvMapping).parse(bytes: bytes, file: file)]
         }
+        let sha256 = AuditChain.sha256Hex(bytes)
         var lines: [[StatementLine]] = []
         var tallies: [StatementTally] = []
         for index in parsed.indices {
@@ -60,7 +63,8 @@ package struct StatementFile: Sendable {
             parsed[index].entries = []
         }
         try self.init(checking: parsed, lines: lines, tallies: tallies, file: file, format: format,
-                      sha256: AuditChain.sha256Hex(bytes), sourceAccount: sourceAccount)
+                      sha256: sha256, sourceAccount: sourceAccount)
+        if format == .csv, let csvMapping { csvReadingKey = Self.csvReadingKey(sha256: sha256, mapping: csvMapping, file: file) }
     }
 
     /// Reads the MT940 file at `path` (a regular file) a chunk at a time: the file is never held,
@@ -117,6 +121,16 @@ package struct StatementFile: Sendable {
         }
         try self.init(checking: [parsed], lines: [lines], tallies: [tally], file: file, format: .csv, sha256: sha256,
                       sourceAccount: sourceAccount)
+        csvReadingKey = Self.csvReadingKey(sha256: sha256, mapping: csvMapping, file: file)
+    }
+
+    /// The key a CSV export read through `mapping` is kept under as a whole file
+    /// (`statement_file.sha256`): the SHA-256 of the file's SHA-256, the file's name as given (a
+    /// statement without an id column takes its id from it) and every field of the mapping, balances
+    /// given by flags included. The same bytes read another way, or under another name, are read
+    /// again. (Should the mapping's rendering change between versions, a file is read once more.)
+    package static func csvReadingKey(sha256: String, mapping: CSVStatementMapping, file: String) -> String {
+        AuditChain.sha256Hex(Array(["csv", sha256, file, String(reflecting: mapping)].joined(separator: "\u{1F}").utf8))
     }
 
     /// Keeps `entry` of the statement at `index` as its line, and in its tally.
@@ -289,6 +303,7 @@ package struct StatementFile: Sendable {
             openingDate: statement.openingDate, closingDate: statement.closingDate,
             sourceFile: sourceFile, sourceLine: statement.sourceLine, fileSHA256: sha256, lines: lines)
         record.openingDerivedFrom = derivedFrom
+        record.csvReadingKey = csvReadingKey
         record.contentHash = StatementFingerprint.contentHash(of: record)
         return record
     }

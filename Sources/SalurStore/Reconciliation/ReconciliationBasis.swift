@@ -176,11 +176,16 @@ package enum ReconciliationBasis {
         records.map(\.accountNo).joined(separator: "\u{1F}")
     }
 
-    /// Whether `records` from `file` are kept as a whole file: every statement's content comes from
-    /// the file alone (MT940, camt.053; not CSV, whose mapping and balances come from the
-    /// configuration and flags, nor an opening balance taken from a stored statement).
-    package static func keepsFile(_ records: [StatementRecord], file: SourceFile?) -> Bool {
-        file != nil && !records.isEmpty && records.allSatisfy { $0.format != "csv" && $0.openingDerivedFrom == nil }
+    /// The key `records` from `file` are kept under as a whole file (`statement_file.sha256`), when
+    /// every statement's content comes from the file and the way it was read alone: the file's
+    /// SHA-256 for MT940 and camt.053; for a CSV export, whose mapping and balances come from the
+    /// configuration and flags, the key of that reading (`StatementRecord.csvReadingKey`). Nil —
+    /// not kept — with no file, no statement, or an opening balance taken from a stored statement.
+    package static func storedFileKey(_ records: [StatementRecord], file: SourceFile?) -> String? {
+        guard let file, !records.isEmpty, records.allSatisfy({ $0.openingDerivedFrom == nil }) else { return nil }
+        let keys = Set(records.map { $0.format == "csv" ? $0.csvReadingKey : file.sha256 })
+        guard keys.count == 1, let key = keys.first else { return nil }
+        return key
     }
 }
 

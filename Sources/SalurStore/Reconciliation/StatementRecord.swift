@@ -31,6 +31,10 @@ package struct StatementRecord: Sendable {
     package var sourceLine: Int
     /// SHA-256 of the whole file.
     package var fileSHA256: String
+    /// For a statement read from a CSV export: the key of that reading (`statement_file.sha256`),
+    /// the SHA-256 of the file's with the mapping and file name it was read with
+    /// (`StatementFile.csvReadingKey`). Nil for MT940 and camt.053, whose file alone makes them.
+    package var csvReadingKey: String?
     /// The bookings, in file order.
     package var lines: [StatementLine]
 
