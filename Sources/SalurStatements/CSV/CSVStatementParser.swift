@@ -8,6 +8,13 @@ public struct CSVStatementParser: Sendable {
     /// The mapping this parser reads with.
     public let mapping: CSVStatementMapping
     private let pattern: DatePattern
+    /// The mapping's columns as the header's keys (`key`), and its direction markers lower-cased,
+    /// worked out once rather than on every row.
+    private let dateKey, bankReferenceKey, descriptionKey: String
+    private let bookingDateKey, customerReferenceKey, counterpartyAccountKey, counterpartyNameKey: String?
+    /// The amount's columns: amount and marker, debit and credit, or the signed amount.
+    private let amountKeys: [String]
+    private let markers: (debit: String, credit: String)
 
     /// A parser for `mapping`; throws when the mapping itself is unusable.
     public init(mapping: CSVStatementMapping) throws(CSVStatementMappingError) {
@@ -17,6 +24,25 @@ public struct CSVStatementParser: Sendable {
         }
         self.mapping = mapping
         self.pattern = pattern
+        func key(_ column: String) -> String { column.trimmingSpaces.lowercased() }
+        dateKey = key(mapping.date)
+        bankReferenceKey = key(mapping.bankReference)
+        descriptionKey = key(mapping.description)
+        bookingDateKey = mapping.bookingDate.map(key)
+        customerReferenceKey = mapping.customerReference.map(key)
+        counterpartyAccountKey = mapping.counterpartyAccount.map(key)
+        counterpartyNameKey = mapping.counterpartyName.map(key)
+        switch mapping.amounts {
+        case .marked(let amount, let direction, let debitMarker, let creditMarker):
+            amountKeys = [key(amount), key(direction)]
+            markers = (key(debitMarker), key(creditMarker))
+        case .split(let debit, let credit):
+            amountKeys = [key(debit), key(credit)]
+            markers = ("", "")
+        case .signed(let amount):
+            amountKeys = [key(amount)]
+            markers = ("", "")
+        }
     }
 
     /// The statement in `bytes`; `file` names it in issues (and is the default statement id).
@@ -200,29 +226,29 @@ public struct CSVStatementParser: Sendable {
 
     fileprivate func entry(_ row: CSVRow, _ issues: inout [ImportIssue]) -> StatementEntry? {
         let before = issues.count
-        let valueDate = requiredDate(row, mapping.date, &issues)
+        let valueDate = requiredDate(row, mapping.date, dateKey, &issues)
         var bookingDate: CalendarDate?
-        if let column = mapping.bookingDate, let text = row[key(column)], !text.isEmpty {
+        if let column = mapping.bookingDate, let key = bookingDateKey, let text = row[key], !text.isEmpty {
             if let date = pattern.date(text) { bookingDate = date } else {
                 issues.append(row.issue(column, "\"\(text)\" is not a date in the format \(pattern)"))
             }
         }
         let movement = amountAndDirection(row, &issues)
         guard issues.count == before, let valueDate, let (direction, amount) = movement else { return nil }
-        let optional = { (column: String?) -> String? in
-            guard let column, let text = row[key(column)], !text.isEmpty else { return nil }
+        let optional = { (key: String?) -> String? in
+            guard let key, let text = row[key], !text.isEmpty else { return nil }
             return text
         }
         return StatementEntry(valueDate: valueDate, bookingDate: bookingDate, direction: direction, amountSen: amount,
-                              isReversal: false, status: .booked, bankReference: row[key(mapping.bankReference)] ?? "",
-                              customerReference: optional(mapping.customerReference) ?? "",
-                              counterpartyAccount: optional(mapping.counterpartyAccount),
-                              counterpartyName: optional(mapping.counterpartyName),
-                              description: row[key(mapping.description)] ?? "", line: row.line)
+                              isReversal: false, status: .booked, bankReference: row[bankReferenceKey] ?? "",
+                              customerReference: optional(customerReferenceKey) ?? "",
+                              counterpartyAccount: optional(counterpartyAccountKey),
+                              counterpartyName: optional(counterpartyNameKey),
+                              description: row[descriptionKey] ?? "", line: row.line)
     }
 
-    private func requiredDate(_ row: CSVRow, _ column: String, _ issues: inout [ImportIssue]) -> CalendarDate? {
-        let text = row[key(column)] ?? ""
+    private func requiredDate(_ row: CSVRow, _ column: String, _ key: String, _ issues: inout [ImportIssue]) -> CalendarDate? {
+        let text = row[key] ?? ""
         guard !text.isEmpty else { issues.append(row.issue(column, "empty; expected a date like \(pattern)")); return nil }
         guard let date = pattern.date(text) else {
             issues.append(row.issue(column, "\"\(text)\" is not a date in the format \(pattern)"))
@@ -234,10 +260,10 @@ public struct CSVStatementParser: Sendable {
     private func amountAndDirection(_ row: CSVRow, _ issues: inout [ImportIssue]) -> (StatementEntry.Direction, Sen)? {
         switch mapping.amounts {
         case .marked(let amountColumn, let directionColumn, let debitMarker, let creditMarker):
-            var amountText = row[key(amountColumn)] ?? ""
+            var amountText = row[amountKeys[0]] ?? ""
             var marker: String
-            let markers = [debitMarker, creditMarker].map { $0.trimmingSpaces.lowercased() }
-            if key(amountColumn) == key(directionColumn) {
+            let markers = [self.markers.debit, self.markers.credit]
+            if amountKeys[0] == amountKeys[1] {
                 let words = amountText.split(whereSeparator: { $0 == " " || $0 == "\t" })
                 if let last = words.last, words.count > 1, markers.contains(last.lowercased()) {
                     marker = String(last); amountText = words.dropLast().joined(separator: " ")
@@ -248,12 +274,12 @@ public struct CSVStatementParser: Sendable {
                     return nil
                 }
             } else {
-                marker = row[key(directionColumn)] ?? ""
+                marker = row[amountKeys[1]] ?? ""
             }
             let direction: StatementEntry.Direction
             switch marker.trimmingSpaces.lowercased() {
-            case markers[0]: direction = .debit
-            case markers[1]: direction = .credit
+            case self.markers.debit: direction = .debit
+            case self.markers.credit: direction = .credit
             default:
                 issues.append(row.issue(directionColumn, "must be \(debitMarker) (debit) or \(creditMarker) (credit), found \"\(marker)\""))
                 return nil
@@ -261,8 +287,8 @@ public struct CSVStatementParser: Sendable {
             guard let amount = amount(row, amountColumn, amountText, signed: false, &issues) else { return nil }
             return (direction, Sen(amount))
         case .split(let debitColumn, let creditColumn):
-            let debit = optionalAmount(row, debitColumn, &issues)
-            let credit = optionalAmount(row, creditColumn, &issues)
+            let debit = optionalAmount(row, debitColumn, amountKeys[0], &issues)
+            let credit = optionalAmount(row, creditColumn, amountKeys[1], &issues)
             switch (debit, credit) {
             case (.some(let value), nil): return (.debit, Sen(value))
             case (nil, .some(let value)): return (.credit, Sen(value))
@@ -276,7 +302,7 @@ public struct CSVStatementParser: Sendable {
                 return nil
             }
         case .signed(let column):
-            guard let value = amount(row, column, row[key(column)] ?? "", signed: true, &issues) else { return nil }
+            guard let value = amount(row, column, row[amountKeys[0]] ?? "", signed: true, &issues) else { return nil }
             guard value != 0 else {
                 issues.append(row.issue(column, "the amount is zero, so it is neither a debit nor a credit"))
                 return nil
@@ -286,8 +312,8 @@ public struct CSVStatementParser: Sendable {
     }
 
     /// A split-column amount: nil when empty or zero (the other column has it).
-    private func optionalAmount(_ row: CSVRow, _ column: String, _ issues: inout [ImportIssue]) -> Int64? {
-        let text = row[key(column)] ?? ""
+    private func optionalAmount(_ row: CSVRow, _ column: String, _ key: String, _ issues: inout [ImportIssue]) -> Int64? {
+        let text = row[key] ?? ""
         if text.isEmpty || text == "-" { return nil }
         guard let value = amount(row, column, text, signed: false, &issues) else { return nil }
         return value == 0 ? nil : value

@@ -65,7 +65,7 @@ public struct DatePattern: Sendable, Hashable, CustomStringConvertible {
     public func date(_ text: some StringProtocol) -> CalendarDate? {
         let bytes = Array(text.utf8)
         var index = 0
-        var values: [Part: Int] = [:]
+        var values = Values()
         for token in tokens {
             switch token {
             case .literal(let byte):
@@ -80,8 +80,36 @@ public struct DatePattern: Sendable, Hashable, CustomStringConvertible {
             }
         }
         guard index == bytes.count, var year = values[.year], let month = values[.month], let day = values[.day],
-              values[.hour, default: 0] < 24, values[.minute, default: 0] < 60, values[.second, default: 0] < 60 else { return nil }
+              values[.hour] ?? 0 < 24, values[.minute] ?? 0 < 60, values[.second] ?? 0 < 60 else { return nil }
         if twoDigitYear { year += year < 80 ? 2000 : 1900 }
         return CalendarDate(year: year, month: month, day: day)
+    }
+
+    /// The parts read from one date, kept in place (a date is read on every row of a statement).
+    private struct Values {
+        private var parts: (Int?, Int?, Int?, Int?, Int?, Int?) = (nil, nil, nil, nil, nil, nil)
+
+        subscript(part: Part) -> Int? {
+            get {
+                switch part {
+                case .year: parts.0
+                case .month: parts.1
+                case .day: parts.2
+                case .hour: parts.3
+                case .minute: parts.4
+                case .second: parts.5
+                }
+            }
+            set {
+                switch part {
+                case .year: parts.0 = newValue
+                case .month: parts.1 = newValue
+                case .day: parts.2 = newValue
+                case .hour: parts.3 = newValue
+                case .minute: parts.4 = newValue
+                case .second: parts.5 = newValue
+                }
+            }
+        }
     }
 }
