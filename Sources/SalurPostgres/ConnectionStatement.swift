@@ -70,27 +70,22 @@ package struct ConnectionClosedError: Error, CustomStringConvertible {
 
 extension PostgresConnection {
     /// Runs `query` and returns its rows, or throws `ConnectionClosedError` once the connection has
-    /// closed (see `ConnectionCloseWatch`).
-    package func statement(_ query: PostgresQuery, logger: Logger) async throws -> [PostgresRow] {
-        guard !isClosed else { throw ConnectionClosedError() }
-        let answer = eventLoop.makePromise(of: [PostgresRow].self)
-        let settled = Mutex(false)
-        let settle: @Sendable (Result<[PostgresRow], any Error>) -> Void = { result in
-            guard settled.withLock({ done in defer { done = true }; return !done }) else { return }
-            answer.completeWith(result)
-        }
-        let watch = ConnectionCloseWatch.shared.add(self) { settle(.failure(ConnectionClosedError())) }
-        defer { ConnectionCloseWatch.shared.end(self, watch) }
-        self.query(query, logger: logger).whenComplete { result in settle(result.map(\.rows)) }
-        return try await answer.futureResult.get()
+    /// closed before they began (see `ConnectionCloseWatch`).
+    package func statement(_ query: PostgresQuery, logger: Logger, file: String = #fileID, line: Int = #line) async throws -> [PostgresRow] {
+        try await streamedStatement(query, logger: logger, file: file, line: line).collect()
     }
-}
 
-extension PostgresConnection {
     /// `query` for rows read as they arrive, or `ConnectionClosedError` once the connection has closed
     /// before the rows begin (see `ConnectionCloseWatch`). Once they have begun, a connection that
     /// closes ends them with PostgresNIO's own error.
-    package func streamedStatement(_ query: PostgresQuery, logger: Logger) async throws -> PostgresRowSequence {
+    ///
+    /// The statement is sent from a task of its own, which waits for PostgresNIO's answer: a statement
+    /// the closed channel dropped is never answered, and must not be awaited here. That task then stays
+    /// suspended, holding the connection — one task for each statement so dropped, which only a
+    /// connection closing under a statement can cause. (Waiting on it through PostgresNIO's futures
+    /// instead would let the unanswered promise go, which a debug build of SwiftNIO stops the process for.)
+    package func streamedStatement(_ query: PostgresQuery, logger: Logger, file: String = #fileID,
+                                   line: Int = #line) async throws -> PostgresRowSequence {
         guard !isClosed else { throw ConnectionClosedError() }
         return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<PostgresRowSequence, any Error>) in
             let settled = Mutex(false)
@@ -99,10 +94,9 @@ extension PostgresConnection {
                 continuation.resume(with: result)
             }
             let watch = ConnectionCloseWatch.shared.add(self) { settle(.failure(ConnectionClosedError())) }
-            // Its own task: a statement the closed channel dropped is never answered, and must not be awaited here.
             Task {
                 defer { ConnectionCloseWatch.shared.end(self, watch) }
-                do { settle(.success(try await self.query(query, logger: logger))) } catch { settle(.failure(error)) }
+                do { settle(.success(try await self.query(query, logger: logger, file: file, line: line))) } catch { settle(.failure(error)) }
             }
         }
     }
