@@ -20,8 +20,8 @@ import Synchronization
 /// For a `COMMIT` that is the outcome every lost connection already has (committed or not, unknown
 /// to the client), which every caller handles: an engine's claim that committed is fenced by its
 /// lease, and is taken over as a crash's is.
-final class ConnectionCloseWatch: Sendable {
-    static let shared = ConnectionCloseWatch()
+package final class ConnectionCloseWatch: Sendable {
+    package static let shared = ConnectionCloseWatch()
 
     private struct Watched {
         weak var connection: PostgresConnection?
@@ -60,6 +60,14 @@ final class ConnectionCloseWatch: Sendable {
     func end(_ connection: PostgresConnection, _ number: UInt64) {
         let key = ObjectIdentifier(connection)
         state.withLock { s in _ = s.watched[key]?.waiting.removeValue(forKey: number) }
+    }
+
+    /// Whether `connection` is watched, and how many of its statements wait (for tests).
+    package func watching(_ connection: PostgresConnection) -> (watched: Bool, waiting: Int) {
+        state.withLock { s in
+            guard let watched = s.watched[ObjectIdentifier(connection)], watched.connection === connection else { return (false, 0) }
+            return (true, watched.waiting.count)
+        }
     }
 }
 

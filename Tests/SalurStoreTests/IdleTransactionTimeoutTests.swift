@@ -26,15 +26,17 @@ struct IdleTransactionTimeoutTests {
     @Test("a row locked by a transaction whose client stopped is taken by another session once the timeout passes; the stopped client's next statement fails, and its pool goes on")
     func frozenTransactionReleasesItsLocks() async throws {
         let target = try await PostgresScratch.freshTarget(prefix: "idle")
-        // The schema is made first, by a ledger without the timeout: a client slowed by the machine's
-        // load must not have its migration ended by it.
+        // The schema is made first, by a ledger without the timeout. The stopping client's pool has one of
+        // a minute, and its transaction lowers it to a second once the row is locked: a client slowed by the
+        // machine's load (the parallel test run) must not have its session ended before it stops.
         let survivor = try await PostgresLedger(target: target, clock: .testDay)
         let frozen = try await PostgresLedger(target: target, maximumConnections: 1, clock: .testDay,
-                                              idleInTransactionTimeout: .seconds(1))
+                                              idleInTransactionTimeout: .seconds(60))
         defer { frozen.shutdown(); survivor.shutdown() }
         let (taken, afterwards) = try await frozen.withConnection("a transaction that stops") { connection -> (Int?, Result<Int, any Error>) in
             _ = try await frozen.execute(connection, "BEGIN")
             _ = try await frozen.execute(connection, "SELECT 1 FROM send_mark WHERE id = 1 FOR UPDATE")
+            _ = try await frozen.execute(connection, "SET LOCAL idle_in_transaction_session_timeout = 1000")
             // The client sends nothing more while another session asks for the same row. Were the
             // timeout not set, that session would wait until its own lock_timeout and fail.
             let taken = try await survivor.transaction("taking the row", audited: false) { other in
@@ -83,5 +85,25 @@ struct IdleTransactionTimeoutTests {
         await #expect(throws: ConnectionClosedError.self) {
             _ = try await connection.streamedStatement("SELECT 1", logger: logger)
         }
+    }
+
+    @Test("one close watch per open connection, however many statements ran on it; none once it has closed")
+    func oneWatchPerConnection() async throws {
+        let target = try await PostgresScratch.freshTarget(prefix: "watch")
+        let logger = Logger(label: "salur.test")
+        let connection = try await PostgresConnection.connect(
+            configuration: PostgresConnection.Configuration(host: target.host, port: target.port, username: target.user,
+                                                            password: target.password, database: target.database, tls: .disable),
+            id: 2, logger: logger)
+        #expect(ConnectionCloseWatch.shared.watching(connection) == (false, 0))
+        var sum = 0
+        for n in 1...500 {
+            sum += try await connection.statement("SELECT \(n)::int", logger: logger).first?.decode(Int.self) ?? 0
+            for try await _ in try await connection.streamedStatement("SELECT 1", logger: logger) {}
+        }
+        #expect(sum == 500 * 501 / 2)
+        #expect(ConnectionCloseWatch.shared.watching(connection) == (true, 0), "no statement left waiting")
+        try await connection.close()
+        #expect(ConnectionCloseWatch.shared.watching(connection) == (false, 0), "the watch ends with the connection")
     }
 }
