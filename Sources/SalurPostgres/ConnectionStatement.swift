@@ -12,14 +12,19 @@ import Synchronization
 /// gives way to cancellation, and closing the connection does not end it either. A pool may hand out
 /// such a connection before it notices it is closed.
 ///
-/// `statement` checks the connection before the statement is sent, and a watch on the connection's
-/// close fails every statement still waiting on it then: it throws `ConnectionClosedError` (a
-/// transient failure: `PostgresLedger.describe` makes it `StoreError.unavailable`). A statement the
-/// connection took before it closed fails or succeeds as PostgresNIO reports it, whichever comes
-/// first: an answer that was on its way when the connection closed may be reported as that failure.
-/// For a `COMMIT` that is the outcome every lost connection already has (committed or not, unknown
-/// to the client), which every caller handles: an engine's claim that committed is fenced by its
-/// lease, and is taken over as a crash's is.
+/// So a statement is never given to a closed channel blind:
+/// - `PostgresConnection.statement` (rows collected: all the writes, every transaction's `BEGIN` and
+///   `COMMIT`) hands it over on the connection's event loop, right after the loop finds the channel
+///   open. PostgresNIO's handler then has it at once and answers it whatever happens next, so an
+///   answer that came before the connection closed is reported as it came.
+/// - `PostgresConnection.streamedStatement` (rows read as they arrive, through PostgresNIO's async
+///   API, which sends from whatever thread it runs on) checks the connection first, and this watch on
+///   its close fails the statement still waiting for its rows to begin, with `ConnectionClosedError`.
+///   An answer on its way as the connection closed may then be reported as that failure; what was
+///   read on a connection that closed is of no use to its transaction, which the server rolls back.
+///
+/// `PostgresLedger.describe` makes `ConnectionClosedError` a transient `StoreError.unavailable`, as for
+/// any lost connection.
 package final class ConnectionCloseWatch: Sendable {
     package static let shared = ConnectionCloseWatch()
 
@@ -77,10 +82,18 @@ package struct ConnectionClosedError: Error, CustomStringConvertible {
 }
 
 extension PostgresConnection {
-    /// Runs `query` and returns its rows, or throws `ConnectionClosedError` once the connection has
-    /// closed before they began (see `ConnectionCloseWatch`).
+    /// Runs `query` and returns its rows; throws `ConnectionClosedError` when the connection has closed.
+    ///
+    /// The statement is handed to the connection on its event loop, right after the loop finds the
+    /// channel open: there the write reaches PostgresNIO's handler at once, which answers it
+    /// whatever happens next (a connection that closes under it fails it). So no write is dropped, and
+    /// an answer that came before the connection closed is reported as it came.
     package func statement(_ query: PostgresQuery, logger: Logger, file: String = #fileID, line: Int = #line) async throws -> [PostgresRow] {
-        try await streamedStatement(query, logger: logger, file: file, line: line).collect()
+        let loop = eventLoop
+        return try await loop.flatSubmit { () -> EventLoopFuture<PostgresQueryResult> in
+            guard !self.isClosed else { return loop.makeFailedFuture(ConnectionClosedError()) }
+            return self.query(query, logger: logger, file: file, line: line)
+        }.get().rows
     }
 
     /// `query` for rows read as they arrive, or `ConnectionClosedError` once the connection has closed
