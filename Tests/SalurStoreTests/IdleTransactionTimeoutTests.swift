@@ -45,7 +45,7 @@ struct IdleTransactionTimeoutTests {
                     .first?["id"].decode(Int.self)
             }
             // The server has ended the stopped client's session: its next statement fails, whether the
-            // client has yet read that (PostgresNIO fails it) or not (the statement is never sent).
+            // client has yet read that (the statement is never sent) or not (PostgresNIO fails it on reading it).
             do {
                 return (taken, .success(try await frozen.execute(connection, "SELECT 1")))
             } catch {
@@ -71,10 +71,7 @@ struct IdleTransactionTimeoutTests {
         let ledger = try await PostgresLedger(target: target, clock: .testDay)
         defer { ledger.shutdown() }
         let logger = Logger(label: "salur.test")
-        let connection = try await PostgresConnection.connect(
-            configuration: PostgresConnection.Configuration(host: target.host, port: target.port, username: target.user,
-                                                            password: target.password, database: target.database, tls: .disable),
-            id: 1, logger: logger)
+        let connection = try await Self.directConnection(target, logger: logger)
         let pid = try await connection.statement("SELECT pg_backend_pid()", logger: logger).first?.decode(Int32.self)
         #expect(pid != nil)
         #expect(try await PostgresSeed.texts(ledger, "SELECT pg_terminate_backend(\(pid ?? 0))::text") == ["true"])
@@ -91,10 +88,7 @@ struct IdleTransactionTimeoutTests {
     func oneWatchPerConnection() async throws {
         let target = try await PostgresScratch.freshTarget(prefix: "watch")
         let logger = Logger(label: "salur.test")
-        let connection = try await PostgresConnection.connect(
-            configuration: PostgresConnection.Configuration(host: target.host, port: target.port, username: target.user,
-                                                            password: target.password, database: target.database, tls: .disable),
-            id: 2, logger: logger)
+        let connection = try await Self.directConnection(target, logger: logger)
         #expect(ConnectionCloseWatch.shared.watching(connection) == (false, 0))
         var sum = 0
         for n in 1...500 {
@@ -105,5 +99,13 @@ struct IdleTransactionTimeoutTests {
         #expect(ConnectionCloseWatch.shared.watching(connection) == (true, 0), "no statement left waiting")
         try await connection.close()
         #expect(ConnectionCloseWatch.shared.watching(connection) == (false, 0), "the watch ends with the connection")
+    }
+
+    /// A connection of its own to `target`, outside any pool.
+    static func directConnection(_ target: PostgresTarget, logger: Logger) async throws -> PostgresConnection {
+        try await PostgresConnection.connect(
+            configuration: PostgresConnection.Configuration(host: target.host, port: target.port, username: target.user,
+                                                            password: target.password, database: target.database, tls: .disable),
+            id: Int.random(in: 1...Int(Int32.max)), logger: logger)
     }
 }

@@ -24,7 +24,7 @@ public struct CSVStatementParser: Sendable {
         }
         self.mapping = mapping
         self.pattern = pattern
-        func key(_ column: String) -> String { column.trimmingSpaces.lowercased() }
+        let key = Self.key
         dateKey = key(mapping.date)
         bankReferenceKey = key(mapping.bankReference)
         descriptionKey = key(mapping.description)
@@ -175,10 +175,10 @@ public struct CSVStatementParser: Sendable {
             case .signed(let amount): required.append(amount)
             }
             required += mapping.statementColumns
-            required = required.map(parser.key)
+            required = required.map(CSVStatementParser.key)
             required = parser.unique(required)
             var optional = [mapping.bookingDate, mapping.customerReference, mapping.counterpartyAccount, mapping.counterpartyName]
-                .compactMap { $0.map(parser.key) }
+                .compactMap { $0.map(CSVStatementParser.key) }
             optional += headerNames // columns the mapping does not name are tolerated
             optional = parser.unique(optional).filter { !required.contains($0) }
             do throws(ImportFailure) {
@@ -262,12 +262,11 @@ public struct CSVStatementParser: Sendable {
         case .marked(let amountColumn, let directionColumn, let debitMarker, let creditMarker):
             var amountText = row[amountKeys[0]] ?? ""
             var marker: String
-            let markers = [self.markers.debit, self.markers.credit]
             if amountKeys[0] == amountKeys[1] {
                 let words = amountText.split(whereSeparator: { $0 == " " || $0 == "\t" })
-                if let last = words.last, words.count > 1, markers.contains(last.lowercased()) {
+                if let last = words.last, words.count > 1, isMarker(last) {
                     marker = String(last); amountText = words.dropLast().joined(separator: " ")
-                } else if let first = words.first, words.count > 1, markers.contains(first.lowercased()) {
+                } else if let first = words.first, words.count > 1, isMarker(first) {
                     marker = String(first); amountText = words.dropFirst().joined(separator: " ")
                 } else {
                     issues.append(row.issue(amountColumn, "\"\(amountText)\" has no debit/credit marker (\(debitMarker) or \(creditMarker)) before or after the amount"))
@@ -278,8 +277,8 @@ public struct CSVStatementParser: Sendable {
             }
             let direction: StatementEntry.Direction
             switch marker.trimmingSpaces.lowercased() {
-            case self.markers.debit: direction = .debit
-            case self.markers.credit: direction = .credit
+            case markers.debit: direction = .debit
+            case markers.credit: direction = .credit
             default:
                 issues.append(row.issue(directionColumn, "must be \(debitMarker) (debit) or \(creditMarker) (credit), found \"\(marker)\""))
                 return nil
@@ -358,7 +357,14 @@ public struct CSVStatementParser: Sendable {
         }
     }
 
-    fileprivate func key(_ column: String) -> String { column.trimmingSpaces.lowercased() }
+    /// A column name as the header's key: trimmed, lower-cased.
+    fileprivate static func key(_ column: String) -> String { column.trimmingSpaces.lowercased() }
+
+    /// Whether `word` is one of the direction markers, ignoring case.
+    private func isMarker(_ word: Substring) -> Bool {
+        let lowered = word.lowercased()
+        return lowered == markers.debit || lowered == markers.credit
+    }
 
     fileprivate func unique(_ names: [String]) -> [String] {
         var seen = Set<String>()

@@ -184,8 +184,8 @@ package enum ReconciliationBasis {
     package static func storedFileKey(_ records: [StatementRecord], file: SourceFile?) -> String? {
         guard let file, !records.isEmpty, records.allSatisfy({ $0.openingDerivedFrom == nil }) else { return nil }
         let keys = Set(records.map { $0.format == "csv" ? $0.csvReadingKey : file.sha256 })
-        guard keys.count == 1, let key = keys.first else { return nil }
-        return key
+        guard keys.count == 1 else { return nil }
+        return keys.first ?? nil
     }
 }
 
