@@ -13,6 +13,11 @@ deps:
 	  echo "installing libcurl4-openssl-dev"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libcurl4-openssl-dev; \
 	fi
+	@if [ ! -e /usr/include/libxml2/libxml/parser.h ]; then \
+	  echo "installing libxml2-dev (camt.053 statements)"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libxml2-dev; \
+	fi
+	@if ! command -v pkg-config >/dev/null; then $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq pkg-config; fi
 	@if [ ! -e /usr/include/xlsxwriter.h ]; then \
 	  echo "installing libxlsxwriter-dev (Excel workbooks: export --format xlsx)"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libxlsxwriter-dev; \

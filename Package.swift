@@ -59,12 +59,17 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
         .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        .systemLibrary(
             name: "CXLSXWriter",
             pkgConfig: "xlsxwriter",
             providers: [.apt(["libxlsxwriter-dev"])]
         ),
         .target(name: "SalurCore"),
-        .target(name: "SalurStatements", dependencies: ["SalurCore"]),
+        .target(name: "SalurStatements", dependencies: ["SalurCore", "CLibXML2"]),
         .target(
             name: "SalurConfig",
             dependencies: ["SalurCore", .product(name: "TOMLKit", package: "TOMLKit")]

@@ -60,14 +60,14 @@ public enum Camt053Parser {
     private static func read(_ source: XMLSource, file: String,
                              entry: (Int, StatementEntry) -> Void) throws(StatementParseError) -> [Statement] {
         try withoutActuallyEscaping(entry) { (entry) throws(StatementParseError) -> [Statement] in
-            let reader = Reader(file: file, entry: entry)
+            let reader = ReaderHandler(Reader(file: file, entry: entry))
             do throws(XMLTree.Failure) {
                 try XMLReading.read(source, into: reader)
             } catch {
                 let path = error.openElements.isEmpty ? "Document" : error.openElements.joined(separator: "/")
                 throw StatementParseError(file: file, line: error.line, field: path, reason: error.reason)
             }
-            return try reader.finish()
+            return try reader.reader.finish()
         }
     }
 }
@@ -82,7 +82,7 @@ public enum Camt053Parser {
 /// a statement's own (its id, account, balances), then its first entry's, then its period's, in
 /// statement order; it is thrown at the end, as a malformed document or a refusal anywhere in the
 /// file comes before it. Once a problem is found, entries are no longer read.
-private final class Reader: XMLElementHandler {
+private struct Reader {
     private let file: String
     private let entry: (Int, StatementEntry) -> Void
 
@@ -117,11 +117,12 @@ private final class Reader: XMLElementHandler {
         self.entry = entry
     }
 
-    private var statementPath: String {
-        "\(root?.name ?? "Document")/BkToCstmrStmt/Stmt[\(statementCount)]"
+    /// Where the statement being read stands, for its `Walker`'s messages.
+    private var statementPlace: Walker.Place {
+        Walker.Place(rootName: root?.name ?? "Document", statement: statementCount, entry: nil)
     }
 
-    func start(name: String, namespace: String?, attributes: [String: String], line: Int) {
+    mutating func start(name: String, namespace: String?, attributes: [String: String], line: Int) {
         let node = XMLTree.Node(name: name, namespace: namespace, attributes: attributes, text: "", line: line)
         let frame: Frame
         switch frames.last {
@@ -142,7 +143,7 @@ private final class Reader: XMLElementHandler {
             guard name == "Stmt", namespace == self.namespace else { frame = .skipped; break }
             statementCount += 1
             if problem != nil { frame = .skipped; break }
-            statement = XMLTree()
+            statement.reset()
             entryCount = 0
             entryProblem = nil
             earliest = nil
@@ -151,7 +152,7 @@ private final class Reader: XMLElementHandler {
             if parent == 0, name == "Ntry", namespace == self.namespace {
                 entryCount += 1
                 if entryProblem != nil { frame = .skipped; break }
-                current = XMLTree()
+                current.reset()
                 frame = .entry(current.add(node, under: nil))
             } else {
                 frame = .statement(statement.add(node, under: parent))
@@ -164,16 +165,16 @@ private final class Reader: XMLElementHandler {
         frames.append(frame)
     }
 
-    func characters(_ text: String) {
+    mutating func characters(_ bytes: UnsafeBufferPointer<UInt8>) {
         switch frames.last {
-        case .statement(let index) where index > 0: statement.appendText(text, to: index)
-        case .entry(let index): current.appendText(text, to: index)
+        case .statement(let index) where index > 0: statement.appendText(bytes, to: index)
+        case .entry(let index): current.appendText(bytes, to: index)
         // The root, the message and a statement have elements, not text: the rules never read theirs.
         default: break
         }
     }
 
-    func end() {
+    mutating func end() {
         guard let frame = frames.popLast() else { return }
         switch frame {
         case .statement(let index):
@@ -187,28 +188,28 @@ private final class Reader: XMLElementHandler {
         }
     }
 
-    private func endEntry() {
-        let element = Walker.Element(index: 0, path: statementPath + "/Ntry[\(entryCount)]")
+    private mutating func endEntry() {
         do throws(StatementParseError) {
-            let read = try Walker(tree: current, file: file, namespace: namespace).entry(element)
+            var place = statementPlace
+            place.entry = entryCount
+            let read = try Walker(tree: current, place: place, file: file, namespace: namespace).entry(Walker.root)
             let day = read.bookingDate ?? read.valueDate
             if earliest.map({ day < $0 }) ?? true { earliest = day }
             entry(statementCount - 1, read)
         } catch {
             entryProblem = error
         }
-        current = XMLTree()
+        current.reset()
     }
 
-    private func endStatement() {
-        let element = Walker.Element(index: 0, path: statementPath)
+    private mutating func endStatement() {
         do throws(StatementParseError) {
-            statements.append(try Walker(tree: statement, file: file, namespace: namespace)
-                .statement(element, entryProblem: entryProblem, earliestEntry: earliest))
+            statements.append(try Walker(tree: statement, place: statementPlace, file: file, namespace: namespace)
+                .statement(Walker.root, entryProblem: entryProblem, earliestEntry: earliest))
         } catch {
             problem = error
         }
-        statement = XMLTree()
+        statement.reset()
     }
 
     /// The statements, or the first problem.
@@ -234,25 +235,69 @@ private final class Reader: XMLElementHandler {
     }
 }
 
+/// The parser's callbacks handed to a `Reader`. The reader is a value behind a pointer this object
+/// owns, so that each callback (tens of millions for a national statement) reaches it without the
+/// run-time check every access to a class's stored property makes.
+private final class ReaderHandler: XMLElementHandler {
+    private let state: UnsafeMutablePointer<Reader>
+
+    init(_ reader: Reader) {
+        state = .allocate(capacity: 1)
+        state.initialize(to: reader)
+    }
+
+    deinit {
+        state.deinitialize(count: 1)
+        state.deallocate()
+    }
+
+    var reader: Reader { state.pointee }
+
+    func start(name: String, namespace: String?, attributes: [String: String], line: Int) {
+        state.pointee.start(name: name, namespace: namespace, attributes: attributes, line: line)
+    }
+
+    func characters(_ bytes: UnsafeBufferPointer<UInt8>) { state.pointee.characters(bytes) }
+    func end() { state.pointee.end() }
+}
+
 /// The rules of a camt.053 statement and entry, over the elements of one statement (its entries
-/// left out) or of one entry, keeping the path of each element for messages.
+/// left out) or of one entry. An element's path, for messages, is made only when a message names it.
 private struct Walker {
     let tree: XMLTree
+    /// Where the tree's first element stands.
+    let place: Place
     let file: String
     /// The namespace of `Document`; only elements in it are read.
     private let namespace: String?
 
-    /// An element and the path that names it.
+    /// The statement (and entry) a tree is, by number: its path is made only for a message.
+    struct Place {
+        let rootName: String
+        let statement: Int
+        var entry: Int?
+
+        /// `Document/BkToCstmrStmt/Stmt[2]`, or `…/Stmt[2]/Ntry[5]`.
+        var path: String {
+            let statementPath = "\(rootName)/BkToCstmrStmt/Stmt[\(statement)]"
+            return entry.map { statementPath + "/Ntry[\($0)]" } ?? statementPath
+        }
+    }
+
+    /// An element of the tree, by its index.
     struct Element {
         let index: Int
-        let path: String
     }
+
+    /// The tree's first element: the statement or the entry walked.
+    static let root = Element(index: 0)
 
     /// Elements that may repeat, and so are named with their 1-based position.
     private static let repeating: Set<String> = ["Stmt", "Bal", "Ntry", "NtryDtls", "TxDtls", "Ustrd"]
 
-    init(tree: XMLTree, file: String, namespace: String?) {
+    init(tree: XMLTree, place: Place, file: String, namespace: String?) {
         self.tree = tree
+        self.place = place
         self.file = file
         self.namespace = namespace
     }
@@ -289,7 +334,7 @@ private struct Walker {
             let code = text(codeElement)
             guard ["OPBD", "PRCD", "CLBD", "CLAV"].contains(code) else { continue }
             if let first = balances[code] {
-                throw fail(bal, "a second \(code) balance (the first is \(first.element.path))")
+                throw fail(bal, "a second \(code) balance (the first is \(path(first.element)))")
             }
             let amount = try signedAmount(bal)
             balances[code] = (amount, try date(try require(bal, "Dt")), bal)
@@ -311,7 +356,7 @@ private struct Walker {
             openingBalanceSen: opening?.amount ?? .zero, closingBalanceSen: closing.amount,
             closingAvailableBalanceSen: balances["CLAV"]?.amount,
             openingDate: openingDate,
-            closingDate: closing.date, entries: [], format: .camt053, sourceFile: file, sourceLine: tree.node(stmt.index).line)
+            closingDate: closing.date, entries: [], format: .camt053, sourceFile: file, sourceLine: tree.line(stmt.index))
         statement.hasOpeningBalance = opening != nil
         return statement
     }
@@ -382,7 +427,7 @@ private struct Walker {
                               isReversal: isReversal, status: status, bankReference: bankReference,
                               customerReference: customerReference, counterpartyAccount: counterpartyAccount,
                               counterpartyName: counterpartyName, description: description,
-                              transactionCode: transactionCode(ntry), line: tree.node(ntry.index).line)
+                              transactionCode: transactionCode(ntry), line: tree.line(ntry.index))
     }
 
     /// `BkTxCd` as one text: `DOMN/FMLY/SUBF` from `Domn`, then `Prtry/Cd`, space-separated; empty when none.
@@ -414,7 +459,7 @@ private struct Walker {
     }
 
     private func amount(_ amt: Element) throws(StatementParseError) -> Sen {
-        if let currency = tree.node(amt.index).attributes["Ccy"] { try requireIDR(currency, at: amt) }
+        if let currency = tree.attribute("Ccy", of: amt.index) { try requireIDR(currency, at: amt) }
         switch AmountText.sen(Substring(text(amt)), decimalSeparator: ".") {
         case .success(let amount): return amount
         case .failure(let problem): throw fail(amt, problem.reason)
@@ -454,19 +499,36 @@ private struct Walker {
 
     // MARK: Tree access
 
+    /// The children of `parent` named `name` in the document's namespace, in document order.
     private func children(_ parent: Element, _ name: String) -> [Element] {
-        var result: [Element] = []
-        for index in tree.node(parent.index).children {
-            let node = tree.node(index)
-            guard node.name == name, node.namespace == namespace else { continue }
-            let position = result.count + 1
-            result.append(Element(index: index, path: parent.path + "/" + name + (Self.repeating.contains(name) ? "[\(position)]" : "")))
-        }
-        return result
+        tree.children(parent.index).compactMap { index in isRead(index, name) ? Element(index: index) : nil }
     }
 
+    /// The first child of `parent` named `name` in the document's namespace.
     private func child(_ parent: Element, _ name: String) -> Element? {
-        children(parent, name).first
+        tree.children(parent.index).first { isRead($0, name) }.map(Element.init)
+    }
+
+    private func isRead(_ index: Int, _ name: String) -> Bool {
+        tree.name(index) == name && tree.namespace(index) == namespace
+    }
+
+    /// `Document/BkToCstmrStmt/Stmt[2]/Ntry[5]/Amt`: the root's path, then each element below it by
+    /// name, a repeating one with its position among its parent's children of that name.
+    private func path(_ element: Element) -> String {
+        var names: [String] = []
+        var index = element.index
+        while let parent = tree.parent(index) {
+            let name = tree.name(index)
+            if Self.repeating.contains(name) {
+                let position = tree.children(parent).prefix { $0 != index }.count { isRead($0, name) } + 1
+                names.append("\(name)[\(position)]")
+            } else {
+                names.append(name)
+            }
+            index = parent
+        }
+        return ([place.path] + names.reversed()).joined(separator: "/")
     }
 
     private func require(_ parent: Element, _ name: String) throws(StatementParseError) -> Element {
@@ -478,11 +540,11 @@ private struct Walker {
     private func requireOne(_ parent: Element, _ name: String) throws(StatementParseError) -> Element {
         let found = children(parent, name)
         guard let first = found.first else { throw missing(parent, name) }
-        if found.count > 1 { throw fail(found[1], "\(name) appears more than once in \(parent.path)") }
+        if found.count > 1 { throw fail(found[1], "\(name) appears more than once in \(path(parent))") }
         return first
     }
 
-    private func text(_ element: Element) -> String { tree.node(element.index).text }
+    private func text(_ element: Element) -> String { tree.text(element.index) }
 
     /// Free text as one line: tabs and line breaks become spaces.
     private func oneLine(_ element: Element) -> String {
@@ -495,11 +557,11 @@ private struct Walker {
     }
 
     private func fail(_ element: Element, _ reason: String) -> StatementParseError {
-        StatementParseError(file: file, line: tree.node(element.index).line, field: element.path, reason: reason)
+        StatementParseError(file: file, line: tree.line(element.index), field: path(element), reason: reason)
     }
 
     private func missing(_ parent: Element, _ name: String, _ reason: String? = nil) -> StatementParseError {
-        StatementParseError(file: file, line: tree.node(parent.index).line, field: parent.path + "/" + name,
+        StatementParseError(file: file, line: tree.line(parent.index), field: path(parent) + "/" + name,
                             reason: reason ?? "missing mandatory element \(name)")
     }
 }

@@ -1,4 +1,3 @@
-internal import Foundation
 internal import Glibc
 internal import SalurCore
 
@@ -11,7 +10,7 @@ internal import SalurCore
 /// bytes of the one before, so a declaration split between two chunks is seen; once one is seen
 /// the parser gets no more bytes. The refusal names the line of the first `<!DOCTYPE`, else of
 /// the first `<!ENTITY`; `scanRest` reads on to the end to find it when the parser stopped first.
-final class XMLSource: InputStream {
+final class XMLSource {
     /// How many bytes are read at a time from a file.
     static let defaultChunkSize = 1 << 20
 
@@ -29,9 +28,6 @@ final class XMLSource: InputStream {
 
     private var memoryOffset = 0
     private var atEnd = false
-    /// The chunk being handed to the parser, and how far.
-    private var pending: [UInt8] = []
-    private var handed = 0
     private var started = false
     private var notUTF8 = false
     /// Line feeds in the bytes before the chunk being looked at.
@@ -51,7 +47,6 @@ final class XMLSource: InputStream {
         origin = .file(fd)
         self.chunkSize = max(1, chunkSize)
         self.path = path
-        super.init(data: Data())
     }
 
     /// Reads `bytes`, handing them on `chunkSize` at a time as a file's.
@@ -59,7 +54,6 @@ final class XMLSource: InputStream {
         origin = .memory(bytes)
         self.chunkSize = max(1, chunkSize)
         path = ""
-        super.init(data: Data())
     }
 
     deinit {
@@ -82,35 +76,14 @@ final class XMLSource: InputStream {
     /// Whether the parser may be given no more bytes.
     private var stopped: Bool { notUTF8 || firstDoctype != nil || firstEntity != nil || readFailure != nil }
 
-    // MARK: InputStream, as FoundationXML's parser uses it
+    // MARK: The parser's bytes
 
-    override func open() {}
-    override func close() {}
-    override var hasBytesAvailable: Bool { !stopped && !(atEnd && handed == pending.count) }
-    override var streamStatus: Stream.Status { stopped ? .error : .open }
-    override var streamError: (any Error)? { nil }
-
-    override func getBuffer(_ buffer: UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>,
-                            length len: UnsafeMutablePointer<Int>) -> Bool {
-        false
-    }
-
-    /// The next bytes for the parser: 0 at the end, -1 once the document is refused or unreadable.
-    override func read(_ buffer: UnsafeMutablePointer<UInt8>, maxLength len: Int) -> Int {
-        if stopped { return -1 }
-        if handed == pending.count {
-            guard let chunk = nextChunk() else { return stopped ? -1 : 0 }
-            look(at: chunk)
-            if stopped { return -1 }
-            pending = chunk
-            handed = 0
-        }
-        let count = min(len, pending.count - handed)
-        pending.withUnsafeBufferPointer { bytes in
-            buffer.update(from: bytes.baseAddress! + handed, count: count)
-        }
-        handed += count
-        return count
+    /// The next bytes for the parser, looked at first: nil at the end, and once the document is
+    /// refused or unreadable.
+    func next() -> [UInt8]? {
+        guard !stopped, let chunk = nextChunk() else { return nil }
+        look(at: chunk)
+        return stopped ? nil : chunk
     }
 
     /// Reads the bytes the parser did not take (it stopped at a malformed element, or at a
@@ -169,20 +142,24 @@ final class XMLSource: InputStream {
         }
         let region = carry + chunk
         region.withUnsafeBufferPointer { bytes in
-            var from = 0
-            while from < bytes.count, let found = memchr(bytes.baseAddress! + from, Int32(UInt8(ascii: "<")), bytes.count - from) {
-                let at = bytes.baseAddress!.distance(to: found.assumingMemoryBound(to: UInt8.self))
-                from = at + 1
-                let rest = bytes[at...]
-                if firstDoctype == nil, rest.starts(with: Self.doctype) {
-                    firstDoctype = line(at: at, in: bytes)
-                } else if firstEntity == nil, rest.starts(with: Self.entity) {
-                    firstEntity = line(at: at, in: bytes)
-                }
-            }
+            if firstDoctype == nil, let at = Self.find(Self.doctype, in: bytes) { firstDoctype = line(at: at, in: bytes) }
+            if firstEntity == nil, let at = Self.find(Self.entity, in: bytes) { firstEntity = line(at: at, in: bytes) }
         }
         chunk.withUnsafeBytes { lineFeeds += InputFile.lineEnds(in: $0) }
         carry = Array(region.suffix(Self.doctype.count - 1))
+    }
+
+    /// Where `needle` (`<!` and a word) first stands in `bytes`. Found by its `!`, which a camt.053
+    /// document seldom has, rather than by each of its many `<`.
+    private static func find(_ needle: [UInt8], in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let base = bytes.baseAddress else { return nil }
+        var from = 1
+        while from < bytes.count, let found = memchr(base + from, Int32(UInt8(ascii: "!")), bytes.count - from) {
+            let at = base.distance(to: found.assumingMemoryBound(to: UInt8.self)) - 1
+            if bytes[at...].starts(with: needle) { return at }
+            from = at + 2
+        }
+        return nil
     }
 
     /// The line of `region[at]`, where `region` is the carry and then the chunk being looked at.
