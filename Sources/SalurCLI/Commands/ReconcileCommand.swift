@@ -24,7 +24,9 @@ struct ReconcileCommand: AsyncParsableCommand {
             abstract: "Check, store and match statement files (the default: salurctl reconcile FILE).",
             discussion: """
                 Each statement's opening balance + entries must equal its closing balance, or the file is refused (exit 65) \
-                saying by how much. A statement already stored with the same content changes nothing. Debits are matched to \
+                saying by how much. A statement already stored with the same content changes nothing, and a file stored whole \
+                before is not read again (known by its SHA-256; a CSV export also by its name and by how [reconciliation.csv] \
+                and the balance flags read it): its stored statements are matched anew. Debits are matched to \
                 transfers by bank or partner reference, then by amount, beneficiary account and day (marked weak). Amounts \
                 are exact to the sen: a whole-rupiah transfer is paid only by a debit of exactly that amount ,00. The bank's own \
                 items (interest/jasa giro, tax on it, account and transfer fees) are recognised by the statement's codes and by \

@@ -377,10 +377,14 @@ private struct Agreed<Value: Equatable> {
     var value: Value?
     var line = 0
     var failed = false
+    /// The column's header key, worked out on the first row rather than on each.
+    private var key: String?
 
     mutating func read(_ row: CSVRow, _ column: String, _ issues: inout [ImportIssue],
                        _ parse: (String) -> Result<Value, AmountError>) {
-        guard let text = row[column.trimmingSpaces.lowercased()], !text.isEmpty else { return }
+        let key = self.key ?? CSVStatementParser.key(column)
+        self.key = key
+        guard let text = row[key], !text.isEmpty else { return }
         switch parse(text) {
         case .failure(let problem):
             failed = true
