@@ -177,6 +177,27 @@ struct Camt053ParserTests {
         #expect(openError.reason.contains("cut short"))
     }
 
+    @Test func bytesTheDeclaredEncodingLacksAreRefused() throws {
+        // 0x81 has no character in windows-1252: libxml2's conversion fails, without its parser's context.
+        let text = Camt053Fixtures.oneEntry().replacing("encoding=\"UTF-8\"", with: "encoding=\"windows-1252\"")
+        var bytes = Array(text.utf8)
+        let at = try #require(bytes.firstRange(of: Array("<Id>S1</Id>".utf8)))
+        bytes.replaceSubrange(at, with: Array("<Id>S\u{1}</Id>".utf8).map { $0 == 0x01 ? 0x81 : $0 })
+        for chunkSize in [7, 1 << 20] {
+            let error = try #require(parseError { () throws(StatementParseError) in
+                try Camt053Parser.parse(bytes: bytes, file: "w.xml", chunkSize: chunkSize)
+            })
+            #expect(error.reason.contains("not valid in the declared encoding"), "\(chunkSize): \(error)")
+        }
+    }
+
+    @Test func spaceAfterAJoiningCharacterIsTrimmed() {
+        // U+0600 joins what follows it into one Character; the trailing space is still cut.
+        #expect(XMLTree.trimmed(" S1\u{600} \n") == "S1\u{600}")
+        #expect(XMLTree.trimmed("\t \r\n") == "")
+        #expect(XMLTree.trimmed("S1") == "S1")
+    }
+
     @Test func utf16IsRefused() throws {
         var bytes: [UInt8] = [0xFF, 0xFE]
         for unit in Camt053Fixtures.oneEntry().utf16 { bytes += [UInt8(unit & 0xFF), UInt8(unit >> 8)] }

@@ -39,4 +39,14 @@ struct LargeFileTests {
         try parsed.first?.checkBalance()
         #expect(elapsed < .seconds(30), "\(format): \(elapsed)")
     }
+
+    /// A document handed to the reader in one chunk larger than libxml2 takes at once (10 MB) is
+    /// still given to it a slice at a time.
+    @Test func oneChunkOverTenMegabytes() throws {
+        let statement = Self.bigStatement(format: .camt053)
+        let bytes = Array(Camt053Writer.write([statement]).utf8)
+        try #require(bytes.count > 10_000_000)
+        let parsed = try Camt053Parser.parse(bytes: bytes, file: "big", chunkSize: bytes.count)
+        #expect(difference(parsed.map(\.content), [statement.content]) == nil)
+    }
 }

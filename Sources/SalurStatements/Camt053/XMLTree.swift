@@ -106,6 +106,7 @@ struct XMLTree {
         case 68, 72, 73, 74: "a malformed tag"
         case 76: "an end tag does not match its start tag"
         case 77: "the document ends inside a tag"
+        case 81, 1544, 6003: "bytes not valid in the declared encoding (use UTF-8)"
         default: "XML parser error"
         }
         return "\(what) (libxml2 error \(code))"
@@ -118,8 +119,8 @@ struct XMLTree {
         guard let start = bytes.firstIndex(where: { !isSpace($0) }), let end = bytes.lastIndex(where: { !isSpace($0) }) else {
             return ""
         }
-        // Both ends are ASCII bytes, so they stand on character boundaries.
-        return String(text[start...end])
+        // Cut by bytes: a character that joins what follows (U+0600) must not take a space with it.
+        return String(Substring(bytes[start...end]))
     }
 
     static func isSpace(_ byte: UInt8) -> Bool {
@@ -182,8 +183,8 @@ enum XMLReading {
 /// One parse: libxml2's push parser context, and what the callbacks it is given keep.
 ///
 /// The parser runs with `XML_PARSE_NOENT` (the five predefined entities and character references
-/// become text) and `XML_PARSE_RECOVER`, and stops at the first error or warning it reports, which
-/// becomes `failure` with the line the parser is on and the elements open. It is created with the
+/// become text) and `XML_PARSE_RECOVER`; the first error or warning it reports becomes `failure`,
+/// with the line the parser is on and the elements open, and ends the reading. It is created with the
 /// document's first four bytes (from which libxml2 tells the encoding) and then given each chunk
 /// as `XMLSource` hands it on, then told the document has ended.
 private struct SAXReader {
@@ -197,6 +198,9 @@ private struct SAXReader {
     /// direct-mapped: a camt.053 document has a few dozen names, each made again only when another
     /// took its slot.
     private var strings = [(address: UnsafeRawPointer?, string: String)](repeating: (nil, ""), count: 128)
+
+    /// The most bytes handed to `xmlParseChunk` in one call.
+    static let sliceSize = 1 << 20
 
     /// libxml2 is set up once per process before any parser of any thread uses it.
     private static let setUp: Void = xmlInitParser()
@@ -226,6 +230,10 @@ private struct SAXReader {
         callbacks.ignorableWhitespace = callbacks.characters
         callbacks.cdataBlock = callbacks.characters
         callbacks.serror = { user, error in SAXReader.from(user).pointee.fail(code: Int(error?.pointee.code ?? 1)) }
+        // libxml2 reports a failed encoding conversion without the parser's context, to the
+        // thread's handler: this parse's, for as long as it runs (and nothing on stderr).
+        xmlSetStructuredErrorFunc(reader, callbacks.serror)
+        defer { xmlSetStructuredErrorFunc(nil, nil) }
         while reader.pointee.failure == nil, let chunk = source.next() {
             chunk.withUnsafeBufferPointer { bytes in
                 bytes.withMemoryRebound(to: CChar.self) { bytes in
@@ -241,9 +249,14 @@ private struct SAXReader {
                         xmlCtxtUseOptions(context, Int32(XML_PARSE_RECOVER.rawValue | XML_PARSE_NOENT.rawValue))
                         offset = 4
                     }
-                    guard let context = reader.pointee.context, reader.pointee.failure == nil, offset < bytes.count else { return }
-                    let result = xmlParseChunk(context, start + offset, Int32(bytes.count - offset), 0)
-                    if result != 0 { reader.pointee.fail(code: Int(result)) }
+                    // At most a mebibyte at a time, whatever the chunk: libxml2 refuses more than 10 MB
+                    // unparsed at once ("huge input lookup"), and counts bytes in an Int32.
+                    while let context = reader.pointee.context, reader.pointee.failure == nil, offset < bytes.count {
+                        let size = min(bytes.count - offset, SAXReader.sliceSize)
+                        let result = xmlParseChunk(context, start + offset, Int32(size), 0)
+                        if result != 0 { reader.pointee.fail(code: Int(result)) }
+                        offset += size
+                    }
                 }
             }
         }
@@ -297,10 +310,12 @@ private struct SAXReader {
         handler.characters(UnsafeBufferPointer(start: bytes, count: Int(count)))
     }
 
-    /// The first error or warning libxml2 reports (or a chunk it refuses) stops the parse.
+    /// The first error or warning libxml2 reports (or a chunk it refuses) ends the reading: no
+    /// more bytes are given to the parser, and every callback ignores what it still reports of the
+    /// slice it has. (`xmlStopParser` is not called: from inside a failed encoding conversion it
+    /// resets the input under the push that is converting it, and the parse that follows crashed.)
     private mutating func fail(code: Int) {
         guard failure == nil else { return }
         failure = XMLTree.Failure(line: line, openElements: openNames, reason: "malformed XML: \(XMLTree.describe(code: code))")
-        if let context { xmlStopParser(context) }
     }
 }
