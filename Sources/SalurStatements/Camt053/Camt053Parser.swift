@@ -117,9 +117,9 @@ private struct Reader {
         self.entry = entry
     }
 
-    /// Where the statement being read stands, for its `Walker`'s messages.
-    private var statementPlace: Walker.Place {
-        Walker.Place(rootName: root?.name ?? "Document", statement: statementCount, entry: nil)
+    /// Where the statement being read (or its entry `entry`) stands, for its `Walker`'s messages.
+    private func place(entry: Int? = nil) -> Walker.Place {
+        Walker.Place(rootName: root?.name ?? "Document", statement: statementCount, entry: entry)
     }
 
     mutating func start(name: String, namespace: String?, attributes: [String: String], line: Int) {
@@ -190,9 +190,7 @@ private struct Reader {
 
     private mutating func endEntry() {
         do throws(StatementParseError) {
-            var place = statementPlace
-            place.entry = entryCount
-            let read = try Walker(tree: current, place: place, file: file, namespace: namespace).entry(Walker.root)
+            let read = try Walker(tree: current, place: place(entry: entryCount), file: file, namespace: namespace).entry(Walker.root)
             let day = read.bookingDate ?? read.valueDate
             if earliest.map({ day < $0 }) ?? true { earliest = day }
             entry(statementCount - 1, read)
@@ -204,7 +202,7 @@ private struct Reader {
 
     private mutating func endStatement() {
         do throws(StatementParseError) {
-            statements.append(try Walker(tree: statement, place: statementPlace, file: file, namespace: namespace)
+            statements.append(try Walker(tree: statement, place: place(), file: file, namespace: namespace)
                 .statement(Walker.root, entryProblem: entryProblem, earliestEntry: earliest))
         } catch {
             problem = error
@@ -275,7 +273,7 @@ private struct Walker {
     struct Place {
         let rootName: String
         let statement: Int
-        var entry: Int?
+        let entry: Int?
 
         /// `Document/BkToCstmrStmt/Stmt[2]`, or `…/Stmt[2]/Ntry[5]`.
         var path: String {
@@ -290,7 +288,7 @@ private struct Walker {
     }
 
     /// The tree's first element: the statement or the entry walked.
-    static let root = Element(index: 0)
+    static var root: Element { Element(index: 0) }
 
     /// Elements that may repeat, and so are named with their 1-based position.
     private static let repeating: Set<String> = ["Stmt", "Bal", "Ntry", "NtryDtls", "TxDtls", "Ustrd"]

@@ -50,9 +50,7 @@ struct XMLTree {
     }
 
     private(set) var nodes: [Node] = []
-    var root: Node? { nodes.first }
 
-    func node(_ index: Int) -> Node { nodes[index] }
     func name(_ index: Int) -> String { nodes[index].name }
     func namespace(_ index: Int) -> String? { nodes[index].namespace }
     func text(_ index: Int) -> String { nodes[index].text }
